@@ -1,0 +1,29 @@
+package tdxsim.actors.monitor;
+
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallLeaf;
+import tdxsim.protocol.SeptState;
+import tdxsim.protocol.TdxStatus;
+
+/** What the TDX module reports. */
+public sealed interface SeptObservation extends Observation {
+
+  /** One S-EPT entry (gfn, level) changed state. FREE covers "no entry". */
+  record SeptEntryChanged(long gfn, Level level, SeptState from, SeptState to) implements SeptObservation {}
+
+  /** A host SEAMCALL completed (every outcome, BUSY included). {@code caller} is the caller's actor name. */
+  record SeamcallCompleted(SeamcallLeaf leaf, long gfn, Level level, TdxStatus status, String caller)
+      implements SeptObservation {}
+
+  /** TDG.MEM.PAGE.ACCEPT completed in the guest with {@code status}, or caused a TD exit ({@code status} null). */
+  record AcceptCompleted(int vcpu, long gfn, Level level, TdxStatus status) implements SeptObservation {}
+
+  /** TDH.MEM.TRACK advanced td_epoch. */
+  record TdEpochAdvanced(long tdEpoch) implements SeptObservation {}
+
+  /** A vCPU entered (inGuest) or left TD non-root mode; {@code epoch} is the TLB epoch it was counted in. */
+  record VcpuGuestMode(int vcpu, boolean inGuest, long epoch) implements SeptObservation {}
+
+  /** TDH.MR.FINALIZE: the TD is RUNNABLE. */
+  record TdRunnable() implements SeptObservation {}
+}

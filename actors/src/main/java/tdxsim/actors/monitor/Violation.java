@@ -1,0 +1,29 @@
+package tdxsim.actors.monitor;
+
+import java.util.List;
+
+/**
+ * A broken invariant (safety) or a liveness bound that was exceeded. It names the invariant, the actors
+ * involved and the gfns, so that a report can say exactly what went wrong where.
+ */
+public record Violation(String invariant, String detail, List<String> actors, List<Long> gfns) {
+  public Violation {
+    actors = List.copyOf(actors);
+    gfns = List.copyOf(gfns);
+  }
+
+  public static Violation of(String invariant, String detail) {
+    return new Violation(invariant, detail, List.of(), List.of());
+  }
+
+  /** One line: "invariant: detail [actors] gfns 0x200,0x201". */
+  public String oneLine() {
+    StringBuilder sb = new StringBuilder(invariant).append(": ").append(detail);
+    if (!actors.isEmpty()) sb.append(" [").append(String.join(", ", actors)).append(']');
+    if (!gfns.isEmpty()) {
+      sb.append(" gfn");
+      for (long g : gfns) sb.append(' ').append(String.format("0x%x", g));
+    }
+    return sb.toString();
+  }
+}

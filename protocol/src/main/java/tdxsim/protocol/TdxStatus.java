@@ -1,0 +1,48 @@
+package tdxsim.protocol;
+
+/**
+ * SEAMCALL/TDCALL completion status, with the TDX ABI's codes [TDXM include/auto_gen/tdx_error_codes_defs.h].
+ * Only the statuses this model can return are listed. Bit 63 set = error; bit 62 = non-recoverable.
+ */
+public enum TdxStatus {
+  TDX_SUCCESS(0x0000000000000000L),
+  TDX_INTERRUPTED_RESTARTABLE(0x8000000400000000L),
+  TDX_OPERAND_INVALID(0xC000010000000000L),
+  TDX_OPERAND_BUSY(0x8000020000000000L),
+  TDX_PREVIOUS_TLB_EPOCH_BUSY(0x8000020100000000L),
+  TDX_OPERAND_BUSY_HOST_PRIORITY(0x8000020400000000L),
+  TDX_PAGE_METADATA_INCORRECT(0xC000030000000000L),
+  TDX_EPT_WALK_FAILED(0xC0000B0000000000L),
+  TDX_EPT_ENTRY_NOT_FREE(0xC0000B0200000000L),
+  TDX_GPA_RANGE_NOT_BLOCKED(0xC0000B0600000000L),
+  TDX_GPA_RANGE_ALREADY_BLOCKED(0x00000B0700000000L),
+  TDX_TLB_TRACKING_NOT_DONE(0xC0000B0800000000L),
+  TDX_EPT_INVALID_PROMOTE_CONDITIONS(0xC0000B0900000000L),
+  TDX_PAGE_ALREADY_ACCEPTED(0x00000B0A00000000L),
+  TDX_PAGE_SIZE_MISMATCH(0xC0000B0B00000000L),
+  TDX_EPT_ENTRY_STATE_INCORRECT(0xC0000B0D00000000L);
+
+  private final long code;
+
+  TdxStatus(long code) {
+    this.code = code;
+  }
+
+  public long code() {
+    return code;
+  }
+
+  public boolean isSuccess() {
+    return this == TDX_SUCCESS;
+  }
+
+  /** TDX_OPERAND_BUSY or TDX_OPERAND_BUSY_HOST_PRIORITY: a lock was contended; the caller may retry. */
+  public boolean isBusy() {
+    return this == TDX_OPERAND_BUSY || this == TDX_OPERAND_BUSY_HOST_PRIORITY;
+  }
+
+  /** The code as the kernel prints it, e.g. "0xc0000b0b00000000". */
+  public String hex() {
+    return String.format("0x%016x", code);
+  }
+}
