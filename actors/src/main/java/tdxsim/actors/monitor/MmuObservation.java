@@ -1,0 +1,54 @@
+package tdxsim.actors.monitor;
+
+import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
+import tdxsim.protocol.Spte;
+
+/** What the KVM side (TDP MMU mirror root, mmu_lock, vCPUs, fault/split/zap flows) reports. */
+public sealed interface MmuObservation extends Observation {
+
+  /** A mirror SPTE at (gfn, level) changed; gfn is the first gfn the entry covers. */
+  record SpteChanged(long gfn, Level level, Spte from, Spte to) implements MmuObservation {}
+
+  /** {@code owner} (an actor name) acquired or released kvm->mmu_lock in {@code mode}. */
+  record MmuLockChanged(String owner, LockMode mode, boolean acquired) implements MmuObservation {}
+
+  /** {@code owner} started waiting for kvm->mmu_lock in {@code mode} (for the starvation bound). */
+  record MmuLockWaiting(String owner, LockMode mode) implements MmuObservation {}
+
+  /** kvm_mmu_invalidate_begin + range_add over [start, end). */
+  record InvalidateBegin(long start, long end, long seq, int inProgress) implements MmuObservation {}
+
+  /** kvm_mmu_invalidate_end over [start, end): seq++ and in_progress--. */
+  record InvalidateEnd(long start, long end, long seq, int inProgress) implements MmuObservation {}
+
+  /** lpage_info.disallow_lpage |= KVM_LPAGE_GUEST_INHIBIT_FLAG for the {@code level} range containing gfn. */
+  record GuestInhibitSet(long gfn, Level level) implements MmuObservation {}
+
+  /** lpage_info.disallow_lpage bit 30 was cleared: must never happen (the flag is one-way) [S5-40]. */
+  record GuestInhibitCleared(long gfn, Level level) implements MmuObservation {}
+
+  /** A vCPU began handling a private EPT violation on gfn (fault flow entry). */
+  record FaultBegin(int vcpu, long gfn) implements MmuObservation {}
+
+  /** The fault flow ended: {@code result} is RET_PF_FIXED, RET_PF_RETRY, RET_PF_SPURIOUS, or an error name. */
+  record FaultEnd(int vcpu, long gfn, String result) implements MmuObservation {}
+
+  /** A flow step worth counting (AUG_2M, AUG_4K, DEMOTE, REMOVE, BUSY_RETRY, ...): feeds explore --json. */
+  record FlowStep(String flow, long gfn, Level level) implements MmuObservation {}
+
+  /** KVM_BUG_ON / TDX_BUG_ON fired: the VM is bugged (kvm->vm_bugged), e.g. a SEAMCALL error on a no-fail path. */
+  record KvmBugOn(String where, String detail, long gfn) implements MmuObservation {}
+
+  /** The guest panicked, e.g. arch_accept_memory(): "TDX: Failed to accept memory" [LNX unaccepted_memory.h]. */
+  record GuestPanic(int vcpu, String reason, long gfn) implements MmuObservation {}
+
+  /** The guest found accepted data gone (an accepted private page no longer accessible). */
+  record GuestDataLost(int vcpu, long gfn) implements MmuObservation {}
+
+  /** A vCPU finished its workload (liveness: every vCPU must). */
+  record VcpuWorkloadDone(int vcpu) implements MmuObservation {}
+
+  /** The guest ACCEPTed [gfn, gfn + level.pages()) successfully (first or ALREADY_ACCEPTED at that level). */
+  record GuestAccepted(int vcpu, long gfn, Level level) implements MmuObservation {}
+}
