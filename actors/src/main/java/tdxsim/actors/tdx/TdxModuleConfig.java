@@ -1,0 +1,85 @@
+package tdxsim.actors.tdx;
+
+/**
+ * Static configuration of one TDX module instance (one TD).
+ *
+ * @param vcpus number of TD vCPUs (ids 0 .. vcpus-1)
+ * @param privateGfnStart first gfn of the modelled private range
+ * @param privateGfnCount number of 4K gfns in the private range; every 1G region it touches starts as a
+ *     present non-leaf (NL_MAPPED) root entry
+ * @param septVeDisable TD attribute SEPT_VE_DISABLE: set = a guest access to a PENDING page TD-exits with an
+ *     EPT violation, clear = the module injects #VE [TDXM td_ept_violation.c, pending_ve_disable]
+ * @param enhancedDemoteInterruptibility TDX_FEATURES0.ENHANCED_DEMOTE_INTERRUPTIBILITY: set = TDH.MEM.PAGE.DEMOTE
+ *     (of a TD without L2 VMs) never returns TDX_INTERRUPTED_RESTARTABLE [C3 Restrictions]
+ * @param zeroStepThreshold STEPPING_EPF_THRESHOLD: EPT violations without forward progress tolerated before the
+ *     faulting gfn is put on the vCPU's zero-step list [TDXM td_exit_stepping.h]
+ * @param accept2mPagesPerStep how many of the 512 4K pages a 2M TDG.MEM.PAGE.ACCEPT zeroes per {@code Continue}
+ *     step; a pending interrupt is honoured between steps (the module checks after every page; the model
+ *     checks after every step). 512 makes a 2M ACCEPT a single step.
+ */
+public record TdxModuleConfig(
+    int vcpus,
+    long privateGfnStart,
+    long privateGfnCount,
+    boolean septVeDisable,
+    boolean enhancedDemoteInterruptibility,
+    int zeroStepThreshold,
+    int accept2mPagesPerStep) {
+
+  /** STEPPING_EPF_THRESHOLD [TDXM td_exit_stepping.h]. */
+  public static final int STEPPING_EPF_THRESHOLD = 6;
+
+  /** EPF_GPA_LIST_SIZE: capacity of a vCPU's zero-step list (last_epf_gpa_list) [TDXM tdx_tdvps.h]. */
+  public static final int EPF_GPA_LIST_SIZE = 32;
+
+  /** Default granularity of 2M ACCEPT progress: two steps, so an interrupt can land half-way. */
+  public static final int DEFAULT_ACCEPT_2M_PAGES_PER_STEP = 256;
+
+  public TdxModuleConfig {
+    if (vcpus < 1) throw new IllegalArgumentException("vcpus must be >= 1: " + vcpus);
+    if (privateGfnStart < 0) throw new IllegalArgumentException("privateGfnStart < 0");
+    if (privateGfnCount < 1) throw new IllegalArgumentException("privateGfnCount must be >= 1");
+    if (zeroStepThreshold < 0) throw new IllegalArgumentException("zeroStepThreshold < 0");
+    if (accept2mPagesPerStep < 1 || accept2mPagesPerStep > 512) {
+      throw new IllegalArgumentException("accept2mPagesPerStep must be in 1..512: " + accept2mPagesPerStep);
+    }
+  }
+
+  /**
+   * Defaults as KVM/QEMU configure a Linux TD: SEPT_VE_DISABLE set, a module without enhanced demote
+   * interruptibility, the module's stepping threshold.
+   */
+  public static TdxModuleConfig of(int vcpus, long privateGfnStart, long privateGfnCount) {
+    return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, true, false, STEPPING_EPF_THRESHOLD,
+        DEFAULT_ACCEPT_2M_PAGES_PER_STEP);
+  }
+
+  public TdxModuleConfig withSeptVeDisable(boolean v) {
+    return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, v, enhancedDemoteInterruptibility,
+        zeroStepThreshold, accept2mPagesPerStep);
+  }
+
+  public TdxModuleConfig withEnhancedDemoteInterruptibility(boolean v) {
+    return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable, v, zeroStepThreshold,
+        accept2mPagesPerStep);
+  }
+
+  public TdxModuleConfig withZeroStepThreshold(int v) {
+    return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
+        enhancedDemoteInterruptibility, v, accept2mPagesPerStep);
+  }
+
+  public TdxModuleConfig withAccept2mPagesPerStep(int v) {
+    return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
+        enhancedDemoteInterruptibility, zeroStepThreshold, v);
+  }
+
+  /** One past the last private gfn. */
+  public long privateGfnEnd() {
+    return privateGfnStart + privateGfnCount;
+  }
+
+  public boolean isPrivate(long gfn) {
+    return gfn >= privateGfnStart && gfn < privateGfnEnd();
+  }
+}
