@@ -1,0 +1,233 @@
+package tdxsim.actors.tdx;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.TreeMap;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.monitor.SeptObservation.SeptEntryChanged;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeptState;
+
+/**
+ * The TD's Secure EPT: one {@link SeptEntry} per (gfn, level) for 4K, 2M and 1G, the walk, and every state
+ * transition. Every state change is reported to the monitor as a {@link SeptEntryChanged} (FREE = no entry).
+ *
+ * <p>Shape: the 1G entries are the root of the private range and start as present non-leaves (NL_MAPPED), one
+ * per 1G region the range touches, as if the levels above had been built at TD creation. A 2M entry lives in
+ * the page table under its 1G non-leaf, a 4K entry in the one under its 2M non-leaf. Entries are kept in
+ * gfn-ordered maps (never identity- or ActorRef-keyed), so iteration and {@link #fingerprint()} are
+ * deterministic.
+ *
+ * <p>A plain class: no actor, no locks beyond the per-entry bits; the handlers decide <em>whether</em> a
+ * transition is allowed, this class only performs it.
+ */
+public final class SecureEpt {
+  /** Where a walk stopped: the entry and its level. */
+  public record Walk(SeptEntry entry, Level level) {
+    public SeptState state() {
+      return entry.state();
+    }
+
+    public boolean reached(Level requested) {
+      return level == requested;
+    }
+  }
+
+  private final TdxModuleConfig config;
+  private final Monitor monitor;
+  private final EnumMap<Level, TreeMap<Long, SeptEntry>> table = new EnumMap<>(Level.class);
+
+  public SecureEpt(TdxModuleConfig config, Monitor monitor) {
+    this.config = config;
+    this.monitor = monitor;
+    for (Level l : Level.values()) table.put(l, new TreeMap<>());
+    Level root = Level.PG_LEVEL_1G;
+    for (long g = root.base(config.privateGfnStart()); g < config.privateGfnEnd(); g += root.pages()) {
+      setState(entry(g, root), SeptState.NL_MAPPED);
+    }
+  }
+
+  public TdxModuleConfig config() {
+    return config;
+  }
+
+  /** The entry slot covering {@code gfn} at {@code level}, created FREE if it was never used. */
+  public SeptEntry entry(long gfn, Level level) {
+    long base = level.base(gfn);
+    return table.get(level).computeIfAbsent(base, b -> new SeptEntry(b, level));
+  }
+
+  /** State of the entry slot covering {@code gfn} at {@code level} (FREE if never used). */
+  public SeptState state(long gfn, Level level) {
+    SeptEntry e = table.get(level).get(level.base(gfn));
+    return e == null ? SeptState.FREE : e.state;
+  }
+
+  /**
+   * secure_ept_walk toward {@code requested}: from the 1G root, descend through present non-leaf entries
+   * (NL_MAPPED) and stop at the requested level, at a leaf, or at an entry with RWX = 0 (FREE, REMOVED,
+   * NL_BLOCKED) [TDXM sept_manager.c]. A walk that stops above the requested level is what the SEAMCALLs report
+   * as TDX_EPT_WALK_FAILED.
+   */
+  public Walk walk(long gfn, Level requested) {
+    Level lvl = Level.PG_LEVEL_1G;
+    while (true) {
+      SeptEntry e = entry(gfn, lvl);
+      if (lvl == requested || !SeptRules.walkDescends(e.state)) return new Walk(e, lvl);
+      lvl = lvl.lower();
+    }
+  }
+
+  /** The walk a guest access does: down to the leaf (or the first non-present entry). */
+  public Walk walkToLeaf(long gfn) {
+    return walk(gfn, Level.PG_LEVEL_4K);
+  }
+
+  /** The 512 child slots of a non-leaf (or would-be non-leaf) entry, in gfn order. */
+  public List<SeptEntry> children(SeptEntry parent) {
+    Level lower = parent.level().lower();
+    List<SeptEntry> out = new ArrayList<>(512);
+    for (int i = 0; i < 512; i++) out.add(entry(parent.gfn() + i * lower.pages(), lower));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- transitions
+
+  /** TDH.MEM.PAGE.ADD: FREE -> MAPPED at 4K, build time. */
+  void pageAdd(SeptEntry e, long pfn) {
+    e.pfn = pfn;
+    e.bepoch = 0;
+    e.acceptCounter = 0;
+    setState(e, SeptState.MAPPED);
+  }
+
+  /** TDH.MEM.SEPT.ADD: FREE -> NL_MAPPED pointing at the new S-EPT page; its 512 children are FREE. */
+  void septAdd(SeptEntry e, long septPagePfn) {
+    e.pfn = septPagePfn;
+    e.bepoch = 0;
+    setState(e, SeptState.NL_MAPPED);
+  }
+
+  /** TDH.MEM.PAGE.AUG: FREE/REMOVED -> PENDING; PAMT.BEPOCH is reset [TDXM tdh_mem_page_aug.c]. */
+  void aug(SeptEntry e, long pfn) {
+    e.pfn = pfn;
+    e.bepoch = 0;
+    e.acceptCounter = 0;
+    setState(e, SeptState.PENDING);
+  }
+
+  /**
+   * TDH.MEM.RANGE.BLOCK: -> *BLOCKED, PAMT.BEPOCH = td_epoch. A 2M PENDING entry loses its partial ACCEPT
+   * progress (sept_cleanup_if_pending in block_sept_entry) [TDXM tdh_mem_range_block.c].
+   */
+  void block(SeptEntry e, long tdEpoch) {
+    if (e.level() == Level.PG_LEVEL_2M) e.acceptCounter = 0;
+    e.bepoch = tdEpoch;
+    setState(e, SeptRules.blockedOf(e.state));
+  }
+
+  /** TDH.MEM.RANGE.UNBLOCK: *BLOCKED -> the unblocked state (sept_unblock). */
+  void unblock(SeptEntry e) {
+    setState(e, e.state.unblocked());
+  }
+
+  /** TDH.MEM.PAGE.REMOVE: leaf -> FREE (REMOVED only during an import, out of scope). */
+  void remove(SeptEntry e) {
+    e.pfn = -1;
+    e.bepoch = 0;
+    e.acceptCounter = 0;
+    setState(e, SeptState.FREE);
+  }
+
+  /**
+   * TDH.MEM.PAGE.DEMOTE commit: the leaf becomes a non-leaf (NL_MAPPED, pointing at {@code septPagePfn}); its 512
+   * children map consecutive pfns in the leaf's *unblocked* state (MAPPED or PENDING), unlocked, with no ACCEPT
+   * progress: no UNBLOCK is needed afterwards [TDXM tdh_mem_page_demote.c sept_split_entry; P3-08].
+   */
+  void demote(SeptEntry e, long septPagePfn) {
+    SeptState childState = e.state.unblocked();
+    long pfn = e.pfn;
+    Level lower = e.level().lower();
+    e.pfn = septPagePfn;
+    e.acceptCounter = 0;
+    e.bepoch = 0;
+    setState(e, SeptState.NL_MAPPED);
+    int i = 0;
+    for (SeptEntry c : children(e)) {
+      c.pfn = pfn + i * lower.pages();
+      c.bepoch = 0;
+      c.acceptCounter = 0;
+      c.hostPriority = false;
+      setState(c, childState);
+      i++;
+    }
+  }
+
+  /**
+   * TDH.MEM.PAGE.PROMOTE commit: the non-leaf becomes a leaf with the children's (uniform, unblocked) state and
+   * their first pfn; the S-EPT page of children is freed [TDXM tdh_mem_page_promote.c].
+   */
+  void promote(SeptEntry e, List<SeptEntry> children) {
+    SeptEntry first = children.get(0);
+    SeptState leafState = first.state;
+    e.pfn = first.pfn;
+    e.acceptCounter = 0;
+    e.bepoch = 0;
+    for (SeptEntry c : children) {
+      setState(c, SeptState.FREE);
+      table.get(c.level()).remove(c.gfn());
+    }
+    setState(e, leafState);
+  }
+
+  /** TDG.MEM.PAGE.ACCEPT commit: PENDING -> MAPPED once every 4K page of the entry is zeroed. */
+  void accepted(SeptEntry e) {
+    e.acceptCounter = 0;
+    setState(e, SeptState.MAPPED);
+  }
+
+  /**
+   * Scenario and test setup: put an entry into a state without a SEAMCALL (as if a sequence of SEAMCALLs had
+   * done it). Still reported to the monitor, so an observer's view of the S-EPT stays complete.
+   */
+  public void seed(long gfn, Level level, SeptState state, long pfn, long bepoch) {
+    SeptEntry e = entry(gfn, level);
+    e.pfn = pfn;
+    e.bepoch = bepoch;
+    e.acceptCounter = 0;
+    setState(e, state);
+  }
+
+  private void setState(SeptEntry e, SeptState to) {
+    SeptState from = e.state;
+    if (from == to) return;
+    e.state = to;
+    monitor.observe(new SeptEntryChanged(e.gfn(), e.level(), from, to));
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** Every entry that is not FREE, by level (1G first) then gfn. */
+  public List<SeptEntry> presentEntries() {
+    List<SeptEntry> out = new ArrayList<>();
+    for (int i = Level.values().length - 1; i >= 0; i--) {
+      for (SeptEntry e : table.get(Level.values()[i]).values()) {
+        if (e.state != SeptState.FREE) out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** A deterministic, order-stable description of the whole table, for final-state hashes. */
+  public String fingerprint() {
+    StringBuilder sb = new StringBuilder();
+    for (SeptEntry e : presentEntries()) {
+      sb.append(e.level().shortName()).append(':').append(Long.toHexString(e.gfn())).append('=')
+          .append(e.state).append('@').append(Long.toHexString(e.pfn()));
+      if (e.acceptCounter != 0) sb.append("+acc").append(e.acceptCounter);
+      sb.append(';');
+    }
+    return sb.toString();
+  }
+}

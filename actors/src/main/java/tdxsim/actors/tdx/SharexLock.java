@@ -1,0 +1,56 @@
+package tdxsim.actors.tdx;
+
+/**
+ * A try-only shared/exclusive lock, as the module's sharex_lock_t: acquisition never waits, a failure is
+ * reported to the caller, which returns TDX_OPERAND_BUSY [TDXM tdx_locks.h acquire_sharex_lock_sh/_ex].
+ * (The real shared acquire leaves its increment behind on failure and the exclusive release wipes it; the
+ * observable behaviour is this plain try-lock.)
+ */
+public final class SharexLock {
+  private final String name;
+  private int readers;
+  private boolean exclusive;
+
+  public SharexLock(String name) {
+    this.name = name;
+  }
+
+  public boolean tryShared() {
+    if (exclusive) return false;
+    readers++;
+    return true;
+  }
+
+  public boolean tryExclusive() {
+    if (exclusive || readers > 0) return false;
+    exclusive = true;
+    return true;
+  }
+
+  public void releaseShared() {
+    if (exclusive || readers == 0) throw new IllegalStateException(name + ": shared release without holder");
+    readers--;
+  }
+
+  public void releaseExclusive() {
+    if (!exclusive) throw new IllegalStateException(name + ": exclusive release without holder");
+    exclusive = false;
+  }
+
+  public boolean isFree() {
+    return !exclusive && readers == 0;
+  }
+
+  public boolean isExclusive() {
+    return exclusive;
+  }
+
+  public int readers() {
+    return readers;
+  }
+
+  @Override
+  public String toString() {
+    return name + (exclusive ? "[EX]" : readers > 0 ? "[SH x" + readers + "]" : "[free]");
+  }
+}

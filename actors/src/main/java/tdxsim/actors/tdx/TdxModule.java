@@ -1,0 +1,102 @@
+package tdxsim.actors.tdx;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.GuestResult;
+import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.TdxModuleMsg;
+
+/**
+ * The TDX module of one TD, as an actor: the S-EPT state machine, the host SEAMCALLs, the guest's
+ * TDG.MEM.PAGE.ACCEPT and memory accesses, TD entry/exit, the module's internal locks (TDR, S-EPT tree,
+ * per-entry TDEL/TDHP, epoch) and TLB epochs.
+ *
+ * <p>Nothing is atomic in time: an operation takes its locks when its request arrives (a contended try-lock
+ * answers TDX_OPERAND_BUSY at once) and sends itself {@link TdxModuleMsg.Continue}; the work, the commit, the
+ * lock release and the reply happen when that Continue is delivered. Every state change and every completion
+ * is reported, synchronously, to the injected {@link Monitor}.
+ *
+ * <p>Deterministic: a function of the ordered messages it receives. Op ids are minted here in arrival order;
+ * all tables are keyed by gfn / op id / vCPU index; no clock, no randomness, no statics with state.
+ */
+public final class TdxModule {
+  private TdxModule() {}
+
+  /** A fresh module: build time (OP_STATE_INITIALIZED), td_epoch 1, the private range's 1G roots present. */
+  public static Behavior<TdxModuleMsg> create(TdxModuleConfig config, Monitor monitor) {
+    return Behaviors.setup(ctx -> running(ctx, new TdxModuleState(config, monitor)));
+  }
+
+  /**
+   * A module over a state prepared by the caller (scenario set-up, tests). The actor owns the state from then
+   * on: read it only while the actor is not processing (the deterministic runtime, BehaviorTestKit).
+   */
+  public static Behavior<TdxModuleMsg> create(TdxModuleState state) {
+    return Behaviors.setup(ctx -> running(ctx, state));
+  }
+
+  private static Behavior<TdxModuleMsg> running(ActorContext<TdxModuleMsg> ctx, TdxModuleState state) {
+    ActorRef<TdxModuleMsg> self = ctx.getSelf();
+    Outbox out = new Outbox() {
+      @Override
+      public void reply(ActorRef<SeamcallResult> to, SeamcallResult r) {
+        to.tell(r);
+      }
+
+      @Override
+      public void reply(ActorRef<GuestResult> to, GuestResult r) {
+        to.tell(r);
+      }
+
+      @Override
+      public void continueLater(long opId) {
+        self.tell(new TdxModuleMsg.Continue(opId));
+      }
+    };
+    SeamcallHandlers seamcalls = new SeamcallHandlers(state, out);
+    GuestHandler guest = new GuestHandler(state, out);
+    AcceptHandler accept = new AcceptHandler(state, out, guest);
+
+    return Behaviors.receive(TdxModuleMsg.class)
+        .onMessage(TdxModuleMsg.Seamcall.class, m -> {
+          seamcalls.onSeamcall(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.TdhVpEnter.class, m -> {
+          guest.onVpEnter(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.TdgMemPageAccept.class, m -> {
+          accept.onAccept(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.GuestMemAccess.class, m -> {
+          guest.onGuestMemAccess(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.ExternalInterrupt.class, m -> {
+          guest.onExternalInterrupt(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.HostInterrupt.class, m -> {
+          seamcalls.onHostInterrupt(m.tag());
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.Continue.class, m -> {
+          InFlightOp op = state.inFlight.get(m.opId());
+          if (op == null) throw new IllegalStateException("Continue for unknown op " + m.opId());
+          if (op instanceof InFlightOp.Seamcall sc) {
+            seamcalls.onContinue(sc);
+          } else if (op instanceof InFlightOp.Accept a) {
+            accept.onContinue(a);
+          } else if (op instanceof InFlightOp.VpEnter ve) {
+            guest.onContinue(ve);
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+}

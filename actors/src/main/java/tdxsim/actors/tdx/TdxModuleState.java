@@ -1,0 +1,80 @@
+package tdxsim.actors.tdx;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tdxsim.actors.monitor.Monitor;
+
+/**
+ * Everything one TDX module instance owns: the S-EPT, TDR / S-EPT tree / epoch locks, TLB epochs, the TD's
+ * OP_STATE, the vCPUs, and the operations in flight. Owned by the {@link TdxModule} actor (one thread); a plain
+ * class so that tests and scenario set-up can inspect and seed it.
+ */
+public final class TdxModuleState {
+  private final TdxModuleConfig config;
+  private final Monitor monitor;
+  private final SecureEpt ept;
+  /** TDR page PAMT lock: shared by every TD-scoped SEAMCALL, exclusive for PAGE.ADD and MR.FINALIZE. */
+  private final SharexLock tdrLock = new SharexLock("TDR");
+  /** TDCS.secure_ept_lock. */
+  private final SharexLock septTreeLock = new SharexLock("secure_ept_lock");
+  private final TlbEpochs epochs = new TlbEpochs();
+  private final VcpuContext[] vcpus;
+  TdOpState opState = TdOpState.INITIALIZED;
+  /** In-flight operations by op id, in arrival order. */
+  final Map<Long, InFlightOp> inFlight = new LinkedHashMap<>();
+  private long nextOpId = 1;
+
+  public TdxModuleState(TdxModuleConfig config, Monitor monitor) {
+    this.config = config;
+    this.monitor = monitor;
+    this.ept = new SecureEpt(config, monitor);
+    this.vcpus = new VcpuContext[config.vcpus()];
+    for (int i = 0; i < vcpus.length; i++) vcpus[i] = new VcpuContext(i);
+  }
+
+  public TdxModuleConfig config() {
+    return config;
+  }
+
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  public SecureEpt ept() {
+    return ept;
+  }
+
+  public SharexLock tdrLock() {
+    return tdrLock;
+  }
+
+  public SharexLock septTreeLock() {
+    return septTreeLock;
+  }
+
+  public TlbEpochs epochs() {
+    return epochs;
+  }
+
+  public TdOpState opState() {
+    return opState;
+  }
+
+  public VcpuContext vcpu(int id) {
+    if (id < 0 || id >= vcpus.length) throw new IllegalArgumentException("no vcpu " + id);
+    return vcpus[id];
+  }
+
+  public int vcpuCount() {
+    return vcpus.length;
+  }
+
+  /** Number of operations that hold locks and wait for their Continue. */
+  public int inFlightCount() {
+    return inFlight.size();
+  }
+
+  long mintOpId() {
+    return nextOpId++;
+  }
+}

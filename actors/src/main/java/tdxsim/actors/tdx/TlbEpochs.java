@@ -1,0 +1,63 @@
+package tdxsim.actors.tdx;
+
+/**
+ * TLB epoch tracking, TDCS.epoch_tracking [TDXM tdh_mem_track.c, helpers.c adjust_tlb_tracking_state,
+ * helpers.h is_tlb_tracked, td_exit.c]:
+ * <ul>
+ *   <li>{@code td_epoch} starts at 1 (tdh_mng_init.c);</li>
+ *   <li>a vCPU entering the guest samples td_epoch as its VCPU_EPOCH and increments REFCOUNT[epoch & 1], under
+ *       the epoch lock taken shared; a TD exit decrements the REFCOUNT of the epoch it was counted in;</li>
+ *   <li>TDH.MEM.TRACK takes the epoch lock exclusive, fails with TDX_PREVIOUS_TLB_EPOCH_BUSY while
+ *       REFCOUNT[previous] != 0, and otherwise increments td_epoch;</li>
+ *   <li>a page blocked at BEPOCH is tracked once (BEPOCH == td_epoch - 1 and REFCOUNT[BEPOCH & 1] == 0) or
+ *       BEPOCH &lt; td_epoch - 1.</li>
+ * </ul>
+ */
+public final class TlbEpochs {
+  private long tdEpoch = 1;
+  private final int[] refcount = new int[2];
+  private final SharexLock epochLock = new SharexLock("epoch_lock");
+
+  public long tdEpoch() {
+    return tdEpoch;
+  }
+
+  /** How many vCPUs are counted in {@code epoch}'s parity slot. */
+  public int refcount(long epoch) {
+    return refcount[(int) (epoch & 1)];
+  }
+
+  public SharexLock epochLock() {
+    return epochLock;
+  }
+
+  /** A vCPU enters: it is counted in the current epoch, which is returned (its VCPU_EPOCH). */
+  long countIn() {
+    long e = tdEpoch;
+    refcount[(int) (e & 1)]++;
+    return e;
+  }
+
+  /** A vCPU counted in {@code epoch} exits (or its TDENTER is reverted: revert_tlb_tracking_state). */
+  void countOut(long epoch) {
+    int slot = (int) (epoch & 1);
+    if (refcount[slot] == 0) throw new IllegalStateException("REFCOUNT underflow for epoch " + epoch);
+    refcount[slot]--;
+  }
+
+  /** TDH.MEM.TRACK's check: a vCPU is still counted in the previous epoch. */
+  public boolean previousEpochBusy() {
+    return refcount[(int) (1 - (tdEpoch & 1))] != 0;
+  }
+
+  /** TDH.MEM.TRACK's commit: td_epoch++ (the freed previous REFCOUNT becomes the current one). */
+  long advance() {
+    return ++tdEpoch;
+  }
+
+  /** is_tlb_tracked(bepoch) [TDXM helpers.h]. */
+  public boolean isTlbTracked(long bepoch) {
+    if (bepoch == tdEpoch - 1 && refcount[(int) (bepoch & 1)] == 0) return true;
+    return bepoch < tdEpoch - 1;
+  }
+}

@@ -1,0 +1,219 @@
+package tdxsim.actors.tdx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.BehaviorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestInbox;
+import tdxsim.actors.monitor.Observation;
+import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.protocol.GuestResult;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.SeptState;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.TdxModuleMsg.Caller;
+import tdxsim.protocol.TdxStatus;
+
+/**
+ * Drives one {@link TdxModule} through Pekko's synchronous {@link BehaviorTestKit}: messages are delivered one
+ * at a time, and the module's own {@code Continue}s stay in the self inbox until the test delivers them, so the
+ * window between a SEAMCALL's lock acquisition and its work is under the test's control. No timing involved.
+ */
+final class ModuleHarness {
+  /** A 1G-aligned private range of one 1G region. */
+  static final long BASE = 0x40000;
+  static final long GFN_2M = BASE + 0x200; // a 2M-aligned gfn
+  static final long GFN_4K = GFN_2M + 3; // a 4K gfn inside it
+  static final long PFN_2M = 0x80000; // a 2M-aligned pfn
+
+  final TdxModuleConfig config;
+  final List<Observation> observed = new ArrayList<>();
+  final TdxModuleState state;
+  final BehaviorTestKit<TdxModuleMsg> kit;
+  final TestInbox<SeamcallResult> kvm = TestInbox.create("kvm");
+  final List<TestInbox<GuestResult>> vcpus = new ArrayList<>();
+  private long tag;
+
+  ModuleHarness() {
+    this(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()));
+  }
+
+  ModuleHarness(TdxModuleConfig config) {
+    this.config = config;
+    this.state = new TdxModuleState(config, observed::add);
+    this.kit = BehaviorTestKit.create(TdxModule.create(state));
+    for (int i = 0; i < config.vcpus(); i++) vcpus.add(TestInbox.create("vcpu" + i));
+  }
+
+  Caller caller() {
+    return new Caller("kvm", kvm.getRef(), ++tag);
+  }
+
+  long nextTag() {
+    return ++tag;
+  }
+
+  SecureEpt ept() {
+    return state.ept();
+  }
+
+  SeptState stateOf(long gfn, Level level) {
+    return state.ept().state(gfn, level);
+  }
+
+  // ------------------------------------------------------------------ delivery
+
+  void send(TdxModuleMsg m) {
+    kit.run(m);
+  }
+
+  boolean hasContinue() {
+    return kit.selfInbox().hasMessages();
+  }
+
+  /** Deliver the oldest pending Continue. */
+  void continueOne() {
+    assertTrue(hasContinue(), "no Continue pending");
+    kit.runOne();
+  }
+
+  /** Deliver Continues until none is left. */
+  void continueAll() {
+    while (hasContinue()) kit.runOne();
+  }
+
+  /** Issue a SEAMCALL: its immediate result (lock or check failure), or null if it is in flight. */
+  SeamcallResult issue(TdxModuleMsg.Seamcall m) {
+    send(m);
+    return kvm.hasMessages() ? kvm.receiveMessage() : null;
+  }
+
+  /** The result of an in-flight SEAMCALL, after delivering its Continue (and any other pending ones). */
+  SeamcallResult result() {
+    continueAll();
+    assertTrue(kvm.hasMessages(), "no SEAMCALL result");
+    return kvm.receiveMessage();
+  }
+
+  /** Issue a SEAMCALL and run it to completion. */
+  TdxStatus call(TdxModuleMsg.Seamcall m) {
+    SeamcallResult r = issue(m);
+    if (r == null) r = result();
+    assertFalse(kvm.hasMessages(), "more than one SEAMCALL result");
+    return r.status();
+  }
+
+  // ------------------------------------------------------------------ SEAMCALLs
+
+  TdxModuleMsg.TdhMemPageAug aug(long gfn, Level level, long pfn) {
+    return new TdxModuleMsg.TdhMemPageAug(gfn, level, pfn, caller());
+  }
+
+  TdxModuleMsg.TdhMemSeptAdd septAdd(long gfn, Level level) {
+    return new TdxModuleMsg.TdhMemSeptAdd(gfn, level, 0x1000 + gfn, caller());
+  }
+
+  TdxModuleMsg.TdhMemRangeBlock block(long gfn, Level level) {
+    return new TdxModuleMsg.TdhMemRangeBlock(gfn, level, caller());
+  }
+
+  TdxModuleMsg.TdhMemRangeUnblock unblock(long gfn, Level level) {
+    return new TdxModuleMsg.TdhMemRangeUnblock(gfn, level, caller());
+  }
+
+  TdxModuleMsg.TdhMemTrack track() {
+    return new TdxModuleMsg.TdhMemTrack(caller());
+  }
+
+  TdxModuleMsg.TdhMemPageRemove remove(long gfn, Level level) {
+    return new TdxModuleMsg.TdhMemPageRemove(gfn, level, caller());
+  }
+
+  TdxModuleMsg.TdhMemPageDemote demote(long gfn, Level level) {
+    return new TdxModuleMsg.TdhMemPageDemote(gfn, level, 0x2000 + gfn, caller());
+  }
+
+  TdxModuleMsg.TdhMemPagePromote promote(long gfn, Level level) {
+    return new TdxModuleMsg.TdhMemPagePromote(gfn, level, caller());
+  }
+
+  TdxModuleMsg.TdhMemPageAdd pageAdd(long gfn, long pfn) {
+    return new TdxModuleMsg.TdhMemPageAdd(gfn, pfn, caller());
+  }
+
+  /** TDH.MR.FINALIZE: the TD becomes RUNNABLE. */
+  void finalizeTd() {
+    assertEquals(TdxStatus.TDX_SUCCESS, call(new TdxModuleMsg.TdhMrFinalize(caller())));
+  }
+
+  // ------------------------------------------------------------------ guest
+
+  TestInbox<GuestResult> vcpu(int id) {
+    return vcpus.get(id);
+  }
+
+  /** TDH.VP.ENTER, run to completion (including a zero-step Continue); returns the module's answer. */
+  GuestResult enter(int id) {
+    send(new TdxModuleMsg.TdhVpEnter(id, vcpu(id).getRef(), nextTag()));
+    continueAll();
+    return vcpu(id).receiveMessage();
+  }
+
+  void enterOk(int id) {
+    assertInstanceOf(GuestResult.TdEntered.class, enter(id));
+  }
+
+  TdxModuleMsg.TdgMemPageAccept acceptMsg(int id, long gfn, Level level) {
+    return new TdxModuleMsg.TdgMemPageAccept(id, gfn, level, vcpu(id).getRef(), nextTag());
+  }
+
+  /** TDG.MEM.PAGE.ACCEPT, run to completion; returns the first thing the vCPU received. */
+  GuestResult accept(int id, long gfn, Level level) {
+    send(acceptMsg(id, gfn, level));
+    continueAll();
+    return vcpu(id).receiveMessage();
+  }
+
+  GuestResult access(int id, long gfn, boolean write) {
+    send(new TdxModuleMsg.GuestMemAccess(id, gfn, write, vcpu(id).getRef(), nextTag()));
+    return vcpu(id).receiveMessage();
+  }
+
+  /** A kick that makes vCPU {@code id} exit; returns the TdExit. */
+  GuestResult.TdExit kick(int id) {
+    send(new TdxModuleMsg.ExternalInterrupt(id));
+    GuestResult r = vcpu(id).receiveMessage();
+    return assertInstanceOf(GuestResult.TdExit.class, r);
+  }
+
+  // ------------------------------------------------------------------ checks
+
+  /** No lock is held and nothing is in flight: every operation released what it took. */
+  void assertQuiescent() {
+    assertEquals(0, state.inFlightCount(), "operations in flight");
+    assertTrue(state.tdrLock().isFree(), "TDR lock held: " + state.tdrLock());
+    assertTrue(state.septTreeLock().isFree(), "tree lock held: " + state.septTreeLock());
+    assertTrue(state.epochs().epochLock().isFree(), "epoch lock held");
+    for (SeptEntry e : state.ept().presentEntries()) assertFalse(e.isLocked(), "entry still locked: " + e);
+  }
+
+  <T extends SeptObservation> List<T> observed(Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (Observation o : observed) if (type.isInstance(o)) out.add(type.cast(o));
+    return out;
+  }
+
+  SeptObservation.SeamcallCompleted lastCompletion() {
+    List<SeptObservation.SeamcallCompleted> l = observed(SeptObservation.SeamcallCompleted.class);
+    assertFalse(l.isEmpty(), "no SeamcallCompleted observed");
+    SeptObservation.SeamcallCompleted c = l.get(l.size() - 1);
+    assertNotNull(c);
+    return c;
+  }
+}
