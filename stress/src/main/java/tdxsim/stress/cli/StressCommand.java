@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stress", mixinStandardHelpOptions = true, description = "Parallel runtime at scale")
+@Command(name = "stress", mixinStandardHelpOptions = true, description = "Parallel runtime at scale: thousands of vCPUs on all cores.")
 final class StressCommand implements Callable<Integer> {
   @Mixin JsonOption json;
 
@@ -15,6 +15,6 @@ final class StressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw NotYet.because("stress",  thousands of vCPUs on all cores.:5);
+    throw NotYet.because("stress", 5);
   }
 }

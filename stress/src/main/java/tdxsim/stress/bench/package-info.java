@@ -1,0 +1,2 @@
+/** The runtime benchmark ({@link tdxsim.stress.bench.RuntimeBench}). */
+package tdxsim.stress.bench;

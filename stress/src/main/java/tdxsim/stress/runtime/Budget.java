@@ -1,0 +1,33 @@
+package tdxsim.stress.runtime;
+
+import java.time.Duration;
+
+/**
+ * Per-schedule bounds. Running out of either while work is still pending is a liveness violation
+ * ({@link RuntimeViolations#STEP_BUDGET}, {@link RuntimeViolations#VIRTUAL_TIME_BUDGET}), so a livelocked model
+ * ends a schedule instead of hanging the explorer.
+ *
+ * @param maxSteps deliveries allowed in one schedule
+ * @param maxVirtualTime virtual time allowed in one schedule (timers due later count as pending work)
+ */
+public record Budget(long maxSteps, Duration maxVirtualTime) {
+  public static final Budget DEFAULT = new Budget(100_000, Duration.ofHours(1));
+
+  public Budget {
+    if (maxSteps <= 0) throw new IllegalArgumentException("maxSteps must be positive: " + maxSteps);
+    if (maxVirtualTime.isNegative()) throw new IllegalArgumentException("maxVirtualTime is negative");
+  }
+
+  public static Budget steps(long maxSteps) {
+    return new Budget(maxSteps, DEFAULT.maxVirtualTime);
+  }
+
+  /** {@link #maxVirtualTime} in nanoseconds, saturated at {@link Long#MAX_VALUE}. */
+  public long maxVirtualNanos() {
+    try {
+      return maxVirtualTime.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package tdxsim.stress.runtime;
+
+import tdxsim.actors.monitor.Violation;
+
+/**
+ * A schedule that broke an invariant: enough to write a trace and to replay it.
+ *
+ * @param scheduleIndex position in the run (0-based)
+ * @param scheduleSeed the seed the strategy and the world were reset with
+ * @param result the schedule itself (decisions, violation, final-state hash)
+ */
+public record Counterexample(long scheduleIndex, long scheduleSeed, ScheduleResult result) {
+  public Violation violation() {
+    return result.violation();
+  }
+}

@@ -1,0 +1,285 @@
+package tdxsim.stress.runtime;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.dispatch.Envelope;
+import org.apache.pekko.dispatch.Mailbox;
+import org.apache.pekko.dispatch.MessageQueue;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.strategy.Delivery;
+
+/**
+ * The per-ActorSystem state of deterministic mode: the executor's queue of runnables, the parked world
+ * mailboxes, the sender channel of whatever is running, and the virtual clock. Single-threaded by design: every
+ * method runs on the driver thread, and anything else arriving from another thread is refused loudly.
+ *
+ * <p>Runnables are of two kinds. Housekeeping (non-mailbox runnables, mailboxes with system messages, mailboxes
+ * of actors outside the world) runs in FIFO order as soon as the driver settles, with no decision. A world
+ * mailbox holding only normal messages is parked instead: Pekko believes it scheduled, so it never submits it
+ * again, and the heads of its lanes are the enabled deliveries. It leaves the parked set only to handle system
+ * messages (which Pekko cannot announce for a scheduled mailbox, so the driver looks for them after every run).
+ */
+final class DetRuntime {
+  /** World actors sort after every system channel. */
+  static final int WORLD_ORDER_BASE = 1 << 24;
+
+  final String id;
+  final Channel external = new Channel("external", 0);
+  final Channel timer = new Channel("timer", 1);
+  private final Thread driver;
+
+  /** Sender of whatever message is enqueued now. */
+  Channel current = external;
+  /** Benchmark baseline: world mailboxes run FIFO like housekeeping, with no decision. */
+  boolean direct;
+  /** Normal messages delivered to world actors (decisions and direct-mode runs alike). */
+  long worldDeliveries;
+  /**
+   * The first fault of the runtime's own kind in this schedule: a world actor that threw, or actor code on a
+   * foreign thread (Pekko swallows exceptions thrown while sending, so the driver has to be told here).
+   */
+  volatile Violation fault;
+
+  private final ArrayDeque<Runnable> pending = new ArrayDeque<>(64);
+  private DetMessageQueue[] parked = new DetMessageQueue[16];
+  private int parkedCount;
+  private VirtualTimeScheduler scheduler;
+  private int nextSystemOrder = 2;
+
+  private String worldPath;
+  private int worldActors;
+  private int liveWorldQueues;
+  private boolean closed;
+
+  DetRuntime(String id, Thread driver) {
+    this.id = id;
+    this.driver = driver;
+  }
+
+  void attach(VirtualTimeScheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  VirtualTimeScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Refuses work from any thread but the driver; {@code what} and {@code detail} only build the message. */
+  void checkDriverThread(String what, String detail) {
+    if (Thread.currentThread() != driver && !closed) {
+      if (fault == null) fault = RuntimeViolations.foreignThread(what + detail, Thread.currentThread().getName());
+      throw new IllegalStateException(
+          "deterministic runtime " + id + ": " + what + detail + " from thread " + Thread.currentThread().getName()
+              + ", but only the driver thread " + driver.getName() + " may run actor code");
+    }
+  }
+
+  void submit(Runnable r) {
+    checkDriverThread("a task", "");
+    pending.addLast(r);
+  }
+
+  // ---- worlds -------------------------------------------------------------------------------------------
+
+  /** Actors created under {@code path} from now on belong to the world and are named relative to it. */
+  void beginWorld(String path) {
+    worldPath = path;
+    worldActors = 0;
+    worldDeliveries = 0;
+    fault = null;
+  }
+
+  void endWorld() {
+    worldPath = null;
+    while (parkedCount > 0) removeParkedAt(parkedCount - 1);
+    scheduler.reset();
+  }
+
+  int liveWorldQueues() {
+    return liveWorldQueues;
+  }
+
+  void worldQueueClosed() {
+    liveWorldQueues--;
+  }
+
+  DetMessageQueue newQueue(ActorRef owner) {
+    String path = owner == null ? "(no owner)" : owner.path().toStringWithoutAddress();
+    String wp = worldPath;
+    if (wp != null && path.startsWith(wp) && (path.length() == wp.length() || path.charAt(wp.length()) == '/')) {
+      String name = path.length() == wp.length() ? "world" : path.substring(wp.length() + 1);
+      int index = worldActors++;
+      liveWorldQueues++;
+      return new DetMessageQueue(this, new Channel(name, WORLD_ORDER_BASE + index), true, index);
+    }
+    return new DetMessageQueue(this, new Channel(path, nextSystemOrder++), false, -1);
+  }
+
+  // ---- running ------------------------------------------------------------------------------------------
+
+  /** Runs housekeeping until only parked world mailboxes (and timers) are left. */
+  void settle() {
+    for (; ; ) {
+      Runnable r = pending.pollFirst();
+      if (r != null) {
+        runOrPark(r);
+      } else if (!runParkedWithSystemMessages()) {
+        return;
+      }
+    }
+  }
+
+  /** Runs the oldest pending task, parking nothing (direct mode); false if there was none. */
+  boolean runOne() {
+    Runnable r = pending.pollFirst();
+    if (r == null) return false;
+    runOrPark(r);
+    return true;
+  }
+
+  private void runOrPark(Runnable r) {
+    if (r instanceof Mailbox) {
+      Mailbox m = (Mailbox) r;
+      MessageQueue mq = m.messageQueue();
+      if (mq instanceof DetMessageQueue) {
+        DetMessageQueue q = (DetMessageQueue) mq;
+        q.mailbox = m;
+        if (q.inWorld && !direct && !m.hasSystemMessages()) {
+          if (!m.isClosed()) park(q);
+          return;
+        }
+        run(m, q.self);
+        if (q.inWorld) noteFailure(q, "handling a system message (start, stop or watch)");
+      } else {
+        run(m, external);
+      }
+    } else {
+      run(r, external);
+    }
+  }
+
+  private void run(Runnable r, Channel sender) {
+    Channel saved = current;
+    current = sender;
+    try {
+      r.run();
+    } finally {
+      current = saved;
+    }
+  }
+
+  /**
+   * A parked mailbox that received a system message (stop, watch, resume...) is still marked scheduled, so Pekko
+   * does not submit it again: the driver runs it as housekeeping. (A parked mailbox that closes leaves the parked
+   * set through {@link DetMessageQueue#cleanUp}.) This scan is the driver's only per-step cost that grows with the
+   * number of actors.
+   */
+  private boolean runParkedWithSystemMessages() {
+    DetMessageQueue[] ps = parked;
+    for (int i = 0, n = parkedCount; i < n; i++) {
+      Mailbox m = ps[i].mailbox;
+      if (m.hasSystemMessages()) {
+        DetMessageQueue q = ps[i];
+        removeParkedAt(i);
+        run(m, q.self);
+        noteFailure(q, "handling a system message (start, stop or watch)");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fills {@code out} with the enabled deliveries, in canonical order (receiver creation, then sender). */
+  void collectEnabled(ArrayList<Delivery> out) {
+    out.clear();
+    DetMessageQueue[] ps = parked;
+    for (int i = 0, n = parkedCount; i < n; i++) {
+      DetMessageQueue q = ps[i];
+      if (q.size == 0 || !q.mailbox.shouldProcessMessage()) continue; // empty, or suspended until a system message
+      Lane[] lanes = q.lanes;
+      for (int j = 0, m = q.laneCount; j < m; j++) {
+        if (lanes[j].size > 0) out.add(lanes[j]);
+      }
+    }
+  }
+
+  /**
+   * Makes the receiver handle exactly the head of {@code lane}: what {@code Mailbox.run} does for one message
+   * (invoke, then the system messages that invocation caused), without giving the mailbox back to Pekko. It
+   * stays parked and marked scheduled, so later sends to it only enqueue: no status flips, no resubmission.
+   */
+  void deliver(Lane lane) {
+    DetMessageQueue q = lane.queue;
+    Mailbox m = q.mailbox;
+    Envelope e = q.take(lane);
+    Channel saved = current;
+    current = q.self;
+    try {
+      m.actor().invoke(e);
+      m.processAllSystemMessages();
+    } finally {
+      current = saved;
+    }
+    if (fault == null && failed(m)) {
+      fault =
+          RuntimeViolations.actorFailure(
+              q.self.name, "handling " + e.message().getClass().getSimpleName() + " from " + lane.sender.name);
+    }
+  }
+
+  private void noteFailure(DetMessageQueue q, String during) {
+    if (fault == null && failed(q.mailbox)) fault = RuntimeViolations.actorFailure(q.self.name, during);
+  }
+
+  /**
+   * An actor whose behaviour threw suspends its own mailbox and waits for its parent's verdict; the only other
+   * way a mailbox is suspended after its own run is a stop that waits for children, which marks the cell as
+   * terminating. (Pekko keeps the exception for the parent; the typed parent logs it.)
+   */
+  private static boolean failed(Mailbox m) {
+    return m.isSuspended() && !m.isClosed() && m.actor() != null && !m.actor().isTerminating();
+  }
+
+  /** Advances virtual time to {@code time}, firing the due timers as the {@code timer} channel. */
+  void advanceTo(long time) {
+    Channel saved = current;
+    current = timer;
+    try {
+      scheduler.advanceTo(time);
+    } finally {
+      current = saved;
+    }
+  }
+
+  private void park(DetMessageQueue q) {
+    if (parkedCount == parked.length) parked = java.util.Arrays.copyOf(parked, parkedCount * 2);
+    int at = parkedCount;
+    while (at > 0 && parked[at - 1].worldIndex > q.worldIndex) {
+      parked[at] = parked[at - 1];
+      at--;
+    }
+    parked[at] = q;
+    parkedCount++;
+    q.parked = true;
+  }
+
+  void unpark(DetMessageQueue q) {
+    for (int i = parkedCount - 1; i >= 0; i--) {
+      if (parked[i] == q) {
+        removeParkedAt(i);
+        return;
+      }
+    }
+  }
+
+  private void removeParkedAt(int i) {
+    parked[i].parked = false;
+    System.arraycopy(parked, i + 1, parked, i, parkedCount - i - 1);
+    parked[--parkedCount] = null;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+}

@@ -1,0 +1,195 @@
+package tdxsim.stress.runtime;
+
+import java.util.ArrayList;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.strategy.Delivery;
+import tdxsim.stress.strategy.Strategy;
+
+/**
+ * A Pekko typed ActorSystem in deterministic mode, and the driver that runs schedules on it.
+ *
+ * <p>All actor code runs on the thread that created the system (the driver), one message at a time, in the
+ * order a {@link Strategy} picks; timers run on virtual time. One system is reused for many schedules: each
+ * schedule spawns a fresh world root ({@code /system/world-N}) whose children are the model, and stops it
+ * afterwards. Decisions name actors relative to the world root ({@code vcpu-0}), so schedules are comparable.
+ *
+ * <p>Not thread-safe, by design: to explore on several cores, create one system per thread.
+ */
+public final class DeterministicSystem implements AutoCloseable {
+  private final DetRuntime runtime;
+  private final ActorSystem<Void> system;
+  private final ArrayList<Delivery> enabled = new ArrayList<>();
+  private final DecisionLog.Recorder recorder = new DecisionLog.Recorder();
+  private long worlds;
+  private boolean closed;
+
+  private DeterministicSystem(DetRuntime runtime, ActorSystem<Void> system) {
+    this.runtime = runtime;
+    this.system = system;
+  }
+
+  /** Creates a system whose driver is the calling thread. */
+  public static DeterministicSystem create(String name) {
+    DetRuntime runtime = RuntimeRegistry.register(Thread.currentThread());
+    try {
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, DetConfig.forRuntime(runtime.id));
+      runtime.settle();
+      return new DeterministicSystem(runtime, system);
+    } catch (RuntimeException | Error e) {
+      RuntimeRegistry.remove(runtime);
+      throw e;
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  DetRuntime runtime() {
+    return runtime;
+  }
+
+  /** Virtual time of the running (or last) schedule, in nanoseconds. */
+  public long virtualNanos() {
+    return runtime.scheduler().now();
+  }
+
+  /**
+   * Runs one schedule: spawns the world, then repeatedly settles housekeeping, lets {@code strategy} pick one
+   * enabled delivery and runs it, checking the world after each; when nothing is enabled, advances virtual time
+   * to the next timer; when nothing is left at all, asks the world for liveness violations. Stops at the first
+   * violation or when the budget runs out, then tears the world down.
+   *
+   * <p>{@code strategy.reset} is the caller's job (the explorer knows the schedule seed).
+   */
+  public ScheduleResult run(World world, Strategy strategy, Budget budget) {
+    ActorRef<?> root = spawnWorld(world.root());
+    DecisionLog.Recorder rec = recorder;
+    rec.clear();
+    ArrayList<Delivery> en = enabled;
+    long maxSteps = budget.maxSteps();
+    long maxVirtual = budget.maxVirtualNanos();
+    VirtualTimeScheduler clock = runtime.scheduler();
+    Violation violation = null;
+    boolean stoppedByStrategy = false;
+    long steps = 0;
+    try {
+      for (; ; ) {
+        runtime.settle();
+        if (runtime.fault != null) {
+          violation = runtime.fault;
+          break;
+        }
+        runtime.collectEnabled(en);
+        int n = en.size();
+        if (n == 0) {
+          if (clock.hasTimers()) {
+            long next = clock.nextDeadline();
+            if (next > maxVirtual) {
+              violation = RuntimeViolations.virtualTimeBudget(maxVirtual, next);
+              break;
+            }
+            runtime.advanceTo(next);
+            continue;
+          }
+          violation = world.atQuiescence().orElse(null);
+          break;
+        }
+        if (steps >= maxSteps) {
+          violation = RuntimeViolations.stepBudget(maxSteps, n, en.get(0).toString());
+          break;
+        }
+        int i = strategy.pick(en);
+        if (i < 0) {
+          stoppedByStrategy = true;
+          break;
+        }
+        Lane lane = (Lane) en.get(i);
+        rec.add(lane);
+        runtime.deliver(lane);
+        steps++;
+        if (runtime.fault != null) {
+          violation = runtime.fault;
+          break;
+        }
+        Optional<Violation> v = world.check();
+        if (v.isPresent()) {
+          violation = v.get();
+          break;
+        }
+      }
+      long hash = world.stateHash();
+      return new ScheduleResult(violation, rec.snapshot(), hash, clock.now(), stoppedByStrategy);
+    } finally {
+      en.clear();
+      stopWorld(root);
+    }
+  }
+
+  /**
+   * Benchmark baseline: runs {@code world} with every mailbox in plain FIFO order and no decision, no checks and
+   * no recording, until quiescent or {@code maxDeliveries}. The difference to {@link #run} is the cost of
+   * scheduling.
+   *
+   * @return deliveries made
+   */
+  public long runDirect(World world, long maxDeliveries) {
+    runtime.direct = true;
+    ActorRef<?> root = spawnWorld(world.root());
+    try {
+      while (runtime.worldDeliveries < maxDeliveries && runtime.runOne()) {
+        // each task is one mailbox run: at most one delivery (throughput 1)
+      }
+      return runtime.worldDeliveries;
+    } finally {
+      runtime.direct = false;
+      stopWorld(root);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private ActorRef<?> spawnWorld(Behavior<?> root) {
+    if (closed) throw new IllegalStateException("deterministic system is closed");
+    runtime.checkDriverThread("a world", "");
+    String name = "world-" + worlds++;
+    runtime.beginWorld("/system/" + name);
+    return system.systemActorOf((Behavior<Object>) root, name, Props.empty());
+  }
+
+  /** Stops the world root and runs housekeeping until every world actor is gone; the clock rewinds to 0. */
+  private void stopWorld(ActorRef<?> root) {
+    Adapter.toClassic(system).stop(Adapter.toClassic(root));
+    runtime.settle();
+    if (runtime.liveWorldQueues() != 0) {
+      throw new IllegalStateException(runtime.liveWorldQueues() + " world actors survived the world's stop");
+    }
+    runtime.endWorld();
+  }
+
+  /** Terminates the system, driving its shutdown to the end on this thread, and frees the runtime id. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    try {
+      system.terminate();
+      for (int i = 0; i < 10_000 && !system.whenTerminated().isCompleted(); i++) {
+        runtime.settle();
+        if (system.whenTerminated().isCompleted()) break;
+        VirtualTimeScheduler clock = runtime.scheduler();
+        if (!clock.hasTimers()) break;
+        runtime.advanceTo(clock.nextDeadline());
+      }
+    } finally {
+      runtime.markClosed();
+      RuntimeRegistry.remove(runtime);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package tdxsim.stress.runtime;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import tdxsim.stress.strategy.Strategy;
+import tdxsim.stress.strategy.StrategyKind;
+
+/**
+ * Runs schedules until the first violation, the schedule count or the wall-time limit. Schedule i is fully
+ * determined by (strategy, {@link Seeds#forSchedule}(seed, i), world factory); the wall clock is read only to
+ * stop and to report rates, never to decide anything.
+ */
+public final class Explorer {
+  private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+
+  private Explorer() {}
+
+  /** Explores on a fresh deterministic system owned by the calling thread, closed at the end. */
+  public static ExplorationResult explore(
+      WorldFactory worlds,
+      StrategyKind strategy,
+      long seed,
+      long schedules,
+      Duration wallTimeLimit,
+      Budget budget,
+      Consumer<Progress> progress) {
+    try (DeterministicSystem system = DeterministicSystem.create("tdxsim-explore")) {
+      return explore(system, worlds, strategy.create(), seed, schedules, wallTimeLimit, budget, progress);
+    }
+  }
+
+  /** Explores on {@code system} with a strategy instance (e.g. PCT of another depth). */
+  public static ExplorationResult explore(
+      DeterministicSystem system,
+      WorldFactory worlds,
+      Strategy strategy,
+      long seed,
+      long schedules,
+      Duration wallTimeLimit,
+      Budget budget,
+      Consumer<Progress> progress) {
+    long start = System.nanoTime();
+    long limit = saturatedNanos(wallTimeLimit);
+    long nextProgress = start + PROGRESS_EVERY_NANOS;
+    long deliveries = 0;
+    long done = 0;
+    boolean timedOut = false;
+    Counterexample found = null;
+    while (done < schedules) {
+      long now = System.nanoTime();
+      if (now - start >= limit) {
+        timedOut = true;
+        break;
+      }
+      if (progress != null && now - nextProgress >= 0) {
+        progress.accept(new Progress(done, schedules, deliveries, now - start));
+        nextProgress = now + PROGRESS_EVERY_NANOS;
+      }
+      long scheduleSeed = Seeds.forSchedule(seed, done);
+      strategy.reset(scheduleSeed);
+      ScheduleResult r = system.run(worlds.create(scheduleSeed), strategy, budget);
+      done++;
+      deliveries += r.steps();
+      if (!r.ok()) {
+        found = new Counterexample(done - 1, scheduleSeed, r);
+        break;
+      }
+    }
+    long elapsed = System.nanoTime() - start;
+    if (progress != null) progress.accept(new Progress(done, schedules, deliveries, elapsed));
+    return new ExplorationResult(strategy.name(), seed, found, done, deliveries, elapsed, timedOut);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package tdxsim.stress.runtime;
+
+import org.apache.pekko.dispatch.Envelope;
+import tdxsim.stress.strategy.Delivery;
+
+/**
+ * The messages one channel sent to one receiver, FIFO (a power-of-two ring, no per-message allocation). Its head
+ * is the {@link Delivery} the strategies see.
+ */
+final class Lane implements Delivery {
+  final DetMessageQueue queue;
+  final Channel sender;
+  private Envelope[] ring = new Envelope[4];
+  private int head;
+  int size;
+  private long priority = UNSET;
+  /** The last message class seen at the head, and its name's hash: the sequence hash without a lookup per step. */
+  private Class<?> hashedClass;
+  private int hashedClassHash;
+
+  Lane(DetMessageQueue queue, Channel sender) {
+    this.queue = queue;
+    this.sender = sender;
+  }
+
+  void add(Envelope e) {
+    if (size == ring.length) grow();
+    ring[(head + size) & (ring.length - 1)] = e;
+    if (size++ == 0) priority = UNSET; // a new head: a newly enabled delivery
+  }
+
+  Envelope poll() {
+    Envelope e = ring[head];
+    ring[head] = null;
+    head = (head + 1) & (ring.length - 1);
+    size--;
+    priority = UNSET;
+    return e;
+  }
+
+  Envelope peek() {
+    return ring[head];
+  }
+
+  int headClassHash(Class<?> c) {
+    if (c != hashedClass) {
+      hashedClass = c;
+      hashedClassHash = c.getName().hashCode();
+    }
+    return hashedClassHash;
+  }
+
+  private void grow() {
+    Envelope[] bigger = new Envelope[ring.length * 2];
+    for (int i = 0; i < size; i++) bigger[i] = ring[(head + i) & (ring.length - 1)];
+    ring = bigger;
+    head = 0;
+  }
+
+  @Override
+  public String receiver() {
+    return queue.self.name;
+  }
+
+  @Override
+  public int receiverIndex() {
+    return queue.worldIndex;
+  }
+
+  @Override
+  public long receiverSeq() {
+    return queue.delivered + 1;
+  }
+
+  @Override
+  public String sender() {
+    return sender.name;
+  }
+
+  @Override
+  public Class<?> messageClass() {
+    return ring[head].message().getClass();
+  }
+
+  @Override
+  public long priority() {
+    return priority;
+  }
+
+  @Override
+  public void setPriority(long priority) {
+    this.priority = priority;
+  }
+
+  @Override
+  public String toString() {
+    return receiver() + '#' + receiverSeq() + " <- " + sender.name + ": " + messageClass().getSimpleName();
+  }
+}

@@ -1,0 +1,36 @@
+package tdxsim.stress.strategy;
+
+/**
+ * An enabled delivery as a strategy sees it: the head message of one (sender, receiver) channel. Pekko keeps
+ * messages FIFO per sender, so only channel heads are ever enabled; choosing among them gives every order Pekko
+ * allows and no other.
+ *
+ * <p>The object is owned by the runtime and only valid during {@link Strategy#pick}; do not keep it.
+ */
+public interface Delivery {
+  /** Value of {@link #priority()} for a delivery that no strategy has looked at yet. */
+  long UNSET = Long.MIN_VALUE;
+
+  /** Logical name of the receiving actor, e.g. {@code vcpu-0}. */
+  String receiver();
+
+  /** Dense per-schedule number of the receiver, in creation order: an array index for per-actor state. */
+  int receiverIndex();
+
+  /** The receiver's delivery number this delivery will get (1-based). */
+  long receiverSeq();
+
+  /** The sending channel: an actor's logical name, {@code external} or {@code timer}. */
+  String sender();
+
+  /** Class of the message at the channel head. */
+  Class<?> messageClass();
+
+  /**
+   * A slot the current strategy may use for a per-delivery priority. The runtime resets it to {@link #UNSET}
+   * whenever a new message becomes the channel head, i.e. when this delivery becomes enabled.
+   */
+  long priority();
+
+  void setPriority(long priority);
+}

@@ -1,0 +1,124 @@
+package tdxsim.stress.strategy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Probabilistic Concurrency Testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010), with the receiver
+ * actor as the "thread": each receiver gets a random priority when first seen, the highest-priority receiver's
+ * delivery always runs, and at d-1 random steps (change points) the receiver about to run drops to a priority
+ * below every initial one. A bug of depth d is then found with probability at least 1/(n k^(d-1)) per schedule
+ * (n receivers, k steps).
+ *
+ * <p>k is not known in advance: as in Shuttle and Coyote, it is the longest schedule seen so far (counted in
+ * steps with a real choice); the first schedule has no change points. Within one receiver, deliveries from
+ * different senders are ordered by a random per-delivery priority, drawn when the delivery becomes enabled.
+ */
+public final class PctStrategy implements Strategy {
+  public static final int DEFAULT_DEPTH = 3;
+
+  private final int depth;
+  private SplittableRandom rng = new SplittableRandom(0);
+  /** Receiver priorities by {@link Delivery#receiverIndex()}; {@link Delivery#UNSET} until first seen. */
+  private long[] chainPriority = new long[16];
+  /** Change points (choice-step numbers, 1-based) and the priority each one assigns. */
+  private final long[] changeStep;
+  private int changes;
+  private long steps;
+  private long maxSteps;
+
+  public PctStrategy() {
+    this(DEFAULT_DEPTH);
+  }
+
+  /** @param depth the bug depth d to target (d-1 change points); at least 1 */
+  public PctStrategy(int depth) {
+    if (depth < 1) throw new IllegalArgumentException("PCT depth must be at least 1: " + depth);
+    this.depth = depth;
+    this.changeStep = new long[depth - 1];
+  }
+
+  @Override
+  public String name() {
+    return "pct";
+  }
+
+  public int depth() {
+    return depth;
+  }
+
+  @Override
+  public void reset(long scheduleSeed) {
+    maxSteps = Math.max(maxSteps, steps);
+    steps = 0;
+    rng = new SplittableRandom(scheduleSeed);
+    Arrays.fill(chainPriority, Delivery.UNSET);
+    // d-1 distinct change points in [1, k]; the i-th one drawn lowers its receiver to priority i
+    changes = (int) Math.min(depth - 1, maxSteps);
+    for (int i = 0; i < changes; i++) {
+      long s;
+      do {
+        s = 1 + rng.nextLong(maxSteps);
+      } while (contains(changeStep, i, s));
+      changeStep[i] = s;
+    }
+  }
+
+  @Override
+  public int pick(List<Delivery> enabled) {
+    int n = enabled.size();
+    int best = highest(enabled, n);
+    if (n == 1) return best;
+    steps++;
+    for (int i = 0; i < changes; i++) {
+      if (changeStep[i] == steps) {
+        chainPriority[enabled.get(best).receiverIndex()] = i + 1; // below every initial priority (>= depth)
+        best = highest(enabled, n);
+        break;
+      }
+    }
+    return best;
+  }
+
+  /** Index of the delivery of the highest-priority receiver; ties within a receiver by delivery priority. */
+  private int highest(List<Delivery> enabled, int n) {
+    int best = -1;
+    long bestChain = Long.MIN_VALUE;
+    long bestOwn = Long.MIN_VALUE;
+    for (int i = 0; i < n; i++) {
+      Delivery d = enabled.get(i);
+      long chain = chainPriorityOf(d.receiverIndex());
+      long own = d.priority();
+      if (own == Delivery.UNSET) {
+        own = rng.nextLong() >>> 1;
+        d.setPriority(own);
+      }
+      if (best < 0 || chain > bestChain || (chain == bestChain && own > bestOwn)) {
+        best = i;
+        bestChain = chain;
+        bestOwn = own;
+      }
+    }
+    return best;
+  }
+
+  private long chainPriorityOf(int receiver) {
+    if (receiver >= chainPriority.length) {
+      int old = chainPriority.length;
+      chainPriority = Arrays.copyOf(chainPriority, Math.max(receiver + 1, old * 2));
+      Arrays.fill(chainPriority, old, chainPriority.length, Delivery.UNSET);
+    }
+    long p = chainPriority[receiver];
+    if (p == Delivery.UNSET) {
+      p = depth + (rng.nextLong() >>> 2); // initial priorities are all >= d
+      chainPriority[receiver] = p;
+    }
+    return p;
+  }
+
+  private static boolean contains(long[] a, int n, long v) {
+    for (int i = 0; i < n; i++) if (a[i] == v) return true;
+    return false;
+  }
+}

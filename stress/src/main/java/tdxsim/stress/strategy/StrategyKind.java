@@ -1,0 +1,36 @@
+package tdxsim.stress.strategy;
+
+import java.util.Locale;
+
+/** The exploration strategies by CLI name ({@code --strategy random|pct|pos}). */
+public enum StrategyKind {
+  RANDOM,
+  PCT,
+  POS;
+
+  /** A fresh strategy (PCT with {@link PctStrategy#DEFAULT_DEPTH}). */
+  public Strategy create() {
+    return create(PctStrategy.DEFAULT_DEPTH);
+  }
+
+  /** A fresh strategy; {@code pctDepth} is PCT's bug depth d and ignored by the others. */
+  public Strategy create(int pctDepth) {
+    return switch (this) {
+      case RANDOM -> new RandomWalkStrategy();
+      case PCT -> new PctStrategy(pctDepth);
+      case POS -> new PosStrategy();
+    };
+  }
+
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a CLI name; the message lists the valid ones. */
+  public static StrategyKind parse(String name) {
+    for (StrategyKind k : values()) {
+      if (k.cliName().equals(name.toLowerCase(Locale.ROOT))) return k;
+    }
+    throw new IllegalArgumentException("unknown strategy '" + name + "' (expected random, pct or pos)");
+  }
+}

@@ -1,0 +1,113 @@
+package tdxsim.stress.trace;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads and writes trace files. Writing goes to a temporary file in the target's directory, which is flushed
+ * to disk and then atomically renamed, so a reader never sees a partial trace. Reading refuses, with a one-line
+ * {@link TraceFormatException}, anything that is not a complete trace of the expected model version.
+ */
+public final class TraceFile {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TraceFile() {}
+
+  public static void write(Path file, Trace trace) {
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+        JSON.writer(new TracePrettyPrinter()).writeValue(new NonClosing(out), TraceJson.toJson(trace));
+        out.write('\n');
+        out.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the write already failed; that is the error to report
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads a trace written for {@code expectedModelVersion}.
+   *
+   * @throws TraceFormatException if the file is missing, unreadable, malformed, incomplete or of another model
+   *     version
+   */
+  public static Trace read(Path file, String expectedModelVersion) {
+    Trace t = read(file);
+    if (!t.modelVersion().equals(expectedModelVersion)) {
+      throw new TraceFormatException(
+          "trace " + file + " was written for model version " + t.modelVersion() + ", but this is model version "
+              + expectedModelVersion);
+    }
+    return t;
+  }
+
+  /** Reads a trace of any model version (for reports). */
+  public static Trace read(Path file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new TraceFormatException("trace " + file + ": malformed JSON" + where + ": " + firstLine(e), e);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new TraceFormatException("trace " + file + ": no such file", e);
+    } catch (IOException e) {
+      throw new TraceFormatException("trace " + file + ": cannot read: " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode()) throw new TraceFormatException("trace " + file + ": empty file");
+    return TraceJson.fromJson(root, file.toString());
+  }
+
+  private static String firstLine(JsonProcessingException e) {
+    String m = e.getOriginalMessage();
+    if (m == null) return "";
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** Jackson closes the stream it writes to; the channel must stay open for force(). */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package tdxsim.stress.trace;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.util.Instantiatable;
+import java.io.IOException;
+
+/**
+ * Indents the two outer levels of a trace and writes anything deeper on one line, so that each decision is one
+ * line: a trace reads top to bottom and diffs line by line.
+ */
+final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePrettyPrinter> {
+  private static final int MULTILINE_DEPTH = 2;
+  private int depth;
+
+  @Override
+  public TracePrettyPrinter createInstance() {
+    return new TracePrettyPrinter();
+  }
+
+  private boolean multiline() {
+    return depth <= MULTILINE_DEPTH;
+  }
+
+  private void newline(JsonGenerator g) throws IOException {
+    g.writeRaw('\n');
+    for (int i = 0; i < depth; i++) g.writeRaw("  ");
+  }
+
+  @Override
+  public void writeRootValueSeparator(JsonGenerator g) throws IOException {
+    g.writeRaw('\n');
+  }
+
+  @Override
+  public void writeStartObject(JsonGenerator g) throws IOException {
+    g.writeRaw('{');
+    depth++;
+  }
+
+  @Override
+  public void beforeObjectEntries(JsonGenerator g) throws IOException {
+    if (multiline()) newline(g);
+  }
+
+  @Override
+  public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+    g.writeRaw(": ");
+  }
+
+  @Override
+  public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+    g.writeRaw(',');
+    if (multiline()) newline(g);
+    else g.writeRaw(' ');
+  }
+
+  @Override
+  public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+    boolean ml = multiline();
+    depth--;
+    if (ml && entries > 0) newline(g);
+    g.writeRaw('}');
+  }
+
+  @Override
+  public void writeStartArray(JsonGenerator g) throws IOException {
+    g.writeRaw('[');
+    depth++;
+  }
+
+  @Override
+  public void beforeArrayValues(JsonGenerator g) throws IOException {
+    if (multiline()) newline(g);
+  }
+
+  @Override
+  public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+    g.writeRaw(',');
+    if (multiline()) newline(g);
+    else g.writeRaw(' ');
+  }
+
+  @Override
+  public void writeEndArray(JsonGenerator g, int values) throws IOException {
+    boolean ml = multiline();
+    depth--;
+    if (ml && values > 0) newline(g);
+    g.writeRaw(']');
+  }
+}
