@@ -3,7 +3,7 @@ package tdxsim.stress.runtime;
 import tdxsim.actors.monitor.Violation;
 
 /**
- * A schedule that broke an invariant: enough to write a trace and to replay it.
+ * One explored schedule, usually one that broke an invariant: enough to write a trace and to replay it.
  *
  * @param scheduleIndex position in the run (0-based)
  * @param scheduleSeed the seed the strategy and the world were reset with

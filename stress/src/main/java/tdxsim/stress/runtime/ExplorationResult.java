@@ -8,6 +8,8 @@ import java.util.Optional;
  * @param strategy the strategy's name
  * @param runSeed the run seed
  * @param counterexample the first violating schedule, or null
+ * @param last the last schedule run (the counterexample if there is one), or null if none ran; a clean
+ *     exploration writes its trace so that anyone can replay it
  * @param schedules schedules run (including the violating one)
  * @param deliveries deliveries made in all of them
  * @param elapsedNanos wall time
@@ -17,6 +19,7 @@ public record ExplorationResult(
     String strategy,
     long runSeed,
     Counterexample counterexample,
+    Counterexample last,
     long schedules,
     long deliveries,
     long elapsedNanos,

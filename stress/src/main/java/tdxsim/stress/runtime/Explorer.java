@@ -46,6 +46,7 @@ public final class Explorer {
     long done = 0;
     boolean timedOut = false;
     Counterexample found = null;
+    Counterexample last = null;
     while (done < schedules) {
       long now = System.nanoTime();
       if (now - start >= limit) {
@@ -61,14 +62,15 @@ public final class Explorer {
       ScheduleResult r = system.run(worlds.create(scheduleSeed), strategy, budget);
       done++;
       deliveries += r.steps();
+      last = new Counterexample(done - 1, scheduleSeed, r);
       if (!r.ok()) {
-        found = new Counterexample(done - 1, scheduleSeed, r);
+        found = last;
         break;
       }
     }
     long elapsed = System.nanoTime() - start;
     if (progress != null) progress.accept(new Progress(done, schedules, deliveries, elapsed));
-    return new ExplorationResult(strategy.name(), seed, found, done, deliveries, elapsed, timedOut);
+    return new ExplorationResult(strategy.name(), seed, found, last, done, deliveries, elapsed, timedOut);
   }
 
   private static long saturatedNanos(Duration d) {

@@ -18,7 +18,7 @@ import tdxsim.stress.runtime.Decision;
  * <p>Hashes and gfns are hex strings ({@code "0x1f"}): 64-bit values survive every JSON reader, and they read the
  * way the reports print them. Unknown fields are ignored, so later versions may add some.
  */
-final class TraceJson {
+public final class TraceJson {
   static final int FORMAT = 1;
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -112,7 +112,7 @@ final class TraceJson {
         r.text(v, "verdict.", "invariant"), r.text(v, "verdict.", "detail"), r.texts(v, "verdict.", "actors"), gfns);
   }
 
-  static String hex(long v) {
+  public static String hex(long v) {
     return "0x" + Long.toHexString(v);
   }
 
