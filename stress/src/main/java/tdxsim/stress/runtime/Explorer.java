@@ -2,6 +2,7 @@ package tdxsim.stress.runtime;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import tdxsim.stress.strategy.FairStrategy;
 import tdxsim.stress.strategy.Strategy;
 import tdxsim.stress.strategy.StrategyKind;
 
@@ -15,7 +16,10 @@ public final class Explorer {
 
   private Explorer() {}
 
-  /** Explores on a fresh deterministic system owned by the calling thread, closed at the end. */
+  /**
+   * Explores on a fresh deterministic system owned by the calling thread, closed at the end, with
+   * {@link FairStrategy bounded fairness} around the strategy so that liveness violations are real.
+   */
   public static ExplorationResult explore(
       WorldFactory worlds,
       StrategyKind strategy,
@@ -25,7 +29,8 @@ public final class Explorer {
       Budget budget,
       Consumer<Progress> progress) {
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-explore")) {
-      return explore(system, worlds, strategy.create(), seed, schedules, wallTimeLimit, budget, progress);
+      Strategy fair = FairStrategy.wrap(strategy.create());
+      return explore(system, worlds, fair, seed, schedules, wallTimeLimit, budget, progress);
     }
   }
 

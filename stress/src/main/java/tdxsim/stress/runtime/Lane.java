@@ -14,6 +14,7 @@ final class Lane implements Delivery {
   private int head;
   int size;
   private long priority = UNSET;
+  private int passedOver;
   /** The last message class seen at the head, and its name's hash: the sequence hash without a lookup per step. */
   private Class<?> hashedClass;
   private int hashedClassHash;
@@ -26,7 +27,10 @@ final class Lane implements Delivery {
   void add(Envelope e) {
     if (size == ring.length) grow();
     ring[(head + size) & (ring.length - 1)] = e;
-    if (size++ == 0) priority = UNSET; // a new head: a newly enabled delivery
+    if (size++ == 0) { // a new head: a newly enabled delivery
+      priority = UNSET;
+      passedOver = 0;
+    }
   }
 
   Envelope poll() {
@@ -35,6 +39,7 @@ final class Lane implements Delivery {
     head = (head + 1) & (ring.length - 1);
     size--;
     priority = UNSET;
+    passedOver = 0;
     return e;
   }
 
@@ -90,6 +95,16 @@ final class Lane implements Delivery {
   @Override
   public void setPriority(long priority) {
     this.priority = priority;
+  }
+
+  @Override
+  public int passedOver() {
+    return passedOver;
+  }
+
+  @Override
+  public void setPassedOver(int n) {
+    this.passedOver = n;
   }
 
   @Override

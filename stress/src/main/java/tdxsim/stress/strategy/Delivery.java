@@ -33,4 +33,12 @@ public interface Delivery {
   long priority();
 
   void setPriority(long priority);
+
+  /**
+   * How many picks this delivery has been enabled for without being chosen; reset to 0 whenever it becomes
+   * enabled. Kept for {@link FairStrategy}.
+   */
+  int passedOver();
+
+  void setPassedOver(int n);
 }

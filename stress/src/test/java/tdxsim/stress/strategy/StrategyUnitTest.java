@@ -21,6 +21,17 @@ class StrategyUnitTest {
     final String sender;
     long seq = 1;
     long priority = UNSET;
+    int passedOver;
+
+    @Override
+    public int passedOver() {
+      return passedOver;
+    }
+
+    @Override
+    public void setPassedOver(int n) {
+      passedOver = n;
+    }
 
     Fake(String receiver, int receiverIndex, String sender) {
       this.receiver = receiver;
