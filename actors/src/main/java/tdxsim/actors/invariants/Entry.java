@@ -1,0 +1,83 @@
+package tdxsim.actors.invariants;
+
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeptState;
+import tdxsim.protocol.Spte;
+
+/**
+ * What the checker knows of one page-table position (first gfn, level): the mirror SPTE and the S-EPT entry at
+ * the same position, side by side, because their agreement is the first invariant [P3-09]. Plain mutable fields:
+ * the checker is single-threaded and allocation-light by design.
+ */
+final class Entry {
+  final long gfn;
+  final Level level;
+
+  /** Current mirror SPTE; {@code null} = SHADOW_NONPRESENT_VALUE. */
+  Spte spte;
+  /** The SPTE value replaced by FROZEN_SPTE, while frozen: tells a restore from an install [S5-02]. */
+  Spte preFreeze;
+  /** AUG/SEPT.ADD completions seen during the current freeze (R1: at most one). */
+  int externalOps;
+
+  SeptState sept = SeptState.FREE;
+  /** td_epoch stamped by RANGE.BLOCK while this entry is *BLOCKED, else -1 [TDXM is_tlb_tracked]. */
+  long bepoch = -1;
+  /** Were the 512 children uniform (all MAPPED or all PENDING) when this non-leaf was blocked? (PROMOTE). */
+  boolean uniformAtBlock;
+  /** Present S-EPT children, and how many of them are MAPPED / PENDING (for PROMOTE's condition). */
+  int septChildren;
+  int childMapped;
+  int childPending;
+
+  /** Seen at all from each side (an unseen entry is initialised from the first report's {@code from}). */
+  boolean mirrorSeen;
+  boolean septSeen;
+  /** Actor name of the last SEAMCALL caller on this entry, for violation reports. */
+  String lastCaller;
+
+  boolean restDirty;
+  boolean structDirty;
+
+  Entry(long gfn, Level level) {
+    this.gfn = gfn;
+    this.level = level;
+  }
+
+  boolean isFrozen() {
+    return spte != null && spte.isFrozen();
+  }
+
+  /** The mirror maps memory here: a leaf, or a frozen leaf (mid zap/split). */
+  boolean mirrorMaps() {
+    if (spte == null) return false;
+    if (spte.isLeaf()) return true;
+    return spte.isFrozen() && preFreeze != null && preFreeze.isLeaf();
+  }
+
+  boolean septLeaf() {
+    return sept.isLeaf();
+  }
+
+  /** The TDX module or the mirror references memory here. */
+  boolean mapsAnything() {
+    return mirrorMaps() || sept.isLeaf();
+  }
+
+  boolean isDefault() {
+    return spte == null && sept == SeptState.FREE && septChildren == 0;
+  }
+
+  static boolean present(SeptState s) {
+    return s != SeptState.FREE && s != SeptState.REMOVED;
+  }
+
+  String where() {
+    return level.shortName() + " " + Violations.hex(gfn);
+  }
+
+  static String spteName(Spte s) {
+    if (s == null) return "NONPRESENT";
+    return s.kind().name();
+  }
+}

@@ -1,0 +1,52 @@
+package tdxsim.actors.invariants;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The global state rebuilt from observations alone, shared by the trackers of one {@link InvariantChecker}: page
+ * tables (mirror and S-EPT side by side), TD and vCPU modes, mmu_lock, invalidations, folios, users, conversions,
+ * liveness streaks and counters. One instance per world; never shared between runs or threads.
+ */
+final class GlobalState {
+  final Violations v = new Violations();
+  final Bounds bounds;
+  final int vcpus;
+  final PageTables pt = new PageTables();
+  final TdState td = new TdState();
+  final LockTracker locks;
+  final InvalidationTracker inval = new InvalidationTracker();
+  final FolioTracker folios = new FolioTracker();
+  final UserMappings users = new UserMappings();
+  final ConversionTracker conv = new ConversionTracker();
+  final LivenessTracker liveness;
+  final FlowCounters counters = new FlowCounters();
+  final RestChecks rest = new RestChecks();
+  /** 1G-aligned bases with GUEST_INHIBIT set at 1G. */
+  final Set<Long> inhibit1g = new LinkedHashSet<>();
+  /** 1G entries whose SPTE is FROZEN (2M/4K ones are counted per range). */
+  int frozen1g;
+
+  GlobalState(int vcpus, Bounds bounds) {
+    this.vcpus = vcpus;
+    this.bounds = bounds;
+    this.locks = new LockTracker(v, bounds);
+    this.liveness = new LivenessTracker(v, bounds, this::othersInFlight, this::vcpusInPreviousEpoch);
+  }
+
+  /**
+   * Is some other flow still in flight on gfn, which a retry there legitimately waits for: an invalidation
+   * covering it (mmu_invalidate_retry_gfn [LNX kvm_host.h]), a FROZEN SPTE in its 2M range or 1G region (another
+   * writer's external op [S5-02]), or the exclusive mmu_lock held (a split or zap under way)?
+   */
+  boolean othersInFlight(long gfn) {
+    if (inval.intersecting(gfn, gfn + 1) != null || frozen1g > 0 || locks.exclusiveHeld()) return true;
+    Range2M r = pt.peekRange(gfn);
+    return r != null && r.frozen > 0;
+  }
+
+  /** TRACK's PREVIOUS_TLB_EPOCH_BUSY is explained while a vCPU is still counted in an older epoch. */
+  boolean vcpusInPreviousEpoch() {
+    return td.vcpuInGuestSince(td.epoch() - 1) >= 0;
+  }
+}

@@ -1,0 +1,253 @@
+package tdxsim.actors.invariants;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tdxsim.actors.monitor.GmemObservation;
+import tdxsim.actors.monitor.MmuObservation;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.monitor.Observation;
+import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.protocol.Level;
+
+/**
+ * The invariant checker: a {@link Monitor} that rebuilds the global state (mirror SPTEs, S-EPT entries, folios,
+ * attributes, mmu_lock holders, invalidation ranges, GUEST_INHIBIT bits, TDX folio refs, user mappings, TLB
+ * epochs and vCPU guest modes) from observations alone and checks the {@link Invariant}s incrementally: each
+ * observation touches only the gfns and 2M ranges it names, so the checker can run after every delivery.
+ *
+ * <p>Protocol for the runtime: feed every observation to {@link #observe}; call {@link #check()} at each delivery
+ * boundary (it runs the checks that must see a whole message handling, see {@link RestChecks} for the precise
+ * "at rest" rule) and stop at the first violation; call {@link #atQuiescence()} when no message is left. Not
+ * thread-safe: the parallel runtime serialises through {@link #synchronizedMonitor()} and calls the other methods
+ * while holding this object's monitor. Replayable: no clocks, no randomness, state keyed by gfn and name only.
+ */
+public final class InvariantChecker implements Monitor {
+  private final GlobalState g;
+  private final MirrorTracker mirror;
+  private final SeptTracker sept;
+  private final SeamcallTracker seamcalls;
+  private final KvmTracker kvm;
+  private final GmemTracker gmem;
+
+  /** @param vcpus the scenario's vCPU count: each of 0..vcpus-1 must report VcpuWorkloadDone by quiescence. */
+  public InvariantChecker(int vcpus) {
+    this(vcpus, Bounds.DEFAULT);
+  }
+
+  public InvariantChecker(int vcpus, Bounds bounds) {
+    if (vcpus < 0) throw new IllegalArgumentException("vcpus < 0");
+    this.g = new GlobalState(vcpus, bounds);
+    this.mirror = new MirrorTracker(g);
+    this.sept = new SeptTracker(g);
+    this.seamcalls = new SeamcallTracker(g, this::runnable);
+    this.kvm = new KvmTracker(g);
+    this.gmem = new GmemTracker(g, kvm);
+  }
+
+  /** Every invariant this checker enforces, with its stable name and one-line description. */
+  public static List<Invariant> invariants() {
+    return List.of(Invariant.values());
+  }
+
+  @Override
+  public void observe(Observation o) {
+    if (o instanceof MmuObservation m) mmu(m);
+    else if (o instanceof SeptObservation s) sept(s);
+    else if (o instanceof GmemObservation gm) gmem(gm);
+  }
+
+  private void mmu(MmuObservation o) {
+    if (o instanceof MmuObservation.SpteChanged x) {
+      mirror.onSpte(x);
+    } else if (o instanceof MmuObservation.MmuLockChanged x) {
+      g.locks.changed(x.owner(), x.mode(), x.acquired());
+    } else if (o instanceof MmuObservation.FlowStep x) {
+      g.counters.flow(x.flow());
+    } else if (o instanceof MmuObservation.FaultBegin x) {
+      g.counters.faults++;
+      g.liveness.faultBegin(x.vcpu(), x.gfn());
+    } else if (o instanceof MmuObservation.FaultEnd x) {
+      if ("RET_PF_RETRY".equals(x.result())) g.counters.faultRetries++;
+      g.liveness.faultEnd(x.vcpu(), x.gfn(), x.result());
+    } else if (o instanceof MmuObservation.MmuLockWaiting x) {
+      g.locks.waiting(x.owner(), x.mode());
+    } else if (o instanceof MmuObservation.InvalidateBegin x) {
+      g.inval.begin(x.start(), x.end());
+    } else if (o instanceof MmuObservation.InvalidateEnd x) {
+      kvm.invalidateEnd(x);
+    } else if (o instanceof MmuObservation.GuestInhibitSet x) {
+      kvm.inhibitSet(x);
+    } else if (o instanceof MmuObservation.GuestInhibitCleared x) {
+      kvm.inhibitCleared(x.gfn(), x.level());
+    } else if (o instanceof MmuObservation.GuestAccepted) {
+      g.counters.guestAccepted++;
+    } else if (o instanceof MmuObservation.VcpuWorkloadDone x) {
+      g.td.workloadDone(x.vcpu());
+    } else if (o instanceof MmuObservation.KvmBugOn x) {
+      g.counters.kvmBugOns++;
+      g.v.report(Invariant.KVM_BUG_ON, x.where() + ": " + x.detail(), List.of(x.where()), x.gfn());
+    } else if (o instanceof MmuObservation.GuestPanic x) {
+      g.v.report(Invariant.GUEST_PANIC, "vcpu " + x.vcpu() + ": " + x.reason(), List.of(Names.vcpu(x.vcpu())),
+          x.gfn());
+    } else if (o instanceof MmuObservation.GuestDataLost x) {
+      g.v.report(Invariant.GUEST_DATA_LOST, "vcpu " + x.vcpu() + " found accepted data at "
+          + Violations.hex(x.gfn()) + " gone", List.of(Names.vcpu(x.vcpu())), x.gfn());
+    }
+  }
+
+  private void sept(SeptObservation o) {
+    if (o instanceof SeptObservation.SeptEntryChanged x) {
+      sept.onSept(x);
+    } else if (o instanceof SeptObservation.SeamcallCompleted x) {
+      seamcalls.onSeamcall(x);
+    } else if (o instanceof SeptObservation.AcceptCompleted x) {
+      kvm.acceptCompleted(x.vcpu(), x.gfn(), x.level(), x.status());
+    } else if (o instanceof SeptObservation.VcpuGuestMode x) {
+      boolean was = g.td.runnable();
+      g.td.guestMode(x.vcpu(), x.inGuest(), x.epoch());
+      if (!was && g.td.runnable()) g.rest.markAll(g.pt);
+    } else if (o instanceof SeptObservation.TdEpochAdvanced x) {
+      g.td.epochAdvanced(x.tdEpoch());
+    } else if (o instanceof SeptObservation.TdRunnable) {
+      runnable();
+    }
+  }
+
+  private void gmem(GmemObservation o) {
+    if (o instanceof GmemObservation.FolioChanged x) {
+      gmem.folioChanged(x);
+    } else if (o instanceof GmemObservation.FolioSplit x) {
+      gmem.folioSplit(x.gfn());
+    } else if (o instanceof GmemObservation.AttributesChanged x) {
+      gmem.attributesChanged(x.start(), x.end(), x.isPrivate());
+    } else if (o instanceof GmemObservation.ConversionBegin x) {
+      g.conv.begin(g.pt, x.kind(), x.start(), x.end());
+    } else if (o instanceof GmemObservation.ConversionEnd x) {
+      gmem.conversionEnd(x);
+    } else if (o instanceof GmemObservation.UserMapping x) {
+      gmem.userMapping(x);
+    } else if (o instanceof GmemObservation.FolioRefChanged x) {
+      gmem.folioRefChanged(x);
+    }
+  }
+
+  private void runnable() {
+    if (g.td.runnable()) return;
+    g.td.setRunnable();
+    g.rest.markAll(g.pt);
+  }
+
+  /**
+   * End of one delivery: runs the deferred checks (mirror agreement at rest, S-EPT structure, TDX refs) for
+   * what the delivery touched, and returns the first violation so far.
+   */
+  public Optional<Violation> check() {
+    g.rest.flush(g);
+    return g.v.first();
+  }
+
+  /** The first violation recorded so far (without running deferred checks). */
+  public Optional<Violation> firstViolation() {
+    return g.v.first();
+  }
+
+  /** How many violations were reported in all (the first is kept; the rest are usually its consequences). */
+  public long violationCount() {
+    return g.v.count();
+  }
+
+  /**
+   * No message is left: the liveness checks (nothing FROZEN, mmu_lock free, no fault or invalidation left open,
+   * ACCEPT levels honoured, every vCPU done). Returns the first violation overall.
+   */
+  public Optional<Violation> atQuiescence() {
+    g.rest.flush(g);
+    if (g.v.any()) return g.v.first();
+    List<String> held = g.locks.holdersAndWaiters();
+    if (!held.isEmpty()) {
+      g.v.report(Invariant.LIVENESS_LOCK_RELEASED, "quiescent with mmu_lock held or awaited by "
+          + String.join(", ", held), List.copyOf(held));
+    }
+    reportFrozen();
+    int v = g.liveness.openFaultVcpu();
+    if (v >= 0) {
+      long gfn = g.liveness.openFaultGfn(v);
+      g.v.report(Invariant.LIVENESS_FAULT_COMPLETES, "quiescent with vcpu " + v + "'s fault on "
+          + Violations.hex(gfn) + " unfinished", List.of(Names.vcpu(v)), gfn);
+    }
+    if (!g.inval.isEmpty()) {
+      long[] r = g.inval.active().get(0);
+      g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with invalidation [" + Violations.hex(r[0])
+          + ", " + Violations.hex(r[1]) + ") in progress", r[0]);
+    }
+    if (!g.conv.isEmpty()) {
+      ConversionTracker.Conversion c = g.conv.active().get(0);
+      g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with " + c.kind + " [" + Violations.hex(c.start)
+          + ", " + Violations.hex(c.end) + ") unfinished", c.start);
+    }
+    kvm.checkAcceptLevels();
+    for (int i = 0; i < g.vcpus; i++) {
+      if (!g.td.isDone(i)) {
+        g.v.report(Invariant.LIVENESS_WORKLOAD_DONE, "quiescent but vcpu " + i + " never finished its workload",
+            List.of(Names.vcpu(i)));
+        break;
+      }
+    }
+    return g.v.first();
+  }
+
+  private void reportFrozen() {
+    for (Entry h : g.pt.hugeEntries()) {
+      if (h.isFrozen()) {
+        g.v.report(Invariant.LIVENESS_FROZEN_SPTE, "quiescent with the mirror SPTE " + h.where() + " FROZEN",
+            RestChecks.actors(h), h.gfn);
+        return;
+      }
+    }
+    for (Range2M r : g.pt.ranges()) {
+      if (r.frozen == 0) continue;
+      Entry e = r.e2m != null && r.e2m.isFrozen() ? r.e2m : null;
+      for (int i = 0; e == null && i < Range2M.PAGES; i++) {
+        Entry c = r.e4k(i);
+        if (c != null && c.isFrozen()) e = c;
+      }
+      long gfn = e == null ? r.base : e.gfn;
+      g.v.report(Invariant.LIVENESS_FROZEN_SPTE, "quiescent with the mirror SPTE "
+          + (e == null ? Violations.hex(gfn) : e.where()) + " FROZEN", e == null ? List.of() : RestChecks.actors(e),
+          gfn);
+      return;
+    }
+  }
+
+  /** Deterministic 64-bit hash of a canonical encoding of the current global state. */
+  public long stateHash() {
+    return StateHashing.hash(g);
+  }
+
+  /** Flow counters for {@code explore --json}, in a fixed order (summary first, then sorted details). */
+  public Map<String, Long> counters() {
+    return g.counters.snapshot();
+  }
+
+  /** The keys {@link #counters()} always starts with, in order; the rest are details, sorted. */
+  public static List<String> counterSummaryKeys() {
+    return FlowCounters.SUMMARY_KEYS;
+  }
+
+  /** A monitor that serialises observations on this checker, for the parallel runtime. */
+  public Monitor synchronizedMonitor() {
+    return o -> {
+      synchronized (InvariantChecker.this) {
+        observe(o);
+      }
+    };
+  }
+
+  /** For tests and reports: the level of the smallest ACCEPT that TD-exited in the 2M range of gfn, if any. */
+  Optional<Level> minAcceptLevel(long gfn) {
+    Range2M r = g.pt.peekRange(gfn);
+    return Optional.ofNullable(r == null ? null : r.minAccept);
+  }
+}

@@ -1,0 +1,114 @@
+package tdxsim.actors.invariants;
+
+import java.util.List;
+import tdxsim.actors.monitor.MmuObservation.GuestInhibitSet;
+import tdxsim.actors.monitor.MmuObservation.InvalidateEnd;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.TdxStatus;
+
+/**
+ * The retry protocol and the ACCEPT-level machinery on the KVM side. At invalidate_end every leaf left in the
+ * range must map uniformly private memory no larger than its folio [R5]; a range left without mirror leaves by an
+ * invalidation starts a new level history (a legitimate re-map at 2M after, e.g., a whole-range punch hole).
+ * GUEST_INHIBIT is one-way and is set only after the split, so at the moment it is set no leaf at or above the
+ * inhibited level may exist [P3-13, S5-40, R4]. An ACCEPT that TD-exits asks KVM to honour its level [P3-13]: the
+ * smallest such level per 2M range is remembered for the quiescence check.
+ */
+final class KvmTracker {
+  private final GlobalState g;
+  /** Any AttributesChanged seen: only then is "attribute not private" a violation at invalidate_end. */
+  boolean attrsObserved;
+
+  KvmTracker(GlobalState g) {
+    this.g = g;
+  }
+
+  void invalidateEnd(InvalidateEnd o) {
+    long start = o.start();
+    long end = o.end();
+    g.inval.end(start, end);
+    for (Entry h : g.pt.hugeEntries()) {
+      if (h.gfn < end && start < h.gfn + h.level.pages() && h.mapsAnything()) checkAtEnd(h, start, end);
+    }
+    for (Range2M r : g.pt.rangesIn(start, end)) {
+      if (r.e2m != null && r.e2m.mapsAnything()) checkAtEnd(r.e2m, start, end);
+      if (r.mirrorLeaves4k > 0 || r.septLeaves4k > 0) {
+        long lo = Math.max(start, r.base);
+        long hi = Math.min(end, r.base + Range2M.PAGES);
+        for (long gfn = lo; gfn < hi; gfn++) {
+          Entry e = r.e4k((int) (gfn - r.base));
+          if (e != null && e.mapsAnything()) checkAtEnd(e, start, end);
+        }
+      }
+      if ((r.e2m == null || !r.e2m.mirrorMaps()) && r.mirrorLeaves4k == 0) r.history = Range2M.HIST_NONE;
+    }
+  }
+
+  private void checkAtEnd(Entry e, long start, long end) {
+    if (attrsObserved) {
+      long bad = MappingChecks.firstNotPrivate(g.pt, e.gfn, e.gfn + e.level.pages());
+      if (bad >= 0) {
+        g.v.report(Invariant.MMU_ATTRIBUTES_AT_INVALIDATE_END, "at invalidate_end of [" + Violations.hex(start)
+            + ", " + Violations.hex(end) + ") the " + (e.mirrorMaps() ? "mirror" : "S-EPT") + " leaf "
+            + e.where() + " maps gfn " + Violations.hex(bad) + " whose attribute is not private",
+            RestChecks.actors(e), bad);
+        return;
+      }
+    }
+    MappingChecks.checkBacking(g, e, e.mirrorMaps() ? "mirror" : "S-EPT", -1);
+  }
+
+  void inhibitSet(GuestInhibitSet o) {
+    Level l = o.level();
+    long base = l.base(o.gfn());
+    if (l == Level.PG_LEVEL_2M) g.pt.range(base).inhibit2m = true;
+    else if (l == Level.PG_LEVEL_1G) g.inhibit1g.add(base);
+    else return;
+    Entry leaf = MappingChecks.leafAtOrAbove(g, base, l);
+    if (leaf != null) {
+      g.v.report(Invariant.MMU_GUEST_INHIBIT_RESPECTED, "GUEST_INHIBIT(" + l.shortName() + ") set on "
+          + Violations.hex(base) + " while a " + leaf.level.shortName() + " leaf still maps it (split must come"
+          + " first)", RestChecks.actors(leaf), base);
+    }
+  }
+
+  void inhibitCleared(long gfn, Level l) {
+    long base = l.base(gfn);
+    g.v.report(Invariant.MMU_GUEST_INHIBIT_MONOTONE, "GUEST_INHIBIT(" + l.shortName() + ") cleared on "
+        + Violations.hex(base), base);
+    if (l == Level.PG_LEVEL_2M) {
+      Range2M r = g.pt.peekRange(base);
+      if (r != null) r.inhibit2m = false;
+    } else if (l == Level.PG_LEVEL_1G) {
+      g.inhibit1g.remove(base);
+    }
+  }
+
+  void acceptCompleted(int vcpu, long gfn, Level level, TdxStatus status) {
+    g.counters.accepts++;
+    if (status == null) {
+      g.counters.acceptExits++;
+      Range2M r = g.pt.range(gfn);
+      if (r.minAccept == null || level.ordinal() < r.minAccept.ordinal()) r.minAccept = level;
+    } else if (status.isBusy()) {
+      g.counters.acceptBusy++;
+    }
+    g.liveness.accept(vcpu, gfn, level, status);
+  }
+
+  /** Quiescence: no leaf larger than the smallest ACCEPT level that TD-exited in its 2M range [R2]. */
+  void checkAcceptLevels() {
+    for (Range2M r : g.pt.ranges()) {
+      if (r.minAccept == null) continue;
+      Entry h = g.pt.peek(r.base, Level.PG_LEVEL_1G);
+      Entry big = h != null && h.mapsAnything() ? h : null;
+      if (big == null && r.minAccept == Level.PG_LEVEL_4K && r.e2m != null && r.e2m.mapsAnything()) big = r.e2m;
+      if (big != null) {
+        g.v.report(Invariant.MMU_ACCEPT_LEVEL_HONOURED, "the guest asked for a " + r.minAccept.shortName()
+            + " ACCEPT in " + Violations.hex(r.base) + " but a " + big.level.shortName() + " leaf still maps it",
+            List.of(), r.base);
+        return;
+      }
+    }
+  }
+}

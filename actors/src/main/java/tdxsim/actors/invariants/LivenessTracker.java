@@ -1,0 +1,171 @@
+package tdxsim.actors.invariants;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallLeaf;
+import tdxsim.protocol.TdxStatus;
+
+/**
+ * Bounded-retry liveness: consecutive fault retries per vCPU and gfn, consecutive non-final ACCEPT outcomes per
+ * vCPU, consecutive failed attempts of one SEAMCALL per caller. An unrefreshed {@code iter->old_spte}, an endless
+ * TDX_INTERRUPTED_RESTARTABLE retry [S5-02; C2 Open 3] or v1's endless EPT violation [C2 Open 2] never
+ * terminates, so a bound turns it into a finite counterexample.
+ *
+ * <p>Only <em>unexplained</em> retries count. A retry that waits for another flow still in flight (an
+ * invalidation covering the gfn, another writer's FROZEN SPTE, the exclusive lock held, a lock the TDX module
+ * reported BUSY, vCPUs still counted in the previous TLB epoch) is the protocol working as designed: it ends
+ * when that flow ends, so under a fair schedule it is bounded by the other flow's progress, and an unfair
+ * schedule that starves the other flow is the runtime's step budget's business, not a protocol bug. A livelock
+ * is a retry with nothing in flight to wait for. Explained retries neither count nor reset a streak.
+ *
+ * <p>Also remembers open faults for the quiescence check.
+ */
+final class LivenessTracker {
+  private static final class Streak {
+    final SeamcallLeaf leaf;
+    final long gfn;
+    final Level level;
+    int count;
+    boolean reported;
+
+    Streak(SeamcallLeaf leaf, long gfn, Level level) {
+      this.leaf = leaf;
+      this.gfn = gfn;
+      this.level = level;
+    }
+  }
+
+  private final Violations v;
+  private final Bounds bounds;
+  private final java.util.function.LongPredicate othersInFlight;
+  private final java.util.function.BooleanSupplier vcpusInPreviousEpoch;
+  private long[] openFault = filled(8);
+  private long[] retryGfn = filled(8);
+  private int[] retries = new int[8];
+  private int[] acceptStreak = new int[8];
+  private final Map<String, Streak> streaks = new LinkedHashMap<>();
+  /** Callers whose last SEAMCALL came back BUSY (their next fault retry is explained). */
+  private final java.util.Set<String> busyCallers = new java.util.LinkedHashSet<>();
+
+  private boolean lastSeamcallBusy(String caller) {
+    return !busyCallers.isEmpty() && busyCallers.contains(caller);
+  }
+
+  LivenessTracker(Violations v, Bounds bounds, java.util.function.LongPredicate othersInFlight,
+      java.util.function.BooleanSupplier vcpusInPreviousEpoch) {
+    this.v = v;
+    this.bounds = bounds;
+    this.othersInFlight = othersInFlight;
+    this.vcpusInPreviousEpoch = vcpusInPreviousEpoch;
+  }
+
+  void faultBegin(int vcpu, long gfn) {
+    grow(vcpu);
+    openFault[vcpu] = gfn;
+  }
+
+  void faultEnd(int vcpu, long gfn, String result) {
+    grow(vcpu);
+    openFault[vcpu] = -1;
+    if (!"RET_PF_RETRY".equals(result)) {
+      retries[vcpu] = 0;
+      retryGfn[vcpu] = -1;
+      return;
+    }
+    if (retryGfn[vcpu] != gfn) {
+      retryGfn[vcpu] = gfn;
+      retries[vcpu] = 0;
+    }
+    if (othersInFlight.test(gfn) || lastSeamcallBusy(Names.vcpu(vcpu))) return;
+    if (++retries[vcpu] == bounds.faultRetries() + 1) {
+      v.report(Invariant.LIVENESS_FAULT_RETRIES, "vcpu " + vcpu + " retried its fault on " + Violations.hex(gfn)
+          + " " + retries[vcpu] + " times in a row (bound " + bounds.faultRetries() + ")",
+          List.of(Names.vcpu(vcpu)), gfn);
+    }
+  }
+
+  /** A final ACCEPT outcome: SUCCESS, ALREADY_ACCEPTED, SIZE_MISMATCH or any non-retryable error [R2]. */
+  static boolean acceptFinal(TdxStatus s) {
+    return s != null && !s.isBusy() && s != TdxStatus.TDX_INTERRUPTED_RESTARTABLE;
+  }
+
+  void accept(int vcpu, long gfn, Level level, TdxStatus status) {
+    grow(vcpu);
+    if (acceptFinal(status)) {
+      acceptStreak[vcpu] = 0;
+      return;
+    }
+    if (status != null || othersInFlight.test(gfn)) return; // BUSY: the entry lock is someone else's
+    if (++acceptStreak[vcpu] == bounds.acceptRetries() + 1) {
+      v.report(Invariant.LIVENESS_ACCEPT_RETRIES, "vcpu " + vcpu + ": " + acceptStreak[vcpu]
+          + " ACCEPT attempts in a row without a final status, last " + level.shortName() + " "
+          + Violations.hex(gfn) + " -> " + (status == null ? "TD exit" : status.name()) + " (bound "
+          + bounds.acceptRetries() + ")", List.of(Names.vcpu(vcpu)), gfn);
+    }
+  }
+
+  static boolean retryable(TdxStatus s) {
+    return s.isBusy() || s == TdxStatus.TDX_INTERRUPTED_RESTARTABLE || s == TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY;
+  }
+
+  void seamcall(SeamcallLeaf leaf, long gfn, Level level, TdxStatus status, String caller) {
+    if (leaf == SeamcallLeaf.TDH_VP_ENTER) return; // entering is retried by design while kicked out
+    if (status.isBusy()) {
+      busyCallers.add(caller);
+      return; // waits for the holder of a TDX lock
+    }
+    if (!busyCallers.isEmpty()) busyCallers.remove(caller);
+    if (!retryable(status)) {
+      if (!streaks.isEmpty()) streaks.remove(caller);
+      return;
+    }
+    if (status == TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY && vcpusInPreviousEpoch.getAsBoolean()) return;
+    Streak s = streaks.get(caller);
+    if (s == null || s.leaf != leaf || s.gfn != gfn || s.level != level) {
+      streaks.put(caller, s = new Streak(leaf, gfn, level));
+    }
+    if (++s.count > bounds.seamcallRetries() && !s.reported) {
+      s.reported = true;
+      v.report(Invariant.LIVENESS_SEAMCALL_RETRIES, caller + " got " + status.name() + " from " + leaf.abiName()
+          + " " + level.shortName() + " " + Violations.hex(gfn) + " " + s.count + " times in a row (bound "
+          + bounds.seamcallRetries() + ")", List.of(caller), gfn);
+    }
+  }
+
+  /** First vCPU with a fault begun and not ended, or -1. */
+  int openFaultVcpu() {
+    for (int i = 0; i < openFault.length; i++) if (openFault[i] >= 0) return i;
+    return -1;
+  }
+
+  long openFaultGfn(int vcpu) {
+    return openFault[vcpu];
+  }
+
+  /** A vCPU whose last ACCEPT outcome was not final, or -1. */
+  int unfinishedAcceptVcpu() {
+    for (int i = 0; i < acceptStreak.length; i++) if (acceptStreak[i] > 0) return i;
+    return -1;
+  }
+
+  private void grow(int vcpu) {
+    if (vcpu < openFault.length) return;
+    int n = Math.max(vcpu + 1, openFault.length * 2);
+    int old = openFault.length;
+    openFault = Arrays.copyOf(openFault, n);
+    retryGfn = Arrays.copyOf(retryGfn, n);
+    Arrays.fill(openFault, old, n, -1);
+    Arrays.fill(retryGfn, old, n, -1);
+    retries = Arrays.copyOf(retries, n);
+    acceptStreak = Arrays.copyOf(acceptStreak, n);
+  }
+
+  private static long[] filled(int n) {
+    long[] a = new long[n];
+    Arrays.fill(a, -1);
+    return a;
+  }
+}

@@ -1,0 +1,117 @@
+package tdxsim.actors.invariants;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tdxsim.protocol.LockMode;
+
+/**
+ * kvm->mmu_lock as the observations describe it: the exclusive holder, the shared holders (by actor name, with
+ * a count for recursive read locks) and the waiters. Checks rwlock exclusion and the starvation bound for
+ * exclusive waiters ([LNX tdp_mmu.c]; qrwlock is fair to writers, so a writer bypassed without bound means the
+ * model's lock or its users are wrong).
+ */
+final class LockTracker {
+  private static final class Waiter {
+    final LockMode mode;
+    int bypassed;
+    boolean reported;
+
+    Waiter(LockMode mode) {
+      this.mode = mode;
+    }
+  }
+
+  private String exclusive;
+  private final Map<String, Integer> shared = new LinkedHashMap<>();
+  private final Map<String, Waiter> waiters = new LinkedHashMap<>();
+  private final Violations v;
+  private final Bounds bounds;
+
+  LockTracker(Violations v, Bounds bounds) {
+    this.v = v;
+    this.bounds = bounds;
+  }
+
+  boolean exclusiveHeld() {
+    return exclusive != null;
+  }
+
+  String exclusiveOwner() {
+    return exclusive;
+  }
+
+  void waiting(String owner, LockMode mode) {
+    waiters.put(owner, new Waiter(mode));
+  }
+
+  void changed(String owner, LockMode mode, boolean acquired) {
+    if (acquired) {
+      waiters.remove(owner);
+      if (exclusive != null || (mode == LockMode.EXCLUSIVE && !shared.isEmpty())) {
+        v.report(Invariant.MMU_LOCK_EXCLUSION, owner + " acquired mmu_lock " + mode + " while "
+            + holders() + " held it", List.of(owner));
+      }
+      if (mode == LockMode.EXCLUSIVE) exclusive = owner;
+      else shared.merge(owner, 1, Integer::sum);
+      for (Map.Entry<String, Waiter> w : waiters.entrySet()) {
+        Waiter wt = w.getValue();
+        if (wt.mode != LockMode.EXCLUSIVE) continue;
+        if (++wt.bypassed > bounds.lockBypasses() && !wt.reported) {
+          wt.reported = true;
+          v.report(Invariant.LIVENESS_LOCK_STARVATION, w.getKey() + " waited for the exclusive mmu_lock while "
+              + wt.bypassed + " acquisitions went ahead (bound " + bounds.lockBypasses() + ")",
+              List.of(w.getKey(), owner));
+        }
+      }
+      return;
+    }
+    if (mode == LockMode.EXCLUSIVE) {
+      if (!owner.equals(exclusive)) {
+        v.report(Invariant.MMU_LOCK_EXCLUSION, owner + " released the exclusive mmu_lock held by " + exclusive,
+            List.of(owner));
+      }
+      exclusive = null;
+    } else {
+      Integer n = shared.get(owner);
+      if (n == null) {
+        v.report(Invariant.MMU_LOCK_EXCLUSION, owner + " released a shared mmu_lock it does not hold",
+            List.of(owner));
+      } else if (n == 1) {
+        shared.remove(owner);
+      } else {
+        shared.put(owner, n - 1);
+      }
+    }
+  }
+
+  /** Holders and waiters, for the quiescence check ("nobody holds or waits"). */
+  List<String> holdersAndWaiters() {
+    List<String> out = new ArrayList<>();
+    if (exclusive != null) out.add(exclusive + " (exclusive)");
+    for (String s : shared.keySet()) out.add(s + " (shared)");
+    for (Map.Entry<String, Waiter> w : waiters.entrySet()) out.add(w.getKey() + " (waiting " + w.getValue().mode + ")");
+    return out;
+  }
+
+  /** Current shared holders, in acquisition order. */
+  List<String> sharedHolders() {
+    return List.copyOf(shared.keySet());
+  }
+
+  String holders() {
+    List<String> h = new ArrayList<>();
+    if (exclusive != null) h.add(exclusive + " (exclusive)");
+    h.addAll(shared.keySet());
+    return String.join(", ", h);
+  }
+
+  void hash(StateHasher h) {
+    h.str(exclusive == null ? "" : exclusive);
+    for (Map.Entry<String, Integer> s : shared.entrySet()) {
+      h.str(s.getKey());
+      h.add(s.getValue());
+    }
+  }
+}

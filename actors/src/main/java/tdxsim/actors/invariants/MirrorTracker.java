@@ -1,0 +1,127 @@
+package tdxsim.actors.invariants;
+
+import tdxsim.actors.monitor.MmuObservation.SpteChanged;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.Spte;
+
+/**
+ * Applies {@code SpteChanged} to the mirror side and checks what a mirror transition may do on its own:
+ * freeze once at a time [S5-02], never turn a non-leaf into a leaf [P1-10, S06], split only when RUNNABLE [P3-08],
+ * install no leaf inside an in-progress invalidation unless the installer is the exclusive-lock holder itself
+ * (its split re-creates the same mapping at 4K) [LNX kvm_host.h, R5], and no 2M leaf again after the range went
+ * 4K (R2 ping-pong). A FROZEN->X write that restores the value frozen is a rollback, not an install.
+ */
+final class MirrorTracker {
+  private final GlobalState g;
+
+  MirrorTracker(GlobalState g) {
+    this.g = g;
+  }
+
+  void onSpte(SpteChanged o) {
+    Level l = o.level();
+    long gfn = l.base(o.gfn());
+    g.pt.sawMirror(l);
+    Entry e = g.pt.entry(gfn, l);
+    Spte from = norm(o.from());
+    Spte to = norm(o.to());
+    if (!e.mirrorSeen) {
+      e.mirrorSeen = true;
+      if (e.spte == null && from != null && !from.isFrozen()) setSpte(e, from);
+    } else if (!same(e.spte, from)) {
+      g.counters.fromMismatches++;
+    }
+    if (to != null && to.isFrozen()) {
+      if (e.isFrozen()) {
+        g.v.report(Invariant.MMU_SINGLE_EXTERNAL_OP, "mirror SPTE " + e.where()
+            + " frozen while already FROZEN: two writers own one transition", RestChecks.actors(e), gfn);
+        return;
+      }
+      Spte was = e.spte;
+      setSpte(e, to);
+      e.preFreeze = was;
+      e.externalOps = 0;
+    } else {
+      Spte before = e.isFrozen() ? e.preFreeze : e.spte;
+      setSpte(e, to);
+      e.preFreeze = null;
+      transition(e, before, to);
+      if (g.folios.refsObserved) g.folios.markRefsDirty(g.pt, gfn, l.pages());
+    }
+    g.rest.markRest(e);
+  }
+
+  /** Sets the SPTE keeping the per-range leaf and frozen counts exact. */
+  private void setSpte(Entry e, Spte to) {
+    boolean mapsBefore = e.mirrorMaps();
+    boolean frozenBefore = e.isFrozen();
+    if (to != null && to.isFrozen()) e.preFreeze = e.spte;
+    e.spte = to;
+    boolean frozenAfter = e.isFrozen();
+    if (e.level == Level.PG_LEVEL_1G) {
+      if (frozenBefore != frozenAfter) g.frozen1g += frozenAfter ? 1 : -1;
+      return;
+    }
+    Range2M r = g.pt.range(e.gfn);
+    if (frozenBefore != frozenAfter) r.frozen += frozenAfter ? 1 : -1;
+    boolean mapsAfter = e.mirrorMaps();
+    if (e.level == Level.PG_LEVEL_4K && mapsBefore != mapsAfter) r.mirrorLeaves4k += mapsAfter ? 1 : -1;
+  }
+
+  private void transition(Entry e, Spte before, Spte to) {
+    boolean wasLeaf = before != null && before.isLeaf();
+    boolean wasNonLeaf = before != null && before.kind() == Spte.Kind.NONLEAF;
+    if (to != null && to.isLeaf()) {
+      if (wasNonLeaf) {
+        g.v.report(Invariant.MMU_NO_MIRROR_PROMOTION, "mirror non-leaf SPTE " + e.where()
+            + " replaced by a leaf (promotion on a mirror root)", RestChecks.actors(e), e.gfn);
+      }
+      if (!wasLeaf || before.pfn() != to.pfn()) installed(e, to);
+    } else if (to != null && to.kind() == Spte.Kind.NONLEAF) {
+      if (wasLeaf) {
+        g.counters.mirrorSplits++;
+        if (!g.td.runnable()) {
+          g.v.report(Invariant.TDX_SPLIT_REQUIRES_RUNNABLE, "mirror leaf " + e.where()
+              + " split before TD_STATE_RUNNABLE", RestChecks.actors(e), e.gfn);
+        }
+      }
+    } else if (to == null && wasLeaf) {
+      g.counters.mirrorZaps++;
+      g.conv.zapped(e.gfn, e.level.pages(), true);
+    }
+  }
+
+  private void installed(Entry e, Spte to) {
+    g.counters.mirrorInstalls++;
+    long end = e.gfn + e.level.pages();
+    if (!g.locks.exclusiveHeld()) {
+      long[] inv = g.inval.intersecting(e.gfn, end);
+      if (inv != null) {
+        g.v.report(Invariant.MMU_NO_INSTALL_DURING_INVALIDATION, "mirror leaf " + e.where()
+            + " installed while [" + Violations.hex(inv[0]) + ", " + Violations.hex(inv[1])
+            + ") is being invalidated", RestChecks.actors(e), Math.max(e.gfn, inv[0]));
+      }
+    }
+    MappingChecks.leafInstalled(g, e, true, to.pfn());
+    if (e.level == Level.PG_LEVEL_1G) return;
+    Range2M r = g.pt.range(e.gfn);
+    if (e.level == Level.PG_LEVEL_2M) {
+      if (r.history == Range2M.HIST_SPLIT) {
+        g.v.report(Invariant.MMU_NO_LEVEL_OSCILLATION, "2M range " + Violations.hex(r.base)
+            + " mapped 2M again after it was split to 4K", RestChecks.actors(e), r.base);
+      }
+      r.history = Range2M.HIST_HUGE;
+    } else if (r.history == Range2M.HIST_HUGE) {
+      r.history = Range2M.HIST_SPLIT;
+    }
+  }
+
+  static Spte norm(Spte s) {
+    return s == null || s.kind() == Spte.Kind.NONPRESENT ? null : s;
+  }
+
+  private static boolean same(Spte a, Spte b) {
+    if (a == null || b == null) return a == b;
+    return a.kind() == b.kind() && (a.kind() == Spte.Kind.FROZEN || a.pfn() == b.pfn());
+  }
+}

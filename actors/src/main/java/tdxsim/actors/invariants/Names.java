@@ -1,0 +1,10 @@
+package tdxsim.actors.invariants;
+
+/** Actor names used in violation reports where an observation carries only an id. */
+final class Names {
+  private Names() {}
+
+  static String vcpu(int id) {
+    return "vcpu-" + id;
+  }
+}

@@ -1,0 +1,134 @@
+package tdxsim.actors.invariants;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tdxsim.protocol.Level;
+
+/**
+ * Index of the checker's per-position state: 2M ranges (holding 2M and 4K entries) and 1G entries, keyed by gfn
+ * (never by identity, so iteration is replayable). Also remembers at which levels each side (mirror, S-EPT)
+ * reports at all: a level above everything one side reports is fixed structure on that side (for example a
+ * mirror whose 1G entries are the roots of its shards), and agreement or parent checks are skipped there.
+ */
+final class PageTables {
+  private final Map<Long, Range2M> ranges = new LinkedHashMap<>();
+  private final Map<Long, Entry> huge = new LinkedHashMap<>();
+  private Range2M last;
+  private final boolean[] mirrorLevels = new boolean[Level.values().length];
+  private final boolean[] septLevels = new boolean[Level.values().length];
+
+  Range2M range(long gfn) {
+    long b = gfn & ~(Range2M.PAGES - 1L);
+    Range2M r = last;
+    if (r != null && r.base == b) return r;
+    r = ranges.get(b);
+    if (r == null) ranges.put(b, r = new Range2M(b));
+    return last = r;
+  }
+
+  Range2M peekRange(long gfn) {
+    long b = gfn & ~(Range2M.PAGES - 1L);
+    Range2M r = last;
+    if (r != null && r.base == b) return r;
+    r = ranges.get(b);
+    if (r != null) last = r;
+    return r;
+  }
+
+  Entry entry(long gfn, Level level) {
+    long b = level.base(gfn);
+    return switch (level) {
+      case PG_LEVEL_4K -> range(b).e4kCreate((int) (b & (Range2M.PAGES - 1)));
+      case PG_LEVEL_2M -> range(b).e2mCreate();
+      case PG_LEVEL_1G -> huge.computeIfAbsent(b, k -> new Entry(k, Level.PG_LEVEL_1G));
+    };
+  }
+
+  Entry peek(long gfn, Level level) {
+    long b = level.base(gfn);
+    if (level == Level.PG_LEVEL_1G) return huge.get(b);
+    Range2M r = peekRange(b);
+    if (r == null) return null;
+    return level == Level.PG_LEVEL_2M ? r.e2m : r.e4k((int) (b & (Range2M.PAGES - 1)));
+  }
+
+  /** The parent position's entry (not created), or null for 1G or an untouched parent. */
+  Entry parent(Entry e) {
+    if (e.level == Level.PG_LEVEL_1G) return null;
+    Level up = e.level.upper();
+    return peek(up.base(e.gfn), up);
+  }
+
+  void sawMirror(Level l) {
+    mirrorLevels[l.ordinal()] = true;
+  }
+
+  void sawSept(Level l) {
+    septLevels[l.ordinal()] = true;
+  }
+
+  /**
+   * Does the S-EPT side report {@code l} or a level above it? Both page tables are trees reported from some top
+   * level down, so such a level is part of the reported tree even before its first entry is reported (a child
+   * installed before its parent exists is exactly R1's bug).
+   */
+  boolean septCovers(Level l) {
+    for (int i = l.ordinal(); i < septLevels.length; i++) if (septLevels[i]) return true;
+    return false;
+  }
+
+  /** Does the mirror side report {@code l} or a level above it? (See {@link #septCovers}.) */
+  boolean mirrorCovers(Level l) {
+    for (int i = l.ordinal(); i < mirrorLevels.length; i++) if (mirrorLevels[i]) return true;
+    return false;
+  }
+
+  Iterable<Range2M> ranges() {
+    return ranges.values();
+  }
+
+  Iterable<Entry> hugeEntries() {
+    return huge.values();
+  }
+
+  /** 2M ranges intersecting [start, end) that exist (touched before). */
+  List<Range2M> rangesIn(long start, long end) {
+    List<Range2M> out = new ArrayList<>(2);
+    for (long b = start & ~(Range2M.PAGES - 1L); b < end; b += Range2M.PAGES) {
+      Range2M r = peekRange(b);
+      if (r != null) out.add(r);
+    }
+    return out;
+  }
+
+  /**
+   * The first entry intersecting [start, end) that maps memory: with {@code mirror}, a mirror leaf (or frozen
+   * leaf); with {@code sept}, an S-EPT leaf in any state. Null if none. Cost: O(2M ranges) plus O(pages) only in
+   * ranges that have 4K leaves.
+   */
+  Entry firstMappingIn(long start, long end, boolean mirror, boolean sept) {
+    for (Entry h : huge.values()) {
+      if (h.gfn < end && start < h.gfn + h.level.pages() && maps(h, mirror, sept)) return h;
+    }
+    for (long b = start & ~(Range2M.PAGES - 1L); b < end; b += Range2M.PAGES) {
+      Range2M r = peekRange(b);
+      if (r == null) continue;
+      if (r.e2m != null && maps(r.e2m, mirror, sept)) return r.e2m;
+      if ((mirror && r.mirrorLeaves4k > 0) || (sept && r.septLeaves4k > 0)) {
+        long lo = Math.max(start, b);
+        long hi = Math.min(end, b + Range2M.PAGES);
+        for (long g = lo; g < hi; g++) {
+          Entry e = r.e4k((int) (g - b));
+          if (e != null && maps(e, mirror, sept)) return e;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean maps(Entry e, boolean mirror, boolean sept) {
+    return (mirror && e.mirrorMaps()) || (sept && e.septLeaf());
+  }
+}

@@ -1,0 +1,71 @@
+package tdxsim.actors.invariants;
+
+import tdxsim.protocol.Level;
+
+/**
+ * Everything the checker tracks for one naturally aligned 2M range of gfns: its 2M entry, its 512 4K entries
+ * (allocated on first touch), per-gfn memory attributes and backing folios, the GUEST_INHIBIT bit for 2M, the
+ * level history (R2), the smallest ACCEPT level requested, and per-user mapping bits. Keying state by 2M range keeps
+ * every incremental check local to the ranges an observation touches.
+ */
+final class Range2M {
+  static final int PAGES = 512;
+
+  static final byte ATTR_UNKNOWN = 0;
+  static final byte ATTR_PRIVATE = 1;
+  static final byte ATTR_SHARED = 2;
+
+  /** {@link #history}: no 2M leaf yet / a 2M leaf was installed / split to 4K after a 2M leaf. */
+  static final int HIST_NONE = 0;
+  static final int HIST_HUGE = 1;
+  static final int HIST_SPLIT = 2;
+
+  final long base;
+  Entry e2m;
+  private Entry[] e4k;
+
+  /** 4K entries with a mirror mapping / an S-EPT leaf; entries (2M or 4K) whose SPTE is FROZEN. */
+  int mirrorLeaves4k;
+  int septLeaves4k;
+  int frozen;
+
+  final byte[] attr = new byte[PAGES];
+  /** Order of the live folio backing each gfn (0 = none, else Level.ordinal() + 1) and the pfn of that page. */
+  final byte[] folioOrder = new byte[PAGES];
+  final long[] folioPfn = new long[PAGES];
+
+  boolean inhibit2m;
+  int history = HIST_NONE;
+  /** Smallest ACCEPT level any vCPU requested in this range, or null. */
+  Level minAccept;
+  /** mapped bits per invalidation user (index from {@link UserMappings}); allocated on first mapping. */
+  long[][] userBits;
+
+  Range2M(long base) {
+    this.base = base;
+  }
+
+  Entry e4k(int off) {
+    return e4k == null ? null : e4k[off];
+  }
+
+  Entry e4kCreate(int off) {
+    if (e4k == null) e4k = new Entry[PAGES];
+    Entry e = e4k[off];
+    if (e == null) e4k[off] = e = new Entry(base + off, Level.PG_LEVEL_4K);
+    return e;
+  }
+
+  Entry e2mCreate() {
+    if (e2m == null) e2m = new Entry(base, Level.PG_LEVEL_2M);
+    return e2m;
+  }
+
+  boolean has4kEntries() {
+    return e4k != null;
+  }
+
+  static byte orderCode(Level l) {
+    return (byte) (l.ordinal() + 1);
+  }
+}

@@ -1,0 +1,140 @@
+package tdxsim.actors.invariants;
+
+import java.util.ArrayList;
+import java.util.List;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeptState;
+import tdxsim.protocol.Spte;
+
+/**
+ * Checks deferred to a delivery boundary ({@link InvariantChecker#check()}), for the entries touched since.
+ *
+ * <p><b>At rest</b>, precisely: an entry is at rest at a delivery boundary (all observations of one message
+ * handling applied) when its mirror SPTE is not FROZEN and no actor holds mmu_lock exclusively. Why this is
+ * exact enough: under the shared lock every mirror change is freeze -> external op -> set, so the two sides may
+ * only disagree while FROZEN [S5-02]; under the exclusive lock {@code tdp_mmu_set_spte} writes the SPTE first and
+ * calls remove/split_external_spte after, so they disagree until the flow ends, and it always ends before the
+ * lock is released [P3-08]. An entry touched while not at rest is checked at the first boundary where it is
+ * (a frozen entry is re-marked when it unfreezes). Before TD_STATE_RUNNABLE a mirror leaf may face a FREE S-EPT
+ * entry: it is "pre-mapped" until PAGE.ADD [2.1 step 6]; every entry is re-checked at TDH.MR.FINALIZE.
+ *
+ * <p>Structure (S-EPT child present => parent a present non-leaf) is checked at every boundary regardless of
+ * locks: the module keeps it within each SEAMCALL. TDX refs (v1 option) are checked at rest over the folio's
+ * ranges (no frozen SPTE there), because v1 adds refs inside the freeze and puts them inside the zap [P1-08].
+ */
+final class RestChecks {
+  private final List<Entry> rest = new ArrayList<>();
+  private final List<Entry> struct = new ArrayList<>();
+
+  void markRest(Entry e) {
+    if (!e.restDirty) {
+      e.restDirty = true;
+      rest.add(e);
+    }
+  }
+
+  void markStruct(Entry e) {
+    if (!e.structDirty) {
+      e.structDirty = true;
+      struct.add(e);
+    }
+  }
+
+  /** TDH.MR.FINALIZE: every known entry must now agree without the pre-mapped exception. */
+  void markAll(PageTables pt) {
+    for (Range2M r : pt.ranges()) {
+      if (r.e2m != null) markRest(r.e2m);
+      if (!r.has4kEntries()) continue;
+      for (int i = 0; i < Range2M.PAGES; i++) {
+        Entry e = r.e4k(i);
+        if (e != null) markRest(e);
+      }
+    }
+    for (Entry h : pt.hugeEntries()) markRest(h);
+  }
+
+  void flush(GlobalState g) {
+    if (!struct.isEmpty()) {
+      for (Entry e : struct) {
+        e.structDirty = false;
+        checkStructure(g, e);
+      }
+      struct.clear();
+    }
+    if (g.locks.exclusiveHeld()) return;
+    if (!rest.isEmpty()) {
+      for (Entry e : rest) {
+        e.restDirty = false;
+        if (!e.isFrozen()) checkAgreement(g, e);
+      }
+      rest.clear();
+    }
+    if (g.folios.refsObserved && !g.folios.refsDirty().isEmpty()) checkRefs(g);
+  }
+
+  static void checkAgreement(GlobalState g, Entry e) {
+    if (!g.pt.mirrorCovers(e.level) || !g.pt.septCovers(e.level)) return;
+    Spte m = e.spte;
+    SeptState s = e.sept;
+    boolean ok;
+    if (m == null) ok = !Entry.present(s);
+    else if (m.isLeaf()) ok = s == SeptState.MAPPED || s == SeptState.PENDING || (!g.td.runnable() && s == SeptState.FREE);
+    else ok = s == SeptState.NL_MAPPED;
+    if (!ok) {
+      java.util.LinkedHashSet<String> who = new java.util.LinkedHashSet<>(actors(e));
+      who.addAll(g.locks.sharedHolders());
+      g.v.report(Invariant.SEPT_MIRROR_AGREEMENT, "at rest the mirror SPTE at " + e.where() + " is "
+          + Entry.spteName(m) + " but the S-EPT entry is " + s, List.copyOf(who), e.gfn);
+    }
+  }
+
+  static void checkStructure(GlobalState g, Entry e) {
+    Level l = e.level;
+    if (l != Level.PG_LEVEL_1G && Entry.present(e.sept) && g.pt.septCovers(l.upper())) {
+      Entry p = g.pt.parent(e);
+      SeptState ps = p == null ? SeptState.FREE : p.sept;
+      if (!ps.isNonLeaf()) {
+        g.v.report(Invariant.SEPT_PARENT_PRESENT, "S-EPT entry " + e.where() + " is " + e.sept + " but its "
+            + l.upper().shortName() + " parent is " + ps, actors(e), e.gfn);
+      }
+    }
+    if (e.septChildren > 0 && !e.sept.isNonLeaf() && g.pt.septCovers(l)) {
+      g.v.report(Invariant.SEPT_PARENT_PRESENT, "S-EPT entry " + e.where() + " is " + e.sept + " with "
+          + e.septChildren + " present children", actors(e), e.gfn);
+    }
+  }
+
+  private void checkRefs(GlobalState g) {
+    List<FolioTracker.Folio> d = g.folios.refsDirty();
+    int keep = 0;
+    for (int i = 0; i < d.size(); i++) {
+      FolioTracker.Folio f = d.get(i);
+      if (anyFrozen(g, f)) {
+        d.set(keep++, f);
+        continue;
+      }
+      f.refsDirty = false;
+      if (g.folios.containing(f.pfn) != f) continue; // freed or replaced since
+      long expect = FolioTracker.mappedPages(g.pt, f);
+      if (f.refs != expect) {
+        g.v.report(Invariant.GMEM_TDX_REFS_BALANCED, "folio pfn " + Violations.hex(f.pfn) + " ("
+            + f.order.shortName() + " at gfn " + Violations.hex(f.gfn) + ") has " + f.refs
+            + " TDX refs but live S-EPT leaves map " + expect + " of its pages", f.gfn);
+      }
+    }
+    d.subList(keep, d.size()).clear();
+  }
+
+  private static boolean anyFrozen(GlobalState g, FolioTracker.Folio f) {
+    if (g.frozen1g > 0) return true;
+    for (long b = f.gfn & ~(Range2M.PAGES - 1L); b < f.end(); b += Range2M.PAGES) {
+      Range2M r = g.pt.peekRange(b);
+      if (r != null && r.frozen > 0) return true;
+    }
+    return false;
+  }
+
+  static List<String> actors(Entry e) {
+    return e.lastCaller == null ? List.of() : List.of(e.lastCaller);
+  }
+}

@@ -1,0 +1,104 @@
+package tdxsim.actors.invariants;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The canonical encoding behind {@link InvariantChecker#stateHash()}: the final global state in gfn order, and
+ * only content that differs from the default, so that two runs reaching the same state hash the same even if
+ * they touched (and created bookkeeping for) different positions on the way.
+ */
+final class StateHashing {
+  private StateHashing() {}
+
+  static long hash(GlobalState g) {
+    StateHasher h = new StateHasher();
+    h.add(g.td.runnable());
+    h.add(g.td.epoch());
+    for (int v = 0; v <= g.td.maxVcpu(); v++) {
+      h.add(g.td.inGuest(v));
+      h.add(g.td.vcpuEpoch(v));
+      h.add(g.td.isDone(v));
+    }
+    List<Range2M> ranges = new ArrayList<>();
+    for (Range2M r : g.pt.ranges()) ranges.add(r);
+    ranges.sort((a, b) -> Long.compare(a.base, b.base));
+    for (Range2M r : ranges) range(h, g, r);
+    List<Entry> huge = new ArrayList<>();
+    for (Entry e : g.pt.hugeEntries()) huge.add(e);
+    huge.sort((a, b) -> Long.compare(a.gfn, b.gfn));
+    for (Entry e : huge) entry(h, e);
+    g.inhibit1g.stream().sorted().forEach(b -> {
+      h.add(7);
+      h.add(b);
+    });
+    g.locks.hash(h);
+    for (long[] r : g.inval.active()) {
+      h.add(8);
+      h.add(r[0]);
+      h.add(r[1]);
+    }
+    for (ConversionTracker.Conversion c : g.conv.active()) {
+      h.str(c.kind);
+      h.add(c.start);
+      h.add(c.end);
+    }
+    for (FolioTracker.Folio f : g.folios.live()) {
+      if (f.refs == 0) continue;
+      h.add(9);
+      h.add(f.pfn);
+      h.add(f.refs);
+    }
+    return h.value();
+  }
+
+  private static void range(StateHasher h, GlobalState g, Range2M r) {
+    if (r.e2m != null) entry(h, r.e2m);
+    if (r.has4kEntries()) {
+      for (int i = 0; i < Range2M.PAGES; i++) {
+        Entry e = r.e4k(i);
+        if (e != null) entry(h, e);
+      }
+    }
+    for (int i = 0; i < Range2M.PAGES; i++) {
+      if (r.attr[i] != 0) {
+        h.add(3);
+        h.add(r.base + i);
+        h.add(r.attr[i]);
+      }
+      if (r.folioOrder[i] != 0) {
+        h.add(4);
+        h.add(r.base + i);
+        h.add(r.folioOrder[i]);
+        h.add(r.folioPfn[i]);
+      }
+    }
+    if (r.inhibit2m) {
+      h.add(5);
+      h.add(r.base);
+    }
+    if (r.userBits != null) {
+      for (int u = 0; u < r.userBits.length; u++) {
+        long[] bits = r.userBits[u];
+        if (bits == null) continue;
+        for (int w = 0; w < bits.length; w++) {
+          if (bits[w] == 0) continue;
+          h.add(6);
+          h.str(g.users.users().get(u));
+          h.add(r.base + 64L * w);
+          h.add(bits[w]);
+        }
+      }
+    }
+  }
+
+  private static void entry(StateHasher h, Entry e) {
+    if (e.spte == null && !Entry.present(e.sept)) return;
+    h.add(1);
+    h.add(e.gfn);
+    h.add(e.level.ordinal());
+    h.add(e.spte == null ? -1 : e.spte.kind().ordinal());
+    h.add(e.spte == null ? 0 : e.spte.pfn());
+    h.add(e.sept.ordinal());
+  }
+}

@@ -1,0 +1,81 @@
+package tdxsim.actors.invariants;
+
+import java.util.Arrays;
+
+/**
+ * TD-wide state: RUNNABLE or not, the TLB epoch and each vCPU's guest mode with the epoch it was counted in
+ * (from {@code VcpuGuestMode} / {@code TdEpochAdvanced}), and which vCPUs finished their workload. This is what
+ * decides whether a DEMOTE/REMOVE is TLB-safe: every vCPU that could hold a translation from before the BLOCK
+ * must have exited since [TDXM is_tlb_tracked; P3-08].
+ */
+final class TdState {
+  private boolean runnable;
+  /** td_epoch starts at 1 [TDXM tdh_mng_init.c]. */
+  private long epoch = 1;
+  private boolean[] inGuest = new boolean[8];
+  private long[] vcpuEpoch = new long[8];
+  private boolean[] done = new boolean[8];
+  private int maxVcpu = -1;
+
+  boolean runnable() {
+    return runnable;
+  }
+
+  void setRunnable() {
+    runnable = true;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  void epochAdvanced(long e) {
+    epoch = e;
+  }
+
+  void guestMode(int vcpu, boolean in, long e) {
+    grow(vcpu);
+    inGuest[vcpu] = in;
+    vcpuEpoch[vcpu] = e;
+    if (in) runnable = true; // TDH.VP.ENTER is only allowed on a RUNNABLE TD
+    if (e > epoch) epoch = e;
+  }
+
+  void workloadDone(int vcpu) {
+    grow(vcpu);
+    done[vcpu] = true;
+  }
+
+  boolean isDone(int vcpu) {
+    return vcpu <= maxVcpu && done[vcpu];
+  }
+
+  /** A vCPU still in the guest and counted in an epoch <= {@code bepoch}, or -1 if none. */
+  int vcpuInGuestSince(long bepoch) {
+    for (int v = 0; v <= maxVcpu; v++) if (inGuest[v] && vcpuEpoch[v] <= bepoch) return v;
+    return -1;
+  }
+
+  int maxVcpu() {
+    return maxVcpu;
+  }
+
+  boolean inGuest(int v) {
+    return v <= maxVcpu && inGuest[v];
+  }
+
+  long vcpuEpoch(int v) {
+    return v <= maxVcpu ? vcpuEpoch[v] : 0;
+  }
+
+  private void grow(int vcpu) {
+    if (vcpu < 0) throw new IllegalArgumentException("vcpu " + vcpu);
+    if (vcpu >= inGuest.length) {
+      int n = Math.max(vcpu + 1, inGuest.length * 2);
+      inGuest = Arrays.copyOf(inGuest, n);
+      vcpuEpoch = Arrays.copyOf(vcpuEpoch, n);
+      done = Arrays.copyOf(done, n);
+    }
+    if (vcpu > maxVcpu) maxVcpu = vcpu;
+  }
+}

@@ -1,0 +1,42 @@
+package tdxsim.actors.invariants;
+
+import java.util.List;
+import java.util.Optional;
+import tdxsim.actors.monitor.Violation;
+
+/**
+ * Keeps the first violation (a violation stops the run and becomes a trace, so later ones are consequences) and
+ * counts the rest. Reporting is cheap; detail strings are only built by callers on the failure path.
+ */
+final class Violations {
+  private Violation first;
+  private long count;
+
+  void report(Invariant inv, String detail, List<String> actors, long... gfns) {
+    count++;
+    if (first != null) return;
+    Long[] boxed = new Long[gfns.length];
+    for (int i = 0; i < gfns.length; i++) boxed[i] = gfns[i];
+    first = new Violation(inv.id(), detail, actors, List.of(boxed));
+  }
+
+  void report(Invariant inv, String detail, long... gfns) {
+    report(inv, detail, List.of(), gfns);
+  }
+
+  Optional<Violation> first() {
+    return Optional.ofNullable(first);
+  }
+
+  boolean any() {
+    return first != null;
+  }
+
+  long count() {
+    return count;
+  }
+
+  static String hex(long gfn) {
+    return String.format("0x%x", gfn);
+  }
+}

@@ -1,0 +1,63 @@
+package tdxsim.stress.model;
+
+import java.util.Map;
+import tdxsim.actors.invariants.Bounds;
+import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.runtime.World;
+import tdxsim.stress.runtime.WorldFactory;
+import tdxsim.stress.scenario.Scenario;
+
+/**
+ * The runtime's model adapter: one {@link TdxWorld} per schedule for a fixed VM config and checker bounds. The
+ * schedule seed drives the scheduling only (the workload is the scenario's), so it is not used here.
+ *
+ * <p>Counters: each world's are available from {@link TdxWorld#counters()}; the factory also sums those of the
+ * worlds it created once the next one is asked for ({@link #totals()} adds the current one), which is what a
+ * sequential explorer needs for {@code explore --json} without holding every world.
+ */
+public final class TdxWorldFactory implements WorldFactory {
+  private final VmConfig config;
+  private final Bounds bounds;
+  private final CounterTotals totals = new CounterTotals();
+  private TdxWorld current;
+
+  public TdxWorldFactory(VmConfig config, Bounds bounds) {
+    this.config = config;
+    this.bounds = bounds;
+  }
+
+  public TdxWorldFactory(VmConfig config) {
+    this(config, Bounds.DEFAULT);
+  }
+
+  public TdxWorldFactory(Scenario scenario) {
+    this(scenario.config(), scenario.bounds());
+  }
+
+  @Override
+  public synchronized World create(long scheduleSeed) {
+    if (current != null) totals.add(current.counters());
+    current = new TdxWorld(config, bounds);
+    return current;
+  }
+
+  /** The most recently created world, or null. */
+  public synchronized TdxWorld current() {
+    return current;
+  }
+
+  /** Sum of the counters of every world created so far (the current one included), in a stable order. */
+  public synchronized Map<String, Long> totals() {
+    CounterTotals t = totals.copy();
+    if (current != null) t.add(current.counters());
+    return t.snapshot();
+  }
+
+  public VmConfig config() {
+    return config;
+  }
+
+  public Bounds bounds() {
+    return bounds;
+  }
+}

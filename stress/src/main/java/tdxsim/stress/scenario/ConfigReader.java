@@ -1,0 +1,170 @@
+package tdxsim.stress.scenario;
+
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import tdxsim.protocol.Level;
+
+/**
+ * Typed reads from one HOCON object with errors that name the key path and the value, in one line. Every object
+ * is also checked for unknown keys, so a typo ({@code vcpu = 4}) is refused rather than silently ignored.
+ */
+final class ConfigReader {
+  private final String source;
+  private final String path;
+  private final ConfigObject obj;
+
+  ConfigReader(String source, String path, ConfigObject obj) {
+    this.source = source;
+    this.path = path;
+    this.obj = obj;
+  }
+
+  String source() {
+    return source;
+  }
+
+  ScenarioException error(String key, String problem) {
+    return new ScenarioException("scenario " + source + ": " + at(key) + ": " + problem);
+  }
+
+  String at(String key) {
+    if (key == null) return path.isEmpty() ? "(top level)" : path;
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  static String render(ConfigValue v) {
+    return v.render(ConfigRenderOptions.concise());
+  }
+
+  /** Refuse keys other than {@code allowed}. */
+  void onlyKeys(Set<String> allowed) {
+    for (String k : new TreeSet<>(obj.keySet())) {
+      if (!allowed.contains(k)) {
+        throw error(k, "unknown key (known: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+      }
+    }
+  }
+
+  boolean has(String key) {
+    return obj.containsKey(key) && obj.get(key).valueType() != ConfigValueType.NULL;
+  }
+
+  ConfigValue value(String key) {
+    ConfigValue v = obj.get(key);
+    if (v == null || v.valueType() == ConfigValueType.NULL) throw error(key, "missing");
+    return v;
+  }
+
+  private long integer(String key, ConfigValue v, long min, String expected) {
+    if (v.valueType() == ConfigValueType.NUMBER) {
+      Object u = v.unwrapped();
+      if ((u instanceof Integer || u instanceof Long) && ((Number) u).longValue() >= min) {
+        return ((Number) u).longValue();
+      }
+    }
+    throw error(key, "expected " + expected + ", got " + render(v));
+  }
+
+  int positiveInt(String key) {
+    return (int) Math.min(Integer.MAX_VALUE, integer(key, value(key), 1, "a positive integer"));
+  }
+
+  int positiveInt(String key, int dflt) {
+    return has(key) ? positiveInt(key) : dflt;
+  }
+
+  int nonNegativeInt(String key, int dflt) {
+    if (!has(key)) return dflt;
+    return (int) Math.min(Integer.MAX_VALUE, integer(key, value(key), 0, "a non-negative integer"));
+  }
+
+  /** A count of pages, from a list element or a key. */
+  long pages(String key) {
+    return integer(key, value(key), 1, "a positive number of pages");
+  }
+
+  boolean bool(String key, boolean dflt) {
+    if (!has(key)) return dflt;
+    ConfigValue v = value(key);
+    if (v.valueType() == ConfigValueType.BOOLEAN) return (Boolean) v.unwrapped();
+    throw error(key, "expected true or false, got " + render(v));
+  }
+
+  String string(String key) {
+    ConfigValue v = value(key);
+    if (v.valueType() == ConfigValueType.STRING) return (String) v.unwrapped();
+    throw error(key, "expected a string, got " + render(v));
+  }
+
+  String string(String key, String dflt) {
+    return has(key) ? string(key) : dflt;
+  }
+
+  /** One of {@code choices} (case-insensitive); returned lower-case. */
+  String choice(String key, String dflt, String... choices) {
+    if (!has(key)) return dflt;
+    ConfigValue v = value(key);
+    if (v.valueType() == ConfigValueType.STRING) {
+      String s = ((String) v.unwrapped()).toLowerCase(Locale.ROOT);
+      for (String c : choices) if (c.equals(s)) return s;
+    }
+    throw error(key, "expected one of " + String.join(", ", choices) + ", got " + render(v));
+  }
+
+  Level level(String key, Level dflt) {
+    String s = choice(key, null, "4k", "2m", "1g");
+    if (s == null) return dflt;
+    return switch (s) {
+      case "4k" -> Level.PG_LEVEL_4K;
+      case "2m" -> Level.PG_LEVEL_2M;
+      default -> Level.PG_LEVEL_1G;
+    };
+  }
+
+  /** The list under key (empty if absent). */
+  ConfigList list(String key) {
+    if (!has(key)) return null;
+    ConfigValue v = value(key);
+    if (v.valueType() == ConfigValueType.LIST) return (ConfigList) v;
+    throw error(key, "expected a list, got " + render(v));
+  }
+
+  /** The object under key, as a reader, or null if absent. */
+  ConfigReader object(String key) {
+    if (!has(key)) return null;
+    ConfigValue v = value(key);
+    if (v.valueType() == ConfigValueType.OBJECT) return new ConfigReader(source, at(key), (ConfigObject) v);
+    throw error(key, "expected an object { ... }, got " + render(v));
+  }
+
+  /** Element i of a list, which must be an object. */
+  ConfigReader element(String key, ConfigList list, int i) {
+    ConfigValue v = list.get(i);
+    String p = at(key) + "[" + i + "]";
+    if (v.valueType() == ConfigValueType.OBJECT) return new ConfigReader(source, p, (ConfigObject) v);
+    throw new ScenarioException("scenario " + source + ": " + p + ": expected an object { ... }, got " + render(v));
+  }
+
+  /** A list of strings (e.g. options). */
+  List<String> strings(String key) {
+    List<String> out = new ArrayList<>();
+    ConfigList l = list(key);
+    if (l == null) return out;
+    for (int i = 0; i < l.size(); i++) {
+      ConfigValue v = l.get(i);
+      if (v.valueType() != ConfigValueType.STRING) {
+        throw error(key + "[" + i + "]", "expected a string, got " + render(v));
+      }
+      out.add((String) v.unwrapped());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,195 @@
+package tdxsim.stress.scenario;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import tdxsim.actors.invariants.Bounds;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.actors.vm.VmConfig;
+
+/**
+ * Loads a scenario: a HOCON file (Typesafe Config, already on Pekko's classpath) or a built-in name, into a
+ * {@link Scenario}. The file is parsed on its own (no reference.conf, no system properties: a scenario must mean
+ * the same everywhere), every key is type-checked, unknown keys are refused, and every problem is one line naming
+ * the scenario and the key: {@code scenario small.conf: vcpus: expected a positive integer, got "x"}.
+ *
+ * <p>Format (every key but {@code vcpus} and {@code ranges-2m} is optional; defaults are those of
+ * {@code VmConfig.empty}):
+ * <pre>
+ * name = small                        # default: the file's base name
+ * description = "..."                 # free text, for ./tdxsim list
+ * vcpus = 2
+ * base-gfn = "0x100000"               # 2M aligned; integer or "0x..."
+ * ranges-2m = 4                       # memslot size in 2M ranges; r0 .. r3 below
+ * build-pages = [r0, "r0+1"]          # TDH.MEM.PAGE.ADD at build time (4K)
+ * workloads = [                       # one list per vCPU
+ *   [ { op = accept, at = r1, pages = 512 }                     # style = linux (default) | tolerant,
+ *     { op = map-gpa, at = r1, pages = 4, to = shared }         #   max-level = 2M | 4K (tolerant only)
+ *     { op = touch, at = "r1+4", pages = 2 }
+ *     { op = prefetch, at = r3, pages = 512 } ]
+ * ]
+ * vmm = [ { op = punch-hole, at = r3, pages = 512 }, { op = convert, at = r2, pages = 512, to = shared } ]
+ * iommu-pinned = [ { at = r2, pages = 8 } ]
+ * map-shared-into-users = true
+ * split-cache-pages = 16
+ * options = [ v1-folio-refcount ]     # design options (also --option on the command line)
+ * sept-ve-disable = false
+ * enhanced-demote-interruptibility = true
+ * accept-2m-pages-per-step = 256
+ * zero-step-threshold = 6
+ * bounds { fault-retries = 256, accept-retries = 256, seamcall-retries = 128, lock-bypasses = 256 }
+ * </pre>
+ */
+public final class ScenarioLoader {
+  /** The built-in scenarios, in {@code stress/src/main/resources/scenarios/<name>.conf}. */
+  public static final List<String> BUILT_INS = List.of("default", "small");
+
+  private static final Set<String> KEYS = Set.of("name", "description", "vcpus", "base-gfn", "ranges-2m",
+      "build-pages", "workloads", "vmm", "iommu-pinned", "map-shared-into-users", "split-cache-pages", "options",
+      "sept-ve-disable", "enhanced-demote-interruptibility", "accept-2m-pages-per-step", "zero-step-threshold",
+      "bounds");
+  private static final Set<String> BOUNDS_KEYS =
+      Set.of("fault-retries", "accept-retries", "seamcall-retries", "lock-bypasses");
+  private static final long DEFAULT_BASE_GFN = 0x100000L;
+  private static final int DEFAULT_SPLIT_CACHE_PAGES = 64;
+
+  private ScenarioLoader() {}
+
+  /** A file path if one exists, else a built-in name ({@code small} or {@code small.conf}). */
+  public static Scenario load(String nameOrFile) {
+    Path p = Path.of(nameOrFile);
+    if (Files.isRegularFile(p)) {
+      try {
+        return parse(nameOrFile, baseName(p.getFileName().toString()),
+            Files.readString(p, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new ScenarioException("scenario " + nameOrFile + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+    String name = baseName(nameOrFile);
+    if (!BUILT_INS.contains(name)) {
+      throw new ScenarioException("scenario " + nameOrFile + ": no such file or built-in scenario (built-ins: "
+          + String.join(", ", BUILT_INS) + ")");
+    }
+    return parse(name + ".conf", name, builtInText(name));
+  }
+
+  /** {@link #load(String)} plus {@code --option} names. */
+  public static Scenario load(String nameOrFile, List<String> options) {
+    return load(nameOrFile).withOptions(options);
+  }
+
+  /** The text of a built-in scenario. */
+  public static String builtInText(String name) {
+    String res = "/scenarios/" + name + ".conf";
+    try (InputStream in = ScenarioLoader.class.getResourceAsStream(res)) {
+      if (in == null) throw new IllegalStateException("built-in scenario resource missing: " + res);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + res, e);
+    }
+  }
+
+  /** The {@code description} of a built-in scenario (for {@code ./tdxsim list}), or "". */
+  public static String description(String builtIn) {
+    Config c = ConfigFactory.parseString(builtInText(builtIn));
+    return c.hasPath("description") ? c.getString("description") : "";
+  }
+
+  /**
+   * Parse scenario text. {@code source} names it in errors; {@code defaultName} is used when there is no
+   * {@code name} key.
+   */
+  public static Scenario parse(String source, String defaultName, String text) {
+    Config c;
+    try {
+      c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+          .setOriginDescription(source)).resolve();
+    } catch (ConfigException e) {
+      throw new ScenarioException("scenario " + source + ": " + oneLine(e), e);
+    }
+    ConfigReader r = new ConfigReader(source, "", c.root());
+    r.onlyKeys(KEYS);
+    String name = r.string("name", defaultName);
+    int vcpus = r.positiveInt("vcpus");
+    int ranges = r.positiveInt("ranges-2m");
+    long base = Addresses.absolute(r, "base-gfn", DEFAULT_BASE_GFN);
+    if ((base & 511) != 0) throw r.error("base-gfn", String.format("0x%x is not 2M aligned", base));
+    Addresses addr = new Addresses(base, ranges);
+    StepParser steps = new StepParser(addr);
+    Set<DesignOption> options = EnumSet.noneOf(DesignOption.class);
+    List<String> optionNames = r.strings("options");
+    for (int i = 0; i < optionNames.size(); i++) {
+      DesignOption o = DesignOption.parse(optionNames.get(i));
+      if (o == null) {
+        throw r.error("options[" + i + "]", "unknown design option \"" + optionNames.get(i) + "\" (known: "
+            + Scenario.knownOptions() + ")");
+      }
+      options.add(o);
+    }
+    Bounds bounds = bounds(r.object("bounds"));
+    try {
+      VmConfig vm = new VmConfig(name, vcpus, base, ranges,
+          steps.gfns(r, "build-pages"),
+          steps.workloads(r, "workloads", vcpus),
+          steps.vmmActions(r, "vmm"),
+          steps.ranges(r, "iommu-pinned"),
+          r.bool("map-shared-into-users", true),
+          r.positiveInt("split-cache-pages", DEFAULT_SPLIT_CACHE_PAGES),
+          options,
+          r.bool("sept-ve-disable", false),
+          r.bool("enhanced-demote-interruptibility", true),
+          accept2mPagesPerStep(r),
+          r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD));
+      if (r.has("description")) r.string("description");
+      return new Scenario(name, source, vm, bounds);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("scenario " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int accept2mPagesPerStep(ConfigReader r) {
+    int v = r.positiveInt("accept-2m-pages-per-step", TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP);
+    if (v > 512) throw r.error("accept-2m-pages-per-step", "expected 1..512, got " + v);
+    return v;
+  }
+
+  private static Bounds bounds(ConfigReader b) {
+    if (b == null) return Bounds.DEFAULT;
+    b.onlyKeys(BOUNDS_KEYS);
+    Bounds d = Bounds.DEFAULT;
+    return new Bounds(b.positiveInt("fault-retries", d.faultRetries()),
+        b.positiveInt("accept-retries", d.acceptRetries()),
+        b.positiveInt("seamcall-retries", d.seamcallRetries()),
+        b.positiveInt("lock-bypasses", d.lockBypasses()));
+  }
+
+  private static String baseName(String file) {
+    String f = Path.of(file).getFileName() == null ? file : Path.of(file).getFileName().toString();
+    return f.endsWith(".conf") ? f.substring(0, f.length() - ".conf".length()) : f;
+  }
+
+  /** A HOCON syntax error as "line N: problem", without the origin Typesafe Config prefixes. */
+  private static String oneLine(ConfigException e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e.origin() != null) {
+      String desc = e.origin().description();
+      if (desc != null && msg.startsWith(desc)) msg = msg.substring(desc.length()).replaceFirst("^:\\s*", "");
+      int line = e.origin().lineNumber();
+      msg = msg.replaceFirst("^\\d+:\\s*", "");
+      if (line > 0) msg = "line " + line + ": " + msg;
+    }
+    return msg.replace('\n', ' ');
+  }
+}
