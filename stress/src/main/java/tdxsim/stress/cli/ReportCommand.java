@@ -1,20 +1,111 @@
 package tdxsim.stress.cli;
 
-import java.util.List;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tdxsim.actors.gmem.GuestMemfd;
+import tdxsim.actors.vcpu.Vcpu;
+import tdxsim.actors.vm.Vm;
+import tdxsim.actors.vm.Vmm;
+import tdxsim.stress.report.AtomicFiles;
+import tdxsim.stress.report.ColumnPolicy;
+import tdxsim.stress.report.HtmlChart;
+import tdxsim.stress.report.MessageFormatter;
+import tdxsim.stress.report.RaceDiagram;
+import tdxsim.stress.report.RecordedRun;
+import tdxsim.stress.report.StepRange;
+import tdxsim.stress.report.TextDiagram;
+import tdxsim.stress.trace.Trace;
 
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Draw a trace as the list draws races (one column per CPU), or as an HTML chart.")
+/**
+ * {@code ./tdxsim report TRACE}: replays the trace and prints it as the list draws races, one column per CPU
+ * context (the vCPUs, the VMM, guest_memfd, the IOMMU and userspace: the actors that run code of their own; the
+ * TDX module and the TDP MMU show in the column of the CPU that called them), optionally as an HTML chart.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Draw a trace as the list draws races (one column per CPU), or as an HTML sequence chart.",
+      "Exit 0: drawn, and the trace replayed exactly; 1: drawn, but the replay left the trace (the drawing shows "
+          + "what ran); 2: bad input."
+    })
 final class ReportCommand implements Callable<Integer> {
+  /** The TDX model's CPU contexts ({@code vcpu-N} as {@link Vcpu#name} spells it). */
+  static final Predicate<String> TDX_CPUS =
+      name -> name.startsWith("vcpu-")
+          || name.equals(Vmm.NAME)
+          || name.equals(GuestMemfd.NAME)
+          || name.equals(Vm.IOMMU)
+          || name.equals(Vm.USERSPACE);
+
+  @Spec CommandSpec spec;
   @Mixin JsonOption json;
 
-  @Parameters(arity = "0..*", hidden = true)
-  List<String> args;
+  @Parameters(paramLabel = "TRACE", description = "A trace written by explore, minimize or stress --record.")
+  Path file;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML sequence chart.")
+  Path html;
+
+  @Option(names = "--all", description = "Every delivery (default: long runs in one column are collapsed).")
+  boolean all;
+
+  @Option(names = "--steps", paramLabel = "FROM-TO", converter = StepRangeConverter.class,
+      description = "Only these steps, e.g. 120-160, 120-, -40 (the verdict is always shown).")
+  StepRange steps = StepRange.ALL;
+
+  @Option(names = "--width", paramLabel = "N", defaultValue = "160",
+      description = "Line width of the text diagram. Default: ${DEFAULT-VALUE}.")
+  int width;
 
   @Override
   public Integer call() {
-    throw NotYet.because("report", 6);
+    if (width < 40) throw new BadInput("--width must be at least 40, got " + width);
+    Trace trace = TraceInput.read(file);
+    RecordedRun run = RecordedRun.replay(Worlds.fromTrace(trace), trace);
+    RaceDiagram d = RaceDiagram.of(file.getFileName().toString(), run, ColumnPolicy.cpuContexts(TDX_CPUS),
+        MessageFormatter.DEFAULT);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(TextDiagram.render(d, new TextDiagram.Options(all, steps, width)));
+    if (html != null) {
+      AtomicFiles.writeString(html, HtmlChart.render(d, TextDiagram.render(d, TextDiagram.Options.FULL)));
+      out.println("html: " + html);
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("command", "report");
+    summary.put("trace", file.toString());
+    summary.put("steps", d.rows().size());
+    summary.put("columns", d.columns());
+    summary.put("reproduced", run.reproduced());
+    summary.put("replay", d.replay());
+    summary.put("verdict", d.violation() == null ? "ok" : "violation");
+    summary.put("invariant", d.violation() == null ? null : d.violation().invariant());
+    summary.put("html", html == null ? null : html.toString());
+    json.print(out, summary);
+    out.flush();
+    return run.reproduced() ? Main.EXIT_OK : Main.EXIT_VIOLATION;
+  }
+
+  /** {@code --steps}: a malformed range is a parameter error (one line, exit 2). */
+  static final class StepRangeConverter implements CommandLine.ITypeConverter<StepRange> {
+    @Override
+    public StepRange convert(String value) {
+      try {
+        return StepRange.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

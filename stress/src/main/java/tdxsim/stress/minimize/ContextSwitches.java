@@ -1,0 +1,21 @@
+package tdxsim.stress.minimize;
+
+import java.util.List;
+import tdxsim.stress.runtime.Decision;
+
+/**
+ * Counts context switches: consecutive deliveries to different receivers. Among traces of equal length the one
+ * with fewer switches reads better as a race (each switch is a row that changes column), so it is the
+ * minimizer's second measure.
+ */
+public final class ContextSwitches {
+  private ContextSwitches() {}
+
+  public static int count(List<Decision> decisions) {
+    int n = 0;
+    for (int i = 1; i < decisions.size(); i++) {
+      if (!decisions.get(i).receiver().equals(decisions.get(i - 1).receiver())) n++;
+    }
+    return n;
+  }
+}

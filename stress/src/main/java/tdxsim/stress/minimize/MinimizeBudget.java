@@ -1,0 +1,25 @@
+package tdxsim.stress.minimize;
+
+import java.time.Duration;
+
+/**
+ * How much work the minimizer may do. The attempt count bounds it deterministically: the same trace under the
+ * same attempt budget always gives the same result. The wall-time limit is a safety net for huge traces; when it
+ * is what stopped the search, the result says so ({@link MinimizeResult.Stop#TIME}) and may differ between
+ * machines.
+ *
+ * @param maxAttempts candidate schedules to run at most
+ * @param timeLimit wall time at most
+ */
+public record MinimizeBudget(int maxAttempts, Duration timeLimit) {
+  public static final MinimizeBudget DEFAULT = new MinimizeBudget(5_000, Duration.ofMinutes(5));
+
+  public MinimizeBudget {
+    if (maxAttempts < 0) throw new IllegalArgumentException("maxAttempts must not be negative: " + maxAttempts);
+    if (timeLimit.isNegative()) throw new IllegalArgumentException("timeLimit is negative");
+  }
+
+  public static MinimizeBudget attempts(int maxAttempts) {
+    return new MinimizeBudget(maxAttempts, DEFAULT.timeLimit);
+  }
+}
