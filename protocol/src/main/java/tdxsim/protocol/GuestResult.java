@@ -1,7 +1,7 @@
 package tdxsim.protocol;
 
 /** What the TDX module tells a vCPU: about entering, TDCALL and memory-access outcomes, and TD exits. */
-public sealed interface GuestResult {
+public sealed interface GuestResult extends VcpuMsg {
   int vcpu();
 
   long tag();

@@ -1,0 +1,375 @@
+package tdxsim.actors.kvm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import tdxsim.actors.monitor.MmuObservation.FlowStep;
+import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.monitor.Observation;
+import tdxsim.protocol.GuestMemfdMsg;
+import tdxsim.protocol.KvmPeers;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
+import tdxsim.protocol.MmuLockMsg;
+import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.Spte;
+import tdxsim.protocol.TdpMmuMsg;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.VcpuMsg;
+
+/**
+ * One KVM execution context (a vCPU thread, the VMM's ioctl thread, the guest_memfd ioctl context), as the KVM
+ * procedures (fault, split, zap, tdh_do_no_vcpus, ...) see it: the per-context state the kernel keeps on the
+ * stack or in the task (which lock it holds, the split page cache it owns while it holds the write lock) and
+ * the requests it can issue to the other actors.
+ *
+ * <p>Procedures are written in continuation style: each request mints a tag (sender id, per-sender sequence),
+ * registers what to do with the reply, and returns; the host actor passes every {@link KvmReply} it receives to
+ * {@link #dispatch}. One context runs one procedure chain at a time, as one CPU does, except that kick acks are
+ * collected in parallel. Every mutation of another actor's state is acknowledged before the procedure goes on,
+ * so that causality holds under any delivery order the runtime picks.
+ */
+public final class KvmContext {
+  private final String name;
+  private final int vcpuId;
+  private final long tagBase;
+  private final Monitor monitor;
+  private final KvmConfig config;
+  private KvmPeers peers;
+  private ActorRef<KvmReply> self;
+  private ActorRef<SeamcallResult> selfSeamcall;
+
+  private long tagSeq;
+  private final Map<Long, Consumer<KvmReply>> waiting = new LinkedHashMap<>();
+
+  /** kvm_tdx->state == TD_STATE_RUNNABLE, as this context has learnt it. */
+  private boolean tdRunnable;
+  /** The mmu_lock mode this context holds, or null. */
+  private LockMode held;
+  /** Split page cache free count, owned by this context while it holds the write lock; -1 otherwise. */
+  private int splitCacheFree = -1;
+  private long sptPfnSeq;
+  /** kvm->vm_bugged as seen by this context (KVM_BUG_ON fired here). */
+  private boolean vmBugged;
+
+  /**
+   * @param name the host actor's name (lock owner, SEAMCALL caller)
+   * @param senderId a small id unique per VM, used to mint tags and external_spt pfns
+   * @param vcpuId the vCPU id when the host is a vCPU (it does not kick or wait for itself), else -1
+   */
+  public KvmContext(String name, int senderId, int vcpuId, KvmConfig config, Monitor monitor) {
+    this.name = name;
+    this.vcpuId = vcpuId;
+    this.tagBase = ((long) senderId) << 40;
+    this.config = config;
+    this.monitor = monitor;
+  }
+
+  public void wire(KvmPeers peers, ActorRef<KvmReply> self) {
+    this.peers = peers;
+    this.self = self;
+    this.selfSeamcall = self.narrow();
+  }
+
+  // ------------------------------------------------------------------------------------------ identity, state
+
+  public String name() {
+    return name;
+  }
+
+  public int vcpuId() {
+    return vcpuId;
+  }
+
+  public KvmConfig config() {
+    return config;
+  }
+
+  public KvmPeers peers() {
+    return peers;
+  }
+
+  public ActorRef<KvmReply> self() {
+    return self;
+  }
+
+  public boolean tdRunnable() {
+    return tdRunnable;
+  }
+
+  public void setTdRunnable() {
+    tdRunnable = true;
+  }
+
+  public LockMode held() {
+    return held;
+  }
+
+  public boolean vmBugged() {
+    return vmBugged;
+  }
+
+  /** lockdep_assert_held_write(&kvm->mmu_lock): a model bug if violated. */
+  public void assertWriteLocked(String where) {
+    if (held != LockMode.EXCLUSIVE) {
+      throw new IllegalStateException(where + ": lockdep_assert_held_write(&kvm->mmu_lock) failed in " + name);
+    }
+  }
+
+  public void assertLocked(String where) {
+    if (held == null) throw new IllegalStateException(where + ": lockdep_assert_held(&kvm->mmu_lock) failed in " + name);
+  }
+
+  public long mintTag() {
+    return tagBase | ++tagSeq;
+  }
+
+  /** A fresh page for a mirror sp's external_spt (SEPT.ADD or DEMOTE); distinct per context. */
+  public long allocSptPfn() {
+    return 0x4000_0000_0000L | tagBase | ++sptPfnSeq;
+  }
+
+  /**
+   * Take one page (sp + external_spt) from the VM's split cache (tdp_mmu_alloc_sp_for_split). Only while
+   * holding the write lock; false = the cache is exhausted (-ENOMEM).
+   */
+  public boolean takeSplitCachePage() {
+    assertWriteLocked("tdp_mmu_alloc_sp_for_split");
+    if (splitCacheFree <= 0) return false;
+    splitCacheFree--;
+    return true;
+  }
+
+  public void observe(Observation o) {
+    monitor.observe(o);
+  }
+
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  public void flow(String flow, long gfn, Level level) {
+    monitor.observe(new FlowStep(flow, gfn, level));
+  }
+
+  /** KVM_BUG_ON / TDX_BUG_ON: the VM is bugged (kvm_vm_bugged). */
+  public void bugOn(String where, String detail, long gfn) {
+    vmBugged = true;
+    monitor.observe(new KvmBugOn(where, detail, gfn));
+  }
+
+  // ------------------------------------------------------------------------------------------ replies
+
+  /** Register what to do with the reply carrying {@code tag}. */
+  @SuppressWarnings("unchecked")
+  public <T extends KvmReply> void await(long tag, Class<T> type, Consumer<? super T> k) {
+    waiting.put(tag, r -> {
+      if (!type.isInstance(r)) {
+        throw new IllegalStateException(name + ": expected " + type.getSimpleName() + " for tag " + tag + ", got " + r);
+      }
+      k.accept((T) r);
+    });
+  }
+
+  /** Run the continuation waiting for this reply; false if nothing waits for it. */
+  public boolean dispatch(KvmReply r) {
+    Consumer<KvmReply> k = waiting.remove(r.tag());
+    if (k == null) return false;
+    k.accept(r);
+    return true;
+  }
+
+  /** Nothing in flight (for tests and assertions). */
+  public boolean idle() {
+    return waiting.isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------------------ TDX module
+
+  /** Issue a host SEAMCALL built with this context as the caller. */
+  public void seamcall(Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> make, Consumer<SeamcallResult> k) {
+    long tag = mintTag();
+    await(tag, SeamcallResult.class, k);
+    peers.tdxModule().tell(make.apply(new TdxModuleMsg.Caller(name, selfSeamcall, tag)));
+  }
+
+  // ------------------------------------------------------------------------------------------ mmu_lock
+
+  public void lock(LockMode mode, Consumer<KvmReply.MmuLockGranted> k) {
+    if (held != null) throw new IllegalStateException(name + " already holds mmu_lock " + held);
+    long tag = mintTag();
+    await(tag, KvmReply.MmuLockGranted.class, g -> {
+      held = g.mode();
+      if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
+      k.accept(g);
+    });
+    peers.mmuLock().tell(new MmuLockMsg.Acquire(name, mode, self, tag));
+  }
+
+  public void unlock() {
+    if (held == null) throw new IllegalStateException(name + " releases mmu_lock it does not hold");
+    LockMode m = held;
+    int cache = m == LockMode.EXCLUSIVE ? splitCacheFree : -1;
+    held = null;
+    splitCacheFree = -1;
+    peers.mmuLock().tell(new MmuLockMsg.Release(name, m, cache));
+  }
+
+  public void readInvalidateSeq(Consumer<KvmReply.InvalidateSnapshot> k) {
+    long tag = mintTag();
+    await(tag, KvmReply.InvalidateSnapshot.class, k);
+    peers.mmuLock().tell(new MmuLockMsg.ReadInvalidateSeq(self, tag));
+  }
+
+  /** kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add (write lock held). */
+  public void invalidateBegin(long start, long end, Runnable k) {
+    assertWriteLocked("kvm_mmu_invalidate_begin");
+    long tag = mintTag();
+    await(tag, KvmReply.InvalidateDone.class, d -> k.run());
+    peers.mmuLock().tell(new MmuLockMsg.InvalidateBegin(name, start, end, self, tag));
+  }
+
+  /** kvm_mmu_invalidate_end (write lock held). */
+  public void invalidateEnd(long start, long end, Runnable k) {
+    assertWriteLocked("kvm_mmu_invalidate_end");
+    long tag = mintTag();
+    await(tag, KvmReply.InvalidateDone.class, d -> k.run());
+    peers.mmuLock().tell(new MmuLockMsg.InvalidateEnd(name, start, end, self, tag));
+  }
+
+  // ------------------------------------------------------------------------------------------ TDP MMU
+
+  public ActorRef<TdpMmuMsg> shard(long gfn) {
+    return peers.tdpMmu().get(config.shardOf(gfn));
+  }
+
+  public void readSpte(long gfn, Level level, Consumer<KvmReply.SpteValue> k) {
+    long tag = mintTag();
+    await(tag, KvmReply.SpteValue.class, k);
+    shard(gfn).tell(new TdpMmuMsg.ReadSpte(gfn, level, self, tag));
+  }
+
+  public void cmpxchgSpte(long gfn, Level level, Spte expected, Spte newSpte, Consumer<KvmReply.CmpxchgResult> k) {
+    long tag = mintTag();
+    await(tag, KvmReply.CmpxchgResult.class, k);
+    shard(gfn).tell(new TdpMmuMsg.CmpxchgSpte(gfn, level, expected, newSpte, self, tag));
+  }
+
+  public void writeSpte(long gfn, Level level, Spte newSpte, Consumer<KvmReply.SpteWritten> k) {
+    assertLocked("__kvm_tdp_mmu_write_spte");
+    long tag = mintTag();
+    await(tag, KvmReply.SpteWritten.class, k);
+    shard(gfn).tell(new TdpMmuMsg.WriteSpte(gfn, level, newSpte, self, tag));
+  }
+
+  public void splitHugeSpte(long gfn, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
+    assertWriteLocked("tdp_mmu_split_huge_page");
+    long tag = mintTag();
+    await(tag, KvmReply.SpteWritten.class, k);
+    shard(gfn).tell(new TdpMmuMsg.SplitHugeSpte(gfn, sptPfn, self, tag));
+  }
+
+  /** The present leafs overlapping [start, end), across shards in gfn order (a write-locked walk). */
+  public void collectLeafs(long start, long end, Consumer<List<KvmReply.Leaf>> k) {
+    assertWriteLocked("for_each_tdp_pte");
+    List<KvmReply.Leaf> out = new ArrayList<>();
+    collectFrom(config.shardOf(Math.max(start, config.baseGfn())), Math.max(start, config.baseGfn()),
+        Math.min(end, config.endGfn()), out, k);
+  }
+
+  private void collectFrom(int shard, long start, long end, List<KvmReply.Leaf> out,
+      Consumer<List<KvmReply.Leaf>> k) {
+    if (start >= end || shard >= config.shards()) {
+      k.accept(out);
+      return;
+    }
+    long shardEnd = config.shardBase(shard) + Level.PG_LEVEL_1G.pages();
+    long tag = mintTag();
+    await(tag, KvmReply.LeafList.class, l -> {
+      out.addAll(l.leafs());
+      collectFrom(shard + 1, shardEnd, end, out, k);
+    });
+    peers.tdpMmu().get(shard).tell(new TdpMmuMsg.CollectLeafs(start, Math.min(end, shardEnd), self, tag));
+  }
+
+  public void readLpageInfo(long gfn, Consumer<KvmReply.LpageInfo> k) {
+    long tag = mintTag();
+    await(tag, KvmReply.LpageInfo.class, k);
+    shard(gfn).tell(new TdpMmuMsg.ReadLpageInfo(gfn, self, tag));
+  }
+
+  public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
+    assertWriteLocked("lpage_info update");
+    long tag = mintTag();
+    await(tag, KvmReply.LpageUpdated.class, u -> k.run());
+    shard(gfn).tell(new TdpMmuMsg.UpdateLpageInfo(gfn, level, flag, set, self, tag));
+  }
+
+  // ------------------------------------------------------------------------------------------ guest_memfd
+
+  public void getPfn(long gfn, Consumer<KvmReply.PfnResult> k) {
+    long tag = mintTag();
+    await(tag, KvmReply.PfnResult.class, k);
+    peers.guestMemfd().tell(new GuestMemfdMsg.GetPfn(name, gfn, self, tag));
+  }
+
+  /** v1 only: folio_ref_add (delta &gt; 0) / folio_put_refs (delta &lt; 0) [P1-08]. */
+  public void folioRef(long gfn, long pfn, long pages, int delta, Runnable k) {
+    long tag = mintTag();
+    await(tag, KvmReply.FolioRefDone.class, d -> k.run());
+    peers.guestMemfd().tell(new GuestMemfdMsg.FolioRef(gfn, pfn, pages, delta, self, tag));
+  }
+
+  // ------------------------------------------------------------------------------------------ vCPU requests
+
+  /** vCPUs that have been told wait_for_sept_zap by this context and not yet released. */
+  private final Set<Integer> septZapHeld = new LinkedHashSet<>();
+
+  /**
+   * kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE), which waits for every vCPU that was in guest
+   * mode to have left it. With {@code waitForSeptZap}, WRITE_ONCE(kvm_tdx->wait_for_sept_zap, true) was done
+   * first (tdh_do_no_vcpus): the vCPUs learn it with the request.
+   */
+  public void kickAllVcpus(boolean waitForSeptZap, Runnable k) {
+    flow(waitForSeptZap ? "KICK_WAIT_FOR_SEPT_ZAP" : "KICK", 0, Level.PG_LEVEL_4K);
+    List<ActorRef<VcpuMsg>> vcpus = peers.vcpus();
+    int others = 0;
+    long tag = mintTag();
+    for (int i = 0; i < vcpus.size(); i++) {
+      if (i == vcpuId) continue; // the kicker itself runs KVM code: outside guest mode
+      others++;
+      if (waitForSeptZap) septZapHeld.add(i);
+      vcpus.get(i).tell(new VcpuMsg.KickRequest(name, waitForSeptZap, self, tag));
+    }
+    if (others == 0) {
+      k.run();
+      return;
+    }
+    int[] left = {others};
+    waiting.put(tag, new Consumer<>() {
+      @Override
+      public void accept(KvmReply r) {
+        if (!(r instanceof KvmReply.KickAck)) throw new IllegalStateException(name + ": expected KickAck, got " + r);
+        if (--left[0] > 0) {
+          waiting.put(tag, this); // keep waiting for the others
+          return;
+        }
+        k.run();
+      }
+    });
+  }
+
+  /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false). */
+  public void clearWaitForSeptZap() {
+    for (int i : septZapHeld) peers.vcpus().get(i).tell(new VcpuMsg.SeptZapDone(name));
+    septZapHeld.clear();
+  }
+}

@@ -1,0 +1,152 @@
+package tdxsim.actors.kvm;
+
+import java.util.function.IntConsumer;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.TdxModuleMsg;
+
+/**
+ * KVM's TDX hooks for the mirror root (kvm_x86_ops link_external_spt / set_external_spte / split_external_spte /
+ * remove_external_spte), as in arch/x86/kvm/vmx/tdx.c with the huge-page series (v3). Each reports an errno to its
+ * continuation (0 = success).
+ */
+public final class TdxSept {
+  private TdxSept() {}
+
+  /**
+   * tdx_sept_link_private_spt: TDH.MEM.SEPT.ADD of the new sp's external_spt for the non-leaf at (gfn, level).
+   * TDX_OPERAND_BUSY → -EBUSY (the fault retries); any other error → KVM_BUG_ON, -EIO.
+   */
+  public static void linkPrivateSpt(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+    ctx.seamcall(c -> new TdxModuleMsg.TdhMemSeptAdd(gfn, level, sptPfn, c), r -> {
+      if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
+        done.accept(Errno.EBUSY);
+      } else if (!r.status().isSuccess()) {
+        ctx.bugOn("KVM_BUG_ON(TDH_MEM_SEPT_ADD)", detail(r), gfn);
+        done.accept(Errno.EIO);
+      } else {
+        ctx.flow("SEPT_ADD", gfn, level);
+        done.accept(0);
+      }
+    });
+  }
+
+  /**
+   * tdx_sept_set_private_spte: map pfn at (gfn, level). Before TD_STATE_RUNNABLE it is a build-time
+   * TDH.MEM.PAGE.ADD (tdx_mem_page_add, 4K only), afterwards TDH.MEM.PAGE.AUG (tdx_mem_page_aug, 4K or 2M).
+   * TDX_OPERAND_BUSY → -EBUSY; any other error → KVM_BUG_ON, -EIO. With the v1 option, TDX takes
+   * KVM_PAGES_PER_HPAGE(level) folio references first and puts them back if the SEAMCALL fails [P1-08].
+   */
+  public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, IntConsumer done) {
+    boolean v1Refs = ctx.config().has(DesignOption.V1_FOLIO_REFCOUNT);
+    boolean build = !ctx.tdRunnable();
+    if (build && level != Level.PG_LEVEL_4K) {
+      ctx.bugOn("KVM_BUG_ON(level != PG_LEVEL_4K) in tdx_mem_page_add", level.shortName(), gfn);
+      done.accept(Errno.EIO);
+      return;
+    }
+    Runnable issue = () -> ctx.seamcall(
+        c -> build ? new TdxModuleMsg.TdhMemPageAdd(gfn, pfn, c) : new TdxModuleMsg.TdhMemPageAug(gfn, level, pfn, c),
+        r -> {
+          int err = 0;
+          if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
+            err = Errno.EBUSY;
+          } else if (!r.status().isSuccess()) {
+            ctx.bugOn(build ? "KVM_BUG_ON(TDH_MEM_PAGE_ADD)" : "KVM_BUG_ON(TDH_MEM_PAGE_AUG)", detail(r), gfn);
+            err = Errno.EIO;
+          }
+          int result = err;
+          if (result != 0 && v1Refs) {
+            ctx.folioRef(gfn, pfn, level.pages(), -(int) level.pages(), () -> done.accept(result));
+          } else {
+            done.accept(result);
+          }
+        });
+    if (v1Refs) {
+      ctx.folioRef(gfn, pfn, level.pages(), (int) level.pages(), issue);
+    } else {
+      issue.run();
+    }
+  }
+
+  /**
+   * tdx_sept_split_private_spte [P3-08]: with mmu_lock held for write, demote the 2M leaf at gfn into the new
+   * sp's external_spt: KVM_BUG_ON unless TD_STATE_RUNNABLE and level 2M; tdh_do_no_vcpus(BLOCK);
+   * tdx_track (TRACK + kick); tdh_do_no_vcpus(DEMOTE). No UNBLOCK after a successful DEMOTE. Any error →
+   * TDX_BUG_ON, -EIO; TDX_INTERRUPTED_RESTARTABLE included: v3 does not retry it (huge pages are only enabled with
+   * ENHANCED_DEMOTE_INTERRUPTIBILITY) [domain 2.5].
+   */
+  public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+    ctx.assertWriteLocked("tdx_sept_split_private_spte");
+    if (!ctx.tdRunnable() || level != Level.PG_LEVEL_2M) {
+      ctx.bugOn("KVM_BUG_ON(state != TD_STATE_RUNNABLE || level != PG_LEVEL_2M)",
+          (ctx.tdRunnable() ? "RUNNABLE" : "not RUNNABLE") + " " + level.shortName(), gfn);
+      done.accept(Errno.EIO);
+      return;
+    }
+    TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
+      if (!block.status().isSuccess()) {
+        ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
+        done.accept(Errno.EIO);
+        return;
+      }
+      ctx.flow("BLOCK", gfn, level);
+      TdxTrack.run(ctx, gfn, () ->
+          TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
+            if (!demote.status().isSuccess()) {
+              ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_DEMOTE)", detail(demote), gfn);
+              done.accept(Errno.EIO);
+              return;
+            }
+            ctx.flow("DEMOTE", gfn, level);
+            done.accept(0);
+          }));
+    });
+  }
+
+  /**
+   * tdx_sept_remove_private_spte (remove_external_spte, mmu_lock held for write): tdh_do_no_vcpus(BLOCK),
+   * tdx_track, tdh_do_no_vcpus(REMOVE), tdh_phymem_page_wbinvd_hkid, tdx_quirk_reset_folio (clear the pages).
+   * Every SEAMCALL error is TDX_BUG_ON and the page stays in the S-EPT. v1: folio_put_refs after a successful
+   * removal [P1-08]. The zap itself cannot fail.
+   */
+  public static void removePrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, Runnable done) {
+    ctx.assertWriteLocked("tdx_sept_remove_private_spte");
+    TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
+      if (!block.status().isSuccess()) {
+        ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
+        done.run();
+        return;
+      }
+      ctx.flow("BLOCK", gfn, level);
+      TdxTrack.run(ctx, gfn, () ->
+          TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageRemove(gfn, level, c), remove -> {
+            if (!remove.status().isSuccess()) {
+              ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_REMOVE)", detail(remove), gfn);
+              done.run();
+              return;
+            }
+            ctx.flow("REMOVE", gfn, level);
+            ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
+              if (!wb.status().isSuccess()) {
+                ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
+                done.run();
+                return;
+              }
+              ctx.flow("WBINVD", gfn, level);
+              ctx.flow("CLEAR_PAGE", gfn, level); // tdx_quirk_reset_folio
+              if (ctx.config().has(DesignOption.V1_FOLIO_REFCOUNT)) {
+                ctx.folioRef(gfn, pfn, level.pages(), -(int) level.pages(), done);
+              } else {
+                done.run();
+              }
+            });
+          }));
+    });
+  }
+
+  static String detail(SeamcallResult r) {
+    return r.leaf().abiName() + " " + r.status().name() + " " + r.status().hex();
+  }
+}

@@ -1,0 +1,29 @@
+package tdxsim.actors.kvm;
+
+import tdxsim.protocol.Level;
+import tdxsim.protocol.TdxModuleMsg;
+
+/**
+ * tdx_track(kvm) [LNX tdx.c]: with mmu_lock held for write, tdh_do_no_vcpus(tdh_mem_track) (TDX_BUG_ON on error),
+ * then kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE), which returns once every vCPU that was in guest
+ * mode has exited: after that no vCPU runs with the old TLB epoch. Nothing to do before TD_STATE_RUNNABLE ("it's
+ * before any vcpu running").
+ */
+public final class TdxTrack {
+  private TdxTrack() {}
+
+  public static void run(KvmContext ctx, long gfn, Runnable done) {
+    if (!ctx.tdRunnable()) {
+      done.run();
+      return;
+    }
+    ctx.assertWriteLocked("tdx_track");
+    TdhDoNoVcpus.run(ctx, TdxModuleMsg.TdhMemTrack::new, r -> {
+      if (!r.status().isSuccess()) {
+        ctx.bugOn("TDX_BUG_ON(TDH_MEM_TRACK)", r.status().name() + " " + r.status().hex(), gfn);
+      }
+      ctx.flow("TRACK", gfn, Level.PG_LEVEL_4K);
+      ctx.kickAllVcpus(false, done);
+    });
+  }
+}

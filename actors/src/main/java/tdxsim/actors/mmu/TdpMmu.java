@@ -1,0 +1,202 @@
+package tdxsim.actors.mmu;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tdxsim.actors.monitor.MmuObservation.GuestInhibitCleared;
+import tdxsim.actors.monitor.MmuObservation.GuestInhibitSet;
+import tdxsim.actors.monitor.MmuObservation.SpteChanged;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.Spte;
+import tdxsim.protocol.TdpMmuMsg;
+
+/**
+ * One shard of the TDP MMU mirror root: the SPTEs of one 1G region (the 1G entry, its 512 2M entries, and a
+ * 512-entry 4K table under each 2M non-leaf) and the region's lpage_info (disallow_lpage per 2M range and for the
+ * 1G range). Shards are named {@code tdp-mmu-<n>}; ranges in different shards proceed in parallel.
+ *
+ * <p>The 1G entry starts as a present non-leaf, matching the TDX module's S-EPT whose 1G roots are built at TD
+ * creation; the upper levels of the root are not modelled. Each message is one atomic CPU step; every SPTE change
+ * (FROZEN included) is reported as {@link SpteChanged}. Page tables are never freed: KVM zaps only leafs here
+ * (tdp_mmu_zap_leafs) and never promotes on a mirror root [P1-10, S06].
+ */
+public final class TdpMmu {
+  private TdpMmu() {}
+
+  public static Behavior<TdpMmuMsg> create(int shard, long regionGfn, Monitor monitor) {
+    return Behaviors.setup(ctx -> new Shard(regionGfn, monitor).behavior());
+  }
+
+  /** The shard's tables. */
+  static final class Shard {
+    private static final int ENTRIES = 512;
+    private final long region;
+    private final Monitor monitor;
+    private Spte spte1G;
+    private final Spte[] spte2M = new Spte[ENTRIES];
+    private final Spte[][] spte4K = new Spte[ENTRIES][];
+    private final int[] lpage2M = new int[ENTRIES];
+    private int lpage1G;
+
+    Shard(long regionGfn, Monitor monitor) {
+      if (!Level.PG_LEVEL_1G.isAligned(regionGfn)) throw new IllegalArgumentException("region not 1G aligned");
+      this.region = regionGfn;
+      this.monitor = monitor;
+      java.util.Arrays.fill(spte2M, Spte.SHADOW_NONPRESENT_VALUE);
+      spte1G = Spte.SHADOW_NONPRESENT_VALUE;
+      // The 1G non-leaf exists from TD creation (the TDX module's 1G roots are NL_MAPPED from the start).
+      set(region, Level.PG_LEVEL_1G, Spte.nonLeaf(0x3000_0000_0000L | (region >>> 18)));
+    }
+
+    Behavior<TdpMmuMsg> behavior() {
+      return Behaviors.receive(TdpMmuMsg.class)
+          .onMessage(TdpMmuMsg.ReadSpte.class, m -> {
+            m.replyTo().tell(new KvmReply.SpteValue(m.gfn(), m.level(), get(m.gfn(), m.level()),
+                lpage2M[idx2M(m.gfn())], m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.CmpxchgSpte.class, m -> {
+            Spte cur = get(m.gfn(), m.level());
+            boolean ok = cur.equals(m.expected());
+            if (ok) set(m.gfn(), m.level(), m.newSpte());
+            m.replyTo().tell(new KvmReply.CmpxchgResult(m.gfn(), m.level(), ok, ok ? m.newSpte() : cur, m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.WriteSpte.class, m -> {
+            Spte old = get(m.gfn(), m.level());
+            set(m.gfn(), m.level(), m.newSpte());
+            m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), m.level(), old, m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.SplitHugeSpte.class, m -> {
+            m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M, splitHuge(m.gfn(), m.sptPfn()),
+                m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.CollectLeafs.class, m -> {
+            m.replyTo().tell(new KvmReply.LeafList(collect(m.start(), m.end()), m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.ReadLpageInfo.class, m -> {
+            m.replyTo().tell(new KvmReply.LpageInfo(m.gfn(), lpage2M[idx2M(m.gfn())], lpage1G, m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.UpdateLpageInfo.class, m -> {
+            int v = updateLpage(m.gfn(), m.level(), m.flag(), m.set());
+            m.replyTo().tell(new KvmReply.LpageUpdated(m.gfn(), m.level(), v, m.tag()));
+            return Behaviors.same();
+          })
+          .build();
+    }
+
+    private int idx2M(long gfn) {
+      long off = gfn - region;
+      if (off < 0 || off >= Level.PG_LEVEL_1G.pages()) throw new IllegalArgumentException("gfn outside shard");
+      return (int) (off >>> 9);
+    }
+
+    Spte get(long gfn, Level level) {
+      return switch (level) {
+        case PG_LEVEL_1G -> spte1G;
+        case PG_LEVEL_2M -> spte2M[idx2M(gfn)];
+        case PG_LEVEL_4K -> {
+          Spte[] pt = spte4K[idx2M(gfn)];
+          // No child page table: the walk cannot reach a 4K entry; report it non-present.
+          yield pt == null || !spte2M[idx2M(gfn)].isPresent() || spte2M[idx2M(gfn)].isLeaf()
+              ? Spte.SHADOW_NONPRESENT_VALUE : pt[(int) (gfn & 511)];
+        }
+      };
+    }
+
+    void set(long gfn, Level level, Spte to) {
+      long base = level.base(gfn);
+      Spte from = get(gfn, level);
+      switch (level) {
+        case PG_LEVEL_1G -> spte1G = to;
+        case PG_LEVEL_2M -> {
+          int i = idx2M(gfn);
+          spte2M[i] = to;
+          // Linking a non-leaf installs a fresh, empty child page table (tdp_mmu_alloc_sp + link).
+          if (!to.isLeaf() && to.isPresent() && !from.isPresent()) spte4K[i] = emptyTable();
+        }
+        case PG_LEVEL_4K -> {
+          Spte[] pt = spte4K[idx2M(gfn)];
+          if (pt == null || !spte2M[idx2M(gfn)].isPresent() || spte2M[idx2M(gfn)].isLeaf()) {
+            throw new IllegalStateException("4K SPTE write at 0x" + Long.toHexString(gfn) + " without a page table");
+          }
+          pt[(int) (gfn & 511)] = to;
+        }
+      }
+      if (!from.equals(to)) monitor.observe(new SpteChanged(base, level, from, to));
+    }
+
+    private static Spte[] emptyTable() {
+      Spte[] pt = new Spte[ENTRIES];
+      java.util.Arrays.fill(pt, Spte.SHADOW_NONPRESENT_VALUE);
+      return pt;
+    }
+
+    /** tdp_mmu_split_huge_page: a child table of 512 leafs mapping the huge page, linked in place of the leaf. */
+    Spte splitHuge(long gfn, long sptPfn) {
+      int i = idx2M(gfn);
+      Spte old = spte2M[i];
+      if (!old.isLeaf()) throw new IllegalStateException("split of a non-leaf 2M SPTE at 0x" + Long.toHexString(gfn));
+      long base = Level.PG_LEVEL_2M.base(gfn);
+      Spte[] pt = new Spte[ENTRIES];
+      for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(old.pfn() + c);
+      spte2M[i] = Spte.nonLeaf(sptPfn);
+      spte4K[i] = pt;
+      monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
+      for (int c = 0; c < ENTRIES; c++) {
+        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, pt[c]));
+      }
+      return old;
+    }
+
+    List<KvmReply.Leaf> collect(long start, long end) {
+      List<KvmReply.Leaf> out = new ArrayList<>();
+      if (spte1G.isLeaf()) {
+        out.add(new KvmReply.Leaf(region, Level.PG_LEVEL_1G, spte1G.pfn()));
+        return out;
+      }
+      long lo = Math.max(start, region);
+      long hi = Math.min(end, region + Level.PG_LEVEL_1G.pages());
+      if (lo >= hi) return out;
+      for (int i = idx2M(lo); i <= idx2M(hi - 1); i++) {
+        Spte s = spte2M[i];
+        long base = region + ((long) i << 9);
+        if (s.isLeaf()) {
+          out.add(new KvmReply.Leaf(base, Level.PG_LEVEL_2M, s.pfn()));
+        } else if (s.isPresent() && spte4K[i] != null) {
+          long from = Math.max(lo, base);
+          long to = Math.min(hi, base + 512);
+          for (long g = from; g < to; g++) {
+            Spte c = spte4K[i][(int) (g & 511)];
+            if (c.isLeaf()) out.add(new KvmReply.Leaf(g, Level.PG_LEVEL_4K, c.pfn()));
+          }
+        }
+      }
+      return out;
+    }
+
+    int updateLpage(long gfn, Level level, int flag, boolean set) {
+      int old = level == Level.PG_LEVEL_1G ? lpage1G : lpage2M[idx2M(gfn)];
+      int v = set ? old | flag : old & ~flag;
+      if (level == Level.PG_LEVEL_1G) {
+        lpage1G = v;
+      } else if (level == Level.PG_LEVEL_2M) {
+        lpage2M[idx2M(gfn)] = v;
+      } else {
+        throw new IllegalArgumentException("no lpage_info at 4K");
+      }
+      boolean wasInhibit = (old & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0;
+      boolean isInhibit = (v & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0;
+      if (!wasInhibit && isInhibit) monitor.observe(new GuestInhibitSet(level.base(gfn), level));
+      if (wasInhibit && !isInhibit) monitor.observe(new GuestInhibitCleared(level.base(gfn), level));
+      return v;
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package tdxsim.actors.mmu;
+
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import tdxsim.actors.kvm.Errno;
+import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.kvm.TdxSept;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.Spte;
+
+/**
+ * kvm_tdp_mmu_map on the mirror root, with mmu_lock held for read: kvm_mmu_hugepage_adjust, then the walk from
+ * the 1G entry down to the goal level, linking missing page tables and installing the leaf, each SPTE update done
+ * with tdp_mmu_set_spte_atomic (cmpxchg to FROZEN_SPTE, the external S-EPT op, then the final value, or the old
+ * value back if the op failed [S5-02]). One instance per attempt.
+ *
+ * <p>Steps that are one message each: a READ_ONCE per level, the cmpxchg, the SEAMCALL, the final write. A
+ * concurrent fault can therefore freeze an entry between this walk's read and its cmpxchg, exactly as on real
+ * CPUs; the loser gets -EBUSY with iter->old_spte refreshed and retries the fault.
+ */
+public final class TdpMmuMap {
+  private final KvmContext ctx;
+  private final long gfn;
+  /** The pfn backing gfn itself; aligned down to the mapping level when the leaf is made. */
+  private final long pfn;
+  private final Level maxLevel;
+  /** v1 [P1-21]: instead of splitting a huge leaf in the fault path, the vCPU raises its request level. */
+  private final Runnable ignoreSharedSplit;
+  private Level goalLevel = Level.PG_LEVEL_4K;
+  private Level mappedLevel;
+  private Consumer<String> done;
+
+  /**
+   * @param maxLevel fault->max_level after kvm_mmu_faultin_pfn (folio order, private_max_mapping_level hook)
+   * @param ignoreSharedSplit null for the v3 baseline
+   */
+  public TdpMmuMap(KvmContext ctx, long gfn, long pfn, Level maxLevel, Runnable ignoreSharedSplit) {
+    this.ctx = ctx;
+    this.gfn = gfn;
+    this.pfn = pfn;
+    this.maxLevel = maxLevel;
+    this.ignoreSharedSplit = ignoreSharedSplit;
+  }
+
+  /** The level of the leaf this attempt installed or found (valid after RET_PF_FIXED / RET_PF_SPURIOUS). */
+  public Level mappedLevel() {
+    return mappedLevel;
+  }
+
+  public Level goalLevel() {
+    return goalLevel;
+  }
+
+  public void run(Consumer<String> done) {
+    ctx.assertLocked("kvm_tdp_mmu_map");
+    this.done = done;
+    // The first READ_ONCE of the walk also brings lpage_info(gfn, 2M); lpage_info only changes under the write
+    // lock, so reading it here is the same as kvm_mmu_hugepage_adjust reading it just before the walk.
+    ctx.readSpte(gfn, Level.PG_LEVEL_1G, v -> {
+      hugepageAdjust(v.disallowLpage2M());
+      atLevel(Level.PG_LEVEL_1G, v.spte());
+    });
+  }
+
+  /**
+   * kvm_mmu_hugepage_adjust: req_level = the largest level &lt;= max_level whose lpage_info.disallow_lpage is 0
+   * (KVM_LPAGE_MIXED_FLAG, KVM_LPAGE_GUEST_INHIBIT_FLAG); goal_level = req_level. 1G mappings are not supported
+   * for TDX, so max_level is at most 2M.
+   */
+  private void hugepageAdjust(int disallowLpage2M) {
+    goalLevel = Level.PG_LEVEL_4K;
+    if (maxLevel == Level.PG_LEVEL_4K) return;
+    goalLevel = disallowLpage2M != 0 ? Level.PG_LEVEL_4K : Level.PG_LEVEL_2M;
+  }
+
+  /** One iteration of for_each_tdp_pte at {@code level}, with iter.old_spte = {@code old}. */
+  private void atLevel(Level level, Spte old) {
+    // disallowed_hugepage_adjust is called for every fault on a mirror root: never map a huge leaf over an
+    // existing non-leaf, i.e. never promote [P1-10, P3-06, S06].
+    if (level != Level.PG_LEVEL_4K && level == goalLevel && old.isPresent() && !old.isLeaf()) {
+      goalLevel = goalLevel.lower();
+    }
+    if (old.isFrozen()) { // another thread froze it: give up and retry
+      ctx.flow("FROZEN_RETRY", level.base(gfn), level);
+      finish(PfResult.RET_PF_RETRY);
+      return;
+    }
+    if (level == goalLevel) {
+      mapTargetLevel(level, old);
+      return;
+    }
+    if (old.isPresent() && !old.isLeaf()) {
+      stepDown(level);
+      return;
+    }
+    if (old.isPresent()) {
+      splitHugePageShared(level, old);
+      return;
+    }
+    // tdp_mmu_alloc_sp + kvm_mmu_alloc_external_spt, then tdp_mmu_link_sp
+    Spte nonLeaf = Spte.nonLeaf(ctx.allocSptPfn());
+    setSpteAtomic(level, old, nonLeaf, err -> {
+      if (err != 0) {
+        finishError(err);
+        return;
+      }
+      stepDown(level);
+    });
+  }
+
+  private void stepDown(Level level) {
+    Level lower = level.lower();
+    ctx.readSpte(gfn, lower, v -> atLevel(lower, v.spte()));
+  }
+
+  /**
+   * A huge leaf where a smaller goal level is wanted. v3: tdp_mmu_split_huge_page(shared = true) freezes the leaf,
+   * and TDX rejects a split under the shared lock (WARN, -EOPNOTSUPP) [P3-09], so the old leaf is restored and
+   * the fault retries: the split belongs to tdx_honor_guest_accept_level under the write lock. v1 [P1-21]: set the
+   * vCPU's request level to 2M and return -EBUSY.
+   */
+  private void splitHugePageShared(Level level, Spte old) {
+    if (ignoreSharedSplit != null) {
+      ignoreSharedSplit.run();
+      ctx.flow("IGNORE_SHARED_SPLIT", level.base(gfn), level);
+      finishError(Errno.EBUSY);
+      return;
+    }
+    long base = level.base(gfn);
+    ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
+      if (!r.ok()) {
+        finishError(Errno.EBUSY);
+        return;
+      }
+      ctx.flow("SHARED_SPLIT_EOPNOTSUPP", base, level); // WARN_ON_ONCE in the TDX hook, -EOPNOTSUPP
+      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP));
+    });
+  }
+
+  /** tdp_mmu_map_handle_target_level. */
+  private void mapTargetLevel(Level level, Spte old) {
+    long base = level.base(gfn);
+    Spte leaf = Spte.leaf(pfn & ~(level.pages() - 1));
+    if (old.equals(leaf)) {
+      mappedLevel = level;
+      ctx.flow("SPURIOUS", base, level);
+      finish(PfResult.RET_PF_SPURIOUS);
+      return;
+    }
+    if (old.isPresent()) {
+      // set_external_spte_present: KVM_BUG_ON(was_present)
+      ctx.bugOn("KVM_BUG_ON(was_present) in set_external_spte_present",
+          "old " + old + " new " + leaf + " at " + level.shortName(), base);
+      finish("-EIO");
+      return;
+    }
+    setSpteAtomic(level, old, leaf, err -> {
+      if (err != 0) {
+        finishError(err);
+        return;
+      }
+      mappedLevel = level;
+      ctx.flow(!ctx.tdRunnable() ? "PAGE_ADD" : level == Level.PG_LEVEL_2M ? "AUG_2M" : "AUG_4K", base, level);
+      finish(PfResult.RET_PF_FIXED);
+    });
+  }
+
+  /**
+   * tdp_mmu_set_spte_atomic on a mirror SPTE (set_external_spte_present): try_cmpxchg64 old → FROZEN_SPTE (failure:
+   * -EBUSY), then the external op (link_external_spt / set_external_spte), then write the new SPTE, or restore the
+   * old one if the external op failed.
+   */
+  private void setSpteAtomic(Level level, Spte old, Spte newSpte, IntConsumer k) {
+    long base = level.base(gfn);
+    ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
+      if (!r.ok()) {
+        k.accept(Errno.EBUSY); // iter->old_spte = r.current()
+        return;
+      }
+      IntConsumer afterExternal = err -> ctx.writeSpte(base, level, err == 0 ? newSpte : old, w -> k.accept(err));
+      if (newSpte.isLeaf()) {
+        TdxSept.setPrivateSpte(ctx, base, level, newSpte.pfn(), afterExternal);
+      } else {
+        TdxSept.linkPrivateSpt(ctx, base, level, newSpte.pfn(), afterExternal);
+      }
+    });
+  }
+
+  /** An install error: the VM is bugged (-EIO) or the fault retries (goto retry). */
+  private void finishError(int err) {
+    if (err == Errno.EIO || ctx.vmBugged()) {
+      finish(Errno.name(Errno.EIO));
+      return;
+    }
+    if (err == Errno.EBUSY) ctx.flow("BUSY_RETRY", gfn, goalLevel);
+    finish(PfResult.RET_PF_RETRY);
+  }
+
+  private void finish(String r) {
+    Consumer<String> d = done;
+    done = null;
+    d.accept(r);
+  }
+}

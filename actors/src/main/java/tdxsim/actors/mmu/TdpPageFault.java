@@ -1,0 +1,95 @@
+package tdxsim.actors.mmu;
+
+import java.util.function.BiConsumer;
+import tdxsim.actors.kvm.KvmContext;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
+
+/**
+ * kvm_tdp_mmu_page_fault for a private gfn, as a vCPU runs it (also for KVM_PRE_FAULT_MEMORY):
+ * <ol>
+ *   <li>kvm_mmu_faultin_pfn: snapshot {@code fault->mmu_seq = kvm->mmu_invalidate_seq} (lockless), the
+ *       mmu_invalidate_retry_gfn_unsafe pre-check, kvm_gmem_get_pfn (pfn, max_order; the private-vs-attribute
+ *       check reads the attribute kvm_gmem_get_pfn reports), max_level = min(folio order,
+ *       private_max_mapping_level hook), and the second _unsafe check;</li>
+ *   <li>read_lock(mmu_lock); is_page_fault_stale → mmu_invalidate_retry_gfn → RET_PF_RETRY;</li>
+ *   <li>kvm_tdp_mmu_map ({@link TdpMmuMap}); read_unlock.</li>
+ * </ol>
+ */
+public final class TdpPageFault {
+
+  /** The private_max_mapping_level / gmem_max_mapping_level hook (TDX) for this fault. */
+  @FunctionalInterface
+  public interface MaxMappingLevel {
+    Level privateMaxMappingLevel(long gfn, boolean prefetch);
+  }
+
+  private final KvmContext ctx;
+  private final long gfn;
+  private final boolean prefetch;
+  private final MaxMappingLevel hook;
+  private final Runnable ignoreSharedSplit;
+  private TdpMmuMap map;
+
+  public TdpPageFault(KvmContext ctx, long gfn, boolean prefetch, MaxMappingLevel hook, Runnable ignoreSharedSplit) {
+    this.ctx = ctx;
+    this.gfn = gfn;
+    this.prefetch = prefetch;
+    this.hook = hook;
+    this.ignoreSharedSplit = ignoreSharedSplit;
+  }
+
+  /** The level mapped (after RET_PF_FIXED / RET_PF_SPURIOUS), else null. */
+  public Level mappedLevel() {
+    return map == null ? null : map.mappedLevel();
+  }
+
+  public void run(BiConsumer<String, TdpPageFault> done) {
+    ctx.readInvalidateSeq(snap -> {
+      long mmuSeq = snap.seq();
+      if (snap.retryGfnUnsafe(mmuSeq, gfn)) {
+        stale(done);
+        return;
+      }
+      ctx.getPfn(gfn, pfn -> {
+        if (!pfn.ok()) { // kvm_mmu_prepare_memory_fault_exit
+          done.accept(pfn.error(), this);
+          return;
+        }
+        if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
+          ctx.flow("MEMORY_FAULT_EXIT", gfn, Level.PG_LEVEL_4K);
+          done.accept("-EFAULT", this);
+          return;
+        }
+        Level maxLevel = min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch));
+        ctx.readInvalidateSeq(again -> {
+          if (again.retryGfnUnsafe(mmuSeq, gfn)) {
+            stale(done);
+            return;
+          }
+          ctx.lock(LockMode.SHARED, g -> {
+            if (g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
+              ctx.unlock();
+              stale(done);
+              return;
+            }
+            map = new TdpMmuMap(ctx, gfn, pfn.pfn(), maxLevel, ignoreSharedSplit);
+            map.run(r -> {
+              ctx.unlock();
+              done.accept(r, this);
+            });
+          });
+        });
+      });
+    });
+  }
+
+  private void stale(BiConsumer<String, TdpPageFault> done) {
+    ctx.flow("STALE_RETRY", gfn, Level.PG_LEVEL_4K);
+    done.accept(PfResult.RET_PF_RETRY, this);
+  }
+
+  static Level min(Level a, Level b) {
+    return a.ordinal() <= b.ordinal() ? a : b;
+  }
+}

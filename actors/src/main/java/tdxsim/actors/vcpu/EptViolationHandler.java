@@ -1,0 +1,144 @@
+package tdxsim.actors.vcpu;
+
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import tdxsim.actors.kvm.Errno;
+import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.mmu.PfResult;
+import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
+import tdxsim.actors.mmu.TdpPageFault;
+import tdxsim.actors.monitor.MmuObservation.FaultBegin;
+import tdxsim.actors.monitor.MmuObservation.FaultEnd;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
+import tdxsim.protocol.TdpMmuMsg;
+
+/**
+ * tdx_handle_ept_violation for a private gfn, on the vCPU thread [LNX tdx.c]:
+ * <ol>
+ *   <li>v2/v3: tdx_honor_guest_accept_level first [P3-13]: for an ACCEPT exit at 4K or 2M whose
+ *       GUEST_INHIBIT(level+1) is not set (read without mmu_lock), take mmu_lock for write, split the leafs
+ *       crossing the aligned [base, base + pages(level)) (kvm_split_cross_boundary_leafs), and only then set the
+ *       one-way inhibit on level+1 (and level+2 for 4K). An error goes back to userspace (KVM_RUN fails).</li>
+ *   <li>kvm_mmu_page_fault → kvm_tdp_mmu_page_fault, retried in place while it returns RET_PF_RETRY
+ *       ({@code local_retry}, the zero-step mitigation: a private fault is not bounced back to the guest).</li>
+ * </ol>
+ * It also owns the private_max_mapping_level hook's per-vCPU inputs: the v1 violation_request_level and
+ * violation_gfn_start/end [P1-12, P1-21].
+ */
+final class EptViolationHandler {
+  private final KvmContext ctx;
+  private final int vcpu;
+  private final boolean v1AcceptLevel;
+  private Level violationRequestLevel = Level.PG_LEVEL_2M;
+  private long violationGfnStart = -1;
+  private long violationGfnEnd = -1;
+
+  EptViolationHandler(KvmContext ctx, int vcpu) {
+    this.ctx = ctx;
+    this.vcpu = vcpu;
+    this.v1AcceptLevel = ctx.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT);
+  }
+
+  /** Handle one EPT-violation TD exit; {@code done} gets RET_PF_FIXED / RET_PF_SPURIOUS or an errno name. */
+  void handle(long gfn, Level acceptLevel, Consumer<String> done) {
+    ctx.observe(new FaultBegin(vcpu, gfn));
+    if (v1AcceptLevel) {
+      recordRequestLevel(gfn, acceptLevel);
+      faultLoop(gfn, done);
+      return;
+    }
+    if (acceptLevel == null) {
+      faultLoop(gfn, done);
+      return;
+    }
+    honorGuestAcceptLevel(gfn, acceptLevel, err -> {
+      if (err != 0) {
+        ctx.observe(new FaultEnd(vcpu, gfn, Errno.name(err)));
+        done.accept(Errno.name(err));
+        return;
+      }
+      faultLoop(gfn, done);
+    });
+  }
+
+  private void faultLoop(long gfn, Consumer<String> done) {
+    new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, v1AcceptLevel ? this::raiseRequestLevel : null)
+        .run((r, f) -> {
+          ctx.observe(new FaultEnd(vcpu, gfn, r));
+          if (PfResult.isRetry(r) && !ctx.vmBugged()) {
+            ctx.observe(new FaultBegin(vcpu, gfn)); // local_retry
+            faultLoop(gfn, done);
+            return;
+          }
+          done.accept(r);
+        });
+  }
+
+  /** tdx_honor_guest_accept_level(vcpu, gfn) [P3-13]. */
+  void honorGuestAcceptLevel(long gfn, Level level, IntConsumer done) {
+    if (level != Level.PG_LEVEL_4K && level != Level.PG_LEVEL_2M) {
+      done.accept(0);
+      return;
+    }
+    ctx.readLpageInfo(gfn, info -> { // hugepage_test_guest_inhibit(slot, gfn, level + 1), without mmu_lock
+      int flags = level == Level.PG_LEVEL_4K ? info.disallowLpage2M() : info.disallowLpage1G();
+      if ((flags & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0) {
+        done.accept(0);
+        return;
+      }
+      long base = level.base(gfn);
+      ctx.lock(LockMode.EXCLUSIVE, g -> {
+        ctx.flow("ACCEPT_LEVEL_SPLIT", base, level);
+        SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
+          if (err != 0) {
+            ctx.unlock();
+            done.accept(err);
+            return;
+          }
+          // Only after the split: set the one-way inhibit (a lockless reader that sees it finds no huge leaf).
+          ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
+            if (level == Level.PG_LEVEL_4K) {
+              ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
+                ctx.unlock();
+                done.accept(0);
+              });
+            } else {
+              ctx.unlock();
+              done.accept(0);
+            }
+          });
+        });
+      });
+    });
+  }
+
+  /**
+   * The TDX private_max_mapping_level hook: 4K unless TD_STATE_RUNNABLE (and huge pages enabled, which v3 ties to
+   * ENHANCED_DEMOTE_INTERRUPTIBILITY); v1 also 4K for a prefetch [P1-20] and the vCPU's request level inside its
+   * violation range [P1-12].
+   */
+  Level privateMaxMappingLevel(long gfn, boolean prefetch) {
+    if (!ctx.tdRunnable() || !ctx.config().tdxHugePage()) return Level.PG_LEVEL_4K;
+    if (prefetch && ctx.config().has(DesignOption.V1_PREFETCH_4K)) return Level.PG_LEVEL_4K;
+    if (v1AcceptLevel && gfn >= violationGfnStart && gfn < violationGfnEnd) return violationRequestLevel;
+    return Level.PG_LEVEL_2M;
+  }
+
+  /** v1: the EPT violation's ACCEPT level becomes this vCPU's request level for the aligned range [P1-12]. */
+  private void recordRequestLevel(long gfn, Level acceptLevel) {
+    if (acceptLevel == null || acceptLevel == Level.PG_LEVEL_1G) {
+      violationGfnStart = violationGfnEnd = -1;
+      return;
+    }
+    violationRequestLevel = acceptLevel;
+    violationGfnStart = acceptLevel.base(gfn);
+    violationGfnEnd = violationGfnStart + acceptLevel.pages();
+  }
+
+  /** v1: a huge leaf is found where the request level wants 4K: accept the 2M mapping instead [P1-21]. */
+  private void raiseRequestLevel() {
+    violationRequestLevel = Level.PG_LEVEL_2M;
+  }
+}

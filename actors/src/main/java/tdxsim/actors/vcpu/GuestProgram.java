@@ -1,0 +1,241 @@
+package tdxsim.actors.vcpu;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import tdxsim.actors.monitor.MmuObservation.FlowStep;
+import tdxsim.actors.monitor.MmuObservation.GuestAccepted;
+import tdxsim.actors.monitor.MmuObservation.GuestDataLost;
+import tdxsim.actors.monitor.MmuObservation.GuestPanic;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.TdxStatus;
+
+/**
+ * The guest program of one vCPU: runs its workload steps one operation at a time and reacts to the outcomes
+ * (TDCALL status, access result, #VE, MapGPA completion). Pure bookkeeping; the {@link Vcpu} actor carries the
+ * operations to the TDX module and back.
+ */
+final class GuestProgram {
+  private final int vcpu;
+  private final List<WorkloadStep> steps;
+  private final Monitor monitor;
+  private final GuestMemoryView mem;
+  private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+  private int nextStep;
+  private boolean dead;
+
+  GuestProgram(int vcpu, List<WorkloadStep> steps, GuestMemoryView mem, Monitor monitor) {
+    this.vcpu = vcpu;
+    this.steps = List.copyOf(steps);
+    this.mem = mem;
+    this.monitor = monitor;
+  }
+
+  /** What the guest does next (the same answer until an outcome is reported). */
+  GuestAction current() {
+    if (dead) return new GuestAction.Dead();
+    while (true) {
+      while (!tasks.isEmpty() && tasks.peek().finished()) tasks.pop();
+      if (!tasks.isEmpty()) return tasks.peek().action();
+      if (nextStep == steps.size()) return new GuestAction.Finished();
+      tasks.push(taskFor(steps.get(nextStep++)));
+    }
+  }
+
+  private Task taskFor(WorkloadStep s) {
+    if (s instanceof WorkloadStep.Accept a) return new AcceptTask(a.gfn(), a.end(), a.maxLevel(), a.style());
+    if (s instanceof WorkloadStep.Touch t) return new TouchTask(t.gfn(), t.end());
+    if (s instanceof WorkloadStep.MapGpa m) return new MapGpaTask(m.gfn(), m.end(), m.toShared());
+    WorkloadStep.Prefetch p = (WorkloadStep.Prefetch) s;
+    return new PrefetchTask(p.gfn(), p.end());
+  }
+
+  void onTdcallReturn(TdxStatus status) {
+    ((AcceptTask) tasks.peek()).onStatus(status);
+  }
+
+  void onAccessOk() {
+    ((TouchTask) tasks.peek()).cur++;
+  }
+
+  /** #VE on the access: the page is PENDING. */
+  void onVirtualizationException() {
+    TouchTask t = (TouchTask) tasks.peek();
+    if (mem.isAccepted(t.cur)) {
+      monitor.observe(new GuestDataLost(vcpu, t.cur));
+      mem.forget(t.cur, 1);
+    }
+    // The #VE handler of a touch-first guest accepts the page at 4K; then the access is retried.
+    tasks.push(new AcceptTask(t.cur, t.cur + 1, Level.PG_LEVEL_4K, WorkloadStep.AcceptStyle.TOLERANT));
+  }
+
+  /**
+   * KVM had to install a new leaf (RET_PF_FIXED) for the guest's plain access to {@code gfn}: if the guest had
+   * accepted that page (and not converted it since), its data was removed from the S-EPT (with SEPT_VE_DISABLE set
+   * the guest sees an EPT violation, not a #VE).
+   */
+  void onAccessFaultInstalled(long gfn) {
+    if (mem.isAccepted(gfn)) {
+      monitor.observe(new GuestDataLost(vcpu, gfn));
+      mem.forget(gfn, 1);
+    }
+  }
+
+  void onMapGpaDone(boolean ok) {
+    MapGpaTask m = (MapGpaTask) tasks.pop();
+    if (!ok) {
+      // set_memory_decrypted()/set_memory_encrypted() fails; the guest keeps its view of the pages.
+      monitor.observe(new FlowStep("MAPGPA_FAILED", m.start, Level.PG_LEVEL_4K));
+      return;
+    }
+    mem.forget(m.start, m.end - m.start);
+    if (!m.toShared) {
+      tasks.push(new AcceptTask(m.start, m.end, Level.PG_LEVEL_1G, WorkloadStep.AcceptStyle.LINUX));
+    }
+  }
+
+  void onPrefetchDone() {
+    tasks.pop();
+  }
+
+  boolean dead() {
+    return dead;
+  }
+
+  // ------------------------------------------------------------------------------------------ tasks
+
+  private interface Task {
+    boolean finished();
+
+    GuestAction action();
+  }
+
+  /** tdx_accept_memory over [cur, end), or a non-Linux guest's accept loop. */
+  private final class AcceptTask implements Task {
+    long cur;
+    final long end;
+    final Level maxLevel;
+    final WorkloadStep.AcceptStyle style;
+    /** The level being tried at {@code cur}, or null to start from the largest that fits. */
+    Level tryLevel;
+
+    AcceptTask(long cur, long end, Level maxLevel, WorkloadStep.AcceptStyle style) {
+      this.cur = cur;
+      this.end = end;
+      this.maxLevel = maxLevel;
+      this.style = style;
+    }
+
+    @Override
+    public boolean finished() {
+      return cur >= end;
+    }
+
+    @Override
+    public GuestAction action() {
+      if (tryLevel == null) tryLevel = largestFitting(cur, Level.values()[Math.min(maxLevel.ordinal(),
+          style == WorkloadStep.AcceptStyle.LINUX ? Level.PG_LEVEL_1G.ordinal() : Level.PG_LEVEL_2M.ordinal())]);
+      return new GuestAction.AcceptOp(cur, tryLevel);
+    }
+
+    /** try_accept_one's conditions: aligned and long enough. */
+    private Level largestFitting(long gfn, Level from) {
+      for (int i = from.ordinal(); i > 0; i--) {
+        Level l = Level.values()[i];
+        if (l.isAligned(gfn) && end - gfn >= l.pages()) return l;
+      }
+      return Level.PG_LEVEL_4K;
+    }
+
+    void onStatus(TdxStatus st) {
+      boolean tolerant = style == WorkloadStep.AcceptStyle.TOLERANT;
+      boolean ok = st == TdxStatus.TDX_SUCCESS || (tolerant && st == TdxStatus.TDX_PAGE_ALREADY_ACCEPTED);
+      Level level = tryLevel;
+      if (ok) {
+        mem.accepted(cur, level.pages());
+        monitor.observe(new GuestAccepted(vcpu, cur, level));
+        monitor.observe(new FlowStep(level == Level.PG_LEVEL_4K ? "ACCEPT_4K" : "ACCEPT_" + level.shortName(), cur,
+            level));
+        cur += level.pages();
+        tryLevel = null;
+        return;
+      }
+      if (level != Level.PG_LEVEL_4K) {
+        // Any non-zero status falls through to the next smaller size that fits (Linux), or to 4K.
+        monitor.observe(new FlowStep("ACCEPT_FALLBACK", cur, level));
+        tryLevel = tolerant ? Level.PG_LEVEL_4K : largestFitting(cur, level.lower());
+        return;
+      }
+      if (tolerant && st.isBusy()) {
+        monitor.observe(new FlowStep("ACCEPT_BUSY_RETRY", cur, level));
+        return; // try the same page again
+      }
+      dead = true;
+      monitor.observe(new GuestPanic(vcpu,
+          (tolerant ? "ACCEPT failed: " : "TDX: Failed to accept memory: ") + st.name() + " " + st.hex(), cur));
+    }
+  }
+
+  /** Touch [cur, end). */
+  private static final class TouchTask implements Task {
+    long cur;
+    final long end;
+
+    TouchTask(long cur, long end) {
+      this.cur = cur;
+      this.end = end;
+    }
+
+    @Override
+    public boolean finished() {
+      return cur >= end;
+    }
+
+    @Override
+    public GuestAction action() {
+      return new GuestAction.AccessOp(cur);
+    }
+  }
+
+  private static final class MapGpaTask implements Task {
+    final long start;
+    final long end;
+    final boolean toShared;
+
+    MapGpaTask(long start, long end, boolean toShared) {
+      this.start = start;
+      this.end = end;
+      this.toShared = toShared;
+    }
+
+    @Override
+    public boolean finished() {
+      return false; // popped when the VMM completes the hypercall
+    }
+
+    @Override
+    public GuestAction action() {
+      return new GuestAction.MapGpaCall(start, end, toShared);
+    }
+  }
+
+  private static final class PrefetchTask implements Task {
+    final long start;
+    final long end;
+
+    PrefetchTask(long start, long end) {
+      this.start = start;
+      this.end = end;
+    }
+
+    @Override
+    public boolean finished() {
+      return false; // popped when the ioctl returns
+    }
+
+    @Override
+    public GuestAction action() {
+      return new GuestAction.PrefetchIoctl(start, end);
+    }
+  }
+}

@@ -1,0 +1,329 @@
+package tdxsim.actors.vcpu;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import tdxsim.actors.kvm.KvmConfig;
+import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.mmu.PfResult;
+import tdxsim.actors.mmu.TdpPageFault;
+import tdxsim.actors.monitor.MmuObservation.FaultBegin;
+import tdxsim.actors.monitor.MmuObservation.FaultEnd;
+import tdxsim.actors.monitor.MmuObservation.FlowStep;
+import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.ExitReason;
+import tdxsim.protocol.GuestResult;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.VcpuMsg;
+import tdxsim.protocol.VmmMsg;
+
+/**
+ * A vCPU: the guest running its workload in TD non-root mode, and the KVM vCPU thread around it (vcpu_run,
+ * TDH.VP.ENTER, TD-exit handling, the fault flow, KVM requests).
+ *
+ * <p>Run loop: outside the guest it enters with TDH.VP.ENTER unless kvm_tdx->wait_for_sept_zap is set
+ * (tdx_vcpu_run returns EXIT_FASTPATH_EXIT_HANDLED and it tries again once the flag is cleared). In the guest it
+ * issues one guest operation at a time (ACCEPT, a store) and takes TD exits: an EPT violation runs
+ * tdx_handle_ept_violation ({@link EptViolationHandler}); an external interrupt returns to the loop. A guest
+ * MapGPA (TDG.VP.VMCALL) exits to the VMM and resumes when the VMM completes it; KVM_PRE_FAULT_MEMORY runs on
+ * the host side, outside KVM_RUN.
+ *
+ * <p>Kicks (KVM_REQ_OUTSIDE_GUEST_MODE with wait): acknowledged at once when outside guest mode (the kicker does
+ * not wait for such CPUs), otherwise once the vCPU has left guest mode: the IPI lands on the CPU running the vCPU,
+ * modelled as this actor raising {@code ExternalInterrupt} at the TDX module (right after entry if the kick came
+ * while TDH.VP.ENTER was on its way, as a pending IPI does). A TDVMCALL exit is carried the same way, since the
+ * protocol has no TDVMCALL message: the module sees an ordinary TD exit.
+ */
+public final class Vcpu {
+  private enum Mode { IDLE, OUTSIDE, ENTERING, IN_GUEST, HALTED }
+
+  private final int id;
+  private final KvmContext kvm;
+  private final GuestProgram guest;
+  private final EptViolationHandler ept;
+  private final Monitor monitor;
+  private ActorRef<GuestResult> selfGuest;
+
+  private Mode mode = Mode.IDLE;
+  /** The vCPU thread is running KVM code (fault, prefetch, waiting for the VMM): do not enter. */
+  private boolean hostBusy;
+  /** Blocked in the run loop on wait_for_sept_zap. */
+  private boolean waitingToEnter;
+  /** kvm_tdx->wait_for_sept_zap, as set by each kicker (only the write-lock holder ever sets it). */
+  private final Set<String> waitForSeptZap = new LinkedHashSet<>();
+  /** Kicks to acknowledge once out of guest mode. */
+  private final List<VcpuMsg.KickRequest> pendingKicks = new ArrayList<>();
+  private boolean interruptSent;
+  private long enterTag = -1;
+  /** Tag of the guest operation in flight, or -1. */
+  private long opTag = -1;
+  /** A host-side action the guest is waiting for (TDVMCALL MapGPA, prefetch ioctl, end of workload). */
+  private GuestAction pendingExit;
+
+  private Vcpu(int id, List<WorkloadStep> workload, Collection<Long> preAccepted, KvmConfig config, Monitor monitor) {
+    this.id = id;
+    this.monitor = monitor;
+    this.kvm = new KvmContext(name(id), 16 + id, id, config, monitor);
+    GuestMemoryView mem = new GuestMemoryView(config.baseGfn());
+    for (long g : preAccepted) mem.accepted(g, 1);
+    this.guest = new GuestProgram(id, workload, mem, monitor);
+    this.ept = new EptViolationHandler(kvm, id);
+  }
+
+  public static String name(int id) {
+    return "vcpu-" + id;
+  }
+
+  /**
+   * @param preAccepted gfns the guest knows as accepted from the start (the TD's initial image, PAGE.ADDed)
+   */
+  public static Behavior<VcpuMsg> create(int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
+      KvmConfig config, Monitor monitor) {
+    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash ->
+        new Vcpu(id, workload, preAccepted, config, monitor).unwired(ctx, stash)));
+  }
+
+  private Behavior<VcpuMsg> unwired(ActorContext<VcpuMsg> ctx, StashBuffer<VcpuMsg> stash) {
+    return Behaviors.receive(VcpuMsg.class)
+        .onMessage(VcpuMsg.Wire.class, w -> {
+          kvm.wire(w.peers(), ctx.getSelf().narrow());
+          selfGuest = ctx.getSelf().narrow();
+          return stash.unstashAll(running());
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<VcpuMsg> running() {
+    return Behaviors.receive(VcpuMsg.class)
+        .onMessage(VcpuMsg.RunWorkload.class, m -> {
+          kvm.setTdRunnable();
+          if (mode == Mode.IDLE) {
+            mode = Mode.OUTSIDE;
+            vcpuRun();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.KickRequest.class, m -> {
+          onKick(m);
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.SeptZapDone.class, m -> {
+          waitForSeptZap.remove(m.from());
+          if (waitingToEnter && waitForSeptZap.isEmpty()) {
+            waitingToEnter = false;
+            vcpuRun();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(KvmReply.class, r -> {
+          kvm.dispatch(r);
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.TdEntered.class, r -> {
+          if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
+          mode = Mode.IN_GUEST;
+          interruptSent = false;
+          if (!pendingKicks.isEmpty()) raiseInterrupt(); // the IPI was pending across the entry
+          guestRun();
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.VpEnterFailed.class, r -> {
+          if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
+          mode = Mode.OUTSIDE;
+          ackPendingKicks();
+          monitor.observe(new FlowStep("VP_ENTER_FAILED", 0, Level.PG_LEVEL_4K));
+          vcpuRun();
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.TdExit.class, r -> {
+          if (mode != Mode.ENTERING && mode != Mode.IN_GUEST) return Behaviors.same();
+          mode = Mode.OUTSIDE;
+          opTag = -1; // an operation in flight did not complete: the guest re-executes it after re-entry
+          ackPendingKicks();
+          onTdExit(r);
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.TdcallReturn.class, r -> {
+          if (!currentOp(r.tag())) return Behaviors.same();
+          guest.onTdcallReturn(r.status());
+          guestRun();
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.GuestAccessOk.class, r -> {
+          if (!currentOp(r.tag())) return Behaviors.same();
+          guest.onAccessOk();
+          guestRun();
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.VirtualizationException.class, r -> {
+          if (!currentOp(r.tag())) return Behaviors.same();
+          guest.onVirtualizationException();
+          guestRun();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private boolean currentOp(long tag) {
+    if (mode != Mode.IN_GUEST || tag != opTag) return false;
+    opTag = -1;
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------------ kicks
+
+  private void onKick(VcpuMsg.KickRequest k) {
+    if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
+    if (mode == Mode.ENTERING || mode == Mode.IN_GUEST) {
+      pendingKicks.add(k);
+      if (mode == Mode.IN_GUEST) raiseInterrupt();
+      return;
+    }
+    k.replyTo().tell(new KvmReply.KickAck(id, k.tag()));
+  }
+
+  private void ackPendingKicks() {
+    for (VcpuMsg.KickRequest k : pendingKicks) k.replyTo().tell(new KvmReply.KickAck(id, k.tag()));
+    pendingKicks.clear();
+  }
+
+  /** An interrupt for the logical processor running this vCPU: the TDX module takes it as a TD exit. */
+  private void raiseInterrupt() {
+    if (interruptSent) return;
+    interruptSent = true;
+    kvm.peers().tdxModule().tell(new TdxModuleMsg.ExternalInterrupt(id));
+  }
+
+  // ------------------------------------------------------------------------------------------ run loop
+
+  /** vcpu_run: outside guest mode, with no KVM work in progress. */
+  private void vcpuRun() {
+    if (mode != Mode.OUTSIDE || hostBusy) return;
+    GuestAction exit = pendingExit;
+    pendingExit = null;
+    GuestAction a = exit != null ? exit : guest.current();
+    if (a instanceof GuestAction.Finished) {
+      mode = Mode.HALTED;
+      monitor.observe(new VcpuWorkloadDone(id));
+      return;
+    }
+    if (a instanceof GuestAction.Dead) {
+      mode = Mode.HALTED; // the guest panicked: KVM_RUN ends (SYSTEM_EVENT), no more entries
+      return;
+    }
+    if (a instanceof GuestAction.PrefetchIoctl p) {
+      hostBusy = true;
+      prefetch(p.start(), p.end());
+      return;
+    }
+    if (a instanceof GuestAction.MapGpaCall m && exit != null) {
+      mapGpaExit(m); // the guest executed the TDVMCALL: exit to userspace
+      return;
+    }
+    if (!waitForSeptZap.isEmpty()) { // tdx_vcpu_run: EXIT_FASTPATH_EXIT_HANDLED
+      waitingToEnter = true;
+      return;
+    }
+    mode = Mode.ENTERING;
+    enterTag = kvm.mintTag();
+    interruptSent = false;
+    kvm.peers().tdxModule().tell(new TdxModuleMsg.TdhVpEnter(id, selfGuest, enterTag));
+  }
+
+  /** In the guest with no operation in flight: issue the next one, or leave the guest for the host. */
+  private void guestRun() {
+    if (mode != Mode.IN_GUEST || opTag != -1 || pendingExit != null) return;
+    GuestAction a = guest.current();
+    if (a instanceof GuestAction.AcceptOp op) {
+      opTag = kvm.mintTag();
+      kvm.peers().tdxModule().tell(new TdxModuleMsg.TdgMemPageAccept(id, op.gfn(), op.level(), selfGuest, opTag));
+    } else if (a instanceof GuestAction.AccessOp op) {
+      opTag = kvm.mintTag();
+      kvm.peers().tdxModule().tell(new TdxModuleMsg.GuestMemAccess(id, op.gfn(), true, selfGuest, opTag));
+    } else {
+      // TDVMCALL (MapGPA), or the VMM stops KVM_RUN (prefetch ioctl, end of workload, guest panic): a TD exit.
+      pendingExit = a;
+      raiseInterrupt();
+    }
+  }
+
+  private void onTdExit(GuestResult.TdExit r) {
+    if (r.reason() == ExitReason.EPT_VIOLATION) {
+      hostBusy = true;
+      ept.handle(r.gfn(), r.acceptLevel(), result -> {
+        hostBusy = false;
+        if (r.acceptLevel() == null && PfResult.RET_PF_FIXED.equals(result)) guest.onAccessFaultInstalled(r.gfn());
+        if (PfResult.isError(result)) {
+          halt(); // KVM_RUN returns the error (see the FaultEnd); the VMM stops the vCPU
+          return;
+        }
+        vcpuRun();
+      });
+      return;
+    }
+    vcpuRun();
+  }
+
+  private void halt() {
+    mode = Mode.HALTED;
+    monitor.observe(new FlowStep("VCPU_HALTED", 0, Level.PG_LEVEL_4K));
+  }
+
+  // ------------------------------------------------------------------------------------------ host-side work
+
+  /** tdx_map_gpa: KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) to the VMM; resume when it completes the call. */
+  private void mapGpaExit(GuestAction.MapGpaCall m) {
+    hostBusy = true;
+    monitor.observe(new FlowStep(m.toShared() ? "MAPGPA_SHARED" : "MAPGPA_PRIVATE", m.start(), Level.PG_LEVEL_4K));
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.MapGpaDone.class, d -> {
+      hostBusy = false;
+      guest.onMapGpaDone(d.ok());
+      vcpuRun();
+    });
+    kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(id, m.start(), m.end(), m.toShared(), kvm.self(), tag));
+  }
+
+  /**
+   * KVM_PRE_FAULT_MEMORY: kvm_arch_vcpu_pre_fault_memory → kvm_tdp_map_page (retry while RET_PF_RETRY) for each
+   * mapped chunk; the next chunk starts after the huge page just mapped.
+   */
+  private void prefetch(long cur, long end) {
+    if (cur >= end) {
+      hostBusy = false;
+      guest.onPrefetchDone();
+      vcpuRun();
+      return;
+    }
+    monitor.observe(new FaultBegin(id, cur));
+    new TdpPageFault(kvm, cur, true, ept::privateMaxMappingLevel,
+        kvm.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT) ? () -> { } : null)
+        .run((r, f) -> {
+          monitor.observe(new FaultEnd(id, cur, r));
+          if (PfResult.isRetry(r) && !kvm.vmBugged()) {
+            prefetch(cur, end);
+          } else if (PfResult.isDone(r)) {
+            Level l = f.mappedLevel();
+            prefetch(l.base(cur) + l.pages(), end);
+          } else {
+            monitor.observe(new FlowStep("PREFETCH_FAILED", cur, Level.PG_LEVEL_4K)); // r: the FaultEnd before it
+            prefetch(end, end); // the ioctl returns the error; the VMM goes on
+          }
+        });
+  }
+}

@@ -1,0 +1,12 @@
+package tdxsim.actors.vm;
+
+/** A gfn range [gfn, gfn + pages). */
+public record GfnRange(long gfn, long pages) {
+  public GfnRange {
+    if (pages < 1) throw new IllegalArgumentException("pages < 1");
+  }
+
+  public long end() {
+    return gfn + pages;
+  }
+}

@@ -1,0 +1,81 @@
+package tdxsim.actors.vm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tdxsim.actors.gmem.GuestMemfd;
+import tdxsim.actors.gmem.InvalidationUser;
+import tdxsim.actors.kvm.KvmConfig;
+import tdxsim.actors.mmu.MmuLock;
+import tdxsim.actors.mmu.TdpMmu;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.tdx.TdxModule;
+import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.actors.vcpu.Vcpu;
+import tdxsim.protocol.GuestMemfdMsg;
+import tdxsim.protocol.InvalidationUserMsg;
+import tdxsim.protocol.KvmPeers;
+import tdxsim.protocol.TdpMmuMsg;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.VcpuMsg;
+import tdxsim.protocol.VmmMsg;
+
+/**
+ * The VM root: spawns every actor of one VM as a child, with deterministic names ({@code mmu-lock},
+ * {@code tdp-mmu-0..}, {@code tdx-module}, {@code guest-memfd}, {@code iommu}, {@code userspace},
+ * {@code vcpu-0..}, {@code vmm}), wires them, and starts the VMM, which builds the TD (PAGE.ADD at 4K,
+ * MR.FINALIZE) and then runs the vCPUs' workloads and its own actions. It handles no messages itself.
+ */
+public final class Vm {
+  private Vm() {}
+
+  public static final String MMU_LOCK = "mmu-lock";
+  public static final String TDX_MODULE = "tdx-module";
+  public static final String IOMMU = "iommu";
+  public static final String USERSPACE = "userspace";
+
+  public static String tdpMmuName(int shard) {
+    return "tdp-mmu-" + shard;
+  }
+
+  public static Behavior<Void> create(VmConfig config, Monitor monitor) {
+    return create(config, monitor, TdxModule::create);
+  }
+
+  /** With another TDX module behaviour (tests). */
+  public static Behavior<Void> create(VmConfig config, Monitor monitor,
+      BiFunction<TdxModuleConfig, Monitor, Behavior<TdxModuleMsg>> moduleFactory) {
+    return Behaviors.setup(ctx -> {
+      KvmConfig kvm = config.kvmConfig();
+      ActorRef<tdxsim.protocol.MmuLockMsg> mmuLock = ctx.spawn(MmuLock.create(config.splitCachePages(), monitor),
+          MMU_LOCK);
+      List<ActorRef<TdpMmuMsg>> shards = new ArrayList<>();
+      for (int i = 0; i < kvm.shards(); i++) {
+        shards.add(ctx.spawn(TdpMmu.create(i, kvm.shardBase(i), monitor), tdpMmuName(i)));
+      }
+      ActorRef<TdxModuleMsg> module = ctx.spawn(moduleFactory.apply(config.tdxModuleConfig(), monitor), TDX_MODULE);
+      ActorRef<GuestMemfdMsg> gmem = ctx.spawn(GuestMemfd.create(kvm, monitor), GuestMemfd.NAME);
+      List<long[]> pinned = new ArrayList<>();
+      for (GfnRange r : config.iommuPinned()) pinned.add(new long[] {r.gfn(), r.end()});
+      ActorRef<InvalidationUserMsg> iommu = ctx.spawn(InvalidationUser.create(IOMMU, config.baseGfn(), pinned,
+          monitor), IOMMU);
+      ActorRef<InvalidationUserMsg> userspace = ctx.spawn(InvalidationUser.create(USERSPACE, config.baseGfn(),
+          List.of(), monitor), USERSPACE);
+      List<ActorRef<VcpuMsg>> vcpus = new ArrayList<>();
+      for (int i = 0; i < config.vcpus(); i++) {
+        vcpus.add(ctx.spawn(Vcpu.create(i, config.workloads().get(i), config.buildPages(), kvm, monitor),
+            Vcpu.name(i)));
+      }
+      ActorRef<VmmMsg> vmm = ctx.spawn(Vmm.create(config, monitor), Vmm.NAME);
+      KvmPeers peers = new KvmPeers(module, mmuLock, shards, gmem, vmm, vcpus, iommu, userspace);
+      for (ActorRef<VcpuMsg> v : vcpus) v.tell(new VcpuMsg.Wire(peers));
+      gmem.tell(new GuestMemfdMsg.Wire(peers));
+      vmm.tell(new VmmMsg.Wire(peers));
+      vmm.tell(new VmmMsg.Start());
+      return Behaviors.empty();
+    });
+  }
+}

@@ -1,0 +1,185 @@
+package tdxsim.actors.vm;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import tdxsim.actors.kvm.KvmConfig;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.actors.vcpu.WorkloadStep;
+import tdxsim.actors.vcpu.WorkloadStep.Accept;
+import tdxsim.actors.vcpu.WorkloadStep.MapGpa;
+import tdxsim.actors.vcpu.WorkloadStep.Prefetch;
+import tdxsim.actors.vcpu.WorkloadStep.Touch;
+import tdxsim.protocol.Level;
+
+/**
+ * One VM to simulate.
+ *
+ * @param name scenario name (traces, reports)
+ * @param vcpus number of vCPUs (actors vcpu-0 ..)
+ * @param baseGfn first gfn of the guest_memfd-backed private memslot (2M aligned)
+ * @param ranges2M size of the memslot in 2M ranges
+ * @param buildPages gfns added at build time with TDH.MEM.PAGE.ADD (4K, the TD's initial image), before
+ *     TDH.MR.FINALIZE; every vCPU's guest knows them as accepted
+ * @param workloads per vCPU, the guest's steps (index = vCPU id)
+ * @param vmmActions what the VMM does once the TD runs (punch hole, conversions), in order
+ * @param iommuPinned ranges the IOMMU user cannot drop while it maps them (DMA in flight)
+ * @param mapSharedIntoUsers after a conversion to shared (guest MapGPA or VMM), the VMM maps the range into the
+ *     userspace and IOMMU users
+ * @param splitCachePages pages (sp + external_spt per split) in the VM's split cache; exhausted = -ENOMEM
+ * @param options design options (none = the v3 baseline)
+ * @param septVeDisable TD attribute SEPT_VE_DISABLE (clear: touch-first guests get #VE on PENDING pages)
+ * @param enhancedDemoteInterruptibility TDX_FEATURES0.ENHANCED_DEMOTE_INTERRUPTIBILITY; v3 enables 2M mappings
+ *     only with it [C3 Restrictions]
+ * @param accept2mPagesPerStep TDX module: 4K pages a 2M ACCEPT zeroes per step (interrupt window)
+ * @param zeroStepThreshold TDX module: STEPPING_EPF_THRESHOLD
+ */
+public record VmConfig(
+    String name,
+    int vcpus,
+    long baseGfn,
+    int ranges2M,
+    List<Long> buildPages,
+    List<List<WorkloadStep>> workloads,
+    List<VmmAction> vmmActions,
+    List<GfnRange> iommuPinned,
+    boolean mapSharedIntoUsers,
+    int splitCachePages,
+    Set<DesignOption> options,
+    boolean septVeDisable,
+    boolean enhancedDemoteInterruptibility,
+    int accept2mPagesPerStep,
+    int zeroStepThreshold) {
+
+  public VmConfig {
+    if (vcpus < 1) throw new IllegalArgumentException("vcpus < 1");
+    if (ranges2M < 1) throw new IllegalArgumentException("ranges2M < 1");
+    if (!Level.PG_LEVEL_2M.isAligned(baseGfn)) throw new IllegalArgumentException("baseGfn must be 2M aligned");
+    buildPages = List.copyOf(buildPages);
+    List<List<WorkloadStep>> w = new ArrayList<>();
+    for (List<WorkloadStep> l : workloads) w.add(List.copyOf(l));
+    while (w.size() < vcpus) w.add(List.of());
+    if (w.size() > vcpus) throw new IllegalArgumentException("more workloads than vCPUs");
+    workloads = List.copyOf(w);
+    vmmActions = List.copyOf(vmmActions);
+    iommuPinned = List.copyOf(iommuPinned);
+    options = Collections.unmodifiableSet(options.isEmpty()
+        ? EnumSet.noneOf(DesignOption.class) : EnumSet.copyOf(options));
+    long end = baseGfn + ranges2M * Level.PG_LEVEL_2M.pages();
+    for (long g : buildPages) {
+      if (g < baseGfn || g >= end) throw new IllegalArgumentException("build page outside the memslot: " + g);
+    }
+  }
+
+  public long pages() {
+    return ranges2M * Level.PG_LEVEL_2M.pages();
+  }
+
+  public long endGfn() {
+    return baseGfn + pages();
+  }
+
+  /** The first gfn of 2M range {@code i}. */
+  public long range(int i) {
+    return baseGfn + i * Level.PG_LEVEL_2M.pages();
+  }
+
+  public KvmConfig kvmConfig() {
+    return new KvmConfig(vcpus, baseGfn, pages(), options, enhancedDemoteInterruptibility);
+  }
+
+  public TdxModuleConfig tdxModuleConfig() {
+    return new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
+        zeroStepThreshold, accept2mPagesPerStep);
+  }
+
+  public VmConfig withOptions(Set<DesignOption> opts) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
+        mapSharedIntoUsers, splitCachePages, opts, septVeDisable, enhancedDemoteInterruptibility,
+        accept2mPagesPerStep, zeroStepThreshold);
+  }
+
+  public VmConfig withSplitCachePages(int pagesInCache) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
+        mapSharedIntoUsers, pagesInCache, options, septVeDisable, enhancedDemoteInterruptibility,
+        accept2mPagesPerStep, zeroStepThreshold);
+  }
+
+  public VmConfig withEnhancedDemoteInterruptibility(boolean v) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
+        mapSharedIntoUsers, splitCachePages, options, septVeDisable, v, accept2mPagesPerStep, zeroStepThreshold);
+  }
+
+  public VmConfig withWorkloads(List<List<WorkloadStep>> w, List<VmmAction> actions) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, w, actions, iommuPinned, mapSharedIntoUsers,
+        splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility, accept2mPagesPerStep,
+        zeroStepThreshold);
+  }
+
+  public VmConfig withIommuPinned(List<GfnRange> pinned) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, pinned,
+        mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
+        accept2mPagesPerStep, zeroStepThreshold);
+  }
+
+  /** A VM with no workload: the given size, the v3 baseline, huge pages enabled, SEPT_VE_DISABLE clear. */
+  public static VmConfig empty(String name, int vcpus, int ranges2M) {
+    return new VmConfig(name, vcpus, 0x100000L, ranges2M, List.of(), List.of(), List.of(), List.of(), true, 64,
+        EnumSet.noneOf(DesignOption.class), false, true, TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP,
+        TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+  }
+
+  /**
+   * The default scenario: 8 vCPUs over 16 2M ranges, every flow at once: Linux 2M ACCEPTs, a 2M and a 4K ACCEPT
+   * racing on one 2M range (R2), touch-before-accept (KVM maps 2M, the guest then ACCEPTs 4K), MapGPA conversions
+   * both ways (a boundary split of a 2M mapping), a conversion back to private refused by a pinned IOMMU mapping,
+   * a prefetch followed by a 4K ACCEPT (R11), a prefetch racing a punch hole, and VMM conversions with the IOMMU
+   * and userspace users.
+   */
+  public static VmConfig defaultScenario() {
+    VmConfig e = empty("default", 8, 16);
+    long r0 = e.range(0);
+    List<List<WorkloadStep>> w = List.of(
+        List.of(Accept.linux(e.range(1), 512), new Touch(e.range(1), 4)),
+        List.of(Accept.linux(e.range(2), 512), new MapGpa(e.range(2), 16, true), new MapGpa(e.range(2), 16, false),
+            new Touch(e.range(2) + 16, 8)),
+        List.of(Accept.tolerant(e.range(3), 512, Level.PG_LEVEL_2M), new Touch(e.range(3) + 64, 4)),
+        List.of(Accept.tolerant(e.range(3) + 8, 4, Level.PG_LEVEL_4K), new Touch(e.range(3) + 8, 4)),
+        List.of(new Touch(e.range(4), 4), new Touch(e.range(5) + 100, 2)),
+        List.of(Accept.linux(e.range(6), 8), new MapGpa(e.range(6), 8, true), new MapGpa(e.range(6), 8, false),
+            Accept.linux(e.range(7), 512)),
+        List.of(new Prefetch(e.range(8), 512), Accept.linux(e.range(8), 4), new Prefetch(e.range(9), 512)),
+        List.of(Accept.linux(e.range(10), 512), Accept.linux(e.range(11) + 1, 3), new MapGpa(e.range(11) + 1, 3, true),
+            new Touch(e.range(10), 2)));
+    List<VmmAction> vmm = List.of(
+        new VmmAction.PunchHole(e.range(9), 512),
+        new VmmAction.Convert(e.range(12), 512, false),
+        new VmmAction.Convert(e.range(12), 512, true));
+    return new VmConfig("default", 8, e.baseGfn(), 16, List.of(r0, r0 + 1, r0 + 2, r0 + 3), w, vmm,
+        List.of(new GfnRange(e.range(6), 8)), true, 64, EnumSet.noneOf(DesignOption.class), false, true,
+        TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP, TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+  }
+
+  /**
+   * The small scenario for exploration (= scenarios/small.conf): 2 vCPUs over 4 2M ranges. vCPU 0 accepts range 1
+   * at 2M (Linux), converts 4 pages of it to shared and back (boundary split, zaps, re-ACCEPT at 4K), touches it,
+   * then ACCEPTs range 2 at 2M (a tolerant guest); vCPU 1 touches range 2 first (KVM maps 2M, #VE, ACCEPT at 4K:
+   * the accept-level split races vCPU 0's 2M ACCEPT [R2, R4]) and prefetches range 3, which the VMM punches out
+   * [R5, R11].
+   */
+  public static VmConfig small() {
+    VmConfig e = empty("small", 2, 4);
+    long r0 = e.range(0);
+    List<List<WorkloadStep>> w = List.of(
+        List.of(Accept.linux(e.range(1), 512), new MapGpa(e.range(1), 4, true), new MapGpa(e.range(1), 4, false),
+            new Touch(e.range(1) + 4, 2), Accept.tolerant(e.range(2), 512, Level.PG_LEVEL_2M)),
+        List.of(new Touch(e.range(2), 2), new Prefetch(e.range(3), 512)));
+    List<VmmAction> vmm = List.of(new VmmAction.PunchHole(e.range(3), 512));
+    return new VmConfig("small", 2, e.baseGfn(), 4, List.of(r0, r0 + 1), w, vmm, List.of(), true, 16,
+        EnumSet.noneOf(DesignOption.class), false, true, TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP,
+        TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+  }
+}

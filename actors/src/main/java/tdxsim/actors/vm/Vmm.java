@@ -1,0 +1,164 @@
+package tdxsim.actors.vm;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.mmu.PfResult;
+import tdxsim.actors.mmu.TdpMmuMap;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.GuestMemfdMsg;
+import tdxsim.protocol.InvalidationUserMsg;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.VcpuMsg;
+import tdxsim.protocol.VmmMsg;
+
+/**
+ * The userspace VMM, named {@code vmm}, and the KVM ioctls it runs on its own thread:
+ * <ul>
+ *   <li>build: KVM_TDX_INIT_MEM_REGION for each initial page (kvm_gmem_populate → tdx_gmem_post_populate →
+ *       kvm_tdp_mmu_map_private_pfn: a 4K mapping under the read lock, added with TDH.MEM.PAGE.ADD since the TD is
+ *       not RUNNABLE), then KVM_TDX_FINALIZE_VM (TDH.MR.FINALIZE); then the vCPUs run;</li>
+ *   <li>KVM_EXIT_HYPERCALL(MapGPA) from a vCPU: convert the range in guest_memfd, map a now-shared range into the
+ *       userspace and IOMMU users, complete the hypercall;</li>
+ *   <li>its own actions (punch hole, conversions), one after the other.</li>
+ * </ul>
+ */
+public final class Vmm {
+  public static final String NAME = "vmm";
+  public static final int SENDER_ID = 1;
+
+  private final VmConfig config;
+  private final KvmContext kvm;
+
+  private Vmm(VmConfig config, Monitor monitor) {
+    this.config = config;
+    this.kvm = new KvmContext(NAME, SENDER_ID, -1, config.kvmConfig(), monitor);
+  }
+
+  public static Behavior<VmmMsg> create(VmConfig config, Monitor monitor) {
+    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> new Vmm(config, monitor).unwired(ctx, stash)));
+  }
+
+  private Behavior<VmmMsg> unwired(ActorContext<VmmMsg> ctx, StashBuffer<VmmMsg> stash) {
+    return Behaviors.receive(VmmMsg.class)
+        .onMessage(VmmMsg.Wire.class, w -> {
+          kvm.wire(w.peers(), ctx.getSelf().narrow());
+          return stash.unstashAll(running());
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<VmmMsg> running() {
+    return Behaviors.receive(VmmMsg.class)
+        .onMessage(VmmMsg.Start.class, m -> {
+          build(0);
+          return Behaviors.same();
+        })
+        .onMessage(VmmMsg.MapGpaExit.class, m -> {
+          onMapGpa(m);
+          return Behaviors.same();
+        })
+        .onMessage(KvmReply.class, r -> {
+          kvm.dispatch(r);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  // ------------------------------------------------------------------------------------------ build time
+
+  private void build(int i) {
+    List<Long> pages = config.buildPages();
+    if (i == pages.size()) {
+      finalizeVm();
+      return;
+    }
+    long gfn = pages.get(i);
+    kvm.getPfn(gfn, pfn -> { // kvm_gmem_populate
+      if (!pfn.ok()) {
+        kvm.flow("INIT_MEM_REGION_FAILED", gfn, Level.PG_LEVEL_4K);
+        build(i + 1);
+        return;
+      }
+      mapPrivatePfn(gfn, pfn.pfn(), () -> build(i + 1));
+    });
+  }
+
+  /** kvm_tdp_mmu_map_private_pfn: max/req/goal level 4K, retried while RET_PF_RETRY, under the read lock. */
+  private void mapPrivatePfn(long gfn, long pfn, Runnable done) {
+    kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, Level.PG_LEVEL_4K, null).run(r -> {
+      kvm.unlock();
+      if (PfResult.isRetry(r) && !kvm.vmBugged()) {
+        mapPrivatePfn(gfn, pfn, done);
+        return;
+      }
+      if (PfResult.isError(r)) kvm.flow("INIT_MEM_REGION_FAILED", gfn, Level.PG_LEVEL_4K);
+      done.run();
+    }));
+  }
+
+  /** KVM_TDX_FINALIZE_VM: TDH.MR.FINALIZE, then kvm_tdx->state = TD_STATE_RUNNABLE; start the vCPUs. */
+  private void finalizeVm() {
+    kvm.seamcall(TdxModuleMsg.TdhMrFinalize::new, r -> {
+      if (!r.status().isSuccess()) {
+        kvm.bugOn("KVM_TDX_FINALIZE_VM: TDH.MR.FINALIZE", r.status().name(), 0);
+        return;
+      }
+      kvm.setTdRunnable();
+      kvm.peers().guestMemfd().tell(new GuestMemfdMsg.TdRunnable());
+      for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.RunWorkload());
+      runAction(0);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ runtime
+
+  private void onMapGpa(VmmMsg.MapGpaExit m) {
+    convert(m.start(), m.end(), !m.toShared(), ok -> m.replyTo().tell(new KvmReply.MapGpaDone(ok,
+        ok ? null : "TDVMCALL_STATUS_INVALID_OPERAND", m.tag())));
+  }
+
+  private void runAction(int i) {
+    if (i == config.vmmActions().size()) return;
+    VmmAction a = config.vmmActions().get(i);
+    if (a instanceof VmmAction.PunchHole p) {
+      long tag = kvm.mintTag();
+      kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> runAction(i + 1));
+      kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
+    } else {
+      VmmAction.Convert c = (VmmAction.Convert) a;
+      convert(c.gfn(), c.end(), c.toPrivate(), ok -> runAction(i + 1));
+    }
+  }
+
+  /** The conversion ioctl; a successful conversion to shared is then mapped into the users (acked). */
+  private void convert(long start, long end, boolean toPrivate, java.util.function.Consumer<Boolean> done) {
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> {
+      if (!d.ok() || toPrivate || !config.mapSharedIntoUsers()) {
+        done.accept(d.ok());
+        return;
+      }
+      mapInto(kvm.peers().userspace(), start, end, () -> mapInto(kvm.peers().iommu(), start, end,
+          () -> done.accept(true)));
+    });
+    kvm.peers().guestMemfd().tell(new GuestMemfdMsg.Convert(start, end, toPrivate, kvm.self(), tag));
+  }
+
+  private void mapInto(org.apache.pekko.actor.typed.ActorRef<InvalidationUserMsg> user, long start, long end,
+      Runnable k) {
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.UserAck.class, a -> k.run());
+    user.tell(new InvalidationUserMsg.MapShared(start, end, kvm.self(), tag));
+  }
+}

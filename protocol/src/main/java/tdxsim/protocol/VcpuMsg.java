@@ -1,0 +1,29 @@
+package tdxsim.protocol;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Everything a vCPU actor receives: its wiring and start signal, KVM requests from other CPUs, the TDX module's
+ * {@link GuestResult}s and the replies ({@link KvmReply}) to the requests it issued while running KVM code.
+ */
+public sealed interface VcpuMsg
+    permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, KvmReply, GuestResult {
+
+  /** The VM's actors; the first message a vCPU handles (others are stashed until it arrives). */
+  record Wire(KvmPeers peers) implements VcpuMsg {}
+
+  /** TD_STATE_RUNNABLE (TDH.MR.FINALIZE done): the VMM starts KVM_RUN; the guest runs its workload. */
+  record RunWorkload() implements VcpuMsg {}
+
+  /**
+   * kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE) from {@code from}, with wait: the vCPU acks
+   * ({@link KvmReply.KickAck}) at once if it is outside guest mode, else once it has left guest mode (the IPI
+   * makes it exit). {@code waitForSeptZap}: {@code from} set kvm_tdx->wait_for_sept_zap before kicking
+   * (tdh_do_no_vcpus); the vCPU does not enter the guest until {@link SeptZapDone} from the same sender.
+   */
+  record KickRequest(String from, boolean waitForSeptZap, ActorRef<KvmReply> replyTo, long tag)
+      implements VcpuMsg {}
+
+  /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from} (the end of tdh_do_no_vcpus' retry). */
+  record SeptZapDone(String from) implements VcpuMsg {}
+}
