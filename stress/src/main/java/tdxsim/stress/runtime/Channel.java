@@ -13,6 +13,11 @@ final class Channel {
   final int order;
   /** {@code name.hashCode()}, kept at hand for the decision-sequence hash. */
   final int nameHash;
+  /**
+   * Messages this channel sent to world actors in the current world: the sender-minted sequence number of its
+   * latest one (1-based). Records of the parallel runtime name messages by (sender, this number).
+   */
+  long sent;
 
   Channel(String name, int order) {
     this.name = name;

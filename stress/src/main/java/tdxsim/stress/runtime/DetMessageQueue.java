@@ -43,7 +43,8 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   @Override
   public void enqueue(ActorRef receiver, Envelope handle) {
     runtime.checkDriverThread("a message to ", self.name);
-    laneFor(runtime.current).add(handle);
+    Channel sender = runtime.current;
+    laneFor(sender).add(handle, inWorld ? ++sender.sent : 0);
     size++;
   }
 

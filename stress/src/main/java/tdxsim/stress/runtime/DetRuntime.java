@@ -88,6 +88,8 @@ final class DetRuntime {
     worldActors = 0;
     worldDeliveries = 0;
     fault = null;
+    external.sent = 0; // world channels are new per world; these two are numbered per world too
+    timer.sent = 0;
   }
 
   void endWorld() {

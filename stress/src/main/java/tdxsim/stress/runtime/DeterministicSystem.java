@@ -70,6 +70,14 @@ public final class DeterministicSystem implements AutoCloseable {
    * <p>{@code strategy.reset} is the caller's job (the explorer knows the schedule seed).
    */
   public ScheduleResult run(World world, Strategy strategy, Budget budget) {
+    return run(world, strategy, budget, null);
+  }
+
+  /**
+   * {@link #run(World, Strategy, Budget)}, telling {@code listener} (if not null) about each delivery just before
+   * it is made: what reports use to see the messages themselves.
+   */
+  public ScheduleResult run(World world, Strategy strategy, Budget budget, DeliveryListener listener) {
     ActorRef<?> root = spawnWorld(world.root());
     DecisionLog.Recorder rec = recorder;
     rec.clear();
@@ -113,6 +121,7 @@ public final class DeterministicSystem implements AutoCloseable {
         }
         Lane lane = (Lane) en.get(i);
         rec.add(lane);
+        if (listener != null) announce(listener, steps + 1, lane);
         runtime.deliver(lane);
         steps++;
         if (runtime.fault != null) {
@@ -131,6 +140,14 @@ public final class DeterministicSystem implements AutoCloseable {
       en.clear();
       stopWorld(root);
     }
+  }
+
+  private static void announce(DeliveryListener listener, long step, Lane lane) {
+    Object message = lane.peek().message();
+    listener.delivering(
+        step,
+        new Decision(lane.receiver(), lane.receiverSeq(), lane.sender(), message.getClass().getSimpleName()),
+        message);
   }
 
   /**

@@ -11,6 +11,8 @@ final class Lane implements Delivery {
   final DetMessageQueue queue;
   final Channel sender;
   private Envelope[] ring = new Envelope[4];
+  /** Per message, the sender's send sequence number ({@link Channel#sent} when it was enqueued). */
+  private long[] seqs = new long[4];
   private int head;
   int size;
   private long priority = UNSET;
@@ -25,8 +27,15 @@ final class Lane implements Delivery {
   }
 
   void add(Envelope e) {
+    add(e, 0);
+  }
+
+  /** Appends {@code e}, which its sender numbered {@code senderSeq} among all its sends to world actors. */
+  void add(Envelope e, long senderSeq) {
     if (size == ring.length) grow();
-    ring[(head + size) & (ring.length - 1)] = e;
+    int at = (head + size) & (ring.length - 1);
+    ring[at] = e;
+    seqs[at] = senderSeq;
     if (size++ == 0) { // a new head: a newly enabled delivery
       priority = UNSET;
       passedOver = 0;
@@ -57,8 +66,13 @@ final class Lane implements Delivery {
 
   private void grow() {
     Envelope[] bigger = new Envelope[ring.length * 2];
-    for (int i = 0; i < size; i++) bigger[i] = ring[(head + i) & (ring.length - 1)];
+    long[] biggerSeqs = new long[ring.length * 2];
+    for (int i = 0; i < size; i++) {
+      bigger[i] = ring[(head + i) & (ring.length - 1)];
+      biggerSeqs[i] = seqs[(head + i) & (ring.length - 1)];
+    }
     ring = bigger;
+    seqs = biggerSeqs;
     head = 0;
   }
 
@@ -80,6 +94,11 @@ final class Lane implements Delivery {
   @Override
   public String sender() {
     return sender.name;
+  }
+
+  @Override
+  public long senderSeq() {
+    return seqs[head];
   }
 
   @Override

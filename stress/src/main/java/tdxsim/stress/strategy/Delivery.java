@@ -23,6 +23,16 @@ public interface Delivery {
   /** The sending channel: an actor's logical name, {@code external} or {@code timer}. */
   String sender();
 
+  /**
+   * The sender-minted sequence number of the message at the channel head: it is the sender's n-th message to any
+   * world actor in this schedule (1-based). A sender's sends depend only on what it received, so this names the
+   * same message in every run that delivered the same messages to the sender in the same order; the parallel
+   * runtime's records use it. 0 if the runtime does not number messages.
+   */
+  default long senderSeq() {
+    return 0;
+  }
+
   /** Class of the message at the channel head. */
   Class<?> messageClass();
 
