@@ -1,5 +1,6 @@
 package tdxsim.stress.minimize;
 
+import tdxsim.stress.cli.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package tdxsim.stress.report;
 
+import tdxsim.stress.cli.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tdxsim.stress.minimize.CliRun;
 
 /** {@code ./tdxsim report} on a real TDX trace of the small scenario (one schedule, verdict ok). */
 class ReportCommandTest {

@@ -1,9 +1,8 @@
-package tdxsim.stress.minimize;
+package tdxsim.stress.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
-import tdxsim.stress.cli.Main;
 
 /** Runs {@code ./tdxsim ARGS} in-process and keeps exit code, stdout and stderr (shared by the CLI tests). */
 public record CliRun(int exit, String out, String err) {
