@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       ListCommand.class,
       BenchCommand.class,
+      CatalogueCommand.class, CompareCommand.class,
     })
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
