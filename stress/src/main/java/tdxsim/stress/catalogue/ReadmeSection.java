@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import tdxsim.stress.report.AtomicFiles;
+import tdxsim.stress.io.AtomicFiles;
 
 /**
  * The generated part of a README: the text between {@link #BEGIN} and {@link #END}, replaced as a whole file

@@ -17,7 +17,7 @@ import tdxsim.actors.gmem.GuestMemfd;
 import tdxsim.actors.vcpu.Vcpu;
 import tdxsim.actors.vm.Vm;
 import tdxsim.actors.vm.Vmm;
-import tdxsim.stress.report.AtomicFiles;
+import tdxsim.stress.io.AtomicFiles;
 import tdxsim.stress.report.ColumnPolicy;
 import tdxsim.stress.report.HtmlChart;
 import tdxsim.stress.report.MessageFormatter;

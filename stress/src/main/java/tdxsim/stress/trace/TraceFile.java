@@ -5,14 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import tdxsim.stress.io.AtomicFiles;
 
 /**
  * Reads and writes trace files. Writing goes to a temporary file in the target's directory, which is flushed
@@ -25,32 +20,10 @@ public final class TraceFile {
   private TraceFile() {}
 
   public static void write(Path file, Trace trace) {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        JSON.writer(new TracePrettyPrinter()).writeValue(new NonClosing(out), TraceJson.toJson(trace));
-        out.write('\n');
-        out.flush();
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the write already failed; that is the error to report
-        }
-      }
-    }
+    AtomicFiles.write(file, out -> {
+      JSON.writer(new TracePrettyPrinter()).writeValue(out, TraceJson.toJson(trace));
+      out.write('\n');
+    });
   }
 
   /**
@@ -92,22 +65,5 @@ public final class TraceFile {
     if (m == null) return "";
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
-  }
-
-  /** Jackson closes the stream it writes to; the channel must stay open for force(). */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 }

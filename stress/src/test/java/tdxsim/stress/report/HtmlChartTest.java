@@ -1,5 +1,6 @@
 package tdxsim.stress.report;
 
+import tdxsim.stress.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
