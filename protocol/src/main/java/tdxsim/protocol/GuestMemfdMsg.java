@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface GuestMemfdMsg
     permits GuestMemfdMsg.Wire, GuestMemfdMsg.TdRunnable, GuestMemfdMsg.GetPfn, GuestMemfdMsg.FolioRef,
-        GuestMemfdMsg.Convert, GuestMemfdMsg.PunchHole, KvmReply {
+        GuestMemfdMsg.Convert, GuestMemfdMsg.PunchHole, GuestMemfdMsg.NmiBurst, KvmReply {
 
   record Wire(KvmPeers peers) implements GuestMemfdMsg {}
 
@@ -36,4 +36,13 @@ public sealed interface GuestMemfdMsg
 
   /** fallocate(FALLOC_FL_PUNCH_HOLE) over [start, end). Answered by {@link KvmReply.GmemIoctlDone}. */
   record PunchHole(long start, long end, ActorRef<KvmReply> replyTo, long tag) implements GuestMemfdMsg {}
+
+  /**
+   * A burst of host NMIs (perf sampling, the NMI watchdog) on the logical processor that runs this context's KVM
+   * code: each of its next {@code count} host SEAMCALLs has an NMI racing it
+   * (TdxModuleMsg.HostInterrupt right behind the SEAMCALL), which the explorer lands before or after the
+   * module's Continue: inside the SEAMCALL (pending: DEMOTE returns TDX_INTERRUPTED_RESTARTABLE without
+   * ENHANCED_DEMOTE_INTERRUPTIBILITY) or after it (handled by the host).
+   */
+  record NmiBurst(int count) implements GuestMemfdMsg {}
 }

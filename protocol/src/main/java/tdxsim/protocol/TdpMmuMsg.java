@@ -37,6 +37,14 @@ public sealed interface TdpMmuMsg {
   record SplitHugeSpte(long gfn, long sptPfn, ActorRef<KvmReply> replyTo, long tag) implements TdpMmuMsg {}
 
   /**
+   * The final write of a shared-lock split (tdp_mmu_split_huge_page(shared = true), only reached with protocol
+   * mutation 1): the 2M entry at gfn, FROZEN by the caller, becomes a non-leaf pointing at {@code sptPfn} with 512
+   * 4K leaves mapping the pfns of {@code leaf}, the value that was frozen.
+   */
+  record SplitFrozenHugeSpte(long gfn, Spte leaf, long sptPfn, ActorRef<KvmReply> replyTo, long tag)
+      implements TdpMmuMsg {}
+
+  /**
    * The present leaf SPTEs overlapping [start, end), in gfn order (a walk under the write lock, during which no
    * SPTE can change).
    */

@@ -7,7 +7,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@link GuestResult}s and the replies ({@link KvmReply}) to the requests it issued while running KVM code.
  */
 public sealed interface VcpuMsg
-    permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, KvmReply, GuestResult {
+    permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, VcpuMsg.NmiBurst, KvmReply,
+        GuestResult {
 
   /** The VM's actors; the first message a vCPU handles (others are stashed until it arrives). */
   record Wire(KvmPeers peers) implements VcpuMsg {}
@@ -26,4 +27,13 @@ public sealed interface VcpuMsg
 
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from} (the end of tdh_do_no_vcpus' retry). */
   record SeptZapDone(String from) implements VcpuMsg {}
+
+  /**
+   * A burst of host NMIs (perf sampling, the NMI watchdog) on the logical processor that runs this context's KVM
+   * code: each of its next {@code count} host SEAMCALLs has an NMI racing it
+   * (TdxModuleMsg.HostInterrupt right behind the SEAMCALL), which the explorer lands before or after the
+   * module's Continue: inside the SEAMCALL (pending: DEMOTE returns TDX_INTERRUPTED_RESTARTABLE without
+   * ENHANCED_DEMOTE_INTERRUPTIBILITY) or after it (handled by the host).
+   */
+  record NmiBurst(int count) implements VcpuMsg {}
 }

@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.kvm.TdxSept;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
 import tdxsim.actors.monitor.GmemObservation.ConversionBegin;
@@ -31,18 +32,22 @@ import tdxsim.protocol.TdpMmuMsg;
  *   <li>punch hole: like private→shared, then every user's mapping goes and the folios are truncated.</li>
  * </ul>
  * Default design: a fallible pre-phase (every user asked, every range split) and then an infallible unmap. With
- * FAILABLE_NOTIFIER: split+zap per 2M range in one pass, and users that may refuse after earlier ones unmapped
- * [R6, R7].
+ * FAILABLE_NOTIFIER: users that may refuse after earlier ones unmapped, no rollback [R7]. With
+ * MUT_ONE_PASS_SPLIT_ZAP: split+zap per 2M range in one pass, so an -ENOMEM mid-way comes after zaps [R6].
  */
 final class GmemIoctls {
   private final KvmContext kvm;
   private final GmemFile file;
+  /** Failable invalidation notifiers, no rollback [R7; mutation 5]. */
   private final boolean failable;
+  /** One pass of split+zap per 2M range [R6; mutation 6]. */
+  private final boolean onePass;
 
   GmemIoctls(KvmContext kvm, GmemFile file) {
     this.kvm = kvm;
     this.file = file;
     this.failable = kvm.config().has(DesignOption.FAILABLE_NOTIFIER);
+    this.onePass = kvm.config().has(DesignOption.MUT_ONE_PASS_SPLIT_ZAP);
   }
 
   /** ioctl outcome: (ok, errno name or null). */
@@ -71,7 +76,7 @@ final class GmemIoctls {
         invalidateEnd(start, end, () -> done.accept(false, Errno.name(err)));
         return;
       }
-      if (kvm.config().has(DesignOption.V1_FOLIO_REFCOUNT) && file.tdxRefsHeld(start, end, true)) {
+      if (TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, true)) {
         // filemap_remove_folio_for_restructuring: TDX refs cannot be told apart from transient ones [T08].
         invalidateEnd(start, end, () -> done.accept(false, "-EAGAIN"));
         return;
@@ -83,7 +88,7 @@ final class GmemIoctls {
   }
 
   private void toPrivate(long start, long end, Done done) {
-    Runnable body = () -> kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () -> {
+    Runnable body = () -> kvm.lock(LockMode.EXCLUSIVE, g -> invalidateBegin(start, end, () -> {
       // kvm_gmem_zap of the shared mappings: KVM's shared (direct) root is not modelled.
       kvm.unlock();
       invalidateUsers(start, end, 0, ok -> {
@@ -123,7 +128,7 @@ final class GmemIoctls {
         return;
       }
       invalidateUsersInfallible(start, end, 0, () -> {
-        if (kvm.config().has(DesignOption.V1_FOLIO_REFCOUNT) && file.tdxRefsHeld(start, end, false)) {
+        if (TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, false)) {
           invalidateEnd(start, end, () -> end2.accept(false, "-EAGAIN"));
           return;
         }
@@ -140,12 +145,12 @@ final class GmemIoctls {
    * the error (-ENOMEM from the split, -EIO from a KVM_BUG_ON) comes back with invalidation in progress.
    */
   private void invalidateBeginAndZapPrivate(long start, long end, IntConsumer k) {
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () -> {
+    kvm.lock(LockMode.EXCLUSIVE, g -> invalidateBegin(start, end, () -> {
       IntConsumer unlockThen = err -> {
         kvm.unlock();
         k.accept(err);
       };
-      if (failable) {
+      if (onePass) { // mutation 6: no split pre-phase
         onePass(start, end, start, unlockThen);
         return;
       }
@@ -160,7 +165,7 @@ final class GmemIoctls {
     }));
   }
 
-  /** FAILABLE_NOTIFIER: split then zap one 2M range at a time [R6]. */
+  /** MUT_ONE_PASS_SPLIT_ZAP: split then zap one 2M range at a time [R6]. */
   private void onePass(long start, long end, long cur, IntConsumer k) {
     if (cur >= end) {
       k.accept(0);
@@ -174,6 +179,11 @@ final class GmemIoctls {
       }
       ZapPrivateLeafs.run(kvm, cur, next, () -> onePass(start, end, next, k));
     });
+  }
+
+  /** kvm_gmem_invalidate_begin's kvm_mmu_invalidate_begin + range_add (write lock held). */
+  private void invalidateBegin(long start, long end, Runnable k) {
+    kvm.invalidateBegin(start, end, k);
   }
 
   /** kvm_gmem_invalidate_end: mmu_lock for write, kvm_mmu_invalidate_end. */

@@ -58,6 +58,10 @@ public final class GuestMemfd {
           kvm.setTdRunnable();
           return Behaviors.same();
         })
+        .onMessage(GuestMemfdMsg.NmiBurst.class, m -> {
+          kvm.nmiBurst(m.count());
+          return Behaviors.same();
+        })
         .onMessage(GuestMemfdMsg.GetPfn.class, m -> {
           m.replyTo().tell(file.getPfn(m.gfn(), m.tag()));
           return Behaviors.same();

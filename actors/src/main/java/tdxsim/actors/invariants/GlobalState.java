@@ -24,6 +24,11 @@ final class GlobalState {
   final RestChecks rest = new RestChecks();
   /** 1G-aligned bases with GUEST_INHIBIT set at 1G. */
   final Set<Long> inhibit1g = new LinkedHashSet<>();
+  /**
+   * Pages TDH.MEM.PAGE.REMOVEd from the S-EPT and not yet flushed with TDH.PHYMEM.PAGE.WBINVD, as
+   * {@code gfn << 2 | level}, in removal order.
+   */
+  final Set<Long> unflushed = new LinkedHashSet<>();
   /** 1G entries whose SPTE is FROZEN (2M/4K ones are counted per range). */
   int frozen1g;
 

@@ -34,6 +34,9 @@ public enum Invariant {
   TDX_DEMOTE_BLOCKED_TRACKED("tdx.demote-blocked-tracked",
       "DEMOTE/REMOVE/PROMOTE on a running TD need a BLOCK at that level, a TRACK after it and every vCPU"
           + " exited since [P3-08, TDXM is_tlb_tracked, mutation 7]"),
+  TDX_REMOVED_PAGE_FLUSHED("tdx.removed-page-flushed",
+      "a page TDH.MEM.PAGE.REMOVEd from the S-EPT is flushed with TDH.PHYMEM.PAGE.WBINVD before mmu_lock is"
+          + " released [2.3 step 4, P1-07, P3-03]"),
   MMU_WRITE_LOCK_FOR_SEPT_CHANGES("mmu.write-lock-for-block-demote-remove",
       "BLOCK/UNBLOCK/TRACK/DEMOTE/REMOVE/PROMOTE only under the exclusive mmu_lock [P3-08, P3-09, R3]"),
   MMU_LOCK_EXCLUSION("mmu.lock-exclusion",
@@ -74,6 +77,9 @@ public enum Invariant {
   LIVENESS_FAULT_RETRIES("liveness.fault-retries",
       "a vCPU's fault on one gfn returns RET_PF_RETRY at most N times in a row [S5-02, mutation 10]"),
   LIVENESS_FAULT_COMPLETES("liveness.fault-completes", "at quiescence no fault is left unfinished"),
+  LIVENESS_CMPXCHG_RETRIES("liveness.cmpxchg-retries",
+      "a vCPU's cmpxchg on one mirror SPTE fails at most N times in a row (no other writer holding it FROZEN)"
+          + " before its fault attempt ends [S5-02, mutation 10]"),
   LIVENESS_ACCEPT_RETRIES("liveness.accept-retries",
       "an ACCEPT ends in SUCCESS, ALREADY_ACCEPTED or SIZE_MISMATCH within N attempts [R2]"),
   LIVENESS_SEAMCALL_RETRIES("liveness.seamcall-retries",

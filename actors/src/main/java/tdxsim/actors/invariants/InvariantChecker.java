@@ -71,6 +71,8 @@ public final class InvariantChecker implements Monitor {
     } else if (o instanceof MmuObservation.FaultEnd x) {
       if ("RET_PF_RETRY".equals(x.result())) g.counters.faultRetries++;
       g.liveness.faultEnd(x.vcpu(), x.gfn(), x.result());
+    } else if (o instanceof MmuObservation.SpteCmpxchgFailed x) {
+      g.liveness.cmpxchgFailed(x.owner(), x.gfn(), x.level(), x.found().isFrozen());
     } else if (o instanceof MmuObservation.MmuLockWaiting x) {
       g.locks.waiting(x.owner(), x.mode());
     } else if (o instanceof MmuObservation.InvalidateBegin x) {

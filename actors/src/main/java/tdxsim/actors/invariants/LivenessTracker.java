@@ -47,6 +47,8 @@ final class LivenessTracker {
   private int[] retries = new int[8];
   private int[] acceptStreak = new int[8];
   private final Map<String, Streak> streaks = new LinkedHashMap<>();
+  /** Consecutive failed cmpxchgs per owner, on one SPTE, within one fault attempt. */
+  private final Map<String, Streak> cmpxchgStreaks = new LinkedHashMap<>();
   /** Callers whose last SEAMCALL came back BUSY (their next fault retry is explained). */
   private final java.util.Set<String> busyCallers = new java.util.LinkedHashSet<>();
 
@@ -70,6 +72,7 @@ final class LivenessTracker {
   void faultEnd(int vcpu, long gfn, String result) {
     grow(vcpu);
     openFault[vcpu] = -1;
+    if (!cmpxchgStreaks.isEmpty()) cmpxchgStreaks.remove(Names.vcpu(vcpu)); // the attempt is over
     if (!"RET_PF_RETRY".equals(result)) {
       retries[vcpu] = 0;
       retryGfn[vcpu] = -1;
@@ -84,6 +87,25 @@ final class LivenessTracker {
       v.report(Invariant.LIVENESS_FAULT_RETRIES, "vcpu " + vcpu + " retried its fault on " + Violations.hex(gfn)
           + " " + retries[vcpu] + " times in a row (bound " + bounds.faultRetries() + ")",
           List.of(Names.vcpu(vcpu)), gfn);
+    }
+  }
+
+  /**
+   * A lost try_cmpxchg64 by {@code owner}. Finding the SPTE FROZEN is explained (another writer's external op is
+   * in flight, it will end); any other value means the owner's expected value is stale: retrying with it cannot
+   * succeed, and a walker that does so without re-reading spins forever [S5-02]. Counted per fault attempt.
+   */
+  void cmpxchgFailed(String owner, long gfn, Level level, boolean foundFrozen) {
+    if (foundFrozen) return;
+    Streak s = cmpxchgStreaks.get(owner);
+    if (s == null || s.gfn != gfn || s.level != level) {
+      cmpxchgStreaks.put(owner, s = new Streak(null, gfn, level));
+    }
+    if (++s.count > bounds.faultRetries() && !s.reported) {
+      s.reported = true;
+      v.report(Invariant.LIVENESS_CMPXCHG_RETRIES, owner + "'s cmpxchg on the mirror SPTE " + level.shortName()
+          + " " + Violations.hex(gfn) + " failed " + s.count + " times in a row against a value that is not FROZEN"
+          + " (bound " + bounds.faultRetries() + ")", List.of(owner), gfn);
     }
   }
 

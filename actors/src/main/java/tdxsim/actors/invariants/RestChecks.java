@@ -62,6 +62,7 @@ final class RestChecks {
       struct.clear();
     }
     if (g.locks.exclusiveHeld()) return;
+    if (!g.unflushed.isEmpty()) checkFlushed(g);
     if (!rest.isEmpty()) {
       for (Entry e : rest) {
         e.restDirty = false;
@@ -70,6 +71,22 @@ final class RestChecks {
       rest.clear();
     }
     if (g.folios.refsObserved && !g.folios.refsDirty().isEmpty()) checkRefs(g);
+  }
+
+  /**
+   * A page removed from the S-EPT still holds cache lines written with the TD's private key until
+   * TDH.PHYMEM.PAGE.WBINVD flushes them; the zap does it before it returns (tdh_phymem_page_wbinvd_hkid), so once
+   * no one holds mmu_lock exclusively none may be left, or the host could reuse the page with them [2.3 step 4].
+   */
+  private static void checkFlushed(GlobalState g) {
+    long k = g.unflushed.iterator().next();
+    long gfn = k >>> 2;
+    Level l = Level.values()[(int) (k & 3)];
+    Entry e = g.pt.peek(gfn, l);
+    g.v.report(Invariant.TDX_REMOVED_PAGE_FLUSHED, "page " + l.shortName() + " " + Violations.hex(gfn)
+        + " was removed from the S-EPT but not flushed with TDH.PHYMEM.PAGE.WBINVD before mmu_lock was released",
+        e == null ? List.of() : actors(e), gfn);
+    g.unflushed.clear();
   }
 
   static void checkAgreement(GlobalState g, Entry e) {

@@ -34,8 +34,17 @@ final class SeamcallTracker {
         if (st.isSuccess()) onRunnable.run();
       }
       case TDH_MEM_PAGE_ADD -> g.pt.entry(o.gfn(), o.level()).lastCaller = o.caller();
+      case TDH_PHYMEM_PAGE_WBINVD -> {
+        if (st.isSuccess() && !g.unflushed.isEmpty()) g.unflushed.remove(flushKey(o.gfn(), o.level()));
+      }
       default -> {}
     }
+    if (leaf == SeamcallLeaf.TDH_MEM_PAGE_REMOVE && st.isSuccess()) g.unflushed.add(flushKey(o.gfn(), o.level()));
+  }
+
+  /** The key of a removed page in {@link GlobalState#unflushed}. */
+  static long flushKey(long gfn, tdxsim.protocol.Level level) {
+    return gfn << 2 | level.ordinal();
   }
 
   private void externalOp(SeamcallCompleted o) {

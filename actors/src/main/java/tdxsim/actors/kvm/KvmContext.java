@@ -194,11 +194,23 @@ public final class KvmContext {
 
   // ------------------------------------------------------------------------------------------ TDX module
 
+  /** Host NMIs still to come on this context's logical processor (an NMI burst), one per SEAMCALL. */
+  private int nmisLeft;
+
   /** Issue a host SEAMCALL built with this context as the caller. */
   public void seamcall(Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> make, Consumer<SeamcallResult> k) {
     long tag = mintTag();
     await(tag, SeamcallResult.class, k);
     peers.tdxModule().tell(make.apply(new TdxModuleMsg.Caller(name, selfSeamcall, tag)));
+    if (nmisLeft > 0) { // an NMI of the burst races this SEAMCALL: it lands during it or after it
+      nmisLeft--;
+      peers.tdxModule().tell(new TdxModuleMsg.HostInterrupt(tag));
+    }
+  }
+
+  /** A burst of {@code count} host NMIs on this context's logical processor starts (VcpuMsg.NmiBurst). */
+  public void nmiBurst(int count) {
+    nmisLeft += count;
   }
 
   // ------------------------------------------------------------------------------------------ mmu_lock
@@ -275,6 +287,14 @@ public final class KvmContext {
     long tag = mintTag();
     await(tag, KvmReply.SpteWritten.class, k);
     shard(gfn).tell(new TdpMmuMsg.SplitHugeSpte(gfn, sptPfn, self, tag));
+  }
+
+  /** Mutation 1 only: the final write of a shared-lock split over the 2M entry this context froze. */
+  public void splitFrozenHugeSpte(long gfn, Spte leaf, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
+    assertLocked("tdp_mmu_split_huge_page(shared)");
+    long tag = mintTag();
+    await(tag, KvmReply.SpteWritten.class, k);
+    shard(gfn).tell(new TdpMmuMsg.SplitFrozenHugeSpte(gfn, leaf, sptPfn, self, tag));
   }
 
   /** The present leafs overlapping [start, end), across shards in gfn order (a write-locked walk). */

@@ -5,6 +5,7 @@ import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.TdxStatus;
 
 /**
  * KVM's TDX hooks for the mirror root (kvm_x86_ops link_external_spt / set_external_spte / split_external_spte /
@@ -39,7 +40,9 @@ public final class TdxSept {
    * KVM_PAGES_PER_HPAGE(level) folio references first and puts them back if the SEAMCALL fails [P1-08].
    */
   public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, IntConsumer done) {
-    boolean v1Refs = ctx.config().has(DesignOption.V1_FOLIO_REFCOUNT);
+    boolean v1Refs = v1Refs(ctx);
+    // mutation 9: folio_get(folio) instead of folio_ref_add(folio, KVM_PAGES_PER_HPAGE(level))
+    long refs = ctx.config().has(DesignOption.MUT_REFCOUNT_IMBALANCE) ? 1 : level.pages();
     boolean build = !ctx.tdRunnable();
     if (build && level != Level.PG_LEVEL_4K) {
       ctx.bugOn("KVM_BUG_ON(level != PG_LEVEL_4K) in tdx_mem_page_add", level.shortName(), gfn);
@@ -58,16 +61,21 @@ public final class TdxSept {
           }
           int result = err;
           if (result != 0 && v1Refs) {
-            ctx.folioRef(gfn, pfn, level.pages(), -(int) level.pages(), () -> done.accept(result));
+            ctx.folioRef(gfn, pfn, refs, -(int) refs, () -> done.accept(result));
           } else {
             done.accept(result);
           }
         });
     if (v1Refs) {
-      ctx.folioRef(gfn, pfn, level.pages(), (int) level.pages(), issue);
+      ctx.folioRef(gfn, pfn, refs, (int) refs, issue);
     } else {
       issue.run();
     }
+  }
+
+  /** TDX holds folio references: the v1 option, or its unbalanced mutation [P1-08]. */
+  public static boolean v1Refs(KvmContext ctx) {
+    return ctx.config().has(DesignOption.V1_FOLIO_REFCOUNT) || ctx.config().has(DesignOption.MUT_REFCOUNT_IMBALANCE);
   }
 
   /**
@@ -75,7 +83,8 @@ public final class TdxSept {
    * sp's external_spt: KVM_BUG_ON unless TD_STATE_RUNNABLE and level 2M; tdh_do_no_vcpus(BLOCK);
    * tdx_track (TRACK + kick); tdh_do_no_vcpus(DEMOTE). No UNBLOCK after a successful DEMOTE. Any error →
    * TDX_BUG_ON, -EIO; TDX_INTERRUPTED_RESTARTABLE included: v3 does not retry it (huge pages are only enabled with
-   * ENHANCED_DEMOTE_INTERRUPTIBILITY) [domain 2.5].
+   * ENHANCED_DEMOTE_INTERRUPTIBILITY) [domain 2.5]. MUT_ENDLESS_RESTARTABLE retries it for as long as it comes back
+   * (v1) [C2 Open 3].
    */
   public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertWriteLocked("tdx_sept_split_private_spte");
@@ -85,23 +94,52 @@ public final class TdxSept {
       done.accept(Errno.EIO);
       return;
     }
-    TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
-      if (!block.status().isSuccess()) {
-        ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
+    blockAndTrack(ctx, gfn, level, () -> demote(ctx, gfn, level, sptPfn, done), () -> done.accept(Errno.EIO));
+  }
+
+  /** tdh_do_no_vcpus(tdh_mem_page_demote), and v1's endless retry of an interrupted one (mutation 10). */
+  private static void demote(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+    TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
+      if (demote.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE
+          && ctx.config().has(DesignOption.MUT_ENDLESS_RESTARTABLE)) {
+        ctx.flow("DEMOTE_RESTART", gfn, level); // v1: do { ... } while (err == TDX_INTERRUPTED_RESTARTABLE)
+        demote(ctx, gfn, level, sptPfn, done);
+        return;
+      }
+      if (!demote.status().isSuccess()) {
+        ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_DEMOTE)", detail(demote), gfn);
         done.accept(Errno.EIO);
         return;
       }
+      ctx.flow("DEMOTE", gfn, level);
+      done.accept(0);
+    });
+  }
+
+  /**
+   * The "blocked and tracked" prologue of DEMOTE and REMOVE on a running TD [P3-08]: tdh_do_no_vcpus(BLOCK)
+   * (TDX_BUG_ON on error), then tdx_track. MUT_SKIP_BLOCK and MUT_SKIP_TRACK leave one step out (mutation 7).
+   */
+  private static void blockAndTrack(KvmContext ctx, long gfn, Level level, Runnable tracked, Runnable failed) {
+    Runnable track = () -> {
+      if (ctx.config().has(DesignOption.MUT_SKIP_TRACK)) {
+        tracked.run(); // mutation 7b: no tdx_track
+        return;
+      }
+      TdxTrack.run(ctx, gfn, tracked);
+    };
+    if (ctx.config().has(DesignOption.MUT_SKIP_BLOCK)) {
+      track.run(); // mutation 7a: no RANGE.BLOCK
+      return;
+    }
+    TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
+      if (!block.status().isSuccess()) {
+        ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
+        failed.run();
+        return;
+      }
       ctx.flow("BLOCK", gfn, level);
-      TdxTrack.run(ctx, gfn, () ->
-          TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
-            if (!demote.status().isSuccess()) {
-              ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_DEMOTE)", detail(demote), gfn);
-              done.accept(Errno.EIO);
-              return;
-            }
-            ctx.flow("DEMOTE", gfn, level);
-            done.accept(0);
-          }));
+      track.run();
     });
   }
 
@@ -113,37 +151,29 @@ public final class TdxSept {
    */
   public static void removePrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, Runnable done) {
     ctx.assertWriteLocked("tdx_sept_remove_private_spte");
-    TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
-      if (!block.status().isSuccess()) {
-        ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
-        done.run();
-        return;
-      }
-      ctx.flow("BLOCK", gfn, level);
-      TdxTrack.run(ctx, gfn, () ->
-          TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageRemove(gfn, level, c), remove -> {
-            if (!remove.status().isSuccess()) {
-              ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_REMOVE)", detail(remove), gfn);
+    blockAndTrack(ctx, gfn, level, () ->
+        TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageRemove(gfn, level, c), remove -> {
+          if (!remove.status().isSuccess()) {
+            ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_REMOVE)", detail(remove), gfn);
+            done.run();
+            return;
+          }
+          ctx.flow("REMOVE", gfn, level);
+          ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
+            if (!wb.status().isSuccess()) {
+              ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
               done.run();
               return;
             }
-            ctx.flow("REMOVE", gfn, level);
-            ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
-              if (!wb.status().isSuccess()) {
-                ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
-                done.run();
-                return;
-              }
-              ctx.flow("WBINVD", gfn, level);
-              ctx.flow("CLEAR_PAGE", gfn, level); // tdx_quirk_reset_folio
-              if (ctx.config().has(DesignOption.V1_FOLIO_REFCOUNT)) {
-                ctx.folioRef(gfn, pfn, level.pages(), -(int) level.pages(), done);
-              } else {
-                done.run();
-              }
-            });
-          }));
-    });
+            ctx.flow("WBINVD", gfn, level);
+            ctx.flow("CLEAR_PAGE", gfn, level); // tdx_quirk_reset_folio
+            if (v1Refs(ctx)) {
+              ctx.folioRef(gfn, pfn, level.pages(), -(int) level.pages(), done);
+            } else {
+              done.run();
+            }
+          });
+        }), done);
   }
 
   static String detail(SeamcallResult r) {

@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitCleared;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitSet;
 import tdxsim.actors.monitor.MmuObservation.SpteChanged;
+import tdxsim.actors.monitor.MmuObservation.SpteCmpxchgFailed;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
@@ -61,7 +62,12 @@ public final class TdpMmu {
           .onMessage(TdpMmuMsg.CmpxchgSpte.class, m -> {
             Spte cur = get(m.gfn(), m.level());
             boolean ok = cur.equals(m.expected());
-            if (ok) set(m.gfn(), m.level(), m.newSpte());
+            if (ok) {
+              set(m.gfn(), m.level(), m.newSpte());
+            } else {
+              monitor.observe(new SpteCmpxchgFailed(m.replyTo().path().name(), m.level().base(m.gfn()), m.level(),
+                  m.expected(), cur));
+            }
             m.replyTo().tell(new KvmReply.CmpxchgResult(m.gfn(), m.level(), ok, ok ? m.newSpte() : cur, m.tag()));
             return Behaviors.same();
           })
@@ -74,6 +80,11 @@ public final class TdpMmu {
           .onMessage(TdpMmuMsg.SplitHugeSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M, splitHuge(m.gfn(), m.sptPfn()),
                 m.tag()));
+            return Behaviors.same();
+          })
+          .onMessage(TdpMmuMsg.SplitFrozenHugeSpte.class, m -> {
+            m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M,
+                splitFrozen(m.gfn(), m.leaf(), m.sptPfn()), m.tag()));
             return Behaviors.same();
           })
           .onMessage(TdpMmuMsg.CollectLeafs.class, m -> {
@@ -147,6 +158,25 @@ public final class TdpMmu {
       long base = Level.PG_LEVEL_2M.base(gfn);
       Spte[] pt = new Spte[ENTRIES];
       for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(old.pfn() + c);
+      spte2M[i] = Spte.nonLeaf(sptPfn);
+      spte4K[i] = pt;
+      monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
+      for (int c = 0; c < ENTRIES; c++) {
+        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, pt[c]));
+      }
+      return old;
+    }
+
+    /** The FROZEN 2M entry at gfn (frozen from {@code leaf}) becomes a non-leaf over 512 4K leaves. */
+    Spte splitFrozen(long gfn, Spte leaf, long sptPfn) {
+      int i = idx2M(gfn);
+      Spte old = spte2M[i];
+      if (!old.isFrozen() || !leaf.isLeaf()) {
+        throw new IllegalStateException("shared split of 0x" + Long.toHexString(gfn) + " that is " + old);
+      }
+      long base = Level.PG_LEVEL_2M.base(gfn);
+      Spte[] pt = new Spte[ENTRIES];
+      for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(leaf.pfn() + c);
       spte2M[i] = Spte.nonLeaf(sptPfn);
       spte4K[i] = pt;
       monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));

@@ -4,7 +4,9 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.kvm.SharedLockSept;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.Spte;
 
@@ -76,8 +78,9 @@ public final class TdpMmuMap {
   /** One iteration of for_each_tdp_pte at {@code level}, with iter.old_spte = {@code old}. */
   private void atLevel(Level level, Spte old) {
     // disallowed_hugepage_adjust is called for every fault on a mirror root: never map a huge leaf over an
-    // existing non-leaf, i.e. never promote [P1-10, P3-06, S06].
-    if (level != Level.PG_LEVEL_4K && level == goalLevel && old.isPresent() && !old.isLeaf()) {
+    // existing non-leaf, i.e. never promote [P1-10, P3-06, S06]. Mutation 3 leaves it out.
+    boolean adjust = !ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION);
+    if (adjust && level != Level.PG_LEVEL_4K && level == goalLevel && old.isPresent() && !old.isLeaf()) {
       goalLevel = goalLevel.lower();
     }
     if (old.isFrozen()) { // another thread froze it: give up and retry
@@ -126,6 +129,10 @@ public final class TdpMmuMap {
       finishError(Errno.EBUSY);
       return;
     }
+    if (ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK)) {
+      splitUnderReadLock(level, old);
+      return;
+    }
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
@@ -137,6 +144,57 @@ public final class TdpMmuMap {
     });
   }
 
+  /**
+   * Mutation 1: tdp_mmu_split_huge_page(shared = true) with TDX's reject removed: freeze the leaf, BLOCK + TRACK
+   * + DEMOTE it under the read lock ({@link SharedLockSept#splitPrivateSpte}), then the non-leaf over 512 4K
+   * leaves and the walk steps down into it; if the TDX side failed, the frozen leaf is restored, whatever the
+   * S-EPT entry was left in (BLOCKED after a BUSY DEMOTE), and the fault retries.
+   */
+  private void splitUnderReadLock(Level level, Spte old) {
+    long base = level.base(gfn);
+    ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
+      if (!r.ok()) {
+        finishError(Errno.EBUSY);
+        return;
+      }
+      long sptPfn = ctx.allocSptPfn(); // tdp_mmu_alloc_sp + kvm_mmu_alloc_external_spt
+      SharedLockSept.splitPrivateSpte(ctx, base, level, sptPfn, err -> {
+        if (err != 0) {
+          ctx.writeSpte(base, level, old, w -> finishError(err));
+          return;
+        }
+        ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
+          ctx.flow("SHARED_SPLIT", base, level);
+          stepDown(level);
+        });
+      });
+    });
+  }
+
+  /**
+   * Mutation 3: the fault maps a huge leaf over the non-leaf at this level: freeze it, BLOCK + TRACK + PROMOTE
+   * ({@link SharedLockSept#promotePrivateSpt}), then the leaf; or the non-leaf back if the TDX side failed.
+   */
+  private void promote(Level level, Spte old, Spte leaf) {
+    long base = level.base(gfn);
+    ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
+      if (!r.ok()) {
+        finishError(Errno.EBUSY);
+        return;
+      }
+      SharedLockSept.promotePrivateSpt(ctx, base, level, err -> ctx.writeSpte(base, level, err == 0 ? leaf : old,
+          w -> {
+            if (err != 0) {
+              finishError(err);
+              return;
+            }
+            mappedLevel = level;
+            ctx.flow("PROMOTE", base, level);
+            finish(PfResult.RET_PF_FIXED);
+          }));
+    });
+  }
+
   /** tdp_mmu_map_handle_target_level. */
   private void mapTargetLevel(Level level, Spte old) {
     long base = level.base(gfn);
@@ -145,6 +203,10 @@ public final class TdpMmuMap {
       mappedLevel = level;
       ctx.flow("SPURIOUS", base, level);
       finish(PfResult.RET_PF_SPURIOUS);
+      return;
+    }
+    if (old.isPresent() && !old.isLeaf() && ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION)) {
+      promote(level, old, leaf);
       return;
     }
     if (old.isPresent()) {
@@ -174,6 +236,11 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
+        if (ctx.config().has(DesignOption.MUT_NO_OLD_SPTE_REFRESH)) {
+          // mutation 10: old_spte passed by value (not refreshed) and the same iteration retried in place
+          setSpteAtomic(level, old, newSpte, k);
+          return;
+        }
         k.accept(Errno.EBUSY); // iter->old_spte = r.current()
         return;
       }

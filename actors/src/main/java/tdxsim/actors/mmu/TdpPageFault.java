@@ -2,6 +2,7 @@ package tdxsim.actors.mmu;
 
 import java.util.function.BiConsumer;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 
@@ -29,6 +30,8 @@ public final class TdpPageFault {
   private final boolean prefetch;
   private final MaxMappingLevel hook;
   private final Runnable ignoreSharedSplit;
+  /** mmu_invalidate_retry_gfn is checked (mutation 2 removes every check). */
+  private final boolean retryCheck;
   private TdpMmuMap map;
 
   public TdpPageFault(KvmContext ctx, long gfn, boolean prefetch, MaxMappingLevel hook, Runnable ignoreSharedSplit) {
@@ -37,6 +40,7 @@ public final class TdpPageFault {
     this.prefetch = prefetch;
     this.hook = hook;
     this.ignoreSharedSplit = ignoreSharedSplit;
+    this.retryCheck = !ctx.config().has(DesignOption.MUT_NO_RETRY_CHECK);
   }
 
   /** The level mapped (after RET_PF_FIXED / RET_PF_SPURIOUS), else null. */
@@ -47,7 +51,7 @@ public final class TdpPageFault {
   public void run(BiConsumer<String, TdpPageFault> done) {
     ctx.readInvalidateSeq(snap -> {
       long mmuSeq = snap.seq();
-      if (snap.retryGfnUnsafe(mmuSeq, gfn)) {
+      if (retryCheck && snap.retryGfnUnsafe(mmuSeq, gfn)) {
         stale(done);
         return;
       }
@@ -63,12 +67,12 @@ public final class TdpPageFault {
         }
         Level maxLevel = min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch));
         ctx.readInvalidateSeq(again -> {
-          if (again.retryGfnUnsafe(mmuSeq, gfn)) {
+          if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
             stale(done);
             return;
           }
           ctx.lock(LockMode.SHARED, g -> {
-            if (g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
+            if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
               ctx.unlock();
               stale(done);
               return;

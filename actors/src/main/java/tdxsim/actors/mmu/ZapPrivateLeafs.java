@@ -3,6 +3,9 @@ package tdxsim.actors.mmu;
 import java.util.List;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.TdpMmuMsg;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Spte;
 
@@ -30,7 +33,21 @@ public final class ZapPrivateLeafs {
     ctx.writeSpte(leaf.gfn(), leaf.level(), Spte.SHADOW_NONPRESENT_VALUE, w ->
         TdxSept.removePrivateSpte(ctx, leaf.gfn(), leaf.level(), leaf.pfn(), () -> {
           ctx.flow("ZAP", leaf.gfn(), leaf.level());
-          zapNext(ctx, leafs, i + 1, done);
+          Runnable next = () -> zapNext(ctx, leafs, i + 1, done);
+          if (ctx.config().has(DesignOption.MUT_CLEAR_INHIBIT_ON_ZAP)) {
+            clearGuestInhibit(ctx, leaf.gfn(), next);
+          } else {
+            next.run();
+          }
         }));
+  }
+
+  /**
+   * Mutation 8: the zap also clears KVM_LPAGE_GUEST_INHIBIT_FLAG of the 2M and 1G ranges around the leaf, as if
+   * the guest's ACCEPT level went away with the mapping; the flag is meant to be one-way [S5-40].
+   */
+  private static void clearGuestInhibit(KvmContext ctx, long gfn, Runnable k) {
+    ctx.updateLpageInfo(gfn, Level.PG_LEVEL_2M, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, false, () ->
+        ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, false, k));
   }
 }

@@ -10,6 +10,13 @@ public sealed interface MmuObservation extends Observation {
   /** A mirror SPTE at (gfn, level) changed; gfn is the first gfn the entry covers. */
   record SpteChanged(long gfn, Level level, Spte from, Spte to) implements MmuObservation {}
 
+  /**
+   * A try_cmpxchg64 on the mirror SPTE at (gfn, level) by {@code owner} (an actor name) failed: the entry held
+   * {@code found}, not {@code expected}. Nothing changed; reported for the bounded-retry liveness check [S5-02].
+   */
+  record SpteCmpxchgFailed(String owner, long gfn, Level level, Spte expected, Spte found)
+      implements MmuObservation {}
+
   /** {@code owner} (an actor name) acquired or released kvm->mmu_lock in {@code mode}. */
   record MmuLockChanged(String owner, LockMode mode, boolean acquired) implements MmuObservation {}
 

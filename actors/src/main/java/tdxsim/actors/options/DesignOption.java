@@ -1,7 +1,16 @@
 package tdxsim.actors.options;
 
+import java.util.List;
+
 /**
- * The v1 choices the review thread argued about, switchable against the v3 baseline (the default: none set).
+ * What a scenario can switch on against the v3 baseline (the default: none set), all through one parser
+ * ({@link #parse}) so that {@code --option} and a scenario's {@code options} accept the same names:
+ * <ul>
+ *   <li>{@link Kind#DESIGN_OPTION}: the v1 choices the review thread argued about, to compare against v3;</li>
+ *   <li>{@link Kind#MUTATION}: the protocol mutations of domain section 4, each a deliberate break of the baseline
+ *       implemented as the code change it describes, where the kernel or module code would change (never a flag
+ *       that reports a violation by itself). The generic invariants must catch every one.</li>
+ * </ul>
  * Each names the mail it comes from; the invariants are the same whatever is set.
  */
 public enum DesignOption {
@@ -10,7 +19,8 @@ public enum DesignOption {
    * PAGE.ADD), folio_put_refs on an AUG failure and after a successful PAGE.REMOVE [P1-08]. From v2 TDX holds
    * none [C2 Open 4].
    */
-  V1_FOLIO_REFCOUNT("v1-folio-refcount", "P1-08"),
+  V1_FOLIO_REFCOUNT("v1-folio-refcount", Kind.DESIGN_OPTION, 0, "P1-08",
+      "v1: TDX holds folio refs, pages(level) per mapping, put after a successful REMOVE"),
 
   /**
    * v1 ignores the split in the shared-lock fault path: when a huge leaf is found where a smaller level is
@@ -18,25 +28,136 @@ public enum DesignOption {
    * write-lock split on the guest's ACCEPT level plus the one-way GUEST_INHIBIT flag; the per-vCPU
    * accept level also clamps the mapping level [P1-12, P1-21].
    */
-  V1_IGNORE_SHARED_SPLIT("v1-ignore-shared-split", "P1-21"),
+  V1_IGNORE_SHARED_SPLIT("v1-ignore-shared-split", Kind.DESIGN_OPTION, 0, "P1-21",
+      "v1: per-vCPU ACCEPT level clamps the fault, a huge leaf in the way is kept (no split, -EBUSY)"),
 
   /** v1 forces prefetch (KVM_PRE_FAULT_MEMORY) mappings to 4K [P1-20]. */
-  V1_PREFETCH_4K("v1-prefetch-4k", "P1-20"),
+  V1_PREFETCH_4K("v1-prefetch-4k", Kind.DESIGN_OPTION, 0, "P1-20", "v1: KVM_PRE_FAULT_MEMORY maps 4K only"),
 
   /**
-   * Invalidation users may refuse, and the conversion aborts after earlier users already unmapped (the seed
-   * mail's A/B/C case); and guest_memfd splits and zaps range by range in one pass, so an -ENOMEM on range k
-   * comes after ranges before k were zapped [R6, R7, T08 Yan 06-05]. The default instead runs a fallible
-   * pre-phase (prepare every user, split every range) and then an infallible unmap [S16].
+   * Invalidation users may refuse, and the conversion aborts after earlier users already unmapped, with no
+   * rollback: the seed mail's A/B/C case [R7, T08 Yan 06-05]. The default instead runs a fallible pre-phase
+   * (prepare every user, split every range) and then an infallible unmap [S16]. This is exactly mutation 5, which
+   * is therefore an alias ({@code mut-notifier-no-rollback}), not a second option.
    */
-  FAILABLE_NOTIFIER("failable-notifier", "R7");
+  FAILABLE_NOTIFIER("failable-notifier", Kind.DESIGN_OPTION, 5, "R7, T08 Yan 06-05",
+      "failable invalidation notifier: users may refuse after earlier ones unmapped, no rollback",
+      "mut-notifier-no-rollback"),
+
+  /**
+   * Mutation 1: tdx_sept_split_private_spte without its mmu_lock_shared reject [P3-09]. The fault path honours
+   * the guest's ACCEPT level itself (the per-vCPU request level of P1-12, without P1-21's "ignore") and splits the
+   * huge leaf in the way under mmu_lock held for read: freeze, BLOCK, TRACK + kick, DEMOTE as plain SEAMCALLs
+   * (tdh_do_no_vcpus needs the write lock); a failed DEMOTE after the BLOCK restores the mirror leaf while the
+   * S-EPT entry stays BLOCKED, since there is no UNBLOCK that cannot itself BUSY [C2 Open 2].
+   */
+  MUT_DEMOTE_SHARED_LOCK("mut-demote-shared-lock", Kind.MUTATION, 1, "P3-09, C2 Open 2",
+      "split (BLOCK+TRACK+DEMOTE) from the shared-lock fault path; a BUSY DEMOTE leaves the entry BLOCKED"),
+
+  /**
+   * Mutation 2: kvm_tdp_mmu_page_fault without mmu_invalidate_retry_gfn: no lockless _unsafe pre-checks and no
+   * is_page_fault_stale() under mmu_lock [LNX kvm_host.h].
+   */
+  MUT_NO_RETRY_CHECK("mut-no-retry-check", Kind.MUTATION, 2, "LNX kvm_host.h",
+      "the fault path never checks mmu_invalidate_retry_gfn / is_page_fault_stale"),
+
+  /**
+   * Mutation 3: disallowed_hugepage_adjust is not applied on the mirror root, so a fault whose goal is 2M over
+   * an existing non-leaf maps at 2M; the TDX hook turns that non-leaf-&gt;leaf change into BLOCK, TRACK + kick,
+   * PROMOTE [P1-10, P3-06, S06].
+   */
+  MUT_MIRROR_PROMOTION("mut-mirror-promotion", Kind.MUTATION, 3, "P1-10, P3-06, S06",
+      "no disallowed_hugepage_adjust on the mirror root: a 2M fault over a non-leaf promotes (PROMOTE)"),
+
+  /**
+   * Mutation 4: the TDX private_max_mapping_level hook does not clamp to 4K before TD_STATE_RUNNABLE, so the
+   * build-time mapping (KVM_TDX_INIT_MEM_REGION, which goes through the hook) can be 2M [P1-09].
+   */
+  MUT_HUGE_BEFORE_RUNNABLE("mut-huge-before-runnable", Kind.MUTATION, 4, "P1-09, P1-04",
+      "private_max_mapping_level does not clamp to 4K before TD_STATE_RUNNABLE"),
+
+  /**
+   * Mutation 6: guest_memfd splits and zaps one 2M range at a time in a single pass, so an -ENOMEM from the split
+   * of range k comes after ranges before k were zapped [R6, P3-15, S16]. The baseline splits every range first.
+   */
+  MUT_ONE_PASS_SPLIT_ZAP("mut-one-pass-split-zap", Kind.MUTATION, 6, "R6, P3-15, S16",
+      "conversion / punch hole split+zap per 2M range in one pass (ENOMEM mid-way after zaps)"),
+
+  /** Mutation 7a: tdx_sept_split/remove_private_spte without tdh_do_no_vcpus(BLOCK) [P3-08]. */
+  MUT_SKIP_BLOCK("mut-skip-block", Kind.MUTATION, 7, "P3-08", "DEMOTE/REMOVE without the RANGE.BLOCK before them"),
+
+  /** Mutation 7b: tdx_sept_split/remove_private_spte without tdx_track (no TRACK, no kick) [P3-08]. */
+  MUT_SKIP_TRACK("mut-skip-track", Kind.MUTATION, 7, "P3-08", "DEMOTE/REMOVE without tdx_track (TRACK + kick)"),
+
+  /**
+   * Mutation 7c: tdx_track issues TDH.MEM.TRACK but not kvm_make_all_cpus_request(KVM_REQ_OUTSIDE_GUEST_MODE), so
+   * vCPUs still running with the old epoch are not made to exit before the DEMOTE/REMOVE [P3-08].
+   */
+  MUT_SKIP_KICK("mut-skip-kick", Kind.MUTATION, 7, "P3-08",
+      "tdx_track without the vCPU kick: TRACK, then DEMOTE/REMOVE while vCPUs still run the old epoch"),
+
+  /**
+   * Mutation 8: zapping a private leaf clears KVM_LPAGE_GUEST_INHIBIT_FLAG of its 2M and 1G ranges (as if the
+   * guest's ACCEPT level died with the mapping), instead of leaving the one-way flag alone [S5-40].
+   */
+  MUT_CLEAR_INHIBIT_ON_ZAP("mut-clear-inhibit-on-zap", Kind.MUTATION, 8, "S5-40",
+      "a private zap clears GUEST_INHIBIT of the ranges it touches (the flag is no longer one-way)"),
+
+  /**
+   * Mutation 9: v1 folio refcounts, unbalanced: TDX takes one reference when it maps (folio_get, whatever the
+   * level) but still puts KVM_PAGES_PER_HPAGE(level) after a successful REMOVE, so a demoted 2M mapping later
+   * removed 4K by 4K puts 512 for the 1 it took [P1-08, T08]. Implies the v1 refcount scheme.
+   */
+  MUT_REFCOUNT_IMBALANCE("mut-refcount-imbalance", Kind.MUTATION, 9, "P1-08, T08",
+      "v1 refcounts: +1 at any map (even 2M), -pages(level) per REMOVE (512 x -1 after a demote)"),
+
+  /**
+   * Mutation 10a: v1's handling of TDX_INTERRUPTED_RESTARTABLE: DEMOTE is retried for as long as it is
+   * interrupted, and so huge pages do not depend on TDX_FEATURES0.ENHANCED_DEMOTE_INTERRUPTIBILITY (v3 ties them
+   * to it precisely because NMIs make the endless retry a DoS) [C1, C2 Open 3, C3 Restrictions].
+   */
+  MUT_ENDLESS_RESTARTABLE("mut-endless-restartable", Kind.MUTATION, 10, "C2 Open 3, C3 Restrictions",
+      "retry DEMOTE on TDX_INTERRUPTED_RESTARTABLE forever (huge pages without enhanced demote interruptibility)"),
+
+  /**
+   * Mutation 10b: a lost try_cmpxchg64 on a mirror SPTE does not write the value it found back into
+   * iter-&gt;old_spte (set_external_spte_present taking old_spte by value, before S5-02), and the walker retries the
+   * same iteration in place ({@code goto retry}, as the zap / wrprot / split walkers do) instead of returning
+   * RET_PF_RETRY: the retry compares against the stale value forever [S5-02].
+   */
+  MUT_NO_OLD_SPTE_REFRESH("mut-no-old-spte-refresh", Kind.MUTATION, 10, "S5-02",
+      "a lost cmpxchg retries in place with iter->old_spte not refreshed (livelock)");
+
+  /** Design option (a choice argued on the list) or protocol mutation (a deliberate break, section 4). */
+  public enum Kind {
+    DESIGN_OPTION("design option"),
+    MUTATION("mutation");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
 
   private final String cliName;
+  private final Kind kind;
+  private final int mutation;
   private final String source;
+  private final String description;
+  private final List<String> aliases;
 
-  DesignOption(String cliName, String source) {
+  DesignOption(String cliName, Kind kind, int mutation, String source, String description, String... aliases) {
     this.cliName = cliName;
+    this.kind = kind;
+    this.mutation = mutation;
     this.source = source;
+    this.description = description;
+    this.aliases = List.of(aliases);
   }
 
   /** The name used on the command line and in traces, e.g. "v1-folio-refcount". */
@@ -44,15 +165,35 @@ public enum DesignOption {
     return cliName;
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The number of the domain file's section-4 mutation this is (or is an alias of), else 0. */
+  public int mutation() {
+    return mutation;
+  }
+
   /** The domain file's source key. */
   public String source() {
     return source;
   }
 
-  /** Parses a CLI name or an enum constant name; null if unknown. */
+  /** One line, for {@code ./tdxsim list}. */
+  public String description() {
+    return description;
+  }
+
+  /** Other names {@link #parse} accepts (e.g. the mutation name of a design option that is that mutation). */
+  public List<String> aliases() {
+    return aliases;
+  }
+
+  /** Parses a CLI name, an alias or an enum constant name; null if unknown. */
   public static DesignOption parse(String s) {
     for (DesignOption o : values()) {
       if (o.cliName.equalsIgnoreCase(s) || o.name().equalsIgnoreCase(s)) return o;
+      for (String a : o.aliases) if (a.equalsIgnoreCase(s)) return o;
     }
     return null;
   }

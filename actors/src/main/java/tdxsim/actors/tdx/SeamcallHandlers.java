@@ -269,6 +269,9 @@ final class SeamcallHandlers {
 
   /** [TDXM tdh_mem_page_remove.c] a leaf; on a running TD *BLOCKED and tracked. */
   private Outcome remove(SeptEntry e) {
+    if (++s.pageRemoves == s.config().failPageRemove()) {
+      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT); // fault injection: the n-th REMOVE fails, nothing removed
+    }
     if (!e.state().isLeaf() || !SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, e.state())) {
       return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
     }

@@ -16,6 +16,9 @@ package tdxsim.actors.tdx;
  * @param accept2mPagesPerStep how many of the 512 4K pages a 2M TDG.MEM.PAGE.ACCEPT zeroes per {@code Continue}
  *     step; a pending interrupt is honoured between steps (the module checks after every page; the model
  *     checks after every step). 512 makes a 2M ACCEPT a single step.
+ * @param failPageRemove fault injection: the n-th TDH.MEM.PAGE.REMOVE (1-based, counting the calls that got their
+ *     locks) fails with TDX_EPT_ENTRY_STATE_INCORRECT and removes nothing, as a module or KVM bug would make it;
+ *     0 = never. For the "REMOVE fails" comparison of TDX folio refs [T08 Yan, R8].
  */
 public record TdxModuleConfig(
     int vcpus,
@@ -24,7 +27,8 @@ public record TdxModuleConfig(
     boolean septVeDisable,
     boolean enhancedDemoteInterruptibility,
     int zeroStepThreshold,
-    int accept2mPagesPerStep) {
+    int accept2mPagesPerStep,
+    int failPageRemove) {
 
   /** STEPPING_EPF_THRESHOLD [TDXM td_exit_stepping.h]. */
   public static final int STEPPING_EPF_THRESHOLD = 6;
@@ -43,6 +47,14 @@ public record TdxModuleConfig(
     if (accept2mPagesPerStep < 1 || accept2mPagesPerStep > 512) {
       throw new IllegalArgumentException("accept2mPagesPerStep must be in 1..512: " + accept2mPagesPerStep);
     }
+    if (failPageRemove < 0) throw new IllegalArgumentException("failPageRemove < 0");
+  }
+
+  /** No fault injection. */
+  public TdxModuleConfig(int vcpus, long privateGfnStart, long privateGfnCount, boolean septVeDisable,
+      boolean enhancedDemoteInterruptibility, int zeroStepThreshold, int accept2mPagesPerStep) {
+    this(vcpus, privateGfnStart, privateGfnCount, septVeDisable, enhancedDemoteInterruptibility, zeroStepThreshold,
+        accept2mPagesPerStep, 0);
   }
 
   /**
@@ -51,27 +63,32 @@ public record TdxModuleConfig(
    */
   public static TdxModuleConfig of(int vcpus, long privateGfnStart, long privateGfnCount) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, true, false, STEPPING_EPF_THRESHOLD,
-        DEFAULT_ACCEPT_2M_PAGES_PER_STEP);
+        DEFAULT_ACCEPT_2M_PAGES_PER_STEP, 0);
   }
 
   public TdxModuleConfig withSeptVeDisable(boolean v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, v, enhancedDemoteInterruptibility,
-        zeroStepThreshold, accept2mPagesPerStep);
+        zeroStepThreshold, accept2mPagesPerStep, failPageRemove);
   }
 
   public TdxModuleConfig withEnhancedDemoteInterruptibility(boolean v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable, v, zeroStepThreshold,
-        accept2mPagesPerStep);
+        accept2mPagesPerStep, failPageRemove);
   }
 
   public TdxModuleConfig withZeroStepThreshold(int v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
-        enhancedDemoteInterruptibility, v, accept2mPagesPerStep);
+        enhancedDemoteInterruptibility, v, accept2mPagesPerStep, failPageRemove);
   }
 
   public TdxModuleConfig withAccept2mPagesPerStep(int v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
-        enhancedDemoteInterruptibility, zeroStepThreshold, v);
+        enhancedDemoteInterruptibility, zeroStepThreshold, v, failPageRemove);
+  }
+
+  public TdxModuleConfig withFailPageRemove(int n) {
+    return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
+        enhancedDemoteInterruptibility, zeroStepThreshold, accept2mPagesPerStep, n);
   }
 
   /** One past the last private gfn. */

@@ -23,6 +23,8 @@ public final class TdxModuleState {
   /** In-flight operations by op id, in arrival order. */
   final Map<Long, InFlightOp> inFlight = new LinkedHashMap<>();
   private long nextOpId = 1;
+  /** TDH.MEM.PAGE.REMOVE calls that got their locks (for {@link TdxModuleConfig#failPageRemove()}). */
+  int pageRemoves;
 
   public TdxModuleState(TdxModuleConfig config, Monitor monitor) {
     this.config = config;

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.mmu.PfResult;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.TdpPageFault;
@@ -31,6 +32,7 @@ final class EptViolationHandler {
   private final KvmContext ctx;
   private final int vcpu;
   private final boolean v1AcceptLevel;
+  private final boolean ignoreSharedSplit;
   private Level violationRequestLevel = Level.PG_LEVEL_2M;
   private long violationGfnStart = -1;
   private long violationGfnEnd = -1;
@@ -38,7 +40,11 @@ final class EptViolationHandler {
   EptViolationHandler(KvmContext ctx, int vcpu) {
     this.ctx = ctx;
     this.vcpu = vcpu;
-    this.v1AcceptLevel = ctx.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT);
+    // v1's per-vCPU ACCEPT level [P1-12]; mutation 1 keeps it but splits the huge leaf in the way under the read
+    // lock instead of ignoring it (P1-21) [P3-09]
+    this.v1AcceptLevel = ctx.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT)
+        || ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK);
+    this.ignoreSharedSplit = ctx.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT);
   }
 
   /** Handle one EPT-violation TD exit; {@code done} gets RET_PF_FIXED / RET_PF_SPURIOUS or an errno name. */
@@ -64,7 +70,7 @@ final class EptViolationHandler {
   }
 
   private void faultLoop(long gfn, Consumer<String> done) {
-    new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, v1AcceptLevel ? this::raiseRequestLevel : null)
+    new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null)
         .run((r, f) -> {
           ctx.observe(new FaultEnd(vcpu, gfn, r));
           if (PfResult.isRetry(r) && !ctx.vmBugged()) {
@@ -120,7 +126,7 @@ final class EptViolationHandler {
    * violation range [P1-12].
    */
   Level privateMaxMappingLevel(long gfn, boolean prefetch) {
-    if (!ctx.tdRunnable() || !ctx.config().tdxHugePage()) return Level.PG_LEVEL_4K;
+    if (TdxMappingLevel.privateMaxMappingLevel(ctx) == Level.PG_LEVEL_4K) return Level.PG_LEVEL_4K;
     if (prefetch && ctx.config().has(DesignOption.V1_PREFETCH_4K)) return Level.PG_LEVEL_4K;
     if (v1AcceptLevel && gfn >= violationGfnStart && gfn < violationGfnEnd) return violationRequestLevel;
     return Level.PG_LEVEL_2M;

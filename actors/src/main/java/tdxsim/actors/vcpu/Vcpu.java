@@ -122,6 +122,10 @@ public final class Vcpu {
           onKick(m);
           return Behaviors.same();
         })
+        .onMessage(VcpuMsg.NmiBurst.class, m -> {
+          kvm.nmiBurst(m.count());
+          return Behaviors.same();
+        })
         .onMessage(VcpuMsg.SeptZapDone.class, m -> {
           waitForSeptZap.remove(m.from());
           if (waitingToEnter && waitForSeptZap.isEmpty()) {

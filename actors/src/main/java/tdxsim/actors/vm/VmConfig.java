@@ -36,6 +36,7 @@ import tdxsim.protocol.Level;
  *     only with it [C3 Restrictions]
  * @param accept2mPagesPerStep TDX module: 4K pages a 2M ACCEPT zeroes per step (interrupt window)
  * @param zeroStepThreshold TDX module: STEPPING_EPF_THRESHOLD
+ * @param failPageRemove TDX module fault injection: the n-th TDH.MEM.PAGE.REMOVE fails (0 = never)
  */
 public record VmConfig(
     String name,
@@ -52,11 +53,13 @@ public record VmConfig(
     boolean septVeDisable,
     boolean enhancedDemoteInterruptibility,
     int accept2mPagesPerStep,
-    int zeroStepThreshold) {
+    int zeroStepThreshold,
+    int failPageRemove) {
 
   public VmConfig {
     if (vcpus < 1) throw new IllegalArgumentException("vcpus < 1");
     if (ranges2M < 1) throw new IllegalArgumentException("ranges2M < 1");
+    if (failPageRemove < 0) throw new IllegalArgumentException("failPageRemove < 0");
     if (!Level.PG_LEVEL_2M.isAligned(baseGfn)) throw new IllegalArgumentException("baseGfn must be 2M aligned");
     buildPages = List.copyOf(buildPages);
     List<List<WorkloadStep>> w = new ArrayList<>();
@@ -74,6 +77,16 @@ public record VmConfig(
     }
   }
 
+  /** Without fault injection. */
+  public VmConfig(String name, int vcpus, long baseGfn, int ranges2M, List<Long> buildPages,
+      List<List<WorkloadStep>> workloads, List<VmmAction> vmmActions, List<GfnRange> iommuPinned,
+      boolean mapSharedIntoUsers, int splitCachePages, Set<DesignOption> options, boolean septVeDisable,
+      boolean enhancedDemoteInterruptibility, int accept2mPagesPerStep, int zeroStepThreshold) {
+    this(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned, mapSharedIntoUsers,
+        splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility, accept2mPagesPerStep,
+        zeroStepThreshold, 0);
+  }
+
   public long pages() {
     return ranges2M * Level.PG_LEVEL_2M.pages();
   }
@@ -87,42 +100,55 @@ public record VmConfig(
     return baseGfn + i * Level.PG_LEVEL_2M.pages();
   }
 
+  /**
+   * KVM's view. tdx_huge_page: v3 enables 2M mappings only if the module has ENHANCED_DEMOTE_INTERRUPTIBILITY,
+   * because it no longer retries an interrupted DEMOTE [C3 Restrictions]; v1, which retried it forever
+   * (MUT_ENDLESS_RESTARTABLE, mutation 10), enabled them regardless [C1].
+   */
   public KvmConfig kvmConfig() {
-    return new KvmConfig(vcpus, baseGfn, pages(), options, enhancedDemoteInterruptibility);
+    boolean tdxHugePage = enhancedDemoteInterruptibility || options.contains(DesignOption.MUT_ENDLESS_RESTARTABLE);
+    return new KvmConfig(vcpus, baseGfn, pages(), options, tdxHugePage);
   }
 
   public TdxModuleConfig tdxModuleConfig() {
     return new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
-        zeroStepThreshold, accept2mPagesPerStep);
+        zeroStepThreshold, accept2mPagesPerStep, failPageRemove);
   }
 
   public VmConfig withOptions(Set<DesignOption> opts) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, opts, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold);
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
   }
 
   public VmConfig withSplitCachePages(int pagesInCache) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, pagesInCache, options, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold);
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
   }
 
   public VmConfig withEnhancedDemoteInterruptibility(boolean v) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
-        mapSharedIntoUsers, splitCachePages, options, septVeDisable, v, accept2mPagesPerStep, zeroStepThreshold);
+        mapSharedIntoUsers, splitCachePages, options, septVeDisable, v, accept2mPagesPerStep, zeroStepThreshold,
+        failPageRemove);
   }
 
   public VmConfig withWorkloads(List<List<WorkloadStep>> w, List<VmmAction> actions) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, w, actions, iommuPinned, mapSharedIntoUsers,
         splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility, accept2mPagesPerStep,
-        zeroStepThreshold);
+        zeroStepThreshold, failPageRemove);
+  }
+
+  public VmConfig withFailPageRemove(int n) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
+        mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
+        accept2mPagesPerStep, zeroStepThreshold, n);
   }
 
   public VmConfig withIommuPinned(List<GfnRange> pinned) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, pinned,
         mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold);
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
   }
 
   /** A VM with no workload: the given size, the v3 baseline, huge pages enabled, SEPT_VE_DISABLE clear. */

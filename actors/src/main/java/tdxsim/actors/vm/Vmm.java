@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.mmu.PfResult;
 import tdxsim.actors.mmu.TdpMmuMap;
 import tdxsim.actors.monitor.Monitor;
@@ -26,7 +27,7 @@ import tdxsim.protocol.VmmMsg;
  *       not RUNNABLE), then KVM_TDX_FINALIZE_VM (TDH.MR.FINALIZE); then the vCPUs run;</li>
  *   <li>KVM_EXIT_HYPERCALL(MapGPA) from a vCPU: convert the range in guest_memfd, map a now-shared range into the
  *       userspace and IOMMU users, complete the hypercall;</li>
- *   <li>its own actions (punch hole, conversions), one after the other.</li>
+ *   <li>its own actions (punch hole, conversions, NMI bursts), one after the other.</li>
  * </ul>
  */
 public final class Vmm {
@@ -90,16 +91,24 @@ public final class Vmm {
         build(i + 1);
         return;
       }
-      mapPrivatePfn(gfn, pfn.pfn(), () -> build(i + 1));
+      // fault->max_level: the folio's order, clamped by the private_max_mapping_level hook (4K at build time)
+      Level max = TdxMappingLevel.privateMaxMappingLevel(kvm);
+      if (pfn.maxLevel().ordinal() < max.ordinal()) max = pfn.maxLevel();
+      mapPrivatePfn(gfn, pfn.pfn(), max, () -> build(i + 1));
     });
   }
 
-  /** kvm_tdp_mmu_map_private_pfn: max/req/goal level 4K, retried while RET_PF_RETRY, under the read lock. */
-  private void mapPrivatePfn(long gfn, long pfn, Runnable done) {
-    kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, Level.PG_LEVEL_4K, null).run(r -> {
+  /**
+   * tdx_gmem_post_populate → kvm_tdp_map_page: the private mapping of an initial page, under the read lock,
+   * retried while RET_PF_RETRY. Its max level comes from the private_max_mapping_level hook, which says 4K until
+   * TD_STATE_RUNNABLE [P1-09] (later kernels hard-code 4K in kvm_tdp_mmu_map_private_pfn); the mapping is added
+   * with TDH.MEM.PAGE.ADD.
+   */
+  private void mapPrivatePfn(long gfn, long pfn, Level maxLevel, Runnable done) {
+    kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
       kvm.unlock();
       if (PfResult.isRetry(r) && !kvm.vmBugged()) {
-        mapPrivatePfn(gfn, pfn, done);
+        mapPrivatePfn(gfn, pfn, maxLevel, done);
         return;
       }
       if (PfResult.isError(r)) kvm.flow("INIT_MEM_REGION_FAILED", gfn, Level.PG_LEVEL_4K);
@@ -135,6 +144,13 @@ public final class Vmm {
       long tag = kvm.mintTag();
       kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> runAction(i + 1));
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
+    } else if (a instanceof VmmAction.Nmi n) {
+      // every logical processor running KVM code gets the burst; each lands its NMIs where the explorer says
+      kvm.flow("NMI_BURST", 0, Level.PG_LEVEL_4K);
+      kvm.nmiBurst(n.count());
+      for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.NmiBurst(n.count()));
+      kvm.peers().guestMemfd().tell(new GuestMemfdMsg.NmiBurst(n.count()));
+      runAction(i + 1);
     } else {
       VmmAction.Convert c = (VmmAction.Convert) a;
       convert(c.gfn(), c.end(), c.toPrivate(), ok -> runAction(i + 1));

@@ -2,20 +2,36 @@ package tdxsim.actors.vm;
 
 /** What the VMM does on its own once the TD runs (sequentially, concurrently with the vCPUs' workloads). */
 public sealed interface VmmAction {
-  long gfn();
 
-  long pages();
-
-  default long end() {
-    return gfn() + pages();
+  /** fallocate(PUNCH_HOLE) on guest_memfd over [gfn, gfn + pages). */
+  record PunchHole(long gfn, long pages) implements VmmAction {
+    public long end() {
+      return gfn + pages;
+    }
   }
 
-  /** fallocate(PUNCH_HOLE) on guest_memfd over the range. */
-  record PunchHole(long gfn, long pages) implements VmmAction {}
+  /**
+   * A conversion the VMM starts (KVM_SET_MEMORY_ATTRIBUTES2 / guest_memfd convert) of [gfn, gfn + pages); a range
+   * converted to shared is then mapped into the invalidation users (userspace mmap, IOMMU DMA) if the config says
+   * so.
+   */
+  record Convert(long gfn, long pages, boolean toPrivate) implements VmmAction {
+    public long end() {
+      return gfn + pages;
+    }
+  }
 
   /**
-   * A conversion the VMM starts (KVM_SET_MEMORY_ATTRIBUTES2 / guest_memfd convert); a range converted to shared
-   * is then mapped into the invalidation users (userspace mmap, IOMMU DMA) if the config says so.
+   * A burst of host NMIs (perf sampling, the NMI watchdog) on every logical processor that runs KVM code (each
+   * vCPU thread, the guest_memfd ioctl context, the VMM): each of a context's next {@code count} host SEAMCALLs has
+   * an NMI racing it, a TDX_MODULE HostInterrupt message sent right behind the SEAMCALL that the explorer lands
+   * inside it (pending: TDH.MEM.PAGE.DEMOTE returns TDX_INTERRUPTED_RESTARTABLE unless the module has
+   * ENHANCED_DEMOTE_INTERRUPTIBILITY) or after it (handled by the host) [C2 Open 3, C3 Restrictions]. The burst
+   * reaches each context when the explorer delivers it; the VMM goes on with its next action at once.
    */
-  record Convert(long gfn, long pages, boolean toPrivate) implements VmmAction {}
+  record Nmi(int count) implements VmmAction {
+    public Nmi {
+      if (count < 1) throw new IllegalArgumentException("nmi count must be positive: " + count);
+    }
+  }
 }

@@ -27,7 +27,8 @@ import tdxsim.actors.vm.VmConfig;
 
 /**
  * Conversions and punch hole end to end (real TDX module, real threads; each outcome is schedule-independent):
- * the default fallible pre-phase keeps failures all-or-nothing; FAILABLE_NOTIFIER shows R6 and R7.
+ * the default fallible pre-phase keeps failures all-or-nothing; MUT_ONE_PASS_SPLIT_ZAP shows R6,
+ * FAILABLE_NOTIFIER R7.
  */
 class ConversionTest {
   private static final ActorTestKit kit = ActorTestKit.create();
@@ -67,13 +68,23 @@ class ConversionTest {
   void onePassSplitAndZapLosesAcceptedDataOnEnomem() throws InterruptedException {
     // The guest's touch finds its page gone (#VE), and its 4K re-ACCEPT then needs a split the empty cache cannot
     // give: KVM_RUN fails with -ENOMEM, so the vCPU never finishes. Wait for the data loss instead.
-    CollectingMonitor m = VmRunner.runUntil(kit, enomemScenario(EnumSet.of(DesignOption.FAILABLE_NOTIFIER)),
+    CollectingMonitor m = VmRunner.runUntil(kit, enomemScenario(EnumSet.of(DesignOption.MUT_ONE_PASS_SPLIT_ZAP)),
         mon -> mon.count(GuestDataLost.class) > 0 && mon.count(ConversionEnd.class) == 1);
     ConversionEnd end = m.of(ConversionEnd.class).get(0);
     assertFalse(end.ok());
     assertEquals("-ENOMEM", end.error());
     assertEquals(1, flows(m, "REMOVE"), "range 1 was zapped before range 2's split failed [R6]");
     assertEquals(1, m.count(GuestDataLost.class), "the guest finds its accepted page gone");
+  }
+
+  @Test
+  void theFailableNotifierAloneKeepsTheSplitPrePhase() throws InterruptedException {
+    // one option, one change: failable users (R7) do not bring the one-pass split+zap (R6, mutation 6) with them
+    CollectingMonitor m = VmRunner.run(kit, enomemScenario(EnumSet.of(DesignOption.FAILABLE_NOTIFIER)), 1);
+    ConversionEnd end = m.of(ConversionEnd.class).get(0);
+    assertFalse(end.ok());
+    assertEquals("-ENOMEM", end.error());
+    assertEquals(0, flows(m, "REMOVE"), "nothing zapped");
   }
 
   /** Accept 8 pages, convert them to shared (the VMM maps them into userspace and the IOMMU), then back. */

@@ -49,6 +49,7 @@ class BlockTrackTest {
       s.setSept(R(0), M2, SeptState.NL_MAPPED).step();
     } else {
       s.setSept(R(0), M2, SeptState.FREE).seamcall(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, R(0), M2,
+          TdxStatus.TDX_SUCCESS, GMEM).seamcall(SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD, R(0), M2,
           TdxStatus.TDX_SUCCESS, GMEM).step();
     }
     Optional<Violation> r = s.result();

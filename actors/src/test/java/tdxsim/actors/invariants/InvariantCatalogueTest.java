@@ -39,6 +39,7 @@ import tdxsim.actors.monitor.MmuObservation.InvalidateBegin;
 import tdxsim.actors.monitor.MmuObservation.InvalidateEnd;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.monitor.MmuObservation.MmuLockWaiting;
+import tdxsim.actors.monitor.MmuObservation.SpteCmpxchgFailed;
 import tdxsim.actors.monitor.SeptObservation.AcceptCompleted;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.LockMode;
@@ -142,6 +143,15 @@ class InvariantCatalogueTest {
           TdxStatus.TDX_SUCCESS, GMEM).step();
       return s.setSept(R(0), M2, SeptState.FREE).result(); // REMOVE with no TRACK (mutation 7)
     });
+    row(Invariant.TDX_REMOVED_PAGE_FLUSHED, s -> punch2m(mapped2m(s), R(0), R(1)).finish(), s -> {
+      // the zap removes the page but skips tdh_phymem_page_wbinvd_hkid, then releases mmu_lock
+      mapped2m(s).begin("punch_hole", R(0), R(1));
+      s.setSpte(R(0), M2, Spte.SHADOW_NONPRESENT_VALUE).step();
+      s.blockTrackKick(GMEM, R(0), M2);
+      s.setSept(R(0), M2, SeptState.FREE).seamcall(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, R(0), M2,
+          TdxStatus.TDX_SUCCESS, GMEM).step();
+      return s.unlock(GMEM, LockMode.EXCLUSIVE).result();
+    });
     row(Invariant.MMU_WRITE_LOCK_FOR_SEPT_CHANGES, s -> punch2m(mapped2m(s), R(0), R(1)).finish(), s -> {
       mapped2m(s).lock("vcpu-1", LockMode.SHARED);
       s.setSpte(R(0), M2, Spte.FROZEN_SPTE).step();
@@ -243,6 +253,7 @@ class InvariantCatalogueTest {
       for (int i = 0; i < 4; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), "RET_PF_RETRY")).step();
       return s.result();
     });
+    row(Invariant.LIVENESS_CMPXCHG_RETRIES, s -> cmpxchgRetries(s, 3, true), s -> cmpxchgRetries(s, 4, false));
     row(Invariant.LIVENESS_FAULT_COMPLETES, s -> base(s).fault(0, R(0), M2).finish(),
         s -> base(s).obs(new FaultBegin(0, R(0))).finish());
     row(Invariant.LIVENESS_ACCEPT_RETRIES, s -> {
@@ -295,6 +306,27 @@ class InvariantCatalogueTest {
     s.setSpte(R(0), M2, Spte.FROZEN_SPTE).step().setSpte(R(0), M2, Spte.leaf(pfn(R(0)))).step();
     Optional<Violation> v = s.unlock("vcpu-0", LockMode.SHARED).result();
     return v.isPresent() ? v : s.finish();
+  }
+
+  /**
+   * vCPU 0's cmpxchg on R(0) at 2M lost {@code n} times against a present leaf (bound 3), after two losses against
+   * a FROZEN entry (another writer in flight: explained); then its fault attempt ends and it tries again.
+   */
+  static Optional<Violation> cmpxchgRetries(Script s, int n, boolean thenEnds) {
+    base(s).fault(1, R(0), M2).obs(new FaultBegin(0, R(0))).lock("vcpu-0", LockMode.SHARED);
+    for (int i = 0; i < 2; i++) {
+      s.obs(new SpteCmpxchgFailed("vcpu-0", R(0), M2, Spte.SHADOW_NONPRESENT_VALUE, Spte.FROZEN_SPTE)).step();
+    }
+    for (int i = 0; i < n; i++) {
+      s.obs(new SpteCmpxchgFailed("vcpu-0", R(0), M2, Spte.SHADOW_NONPRESENT_VALUE, Spte.leaf(pfn(R(0))))).step();
+    }
+    Optional<Violation> v = s.result();
+    if (v.isPresent() || !thenEnds) return v;
+    s.unlock("vcpu-0", LockMode.SHARED).obs(new FaultEnd(0, R(0), "RET_PF_RETRY")).step();
+    s.obs(new FaultBegin(0, R(0))).lock("vcpu-0", LockMode.SHARED);
+    s.obs(new SpteCmpxchgFailed("vcpu-0", R(0), M2, Spte.SHADOW_NONPRESENT_VALUE, Spte.leaf(pfn(R(0))))).step();
+    s.unlock("vcpu-0", LockMode.SHARED).obs(new FaultEnd(0, R(0), "RET_PF_SPURIOUS")).step();
+    return s.finish();
   }
 
   /** {@code n} DEMOTEs interrupted in a row (bound 3), then a successful one. */

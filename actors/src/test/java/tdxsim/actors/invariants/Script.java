@@ -204,11 +204,15 @@ final class Script {
         .step();
   }
 
-  /** Zap one private leaf (caller holds the exclusive lock): clear the SPTE, BLOCK, TRACK, kick, REMOVE [2.3]. */
+  /**
+   * Zap one private leaf (caller holds the exclusive lock): clear the SPTE, BLOCK, TRACK, kick, REMOVE, WBINVD
+   * [2.3].
+   */
   Script zapLocked(String me, long gfn, Level l) {
     setSpte(gfn, l, Spte.SHADOW_NONPRESENT_VALUE).step();
     blockTrackKick(me, gfn, l);
     setSept(gfn, l, SeptState.FREE).seamcall(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, gfn, l, TdxStatus.TDX_SUCCESS, me);
+    seamcall(SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD, gfn, l, TdxStatus.TDX_SUCCESS, me);
     if (refs) obs(new FolioRefChanged(pfn(M2.base(gfn)), -l.pages(), 0));
     return step();
   }

@@ -37,7 +37,8 @@ final class CatalogueValidator {
     for (int i = 0; i < c.mutations().size(); i++) {
       Mutation m = c.mutations().get(i);
       String at = "mutations[" + i + "]";
-      unique(source, at, ids, "M" + m.id());
+      // one section-4 number may have several mutations (7: skip BLOCK, TRACK or the kick): unique per option
+      unique(source, at, ids, "M" + m.id() + " " + m.option());
       scenario(source, at, m.scenario(), List.of(m.option()));
       invariants(source, at, m.invariants());
     }

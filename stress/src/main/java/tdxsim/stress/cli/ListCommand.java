@@ -26,12 +26,12 @@ final class ListCommand implements Callable<Integer> {
     Map<String, String> scenarios = new LinkedHashMap<>();
     for (String s : ScenarioLoader.BUILT_INS) scenarios.put(s, ScenarioLoader.description(s));
     Map<String, String> options = new LinkedHashMap<>();
-    for (DesignOption o : DesignOption.values()) options.put(o.cliName(), "[" + o.source() + "]");
+    for (DesignOption o : DesignOption.values()) options.put(o.cliName(), describe(o));
     Map<String, String> invariants = new LinkedHashMap<>();
     for (Invariant i : Invariant.values()) invariants.put(i.id(), i.description());
 
     section(out, "scenarios (--scenario NAME)", scenarios);
-    section(out, "design options (--option NAME)", options);
+    section(out, "design options and protocol mutations (--option NAME)", options);
     section(out, "invariants", invariants);
 
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -41,6 +41,14 @@ final class ListCommand implements Callable<Integer> {
     summary.put("invariants", List.copyOf(invariants.keySet()));
     json.print(out, summary);
     return Main.EXIT_OK;
+  }
+
+  /** "mutation 7: <description> [source]", with its aliases. */
+  static String describe(DesignOption o) {
+    String kind = o.kind() == DesignOption.Kind.MUTATION ? "mutation " + o.mutation() : o.kind().label();
+    String alias = o.aliases().isEmpty() ? ""
+        : " (alias " + String.join(", ", o.aliases()) + (o.mutation() > 0 ? " = mutation " + o.mutation() : "") + ")";
+    return kind + ": " + o.description() + " [" + o.source() + "]" + alias;
   }
 
   private static void section(PrintWriter out, String title, Map<String, String> rows) {

@@ -1,20 +1,299 @@
 package tdxsim.stress.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.parallel.ParallelResult;
+import tdxsim.stress.parallel.ParallelRun;
+import tdxsim.stress.parallel.ParallelSettings;
+import tdxsim.stress.parallel.StressRun;
+import tdxsim.stress.parallel.StressScenario;
+import tdxsim.stress.parallel.StressStats;
+import tdxsim.stress.parallel.StressWorlds;
+import tdxsim.stress.record.Record;
+import tdxsim.stress.record.RecordFile;
+import tdxsim.stress.record.RecordReplayReport;
+import tdxsim.stress.record.RecordReplayer;
+import tdxsim.stress.scenario.Scenario;
+import tdxsim.stress.scenario.ScenarioException;
+import tdxsim.stress.scenario.ScenarioLoader;
+import tdxsim.stress.trace.TraceFile;
 
-@Command(name = "stress", mixinStandardHelpOptions = true, description = "Parallel runtime at scale: thousands of vCPUs on all cores.")
+@Command(
+    name = "stress",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Parallel runtime at scale: thousands of vCPUs on all cores, invariants checked as they run.",
+      "Without --scenario, a generated VM: N vCPUs each on its own 2M range, a repeating workload (2M ACCEPT, then",
+      "touches and, on every 8th vCPU, 4-page conversions to shared and back: splits, zaps, 4K faults).",
+      "--record FILE writes every actor's receive order; ./tdxsim replay FILE replays it on one thread.",
+      "Exit 0: no violation; 1: violation (the record, and a trace of it, are written with --record); 2: bad input."
+    })
 final class StressCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @Mixin JsonOption json;
 
-  @Parameters(arity = "0..*", hidden = true)
-  List<String> args;
+  @Option(names = "--vcpus", paramLabel = "N", description = "vCPUs of the generated scenario. Default: 64.")
+  Integer vcpus;
+
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Wall-time limit (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(names = "--scenario", paramLabel = "NAME|FILE",
+      description = "Run a built-in scenario or a HOCON file instead of the generated one (it runs once, to its end).")
+  String scenario;
+
+  @Option(names = "--option", paramLabel = "NAME", description = "Design option to switch on (repeatable).")
+  List<String> options = new ArrayList<>();
+
+  @Option(names = "--record", paramLabel = "FILE",
+      description = "Record every actor's receive order to FILE (JSON, written atomically at the end, on a violation "
+          + "or Ctrl-C too).")
+  Path record;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Pool threads. Default: one per core.")
+  Integer threads;
+
+  @Option(names = "--throughput", paramLabel = "N", defaultValue = "5",
+      description = "Messages an actor handles per turn on a thread before the thread moves on (Pekko's dispatcher "
+          + "throughput). Default: ${DEFAULT-VALUE}.")
+  int throughput;
+
+  @Option(names = "--checks", paramLabel = "on|off", defaultValue = "on",
+      description = "Invariant checks (off: statistics only, to measure what checking costs). Default: ${DEFAULT-VALUE}.")
+  String checks;
+
+  @Option(names = "--check-every", paramLabel = "DURATION", defaultValue = "250ms", converter = DurationConverter.class,
+      description = "Consistent cuts for the checks that need every actor at rest. Default: ${DEFAULT-VALUE}.")
+  Duration checkEvery;
+
+  @Option(names = "--convert-every", paramLabel = "K", defaultValue = "8",
+      description = "Generated scenario: every K-th vCPU converts (0: none). Default: ${DEFAULT-VALUE}.")
+  int convertEvery;
+
+  @Option(names = "--max-replay", paramLabel = "N", defaultValue = "5000000",
+      description = "With --record and a violation: replay records of up to N messages at once to write the trace "
+          + "of the race. Default: ${DEFAULT-VALUE}.")
+  long maxReplay;
 
   @Override
   public Integer call() {
-    throw NotYet.because("stress", 5);
+    Scenario s = loadScenario();
+    boolean checking = switch (checks) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new BadInput("--checks must be on or off, got " + checks);
+    };
+    int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (nThreads < 1) throw new BadInput("--threads must be positive, got " + nThreads);
+    if (duration.isZero()) throw new BadInput("--duration must be positive");
+    if (throughput < 1) throw new BadInput("--throughput must be positive, got " + throughput);
+    ParallelSettings settings = new ParallelSettings(nThreads, record != null, throughput);
+    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(options), duration, settings,
+        checking, checkEvery, true);
+
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    out.printf(Locale.ROOT, "stress %s: %,d vCPUs, %s; %d threads, up to %s, checks %s%s%n", s.name(),
+        s.config().vcpus(), describe(s), nThreads, duration, checks,
+        record == null ? "" : ", recording to " + record);
+    out.flush();
+
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        finished.await(120, TimeUnit.SECONDS); // let the run stop, print its summary and write its record
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "tdxsim-stress-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      StressRun.Outcome o = StressRun.run(config, stop::get, line -> {
+        err.println(line);
+        err.flush();
+      });
+      Path trace = null;
+      String replayLine = null;
+      if (o.record() != null) {
+        RecordFile.write(record, o.record());
+        if (!o.result().ok()) {
+          if (stop.get()) {
+            replayLine = "not replayed (interrupted); run ./tdxsim replay " + record;
+          } else if (o.record().deliveries() <= maxReplay) {
+            RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
+            replayLine = rep.summary();
+            if (rep.trace() != null) {
+              trace = traceFileFor(record);
+              TraceFile.write(trace, rep.trace());
+            }
+          } else {
+            replayLine = "not replayed here (" + o.record().deliveries() + " messages > --max-replay); run ./tdxsim "
+                + "replay " + record;
+          }
+        }
+      }
+      printSummary(out, o, trace, replayLine);
+      return o.result().ok() ? Main.EXIT_OK : Main.EXIT_VIOLATION;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for the latch we just released
+      }
+    }
+  }
+
+  private Scenario loadScenario() {
+    try {
+      if (scenario == null) {
+        int n = vcpus == null ? 64 : vcpus;
+        if (n < 1) throw new BadInput("--vcpus must be positive, got " + n);
+        if (convertEvery < 0) throw new BadInput("--convert-every must be >= 0, got " + convertEvery);
+        StressScenario.Spec base = StressScenario.spec(n, duration);
+        return StressScenario.scenario(
+            new StressScenario.Spec(n, base.pages(), base.cycles(), convertEvery, base.touchPages()), options);
+      }
+      if (vcpus != null) {
+        throw new BadInput("--vcpus sizes the generated scenario; scenario " + scenario + " sets its own vCPUs");
+      }
+      return ScenarioLoader.load(scenario, options);
+    } catch (ScenarioException e) {
+      throw new BadInput(e.getMessage(), e);
+    }
+  }
+
+  private static String describe(Scenario s) {
+    if (StressScenario.isSource(s.source())) {
+      return "generated (" + s.source().substring("stress: ".length()) + ")";
+    }
+    return s.config().ranges2M() + " 2M ranges, scenario " + s.source();
+  }
+
+  static Path traceFileFor(Path record) {
+    String name = record.getFileName().toString();
+    String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+    return record.resolveSibling(base + "-trace.json");
+  }
+
+  private void printSummary(PrintWriter out, StressRun.Outcome o, Path trace, String replayLine) {
+    ParallelResult r = o.result();
+    StressStats.Totals t = o.totals();
+    double secs = r.elapsedNanos() / 1e9;
+    out.printf(Locale.ROOT, "ran %.1f s (%s): %,d messages, %.2f M msg/s; world set up in %.0f ms%n", secs,
+        r.stoppedBy().name().toLowerCase(Locale.ROOT), r.deliveries(), r.deliveriesPerSecond() / 1e6,
+        o.setupNanos() / 1e6);
+    out.printf(Locale.ROOT, "faults: %,d (%,.0f/s), %,d attempts, %,d RET_PF_RETRY; ACCEPTs: %,d (%,.0f/s), %,d accepted, "
+        + "%,d BUSY; splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs, t.faultAttempts, t.faultRetries,
+        t.accepts, t.accepts / secs, t.accepted, t.acceptsBusy, t.splits, t.busy);
+    if (t.vcpusDone > 0 && r.stoppedBy() != ParallelResult.StopReason.QUIESCENT) {
+      out.printf(Locale.ROOT, "note: %,d of %,d vCPUs ran out of workload before the end (the model's workloads are "
+          + "finite lists)%n", t.vcpusDone, o.vcpus());
+    }
+    Histogram h = o.faultLatency();
+    if (h.getTotalCount() > 0) {
+      out.printf(Locale.ROOT, "fault latency (us, EPT violation to fault handled, monitor clock): p50 %.1f  p90 %.1f  "
+          + "p99 %.1f  p99.9 %.1f  max %.1f  (%,d faults)%n", us(h, 50), us(h, 90), us(h, 99), us(h, 99.9),
+          h.getMaxValue() / 1e3, h.getTotalCount());
+    }
+    out.println("flows: " + line(o.flows()));
+    out.println("SEAMCALLs: " + line(o.seamcalls()));
+    out.printf(Locale.ROOT, "checks: %s; %,d consistent cuts, actors paused %.1f ms in all (%.2f%% of the run: "
+        + "%.1f ms reaching the cuts, %.1f ms checking)%n",
+        o.config().checking() ? "on, " + o.violations() + " violations reported" : "off",
+        r.barriers(), r.barrierNanos() / 1e6, 100.0 * r.barrierNanos() / Math.max(1, r.elapsedNanos()),
+        r.pauseNanos() / 1e6, r.checkNanos() / 1e6);
+    if (o.heapAtEnd() >= 0) {
+      out.printf(Locale.ROOT, "memory: heap %.1f MB held by the world at the end (%.1f KB per vCPU), baseline %.1f MB, "
+          + "max heap %.0f MB%n", (o.heapAtEnd() - o.heapBaseline()) / 1e6, o.heapPerVcpu() / 1e3,
+          o.heapBaseline() / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+    }
+    if (o.busiest() != null) {
+      StringBuilder sb = new StringBuilder();
+      for (ParallelRun.ActorLoad a : o.busiest()) {
+        if (sb.length() > 0) sb.append(", ");
+        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, r.deliveries())));
+      }
+      out.println("busiest actors (share of messages received): " + sb);
+    }
+    Violation v = r.violation();
+    out.println(v == null ? "verdict: ok, no invariant broken" : "verdict: VIOLATION " + v.oneLine());
+    out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
+    if (o.record() != null) {
+      out.printf(Locale.ROOT, "record: %s (%,d messages)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
+          record);
+    }
+    if (replayLine != null) out.println("replay of the record: " + replayLine);
+    if (trace != null) out.println("trace: " + trace + "   (./tdxsim minimize " + trace + ", ./tdxsim report " + trace + ")");
+    out.flush();
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("command", "stress");
+    summary.put("scenario", o.config().scenario().name());
+    summary.put("vcpus", o.vcpus());
+    summary.put("threads", o.config().settings().threads());
+    summary.put("options", options);
+    summary.put("elapsedSeconds", secs);
+    summary.put("stoppedBy", r.stoppedBy().name());
+    summary.put("messages", r.deliveries());
+    summary.put("messagesPerSecond", r.deliveriesPerSecond());
+    summary.put("faults", t.faults);
+    summary.put("faultsPerSecond", t.faults / secs);
+    summary.put("accepts", t.accepts);
+    summary.put("acceptsPerSecond", t.accepts / secs);
+    summary.put("splits", t.splits);
+    summary.put("busy", t.busy);
+    Map<String, Object> lat = new LinkedHashMap<>();
+    lat.put("count", h.getTotalCount());
+    lat.put("p50", us(h, 50));
+    lat.put("p90", us(h, 90));
+    lat.put("p99", us(h, 99));
+    lat.put("p999", us(h, 99.9));
+    lat.put("max", h.getMaxValue() / 1e3);
+    summary.put("faultLatencyMicros", lat);
+    summary.put("flows", o.flows());
+    summary.put("seamcalls", o.seamcalls());
+    summary.put("checks", o.config().checking());
+    summary.put("barriers", r.barriers());
+    summary.put("barrierMillis", r.barrierNanos() / 1e6);
+    summary.put("heapBytesPerVcpu", o.heapPerVcpu());
+    summary.put("verdict", v == null ? "ok" : "violation");
+    summary.put("violation", v == null ? null : Map.of("invariant", v.invariant(), "detail", v.detail(),
+        "actors", v.actors(), "gfns", v.gfns()));
+    summary.put("finalStateHash", RecordFile.hex(r.stateHash()));
+    summary.put("record", record == null ? null : record.toString());
+    summary.put("trace", trace == null ? null : trace.toString());
+    json.print(out, summary);
+  }
+
+  private static double us(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1e3;
+  }
+
+  private static String line(Map<String, Long> m) {
+    if (m.isEmpty()) return "(none)";
+    StringBuilder sb = new StringBuilder();
+    m.forEach((k, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format(Locale.ROOT, "%,d", n)));
+    return sb.toString();
   }
 }

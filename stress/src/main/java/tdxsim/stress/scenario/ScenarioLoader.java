@@ -39,7 +39,8 @@ import tdxsim.actors.vm.VmConfig;
  *     { op = touch, at = "r1+4", pages = 2 }
  *     { op = prefetch, at = r3, pages = 512 } ]
  * ]
- * vmm = [ { op = punch-hole, at = r3, pages = 512 }, { op = convert, at = r2, pages = 512, to = shared } ]
+ * vmm = [ { op = punch-hole, at = r3, pages = 512 }, { op = convert, at = r2, pages = 512, to = shared }
+ *         { op = nmi, count = 64 } ]  # a burst of host NMIs, each landing where the explorer puts it
  * iommu-pinned = [ { at = r2, pages = 8 } ]
  * map-shared-into-users = true
  * split-cache-pages = 16
@@ -48,17 +49,20 @@ import tdxsim.actors.vm.VmConfig;
  * enhanced-demote-interruptibility = true
  * accept-2m-pages-per-step = 256
  * zero-step-threshold = 6
+ * fail-page-remove = 0                # fault injection: the n-th TDH.MEM.PAGE.REMOVE fails (0 = never)
  * bounds { fault-retries = 256, accept-retries = 256, seamcall-retries = 128, lock-bypasses = 256 }
  * </pre>
  */
 public final class ScenarioLoader {
   /** The built-in scenarios, in {@code stress/src/main/resources/scenarios/<name>.conf}. */
-  public static final List<String> BUILT_INS = List.of("default", "small");
+  public static final List<String> BUILT_INS = List.of("default", "small", "race-r1", "race-r2", "race-r3",
+      "race-r4", "race-r5", "race-r6", "race-r7", "race-r8", "race-r9", "race-r10", "race-r11", "race-r12",
+      "nmi-demote", "remove-fails");
 
   private static final Set<String> KEYS = Set.of("name", "description", "vcpus", "base-gfn", "ranges-2m",
       "build-pages", "workloads", "vmm", "iommu-pinned", "map-shared-into-users", "split-cache-pages", "options",
       "sept-ve-disable", "enhanced-demote-interruptibility", "accept-2m-pages-per-step", "zero-step-threshold",
-      "bounds");
+      "fail-page-remove", "bounds");
   private static final Set<String> BOUNDS_KEYS =
       Set.of("fault-retries", "accept-retries", "seamcall-retries", "lock-bypasses");
   private static final long DEFAULT_BASE_GFN = 0x100000L;
@@ -151,7 +155,8 @@ public final class ScenarioLoader {
           r.bool("sept-ve-disable", false),
           r.bool("enhanced-demote-interruptibility", true),
           accept2mPagesPerStep(r),
-          r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD));
+          r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD),
+          r.nonNegativeInt("fail-page-remove", 0));
       if (r.has("description")) r.string("description");
       return new Scenario(name, source, vm, bounds);
     } catch (IllegalArgumentException e) {

@@ -21,6 +21,7 @@ final class StepParser {
   private static final Set<String> RANGE_OP_KEYS = Set.of("op", "at", "pages");
   private static final Set<String> CONVERT_KEYS = Set.of("op", "at", "pages", "to");
   private static final Set<String> RANGE_KEYS = Set.of("at", "pages");
+  private static final Set<String> NMI_KEYS = Set.of("op", "count");
 
   private final Addresses addr;
 
@@ -86,16 +87,22 @@ final class StepParser {
     }
   }
 
-  /** vmm = [ { op = punch-hole | convert, at, pages, to = shared|private (convert) }, ... ]. */
+  /**
+   * vmm = [ { op = punch-hole | convert, at, pages, to = shared|private (convert) }, { op = nmi, count = N },
+   * ... ].
+   */
   List<VmmAction> vmmActions(ConfigReader r, String key) {
     List<VmmAction> out = new ArrayList<>();
     ConfigList l = r.list(key);
     if (l == null) return out;
     for (int i = 0; i < l.size(); i++) {
       ConfigReader s = r.element(key, l, i);
-      String op = s.choice("op", null, "punch-hole", "convert");
-      if (op == null) throw s.error("op", "missing (one of punch-hole, convert)");
-      if (op.equals("punch-hole")) {
+      String op = s.choice("op", null, "punch-hole", "convert", "nmi");
+      if (op == null) throw s.error("op", "missing (one of punch-hole, convert, nmi)");
+      if (op.equals("nmi")) {
+        s.onlyKeys(NMI_KEYS);
+        out.add(new VmmAction.Nmi(s.positiveInt("count")));
+      } else if (op.equals("punch-hole")) {
         s.onlyKeys(RANGE_OP_KEYS);
         long[] g = range(s);
         out.add(new VmmAction.PunchHole(g[0], g[1]));

@@ -35,15 +35,15 @@ class CatalogueCommandTest {
     Files.writeString(readme, "# x\n" + ReadmeSection.BEGIN + "\nstale\n" + ReadmeSection.END + "\ntail\n");
     Cli r = Cli.run(args("--only", "R8", "--readme", readme.toString(), "--json"));
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.out().contains("R8  small     v1-folio-refcount"), r.out());
+    assertTrue(r.out().contains("R8  race-r8   v1-folio-refcount"), r.out());
     assertTrue(r.out().contains("2/2, 1, "), r.out());
     assertTrue(r.out().contains("clean over 3 schedules"), r.out());
     assertTrue(r.out().contains("catalogue holds"), r.out());
-    assertTrue(r.err().contains("R8 v1-folio-refcount on small, pct: found by 2/2 seeds"), r.err());
+    assertTrue(r.err().contains("R8 v1-folio-refcount on race-r8, pct: found by 2/2 seeds"), r.err());
     assertTrue(r.lastLine().startsWith("{\"command\":\"catalogue\",\"holds\":true"), r.lastLine());
     String text = Files.readString(readme);
     assertTrue(text.startsWith("# x\n" + ReadmeSection.BEGIN + "\nPer strategy: "), text);
-    assertTrue(text.contains("| R8 | Folio refcount vs in-place conversion | small | v1-folio-refcount |"), text);
+    assertTrue(text.contains("| R8 | Folio refcount vs in-place conversion | race-r8 | v1-folio-refcount |"), text);
     assertTrue(text.endsWith(ReadmeSection.END + "\ntail\n"), text);
     assertTrue(!text.contains("stale"), text);
   }

@@ -112,8 +112,9 @@ class ScenarioLoaderTest {
     assertEquals(Set.of(DesignOption.FAILABLE_NOTIFIER, DesignOption.V1_PREFETCH_4K), s.config().options());
     ScenarioException e = assertThrows(ScenarioException.class,
         () -> ScenarioLoader.load("small", List.of("v9-magic")));
-    assertEquals("option v9-magic: unknown design option (known: v1-folio-refcount, v1-ignore-shared-split, "
-        + "v1-prefetch-4k, failable-notifier)", e.getMessage());
+    assertEquals("option v9-magic: unknown design option (known: " + Scenario.knownOptions() + ")", e.getMessage());
+    assertTrue(Scenario.knownOptions().startsWith("v1-folio-refcount, v1-ignore-shared-split, v1-prefetch-4k, "
+        + "failable-notifier, mut-demote-shared-lock, "), Scenario.knownOptions());
   }
 
   @Test
@@ -131,7 +132,9 @@ class ScenarioLoaderTest {
   @Test
   void unknownScenarioNameIsRefused() {
     ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load("nope"));
-    assertEquals("scenario nope: no such file or built-in scenario (built-ins: default, small)", e.getMessage());
+    assertEquals("scenario nope: no such file or built-in scenario (built-ins: "
+        + String.join(", ", ScenarioLoader.BUILT_INS) + ")", e.getMessage());
+    assertTrue(ScenarioLoader.BUILT_INS.containsAll(List.of("default", "small", "race-r1", "race-r12")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -140,7 +143,8 @@ class ScenarioLoaderTest {
       "vcpus = 0|vcpus: expected a positive integer, got 0",
       "vcpus = 1.5|vcpus: expected a positive integer, got 1.5",
       "vcpu = 3|vcpu: unknown key (known: accept-2m-pages-per-step, base-gfn, bounds, build-pages, description, "
-          + "enhanced-demote-interruptibility, iommu-pinned, map-shared-into-users, name, options, ranges-2m, "
+          + "enhanced-demote-interruptibility, fail-page-remove, iommu-pinned, map-shared-into-users, name, options, "
+          + "ranges-2m, "
           + "sept-ve-disable, split-cache-pages, vcpus, vmm, workloads, zero-step-threshold)",
       "base-gfn = \"0x100001\"|base-gfn: 0x100001 is not 2M aligned",
       "base-gfn = banana|base-gfn: expected a gfn (an integer or \"0x...\"), got \"banana\"",
@@ -163,8 +167,6 @@ class ScenarioLoaderTest {
       "workloads = [ [ 5 ] ]|workloads[0][0]: expected an object { ... }, got 5",
       "vmm = [{ op = convert, at = r0, pages = 1, to = sideways }]|vmm[0].to: expected one of shared, private, got "
           + "\"sideways\"",
-      "options = [v2-magic]|options[0]: unknown design option \"v2-magic\" (known: v1-folio-refcount, "
-          + "v1-ignore-shared-split, v1-prefetch-4k, failable-notifier)",
       "map-shared-into-users = yes please|map-shared-into-users: expected true or false, got \"yes please\"",
       "accept-2m-pages-per-step = 513|accept-2m-pages-per-step: expected 1..512, got 513",
       "bounds { fault-retry = 3 }|bounds.fault-retry: unknown key (known: accept-retries, fault-retries, "
@@ -174,6 +176,31 @@ class ScenarioLoaderTest {
     ScenarioException e = bad(MINIMAL + line + "\n");
     assertEquals("scenario t.conf: " + problem, e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void unknownOptionInTheFileListsEveryKnownOne() {
+    assertEquals("scenario t.conf: options[0]: unknown design option \"v2-magic\" (known: "
+        + Scenario.knownOptions() + ")", bad(MINIMAL + "options = [v2-magic]\n").getMessage());
+  }
+
+  @Test
+  void everyBuiltInLoadsWithADescription() {
+    for (String b : ScenarioLoader.BUILT_INS) {
+      assertEquals(b, ScenarioLoader.load(b).name());
+      assertFalse(ScenarioLoader.description(b).isBlank(), b);
+    }
+  }
+
+  @Test
+  void nmiBurstsAndRemoveFaultInjectionAreScenarioKeys() {
+    Scenario s = ScenarioLoader.load("nmi-demote");
+    assertEquals(List.of(new VmmAction.Nmi(16)), s.config().vmmActions());
+    assertFalse(s.config().enhancedDemoteInterruptibility());
+    assertEquals(1, ScenarioLoader.load("remove-fails").config().failPageRemove());
+    assertEquals(0, ScenarioLoader.load("race-r8").config().failPageRemove());
+    assertEquals("scenario t.conf: vmm[0].count: missing",
+        bad(MINIMAL + "vmm = [ { op = nmi } ]\n").getMessage());
   }
 
   @Test

@@ -1,0 +1,83 @@
+package tdxsim.actors.kvm;
+
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.TdxStatus;
+
+/**
+ * What the TDX hooks would do if they accepted S-EPT structure changes under mmu_lock held for read, as two
+ * protocol mutations have them do (v3 never does: "KVM never removes S-EPT entries under read-lock", and
+ * tdx_sept_split_private_spte WARNs and returns -EOPNOTSUPP for a shared-lock split [P3-09]):
+ * <ul>
+ *   <li>mutation 1, {@link #splitPrivateSpte}: tdx_sept_split_private_spte without its mmu_lock_shared reject;</li>
+ *   <li>mutation 3, {@link #promotePrivateSpt}: a non-leaf replaced by a huge leaf (TDH.MEM.PAGE.PROMOTE) on the
+ *       mirror root.</li>
+ * </ul>
+ * Without the write lock tdh_do_no_vcpus is not available (it asserts it: holding vCPUs out while others may
+ * fault needs the exclusive lock), so every SEAMCALL is issued once: TDX_OPERAND_BUSY (or an interrupted or
+ * epoch-busy TRACK/DEMOTE) becomes -EBUSY and the fault retries, any other error is TDX_BUG_ON. A failure after
+ * the BLOCK leaves the entry BLOCKED: the UNBLOCK that would undo it can itself BUSY [C2 Open 2].
+ */
+public final class SharedLockSept {
+  private SharedLockSept() {}
+
+  /** Mutation 1: BLOCK, TRACK + kick, DEMOTE of the 2M leaf at gfn, with mmu_lock held for read. */
+  public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+    ctx.assertLocked("tdx_sept_split_private_spte");
+    blockTrackKick(ctx, gfn, level, () -> once(ctx, "TDH_MEM_PAGE_DEMOTE",
+        c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), "DEMOTE", done), done);
+  }
+
+  /** Mutation 3: BLOCK, TRACK + kick, PROMOTE of the non-leaf at (gfn, level), with mmu_lock held for read. */
+  public static void promotePrivateSpt(KvmContext ctx, long gfn, Level level, IntConsumer done) {
+    ctx.assertLocked("tdx_sept_promote_private_spt");
+    blockTrackKick(ctx, gfn, level, () -> once(ctx, "TDH_MEM_PAGE_PROMOTE",
+        c -> new TdxModuleMsg.TdhMemPagePromote(gfn, level, c), "PROMOTE", done), done);
+  }
+
+  private static void blockTrackKick(KvmContext ctx, long gfn, Level level, Runnable next, IntConsumer failed) {
+    once(ctx, "TDH_MEM_RANGE_BLOCK", c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), "BLOCK", err -> {
+      if (err != 0) {
+        failed.accept(err);
+        return;
+      }
+      if (!ctx.tdRunnable()) {
+        next.run();
+        return;
+      }
+      once(ctx, "TDH_MEM_TRACK", TdxModuleMsg.TdhMemTrack::new, "TRACK", t -> {
+        if (t != 0) {
+          failed.accept(t);
+          return;
+        }
+        ctx.kickAllVcpus(false, next);
+      });
+    });
+  }
+
+  /** One SEAMCALL: 0, -EBUSY for a retryable status, or TDX_BUG_ON and -EIO. */
+  private static void once(KvmContext ctx, String name, Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> call,
+      String flow, IntConsumer done) {
+    ctx.seamcall(call, r -> {
+      if (r.status().isSuccess()) {
+        ctx.flow(flow, r.gfn(), r.level());
+        done.accept(0);
+      } else if (retryable(r)) {
+        ctx.flow(flow + "_BUSY", r.gfn(), r.level());
+        done.accept(Errno.EBUSY);
+      } else {
+        ctx.bugOn("TDX_BUG_ON(" + name + ")", TdxSept.detail(r), r.gfn());
+        done.accept(Errno.EIO);
+      }
+    });
+  }
+
+  private static boolean retryable(SeamcallResult r) {
+    TdxStatus st = r.status();
+    return st == TdxStatus.TDX_OPERAND_BUSY || st == TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY
+        || st == TdxStatus.TDX_INTERRUPTED_RESTARTABLE;
+  }
+}

@@ -1,0 +1,177 @@
+package tdxsim.stress.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.ConfigFactory;
+import tdxsim.stress.parallel.ParallelResult;
+import tdxsim.stress.parallel.ParallelRunner;
+import tdxsim.stress.parallel.ParallelSettings;
+import tdxsim.stress.parallel.ParallelSystem;
+import tdxsim.stress.parallel.StressRun;
+import tdxsim.stress.parallel.StressScenario;
+import tdxsim.stress.scenario.Scenario;
+
+/**
+ * The stress benchmark, in one process so that the figures compare on the same (noisy) machine; each figure is the
+ * median of {@code rounds} runs, printed, nothing asserted:
+ *
+ * <ul>
+ *   <li>stress messages/s with the TDX model at 1,000 and 10,000 vCPUs (the generated scenario, checks on, no
+ *       recording), over the whole run and over its second half (after the start-up fault storm);
+ *   <li>the upper bound: a plain Pekko ActorSystem (default dispatcher, default mailbox) with as many independent
+ *       actor pairs exchanging messages; the same pairs on the parallel runtime, without and with recording (the
+ *       runtime's own cost); the ratio stress / upper bound;
+ *   <li>the speed-up of the 1,000-vCPU stress from 1 to 2 pool threads (and of the pairs, for reference);
+ *   <li>heap held per vCPU at the end of the stress runs.
+ * </ul>
+ *
+ * Usage: {@code StressBench [rounds=3] [seconds=15]}.
+ */
+public final class StressBench {
+  private StressBench() {}
+
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    PrintStream out = System.out;
+    int cores = Runtime.getRuntime().availableProcessors();
+    Duration d = Duration.ofSeconds(seconds);
+    out.printf(Locale.ROOT, "StressBench: %d rounds of %d s, %d cores, max heap %.0f MB, %s%n", rounds, seconds, cores,
+        Runtime.getRuntime().maxMemory() / 1e6, System.getProperty("java.vm.name") + " " + Runtime.version());
+
+    stress(1000, cores, Duration.ofSeconds(5)); // warm-up (JIT)
+    pairsParallel(1000, cores, false, Duration.ofSeconds(3));
+
+    List<double[]> s1k = new ArrayList<>();
+    List<double[]> s10k = new ArrayList<>();
+    List<double[]> s1k1 = new ArrayList<>();
+    double[] p1k = new double[rounds];
+    double[] p10k = new double[rounds];
+    double[] q1k = new double[rounds];
+    double[] q1kRec = new double[rounds];
+    double[] q1k1 = new double[rounds];
+    double[] p1k1 = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      out.printf(Locale.ROOT, "round %d/%d%n", r + 1, rounds);
+      s1k.add(stress(1000, cores, d));
+      s1k1.add(stress(1000, 1, d));
+      s10k.add(stress(10000, cores, d));
+      p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
+      p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
+      p10k[r] = pairsPekko(10000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
+      q1k[r] = pairsParallel(1000, cores, false, Duration.ofSeconds(Math.max(3, seconds / 3)));
+      q1kRec[r] = pairsParallel(1000, cores, true, Duration.ofSeconds(Math.max(3, seconds / 3)));
+      q1k1[r] = pairsParallel(1000, 1, false, Duration.ofSeconds(Math.max(3, seconds / 3)));
+      out.printf(Locale.ROOT, "  stress 1k %.2f M/s (1 thread %.2f), 10k %.2f M/s; pairs Pekko 1k %.2f, 10k %.2f, "
+          + "1k 1 thread %.2f; pairs parallel runtime 1k %.2f, recording %.2f, 1 thread %.2f (M msg/s)%n",
+          s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s10k.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6,
+          q1k[r] / 1e6, q1kRec[r] / 1e6, q1k1[r] / 1e6);
+    }
+
+    double st1k = median(col(s1k, 0));
+    double st1kHalf = median(col(s1k, 1));
+    double st10k = median(col(s10k, 0));
+    double st10kHalf = median(col(s10k, 1));
+    double st1k1 = median(col(s1k1, 0));
+    double heap1k = median(col(s1k, 2));
+    double heap10k = median(col(s10k, 2));
+    out.println();
+    out.printf(Locale.ROOT, "medians of %d rounds, %d cores (M messages/s):%n", rounds, cores);
+    out.printf(Locale.ROOT, "  stress, TDX model,  1,000 vCPUs: %6.2f  (second half %6.2f)%n", st1k / 1e6, st1kHalf / 1e6);
+    out.printf(Locale.ROOT, "  stress, TDX model, 10,000 vCPUs: %6.2f  (second half %6.2f)%n", st10k / 1e6,
+        st10kHalf / 1e6);
+    out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher,  1,000 pairs: %6.2f%n", median(p1k) / 1e6);
+    out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher, 10,000 pairs: %6.2f%n", median(p10k) / 1e6);
+    out.printf(Locale.ROOT, "  pairs on the parallel runtime, 1,000 pairs: %6.2f, recording %6.2f%n", median(q1k) / 1e6,
+        median(q1kRec) / 1e6);
+    out.printf(Locale.ROOT, "  ratio stress / upper bound:  1,000 vCPUs %.2f (second half %.2f), 10,000 vCPUs %.2f "
+        + "(second half %.2f)   [target >= 0.5]%n", st1k / median(p1k), st1kHalf / median(p1k), st10k / median(p10k),
+        st10kHalf / median(p10k));
+    out.printf(Locale.ROOT, "  speed-up 1 -> %d threads: stress 1,000 vCPUs %.2fx, Pekko pairs %.2fx, parallel-runtime "
+        + "pairs %.2fx   [target >= 1.5x]%n", cores, st1k / st1k1, median(p1k) / median(p1k1),
+        median(q1k) / median(q1k1));
+    out.printf(Locale.ROOT, "  heap held per vCPU at the end: %.1f KB (1,000 vCPUs), %.1f KB (10,000 vCPUs)%n",
+        heap1k / 1e3, heap10k / 1e3);
+  }
+
+  /** {whole-run msg/s, second-half msg/s, heap per vCPU}. */
+  static double[] stress(int vcpus, int threads, Duration d) {
+    Scenario s = StressScenario.scenario(StressScenario.spec(vcpus, d), List.of());
+    long[] half = {-1, 0};
+    long halfAt = d.toNanos() / 2;
+    StressRun.Config c = new StressRun.Config("bench", s, List.of(), d,
+        ParallelSettings.defaults().withThreads(threads), true, Duration.ofMillis(250), true);
+    StressRun.Outcome o = StressRun.run(c, () -> false, null, t -> {
+      if (half[0] < 0 && t.elapsedNanos() >= halfAt) {
+        half[0] = t.elapsedNanos();
+        half[1] = t.run().deliveries();
+      }
+    });
+    ParallelResult r = o.result();
+    double whole = r.deliveriesPerSecond();
+    double second = half[0] < 0 ? whole : (r.deliveries() - half[1]) * 1e9 / (r.elapsedNanos() - half[0]);
+    return new double[] {whole, second, o.heapPerVcpu()};
+  }
+
+  /** Pairs on a plain Pekko system: default dispatcher (parallelism = {@code threads}), default mailbox. */
+  static double pairsPekko(int pairs, int threads, Duration d) {
+    PairsWorld w = new PairsWorld(pairs);
+    var config = ConfigFactory.parseString(
+        "pekko.loglevel = WARNING\n"
+            + "pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = " + threads
+            + ", parallelism-max = " + threads + " }\n").withFallback(ConfigFactory.load());
+    ActorSystem<Void> sys = ActorSystem.create(Behaviors.empty(), "bench-pairs", config);
+    try {
+      long t0 = System.nanoTime();
+      sys.systemActorOf(Behaviors.setup(ctx -> {
+        @SuppressWarnings("unchecked")
+        var root = (org.apache.pekko.actor.typed.Behavior<Object>) w.root();
+        ctx.spawn(root, "world");
+        return Behaviors.empty();
+      }), "bench", Props.empty());
+      LockSupport.parkNanos(d.toNanos());
+      long n = w.messages();
+      return n * 1e9 / (System.nanoTime() - t0);
+    } finally {
+      w.stop = true; // idle before the next measurement, which must not compete with this system's threads
+      sys.terminate();
+      try {
+        scala.concurrent.Await.ready(sys.whenTerminated(), scala.concurrent.duration.Duration.create(60, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        System.err.println("warning: a benchmark actor system did not terminate within 60 s");
+      }
+    }
+  }
+
+  /** Pairs on the parallel runtime (its pool and mailbox), recording or not. */
+  static double pairsParallel(int pairs, int threads, boolean recording, Duration d) {
+    try (ParallelSystem sys = ParallelSystem.create("bench-pairs",
+        ParallelSettings.defaults().withThreads(threads).withRecording(recording))) {
+      ParallelResult r = ParallelRunner.run(sys, new PairsWorld(pairs),
+          ParallelRunner.Options.until(d).checkingEvery(Duration.ofDays(1)));
+      return r.deliveriesPerSecond();
+    }
+  }
+
+  private static double[] col(List<double[]> rows, int i) {
+    double[] c = new double[rows.size()];
+    for (int r = 0; r < c.length; r++) c[r] = rows.get(r)[i];
+    return c;
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}

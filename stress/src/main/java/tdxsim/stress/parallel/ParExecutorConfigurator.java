@@ -1,0 +1,88 @@
+package tdxsim.stress.parallel;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.dispatch.DispatcherPrerequisites;
+import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
+import org.apache.pekko.dispatch.ExecutorServiceFactory;
+import org.apache.pekko.dispatch.Mailbox;
+
+/**
+ * {@code pekko.actor.default-dispatcher.executor} of parallel mode: a work-stealing {@link ForkJoinPool} (FIFO
+ * for forked tasks, as Pekko's default dispatcher), with one thread per core unless told otherwise, whose threads
+ * are {@link ParWorkerThread}s. A mailbox is run through its actor's {@link RunTask}, so the thread knows which
+ * actor it runs; anything else is passed through.
+ */
+public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
+  private final ParRuntime runtime;
+
+  public ParExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
+    super(config, prerequisites);
+    this.runtime = ParRegistry.lookup(prerequisites.settings().config());
+  }
+
+  @Override
+  public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory threadFactory) {
+    return () -> new Executor(runtime, id);
+  }
+
+  static final class Executor extends AbstractExecutorService {
+    private final ParRuntime runtime;
+    private final ForkJoinPool pool;
+
+    Executor(ParRuntime runtime, String id) {
+      this.runtime = runtime;
+      AtomicInteger n = new AtomicInteger();
+      String prefix = runtime.id + "-" + id.replace("pekko.actor.", "") + "-";
+      ForkJoinPool.ForkJoinWorkerThreadFactory factory = p -> {
+        ParWorkerThread t = new ParWorkerThread(p, prefix + n.incrementAndGet(), runtime);
+        runtime.workers.add(t);
+        return t;
+      };
+      this.pool = new ForkJoinPool(runtime.threads, factory, null, true);
+      runtime.attach(pool);
+    }
+
+    @Override
+    public void execute(Runnable r) {
+      if (r instanceof Mailbox) {
+        Mailbox m = (Mailbox) r;
+        if (m.messageQueue() instanceof ParMessageQueue) {
+          pool.execute(((ParMessageQueue) m.messageQueue()).task(m));
+          return;
+        }
+      }
+      pool.execute(r);
+    }
+
+    @Override
+    public void shutdown() {
+      pool.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return pool.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return pool.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return pool.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      return pool.awaitTermination(timeout, unit);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package tdxsim.stress.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.dispatch.Mailbox;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.runtime.RuntimeViolations;
+
+/**
+ * The per-ActorSystem state of the parallel runtime: its pool and threads, the world's actors (their queues, in
+ * creation order, which numbers them as senders), and the barrier that pauses every actor between two messages.
+ *
+ * <p>Nothing here is on the per-message path except {@link #frozen} (one volatile read per dequeue) and, while
+ * recording, the external/timer sequence counters for sends from outside the pool.
+ */
+final class ParRuntime {
+  /** Sender codes below the first world actor. */
+  static final int EXTERNAL = 0;
+
+  static final int TIMER = 1;
+  static final int OUTSIDE = 2;
+  static final int FIRST_WORLD = 3;
+  /** Bits of a packed receive-log entry that hold the sender's sequence number; the sender index is above. */
+  static final int SEQ_BITS = 40;
+
+  static final long SEQ_MASK = (1L << SEQ_BITS) - 1;
+  static final int MAX_SENDERS = 1 << (63 - SEQ_BITS);
+
+  final String id;
+  final boolean recording;
+  final int threads;
+
+  /** Between two messages every actor waits: see {@link #pause}. */
+  volatile boolean paused;
+  /** The world is over: its actors take no more normal messages (system messages still run, for the stop). */
+  volatile boolean frozen;
+
+  private volatile ForkJoinPool pool;
+  final CopyOnWriteArrayList<ParWorkerThread> workers = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<RunTask> parked = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger foreignBusy = new AtomicInteger();
+
+  // ---- the world (one at a time)
+  private final Object worldLock = new Object();
+  private String worldPath;
+  /** World actors' queues; index i is sender FIRST_WORLD + i. Guarded by worldLock. */
+  private final ArrayList<ParMessageQueue> worldQueues = new ArrayList<>();
+  private final AtomicInteger liveWorldQueues = new AtomicInteger();
+  final AtomicLong externalSent = new AtomicLong();
+  final AtomicLong timerSent = new AtomicLong();
+  /** Nanos origin of the receive-log timestamps. */
+  volatile long originNanos = System.nanoTime();
+  volatile Violation fault;
+
+  ParRuntime(String id, boolean recording, int threads) {
+    this.id = id;
+    this.recording = recording;
+    this.threads = threads;
+  }
+
+  void attach(ForkJoinPool pool) {
+    this.pool = pool;
+  }
+
+  ForkJoinPool pool() {
+    return pool;
+  }
+
+  // ---- queues ---------------------------------------------------------------------------------------------
+
+  ParMessageQueue newQueue(ActorRef owner) {
+    String path = owner == null ? "(no owner)" : owner.path().toStringWithoutAddress();
+    synchronized (worldLock) {
+      String wp = worldPath;
+      if (wp != null && path.startsWith(wp) && (path.length() == wp.length() || path.charAt(wp.length()) == '/')) {
+        String name = path.length() == wp.length() ? "world" : path.substring(wp.length() + 1);
+        int index = FIRST_WORLD + worldQueues.size();
+        if (index >= MAX_SENDERS) throw new IllegalStateException("more than " + MAX_SENDERS + " actors in a world");
+        ParMessageQueue q = new ParMessageQueue(this, name, index, true);
+        worldQueues.add(q);
+        liveWorldQueues.incrementAndGet();
+        return q;
+      }
+    }
+    return new ParMessageQueue(this, path, OUTSIDE, false);
+  }
+
+  void worldQueueClosed() {
+    liveWorldQueues.decrementAndGet();
+  }
+
+  int liveWorldQueues() {
+    return liveWorldQueues.get();
+  }
+
+  /** Actors created under {@code path} from now on belong to the world. */
+  void beginWorld(String path) {
+    synchronized (worldLock) {
+      worldPath = path;
+      worldQueues.clear();
+      externalSent.set(0);
+      timerSent.set(0);
+      fault = null;
+      frozen = false;
+      originNanos = System.nanoTime();
+    }
+  }
+
+  void endWorld() {
+    synchronized (worldLock) {
+      worldPath = null;
+      worldQueues.clear();
+    }
+  }
+
+  /** The world's queues so far, in creation order (a copy). */
+  List<ParMessageQueue> worldQueues() {
+    synchronized (worldLock) {
+      return new ArrayList<>(worldQueues);
+    }
+  }
+
+  /** Name of sender index {@code i} (while the world lives). */
+  String senderName(int i) {
+    switch (i) {
+      case EXTERNAL:
+        return "external";
+      case TIMER:
+        return "timer";
+      case OUTSIDE:
+        return "(outside the world)";
+      default:
+        synchronized (worldLock) {
+          return worldQueues.get(i - FIRST_WORLD).name;
+        }
+    }
+  }
+
+  // ---- the barrier ----------------------------------------------------------------------------------------
+
+  /**
+   * Stops every actor between two messages and returns once none is running: a consistent cut. Each
+   * {@link RunTask} sets its thread's {@code busy} flag and then reads {@link #paused}; this method sets
+   * {@code paused} and then waits for every {@code busy} flag to drop. Both are volatile, so either the task sees
+   * the pause (and parks), or this method sees the task and waits for its run to end (a run is at most
+   * {@code throughput} messages). Afterwards the caller sees everything the actors wrote (the busy flag's
+   * release and acquire).
+   */
+  void pause() {
+    paused = true;
+    for (ParWorkerThread w : workers) {
+      for (int spins = 0; w.busy; spins++) backOff(spins);
+    }
+    for (int spins = 0; foreignBusy.get() != 0; spins++) backOff(spins);
+  }
+
+  /** Lets the actors run again: every mailbox parked meanwhile is forked again. */
+  void resume() {
+    paused = false;
+    unparkAll();
+  }
+
+  void park(RunTask t) {
+    parked.add(t);
+    if (!paused) unparkAll(); // resume() may have drained the list just before this add
+  }
+
+  private void unparkAll() {
+    ForkJoinPool p = pool;
+    for (RunTask t; (t = parked.poll()) != null; ) p.execute(t);
+  }
+
+  private static void backOff(int spins) {
+    if (spins < 100) Thread.onSpinWait();
+    else if (spins < 200) Thread.yield();
+    else LockSupport.parkNanos(20_000);
+  }
+
+  /** A mailbox run on a thread that is not one of the pool's (not expected): counted for the barrier. */
+  void runForeign(RunTask t) {
+    foreignBusy.incrementAndGet();
+    try {
+      if (paused) {
+        park(t);
+        return;
+      }
+      t.mailbox.run();
+    } finally {
+      foreignBusy.decrementAndGet();
+    }
+  }
+
+  // ---- failures -------------------------------------------------------------------------------------------
+
+  /**
+   * After a mailbox run that left the mailbox suspended: a world actor whose behaviour threw (it waits for its
+   * parent's verdict) is a model bug, reported as the deterministic runtime reports it.
+   */
+  void checkFailed(ParMessageQueue q, Mailbox m) {
+    if (!q.inWorld || fault != null) return;
+    if (m.isSuspended() && !m.isClosed() && m.actor() != null && !m.actor().isTerminating()) {
+      synchronized (worldLock) {
+        if (fault == null) {
+          fault = new Violation(RuntimeViolations.ACTOR_FAILURE,
+              q.name + " threw while handling a message (the exception is in the log)", List.of(q.name), List.of());
+        }
+      }
+    }
+  }
+}

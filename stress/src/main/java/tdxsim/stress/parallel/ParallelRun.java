@@ -1,0 +1,157 @@
+package tdxsim.stress.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.dispatch.Mailbox;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.record.ReceiveOrder;
+import tdxsim.stress.record.ReceiveOrders;
+import tdxsim.stress.runtime.World;
+
+/**
+ * One world running on a {@link ParallelSystem}. The driver (one thread) may {@link #pause} it at a consistent
+ * cut (every actor between two messages; the world's state and receive logs are then safe to read), look at it,
+ * {@link #resume} it, and finally {@link #finish} it: freeze at a cut, take the receive orders, stop the actors.
+ */
+public final class ParallelRun {
+  private final ParallelSystem owner;
+  private final ParRuntime runtime;
+  private final World world;
+  private final ActorRef<?> root;
+  private final long startNanos;
+  private boolean paused;
+  private volatile boolean over;
+
+  ParallelRun(ParallelSystem owner, ParRuntime runtime, World world, ActorRef<?> root, long startNanos) {
+    this.owner = owner;
+    this.runtime = runtime;
+    this.world = world;
+    this.root = root;
+    this.startNanos = startNanos;
+  }
+
+  public World world() {
+    return world;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  public boolean isOver() {
+    return over;
+  }
+
+  /** Stops every actor between two messages; returns once none runs. Idempotent. */
+  public void pause() {
+    if (over) throw new IllegalStateException("the run is over");
+    if (paused) return;
+    runtime.pause();
+    paused = true;
+  }
+
+  public void resume() {
+    if (over) throw new IllegalStateException("the run is over");
+    if (!paused) return;
+    paused = false;
+    runtime.resume();
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /**
+   * While paused: no world actor has a message (normal or system) waiting, so none will ever run again (the
+   * model uses no timers and nothing outside the world sends to it).
+   */
+  public boolean quiescent() {
+    requirePaused();
+    for (ParMessageQueue q : runtime.worldQueues()) {
+      if (q.pending()) return false;
+      Mailbox m = q.mailboxOrNull();
+      if (m != null && m.hasSystemMessages()) return false;
+    }
+    return true;
+  }
+
+  /** Messages delivered to world actors so far (exact while paused, approximate while running). */
+  public long deliveries() {
+    long n = 0;
+    for (ParMessageQueue q : runtime.worldQueues()) n += q.delivered;
+    return n;
+  }
+
+  /** Messages delivered per world actor, in creation order (exact while paused). */
+  public List<ActorLoad> loads() {
+    List<ParMessageQueue> qs = runtime.worldQueues();
+    List<ActorLoad> out = new ArrayList<>(qs.size());
+    for (ParMessageQueue q : qs) out.add(new ActorLoad(q.name, q.delivered, q.sent));
+    return out;
+  }
+
+  /** Messages an actor received and sent. */
+  public record ActorLoad(String actor, long received, long sent) {}
+
+  /** A world actor that threw (a model bug), if any. */
+  public Violation fault() {
+    return runtime.fault;
+  }
+
+  /** Whether this run records receive orders. */
+  public boolean recording() {
+    return runtime.recording;
+  }
+
+  /**
+   * Ends the run: pauses it (if not paused), takes every world actor's receive order (null unless recording),
+   * then stops the world's actors and waits for them to be gone. The world's state is not touched by the stop:
+   * from the cut on, no normal message is handled.
+   */
+  public ReceiveOrders finish() {
+    pause();
+    ReceiveOrders orders = runtime.recording ? orders() : null;
+    teardown();
+    return orders;
+  }
+
+  /** Stops the world without taking anything (the system is closing). */
+  void abandon() {
+    if (!paused) runtime.pause();
+    paused = true;
+    teardown();
+  }
+
+  private void teardown() {
+    runtime.frozen = true;
+    paused = false;
+    runtime.resume();
+    over = true;
+    Adapter.toClassic(owner.system()).stop(Adapter.toClassic(root));
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (runtime.liveWorldQueues() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(200_000);
+    runtime.endWorld();
+  }
+
+  private ReceiveOrders orders() {
+    List<ParMessageQueue> qs = runtime.worldQueues();
+    List<String> senders = new ArrayList<>(qs.size() + ParRuntime.FIRST_WORLD);
+    senders.add("external");
+    senders.add("timer");
+    senders.add("(outside the world)");
+    for (ParMessageQueue q : qs) senders.add(q.name);
+    List<ReceiveOrder> actors = new ArrayList<>();
+    for (ParMessageQueue q : qs) {
+      if (q.log.size() == 0) continue;
+      actors.add(new ReceiveOrder(q.name, q.log.ids(), q.log.times()));
+    }
+    return new ReceiveOrders(senders, actors);
+  }
+
+  private void requirePaused() {
+    if (!paused) throw new IllegalStateException("pause the run first");
+  }
+}

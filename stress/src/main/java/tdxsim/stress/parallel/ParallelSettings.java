@@ -1,0 +1,27 @@
+package tdxsim.stress.parallel;
+
+/**
+ * How a {@link ParallelSystem} runs.
+ *
+ * @param threads pool threads (the default dispatcher's parallelism); default: one per core
+ * @param recording whether world actors log their receive order (sender-minted ids) for a record
+ * @param throughput messages per mailbox run before the thread moves on (Pekko's default is 5)
+ */
+public record ParallelSettings(int threads, boolean recording, int throughput) {
+  public ParallelSettings {
+    if (threads < 1) throw new IllegalArgumentException("threads < 1");
+    if (throughput < 1) throw new IllegalArgumentException("throughput < 1");
+  }
+
+  public static ParallelSettings defaults() {
+    return new ParallelSettings(Runtime.getRuntime().availableProcessors(), false, 5);
+  }
+
+  public ParallelSettings withThreads(int n) {
+    return new ParallelSettings(n, recording, throughput);
+  }
+
+  public ParallelSettings withRecording(boolean on) {
+    return new ParallelSettings(threads, on, throughput);
+  }
+}

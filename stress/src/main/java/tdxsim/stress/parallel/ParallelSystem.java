@@ -1,0 +1,89 @@
+package tdxsim.stress.parallel;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import scala.concurrent.Await;
+import scala.concurrent.duration.Duration;
+import tdxsim.stress.runtime.World;
+
+/**
+ * A Pekko typed ActorSystem in parallel mode: the same behaviours as the deterministic runtime, on a
+ * multi-threaded pool, optionally recording every world actor's receive order. Worlds run one at a time, each as
+ * a fresh root ({@code /system/world-N}) whose descendants are the model, named relative to it exactly as in the
+ * deterministic runtime, so that a record names the same actors a replay creates.
+ */
+public final class ParallelSystem implements AutoCloseable {
+  private final ParRuntime runtime;
+  private final ActorSystem<Void> system;
+  private final ParallelSettings settings;
+  private long worlds;
+  private ParallelRun running;
+  private boolean closed;
+
+  private ParallelSystem(ParRuntime runtime, ActorSystem<Void> system, ParallelSettings settings) {
+    this.runtime = runtime;
+    this.system = system;
+    this.settings = settings;
+  }
+
+  public static ParallelSystem create(String name, ParallelSettings settings) {
+    // initialise slf4j/logback on this thread first: several pool threads racing to do it make slf4j replay
+    // (and announce) the calls it intercepted meanwhile
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    ParRuntime runtime = ParRegistry.register(settings.recording(), settings.threads());
+    try {
+      ActorSystem<Void> system =
+          ActorSystem.create(Behaviors.empty(), name, ParConfig.forRuntime(runtime.id, settings.throughput()));
+      return new ParallelSystem(runtime, system, settings);
+    } catch (RuntimeException | Error e) {
+      ParRegistry.remove(runtime);
+      throw e;
+    }
+  }
+
+  public ParallelSettings settings() {
+    return settings;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Spawns {@code world}'s root: its actors start running at once, on every pool thread. */
+  @SuppressWarnings("unchecked")
+  public synchronized ParallelRun start(World world) {
+    if (closed) throw new IllegalStateException("parallel system is closed");
+    if (running != null && !running.isOver()) throw new IllegalStateException("a world is already running");
+    String name = "world-" + worlds++;
+    runtime.beginWorld("/system/" + name);
+    long start = System.nanoTime();
+    var root = system.systemActorOf((Behavior<Object>) world.root(), name, Props.empty());
+    running = new ParallelRun(this, runtime, world, root, start);
+    return running;
+  }
+
+  ParRuntime runtime() {
+    return runtime;
+  }
+
+  /** Terminates the system and waits (up to a minute) for it. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    try {
+      if (running != null && !running.isOver()) running.abandon();
+      runtime.resume();
+      system.terminate();
+      Await.ready(system.whenTerminated(), Duration.create(60, TimeUnit.SECONDS));
+    } catch (TimeoutException | InterruptedException e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+    } finally {
+      ParRegistry.remove(runtime);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package tdxsim.stress.parallel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tdxsim.actors.invariants.Bounds;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.actors.vcpu.WorkloadStep;
+import tdxsim.actors.vcpu.WorkloadStep.Accept;
+import tdxsim.actors.vcpu.WorkloadStep.MapGpa;
+import tdxsim.actors.vcpu.WorkloadStep.Touch;
+import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.scenario.Scenario;
+
+/**
+ * The generated scenario of {@code ./tdxsim stress}: N vCPUs, each on pages of its own (so that work on different
+ * ranges proceeds in parallel, as in KVM, meeting only at the mmu_lock, the TDX module and guest_memfd), with a
+ * repeating workload. Two layouts, by {@code pages} per vCPU:
+ *
+ * <ul>
+ *   <li>{@code pages = 512} (the default up to {@value #OWN_RANGE_LIMIT} vCPUs): a 2M range per vCPU. The guest
+ *       ACCEPTs it at 2M (the fault maps it with PAGE.AUG at 2M; the first ACCEPT exit splits under the write lock
+ *       and sets GUEST_INHIBIT); converting vCPUs then split it to 4K with DEMOTE on their first conversion.
+ *   <li>{@code pages = 8} (the default above): 64 vCPUs share a 2M range, 8 pages each, ACCEPTed at 4K (PAGE.AUG
+ *       at 4K; one write-locked inhibit per 2M range). The model's per-vCPU guest view is a bitmap from the start
+ *       of the memslot, so each vCPU costs memory in proportion to how far its pages lie from the start: packing
+ *       vCPUs densely is what lets 10,000 of them fit in a 1 GB heap.
+ * </ul>
+ *
+ * <p>Then {@code cycles} times: touch {@code touchPages} of its accepted pages (guest memory traffic through the TDX
+ * module), and, on every {@code convertEvery}-th vCPU, convert 4 pages to shared and back (MapGPA through the VMM
+ * and guest_memfd: zaps with BLOCK/TRACK/REMOVE and a kick of every vCPU, the guest's 4K re-ACCEPTs and their
+ * faults with PAGE.AUG at 4K) and touch them.
+ *
+ * <p>The model's workloads are finite lists, so "repeating" means {@code cycles} references to the same few step
+ * objects ({@link #cyclesFor} sizes it to outlast the run); a vCPU that finishes early idles. A record names the
+ * scenario by its spec, {@code "stress: vcpus=1000 pages=512 cycles=360 convert-every=8 touch-pages=64"}, from which
+ * {@link #fromSource} rebuilds the identical VM (and checker bounds).
+ */
+public final class StressScenario {
+  public static final String NAME = "stress";
+  private static final String PREFIX = "stress:";
+  private static final long BASE_GFN = 0x100000L;
+  /** Up to this many vCPUs, each gets a 2M range of its own by default. */
+  public static final int OWN_RANGE_LIMIT = 1024;
+
+  /** The generated scenario's parameters. */
+  public record Spec(int vcpus, int pages, int cycles, int convertEvery, int touchPages) {
+    public Spec {
+      if (vcpus < 1) throw new IllegalArgumentException("vcpus must be positive");
+      if (pages != 512 && pages != 8) throw new IllegalArgumentException("pages must be 512 or 8");
+      if (cycles < 1) throw new IllegalArgumentException("cycles must be positive");
+      if (convertEvery < 0) throw new IllegalArgumentException("convert-every must be >= 0 (0: no conversions)");
+      if (touchPages < 1 || touchPages > pages / 2) {
+        throw new IllegalArgumentException("touch-pages must be in 1.." + pages / 2);
+      }
+    }
+
+    public String source() {
+      return String.format(Locale.ROOT, "%s vcpus=%d pages=%d cycles=%d convert-every=%d touch-pages=%d", PREFIX, vcpus,
+          pages, cycles, convertEvery, touchPages);
+    }
+  }
+
+  private StressScenario() {}
+
+  /** The default spec for {@code vcpus} and a run of {@code duration}. */
+  public static Spec spec(int vcpus, Duration duration) {
+    boolean own = vcpus <= OWN_RANGE_LIMIT;
+    int pages = own ? 512 : 8;
+    return new Spec(vcpus, pages, cyclesFor(vcpus, pages, duration), 8, own ? 64 : 4);
+  }
+
+  /**
+   * Cycles per vCPU that outlast {@code duration} where they can: enough for 4 M messages per second in all
+   * (more than this runtime manages on a small machine) with a factor 2 to spare, but at most 16 M workload steps in
+   * all (each costs a reference per vCPU: 64 MB), at least 8.
+   */
+  public static int cyclesFor(int vcpus, int pages, Duration duration) {
+    long s = Math.max(1, duration.toSeconds());
+    long messagesPerCycle = pages == 512 ? 128 : 8;
+    long want = 2 * 4_000_000L * s / ((long) vcpus * messagesPerCycle);
+    long cap = 16_000_000L * 2 / 3 / vcpus;
+    return (int) Math.max(8, Math.min(1_000_000, Math.min(want, cap)));
+  }
+
+  public static boolean isSource(String source) {
+    return source != null && source.startsWith(PREFIX);
+  }
+
+  /** Rebuilds the scenario from a record's (or trace's) source; options as given on the command line. */
+  public static Scenario fromSource(String source, Collection<String> options) {
+    if (!isSource(source)) throw new IllegalArgumentException("not a stress scenario spec: " + source);
+    Map<String, Integer> kv = new LinkedHashMap<>();
+    for (String part : source.substring(PREFIX.length()).trim().split("\\s+")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException("stress scenario spec: '" + part + "' is not key=value");
+      try {
+        kv.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("stress scenario spec: '" + part + "' is not key=integer");
+      }
+    }
+    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "pages"), req(kv, "cycles"), req(kv, "convert-every"),
+        req(kv, "touch-pages"));
+    return scenario(spec, options);
+  }
+
+  private static int req(Map<String, Integer> kv, String key) {
+    Integer v = kv.get(key);
+    if (v == null) throw new IllegalArgumentException("stress scenario spec: missing " + key);
+    return v;
+  }
+
+  public static Scenario scenario(Spec spec, Collection<String> options) {
+    VmConfig c = config(spec);
+    if (!options.isEmpty()) c = c.withOptions(EnumSet.copyOf(Scenario.parseOptions(options)));
+    return new Scenario(NAME, spec.source(), c, bounds(spec.vcpus()));
+  }
+
+  /**
+   * The checker's bounds for {@code vcpus}: the default ones, except that the mmu_lock starvation bound counts
+   * every acquisition while an exclusive waiter waits, including those of waiters queued before it, so with N
+   * vCPUs taking the lock for write at once (every first 2M ACCEPT splits under it) it must exceed N.
+   */
+  static Bounds bounds(int vcpus) {
+    Bounds d = Bounds.DEFAULT;
+    return new Bounds(d.faultRetries(), d.acceptRetries(), d.seamcallRetries(),
+        (int) Math.max(d.lockBypasses(), Math.min(Integer.MAX_VALUE, 4L * vcpus + 64)));
+  }
+
+  static VmConfig config(Spec spec) {
+    int n = spec.vcpus();
+    int per = spec.pages();
+    long perRange = 512 / per;
+    // range 0 holds the TD's initial image (PAGE.ADD at build time): low, so that no vCPU's view must reach far
+    int ranges = 1 + (int) ((n + perRange - 1) / perRange);
+    List<List<WorkloadStep>> workloads = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long a = BASE_GFN + 512L * (1 + i / perRange) + (long) per * (i % perRange);
+      boolean converter = spec.convertEvery() > 0 && i % spec.convertEvery() == 0;
+      // a few distinct step objects per vCPU, referenced many times: the list costs one reference per step
+      int variants = per == 512 ? 8 : 1;
+      Touch[] touches = new Touch[variants];
+      MapGpa[] toShared = new MapGpa[variants];
+      MapGpa[] toPrivate = new MapGpa[variants];
+      Touch[] touchConverted = new Touch[variants];
+      for (int v = 0; v < variants; v++) {
+        touches[v] = new Touch(a + (long) v * 32 % (per - spec.touchPages() + 1), spec.touchPages());
+        long o = per == 512 ? a + 256 + v * 8L : a + per - 4;
+        toShared[v] = new MapGpa(o, 4, true);
+        toPrivate[v] = new MapGpa(o, 4, false);
+        touchConverted[v] = new Touch(o, 4);
+      }
+      WorkloadStep[] steps = new WorkloadStep[1 + spec.cycles() * (converter ? 4 : 1)];
+      int k = 0;
+      steps[k++] = Accept.linux(a, per);
+      for (int j = 0; j < spec.cycles(); j++) {
+        int v = j % variants;
+        steps[k++] = touches[v];
+        if (converter) {
+          steps[k++] = toShared[v];
+          steps[k++] = toPrivate[v];
+          steps[k++] = touchConverted[v];
+        }
+      }
+      workloads.add(List.of(steps));
+    }
+    return new VmConfig(NAME, n, BASE_GFN, ranges, List.of(BASE_GFN, BASE_GFN + 1), workloads, List.of(), List.of(),
+        true, 2 * ranges + 16, EnumSet.noneOf(DesignOption.class), false, true,
+        TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP, TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+  }
+}

@@ -1,0 +1,156 @@
+package tdxsim.stress.parallel;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import tdxsim.actors.monitor.MmuObservation;
+import tdxsim.actors.monitor.Observation;
+import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.protocol.SeamcallLeaf;
+import tdxsim.protocol.TdxStatus;
+
+/**
+ * The parallel runtime's own instrumentation of a TDX world, fed every observation next to the invariant checker:
+ * counters per flow, SEAMCALL status counts, faults and ACCEPTs, and the fault latency (from a vCPU's EPT
+ * violation to the end of its fault handling, local retries included) on a monitor-side clock. The clock is read
+ * here, in the runtime, never by an actor, and nothing of it flows back into the model: replay is unaffected.
+ *
+ * <p>Per-thread state ({@link ThreadSlots}): recording is a field read and plain increments, no lock, no shared
+ * cache line; totals are summed on demand (exactly at a consistent cut, approximately while running).
+ */
+public final class StressStats {
+  private static final SeamcallLeaf[] LEAVES = SeamcallLeaf.values();
+  private static final TdxStatus[] STATUSES = TdxStatus.values();
+
+  /** One thread's counters. */
+  static final class PerThread {
+    long faults;
+    long faultAttempts;
+    long faultRetries;
+    long accepts;
+    long acceptsBusy;
+    long accepted;
+    long splits;
+    long busy;
+    long vcpusDone;
+    final long[][] seamcalls = new long[LEAVES.length][STATUSES.length];
+    final Map<String, long[]> flows = new LinkedHashMap<>();
+    final Histogram faultLatency = new Histogram(3_600_000_000_000L, 2);
+  }
+
+  private final ThreadSlots<PerThread> slots = new ThreadSlots<>(PerThread::new);
+  /** Per vCPU: the monitor-clock time its fault began (0: none in flight). Written by that vCPU's actor only. */
+  private final long[] faultStart;
+
+  public StressStats(int vcpus) {
+    this.faultStart = new long[vcpus];
+  }
+
+  public void observe(Observation o) {
+    PerThread t = slots.get();
+    if (slots.isShared(t)) {
+      synchronized (t) {
+        count(t, o);
+      }
+    } else {
+      count(t, o);
+    }
+  }
+
+  private void count(PerThread t, Observation o) {
+    if (o instanceof MmuObservation.FaultBegin b) {
+      t.faultAttempts++;
+      if (b.vcpu() < faultStart.length && faultStart[b.vcpu()] == 0) {
+        faultStart[b.vcpu()] = System.nanoTime();
+        t.faults++;
+      }
+    } else if (o instanceof MmuObservation.FaultEnd e) {
+      if ("RET_PF_RETRY".equals(e.result())) {
+        t.faultRetries++;
+      } else if (e.vcpu() < faultStart.length && faultStart[e.vcpu()] != 0) {
+        long ns = System.nanoTime() - faultStart[e.vcpu()];
+        faultStart[e.vcpu()] = 0;
+        t.faultLatency.recordValue(Math.max(0, Math.min(ns, t.faultLatency.getHighestTrackableValue())));
+      }
+    } else if (o instanceof MmuObservation.FlowStep f) {
+      long[] c = t.flows.get(f.flow());
+      if (c == null) t.flows.put(f.flow(), c = new long[1]);
+      c[0]++;
+      if (f.flow().equals("DEMOTE")) t.splits++;
+    } else if (o instanceof SeptObservation.SeamcallCompleted s) {
+      t.seamcalls[s.leaf().ordinal()][s.status().ordinal()]++;
+      if (s.status().isBusy()) t.busy++;
+    } else if (o instanceof SeptObservation.AcceptCompleted a) {
+      t.accepts++;
+      if (a.status() != null && a.status().isBusy()) {
+        t.acceptsBusy++;
+        t.busy++;
+      }
+    } else if (o instanceof MmuObservation.GuestAccepted) {
+      t.accepted++;
+    } else if (o instanceof MmuObservation.VcpuWorkloadDone) {
+      t.vcpusDone++;
+    }
+  }
+
+  /** Totals so far (exact at a consistent cut). */
+  public Totals totals() {
+    Totals s = new Totals();
+    for (PerThread t : slots.all()) {
+      s.faults += t.faults;
+      s.faultAttempts += t.faultAttempts;
+      s.faultRetries += t.faultRetries;
+      s.accepts += t.accepts;
+      s.acceptsBusy += t.acceptsBusy;
+      s.accepted += t.accepted;
+      s.splits += t.splits;
+      s.busy += t.busy;
+      s.vcpusDone += t.vcpusDone;
+    }
+    return s;
+  }
+
+  /** Running totals, for progress lines. */
+  public static final class Totals {
+    public long faults;
+    public long faultAttempts;
+    public long faultRetries;
+    public long accepts;
+    public long acceptsBusy;
+    public long accepted;
+    public long splits;
+    public long busy;
+    /** vCPUs that ran out of workload. */
+    public long vcpusDone;
+  }
+
+  /** Flow step counts, sorted by name (at a consistent cut). */
+  public Map<String, Long> flows() {
+    Map<String, Long> m = new TreeMap<>();
+    for (PerThread t : slots.all()) t.flows.forEach((k, v) -> m.merge(k, v[0], Long::sum));
+    return m;
+  }
+
+  /** SEAMCALL completions by "LEAF STATUS", sorted (at a consistent cut). */
+  public Map<String, Long> seamcalls() {
+    Map<String, Long> m = new TreeMap<>();
+    List<PerThread> all = slots.all();
+    for (int l = 0; l < LEAVES.length; l++) {
+      for (int s = 0; s < STATUSES.length; s++) {
+        long n = 0;
+        for (PerThread t : all) n += t.seamcalls[l][s];
+        if (n != 0) m.put(LEAVES[l].abiName() + " " + STATUSES[s].name(), n);
+      }
+    }
+    return m;
+  }
+
+  /** Fault latency, all threads merged (at a consistent cut). */
+  public Histogram faultLatency() {
+    Histogram h = new Histogram(3_600_000_000_000L, 2);
+    for (PerThread t : slots.all()) h.add(t.faultLatency);
+    return h;
+  }
+}

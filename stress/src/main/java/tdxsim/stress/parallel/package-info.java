@@ -1,0 +1,23 @@
+/**
+ * The parallel runtime: the model's behaviours on a normal multi-threaded Pekko ActorSystem, for throughput at
+ * scale ({@code ./tdxsim stress}).
+ *
+ * <ul>
+ *   <li>{@link tdxsim.stress.parallel.ParallelSystem} runs a {@link tdxsim.stress.runtime.World} (the same interface
+ *       as the deterministic runtime) on a fork-join pool, one thread per core, with Pekko's usual dispatcher
+ *       throughput; {@link tdxsim.stress.parallel.ParallelRunner} drives it to quiescence, a violation, a duration
+ *       or a stop request, taking consistent cuts (every actor paused between two messages) for the checks that
+ *       need every actor at rest.
+ *   <li>While recording, the mailbox ({@code ParMessageQueue}) stamps each message with its sender-minted id
+ *       (sender, the sender's own send sequence number) and each receiver logs the ids it dequeues: its receive
+ *       order, which the deterministic runtime replays ({@link tdxsim.stress.record}).
+ *   <li>{@link tdxsim.stress.parallel.TdxParallelWorld}, {@link tdxsim.stress.parallel.StressStats},
+ *       {@link tdxsim.stress.parallel.StressScenario} and {@link tdxsim.stress.parallel.StressRun} are the TDX side:
+ *       a thread-safe monitor (invariant checker under its lock, per-thread statistics), the generated scenario, and
+ *       one stress run with its summary.
+ * </ul>
+ *
+ * <p>The wall clock is read here (progress, fault latency, when to look, when to stop) and in the mailbox while
+ * recording (dequeue times: a replay hint); nothing read from it reaches an actor.
+ */
+package tdxsim.stress.parallel;

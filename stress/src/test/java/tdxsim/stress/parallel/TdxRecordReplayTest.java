@@ -1,0 +1,108 @@
+package tdxsim.stress.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.model.TdxWorldFactory;
+import tdxsim.stress.record.Record;
+import tdxsim.stress.record.RecordReplayReport;
+import tdxsim.stress.record.RecordReplayer;
+import tdxsim.stress.scenario.Scenario;
+import tdxsim.stress.scenario.ScenarioLoader;
+import tdxsim.stress.trace.ReplayReport;
+import tdxsim.stress.trace.Replayer;
+import tdxsim.stress.trace.Trace;
+
+/** The TDX model under threads, recorded, replayed on one thread. */
+class TdxRecordReplayTest {
+  private static ParallelSystem system;
+
+  @BeforeAll
+  static void start() {
+    system = ParallelSystem.create("par-tdx-test", ParallelSettings.defaults().withThreads(4).withRecording(true));
+  }
+
+  @AfterAll
+  static void stop() {
+    system.close();
+  }
+
+  private static ParallelResult run(Scenario s, ParallelRunner.Options o) {
+    return ParallelRunner.run(system, new TdxParallelWorld(s.config(), s.bounds(), true), o);
+  }
+
+  private static ParallelRunner.Options toTheEnd() {
+    return ParallelRunner.Options.until(Duration.ofSeconds(60)).checkingEvery(Duration.ofMillis(5));
+  }
+
+  private static Record record(ParallelResult r, Scenario s, List<String> options) {
+    return Records.of(r, "test", ModelVersion.VERSION, new Trace.Scenario(s.name(), StressRun.sourceOf(s)), options,
+        s.config().vcpus(), 0, 4);
+  }
+
+  @Test
+  void builtInScenariosRunToTheEndAndReplayFromTheirRecords() {
+    Set<Long> outcomes = new HashSet<>();
+    for (String name : List.of("small", "default")) {
+      Scenario s = ScenarioLoader.load(name);
+      for (int i = 0; i < 2; i++) {
+        ParallelResult r = run(s, toTheEnd());
+        assertEquals(ParallelResult.StopReason.QUIESCENT, r.stoppedBy());
+        assertTrue(r.ok(), () -> r.violation().oneLine());
+        outcomes.add(r.stateHash());
+        Record rec = record(r, s, List.of());
+        RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+        assertTrue(rep.reproduced(), rep.summary());
+        assertEquals(r.stateHash(), rep.result().stateHash());
+      }
+    }
+    System.out.println("distinct final states: " + outcomes.size() + " of 4 runs");
+  }
+
+  @Test
+  void aGeneratedStressRunCutByItsDurationReplaysToTheSameState() {
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 512, 50, 3, 16), List.of());
+    ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofMillis(400)).checkingEvery(Duration.ofMillis(50)));
+    assertTrue(r.ok(), () -> r.violation().oneLine());
+    assertEquals(ParallelResult.StopReason.DURATION, r.stoppedBy(), "the workload outlasts the run");
+    Record rec = record(r, s, List.of());
+    assertTrue(StressScenario.isSource(rec.scenario().source()));
+    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    assertTrue(rep.reproduced(), rep.summary());
+    assertEquals(rec.deliveries(), rep.replayed());
+    assertEquals(r.stateHash(), rep.result().stateHash());
+  }
+
+  /**
+   * A protocol bug caught under threads: the v1 failable invalidation notifier (design option
+   * {@code failable-notifier}) lets a conversion fail after userspace already lost its mappings. The parallel run
+   * stops on the violation; the replay of its record reproduces verdict and state, and its trace replays.
+   */
+  @Test
+  void aDesignBugCaughtUnderThreadsIsReproducedByReplay() {
+    List<String> options = List.of("failable-notifier");
+    Scenario s = ScenarioLoader.load("default", options);
+    ParallelResult r = run(s, toTheEnd());
+    assertEquals(ParallelResult.StopReason.VIOLATION, r.stoppedBy());
+    assertEquals("gmem.conversion-all-or-nothing", r.violation().invariant());
+    Record rec = record(r, s, options);
+    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    assertTrue(rep.reproduced(), rep.summary());
+    assertEquals(r.stateHash(), rep.result().stateHash());
+    assertEquals(r.violation().invariant(), rep.verdict().invariant());
+
+    Trace trace = rep.violationTrace().orElseThrow();
+    assertNotNull(trace.violation());
+    ReplayReport again = Replayer.replay(new TdxWorldFactory(s), trace);
+    assertTrue(again.reproduced(), again.summary());
+  }
+}
