@@ -26,7 +26,8 @@ import tdxsim.stress.scenario.Scenario;
  *
  * <ul>
  *   <li>stress messages/s with the TDX model at 1,000 and 10,000 vCPUs (the generated scenario, checks on, no
- *       recording), over the whole run and over its second half (after the start-up fault storm);
+ *       recording), over the whole run and over its second half (after the start-up fault storm); and at 1,000
+ *       vCPUs with recording;
  *   <li>the upper bound: a plain Pekko ActorSystem (default dispatcher, default mailbox) with as many independent
  *       actor pairs exchanging messages; the same pairs on the parallel runtime, without and with recording (the
  *       runtime's own cost); the ratio stress / upper bound;
@@ -54,6 +55,7 @@ public final class StressBench {
     List<double[]> s1k = new ArrayList<>();
     List<double[]> s10k = new ArrayList<>();
     List<double[]> s1k1 = new ArrayList<>();
+    List<double[]> s1kRec = new ArrayList<>();
     double[] p1k = new double[rounds];
     double[] p10k = new double[rounds];
     double[] q1k = new double[rounds];
@@ -64,6 +66,7 @@ public final class StressBench {
       out.printf(Locale.ROOT, "round %d/%d%n", r + 1, rounds);
       s1k.add(stress(1000, cores, d));
       s1k1.add(stress(1000, 1, d));
+      s1kRec.add(stress(1000, cores, d, true));
       s10k.add(stress(10000, cores, d));
       p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
@@ -71,9 +74,9 @@ public final class StressBench {
       q1k[r] = pairsParallel(1000, cores, false, Duration.ofSeconds(Math.max(3, seconds / 3)));
       q1kRec[r] = pairsParallel(1000, cores, true, Duration.ofSeconds(Math.max(3, seconds / 3)));
       q1k1[r] = pairsParallel(1000, 1, false, Duration.ofSeconds(Math.max(3, seconds / 3)));
-      out.printf(Locale.ROOT, "  stress 1k %.2f M/s (1 thread %.2f), 10k %.2f M/s; pairs Pekko 1k %.2f, 10k %.2f, "
-          + "1k 1 thread %.2f; pairs parallel runtime 1k %.2f, recording %.2f, 1 thread %.2f (M msg/s)%n",
-          s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s10k.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6,
+      out.printf(Locale.ROOT, "  stress 1k %.2f M/s (1 thread %.2f, recording %.2f), 10k %.2f M/s; pairs Pekko 1k %.2f, "
+          + "10k %.2f, 1k 1 thread %.2f; pairs parallel runtime 1k %.2f, recording %.2f, 1 thread %.2f (M msg/s)%n",
+          s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s1kRec.get(r)[0] / 1e6, s10k.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6,
           q1k[r] / 1e6, q1kRec[r] / 1e6, q1k1[r] / 1e6);
     }
 
@@ -86,7 +89,8 @@ public final class StressBench {
     double heap10k = median(col(s10k, 2));
     out.println();
     out.printf(Locale.ROOT, "medians of %d rounds, %d cores (M messages/s):%n", rounds, cores);
-    out.printf(Locale.ROOT, "  stress, TDX model,  1,000 vCPUs: %6.2f  (second half %6.2f)%n", st1k / 1e6, st1kHalf / 1e6);
+    out.printf(Locale.ROOT, "  stress, TDX model,  1,000 vCPUs: %6.2f  (second half %6.2f); recording %6.2f%n", st1k / 1e6,
+        st1kHalf / 1e6, median(col(s1kRec, 0)) / 1e6);
     out.printf(Locale.ROOT, "  stress, TDX model, 10,000 vCPUs: %6.2f  (second half %6.2f)%n", st10k / 1e6,
         st10kHalf / 1e6);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher,  1,000 pairs: %6.2f%n", median(p1k) / 1e6);
@@ -103,13 +107,17 @@ public final class StressBench {
         heap1k / 1e3, heap10k / 1e3);
   }
 
-  /** {whole-run msg/s, second-half msg/s, heap per vCPU}. */
   static double[] stress(int vcpus, int threads, Duration d) {
+    return stress(vcpus, threads, d, false);
+  }
+
+  /** {whole-run msg/s, second-half msg/s, heap per vCPU}. */
+  static double[] stress(int vcpus, int threads, Duration d, boolean recording) {
     Scenario s = StressScenario.scenario(StressScenario.spec(vcpus, d), List.of());
     long[] half = {-1, 0};
     long halfAt = d.toNanos() / 2;
     StressRun.Config c = new StressRun.Config("bench", s, List.of(), d,
-        ParallelSettings.defaults().withThreads(threads), true, Duration.ofMillis(250), true);
+        ParallelSettings.defaults().withThreads(threads).withRecording(recording), true, Duration.ofMillis(250), true);
     StressRun.Outcome o = StressRun.run(c, () -> false, null, t -> {
       if (half[0] < 0 && t.elapsedNanos() >= halfAt) {
         half[0] = t.elapsedNanos();

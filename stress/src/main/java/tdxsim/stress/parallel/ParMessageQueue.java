@@ -72,8 +72,14 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   long sent;
   /** Normal messages this actor dequeued. Written by its consumer only; others read it racily for progress. */
   long delivered;
-  /** Receive order (recording world actors only). */
+  /** Receive order (recording world actors only): full chunks there, the chunk being filled here. */
   final ReceiveLog log;
+
+  private java.nio.ByteBuffer logChunk;
+  /** Longs used in {@link #logChunk}, and its capacity in longs. */
+  private int logUsed;
+
+  private int logCapacity;
 
   private RunTask task;
 
@@ -84,9 +90,21 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     this.inWorld = inWorld;
     this.stamp = inWorld && runtime.recording;
     this.log = stamp ? new ReceiveLog() : null;
+    this.logChunk = stamp ? ReceiveLog.chunk(ReceiveLog.FIRST_CHUNK) : null;
+    this.logCapacity = ReceiveLog.FIRST_CHUNK;
     Node stub = new Node(null);
     this.head = stub;
     this.tail = stub;
+  }
+
+  /** Messages in the receive log (read at a consistent cut). */
+  long logSize() {
+    return log.size(logUsed);
+  }
+
+  /** The receive log as {ids, times} (read at a consistent cut). */
+  long[][] logArrays() {
+    return log.flatten(logChunk, logUsed);
   }
 
   /** This queue's mailbox, once Pekko has run it (read at a barrier). */
@@ -130,7 +148,16 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     delivered++;
     if (stamp) {
       StampedNode s = (StampedNode) n;
-      log.add(s.sender, s.seq, System.nanoTime() - runtime.originNanos);
+      java.nio.ByteBuffer c = logChunk;
+      int u = logUsed;
+      if (u == logCapacity) {
+        logChunk = c = log.next(c, u);
+        logCapacity = c.capacity() / Long.BYTES;
+        u = 0;
+      }
+      c.putLong(u * Long.BYTES, ((long) s.sender << ParRuntime.SEQ_BITS) | (s.seq & ParRuntime.SEQ_MASK));
+      c.putLong((u + 1) * Long.BYTES, System.nanoTime() - runtime.originNanos);
+      logUsed = u + ReceiveLog.ENTRY;
     }
     return e;
   }

@@ -200,6 +200,22 @@ final class ParRuntime {
   // ---- failures -------------------------------------------------------------------------------------------
 
   /**
+   * An actor failed (from the event stream): if it is a world actor, that is a model bug, reported as the
+   * deterministic runtime reports it.
+   */
+  void failed(String path, String cause) {
+    String p = path.replaceFirst("^pekko://[^/]*", "");
+    synchronized (worldLock) {
+      String wp = worldPath;
+      if (fault != null || wp == null || frozen) return;
+      if (!(p.equals(wp) || p.startsWith(wp + "/"))) return;
+      String name = p.equals(wp) ? "world" : p.substring(wp.length() + 1);
+      fault = new Violation(RuntimeViolations.ACTOR_FAILURE,
+          name + " threw while handling a message: " + cause, List.of(name), List.of());
+    }
+  }
+
+  /**
    * After a mailbox run that left the mailbox suspended: a world actor whose behaviour threw (it waits for its
    * parent's verdict) is a model bug, reported as the deterministic runtime reports it.
    */

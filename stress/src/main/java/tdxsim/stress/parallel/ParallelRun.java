@@ -145,8 +145,9 @@ public final class ParallelRun {
     for (ParMessageQueue q : qs) senders.add(q.name);
     List<ReceiveOrder> actors = new ArrayList<>();
     for (ParMessageQueue q : qs) {
-      if (q.log.size() == 0) continue;
-      actors.add(new ReceiveOrder(q.name, q.log.ids(), q.log.times()));
+      if (q.logSize() == 0) continue;
+      long[][] a = q.logArrays();
+      actors.add(new ReceiveOrder(q.name, a[0], a[1]));
     }
     return new ReceiveOrders(senders, actors);
   }

@@ -2,6 +2,7 @@ package tdxsim.stress.parallel;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -13,21 +14,25 @@ import tdxsim.stress.runtime.World;
 /**
  * A Pekko typed ActorSystem in parallel mode: the same behaviours as the deterministic runtime, on a
  * multi-threaded pool, optionally recording every world actor's receive order. Worlds run one at a time, each as
- * a fresh root ({@code /system/world-N}) whose descendants are the model, named relative to it exactly as in the
+ * a fresh root ({@code /system/worlds/world-N}) whose descendants are the model, named relative to it exactly as in the
  * deterministic runtime, so that a record names the same actors a replay creates.
  */
 public final class ParallelSystem implements AutoCloseable {
   private final ParRuntime runtime;
   private final ActorSystem<Void> system;
   private final ParallelSettings settings;
+  private final ActorRef<Spawn> host;
   private long worlds;
   private ParallelRun running;
   private boolean closed;
+
+  private static final String HOST_PATH = "/system/worlds";
 
   private ParallelSystem(ParRuntime runtime, ActorSystem<Void> system, ParallelSettings settings) {
     this.runtime = runtime;
     this.system = system;
     this.settings = settings;
+    this.host = system.systemActorOf(host(), "worlds", Props.empty());
   }
 
   public static ParallelSystem create(String name, ParallelSettings settings) {
@@ -38,6 +43,10 @@ public final class ParallelSystem implements AutoCloseable {
     try {
       ActorSystem<Void> system =
           ActorSystem.create(Behaviors.empty(), name, ParConfig.forRuntime(runtime.id, settings.throughput()));
+      org.apache.pekko.actor.ActorSystem classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
+      classic.eventStream().subscribe(((org.apache.pekko.actor.ExtendedActorSystem) classic)
+              .systemActorOf(FaultListener.props(runtime), "tdxsim-fault-listener"),
+          org.apache.pekko.event.Logging.Error.class);
       return new ParallelSystem(runtime, system, settings);
     } catch (RuntimeException | Error e) {
       ParRegistry.remove(runtime);
@@ -59,11 +68,33 @@ public final class ParallelSystem implements AutoCloseable {
     if (closed) throw new IllegalStateException("parallel system is closed");
     if (running != null && !running.isOver()) throw new IllegalStateException("a world is already running");
     String name = "world-" + worlds++;
-    runtime.beginWorld("/system/" + name);
+    runtime.beginWorld(HOST_PATH + "/" + name);
     long start = System.nanoTime();
-    var root = system.systemActorOf((Behavior<Object>) world.root(), name, Props.empty());
+    java.util.concurrent.CompletableFuture<ActorRef<?>> spawned = new java.util.concurrent.CompletableFuture<>();
+    host.tell(new Spawn((Behavior<Object>) world.root(), name, spawned));
+    ActorRef<?> root;
+    try {
+      root = spawned.get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException | java.util.concurrent.ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("world root " + name + " did not start: " + e, e);
+    }
     running = new ParallelRun(this, runtime, world, root, start);
     return running;
+  }
+
+  /** The host's request to spawn a world root. */
+  private record Spawn(Behavior<Object> root, String name, java.util.concurrent.CompletableFuture<ActorRef<?>> done) {}
+
+  /**
+   * The parent of every world root. A top-level actor is created asynchronously, by a task outside any mailbox run,
+   * which a consistent cut does not wait for (a cut could see a world without its root, "quiescent"); a child is
+   * created synchronously inside its parent's mailbox run. The host is not part of any world.
+   */
+  private static Behavior<Spawn> host() {
+    return Behaviors.receive((ctx, m) -> {
+      m.done().complete(ctx.spawn(m.root(), m.name()));
+      return Behaviors.same();
+    });
   }
 
   ParRuntime runtime() {

@@ -1,83 +1,63 @@
 package tdxsim.stress.parallel;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 
 /**
  * One actor's receive order while recording: per message, the packed sender-minted id (sender index above
  * {@link ParRuntime#SEQ_BITS}, sender sequence number below) and the dequeue time (nanoseconds since the world
- * started, a hint for replay: see {@code RecordedOrderStrategy}). Appended by the actor's one consumer thread, so
- * there is no lock; storage grows in chunks, never copying what is already written.
+ * started: a hint for replay, see {@code RecordedOrderStrategy}), side by side so that an append touches one cache
+ * line. The chunk being filled and its fill level live in the actor's queue (the hot path:
+ * {@link ParMessageQueue#dequeue}); this object keeps the full chunks. Written by the actor's one consumer thread,
+ * so there is no lock; storage grows in chunks, never copying what is already written.
+ *
+ * <p>Chunks are off the Java heap (direct buffers): a log lives as long as the run, and on the heap the
+ * collector copied every entry through the young generation, which was most of the cost of recording. They are
+ * freed with the log (their cleaners run once the log is unreachable); their total is bounded by
+ * {@code -XX:MaxDirectMemorySize}, by default the maximum heap size.
  */
 final class ReceiveLog {
-  private static final int FIRST_CHUNK = 16;
-  private static final int MAX_SMALL_CHUNK = 1 << 13;
-  /**
-   * After the small chunks, 4 MB arrays: larger than half a G1 region for heaps up to 16 GB, so the collector
-   * allocates them directly in the old generation and never copies them (an actor's log lives as long as the run;
-   * copying it through the young generation was most of the cost of recording).
-   */
-  private static final int BIG_CHUNK = 1 << 19;
+  /** Longs per entry. */
+  static final int ENTRY = 2;
+  static final int FIRST_CHUNK = 64;
+  private static final int MAX_CHUNK = 1 << 20;
 
-  private long[][] ids = new long[1][];
-  private long[][] times = new long[1][];
-  private int chunks;
-  private int used; // in the last chunk
-  private long size;
+  private final ArrayList<ByteBuffer> full = new ArrayList<>();
+  private long fullLongs;
 
-  void add(int sender, long seq, long time) {
-    long[] c;
-    if (chunks == 0 || used == (c = ids[chunks - 1]).length) {
-      c = newChunk();
-    }
-    c[used] = ((long) sender << ParRuntime.SEQ_BITS) | (seq & ParRuntime.SEQ_MASK);
-    times[chunks - 1][used] = time;
-    used++;
-    size++;
+  static ByteBuffer chunk(int longs) {
+    return ByteBuffer.allocateDirect(longs * Long.BYTES).order(ByteOrder.nativeOrder());
   }
 
-  private long[] newChunk() {
-    int last = chunks == 0 ? 0 : ids[chunks - 1].length;
-    int n = chunks == 0 ? FIRST_CHUNK : last >= MAX_SMALL_CHUNK ? BIG_CHUNK : last * 2;
-    if (chunks == ids.length) {
-      ids = Arrays.copyOf(ids, chunks * 2);
-      times = Arrays.copyOf(times, chunks * 2);
-    }
-    ids[chunks] = new long[n];
-    times[chunks] = new long[n];
-    chunks++;
-    used = 0;
-    return ids[chunks - 1];
+  /** {@code chunk} (of {@code longs}) is full: keep it, return the next one. */
+  ByteBuffer next(ByteBuffer chunk, int longs) {
+    full.add(chunk);
+    fullLongs += longs;
+    return chunk(Math.min(MAX_CHUNK, longs * 2));
   }
 
-  long size() {
-    return size;
+  /** Entries, given the current chunk's fill level (in longs). */
+  long size(int used) {
+    return (fullLongs + used) / ENTRY;
   }
 
-  /** The packed ids, flat (read at a barrier or after the run). */
-  long[] ids() {
-    return flatten(ids);
-  }
-
-  long[] times() {
-    return flatten(times);
-  }
-
-  private long[] flatten(long[][] src) {
-    long[] out = new long[(int) size];
+  /** The packed ids and the times, flat (read at a consistent cut or after the run). */
+  long[][] flatten(ByteBuffer current, int used) {
+    int n = (int) size(used);
+    long[] ids = new long[n];
+    long[] times = new long[n];
     int at = 0;
-    for (int i = 0; i < chunks; i++) {
-      int n = i == chunks - 1 ? used : src[i].length;
-      System.arraycopy(src[i], 0, out, at, n);
-      at += n;
+    for (ByteBuffer c : full) at = copy(c, c.capacity() / Long.BYTES, ids, times, at);
+    copy(current, used, ids, times, at);
+    return new long[][] {ids, times};
+  }
+
+  private static int copy(ByteBuffer c, int longs, long[] ids, long[] times, int at) {
+    for (int i = 0; i < longs; i += ENTRY, at++) {
+      ids[at] = c.getLong(i * Long.BYTES);
+      times[at] = c.getLong((i + 1) * Long.BYTES);
     }
-    return out;
-  }
-
-  static int sender(long packed) {
-    return (int) (packed >>> ParRuntime.SEQ_BITS);
-  }
-
-  static long seq(long packed) {
-    return packed & ParRuntime.SEQ_MASK;
+    return at;
   }
 }

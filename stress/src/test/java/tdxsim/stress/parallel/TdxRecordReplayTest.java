@@ -70,7 +70,7 @@ class TdxRecordReplayTest {
 
   @Test
   void aGeneratedStressRunCutByItsDurationReplaysToTheSameState() {
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 512, 50, 3, 16), List.of());
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 512, 20_000, 3, 16), List.of());
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofMillis(400)).checkingEvery(Duration.ofMillis(50)));
     assertTrue(r.ok(), () -> r.violation().oneLine());
     assertEquals(ParallelResult.StopReason.DURATION, r.stoppedBy(), "the workload outlasts the run");
