@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import tdxsim.stress.model.TdxWorldFactory;
+import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
@@ -29,9 +30,8 @@ public final class Worlds {
 
   public static Scenario scenarioOf(Trace trace) {
     try {
-      return ScenarioLoader.parse(trace.scenario().name(), trace.scenario().name(), trace.scenario().source())
-          .withOptions(trace.options());
-    } catch (ScenarioException e) {
+      return StressWorlds.scenarioOf(trace.scenario(), trace.options());
+    } catch (ScenarioException | IllegalArgumentException e) {
       throw new BadInput("trace's scenario: " + e.getMessage(), e);
     }
   }

@@ -77,4 +77,20 @@ class ExploreReplayCommandTest {
     assertEquals(Main.EXIT_OK, replay.exit(), replay.out() + replay.err());
     assertTrue(replay.out().contains(invariant), replay.out());
   }
+
+  @Test
+  void aRecordOfAParallelRunReplaysThroughTheSameCommandAndYieldsATrace() throws Exception {
+    Path record = dir.resolve("race.json");
+    CliRun stress = CliRun.of("stress", "--scenario", "race-r3", "--option", "mut-skip-block", "--duration", "20s",
+        "--record", record.toString());
+    assertEquals(Main.EXIT_VIOLATION, stress.exit(), stress.out() + stress.err());
+    CliRun replay = CliRun.of("replay", record.toString(), "--json");
+    assertEquals(Main.EXIT_OK, replay.exit(), replay.out() + replay.err());
+    JsonNode r = JSON.readTree(replay.lastLine());
+    assertEquals("REPRODUCED", r.get("outcome").asText());
+    assertEquals("violation", r.get("verdict").asText());
+    CliRun traceReplay = CliRun.of("replay", r.get("trace").asText());
+    assertEquals(Main.EXIT_OK, traceReplay.exit(), traceReplay.out() + traceReplay.err());
+    assertTrue(traceReplay.out().contains("tdx.demote-blocked-tracked"), traceReplay.out());
+  }
 }

@@ -83,7 +83,29 @@ class TdxRecordReplayTest {
   }
 
   /**
-   * A protocol bug caught under threads: the v1 failable invalidation notifier (design option
+   * A protocol mutation caught under threads, in the generated stress scenario: {@code mut-skip-track} demotes and
+   * removes S-EPT entries without TDH.MEM.TRACK and the kick, which the TDX module refuses
+   * (TDX_TLB_TRACKING_NOT_DONE) and the checker reports. The replay of the record reproduces verdict and state,
+   * and the trace of it replays on its own.
+   */
+  @Test
+  void aProtocolMutationCaughtUnderThreadsIsReproducedByReplay() {
+    List<String> options = List.of("mut-skip-track");
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 512, 2_000, 2, 16), options);
+    ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofSeconds(60)).checkingEvery(Duration.ofMillis(20)));
+    assertEquals(ParallelResult.StopReason.VIOLATION, r.stoppedBy());
+    assertEquals("tdx.demote-blocked-tracked", r.violation().invariant());
+    Record rec = record(r, s, options);
+    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    assertTrue(rep.reproduced(), rep.summary());
+    assertEquals(r.stateHash(), rep.result().stateHash());
+    Trace trace = rep.violationTrace().orElseThrow();
+    ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
+    assertTrue(again.reproduced(), again.summary());
+  }
+
+  /**
+   * A design bug caught under threads: the v1 failable invalidation notifier (design option
    * {@code failable-notifier}) lets a conversion fail after userspace already lost its mappings. The parallel run
    * stops on the violation; the replay of its record reproduces verdict and state, and its trace replays.
    */
