@@ -9,17 +9,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.io.AtomicFiles;
 import tdxsim.stress.trace.Trace;
 
 /**
@@ -59,36 +55,16 @@ public final class RecordFile {
   // ---- writing ----------------------------------------------------------------------------------------------
 
   public static void write(Path file, Record r) {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-          g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-          g.setPrettyPrinter(new Lines());
-          write(g, r);
-        }
-        out.write('\n');
-        out.flush();
-        ch.force(true);
+    AtomicFiles.write(file, raw -> {
+      OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+      try (JsonGenerator g = JSON.createGenerator(out)) {
+        g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        g.setPrettyPrinter(new Lines());
+        write(g, r);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write record " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the write already failed; that is the error to report
-        }
-      }
-    }
+      out.write('\n');
+      out.flush();
+    });
   }
 
   private static void write(JsonGenerator g, Record r) throws IOException {
