@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Monitor;
@@ -40,16 +41,10 @@ public final class GuestMemfd {
   }
 
   private Behavior<GuestMemfdMsg> unwired(ActorContext<GuestMemfdMsg> ctx, StashBuffer<GuestMemfdMsg> stash) {
-    return Behaviors.receive(GuestMemfdMsg.class)
-        .onMessage(GuestMemfdMsg.Wire.class, w -> {
-          kvm.wire(w.peers(), ctx.getSelf().narrow());
-          return stash.unstashAll(running());
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
+    return AwaitWire.stashUntil(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, stash, w -> {
+      kvm.wire(w.peers(), ctx.getSelf().narrow());
+      return running();
+    });
   }
 
   private Behavior<GuestMemfdMsg> running() {

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.mmu.PfResult;
@@ -95,17 +96,11 @@ public final class Vcpu {
   }
 
   private Behavior<VcpuMsg> unwired(ActorContext<VcpuMsg> ctx, StashBuffer<VcpuMsg> stash) {
-    return Behaviors.receive(VcpuMsg.class)
-        .onMessage(VcpuMsg.Wire.class, w -> {
-          kvm.wire(w.peers(), ctx.getSelf().narrow());
-          selfGuest = ctx.getSelf().narrow();
-          return stash.unstashAll(running());
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
+    return AwaitWire.stashUntil(VcpuMsg.class, VcpuMsg.Wire.class, stash, w -> {
+      kvm.wire(w.peers(), ctx.getSelf().narrow());
+      selfGuest = ctx.getSelf().narrow();
+      return running();
+    });
   }
 
   private Behavior<VcpuMsg> running() {

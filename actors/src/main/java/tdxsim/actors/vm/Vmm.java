@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.mmu.PfResult;
@@ -47,16 +48,10 @@ public final class Vmm {
   }
 
   private Behavior<VmmMsg> unwired(ActorContext<VmmMsg> ctx, StashBuffer<VmmMsg> stash) {
-    return Behaviors.receive(VmmMsg.class)
-        .onMessage(VmmMsg.Wire.class, w -> {
-          kvm.wire(w.peers(), ctx.getSelf().narrow());
-          return stash.unstashAll(running());
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
+    return AwaitWire.stashUntil(VmmMsg.class, VmmMsg.Wire.class, stash, w -> {
+      kvm.wire(w.peers(), ctx.getSelf().narrow());
+      return running();
+    });
   }
 
   private Behavior<VmmMsg> running() {

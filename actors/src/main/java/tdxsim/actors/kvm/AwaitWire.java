@@ -1,0 +1,26 @@
+package tdxsim.actors.kvm;
+
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.japi.function.Function;
+
+/**
+ * The first behaviour of an actor that needs its peers before it can act (vCPUs, guest_memfd, the VMM): every
+ * message is stashed until the Vm root's Wire arrives, then {@code onWire} returns the running behaviour and the
+ * stash is replayed into it in arrival order, so no message is lost or reordered by the wiring.
+ */
+public final class AwaitWire {
+  private AwaitWire() {}
+
+  public static <M, W extends M> Behavior<M> stashUntil(
+      Class<M> type, Class<W> wire, StashBuffer<M> stash, Function<W, Behavior<M>> onWire) {
+    return Behaviors.receive(type)
+        .onMessage(wire, w -> stash.unstashAll(onWire.apply(w)))
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+}
