@@ -218,24 +218,19 @@ final class GmemIoctls {
   }
 
   private void prepareUsers(long start, long end, int i, java.util.function.Consumer<Boolean> k) {
-    List<ActorRef<InvalidationUserMsg>> users = users();
-    if (i == users.size()) {
-      k.accept(true);
-      return;
-    }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> {
-      if (!a.ok()) {
-        kvm.flow("USER_REFUSED_" + a.user().toUpperCase(java.util.Locale.ROOT), start, Level.PG_LEVEL_4K);
-        k.accept(false);
-        return;
-      }
-      prepareUsers(start, end, i + 1, k);
-    });
-    users.get(i).tell(new InvalidationUserMsg.PrepareInvalidate(start, end, kvm.self(), tag));
+    askUsers(start, i, tag -> new InvalidationUserMsg.PrepareInvalidate(start, end, kvm.self(), tag), k);
   }
 
   private void invalidateUsers(long start, long end, int i, java.util.function.Consumer<Boolean> k) {
+    askUsers(start, i, tag -> new InvalidationUserMsg.Invalidate(start, end, failable, kvm.self(), tag), k);
+  }
+
+  /**
+   * Asks the users one after another, in Yan's order, with the message {@code ask} builds for a tag; the first
+   * refusal stops the walk and answers false (the later users are never asked).
+   */
+  private void askUsers(long start, int i, java.util.function.LongFunction<InvalidationUserMsg> ask,
+      java.util.function.Consumer<Boolean> k) {
     List<ActorRef<InvalidationUserMsg>> users = users();
     if (i == users.size()) {
       k.accept(true);
@@ -248,9 +243,9 @@ final class GmemIoctls {
         k.accept(false);
         return;
       }
-      invalidateUsers(start, end, i + 1, k);
+      askUsers(start, i + 1, ask, k);
     });
-    users.get(i).tell(new InvalidationUserMsg.Invalidate(start, end, failable, kvm.self(), tag));
+    users.get(i).tell(ask.apply(tag));
   }
 
   private void invalidateUsersInfallible(long start, long end, int i, Runnable k) {
