@@ -9,6 +9,9 @@ public enum Level {
   PG_LEVEL_2M(1, 512),
   PG_LEVEL_1G(2, 512 * 512);
 
+  /** values() copies its array on every call; lower() and upper() are on the hottest paths. */
+  private static final Level[] LEVELS = values();
+
   private final int tdxLevel;
   private final long pages;
 
@@ -39,12 +42,12 @@ public enum Level {
   /** The next smaller level; PG_LEVEL_4K has none. */
   public Level lower() {
     if (this == PG_LEVEL_4K) throw new IllegalStateException("no level below 4K");
-    return values()[ordinal() - 1];
+    return LEVELS[ordinal() - 1];
   }
 
   public Level upper() {
     if (this == PG_LEVEL_1G) throw new IllegalStateException("no level above 1G in this model");
-    return values()[ordinal() + 1];
+    return LEVELS[ordinal() + 1];
   }
 
   public String shortName() {

@@ -1,9 +1,10 @@
 package tdxsim.actors.tdx;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
-import java.util.TreeMap;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.SeptObservation.SeptEntryChanged;
 import tdxsim.protocol.Level;
@@ -16,7 +17,8 @@ import tdxsim.protocol.SeptState;
  * <p>Shape: the 1G entries are the root of the private range and start as present non-leaves (NL_MAPPED), one
  * per 1G region the range touches, as if the levels above had been built at TD creation. A 2M entry lives in
  * the page table under its 1G non-leaf, a 4K entry in the one under its 2M non-leaf. Entries are kept in
- * gfn-ordered maps (never identity- or ActorRef-keyed), so iteration and {@link #fingerprint()} are
+ * gfn-keyed hash maps (never identity- or ActorRef-keyed: a guest access looks one up per level, the hottest path
+ * of the module) and listed in gfn order, so {@link #presentEntries()} and {@link #fingerprint()} are
  * deterministic.
  *
  * <p>A plain class: no actor, no locks beyond the per-entry bits; the handlers decide <em>whether</em> a
@@ -36,12 +38,13 @@ public final class SecureEpt {
 
   private final TdxModuleConfig config;
   private final Monitor monitor;
-  private final EnumMap<Level, TreeMap<Long, SeptEntry>> table = new EnumMap<>(Level.class);
+  /** Per level, the entries by index (gfn / pages of the level): consecutive keys spread well in a hash map. */
+  private final EnumMap<Level, HashMap<Long, SeptEntry>> table = new EnumMap<>(Level.class);
 
   public SecureEpt(TdxModuleConfig config, Monitor monitor) {
     this.config = config;
     this.monitor = monitor;
-    for (Level l : Level.values()) table.put(l, new TreeMap<>());
+    for (Level l : Level.values()) table.put(l, new HashMap<>());
     Level root = Level.PG_LEVEL_1G;
     for (long g = root.base(config.privateGfnStart()); g < config.privateGfnEnd(); g += root.pages()) {
       setState(entry(g, root), SeptState.NL_MAPPED);
@@ -55,12 +58,12 @@ public final class SecureEpt {
   /** The entry slot covering {@code gfn} at {@code level}, created FREE if it was never used. */
   public SeptEntry entry(long gfn, Level level) {
     long base = level.base(gfn);
-    return table.get(level).computeIfAbsent(base, b -> new SeptEntry(b, level));
+    return table.get(level).computeIfAbsent(base / level.pages(), i -> new SeptEntry(base, level));
   }
 
   /** State of the entry slot covering {@code gfn} at {@code level} (FREE if never used). */
   public SeptState state(long gfn, Level level) {
-    SeptEntry e = table.get(level).get(level.base(gfn));
+    SeptEntry e = table.get(level).get(gfn / level.pages());
     return e == null ? SeptState.FREE : e.state;
   }
 
@@ -176,7 +179,7 @@ public final class SecureEpt {
     e.bepoch = 0;
     for (SeptEntry c : children) {
       setState(c, SeptState.FREE);
-      table.get(c.level()).remove(c.gfn());
+      table.get(c.level()).remove(c.gfn() / c.level().pages());
     }
     setState(e, leafState);
   }
@@ -212,9 +215,11 @@ public final class SecureEpt {
   public List<SeptEntry> presentEntries() {
     List<SeptEntry> out = new ArrayList<>();
     for (int i = Level.values().length - 1; i >= 0; i--) {
+      int from = out.size();
       for (SeptEntry e : table.get(Level.values()[i]).values()) {
         if (e.state != SeptState.FREE) out.add(e);
       }
+      out.subList(from, out.size()).sort(Comparator.comparingLong(SeptEntry::gfn));
     }
     return out;
   }

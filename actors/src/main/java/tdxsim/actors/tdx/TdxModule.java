@@ -60,29 +60,18 @@ public final class TdxModule {
     GuestHandler guest = new GuestHandler(state, out);
     AcceptHandler accept = new AcceptHandler(state, out, guest);
 
+    // the cases are tested in order: the most frequent messages first
     return Behaviors.receive(TdxModuleMsg.class)
-        .onMessage(TdxModuleMsg.Seamcall.class, m -> {
-          seamcalls.onSeamcall(m);
+        .onMessage(TdxModuleMsg.GuestMemAccess.class, m -> {
+          guest.onGuestMemAccess(m);
           return Behaviors.same();
         })
         .onMessage(TdxModuleMsg.TdhVpEnter.class, m -> {
           guest.onVpEnter(m);
           return Behaviors.same();
         })
-        .onMessage(TdxModuleMsg.TdgMemPageAccept.class, m -> {
-          accept.onAccept(m);
-          return Behaviors.same();
-        })
-        .onMessage(TdxModuleMsg.GuestMemAccess.class, m -> {
-          guest.onGuestMemAccess(m);
-          return Behaviors.same();
-        })
         .onMessage(TdxModuleMsg.ExternalInterrupt.class, m -> {
           guest.onExternalInterrupt(m);
-          return Behaviors.same();
-        })
-        .onMessage(TdxModuleMsg.HostInterrupt.class, m -> {
-          seamcalls.onHostInterrupt(m.tag());
           return Behaviors.same();
         })
         .onMessage(TdxModuleMsg.Continue.class, m -> {
@@ -95,6 +84,18 @@ public final class TdxModule {
           } else if (op instanceof InFlightOp.VpEnter ve) {
             guest.onContinue(ve);
           }
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.Seamcall.class, m -> {
+          seamcalls.onSeamcall(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.TdgMemPageAccept.class, m -> {
+          accept.onAccept(m);
+          return Behaviors.same();
+        })
+        .onMessage(TdxModuleMsg.HostInterrupt.class, m -> {
+          seamcalls.onHostInterrupt(m.tag());
           return Behaviors.same();
         })
         .build();

@@ -36,11 +36,20 @@ public record TdxModuleConfig(
   /** EPF_GPA_LIST_SIZE: capacity of a vCPU's zero-step list (last_epf_gpa_list) [TDXM tdx_tdvps.h]. */
   public static final int EPF_GPA_LIST_SIZE = 32;
 
+  /**
+   * MAX_VCPUS_PER_TD [TDXM td_control_structures.h]: TDH.MNG.INIT refuses a larger max_vcpus, and KVM caps
+   * kvm->max_vcpus at the module's max_vcpus_per_td [KVM tdx.c tdx_vm_init]. More vCPUs means more TDs.
+   */
+  public static final int MAX_VCPUS_PER_TD = 576;
+
   /** Default granularity of 2M ACCEPT progress: two steps, so an interrupt can land half-way. */
   public static final int DEFAULT_ACCEPT_2M_PAGES_PER_STEP = 256;
 
   public TdxModuleConfig {
     if (vcpus < 1) throw new IllegalArgumentException("vcpus must be >= 1: " + vcpus);
+    if (vcpus > MAX_VCPUS_PER_TD) {
+      throw new IllegalArgumentException("a TD has at most MAX_VCPUS_PER_TD = " + MAX_VCPUS_PER_TD + " vCPUs: " + vcpus);
+    }
     if (privateGfnStart < 0) throw new IllegalArgumentException("privateGfnStart < 0");
     if (privateGfnCount < 1) throw new IllegalArgumentException("privateGfnCount must be >= 1");
     if (zeroStepThreshold < 0) throw new IllegalArgumentException("zeroStepThreshold < 0");

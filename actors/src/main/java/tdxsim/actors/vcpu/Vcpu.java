@@ -103,34 +103,13 @@ public final class Vcpu {
     });
   }
 
+  /** The cases are tested in order: the most frequent messages first. */
   private Behavior<VcpuMsg> running() {
     return Behaviors.receive(VcpuMsg.class)
-        .onMessage(VcpuMsg.RunWorkload.class, m -> {
-          kvm.setTdRunnable();
-          if (mode == Mode.IDLE) {
-            mode = Mode.OUTSIDE;
-            vcpuRun();
-          }
-          return Behaviors.same();
-        })
-        .onMessage(VcpuMsg.KickRequest.class, m -> {
-          onKick(m);
-          return Behaviors.same();
-        })
-        .onMessage(VcpuMsg.NmiBurst.class, m -> {
-          kvm.nmiBurst(m.count());
-          return Behaviors.same();
-        })
-        .onMessage(VcpuMsg.SeptZapDone.class, m -> {
-          waitForSeptZap.remove(m.from());
-          if (waitingToEnter && waitForSeptZap.isEmpty()) {
-            waitingToEnter = false;
-            vcpuRun();
-          }
-          return Behaviors.same();
-        })
-        .onMessage(KvmReply.class, r -> {
-          kvm.dispatch(r);
+        .onMessage(GuestResult.GuestAccessOk.class, r -> {
+          if (!currentOp(r.tag())) return Behaviors.same();
+          guest.onAccessOk();
+          guestRun();
           return Behaviors.same();
         })
         .onMessage(GuestResult.TdEntered.class, r -> {
@@ -141,14 +120,6 @@ public final class Vcpu {
           guestRun();
           return Behaviors.same();
         })
-        .onMessage(GuestResult.VpEnterFailed.class, r -> {
-          if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
-          mode = Mode.OUTSIDE;
-          ackPendingKicks();
-          monitor.observe(new FlowStep("VP_ENTER_FAILED", 0, Level.PG_LEVEL_4K));
-          vcpuRun();
-          return Behaviors.same();
-        })
         .onMessage(GuestResult.TdExit.class, r -> {
           if (mode != Mode.ENTERING && mode != Mode.IN_GUEST) return Behaviors.same();
           mode = Mode.OUTSIDE;
@@ -157,15 +128,13 @@ public final class Vcpu {
           onTdExit(r);
           return Behaviors.same();
         })
+        .onMessage(KvmReply.class, r -> {
+          kvm.dispatch(r);
+          return Behaviors.same();
+        })
         .onMessage(GuestResult.TdcallReturn.class, r -> {
           if (!currentOp(r.tag())) return Behaviors.same();
           guest.onTdcallReturn(r.status());
-          guestRun();
-          return Behaviors.same();
-        })
-        .onMessage(GuestResult.GuestAccessOk.class, r -> {
-          if (!currentOp(r.tag())) return Behaviors.same();
-          guest.onAccessOk();
           guestRun();
           return Behaviors.same();
         })
@@ -173,6 +142,38 @@ public final class Vcpu {
           if (!currentOp(r.tag())) return Behaviors.same();
           guest.onVirtualizationException();
           guestRun();
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.KickRequest.class, m -> {
+          onKick(m);
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.SeptZapDone.class, m -> {
+          waitForSeptZap.remove(m.from());
+          if (waitingToEnter && waitForSeptZap.isEmpty()) {
+            waitingToEnter = false;
+            vcpuRun();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.RunWorkload.class, m -> {
+          kvm.setTdRunnable();
+          if (mode == Mode.IDLE) {
+            mode = Mode.OUTSIDE;
+            vcpuRun();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(GuestResult.VpEnterFailed.class, r -> {
+          if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
+          mode = Mode.OUTSIDE;
+          ackPendingKicks();
+          monitor.observe(new FlowStep("VP_ENTER_FAILED", 0, Level.PG_LEVEL_4K));
+          vcpuRun();
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.NmiBurst.class, m -> {
+          kvm.nmiBurst(m.count());
           return Behaviors.same();
         })
         .build();

@@ -58,6 +58,9 @@ public record VmConfig(
 
   public VmConfig {
     if (vcpus < 1) throw new IllegalArgumentException("vcpus < 1");
+    if (vcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
+      throw new IllegalArgumentException("vcpus > MAX_VCPUS_PER_TD (" + TdxModuleConfig.MAX_VCPUS_PER_TD + ")");
+    }
     if (ranges2M < 1) throw new IllegalArgumentException("ranges2M < 1");
     if (failPageRemove < 0) throw new IllegalArgumentException("failPageRemove < 0");
     if (!Level.PG_LEVEL_2M.isAligned(baseGfn)) throw new IllegalArgumentException("baseGfn must be 2M aligned");

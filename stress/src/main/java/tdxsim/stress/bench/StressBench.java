@@ -25,9 +25,10 @@ import tdxsim.stress.scenario.Scenario;
  * median of {@code rounds} runs, printed, nothing asserted:
  *
  * <ul>
- *   <li>stress messages/s with the TDX model at 1,000 and 10,000 vCPUs (the generated scenario, checks on, no
- *       recording), over the whole run and over its second half (after the start-up fault storm); and at 1,000
- *       vCPUs with recording;
+ *   <li>stress messages/s with the TDX model at 1,000 and 10,000 vCPUs (the generated scenario: TDs of
+ *       {@value StressScenario#DEFAULT_TD_VCPUS} vCPUs, checks on, no recording), over the whole run and over its
+ *       second half (after the start-up fault storm); at 1,000 vCPUs with recording; and one TD of 512 vCPUs (what
+ *       one TD's serial actors, its TDX module first, allow);
  *   <li>the upper bound: a plain Pekko ActorSystem (default dispatcher, default mailbox) with as many independent
  *       actor pairs exchanging messages; the same pairs on the parallel runtime, without and with recording (the
  *       runtime's own cost); the ratio stress / upper bound;
@@ -35,15 +36,24 @@ import tdxsim.stress.scenario.Scenario;
  *   <li>heap held per vCPU at the end of the stress runs.
  * </ul>
  *
- * Usage: {@code StressBench [rounds=3] [seconds=15]}.
+ * Run it as {@code ./tdxsim bench --stress [--rounds 3] [--seconds 15]} (the launcher's JVM settings).
  */
 public final class StressBench {
   private StressBench() {}
 
-  public static void main(String[] args) {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-    PrintStream out = System.out;
+  /** The medians, for {@code --json}. */
+  public record Figures(double stress1k, double stress10k, double oneTd512, double pairs1k, double pairs10k,
+      double speedUp, double heapPerVcpu1k, double heapPerVcpu10k) {
+    public double ratio1k() {
+      return stress1k / pairs1k;
+    }
+
+    public double ratio10k() {
+      return stress10k / pairs10k;
+    }
+  }
+
+  public static Figures run(int rounds, int seconds, PrintStream out) {
     int cores = Runtime.getRuntime().availableProcessors();
     Duration d = Duration.ofSeconds(seconds);
     out.printf(Locale.ROOT, "StressBench: %d rounds of %d s, %d cores, max heap %.0f MB, %s%n", rounds, seconds, cores,
@@ -56,6 +66,7 @@ public final class StressBench {
     List<double[]> s10k = new ArrayList<>();
     List<double[]> s1k1 = new ArrayList<>();
     List<double[]> s1kRec = new ArrayList<>();
+    List<double[]> oneTd = new ArrayList<>();
     double[] p1k = new double[rounds];
     double[] p10k = new double[rounds];
     double[] q1k = new double[rounds];
@@ -68,16 +79,18 @@ public final class StressBench {
       s1k1.add(stress(1000, 1, d));
       s1kRec.add(stress(1000, cores, d, true));
       s10k.add(stress(10000, cores, d));
+      oneTd.add(stress(StressScenario.spec(512, 512, d), cores, d, false));
       p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p10k[r] = pairsPekko(10000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       q1k[r] = pairsParallel(1000, cores, false, Duration.ofSeconds(Math.max(3, seconds / 3)));
       q1kRec[r] = pairsParallel(1000, cores, true, Duration.ofSeconds(Math.max(3, seconds / 3)));
       q1k1[r] = pairsParallel(1000, 1, false, Duration.ofSeconds(Math.max(3, seconds / 3)));
-      out.printf(Locale.ROOT, "  stress 1k %.2f M/s (1 thread %.2f, recording %.2f), 10k %.2f M/s; pairs Pekko 1k %.2f, "
-          + "10k %.2f, 1k 1 thread %.2f; pairs parallel runtime 1k %.2f, recording %.2f, 1 thread %.2f (M msg/s)%n",
-          s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s1kRec.get(r)[0] / 1e6, s10k.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6,
-          q1k[r] / 1e6, q1kRec[r] / 1e6, q1k1[r] / 1e6);
+      out.printf(Locale.ROOT, "  stress 1k %.2f M/s (1 thread %.2f, recording %.2f), 10k %.2f M/s, one TD of 512 %.2f; "
+          + "pairs Pekko 1k %.2f, 10k %.2f, 1k 1 thread %.2f; pairs parallel runtime 1k %.2f, recording %.2f, "
+          + "1 thread %.2f (M msg/s)%n", s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s1kRec.get(r)[0] / 1e6,
+          s10k.get(r)[0] / 1e6, oneTd.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6, q1k[r] / 1e6,
+          q1kRec[r] / 1e6, q1k1[r] / 1e6);
     }
 
     double st1k = median(col(s1k, 0));
@@ -93,6 +106,9 @@ public final class StressBench {
         st1kHalf / 1e6, median(col(s1kRec, 0)) / 1e6);
     out.printf(Locale.ROOT, "  stress, TDX model, 10,000 vCPUs: %6.2f  (second half %6.2f)%n", st10k / 1e6,
         st10kHalf / 1e6);
+    double one = median(col(oneTd, 0));
+    out.printf(Locale.ROOT, "  stress, TDX model, one TD of 512 vCPUs: %6.2f  (one TDX module actor per TD)%n",
+        one / 1e6);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher,  1,000 pairs: %6.2f%n", median(p1k) / 1e6);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher, 10,000 pairs: %6.2f%n", median(p10k) / 1e6);
     out.printf(Locale.ROOT, "  pairs on the parallel runtime, 1,000 pairs: %6.2f, recording %6.2f%n", median(q1k) / 1e6,
@@ -105,15 +121,20 @@ public final class StressBench {
         median(q1k) / median(q1k1));
     out.printf(Locale.ROOT, "  heap held per vCPU at the end: %.1f KB (1,000 vCPUs), %.1f KB (10,000 vCPUs)%n",
         heap1k / 1e3, heap10k / 1e3);
+    return new Figures(st1k, st10k, one, median(p1k), median(p10k), st1k / st1k1, heap1k, heap10k);
   }
 
   static double[] stress(int vcpus, int threads, Duration d) {
     return stress(vcpus, threads, d, false);
   }
 
-  /** {whole-run msg/s, second-half msg/s, heap per vCPU}. */
   static double[] stress(int vcpus, int threads, Duration d, boolean recording) {
-    Scenario s = StressScenario.scenario(StressScenario.spec(vcpus, d), List.of());
+    return stress(StressScenario.spec(vcpus, d), threads, d, recording);
+  }
+
+  /** {whole-run msg/s, second-half msg/s, heap per vCPU}. */
+  static double[] stress(StressScenario.Spec spec, int threads, Duration d, boolean recording) {
+    Scenario s = StressScenario.scenario(spec, List.of());
     long[] half = {-1, 0};
     long halfAt = d.toNanos() / 2;
     StressRun.Config c = new StressRun.Config("bench", s, List.of(), d,

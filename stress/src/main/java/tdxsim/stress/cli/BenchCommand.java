@@ -10,23 +10,36 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.stress.bench.RuntimeBench;
+import tdxsim.stress.bench.StressBench;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "Runtime benchmark: deterministic vs multi-threaded ping-pong, world set-up, scheduling overhead.",
+      "--stress: the stress benchmark: TDX stress messages/s at 1,000 and 10,000 vCPUs against as many Pekko actor",
+      "pairs, the speed-up from 1 thread to all cores, heap per vCPU (about 2 minutes per round).",
       "Figures are medians over rounds, all measured in this one process."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
 
-  @Option(names = "--rounds", defaultValue = "9", description = "Rounds (medians are taken). Default: ${DEFAULT-VALUE}.")
-  int rounds;
+  @Option(names = "--rounds", description = "Rounds (medians are taken). Default: 9, with --stress 3.")
+  Integer rounds;
+
+  @Option(names = "--stress", description = "Run the stress benchmark instead.")
+  boolean stress;
+
+  @Option(names = "--seconds", defaultValue = "15",
+      description = "With --stress: seconds per stress run. Default: ${DEFAULT-VALUE}.")
+  int seconds;
 
   @Override
   public Integer call() throws Exception {
+    int rounds = this.rounds != null ? this.rounds : stress ? 3 : 9;
     if (rounds <= 0) throw new BadInput("--rounds must be positive, got " + rounds);
+    if (seconds <= 0) throw new BadInput("--seconds must be positive, got " + seconds);
     PrintStream out = System.out;
+    if (stress) return stress(rounds, out);
     RuntimeBench.Figures f = RuntimeBench.run(rounds, System.err);
     RuntimeBench.print(f, rounds, out);
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -37,6 +50,26 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("ratio", f.ratio());
     summary.put("worldSetupMicros", f.worldSetupMicros());
     summary.put("overheadNanosPerDelivery", f.overheadNanosPerDelivery());
+    out.flush();
+    json.print(spec.commandLine().getOut(), summary);
+    return Main.EXIT_OK;
+  }
+
+  private int stress(int rounds, PrintStream out) {
+    StressBench.Figures f = StressBench.run(rounds, seconds, out);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("command", "bench --stress");
+    summary.put("rounds", rounds);
+    summary.put("stress1kPerSecond", f.stress1k());
+    summary.put("stress10kPerSecond", f.stress10k());
+    summary.put("oneTd512PerSecond", f.oneTd512());
+    summary.put("pairs1kPerSecond", f.pairs1k());
+    summary.put("pairs10kPerSecond", f.pairs10k());
+    summary.put("ratio1k", f.ratio1k());
+    summary.put("ratio10k", f.ratio10k());
+    summary.put("speedUp", f.speedUp());
+    summary.put("heapPerVcpu1k", f.heapPerVcpu1k());
+    summary.put("heapPerVcpu10k", f.heapPerVcpu10k());
     out.flush();
     json.print(spec.commandLine().getOut(), summary);
     return Main.EXIT_OK;

@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.actors.tdx.TdxModuleConfig;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.ParallelSettings;
@@ -40,8 +41,9 @@ import tdxsim.stress.trace.TraceFile;
     mixinStandardHelpOptions = true,
     description = {
       "Parallel runtime at scale: thousands of vCPUs on all cores, invariants checked as they run.",
-      "Without --scenario, a generated VM: N vCPUs each on its own 2M range, a repeating workload (2M ACCEPT, then",
-      "touches and, on every 8th vCPU, 4-page conversions to shared and back: splits, zaps, 4K faults).",
+      "Without --scenario, a generated host: N vCPUs in TDs of --td-vcpus (a TD has at most 576, the TDX module's",
+      "MAX_VCPUS_PER_TD), each vCPU on its own 2M range with a repeating workload (2M ACCEPT, then touches and, on",
+      "every 8th vCPU of a TD, 4-page conversions to shared and back: splits, zaps, 4K faults).",
       "--record FILE writes every actor's receive order; ./tdxsim replay FILE replays it on one thread.",
       "Exit 0: no violation; 1: violation (the record, and a trace of it, are written with --record); 2: bad input."
     })
@@ -51,6 +53,11 @@ final class StressCommand implements Callable<Integer> {
 
   @Option(names = "--vcpus", paramLabel = "N", description = "vCPUs of the generated scenario. Default: 64.")
   Integer vcpus;
+
+  @Option(names = "--td-vcpus", paramLabel = "N", defaultValue = "" + StressScenario.DEFAULT_TD_VCPUS,
+      description = "Generated scenario: vCPUs per TD, 1..576; --vcpus N runs ceil(N / this) TDs in parallel. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int tdVcpus;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
       description = "Wall-time limit (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
@@ -112,7 +119,7 @@ final class StressCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     out.printf(Locale.ROOT, "stress %s: %,d vCPUs, %s; %d threads, up to %s, checks %s%s%n", s.name(),
-        s.config().vcpus(), describe(s), nThreads, duration, checks,
+        s.vcpus(), describe(s), nThreads, duration, checks,
         record == null ? "" : ", recording to " + record);
     out.flush();
 
@@ -170,12 +177,19 @@ final class StressCommand implements Callable<Integer> {
         int n = vcpus == null ? 64 : vcpus;
         if (n < 1) throw new BadInput("--vcpus must be positive, got " + n);
         if (convertEvery < 0) throw new BadInput("--convert-every must be >= 0, got " + convertEvery);
-        StressScenario.Spec base = StressScenario.spec(n, duration);
-        return StressScenario.scenario(
-            new StressScenario.Spec(n, base.pages(), base.cycles(), convertEvery, base.touchPages()), options);
+        if (tdVcpus < 1 || tdVcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
+          throw new BadInput("--td-vcpus must be in 1.." + TdxModuleConfig.MAX_VCPUS_PER_TD
+              + " (the TDX module's MAX_VCPUS_PER_TD), got " + tdVcpus);
+        }
+        StressScenario.Spec base = StressScenario.spec(n, tdVcpus, duration);
+        return StressScenario.scenario(new StressScenario.Spec(n, tdVcpus, base.pages(), base.cycles(), convertEvery,
+            base.touchPages()), options);
       }
       if (vcpus != null) {
         throw new BadInput("--vcpus sizes the generated scenario; scenario " + scenario + " sets its own vCPUs");
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--td-vcpus")) {
+        throw new BadInput("--td-vcpus sizes the generated scenario's TDs; scenario " + scenario + " is one TD");
       }
       return ScenarioLoader.load(scenario, options);
     } catch (ScenarioException e) {
@@ -185,7 +199,7 @@ final class StressCommand implements Callable<Integer> {
 
   private static String describe(Scenario s) {
     if (StressScenario.isSource(s.source())) {
-      return "generated (" + s.source().substring("stress: ".length()) + ")";
+      return s.tds().size() + " TDs, generated (" + s.source().substring("stress: ".length()) + ")";
     }
     return s.config().ranges2M() + " 2M ranges, scenario " + s.source();
   }
@@ -251,6 +265,7 @@ final class StressCommand implements Callable<Integer> {
     summary.put("command", "stress");
     summary.put("scenario", o.config().scenario().name());
     summary.put("vcpus", o.vcpus());
+    summary.put("tds", o.config().scenario().tds().size());
     summary.put("threads", o.config().settings().threads());
     summary.put("options", options);
     summary.put("elapsedSeconds", secs);

@@ -1,59 +1,64 @@
 package tdxsim.stress.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Violation;
-import tdxsim.actors.vm.Vm;
 import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.runtime.World;
 
 /**
- * One schedule's TDX VM: the VM root ({@link Vm#create}) wired to a fresh {@link InvariantChecker} as its
- * monitor. The checker sees every observation synchronously and adds no scheduling choice; {@link #check()}
- * closes the delivery (deferred "at rest" checks) and returns the first violation.
+ * One schedule's TDX VM (or host of TDs): the VM root ({@link tdxsim.actors.vm.Vm#create}) wired to a fresh
+ * {@link InvariantChecker} as its monitor, one per TD ({@link TdCheckers}). The checker sees every observation
+ * synchronously and adds no scheduling choice; {@link #check()} closes the delivery (deferred "at rest" checks) and
+ * returns the first violation.
  */
 public final class TdxWorld implements World {
-  private final VmConfig config;
-  private final InvariantChecker checker;
+  private final TdCheckers checkers;
 
   public TdxWorld(VmConfig config, Bounds bounds) {
-    this.config = config;
-    this.checker = new InvariantChecker(config.vcpus(), bounds);
+    this(List.of(config), bounds);
+  }
+
+  public TdxWorld(List<VmConfig> tds, Bounds bounds) {
+    this.checkers = new TdCheckers(tds, bounds);
   }
 
   @Override
   public Behavior<?> root() {
-    return Vm.create(config, checker);
+    return checkers.root(checkers::get);
   }
 
   @Override
   public Optional<Violation> check() {
-    return checker.check();
+    return checkers.first(InvariantChecker::check);
   }
 
   @Override
   public Optional<Violation> atQuiescence() {
-    return checker.atQuiescence();
+    return checkers.first(InvariantChecker::atQuiescence);
   }
 
   @Override
   public long stateHash() {
-    return checker.stateHash();
+    return checkers.stateHash(InvariantChecker::stateHash);
   }
 
-  /** This schedule's flow counters, ordered (for {@code explore --json}). */
+  /** This schedule's flow counters, ordered (for {@code explore --json}); summed over the TDs. */
   public Map<String, Long> counters() {
-    return checker.counters();
+    return checkers.counters(InvariantChecker::counters);
   }
 
+  /** The checker (of a host: the first TD's). */
   public InvariantChecker checker() {
-    return checker;
+    return checkers.get(0);
   }
 
+  /** The VM (of a host: the first TD). */
   public VmConfig config() {
-    return config;
+    return checkers.tds().get(0);
   }
 }

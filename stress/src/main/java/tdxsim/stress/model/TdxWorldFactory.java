@@ -1,5 +1,6 @@
 package tdxsim.stress.model;
 
+import java.util.List;
 import java.util.Map;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.vm.VmConfig;
@@ -16,13 +17,18 @@ import tdxsim.stress.scenario.Scenario;
  * sequential explorer needs for {@code explore --json} without holding every world.
  */
 public final class TdxWorldFactory implements WorldFactory {
-  private final VmConfig config;
+  private final List<VmConfig> tds;
   private final Bounds bounds;
   private final CounterTotals totals = new CounterTotals();
   private TdxWorld current;
 
   public TdxWorldFactory(VmConfig config, Bounds bounds) {
-    this.config = config;
+    this(List.of(config), bounds);
+  }
+
+  /** A host of {@code tds}. */
+  public TdxWorldFactory(List<VmConfig> tds, Bounds bounds) {
+    this.tds = List.copyOf(tds);
     this.bounds = bounds;
   }
 
@@ -31,13 +37,13 @@ public final class TdxWorldFactory implements WorldFactory {
   }
 
   public TdxWorldFactory(Scenario scenario) {
-    this(scenario.config(), scenario.bounds());
+    this(scenario.tds(), scenario.bounds());
   }
 
   @Override
   public synchronized World create(long scheduleSeed) {
     if (current != null) totals.add(current.counters());
-    current = new TdxWorld(config, bounds);
+    current = new TdxWorld(tds, bounds);
     return current;
   }
 
@@ -53,8 +59,9 @@ public final class TdxWorldFactory implements WorldFactory {
     return t.snapshot();
   }
 
+  /** The VM (of a host: the first TD). */
   public VmConfig config() {
-    return config;
+    return tds.get(0);
   }
 
   public Bounds bounds() {

@@ -52,7 +52,7 @@ public final class StressRun {
       Record record) {
 
     public int vcpus() {
-      return config.scenario().config().vcpus();
+      return config.scenario().vcpus();
     }
 
     /** Heap the world holds, per vCPU (bytes; -1 if not measured). */
@@ -74,7 +74,7 @@ public final class StressRun {
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     try (ParallelSystem system = ParallelSystem.create("tdxsim-stress", c.settings())) {
       long heap0 = c.measureMemory() ? usedAfterGc(mem) : -1;
-      TdxParallelWorld world = new TdxParallelWorld(s.config(), s.bounds(), c.checking());
+      TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking());
       long t0 = System.nanoTime();
       ParallelRun run = system.start(world);
       long setup = System.nanoTime() - t0;
@@ -89,7 +89,7 @@ public final class StressRun {
       });
       Record record = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
-              new Trace.Scenario(s.name(), sourceOf(s)), c.options(), s.config().vcpus(), 0, c.settings().threads());
+              new Trace.Scenario(s.name(), sourceOf(s)), c.options(), s.vcpus(), 0, c.settings().threads());
       return new Outcome(c, r, world.stats().totals(), world.stats().flows(), world.stats().seamcalls(),
           world.stats().faultLatency(), world.counters(), world.violationCount(), heap0, heapEnd[0], loads[0], setup,
           record);

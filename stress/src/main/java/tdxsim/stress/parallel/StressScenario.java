@@ -3,6 +3,7 @@ package tdxsim.stress.parallel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,41 +20,46 @@ import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.scenario.Scenario;
 
 /**
- * The generated scenario of {@code ./tdxsim stress}: N vCPUs, each on pages of its own (so that work on different
- * ranges proceeds in parallel, as in KVM, meeting only at the mmu_lock, the TDX module and guest_memfd), with a
- * repeating workload. Two layouts, by {@code pages} per vCPU:
+ * The generated scenario of {@code ./tdxsim stress}: N vCPUs on a host of TDs of {@code tdVcpus} vCPUs each (the last
+ * one may have fewer). A TD has at most MAX_VCPUS_PER_TD (576) vCPUs, so thousands of vCPUs are many TDs, as on a
+ * real host; TDs share nothing the model has, so they run in parallel. Within a TD every vCPU works on pages of its
+ * own (so that work on different ranges proceeds in parallel, as in KVM, meeting only at the TD's mmu_lock, TDX
+ * module and guest_memfd), with a repeating workload. Two layouts, by {@code pages} per vCPU:
  *
  * <ul>
- *   <li>{@code pages = 512} (the default up to {@value #OWN_RANGE_LIMIT} vCPUs): a 2M range per vCPU. The guest
- *       ACCEPTs it at 2M (the fault maps it with PAGE.AUG at 2M; the first ACCEPT exit splits under the write lock
- *       and sets GUEST_INHIBIT); converting vCPUs then split it to 4K with DEMOTE on their first conversion.
- *   <li>{@code pages = 8} (the default above): 64 vCPUs share a 2M range, 8 pages each, ACCEPTed at 4K (PAGE.AUG
- *       at 4K; one write-locked inhibit per 2M range). The model's per-vCPU guest view is a bitmap from the start
- *       of the memslot, so each vCPU costs memory in proportion to how far its pages lie from the start: packing
- *       vCPUs densely is what lets 10,000 of them fit in a 1 GB heap.
+ *   <li>{@code pages = 512} (the default): a 2M range per vCPU. The guest ACCEPTs it at 2M (the fault maps it with
+ *       PAGE.AUG at 2M; the first ACCEPT exit splits under the write lock and sets GUEST_INHIBIT); converting vCPUs
+ *       then split it to 4K with DEMOTE on their first conversion.
+ *   <li>{@code pages = 8} (records of earlier runs): 64 vCPUs share a 2M range, 8 pages each, ACCEPTed at 4K
+ *       (PAGE.AUG at 4K; one write-locked inhibit per 2M range).
  * </ul>
  *
  * <p>Then {@code cycles} times: touch {@code touchPages} of its accepted pages (guest memory traffic through the TDX
- * module), and, on every {@code convertEvery}-th vCPU, convert 4 pages to shared and back (MapGPA through the VMM
- * and guest_memfd: zaps with BLOCK/TRACK/REMOVE and a kick of every vCPU, the guest's 4K re-ACCEPTs and their
- * faults with PAGE.AUG at 4K) and touch them.
+ * module), and, on every {@code convertEvery}-th vCPU of a TD, convert 4 pages to shared and back (MapGPA through the
+ * VMM and guest_memfd: zaps with BLOCK/TRACK/REMOVE and a kick of every vCPU of the TD, the guest's 4K re-ACCEPTs
+ * and their faults with PAGE.AUG at 4K) and touch them.
  *
  * <p>The model's workloads are finite lists, so "repeating" means {@code cycles} references to the same few step
- * objects ({@link #cyclesFor} sizes it to outlast the run); a vCPU that finishes early idles. A record names the
- * scenario by its spec, {@code "stress: vcpus=1000 pages=512 cycles=360 convert-every=8 touch-pages=64"}, from which
- * {@link #fromSource} rebuilds the identical VM (and checker bounds).
+ * objects ({@link #cyclesFor} sizes it to outlast the run); a vCPU that finishes early idles. TDs of the same size
+ * share one {@link VmConfig}. A record names the scenario by its spec, {@code "stress: vcpus=1000 td-vcpus=64
+ * pages=512 cycles=360 convert-every=8 touch-pages=64"}, from which {@link #fromSource} rebuilds the identical host
+ * (and checker bounds).
  */
 public final class StressScenario {
   public static final String NAME = "stress";
   private static final String PREFIX = "stress:";
   private static final long BASE_GFN = 0x100000L;
-  /** Up to this many vCPUs, each gets a 2M range of its own by default. */
-  public static final int OWN_RANGE_LIMIT = 1024;
+  /** vCPUs per TD by default: a host of mid-sized TDs. */
+  public static final int DEFAULT_TD_VCPUS = 64;
 
   /** The generated scenario's parameters. */
-  public record Spec(int vcpus, int pages, int cycles, int convertEvery, int touchPages) {
+  public record Spec(int vcpus, int tdVcpus, int pages, int cycles, int convertEvery, int touchPages) {
     public Spec {
       if (vcpus < 1) throw new IllegalArgumentException("vcpus must be positive");
+      if (tdVcpus < 1 || tdVcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
+        throw new IllegalArgumentException("td-vcpus must be in 1.." + TdxModuleConfig.MAX_VCPUS_PER_TD
+            + " (the TDX module's MAX_VCPUS_PER_TD), got " + tdVcpus);
+      }
       if (pages != 512 && pages != 8) throw new IllegalArgumentException("pages must be 512 or 8");
       if (cycles < 1) throw new IllegalArgumentException("cycles must be positive");
       if (convertEvery < 0) throw new IllegalArgumentException("convert-every must be >= 0 (0: no conversions)");
@@ -63,18 +69,26 @@ public final class StressScenario {
     }
 
     public String source() {
-      return String.format(Locale.ROOT, "%s vcpus=%d pages=%d cycles=%d convert-every=%d touch-pages=%d", PREFIX, vcpus,
-          pages, cycles, convertEvery, touchPages);
+      return String.format(Locale.ROOT, "%s vcpus=%d td-vcpus=%d pages=%d cycles=%d convert-every=%d touch-pages=%d",
+          PREFIX, vcpus, tdVcpus, pages, cycles, convertEvery, touchPages);
+    }
+
+    /** TDs of the host. */
+    public int tds() {
+      return (vcpus + tdVcpus - 1) / tdVcpus;
     }
   }
 
   private StressScenario() {}
 
-  /** The default spec for {@code vcpus} and a run of {@code duration}. */
+  /** The default spec for {@code vcpus} (in TDs of {@code tdVcpus}) and a run of {@code duration}. */
+  public static Spec spec(int vcpus, int tdVcpus, Duration duration) {
+    return new Spec(vcpus, tdVcpus, 512, cyclesFor(vcpus, 512, duration), 8, 64);
+  }
+
+  /** {@link #spec(int, int, Duration)} with TDs of {@value #DEFAULT_TD_VCPUS} vCPUs. */
   public static Spec spec(int vcpus, Duration duration) {
-    boolean own = vcpus <= OWN_RANGE_LIMIT;
-    int pages = own ? 512 : 8;
-    return new Spec(vcpus, pages, cyclesFor(vcpus, pages, duration), 8, own ? 64 : 4);
+    return spec(vcpus, DEFAULT_TD_VCPUS, duration);
   }
 
   /**
@@ -107,7 +121,7 @@ public final class StressScenario {
         throw new IllegalArgumentException("stress scenario spec: '" + part + "' is not key=integer");
       }
     }
-    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "pages"), req(kv, "cycles"), req(kv, "convert-every"),
+    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "pages"), req(kv, "cycles"), req(kv, "convert-every"),
         req(kv, "touch-pages"));
     return scenario(spec, options);
   }
@@ -119,14 +133,23 @@ public final class StressScenario {
   }
 
   public static Scenario scenario(Spec spec, Collection<String> options) {
-    VmConfig c = config(spec);
-    if (!options.isEmpty()) c = c.withOptions(EnumSet.copyOf(Scenario.parseOptions(options)));
-    return new Scenario(NAME, spec.source(), c, bounds(spec.vcpus()));
+    return new Scenario(NAME, spec.source(), tds(spec), bounds(Math.min(spec.vcpus(), spec.tdVcpus())))
+        .withOptions(options);
+  }
+
+  /** The host's TDs: full ones share one config, a smaller last one has its own. */
+  static List<VmConfig> tds(Spec spec) {
+    int full = spec.vcpus() / spec.tdVcpus();
+    int rest = spec.vcpus() % spec.tdVcpus();
+    List<VmConfig> tds = new ArrayList<>(spec.tds());
+    if (full > 0) tds.addAll(Collections.nCopies(full, config(spec, spec.tdVcpus())));
+    if (rest > 0) tds.add(config(spec, rest));
+    return tds;
   }
 
   /**
-   * The checker's bounds for {@code vcpus}: the default ones, except that the mmu_lock starvation bound counts
-   * every acquisition while an exclusive waiter waits, including those of waiters queued before it, so with N
+   * The checkers' bounds for TDs of {@code vcpus}: the default ones, except that the mmu_lock starvation bound
+   * counts every acquisition while an exclusive waiter waits, including those of waiters queued before it, so with N
    * vCPUs taking the lock for write at once (every first 2M ACCEPT splits under it) it must exceed N.
    */
   static Bounds bounds(int vcpus) {
@@ -135,8 +158,8 @@ public final class StressScenario {
         (int) Math.max(d.lockBypasses(), Math.min(Integer.MAX_VALUE, 4L * vcpus + 64)));
   }
 
-  static VmConfig config(Spec spec) {
-    int n = spec.vcpus();
+  /** One TD of {@code n} vCPUs. */
+  static VmConfig config(Spec spec, int n) {
     int per = spec.pages();
     long perRange = 512 / per;
     // range 0 holds the TD's initial image (PAGE.ADD at build time): low, so that no vCPU's view must reach far

@@ -49,29 +49,36 @@ public final class StressStats {
   }
 
   public void observe(Observation o) {
+    observe(0, o);
+  }
+
+  /** An observation of a TD whose vCPUs are numbered from {@code vcpuBase} among all the host's vCPUs. */
+  public void observe(int vcpuBase, Observation o) {
     PerThread t = slots.get();
     if (slots.isShared(t)) {
       synchronized (t) {
-        count(t, o);
+        count(t, vcpuBase, o);
       }
     } else {
-      count(t, o);
+      count(t, vcpuBase, o);
     }
   }
 
-  private void count(PerThread t, Observation o) {
+  private void count(PerThread t, int vcpuBase, Observation o) {
     if (o instanceof MmuObservation.FaultBegin b) {
       t.faultAttempts++;
-      if (b.vcpu() < faultStart.length && faultStart[b.vcpu()] == 0) {
-        faultStart[b.vcpu()] = System.nanoTime();
+      int v = vcpuBase + b.vcpu();
+      if (v < faultStart.length && faultStart[v] == 0) {
+        faultStart[v] = System.nanoTime();
         t.faults++;
       }
     } else if (o instanceof MmuObservation.FaultEnd e) {
+      int v = vcpuBase + e.vcpu();
       if ("RET_PF_RETRY".equals(e.result())) {
         t.faultRetries++;
-      } else if (e.vcpu() < faultStart.length && faultStart[e.vcpu()] != 0) {
-        long ns = System.nanoTime() - faultStart[e.vcpu()];
-        faultStart[e.vcpu()] = 0;
+      } else if (v < faultStart.length && faultStart[v] != 0) {
+        long ns = System.nanoTime() - faultStart[v];
+        faultStart[v] = 0;
         t.faultLatency.recordValue(Math.max(0, Math.min(ns, t.faultLatency.getHighestTrackableValue())));
       }
     } else if (o instanceof MmuObservation.FlowStep f) {

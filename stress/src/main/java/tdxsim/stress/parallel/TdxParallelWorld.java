@@ -1,5 +1,6 @@
 package tdxsim.stress.parallel;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
@@ -8,104 +9,136 @@ import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Observation;
 import tdxsim.actors.monitor.Violation;
-import tdxsim.actors.vm.Vm;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.model.TdCheckers;
 
 /**
- * A TDX VM for the parallel runtime: the same VM root as the deterministic {@code TdxWorld}, with a monitor that
- * many threads may call at once. Every observation goes to the runtime's {@link StressStats} (per thread, no
- * lock) and, unless checking is off, to one {@link InvariantChecker} under its lock: the checker is
- * single-threaded, and a lock is the cheapest way to give it one order of observations that respects causality
- * (an actor's observations before a send precede the receiver's after it). The checks that need every actor at
- * rest ({@link #check()}) run at the parallel runtime's consistent cuts; the ones the checker makes as
- * observations arrive stop the run as soon as {@link #firstViolation()} is polled.
+ * A TDX VM, or a host of TDs, for the parallel runtime: the same root as the deterministic {@code TdxWorld}, with
+ * monitors that many threads may call at once. Every observation goes to the runtime's {@link StressStats} (per
+ * thread, no lock) and, unless checking is off, to its TD's {@link InvariantChecker} under that checker's lock: a
+ * checker is single-threaded, and a lock is the cheapest way to give it one order of observations that respects
+ * causality (an actor's observations before a send precede the receiver's after it). TDs share no state, so each
+ * has its own checker and lock and the TDs of a host are checked in parallel. The checks that need every actor at
+ * rest ({@link #check()}) run at the parallel runtime's consistent cuts; the ones a checker makes as observations
+ * arrive stop the run as soon as {@link #firstViolation()} is polled.
  *
- * <p>The checker is built exactly as the deterministic world builds it (vCPU count, bounds), so the state hash of
- * a run and of its replay are comparable.
+ * <p>The checkers are built exactly as the deterministic world builds them (vCPU count, bounds), so the state hash
+ * of a run and of its replay are comparable.
  */
 public final class TdxParallelWorld implements ConcurrentWorld {
-  private final VmConfig config;
-  private final InvariantChecker checker;
+  private final TdCheckers checkers;
+  private final boolean checking;
   private final StressStats stats;
-  private final Monitor monitor;
+  private final Monitor[] monitors;
+  /** Set by a monitor once its checker has reported a violation: polling stays one volatile read until then. */
+  private volatile boolean violated;
 
-  /** @param checking whether to run the invariant checker (off: statistics only, to measure its cost) */
+  /** @param checking whether to run the invariant checkers (off: statistics only, to measure their cost) */
+  public TdxParallelWorld(List<VmConfig> tds, Bounds bounds, boolean checking) {
+    this.checkers = new TdCheckers(tds, bounds);
+    this.checking = checking;
+    int vcpus = 0;
+    for (VmConfig c : tds) vcpus += c.vcpus();
+    this.stats = new StressStats(vcpus);
+    this.monitors = new Monitor[tds.size()];
+    int base = 0;
+    for (int i = 0; i < tds.size(); i++) {
+      monitors[i] = monitor(base, checking ? checkers.get(i) : null);
+      base += tds.get(i).vcpus();
+    }
+  }
+
   public TdxParallelWorld(VmConfig config, Bounds bounds, boolean checking) {
-    this.config = config;
-    this.checker = checking ? new InvariantChecker(config.vcpus(), bounds) : null;
-    this.stats = new StressStats(config.vcpus());
-    InvariantChecker c = checker;
+    this(List.of(config), bounds, checking);
+  }
+
+  private Monitor monitor(int vcpuBase, InvariantChecker c) {
     StressStats s = stats;
-    this.monitor = c == null ? s::observe : (Observation o) -> {
-      s.observe(o);
+    if (c == null) return o -> s.observe(vcpuBase, o);
+    return (Observation o) -> {
+      s.observe(vcpuBase, o);
       synchronized (c) {
         c.observe(o);
+        if (c.violationCount() > 0) violated = true;
       }
     };
   }
 
   @Override
   public Behavior<?> root() {
-    return Vm.create(config, monitor);
+    return checkers.root(i -> monitors[i]);
   }
 
   @Override
   public Optional<Violation> firstViolation() {
-    if (checker == null) return Optional.empty();
-    synchronized (checker) {
-      return checker.firstViolation();
-    }
+    if (!checking || !violated) return Optional.empty();
+    return checkers.first(c -> {
+      synchronized (c) {
+        return c.firstViolation();
+      }
+    });
   }
 
   @Override
   public Optional<Violation> check() {
-    if (checker == null) return Optional.empty();
-    synchronized (checker) {
-      return checker.check();
-    }
+    if (!checking) return Optional.empty();
+    return checkers.first(c -> {
+      synchronized (c) {
+        return c.check();
+      }
+    });
   }
 
   @Override
   public Optional<Violation> atQuiescence() {
-    if (checker == null) return Optional.empty();
-    synchronized (checker) {
-      return checker.atQuiescence();
-    }
+    if (!checking) return Optional.empty();
+    return checkers.first(c -> {
+      synchronized (c) {
+        return c.atQuiescence();
+      }
+    });
   }
 
   @Override
   public long stateHash() {
-    if (checker == null) return 0;
-    synchronized (checker) {
-      return checker.stateHash();
-    }
+    if (!checking) return 0;
+    return checkers.stateHash(c -> {
+      synchronized (c) {
+        return c.stateHash();
+      }
+    });
   }
 
-  /** Violations the checker reported in all (the first is the verdict). */
+  /** Violations the checkers reported in all (the first is the verdict). */
   public long violationCount() {
-    if (checker == null) return 0;
-    synchronized (checker) {
-      return checker.violationCount();
-    }
+    if (!checking) return 0;
+    return checkers.sum(c -> {
+      synchronized (c) {
+        return c.violationCount();
+      }
+    });
   }
 
-  /** The checker's flow counters (at a consistent cut), empty when checking is off. */
+  /** The checkers' flow counters (at a consistent cut), summed over the TDs; empty when checking is off. */
   public Map<String, Long> counters() {
-    if (checker == null) return Map.of();
-    synchronized (checker) {
-      return checker.counters();
-    }
+    if (!checking) return Map.of();
+    return checkers.counters(c -> {
+      synchronized (c) {
+        return c.counters();
+      }
+    });
   }
 
   public boolean checking() {
-    return checker != null;
+    return checking;
   }
 
   public StressStats stats() {
     return stats;
   }
 
-  public VmConfig config() {
-    return config;
+  /** The TDs (one for a scenario file). */
+  public List<VmConfig> tds() {
+    return checkers.tds();
   }
 }

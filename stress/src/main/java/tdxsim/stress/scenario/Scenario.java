@@ -3,20 +3,43 @@ package tdxsim.stress.scenario;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.vm.VmConfig;
 
 /**
- * A loaded scenario: the VM to simulate, the liveness bounds its checker uses, and where it came from.
+ * A loaded scenario: the TDs to simulate (one for every file scenario; the generated stress scenario runs a host of
+ * several), the liveness bounds their checkers use, and where it came from.
  *
  * @param name the scenario's name (the {@code name} key, else the file's base name)
  * @param source what the user named: a built-in's file name ({@code small.conf}) or the path given
- * @param config the VM, with the file's design options
- * @param bounds liveness bounds for the invariant checker ({@code bounds} section, else the defaults)
+ * @param tds the TDs, each with the scenario's design options; actors {@code td-0/..} when there are several
+ * @param bounds liveness bounds for each TD's invariant checker ({@code bounds} section, else the defaults)
  */
-public record Scenario(String name, String source, VmConfig config, Bounds bounds) {
+public record Scenario(String name, String source, List<VmConfig> tds, Bounds bounds) {
+  public Scenario {
+    tds = List.copyOf(tds);
+    if (tds.isEmpty()) throw new IllegalArgumentException("a scenario runs at least one TD");
+  }
+
+  /** A scenario of one TD. */
+  public Scenario(String name, String source, VmConfig config, Bounds bounds) {
+    this(name, source, List.of(config), bounds);
+  }
+
+  /** The VM (of a host of several TDs: the first). */
+  public VmConfig config() {
+    return tds.get(0);
+  }
+
+  /** vCPUs over every TD. */
+  public int vcpus() {
+    int n = 0;
+    for (VmConfig c : tds) n += c.vcpus();
+    return n;
+  }
 
   /**
    * This scenario with the given {@code --option} names added (CLI names such as {@code v1-folio-refcount}, or
@@ -24,10 +47,10 @@ public record Scenario(String name, String source, VmConfig config, Bounds bound
    */
   public Scenario withOptions(Collection<String> optionNames) {
     if (optionNames.isEmpty()) return this;
-    Set<DesignOption> opts = config.options().isEmpty()
-        ? EnumSet.noneOf(DesignOption.class) : EnumSet.copyOf(config.options());
+    Set<DesignOption> opts = config().options().isEmpty()
+        ? EnumSet.noneOf(DesignOption.class) : EnumSet.copyOf(config().options());
     opts.addAll(parseOptions(optionNames));
-    return new Scenario(name, source, config.withOptions(opts), bounds);
+    return new Scenario(name, source, tds.stream().map(c -> c.withOptions(opts)).toList(), bounds);
   }
 
   /** Parses design option names; unknown ones are a {@link ScenarioException}. */

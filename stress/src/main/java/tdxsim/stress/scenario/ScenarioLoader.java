@@ -127,6 +127,10 @@ public final class ScenarioLoader {
     r.onlyKeys(KEYS);
     String name = r.string("name", defaultName);
     int vcpus = r.positiveInt("vcpus");
+    if (vcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
+      throw r.error("vcpus", "a TD has at most " + TdxModuleConfig.MAX_VCPUS_PER_TD
+          + " vCPUs (the TDX module's MAX_VCPUS_PER_TD), got " + vcpus);
+    }
     int ranges = r.positiveInt("ranges-2m");
     long base = Addresses.absolute(r, "base-gfn", DEFAULT_BASE_GFN);
     if ((base & 511) != 0) throw r.error("base-gfn", String.format("0x%x is not 2M aligned", base));

@@ -23,6 +23,8 @@ class BadInputTest {
     "bad duration                | explore --time-limit soon                 | not a duration",
     "non-positive schedules      | explore --schedules 0                     | --schedules must be positive",
     "missing trace               | replay /nonexistent/trace.json            | /nonexistent/trace.json",
+    "a TD above MAX_VCPUS_PER_TD | stress --td-vcpus 577 --duration 1s       | MAX_VCPUS_PER_TD",
+    "TD size for a scenario file | stress --scenario small --td-vcpus 8      | --td-vcpus",
   })
   void refusedInOneLine(String what, String args, String mentions) {
     CliRun run = CliRun.of(args.trim().split("\\s+"));

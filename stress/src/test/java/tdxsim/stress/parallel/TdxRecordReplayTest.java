@@ -37,7 +37,7 @@ class TdxRecordReplayTest {
   }
 
   private static ParallelResult run(Scenario s, ParallelRunner.Options o) {
-    return ParallelRunner.run(system, new TdxParallelWorld(s.config(), s.bounds(), true), o);
+    return ParallelRunner.run(system, new TdxParallelWorld(s.tds(), s.bounds(), true), o);
   }
 
   private static ParallelRunner.Options toTheEnd() {
@@ -46,7 +46,7 @@ class TdxRecordReplayTest {
 
   private static Record record(ParallelResult r, Scenario s, List<String> options) {
     return Records.of(r, "test", ModelVersion.VERSION, new Trace.Scenario(s.name(), StressRun.sourceOf(s)), options,
-        s.config().vcpus(), 0, 4);
+        s.vcpus(), 0, 4);
   }
 
   @Test
@@ -68,9 +68,11 @@ class TdxRecordReplayTest {
     System.out.println("distinct final states: " + outcomes.size() + " of 4 runs");
   }
 
+  /** A host of three TDs (8 vCPUs each) running in parallel, cut by its duration. */
   @Test
   void aGeneratedStressRunCutByItsDurationReplaysToTheSameState() {
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 512, 20_000, 3, 16), List.of());
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 8, 512, 20_000, 3, 16), List.of());
+    assertEquals(3, s.tds().size());
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofMillis(400)).checkingEvery(Duration.ofMillis(50)));
     assertTrue(r.ok(), () -> r.violation().oneLine());
     assertEquals(ParallelResult.StopReason.DURATION, r.stoppedBy(), "the workload outlasts the run");
@@ -85,16 +87,17 @@ class TdxRecordReplayTest {
   /**
    * A protocol mutation caught under threads, in the generated stress scenario: {@code mut-skip-track} demotes and
    * removes S-EPT entries without TDH.MEM.TRACK and the kick, which the TDX module refuses
-   * (TDX_TLB_TRACKING_NOT_DONE) and the checker reports. The replay of the record reproduces verdict and state,
-   * and the trace of it replays on its own.
+   * (TDX_TLB_TRACKING_NOT_DONE) and the checker of the TD it happened in reports, naming the TD. The replay of the
+   * record reproduces verdict and state, and the trace of it replays on its own.
    */
   @Test
   void aProtocolMutationCaughtUnderThreadsIsReproducedByReplay() {
     List<String> options = List.of("mut-skip-track");
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 512, 2_000, 2, 16), options);
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 512, 2_000, 2, 16), options);
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofSeconds(60)).checkingEvery(Duration.ofMillis(20)));
     assertEquals(ParallelResult.StopReason.VIOLATION, r.stoppedBy());
     assertEquals("tdx.demote-blocked-tracked", r.violation().invariant());
+    assertTrue(r.violation().detail().matches("td-[01]: .*"), r.violation().detail());
     Record rec = record(r, s, options);
     RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
     assertTrue(rep.reproduced(), rep.summary());

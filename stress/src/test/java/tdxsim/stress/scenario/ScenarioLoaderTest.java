@@ -142,6 +142,7 @@ class ScenarioLoaderTest {
       "vcpus = x|vcpus: expected a positive integer, got \"x\"",
       "vcpus = 0|vcpus: expected a positive integer, got 0",
       "vcpus = 1.5|vcpus: expected a positive integer, got 1.5",
+      "vcpus = 577|vcpus: a TD has at most 576 vCPUs (the TDX module's MAX_VCPUS_PER_TD), got 577",
       "vcpu = 3|vcpu: unknown key (known: accept-2m-pages-per-step, base-gfn, bounds, build-pages, description, "
           + "enhanced-demote-interruptibility, fail-page-remove, iommu-pinned, map-shared-into-users, name, options, "
           + "ranges-2m, "

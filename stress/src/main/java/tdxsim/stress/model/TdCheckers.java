@@ -1,0 +1,88 @@
+package tdxsim.stress.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
+import org.apache.pekko.actor.typed.Behavior;
+import tdxsim.actors.invariants.Bounds;
+import tdxsim.actors.invariants.InvariantChecker;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.actors.vm.Host;
+import tdxsim.actors.vm.Vm;
+import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.runtime.Fnv;
+
+/**
+ * One {@link InvariantChecker} per TD of a scenario, and what a world reports over all of them. A scenario of one TD
+ * is exactly that TD's VM and checker (the same actor names, violations, counters and state hash as ever); a host of
+ * several ({@link Host}) names each TD's violations {@code td-N: ..}, sums the counters and hashes the TDs' state
+ * hashes in TD order.
+ *
+ * <p>The accessors take the per-checker call as a function, so that the parallel world can make it under that
+ * checker's lock and the deterministic world without one.
+ */
+public final class TdCheckers {
+  private final List<VmConfig> tds;
+  private final List<InvariantChecker> checkers;
+
+  public TdCheckers(List<VmConfig> tds, Bounds bounds) {
+    this.tds = List.copyOf(tds);
+    List<InvariantChecker> l = new ArrayList<>(tds.size());
+    for (VmConfig c : tds) l.add(new InvariantChecker(c.vcpus(), bounds));
+    this.checkers = List.copyOf(l);
+  }
+
+  public int size() {
+    return checkers.size();
+  }
+
+  public InvariantChecker get(int td) {
+    return checkers.get(td);
+  }
+
+  public List<VmConfig> tds() {
+    return tds;
+  }
+
+  /** The world root: the one VM, or a host of the TDs; {@code monitors.apply(i)} is TD i's monitor. */
+  public Behavior<Void> root(IntFunction<Monitor> monitors) {
+    return tds.size() == 1 ? Vm.create(tds.get(0), monitors.apply(0)) : Host.create(tds, monitors);
+  }
+
+  /** {@code f} of the first TD (in TD order) for which it is present, named for the TD. */
+  public Optional<Violation> first(Function<InvariantChecker, Optional<Violation>> f) {
+    for (int i = 0; i < checkers.size(); i++) {
+      Optional<Violation> v = f.apply(checkers.get(i));
+      if (v.isPresent()) return checkers.size() == 1 ? v : Optional.of(Host.inTd(i, v.get()));
+    }
+    return Optional.empty();
+  }
+
+  /** One TD: its state hash; several: FNV-1a over their state hashes, in TD order. */
+  public long stateHash(ToLongFunction<InvariantChecker> f) {
+    if (checkers.size() == 1) return f.applyAsLong(checkers.get(0));
+    long h = Fnv.OFFSET;
+    for (InvariantChecker c : checkers) h = Fnv.mix(h, f.applyAsLong(c));
+    return h;
+  }
+
+  /** Sum over the TDs. */
+  public long sum(ToLongFunction<InvariantChecker> f) {
+    long n = 0;
+    for (InvariantChecker c : checkers) n += f.applyAsLong(c);
+    return n;
+  }
+
+  /** The flow counters summed over the TDs, in the checker's order. */
+  public Map<String, Long> counters(Function<InvariantChecker, Map<String, Long>> f) {
+    if (checkers.size() == 1) return f.apply(checkers.get(0));
+    CounterTotals t = new CounterTotals();
+    for (InvariantChecker c : checkers) t.add(f.apply(c));
+    return t.snapshot();
+  }
+}
