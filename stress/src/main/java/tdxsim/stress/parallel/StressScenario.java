@@ -83,7 +83,7 @@ public final class StressScenario {
 
   /** The default spec for {@code vcpus} (in TDs of {@code tdVcpus}) and a run of {@code duration}. */
   public static Spec spec(int vcpus, int tdVcpus, Duration duration) {
-    return new Spec(vcpus, tdVcpus, 512, cyclesFor(vcpus, 512, duration), 8, 64);
+    return new Spec(vcpus, tdVcpus, 512, cyclesFor(vcpus, tdVcpus, 512, duration), 8, 64);
   }
 
   /** {@link #spec(int, int, Duration)} with TDs of {@value #DEFAULT_TD_VCPUS} vCPUs. */
@@ -92,17 +92,19 @@ public final class StressScenario {
   }
 
   /**
-   * Cycles per vCPU that outlast {@code duration} where they can: enough for 4 M messages per second in all
-   * (more than this runtime manages on a small machine) with a factor 2 to spare, but at most 16 M workload steps in
-   * all (each costs a reference per vCPU: 64 MB), at least 8.
+   * Cycles per vCPU that outlast {@code duration} where they can: enough for 16 M messages per second in all (more
+   * than this runtime manages on a small machine) with a factor 2 to spare, but at most 16 M workload steps in the
+   * (at most two) distinct TD configs, whose lists every TD of the same size shares (each step costs a reference:
+   * 64 MB), at least 8.
    */
-  public static int cyclesFor(int vcpus, int pages, Duration duration) {
+  public static int cyclesFor(int vcpus, int tdVcpus, int pages, Duration duration) {
     long s = Math.max(1, duration.toSeconds());
     long messagesPerCycle = pages == 512 ? 128 : 8;
-    long want = 2 * 4_000_000L * s / ((long) vcpus * messagesPerCycle);
-    long cap = 16_000_000L * 2 / 3 / vcpus;
+    long want = 2 * 16_000_000L * s / ((long) vcpus * messagesPerCycle);
+    long cap = 16_000_000L * 2 / 3 / (2L * Math.min(vcpus, tdVcpus));
     return (int) Math.max(8, Math.min(1_000_000, Math.min(want, cap)));
   }
+
 
   public static boolean isSource(String source) {
     return source != null && source.startsWith(PREFIX);
