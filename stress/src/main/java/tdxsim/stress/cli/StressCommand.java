@@ -220,6 +220,10 @@ final class StressCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "faults: %,d (%,.0f/s), %,d attempts, %,d RET_PF_RETRY; ACCEPTs: %,d (%,.0f/s), %,d accepted, "
         + "%,d BUSY; splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs, t.faultAttempts, t.faultRetries,
         t.accepts, t.accepts / secs, t.accepted, t.acceptsBusy, t.splits, t.busy);
+    int tds = o.config().scenario().tds().size();
+    if (tds > 1 || t.tdsRunnable < tds) {
+      out.printf(Locale.ROOT, "TDs: %,d of %,d built (TDH.MR.FINALIZE) and running their vCPUs%n", t.tdsRunnable, tds);
+    }
     if (t.vcpusDone > 0 && r.stoppedBy() != ParallelResult.StopReason.QUIESCENT) {
       out.printf(Locale.ROOT, "note: %,d of %,d vCPUs ran out of workload before the end (the model's workloads are "
           + "finite lists)%n", t.vcpusDone, o.vcpus());
@@ -266,6 +270,7 @@ final class StressCommand implements Callable<Integer> {
     summary.put("scenario", o.config().scenario().name());
     summary.put("vcpus", o.vcpus());
     summary.put("tds", o.config().scenario().tds().size());
+    summary.put("tdsRunnable", o.totals().tdsRunnable);
     summary.put("threads", o.config().settings().threads());
     summary.put("options", options);
     summary.put("elapsedSeconds", secs);

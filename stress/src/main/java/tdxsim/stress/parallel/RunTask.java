@@ -7,7 +7,7 @@ import org.apache.pekko.dispatch.Mailbox;
  * One actor's mailbox run on the parallel pool, allocated once per actor: Pekko submits a mailbox at most once at
  * a time, and {@link #exec} returns false (as Pekko's own {@code Mailbox.exec} does), so the task can be forked
  * again. Around the run it tells the thread which actor is running (the sender of its sends) and that it is busy;
- * while the runtime is paused it does not run the mailbox but parks it, to be forked again on resume.
+ * while the runtime is paused its thread waits before running the mailbox, until resume.
  */
 final class RunTask extends ForkJoinTask<Void> {
   private final ParRuntime runtime;
@@ -28,11 +28,11 @@ final class RunTask extends ForkJoinTask<Void> {
       return false;
     }
     ParWorkerThread w = (ParWorkerThread) t;
-    w.busy = true; // volatile write, then the volatile read of paused: see ParRuntime#pause
-    if (runtime.paused) {
+    while (true) {
+      w.busy = true; // volatile write, then the volatile read of paused: see ParRuntime#pause
+      if (!runtime.paused) break;
       w.busy = false;
-      runtime.park(this);
-      return false;
+      runtime.awaitResume(); // holding this task: the others keep their places in the pool's queues
     }
     w.current = queue;
     try {

@@ -35,6 +35,7 @@ public final class StressStats {
     long splits;
     long busy;
     long vcpusDone;
+    long tdsRunnable;
     final long[][] seamcalls = new long[LEAVES.length][STATUSES.length];
     final Map<String, long[]> flows = new LinkedHashMap<>();
     final Histogram faultLatency = new Histogram(3_600_000_000_000L, 2);
@@ -99,6 +100,8 @@ public final class StressStats {
       t.accepted++;
     } else if (o instanceof MmuObservation.VcpuWorkloadDone) {
       t.vcpusDone++;
+    } else if (o instanceof SeptObservation.TdRunnable) {
+      t.tdsRunnable++;
     }
   }
 
@@ -115,6 +118,7 @@ public final class StressStats {
       s.splits += t.splits;
       s.busy += t.busy;
       s.vcpusDone += t.vcpusDone;
+      s.tdsRunnable += t.tdsRunnable;
     }
     return s;
   }
@@ -131,6 +135,8 @@ public final class StressStats {
     public long busy;
     /** vCPUs that ran out of workload. */
     public long vcpusDone;
+    /** TDs that were built (TDH.MR.FINALIZE): the others have not run a guest yet. */
+    public long tdsRunnable;
   }
 
   /** Flow step counts, sorted by name (at a consistent cut). */

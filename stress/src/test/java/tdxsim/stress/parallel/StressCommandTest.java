@@ -47,7 +47,7 @@ class StressCommandTest {
 
   @Test
   void generatedScenarioRunsForItsDurationWithProgressAndSummary() throws Exception {
-    Run r = run("stress", "--vcpus", "16", "--duration", "1500ms", "--threads", "2", "--json");
+    Run r = run("stress", "--vcpus", "16", "--td-vcpus", "8", "--duration", "1500ms", "--threads", "2", "--json");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("M msg/s"), "a progress line every second: " + r.err());
     for (String s : List.of("faults:", "fault latency", "flows:", "SEAMCALLs:", "checks: on", "memory:",
@@ -57,6 +57,9 @@ class StressCommandTest {
     JsonNode j = r.json();
     assertEquals("stress", j.get("command").asText());
     assertEquals(16, j.get("vcpus").asInt());
+    assertEquals(2, j.get("tds").asInt());
+    assertEquals(2, j.get("tdsRunnable").asInt(), "both TDs were built and ran");
+    assertTrue(r.out().contains("TDs: 2 of 2 built"), r.out());
     assertEquals("DURATION", j.get("stoppedBy").asText());
     assertEquals("ok", j.get("verdict").asText());
     assertTrue(j.get("messages").asLong() > 0);
