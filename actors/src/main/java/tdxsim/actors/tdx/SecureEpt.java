@@ -1,9 +1,6 @@
 package tdxsim.actors.tdx;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.SeptObservation.SeptEntryChanged;
@@ -16,10 +13,10 @@ import tdxsim.protocol.SeptState;
  *
  * <p>Shape: the 1G entries are the root of the private range and start as present non-leaves (NL_MAPPED), one
  * per 1G region the range touches, as if the levels above had been built at TD creation. A 2M entry lives in
- * the page table under its 1G non-leaf, a 4K entry in the one under its 2M non-leaf. Entries are kept in
- * gfn-keyed hash maps (never identity- or ActorRef-keyed: a guest access looks one up per level, the hottest path
- * of the module) and listed in gfn order, so {@link #presentEntries()} and {@link #fingerprint()} are
- * deterministic.
+ * the page table under its 1G non-leaf, a 4K entry in the one under its 2M non-leaf. The table is kept as such
+ * pages: per level, arrays of 512 slots, one per parent slot, allocated when a slot under it is first used; a
+ * guest access (the module's hottest path) indexes three arrays. Slots are listed in gfn order, so
+ * {@link #presentEntries()} and {@link #fingerprint()} are deterministic.
  *
  * <p>A plain class: no actor, no locks beyond the per-entry bits; the handlers decide <em>whether</em> a
  * transition is allowed, this class only performs it.
@@ -38,13 +35,22 @@ public final class SecureEpt {
 
   private final TdxModuleConfig config;
   private final Monitor monitor;
-  /** Per level, the entries by index (gfn / pages of the level): consecutive keys spread well in a hash map. */
-  private final EnumMap<Level, HashMap<Long, SeptEntry>> table = new EnumMap<>(Level.class);
+  /** The 1G-aligned gfn where the table starts: the first root covers privateGfnStart. */
+  private final long origin;
+  /** The gfn where it ends (the private range's end). */
+  private final long end;
+  /** By level ordinal, then by page (slot index within the level / 512): the 512 slots of that page, or null. */
+  private final SeptEntry[][][] pages = new SeptEntry[Level.values().length][][];
 
   public SecureEpt(TdxModuleConfig config, Monitor monitor) {
     this.config = config;
     this.monitor = monitor;
-    for (Level l : Level.values()) table.put(l, new HashMap<>());
+    this.origin = Level.PG_LEVEL_1G.base(config.privateGfnStart());
+    this.end = config.privateGfnEnd();
+    for (Level l : Level.values()) {
+      long slots = (end - origin + l.pages() - 1) / l.pages();
+      pages[l.ordinal()] = new SeptEntry[(int) ((slots + 511) / 512)][];
+    }
     Level root = Level.PG_LEVEL_1G;
     for (long g = root.base(config.privateGfnStart()); g < config.privateGfnEnd(); g += root.pages()) {
       setState(entry(g, root), SeptState.NL_MAPPED);
@@ -57,14 +63,29 @@ public final class SecureEpt {
 
   /** The entry slot covering {@code gfn} at {@code level}, created FREE if it was never used. */
   public SeptEntry entry(long gfn, Level level) {
-    long base = level.base(gfn);
-    return table.get(level).computeIfAbsent(base / level.pages(), i -> new SeptEntry(base, level));
+    long i = slot(gfn, level);
+    SeptEntry[][] lp = pages[level.ordinal()];
+    SeptEntry[] page = lp[(int) (i >>> 9)];
+    if (page == null) lp[(int) (i >>> 9)] = page = new SeptEntry[512];
+    SeptEntry e = page[(int) (i & 511)];
+    if (e == null) page[(int) (i & 511)] = e = new SeptEntry(level.base(gfn), level);
+    return e;
   }
 
   /** State of the entry slot covering {@code gfn} at {@code level} (FREE if never used). */
   public SeptState state(long gfn, Level level) {
-    SeptEntry e = table.get(level).get(gfn / level.pages());
+    long i = slot(gfn, level);
+    SeptEntry[] page = pages[level.ordinal()][(int) (i >>> 9)];
+    SeptEntry e = page == null ? null : page[(int) (i & 511)];
     return e == null ? SeptState.FREE : e.state;
+  }
+
+  /** The slot's index within its level; the table covers the private range (and the rest of its first 1G). */
+  private long slot(long gfn, Level level) {
+    if (gfn < origin || gfn >= end) {
+      throw new IllegalArgumentException(String.format("gfn 0x%x is outside the S-EPT [0x%x, 0x%x)", gfn, origin, end));
+    }
+    return (gfn - origin) / level.pages();
   }
 
   /**
@@ -179,7 +200,8 @@ public final class SecureEpt {
     e.bepoch = 0;
     for (SeptEntry c : children) {
       setState(c, SeptState.FREE);
-      table.get(c.level()).remove(c.gfn() / c.level().pages());
+      long i = slot(c.gfn(), c.level());
+      pages[c.level().ordinal()][(int) (i >>> 9)][(int) (i & 511)] = null;
     }
     setState(e, leafState);
   }
@@ -214,12 +236,13 @@ public final class SecureEpt {
   /** Every entry that is not FREE, by level (1G first) then gfn. */
   public List<SeptEntry> presentEntries() {
     List<SeptEntry> out = new ArrayList<>();
-    for (int i = Level.values().length - 1; i >= 0; i--) {
-      int from = out.size();
-      for (SeptEntry e : table.get(Level.values()[i]).values()) {
-        if (e.state != SeptState.FREE) out.add(e);
+    for (int l = pages.length - 1; l >= 0; l--) {
+      for (SeptEntry[] page : pages[l]) {
+        if (page == null) continue;
+        for (SeptEntry e : page) {
+          if (e != null && e.state != SeptState.FREE) out.add(e);
+        }
       }
-      out.subList(from, out.size()).sort(Comparator.comparingLong(SeptEntry::gfn));
     }
     return out;
   }
