@@ -13,6 +13,7 @@ import tdxsim.protocol.Level;
  * mirror whose 1G entries are the roots of its shards), and agreement or parent checks are skipped there.
  */
 final class PageTables {
+  /** By 2M index (gfn / 512), not by base gfn: 2M-aligned keys would all share one hash bucket. */
   private final Map<Long, Range2M> ranges = new LinkedHashMap<>();
   private final Map<Long, Entry> huge = new LinkedHashMap<>();
   private Range2M last;
@@ -23,8 +24,8 @@ final class PageTables {
     long b = gfn & ~(Range2M.PAGES - 1L);
     Range2M r = last;
     if (r != null && r.base == b) return r;
-    r = ranges.get(b);
-    if (r == null) ranges.put(b, r = new Range2M(b));
+    r = ranges.get(b >>> 9);
+    if (r == null) ranges.put(b >>> 9, r = new Range2M(b));
     return last = r;
   }
 
@@ -32,7 +33,7 @@ final class PageTables {
     long b = gfn & ~(Range2M.PAGES - 1L);
     Range2M r = last;
     if (r != null && r.base == b) return r;
-    r = ranges.get(b);
+    r = ranges.get(b >>> 9);
     if (r != null) last = r;
     return r;
   }
