@@ -15,8 +15,8 @@ import tdxsim.stress.bench.StressBench;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "Runtime benchmark: deterministic vs multi-threaded ping-pong, world set-up, scheduling overhead.",
-      "--stress: the stress benchmark: TDX stress messages/s at 1,000 and 10,000 vCPUs against as many Pekko actor",
-      "pairs, the speed-up from 1 thread to all cores, heap per vCPU (about 2 minutes per round).",
+      "--stress: TDX stress messages/s at 1,000 and 10,000 vCPUs against as many Pekko actor pairs,",
+      "the speed-up from 1 pool thread to all cores, heap per vCPU (about 2 minutes per round).",
       "Figures are medians over rounds, all measured in this one process."
     })
 final class BenchCommand implements Callable<Integer> {

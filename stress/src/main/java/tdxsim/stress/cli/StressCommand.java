@@ -41,11 +41,15 @@ import tdxsim.stress.trace.TraceFile;
     mixinStandardHelpOptions = true,
     description = {
       "Parallel runtime at scale: thousands of vCPUs on all cores, invariants checked as they run.",
-      "Without --scenario, a generated host: N vCPUs in TDs of --td-vcpus (a TD has at most 576, the TDX module's",
-      "MAX_VCPUS_PER_TD), each vCPU on its own 2M range with a repeating workload (2M ACCEPT, then touches and, on",
-      "every 8th vCPU of a TD, 4-page conversions to shared and back: splits, zaps, 4K faults).",
+      "",
+      "Without --scenario: a generated host of N vCPUs in TDs of --td-vcpus each",
+      "(a TD has at most 576 vCPUs, the TDX module's MAX_VCPUS_PER_TD).",
+      "Each vCPU ACCEPTs a 2M range of its own, then touches its pages over and over;",
+      "every 8th vCPU of a TD also converts 4 pages to shared and back (splits, zaps, 4K faults).",
+      "",
       "--record FILE writes every actor's receive order; ./tdxsim replay FILE replays it on one thread.",
-      "Exit 0: no violation; 1: violation (the record, and a trace of it, are written with --record); 2: bad input."
+      "Exit 0: no violation; 1: violation (with --record, the record and a trace of it are written);",
+      "2: bad input."
     })
 final class StressCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
