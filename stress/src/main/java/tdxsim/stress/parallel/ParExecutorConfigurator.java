@@ -3,20 +3,17 @@ package tdxsim.stress.parallel;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
 import org.apache.pekko.dispatch.Mailbox;
 
 /**
- * {@code pekko.actor.default-dispatcher.executor} of parallel mode: a work-stealing {@link ForkJoinPool} (FIFO
- * for forked tasks, as Pekko's default dispatcher), with one thread per core unless told otherwise, whose threads
- * are {@link ParWorkerThread}s. A mailbox is run through its actor's {@link RunTask}, so the thread knows which
- * actor it runs; anything else is passed through.
+ * {@code pekko.actor.default-dispatcher.executor} of parallel mode: a {@link ParPool} (one shared FIFO queue, one
+ * thread per core unless told otherwise). A mailbox is run through its actor's {@link RunTask}, so the thread knows
+ * which actor it runs; anything else is passed through.
  */
 public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
   private final ParRuntime runtime;
@@ -32,19 +29,10 @@ public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
   }
 
   static final class Executor extends AbstractExecutorService {
-    private final ParRuntime runtime;
-    private final ForkJoinPool pool;
+    private final ParPool pool;
 
     Executor(ParRuntime runtime, String id) {
-      this.runtime = runtime;
-      AtomicInteger n = new AtomicInteger();
-      String prefix = runtime.id + "-" + id.replace("pekko.actor.", "") + "-";
-      ForkJoinPool.ForkJoinWorkerThreadFactory factory = p -> {
-        ParWorkerThread t = new ParWorkerThread(p, prefix + n.incrementAndGet(), runtime);
-        runtime.workers.add(t);
-        return t;
-      };
-      this.pool = new ForkJoinPool(runtime.threads, factory, null, true);
+      this.pool = new ParPool(runtime, runtime.id + "-" + id.replace("pekko.actor.", "") + "-", runtime.threads);
       runtime.attach(pool);
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -42,7 +41,7 @@ final class ParRuntime {
   /** The world is over: its actors take no more normal messages (system messages still run, for the stop). */
   volatile boolean frozen;
 
-  private volatile ForkJoinPool pool;
+  private volatile ParPool pool;
   final CopyOnWriteArrayList<ParWorkerThread> workers = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<RunTask> parked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger foreignBusy = new AtomicInteger();
@@ -65,11 +64,11 @@ final class ParRuntime {
     this.threads = threads;
   }
 
-  void attach(ForkJoinPool pool) {
+  void attach(ParPool pool) {
     this.pool = pool;
   }
 
-  ForkJoinPool pool() {
+  ParPool pool() {
     return pool;
   }
 
@@ -163,9 +162,8 @@ final class ParRuntime {
 
   /**
    * A pool thread about to run a mailbox found the runtime paused: it waits here, not busy, until {@link #resume}.
-   * Its task, and every task queued behind it, keep their places in the pool's queues. (Handed back to the pool
-   * from the resuming thread, they would go to its submission queue, which a pool thread polls only once its own
-   * queue is empty: under load, never. At 10,000 vCPUs a third of the TDs were still building after a minute.)
+   * Its task, and every task queued behind it, keep their places in the pool's queue: a cut does not change whose
+   * turn is next.
    */
   void awaitResume() {
     while (paused) LockSupport.park(this);
@@ -184,7 +182,7 @@ final class ParRuntime {
   }
 
   private void unparkAll() {
-    ForkJoinPool p = pool;
+    ParPool p = pool;
     for (RunTask t; (t = parked.poll()) != null; ) p.execute(t);
   }
 

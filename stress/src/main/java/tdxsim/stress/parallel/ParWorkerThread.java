@@ -1,38 +1,47 @@
 package tdxsim.stress.parallel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-
 /**
- * A thread of the parallel runtime's pool. It knows which actor it is running (the sender of whatever that actor
- * sends: a field, not a {@link ThreadLocal}, because it is read on every send while recording) and whether it is
- * inside a mailbox run at all (for the barrier that pauses every actor).
+ * A thread of the parallel runtime's pool ({@link ParPool}). It knows which actor it is running (the sender of
+ * whatever that actor sends: a field, not a {@link ThreadLocal}, because it is read on every send while recording)
+ * and whether it is inside a mailbox run at all (for the barrier that pauses every actor).
  */
-final class ParWorkerThread extends ForkJoinWorkerThread {
+final class ParWorkerThread extends Thread {
   /** The queue whose mailbox this thread is running, or null between runs. Only this thread writes it. */
   ParMessageQueue current;
   /**
-   * Inside {@link RunTask#exec}: written by this thread, read by the thread that pauses the runtime (a Dekker
+   * Inside {@link RunTask#run}: written by this thread, read by the thread that pauses the runtime (a Dekker
    * handshake with {@link ParRuntime#paused}, hence volatile).
    */
   volatile boolean busy;
+  /** Parked for want of work: {@link ParPool#execute} wakes it. */
+  volatile boolean idle;
   /** Instrumentation owned by this thread (no sharing, no locks): see {@link ThreadSlots}. */
   Object slotOwner;
 
   Object slotState;
 
+  /** This thread's index in the pool (its inbox). */
+  final int index;
+  /** Mailboxes this thread made ready for actors at home here, in order; only this thread touches it. */
+  final java.util.ArrayDeque<Runnable> local = new java.util.ArrayDeque<>();
+
+  final ParPool pool;
   private final ParRuntime runtime;
 
-  ParWorkerThread(ForkJoinPool pool, String name, ParRuntime runtime) {
-    super(pool);
+  ParWorkerThread(ParPool pool, int index, String name, ParRuntime runtime) {
+    super(name);
+    this.pool = pool;
+    this.index = index;
     this.runtime = runtime;
-    setName(name);
     setDaemon(true);
   }
 
   @Override
-  protected void onTermination(Throwable exception) {
-    runtime.workers.remove(this);
-    super.onTermination(exception);
+  public void run() {
+    try {
+      pool.work(this);
+    } finally {
+      runtime.workers.remove(this);
+    }
   }
 }

@@ -1,38 +1,40 @@
 package tdxsim.stress.parallel;
 
-import java.util.concurrent.ForkJoinTask;
 import org.apache.pekko.dispatch.Mailbox;
 
 /**
- * One actor's mailbox run on the parallel pool, allocated once per actor: Pekko submits a mailbox at most once at
- * a time, and {@link #exec} returns false (as Pekko's own {@code Mailbox.exec} does), so the task can be forked
- * again. Around the run it tells the thread which actor is running (the sender of its sends) and that it is busy;
- * while the runtime is paused its thread waits before running the mailbox, until resume.
+ * One actor's mailbox run on the parallel pool, allocated once per actor and submitted again each time Pekko
+ * schedules the mailbox (at most once at a time). Around the run it tells the thread which actor is running (the
+ * sender of its sends) and that it is busy; while the runtime is paused its thread waits before running the
+ * mailbox, until resume.
  */
-final class RunTask extends ForkJoinTask<Void> {
+final class RunTask implements Runnable {
   private final ParRuntime runtime;
   private final ParMessageQueue queue;
   final Mailbox mailbox;
+  /** The pool thread whose queue this actor's runs go to ({@link ParPool#home}). */
+  final int home;
 
   RunTask(ParRuntime runtime, ParMessageQueue queue, Mailbox mailbox) {
     this.runtime = runtime;
     this.queue = queue;
     this.mailbox = mailbox;
+    this.home = ParPool.home(queue.name, runtime.threads);
   }
 
   @Override
-  protected boolean exec() {
+  public void run() {
     Thread t = Thread.currentThread();
     if (!(t instanceof ParWorkerThread)) {
       runtime.runForeign(this);
-      return false;
+      return;
     }
     ParWorkerThread w = (ParWorkerThread) t;
     while (true) {
       w.busy = true; // volatile write, then the volatile read of paused: see ParRuntime#pause
       if (!runtime.paused) break;
       w.busy = false;
-      runtime.awaitResume(); // holding this task: the others keep their places in the pool's queues
+      runtime.awaitResume(); // holding this task: the others keep their places in the pool's queue
     }
     w.current = queue;
     try {
@@ -42,14 +44,5 @@ final class RunTask extends ForkJoinTask<Void> {
       w.busy = false;
     }
     if (mailbox.isSuspended()) runtime.checkFailed(queue, mailbox);
-    return false;
   }
-
-  @Override
-  public Void getRawResult() {
-    return null;
-  }
-
-  @Override
-  protected void setRawResult(Void value) {}
 }

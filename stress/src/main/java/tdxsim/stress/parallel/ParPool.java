@@ -1,0 +1,154 @@
+package tdxsim.stress.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The parallel runtime's pool: {@code threads} {@link ParWorkerThread}s and a home thread for every actor. The
+ * actors of TD K of a host live on thread K mod threads (the TDs are dealt out round-robin), any other actor on the
+ * thread its name hashes to. A thread runs its actors' mailboxes in FIFO order: those it made ready itself from a
+ * plain deque of its own, those other threads made ready from its inbox; a thread with nothing of its own takes the
+ * oldest task in another thread's inbox.
+ *
+ * <p>Not ForkJoinPool's work stealing, on purpose. There a thread runs what its own runs make ready and steals only
+ * when its queue is empty; actors that keep each other busy never let it empty, so the actors are split between the
+ * threads once, by the first steals, and stay split: at 1,000 vCPUs in 16 TDs one thread ran TD 0 alone and the
+ * other the 15 others, so TD 0 got a quarter of all turns. Nor one shared queue: fair, but every task then runs on
+ * whichever thread takes it, and its actor's state moves between cores.
+ *
+ * <p>An idle thread parks; a producer wakes the home thread of what it offers. The handshake is Dekker's: a thread
+ * announces itself idle, then looks at its inbox once more; a producer offers, then reads the flag; one of the two
+ * sees the other.
+ */
+final class ParPool extends AbstractExecutorService {
+  private static final int SPINS = 64;
+
+  private final ConcurrentLinkedQueue<Runnable>[] inbox;
+  private final List<ParWorkerThread> threads = new ArrayList<>();
+  private final AtomicInteger nextOther = new AtomicInteger();
+  private volatile boolean shutdown;
+
+  @SuppressWarnings("unchecked")
+  ParPool(ParRuntime runtime, String prefix, int n) {
+    inbox = new ConcurrentLinkedQueue[n];
+    for (int i = 0; i < n; i++) {
+      inbox[i] = new ConcurrentLinkedQueue<>();
+      ParWorkerThread t = new ParWorkerThread(this, i, prefix + (i + 1), runtime);
+      threads.add(t);
+      runtime.workers.add(t);
+    }
+    for (ParWorkerThread t : threads) t.start();
+  }
+
+  /** The home thread of the actor named {@code name} (relative to the world root). */
+  static int home(String name, int threads) {
+    if (name.startsWith("td-")) {
+      int end = name.indexOf('/');
+      try {
+        return Integer.parseInt(name, 3, end < 0 ? name.length() : end, 10) % threads;
+      } catch (NumberFormatException notATd) {
+        // fall through
+      }
+    }
+    return Math.floorMod(name.hashCode(), threads);
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    if (shutdown) throw new RejectedExecutionException("the parallel runtime's pool is shut down");
+    int q = task instanceof RunTask rt ? rt.home : Math.floorMod(nextOther.getAndIncrement(), inbox.length);
+    if (Thread.currentThread() instanceof ParWorkerThread w && w.pool == this && w.index == q) {
+      w.local.addLast(task); // no other thread touches it
+      return;
+    }
+    inbox[q].offer(task);
+    ParWorkerThread home = threads.get(q);
+    if (home.idle) LockSupport.unpark(home);
+  }
+
+  /** The next task for {@code self}: its inbox joins the back of its own deque first. */
+  private Runnable next(ParWorkerThread self) {
+    ConcurrentLinkedQueue<Runnable> in = inbox[self.index];
+    for (Runnable r; (r = in.poll()) != null; ) self.local.addLast(r);
+    Runnable r = self.local.pollFirst();
+    for (int i = 1; r == null && i < inbox.length; i++) r = inbox[(self.index + i) % inbox.length].poll();
+    return r;
+  }
+
+  /** A pool thread's loop: run tasks in order; park when there are none; leave once shut down and drained. */
+  void work(ParWorkerThread self) {
+    for (int spins = 0; ; ) {
+      Runnable r = next(self);
+      if (r != null) {
+        spins = 0;
+        run(self, r);
+      } else if (shutdown) {
+        return;
+      } else if (++spins < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        spins = 0;
+        self.idle = true;
+        r = next(self); // after announcing: a producer that offered before it did not see us idle
+        if (r == null && !shutdown) LockSupport.park(this);
+        self.idle = false;
+        if (r != null) run(self, r);
+      }
+    }
+  }
+
+  private static void run(ParWorkerThread self, Runnable r) {
+    try {
+      r.run();
+    } catch (Throwable t) {
+      self.getUncaughtExceptionHandler().uncaughtException(self, t);
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+    for (ParWorkerThread t : threads) LockSupport.unpark(t);
+  }
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    shutdown();
+    List<Runnable> left = new ArrayList<>();
+    for (ConcurrentLinkedQueue<Runnable> q : inbox) {
+      for (Runnable r; (r = q.poll()) != null; ) left.add(r);
+    }
+    return left; // the threads' own deques are theirs: they drain them before they leave
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    if (!shutdown) return false;
+    for (ParWorkerThread t : threads) {
+      if (t.isAlive()) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    for (ParWorkerThread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return isTerminated();
+      TimeUnit.NANOSECONDS.timedJoin(t, left);
+    }
+    return isTerminated();
+  }
+}
