@@ -12,9 +12,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The parallel runtime's pool: {@code threads} {@link ParWorkerThread}s and a home thread for every actor. The
  * actors of TD K of a host live on thread K mod threads (the TDs are dealt out round-robin), any other actor on the
- * thread its name hashes to. A thread runs its actors' mailboxes in FIFO order: those it made ready itself from a
- * plain deque of its own, those other threads made ready from its inbox; a thread with nothing of its own takes the
- * oldest task in another thread's inbox.
+ * thread its name hashes to. A thread takes its TDs in turn, like a host scheduler's time slices: it runs up to
+ * {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves on to the
+ * next TD with work ({@link SliceQueue}). A thread with nothing to run takes the oldest task in another thread's
+ * inbox.
  *
  * <p>Not ForkJoinPool's work stealing, on purpose. There a thread runs what its own runs make ready and steals only
  * when its queue is empty; actors that keep each other busy never let it empty, so the actors are split between the
@@ -46,17 +47,29 @@ final class ParPool extends AbstractExecutorService {
     for (ParWorkerThread t : threads) t.start();
   }
 
-  /** The home thread of the actor named {@code name} (relative to the world root). */
-  static int home(String name, int threads) {
-    if (name.startsWith("td-")) {
-      int end = name.indexOf('/');
-      try {
-        return Integer.parseInt(name, 3, end < 0 ? name.length() : end, 10) % threads;
-      } catch (NumberFormatException notATd) {
-        // fall through
-      }
+  /** The TD of the actor named {@code name} (relative to the world root), or -1 (not in a host's TD). */
+  static int td(String name) {
+    if (!name.startsWith("td-")) return -1;
+    int end = name.indexOf('/');
+    try {
+      return Integer.parseInt(name, 3, end < 0 ? name.length() : end, 10);
+    } catch (NumberFormatException notATd) {
+      return -1;
     }
-    return Math.floorMod(name.hashCode(), threads);
+  }
+
+  /** The home thread of an actor of TD {@code td} (-1: none) named {@code name}. */
+  static int home(int td, String name, int threads) {
+    return td >= 0 ? td % threads : Math.floorMod(name.hashCode(), threads);
+  }
+
+  /** The actor's group on its home thread: 0 for actors outside TDs, 1 + its rank among the thread's TDs. */
+  static int group(int td, int threads) {
+    return td < 0 ? 0 : 1 + td / threads;
+  }
+
+  private static int groupOf(Runnable task) {
+    return task instanceof RunTask rt ? rt.group : 0;
   }
 
   @Override
@@ -64,7 +77,7 @@ final class ParPool extends AbstractExecutorService {
     if (shutdown) throw new RejectedExecutionException("the parallel runtime's pool is shut down");
     int q = task instanceof RunTask rt ? rt.home : Math.floorMod(nextOther.getAndIncrement(), inbox.length);
     if (Thread.currentThread() instanceof ParWorkerThread w && w.pool == this && w.index == q) {
-      w.local.addLast(task); // no other thread touches it
+      w.slices.ready(task, groupOf(task)); // no other thread touches them
       return;
     }
     inbox[q].offer(task);
@@ -72,11 +85,11 @@ final class ParPool extends AbstractExecutorService {
     if (home.idle) LockSupport.unpark(home);
   }
 
-  /** The next task for {@code self}: its inbox joins the back of its own deque first. */
+  /** The next task for {@code self}: its inbox joins its own queues first; then another thread's inbox. */
   private Runnable next(ParWorkerThread self) {
     ConcurrentLinkedQueue<Runnable> in = inbox[self.index];
-    for (Runnable r; (r = in.poll()) != null; ) self.local.addLast(r);
-    Runnable r = self.local.pollFirst();
+    for (Runnable r; (r = in.poll()) != null; ) self.slices.ready(r, groupOf(r));
+    Runnable r = self.slices.next();
     for (int i = 1; r == null && i < inbox.length; i++) r = inbox[(self.index + i) % inbox.length].poll();
     return r;
   }
@@ -124,7 +137,7 @@ final class ParPool extends AbstractExecutorService {
     for (ConcurrentLinkedQueue<Runnable> q : inbox) {
       for (Runnable r; (r = q.poll()) != null; ) left.add(r);
     }
-    return left; // the threads' own deques are theirs: they drain them before they leave
+    return left; // the threads' own slice queues are theirs: they drain them before they leave
   }
 
   @Override

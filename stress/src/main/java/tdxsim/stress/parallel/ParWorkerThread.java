@@ -22,8 +22,8 @@ final class ParWorkerThread extends Thread {
 
   /** This thread's index in the pool (its inbox). */
   final int index;
-  /** Mailboxes this thread made ready for actors at home here, in order; only this thread touches it. */
-  final java.util.ArrayDeque<Runnable> local = new java.util.ArrayDeque<>();
+  /** The ready tasks of the actors at home here, in TD time slices; only this thread touches it. */
+  final SliceQueue slices = new SliceQueue();
 
   final ParPool pool;
   private final ParRuntime runtime;

@@ -12,14 +12,18 @@ final class RunTask implements Runnable {
   private final ParRuntime runtime;
   private final ParMessageQueue queue;
   final Mailbox mailbox;
-  /** The pool thread whose queue this actor's runs go to ({@link ParPool#home}). */
+  /** The pool thread whose queues this actor's runs go to, and its group there ({@link ParPool#home}, #group). */
   final int home;
+
+  final int group;
 
   RunTask(ParRuntime runtime, ParMessageQueue queue, Mailbox mailbox) {
     this.runtime = runtime;
     this.queue = queue;
     this.mailbox = mailbox;
-    this.home = ParPool.home(queue.name, runtime.threads);
+    int td = ParPool.td(queue.name);
+    this.home = ParPool.home(td, queue.name, runtime.threads);
+    this.group = ParPool.group(td, runtime.threads);
   }
 
   @Override

@@ -1,0 +1,75 @@
+package tdxsim.stress.parallel;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * One pool thread's ready tasks, in time slices per group (a TD, see {@link ParPool#group}): up to {@link #QUANTUM}
+ * tasks of one group in the order they became ready, then the next group with work, round-robin, like a host
+ * scheduler's time slices. Within a slice a TD's actors (a couple of MB of state) stay in the core's cache; taking
+ * every actor in turn instead cost 3x at 10,000 vCPUs. Owned by one thread: no locks.
+ */
+final class SliceQueue {
+  /** Tasks in a row for one group: about 2-3 ms of one core here. */
+  static final int QUANTUM = 8192;
+
+  private ArrayDeque<Runnable>[] groups = newGroups(8);
+  /** Whether a group is in {@link #turns}. */
+  private boolean[] waiting = new boolean[8];
+  /** Groups with work waiting for their slice, in order. */
+  private final ArrayDeque<Integer> turns = new ArrayDeque<>();
+  /** The group whose slice it is, or -1. */
+  private int turn = -1;
+  private int left;
+
+  @SuppressWarnings("unchecked")
+  private static ArrayDeque<Runnable>[] newGroups(int n) {
+    ArrayDeque<Runnable>[] g = new ArrayDeque[n];
+    for (int i = 0; i < n; i++) g[i] = new ArrayDeque<>();
+    return g;
+  }
+
+  /** A task of group {@code g} became ready: to the back of its group, which waits for a slice unless it has one. */
+  void ready(Runnable task, int g) {
+    if (g >= groups.length) grow(g + 1);
+    groups[g].addLast(task);
+    if (g != turn && !waiting[g]) {
+      waiting[g] = true;
+      turns.addLast(g);
+    }
+  }
+
+  /** The next task: the current group's, while its slice lasts; else the first of the next group with work. */
+  Runnable next() {
+    if (turn >= 0) {
+      if (left > 0) {
+        Runnable r = groups[turn].pollFirst();
+        if (r != null) {
+          left--;
+          return r;
+        }
+      } else if (!groups[turn].isEmpty()) {
+        waiting[turn] = true;
+        turns.addLast(turn);
+      }
+      turn = -1;
+    }
+    for (Integer g; (g = turns.pollFirst()) != null; ) {
+      waiting[g] = false;
+      Runnable r = groups[g].pollFirst();
+      if (r != null) {
+        turn = g;
+        left = QUANTUM - 1;
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private void grow(int n) {
+    ArrayDeque<Runnable>[] g = newGroups(Math.max(n, groups.length * 2));
+    System.arraycopy(groups, 0, g, 0, groups.length);
+    groups = g;
+    waiting = Arrays.copyOf(waiting, g.length);
+  }
+}
