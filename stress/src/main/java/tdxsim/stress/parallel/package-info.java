@@ -4,8 +4,9 @@
  *
  * <ul>
  *   <li>{@link tdxsim.stress.parallel.ParallelSystem} runs a {@link tdxsim.stress.runtime.World} (the same interface
- *       as the deterministic runtime) on a fork-join pool, one thread per core, with Pekko's usual dispatcher
- *       throughput; {@link tdxsim.stress.parallel.ParallelRunner} drives it to quiescence, a violation, a duration
+ *       as the deterministic runtime) on the runtime's own pool ({@code ParPool}, {@code SliceQueue}: one thread per
+ *       core, each actor on a home thread, TDs in time slices), with Pekko's usual dispatcher throughput;
+ *       {@link tdxsim.stress.parallel.ParallelRunner} drives it to quiescence, a violation, a duration
  *       or a stop request, taking consistent cuts (every actor paused between two messages) for the checks that
  *       need every actor at rest.
  *   <li>While recording, the mailbox ({@code ParMessageQueue}) stamps each message with its sender-minted id
@@ -13,8 +14,8 @@
  *       order, which the deterministic runtime replays ({@link tdxsim.stress.record}).
  *   <li>{@link tdxsim.stress.parallel.TdxParallelWorld}, {@link tdxsim.stress.parallel.StressStats},
  *       {@link tdxsim.stress.parallel.StressScenario} and {@link tdxsim.stress.parallel.StressRun} are the TDX side:
- *       a thread-safe monitor (invariant checker under its lock, per-thread statistics), the generated scenario, and
- *       one stress run with its summary.
+ *       thread-safe monitors (one invariant checker per TD under its lock, per-thread statistics), the generated
+ *       host of TDs, and one stress run with its summary.
  * </ul>
  *
  * <p>The wall clock is read here (progress, fault latency, when to look, when to stop) and in the mailbox while
