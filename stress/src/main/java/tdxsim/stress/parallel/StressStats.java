@@ -49,10 +49,6 @@ public final class StressStats {
     this.faultStart = new long[vcpus];
   }
 
-  public void observe(Observation o) {
-    observe(0, o);
-  }
-
   /** An observation of a TD whose vCPUs are numbered from {@code vcpuBase} among all the host's vCPUs. */
   public void observe(int vcpuBase, Observation o) {
     PerThread t = slots.get();
