@@ -109,18 +109,14 @@ class FaultFlowTest {
   @Test
   void lostCmpxchgIsEbusyAndTheRetryFindsTheWinnersLeaf() {
     VcpuScript s = touchFaulting();
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.SHADOW_NONPRESENT_VALUE, 0);
     s.p.cmpxchg(false, Spte.FROZEN_SPTE); // another vCPU froze it first
     s.p.release(LockMode.SHARED);
     assertFalse(s.p.module.hasMessages(), "no SEAMCALL for the loser");
     assertEquals(List.of("RET_PF_RETRY"), results(s));
     assertTrue(flowed(s, "BUSY_RETRY"));
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.leaf(PFN2M), 0); // the winner's 2M leaf
     s.p.release(LockMode.SHARED);
     assertEquals(List.of("RET_PF_RETRY", "RET_PF_SPURIOUS"), results(s));
@@ -129,9 +125,7 @@ class FaultFlowTest {
   @Test
   void busyAugRestoresTheSpteAndRetries() {
     VcpuScript s = touchFaulting();
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.SHADOW_NONPRESENT_VALUE, 0);
     s.p.cmpxchg(true, null);
     s.p.seamcall(TdxModuleMsg.TdhMemPageAug.class, TdxStatus.TDX_OPERAND_BUSY);
@@ -147,9 +141,7 @@ class FaultFlowTest {
   @Test
   void missingNonLeafIsLinkedWithSeptAdd() {
     VcpuScript s = touchFaulting();
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG); // inhibited: goal 4K
+    s.faultTo2M(G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG); // inhibited: goal 4K
     s.p.readSpte(Spte.SHADOW_NONPRESENT_VALUE, 0); // 2M: missing non-leaf
     s.p.cmpxchg(true, null);
     TdxModuleMsg.TdhMemSeptAdd add = s.p.seamcall(TdxModuleMsg.TdhMemSeptAdd.class, TdxStatus.TDX_SUCCESS);
@@ -168,9 +160,7 @@ class FaultFlowTest {
   @Test
   void noPromotionOverAnExistingNonLeaf() {
     VcpuScript s = touchFaulting();
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0); // 2M allowed by lpage_info and the folio
+    s.faultTo2M(G, 0); // 2M allowed by lpage_info and the folio
     s.p.readSpte(Spte.nonLeaf(0x55), 0); // but a page table exists: disallowed_hugepage_adjust → 4K
     TdpMmuMsg.ReadSpte r4k = s.p.readSpte(Spte.SHADOW_NONPRESENT_VALUE, 0);
     assertEquals(Level.PG_LEVEL_4K, r4k.level());
@@ -181,9 +171,7 @@ class FaultFlowTest {
   @Test
   void hugeLeafWithASmallerGoalIsRejectedUnderTheSharedLockInV3() {
     VcpuScript s = touchFaulting();
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG); // goal 4K
+    s.faultTo2M(G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG); // goal 4K
     s.p.readSpte(Spte.leaf(PFN2M), 0); // a 2M leaf
     TdpMmuMsg.CmpxchgSpte c = s.p.cmpxchg(true, null); // tdp_mmu_split_huge_page(shared): freeze
     assertEquals(Spte.leaf(PFN2M), c.expected());
@@ -202,17 +190,13 @@ class FaultFlowTest {
     s.enter();
     s.acceptFaults(G, Level.PG_LEVEL_4K);
     // v1: no write-lock split; the ACCEPT level becomes the vCPU's request level [P1-12].
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.leaf(PFN2M), 0); // a 2M leaf where 4K is requested
     s.p.release(LockMode.SHARED);
     assertFalse(s.p.tdp.hasMessages(), "no freeze: the split is ignored [P1-21]");
     assertTrue(flowed(s, "IGNORE_SHARED_SPLIT"));
     // The retry maps at the raised request level (2M): the leaf is there, the guest goes back to its ACCEPT.
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.leaf(PFN2M), 0);
     s.p.release(LockMode.SHARED);
     assertEquals(List.of("RET_PF_RETRY", "RET_PF_SPURIOUS"), results(s));
@@ -251,9 +235,7 @@ class FaultFlowTest {
     assertEquals(Level.PG_LEVEL_1G, i1g.level(), "level + 2 for a 4K ACCEPT");
     s.p.release(LockMode.EXCLUSIVE);
     // Then the fault: goal 4K, the split left a PENDING 4K leaf: spurious.
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG);
+    s.faultTo2M(G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG);
     s.p.readSpte(Spte.nonLeaf(split.sptPfn()), 0);
     s.p.readSpte(Spte.leaf(PFN2M + 5), 0);
     s.p.release(LockMode.SHARED);

@@ -69,9 +69,7 @@ class MutationFaultFlowTest {
   @Test
   void mutation10LostCmpxchgIsRetriedInPlaceWithTheStaleOldSpte() {
     VcpuScript s = touchFaulting(DesignOption.MUT_NO_OLD_SPTE_REFRESH);
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.SHADOW_NONPRESENT_VALUE, 0);
     s.p.cmpxchg(false, Spte.FROZEN_SPTE); // another vCPU froze it first
     for (int i = 0; i < 3; i++) { // ... and then installed its leaf: the stale old_spte can never match again
@@ -85,9 +83,7 @@ class MutationFaultFlowTest {
   @Test
   void mutation3PromotesTheNonLeafUnderTheReadLock() {
     VcpuScript s = touchFaulting(DesignOption.MUT_MIRROR_PROMOTION);
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0); // 2M allowed by lpage_info and the folio
+    s.faultTo2M(G, 0); // 2M allowed by lpage_info and the folio
     s.p.readSpte(Spte.nonLeaf(0x55), 0); // a page table: no disallowed_hugepage_adjust, goal stays 2M
     TdpMmuMsg.CmpxchgSpte c = s.p.cmpxchg(true, null);
     assertEquals(Spte.nonLeaf(0x55), c.expected(), "the non-leaf is frozen");
@@ -109,9 +105,7 @@ class MutationFaultFlowTest {
     s.enter();
     s.acceptFaults(G, Level.PG_LEVEL_4K);
     // no tdx_honor_guest_accept_level (no write lock): the ACCEPT level clamps the fault instead [P1-12]
-    s.faultinPfn(G, 0);
-    s.readLock(0);
-    s.read1G(0);
+    s.faultTo2M(G, 0);
     s.p.readSpte(Spte.leaf(PFN2M), 0); // a 2M leaf where 4K is requested
     TdpMmuMsg.CmpxchgSpte c = s.p.cmpxchg(true, null);
     assertEquals(Spte.FROZEN_SPTE, c.newSpte());

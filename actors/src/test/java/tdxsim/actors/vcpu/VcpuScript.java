@@ -88,6 +88,16 @@ final class VcpuScript {
     p.grant(p.acquire(LockMode.SHARED), seq, 0, KvmReply.INVALID_GFN, KvmReply.INVALID_GFN, -1);
   }
 
+  /**
+   * A fault's first steps with nothing in the way: kvm_mmu_faultin_pfn at invalidate seq 0, mmu_lock shared, the
+   * walk's 1G read. The walk's next read is the 2M SPTE.
+   */
+  void faultTo2M(long gfn, int disallowLpage2M) {
+    faultinPfn(gfn, 0);
+    readLock(0);
+    read1G(disallowLpage2M);
+  }
+
   /** The walk's first read: the 1G non-leaf, and lpage_info(2M). */
   void read1G(int disallowLpage2M) {
     p.readSpte(Spte.nonLeaf(1), disallowLpage2M);

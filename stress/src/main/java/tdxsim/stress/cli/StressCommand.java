@@ -186,8 +186,8 @@ final class StressCommand implements Callable<Integer> {
               + " (the TDX module's MAX_VCPUS_PER_TD), got " + tdVcpus);
         }
         StressScenario.Spec base = StressScenario.spec(n, tdVcpus, duration);
-        return StressScenario.scenario(new StressScenario.Spec(n, tdVcpus, base.pages(), base.cycles(), convertEvery,
-            base.touchPages()), options);
+        return StressScenario.scenario(
+            new StressScenario.Spec(n, tdVcpus, base.cycles(), convertEvery, base.touchPages()), options);
       }
       if (vcpus != null) {
         throw new BadInput("--vcpus sizes the generated scenario; scenario " + scenario + " sets its own vCPUs");

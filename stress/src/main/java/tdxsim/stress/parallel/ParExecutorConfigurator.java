@@ -11,9 +11,9 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
 import org.apache.pekko.dispatch.Mailbox;
 
 /**
- * {@code pekko.actor.default-dispatcher.executor} of parallel mode: a {@link ParPool} (one shared FIFO queue, one
- * thread per core unless told otherwise). A mailbox is run through its actor's {@link RunTask}, so the thread knows
- * which actor it runs; anything else is passed through.
+ * {@code pekko.actor.default-dispatcher.executor} of parallel mode: a {@link ParPool} (one thread per core unless
+ * told otherwise, a home thread per actor, TDs in time slices). A mailbox is run through its actor's
+ * {@link RunTask}, so the thread knows which actor it runs and where it lives; anything else is passed through.
  */
 public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
   private final ParRuntime runtime;

@@ -68,10 +68,6 @@ final class ParRuntime {
     this.pool = pool;
   }
 
-  ParPool pool() {
-    return pool;
-  }
-
   // ---- queues ---------------------------------------------------------------------------------------------
 
   ParMessageQueue newQueue(ActorRef owner) {

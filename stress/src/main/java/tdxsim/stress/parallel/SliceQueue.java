@@ -7,7 +7,7 @@ import java.util.Arrays;
  * One pool thread's ready tasks, in time slices per group (a TD, see {@link ParPool#group}): up to {@link #QUANTUM}
  * tasks of one group in the order they became ready, then the next group with work, round-robin, like a host
  * scheduler's time slices. Within a slice a TD's actors (a couple of MB of state) stay in the core's cache; taking
- * every actor in turn instead cost 3x at 10,000 vCPUs. Owned by one thread: no locks.
+ * every actor in turn instead cost 2-3x at 10,000 vCPUs. Owned by one thread: no locks.
  */
 final class SliceQueue {
   /** Tasks in a row for one group: about 2-3 ms of one core here. */

@@ -24,15 +24,9 @@ import tdxsim.stress.scenario.Scenario;
  * one may have fewer). A TD has at most MAX_VCPUS_PER_TD (576) vCPUs, so thousands of vCPUs are many TDs, as on a
  * real host; TDs share nothing the model has, so they run in parallel. Within a TD every vCPU works on pages of its
  * own (so that work on different ranges proceeds in parallel, as in KVM, meeting only at the TD's mmu_lock, TDX
- * module and guest_memfd), with a repeating workload. Two layouts, by {@code pages} per vCPU:
- *
- * <ul>
- *   <li>{@code pages = 512} (the default): a 2M range per vCPU. The guest ACCEPTs it at 2M (the fault maps it with
- *       PAGE.AUG at 2M; the first ACCEPT exit splits under the write lock and sets GUEST_INHIBIT); converting vCPUs
- *       then split it to 4K with DEMOTE on their first conversion.
- *   <li>{@code pages = 8} (records of earlier runs): 64 vCPUs share a 2M range, 8 pages each, ACCEPTed at 4K
- *       (PAGE.AUG at 4K; one write-locked inhibit per 2M range).
- * </ul>
+ * module and guest_memfd), with a repeating workload. Each vCPU owns a 2M range and ACCEPTs it at 2M (the fault maps
+ * it with PAGE.AUG at 2M; the first ACCEPT exit splits under the write lock and sets GUEST_INHIBIT); converting vCPUs
+ * then split it to 4K with DEMOTE on their first conversion.
  *
  * <p>Then {@code cycles} times: touch {@code touchPages} of its accepted pages (guest memory traffic through the TDX
  * module), and, on every {@code convertEvery}-th vCPU of a TD, convert 4 pages to shared and back (MapGPA through the
@@ -42,35 +36,34 @@ import tdxsim.stress.scenario.Scenario;
  * <p>The model's workloads are finite lists, so "repeating" means {@code cycles} references to the same few step
  * objects ({@link #cyclesFor} sizes it to outlast the run); a vCPU that finishes early idles. TDs of the same size
  * share one {@link VmConfig}. A record names the scenario by its spec, {@code "stress: vcpus=1000 td-vcpus=64
- * pages=512 cycles=360 convert-every=8 touch-pages=64"}, from which {@link #fromSource} rebuilds the identical host
+ * cycles=360 convert-every=8 touch-pages=64"}, from which {@link #fromSource} rebuilds the identical host
  * (and checker bounds).
  */
 public final class StressScenario {
   public static final String NAME = "stress";
   private static final String PREFIX = "stress:";
   private static final long BASE_GFN = 0x100000L;
+  /** Distinct touch and conversion steps per vCPU, used in turn. */
+  private static final int VARIANTS = 8;
   /** vCPUs per TD by default: a host of mid-sized TDs. */
   public static final int DEFAULT_TD_VCPUS = 64;
 
   /** The generated scenario's parameters. */
-  public record Spec(int vcpus, int tdVcpus, int pages, int cycles, int convertEvery, int touchPages) {
+  public record Spec(int vcpus, int tdVcpus, int cycles, int convertEvery, int touchPages) {
     public Spec {
       if (vcpus < 1) throw new IllegalArgumentException("vcpus must be positive");
       if (tdVcpus < 1 || tdVcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
         throw new IllegalArgumentException("td-vcpus must be in 1.." + TdxModuleConfig.MAX_VCPUS_PER_TD
             + " (the TDX module's MAX_VCPUS_PER_TD), got " + tdVcpus);
       }
-      if (pages != 512 && pages != 8) throw new IllegalArgumentException("pages must be 512 or 8");
       if (cycles < 1) throw new IllegalArgumentException("cycles must be positive");
       if (convertEvery < 0) throw new IllegalArgumentException("convert-every must be >= 0 (0: no conversions)");
-      if (touchPages < 1 || touchPages > pages / 2) {
-        throw new IllegalArgumentException("touch-pages must be in 1.." + pages / 2);
-      }
+      if (touchPages < 1 || touchPages > 256) throw new IllegalArgumentException("touch-pages must be in 1..256");
     }
 
     public String source() {
-      return String.format(Locale.ROOT, "%s vcpus=%d td-vcpus=%d pages=%d cycles=%d convert-every=%d touch-pages=%d",
-          PREFIX, vcpus, tdVcpus, pages, cycles, convertEvery, touchPages);
+      return String.format(Locale.ROOT, "%s vcpus=%d td-vcpus=%d cycles=%d convert-every=%d touch-pages=%d", PREFIX,
+          vcpus, tdVcpus, cycles, convertEvery, touchPages);
     }
 
     /** TDs of the host. */
@@ -83,7 +76,7 @@ public final class StressScenario {
 
   /** The default spec for {@code vcpus} (in TDs of {@code tdVcpus}) and a run of {@code duration}. */
   public static Spec spec(int vcpus, int tdVcpus, Duration duration) {
-    return new Spec(vcpus, tdVcpus, 512, cyclesFor(vcpus, tdVcpus, 512, duration), 8, 64);
+    return new Spec(vcpus, tdVcpus, cyclesFor(vcpus, tdVcpus, duration), 8, 64);
   }
 
   /** {@link #spec(int, int, Duration)} with TDs of {@value #DEFAULT_TD_VCPUS} vCPUs. */
@@ -97,9 +90,9 @@ public final class StressScenario {
    * (at most two) distinct TD configs, whose lists every TD of the same size shares (each step costs a reference:
    * 64 MB), at least 8.
    */
-  public static int cyclesFor(int vcpus, int tdVcpus, int pages, Duration duration) {
+  public static int cyclesFor(int vcpus, int tdVcpus, Duration duration) {
     long s = Math.max(1, duration.toSeconds());
-    long messagesPerCycle = pages == 512 ? 128 : 8;
+    long messagesPerCycle = 128;
     long want = 2 * 16_000_000L * s / ((long) vcpus * messagesPerCycle);
     long cap = 16_000_000L * 2 / 3 / (2L * Math.min(vcpus, tdVcpus));
     return (int) Math.max(8, Math.min(1_000_000, Math.min(want, cap)));
@@ -123,7 +116,7 @@ public final class StressScenario {
         throw new IllegalArgumentException("stress scenario spec: '" + part + "' is not key=integer");
       }
     }
-    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "pages"), req(kv, "cycles"), req(kv, "convert-every"),
+    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "cycles"), req(kv, "convert-every"),
         req(kv, "touch-pages"));
     return scenario(spec, options);
   }
@@ -162,32 +155,29 @@ public final class StressScenario {
 
   /** One TD of {@code n} vCPUs. */
   static VmConfig config(Spec spec, int n) {
-    int per = spec.pages();
-    long perRange = 512 / per;
-    // range 0 holds the TD's initial image (PAGE.ADD at build time): low, so that no vCPU's view must reach far
-    int ranges = 1 + (int) ((n + perRange - 1) / perRange);
+    // range 0 holds the TD's initial image (PAGE.ADD at build time); vCPU i owns range 1 + i
+    int ranges = 1 + n;
     List<List<WorkloadStep>> workloads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      long a = BASE_GFN + 512L * (1 + i / perRange) + (long) per * (i % perRange);
+      long a = BASE_GFN + 512L * (1 + i);
       boolean converter = spec.convertEvery() > 0 && i % spec.convertEvery() == 0;
       // a few distinct step objects per vCPU, referenced many times: the list costs one reference per step
-      int variants = per == 512 ? 8 : 1;
-      Touch[] touches = new Touch[variants];
-      MapGpa[] toShared = new MapGpa[variants];
-      MapGpa[] toPrivate = new MapGpa[variants];
-      Touch[] touchConverted = new Touch[variants];
-      for (int v = 0; v < variants; v++) {
-        touches[v] = new Touch(a + (long) v * 32 % (per - spec.touchPages() + 1), spec.touchPages());
-        long o = per == 512 ? a + 256 + v * 8L : a + per - 4;
+      Touch[] touches = new Touch[VARIANTS];
+      MapGpa[] toShared = new MapGpa[VARIANTS];
+      MapGpa[] toPrivate = new MapGpa[VARIANTS];
+      Touch[] touchConverted = new Touch[VARIANTS];
+      for (int v = 0; v < VARIANTS; v++) {
+        touches[v] = new Touch(a + (long) v * 32 % (512 - spec.touchPages() + 1), spec.touchPages());
+        long o = a + 256 + v * 8L;
         toShared[v] = new MapGpa(o, 4, true);
         toPrivate[v] = new MapGpa(o, 4, false);
         touchConverted[v] = new Touch(o, 4);
       }
       WorkloadStep[] steps = new WorkloadStep[1 + spec.cycles() * (converter ? 4 : 1)];
       int k = 0;
-      steps[k++] = Accept.linux(a, per);
+      steps[k++] = Accept.linux(a, 512);
       for (int j = 0; j < spec.cycles(); j++) {
-        int v = j % variants;
+        int v = j % VARIANTS;
         steps[k++] = touches[v];
         if (converter) {
           steps[k++] = toShared[v];

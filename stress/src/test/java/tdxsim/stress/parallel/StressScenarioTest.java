@@ -26,7 +26,7 @@ class StressScenarioTest {
 
   @Test
   void theSpecRoundTripsThroughARecordsSourceWithTheOptions() {
-    StressScenario.Spec spec = new StressScenario.Spec(100, 48, 512, 9, 4, 16);
+    StressScenario.Spec spec = new StressScenario.Spec(100, 48, 9, 4, 16);
     Scenario s = StressScenario.scenario(spec, List.of("mut-skip-track"));
     assertTrue(s.source().contains("td-vcpus=48"), s.source());
     Scenario back = StressScenario.fromSource(s.source(), List.of("mut-skip-track"));
@@ -39,10 +39,10 @@ class StressScenarioTest {
   @Test
   void aTdHasAtMostMaxVcpusPerTd() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new StressScenario.Spec(1000, 577, 512, 9, 8, 64));
+        () -> new StressScenario.Spec(1000, 577, 9, 8, 64));
     assertTrue(e.getMessage().contains("MAX_VCPUS_PER_TD"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> StressScenario.fromSource("stress: vcpus=10 pages=512 cycles=9 convert-every=8 touch-pages=64",
+        () -> StressScenario.fromSource("stress: vcpus=10 cycles=9 convert-every=8 touch-pages=64",
             List.of()), "a spec without td-vcpus (an earlier model) is refused");
   }
 }
