@@ -11,23 +11,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.stress.bench.RuntimeBench;
 import tdxsim.stress.bench.StressBench;
+import tdxsim.stress.bench.WorkersBench;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "Runtime benchmark: deterministic vs multi-threaded ping-pong, world set-up, scheduling overhead.",
       "--stress: TDX stress messages/s at 1,000 and 10,000 vCPUs against as many Pekko actor pairs,",
       "the speed-up from 1 pool thread to all cores, heap per vCPU (about 2 minutes per round).",
+      "--workers: explore schedules/s on small with 1 and 2 deterministic systems, and the speed-up.",
       "Figures are medians over rounds, all measured in this one process."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
 
-  @Option(names = "--rounds", description = "Rounds (medians are taken). Default: 9, with --stress 3.")
+  @Option(names = "--rounds", description = "Rounds (medians are taken). Default: 9, --stress 3, --workers 5.")
   Integer rounds;
 
   @Option(names = "--stress", description = "Run the stress benchmark instead.")
   boolean stress;
+
+  @Option(names = "--workers", description = "Run the explore --workers benchmark instead.")
+  boolean workers;
 
   @Option(names = "--seconds", defaultValue = "15",
       description = "With --stress: seconds per stress run. Default: ${DEFAULT-VALUE}.")
@@ -35,11 +40,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int rounds = this.rounds != null ? this.rounds : stress ? 3 : 9;
+    int rounds = this.rounds != null ? this.rounds : stress ? 3 : workers ? 5 : 9;
     if (rounds <= 0) throw new BadInput("--rounds must be positive, got " + rounds);
     if (seconds <= 0) throw new BadInput("--seconds must be positive, got " + seconds);
     PrintStream out = System.out;
     if (stress) return stress(rounds, out);
+    if (workers) return workers(rounds, out);
     RuntimeBench.Figures f = RuntimeBench.run(rounds, System.err);
     RuntimeBench.print(f, rounds, out);
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -50,6 +56,21 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("ratio", f.ratio());
     summary.put("worldSetupMicros", f.worldSetupMicros());
     summary.put("overheadNanosPerDelivery", f.overheadNanosPerDelivery());
+    out.flush();
+    json.print(spec.commandLine().getOut(), summary);
+    return Main.EXIT_OK;
+  }
+
+  private int workers(int rounds, PrintStream out) {
+    WorkersBench.Figures f = WorkersBench.run(rounds, System.err);
+    WorkersBench.print(f, rounds, out);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("command", "bench --workers");
+    summary.put("rounds", rounds);
+    summary.put("oneWorkerSchedulesPerSecond", f.oneWorker());
+    summary.put("twoWorkersSchedulesPerSecond", f.twoWorkers());
+    summary.put("speedUp", f.speedUp());
+    summary.put("sameVerdictAndHash", f.same());
     out.flush();
     json.print(spec.commandLine().getOut(), summary);
     return Main.EXIT_OK;

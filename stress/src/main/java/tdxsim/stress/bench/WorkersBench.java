@@ -1,0 +1,71 @@
+package tdxsim.stress.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import tdxsim.stress.cli.Worlds;
+import tdxsim.stress.scenario.Scenario;
+import tdxsim.stress.scenario.ScenarioLoader;
+import tdxsim.stress.trace.Trace;
+import tdxsim.stress.workers.ExploreJob;
+import tdxsim.stress.workers.ExploreSpec;
+import tdxsim.stress.workers.ExploreTotals;
+import tdxsim.stress.workers.IndexedSearch;
+
+/**
+ * {@code explore --workers}: schedules/s on {@code small} with 1 and with 2 deterministic systems, rounds
+ * interleaved in one process after a warm-up round so that machine noise hits both alike; the medians, their
+ * ratio, and whether the two gave the same verdict and final-state hash (they must).
+ */
+public final class WorkersBench {
+  static final String SCENARIO = "small";
+  static final long SCHEDULES = 8L * ExploreJob.RANGE_SIZE;
+
+  /** Medians of schedules/s with one and two workers; {@code same}: every round gave one verdict and hash. */
+  public record Figures(double oneWorker, double twoWorkers, boolean same) {
+    public double speedUp() {
+      return twoWorkers / oneWorker;
+    }
+  }
+
+  private WorkersBench() {}
+
+  public static Figures run(int rounds, PrintStream out) {
+    double[] one = new double[rounds];
+    double[] two = new double[rounds];
+    // a warm-up round of each, not counted: the first rounds run before the JIT compiled the model
+    Trace reference = explore(1).shown();
+    boolean same = reference.equals(explore(2).shown());
+    for (int i = 0; i < rounds; i++) {
+      ExploreTotals a = explore(1);
+      ExploreTotals b = explore(2);
+      one[i] = a.schedulesPerSecond();
+      two[i] = b.schedulesPerSecond();
+      same &= reference.equals(a.shown()) && reference.equals(b.shown());
+      out.printf(Locale.ROOT, "  round %d: 1 worker %.0f schedules/s, 2 workers %.0f schedules/s%n",
+          i + 1, one[i], two[i]);
+      out.flush();
+    }
+    return new Figures(RuntimeBench.median(one), RuntimeBench.median(two), same);
+  }
+
+  public static void print(Figures f, int rounds, PrintStream out) {
+    out.printf(Locale.ROOT, "explore --workers on %s (%d schedules, pct, seed 1), medians of %d rounds, %d cores:%n",
+        SCENARIO, SCHEDULES, rounds, Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "  1 worker   %8.0f schedules/s%n", f.oneWorker());
+    out.printf(Locale.ROOT, "  2 workers  %8.0f schedules/s   speed-up %.2fx%n", f.twoWorkers(), f.speedUp());
+    out.println("  same verdict, trace and final-state hash: " + (f.same() ? "yes" : "NO"));
+  }
+
+  /** The benchmark's run: {@code small}, pct, seed 1, {@link #SCHEDULES} schedules. */
+  public static ExploreSpec spec(Scenario scenario) {
+    return new ExploreSpec(Worlds.traceScenario(scenario), List.of(), "pct", 1, SCHEDULES, 200_000, "bench");
+  }
+
+  static ExploreTotals explore(int workers) {
+    Scenario scenario = ScenarioLoader.load(SCENARIO, List.of());
+    ExploreJob job = spec(scenario).job(scenario);
+    return ExploreTotals.of(IndexedSearch.run(job, SCHEDULES, workers, Duration.ofHours(1), null));
+  }
+}
