@@ -13,7 +13,7 @@ import tdxsim.protocol.TdxStatus;
  * sorted, so the map's order is the same for every run. Counting is array increments; strings are built only
  * when the map is asked for.
  */
-final class FlowCounters {
+public final class FlowCounters {
   private final long[][][] seamcalls =
       new long[SeamcallLeaf.values().length][Level.values().length][TdxStatus.values().length];
   private final Map<String, long[]> flows = new LinkedHashMap<>();
@@ -29,6 +29,37 @@ final class FlowCounters {
   long mirrorSplits;
   long kvmBugOns;
   long fromMismatches;
+
+  /** Adds {@code o}'s counts to these: how totals over many schedules are kept without a map per schedule. */
+  public void add(FlowCounters o) {
+    for (int i = 0; i < seamcalls.length; i++) {
+      for (int j = 0; j < seamcalls[i].length; j++) {
+        long[] to = seamcalls[i][j];
+        long[] from = o.seamcalls[i][j];
+        for (int k = 0; k < to.length; k++) to[k] += from[k];
+      }
+    }
+    addAll(flows, o.flows);
+    addAll(conversions, o.conversions);
+    faults += o.faults;
+    faultRetries += o.faultRetries;
+    accepts += o.accepts;
+    acceptExits += o.acceptExits;
+    acceptBusy += o.acceptBusy;
+    guestAccepted += o.guestAccepted;
+    mirrorInstalls += o.mirrorInstalls;
+    mirrorZaps += o.mirrorZaps;
+    mirrorSplits += o.mirrorSplits;
+    kvmBugOns += o.kvmBugOns;
+    fromMismatches += o.fromMismatches;
+  }
+
+  private static void addAll(Map<String, long[]> to, Map<String, long[]> from) {
+    for (Map.Entry<String, long[]> e : from.entrySet()) {
+      long[] c = to.computeIfAbsent(e.getKey(), k -> new long[e.getValue().length]);
+      for (int i = 0; i < c.length; i++) c[i] += e.getValue()[i];
+    }
+  }
 
   void seamcall(SeamcallLeaf leaf, Level level, TdxStatus status) {
     seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()]++;
@@ -74,7 +105,7 @@ final class FlowCounters {
       "kvm_bug_on", "monitor.from_mismatch");
 
   /** The ordered counter map. */
-  Map<String, Long> snapshot() {
+  public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
     TdxStatus ok = TdxStatus.TDX_SUCCESS;
     m.put("aug.2m", sc(SeamcallLeaf.TDH_MEM_PAGE_AUG, Level.PG_LEVEL_2M, ok));

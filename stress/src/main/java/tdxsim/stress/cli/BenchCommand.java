@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tdxsim.stress.bench.ExploreBench;
 import tdxsim.stress.bench.RuntimeBench;
 import tdxsim.stress.bench.StressBench;
 import tdxsim.stress.bench.WorkersBench;
@@ -19,13 +20,15 @@ import tdxsim.stress.bench.WorkersBench;
       "--stress: TDX stress messages/s at 1,000 and 10,000 vCPUs against as many Pekko actor pairs,",
       "the speed-up from 1 pool thread to all cores, heap per vCPU (about 2 minutes per round).",
       "--workers: explore schedules/s on small with 1 and 2 deterministic systems, and the speed-up.",
+      "--explore: schedules/s of explore on small, and its cost per delivery against default (one thread;",
+      "run it under taskset -c 0 for a per-core figure; about 10 s per round).",
       "Figures are medians over rounds, all measured in this one process."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
 
-  @Option(names = "--rounds", description = "Rounds (medians are taken). Default: 9, --stress 3, --workers 5.")
+  @Option(names = "--rounds", description = "Rounds (medians are taken). Default: 9, --stress 3, --workers and --explore 5.")
   Integer rounds;
 
   @Option(names = "--stress", description = "Run the stress benchmark instead.")
@@ -33,6 +36,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--workers", description = "Run the explore --workers benchmark instead.")
   boolean workers;
+  @Option(names = "--explore", description = "Run the exploration benchmark instead.")
+  boolean explore;
 
   @Option(names = "--seconds", defaultValue = "15",
       description = "With --stress: seconds per stress run. Default: ${DEFAULT-VALUE}.")
@@ -40,12 +45,16 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int rounds = this.rounds != null ? this.rounds : stress ? 3 : workers ? 5 : 9;
+    int rounds = this.rounds != null ? this.rounds : stress ? 3 : workers || explore ? 5 : 9;
     if (rounds <= 0) throw new BadInput("--rounds must be positive, got " + rounds);
     if (seconds <= 0) throw new BadInput("--seconds must be positive, got " + seconds);
     PrintStream out = System.out;
+    if ((stress ? 1 : 0) + (workers ? 1 : 0) + (explore ? 1 : 0) > 1) {
+      throw new BadInput("--stress, --workers and --explore are separate benchmarks: pick one");
+    }
     if (stress) return stress(rounds, out);
     if (workers) return workers(rounds, out);
+    if (explore) return explore(rounds, out);
     RuntimeBench.Figures f = RuntimeBench.run(rounds, System.err);
     RuntimeBench.print(f, rounds, out);
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -71,6 +80,21 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("twoWorkersSchedulesPerSecond", f.twoWorkers());
     summary.put("speedUp", f.speedUp());
     summary.put("sameVerdictAndHash", f.same());
+    out.flush();
+    json.print(spec.commandLine().getOut(), summary);
+    return Main.EXIT_OK;
+  }
+
+  private int explore(int rounds, PrintStream out) {
+    ExploreBench.Figures f = ExploreBench.run(rounds, System.err);
+    ExploreBench.print(f, rounds, out);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("command", "bench --explore");
+    summary.put("rounds", rounds);
+    summary.put("smallSchedulesPerSecond", f.smallSchedulesPerSecond());
+    summary.put("smallDeliveriesPerSecond", f.smallDeliveriesPerSecond());
+    summary.put("defaultDeliveriesPerSecond", f.defaultDeliveriesPerSecond());
+    summary.put("perDeliveryRatio", f.perDeliveryRatio());
     out.flush();
     json.print(spec.commandLine().getOut(), summary);
     return Main.EXIT_OK;

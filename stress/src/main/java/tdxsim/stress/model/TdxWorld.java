@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
 import tdxsim.actors.invariants.Bounds;
+import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.VmConfig;
@@ -50,6 +51,11 @@ public final class TdxWorld implements World {
   /** This schedule's flow counters, ordered (for {@code explore --json}); summed over the TDs. */
   public Map<String, Long> counters() {
     return checkers.counters(InvariantChecker::counters);
+  }
+
+  /** Adds this schedule's flow counters (every TD's) to {@code sum}. */
+  public void addCountersTo(FlowCounters sum) {
+    for (int i = 0; i < checkers.size(); i++) checkers.get(i).addCountersTo(sum);
   }
 
   /** The checker (of a host: the first TD's). */

@@ -3,6 +3,7 @@ package tdxsim.stress.model;
 import java.util.List;
 import java.util.Map;
 import tdxsim.actors.invariants.Bounds;
+import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.runtime.World;
 import tdxsim.stress.runtime.WorldFactory;
@@ -19,7 +20,8 @@ import tdxsim.stress.scenario.Scenario;
 public final class TdxWorldFactory implements WorldFactory {
   private final List<VmConfig> tds;
   private final Bounds bounds;
-  private final CounterTotals totals = new CounterTotals();
+  /** The counters of every world before {@link #current}, summed as arrays: no map per schedule. */
+  private final FlowCounters totals = new FlowCounters();
   private TdxWorld current;
 
   public TdxWorldFactory(VmConfig config, Bounds bounds) {
@@ -42,7 +44,7 @@ public final class TdxWorldFactory implements WorldFactory {
 
   @Override
   public synchronized World create(long scheduleSeed) {
-    if (current != null) totals.add(current.counters());
+    if (current != null) current.addCountersTo(totals);
     current = new TdxWorld(tds, bounds);
     return current;
   }
@@ -54,8 +56,9 @@ public final class TdxWorldFactory implements WorldFactory {
 
   /** Sum of the counters of every world created so far (the current one included), in a stable order. */
   public synchronized Map<String, Long> totals() {
-    CounterTotals t = totals.copy();
-    if (current != null) t.add(current.counters());
+    FlowCounters t = new FlowCounters();
+    t.add(totals);
+    if (current != null) current.addCountersTo(t);
     return t.snapshot();
   }
 
