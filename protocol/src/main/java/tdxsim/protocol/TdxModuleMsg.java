@@ -6,7 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * Everything the TDX module receives: host SEAMCALLs (from KVM), guest TDCALLs and memory accesses
  * (from a vCPU running in TD non-root mode), interrupts, and its own continuations.
  *
- * <p>A SEAMCALL is not atomic in time [architecture.md]: the module acquires its locks when the request
+ * <p>A SEAMCALL is not atomic in time [docs/architecture.md]: the module acquires its locks when the request
  * arrives, does the work when its {@link Continue} is delivered, and releases the locks then. Requests that
  * arrive in between see the locks held and get TDX_OPERAND_BUSY, exactly where the real module returns it.
  */

@@ -2,9 +2,9 @@ package tdxsim.actors.invariants;
 
 /**
  * The catalogue of global properties the {@link InvariantChecker} enforces: stable dotted names (they appear in
- * traces, reports and tests, so never rename one) and a one-line description citing the domain file's source keys.
+ * traces, reports and tests, so never rename one) and a one-line description citing source key (docs/sources.md)s.
  * Every property is stated once, over the global state rebuilt from observations, independent of any design
- * option: a design option that breaks one is supposed to be caught by it [architecture.md, "Checking"].
+ * option: a design option that breaks one is supposed to be caught by it [docs/architecture.md, "Checking and reporting"].
  */
 public enum Invariant {
   // --- S-EPT vs mirror -------------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ public enum Invariant {
           + " exited since [P3-08, TDXM is_tlb_tracked, mutation 7]"),
   TDX_REMOVED_PAGE_FLUSHED("tdx.removed-page-flushed",
       "a page TDH.MEM.PAGE.REMOVEd from the S-EPT is flushed with TDH.PHYMEM.PAGE.WBINVD before mmu_lock is"
-          + " released [2.3 step 4, P1-07, P3-03]"),
+          + " released [domain 2.3 step 4, P1-07, P3-03]"),
   MMU_WRITE_LOCK_FOR_SEPT_CHANGES("mmu.write-lock-for-block-demote-remove",
       "BLOCK/UNBLOCK/TRACK/DEMOTE/REMOVE/PROMOTE only under the exclusive mmu_lock [P3-08, P3-09, R3]"),
   MMU_LOCK_EXCLUSION("mmu.lock-exclusion",

@@ -76,7 +76,7 @@ final class RestChecks {
   /**
    * A page removed from the S-EPT still holds cache lines written with the TD's private key until
    * TDH.PHYMEM.PAGE.WBINVD flushes them; the zap does it before it returns (tdh_phymem_page_wbinvd_hkid), so once
-   * no one holds mmu_lock exclusively none may be left, or the host could reuse the page with them [2.3 step 4].
+   * no one holds mmu_lock exclusively none may be left, or the host could reuse the page with them [domain 2.3 step 4].
    */
   private static void checkFlushed(GlobalState g) {
     long k = g.unflushed.iterator().next();

@@ -3,7 +3,7 @@ package tdxsim.actors.invariants;
 /**
  * A deterministic 64-bit hash over a canonical sequence of longs and strings (no {@code Object.hashCode} of
  * anything but the values fed in, so it is stable across runs and JVMs): replay compares it to prove it
- * reproduced the same final state [architecture.md, "Traces and replay"].
+ * reproduced the same final state [docs/architecture.md, "Replay"].
  */
 final class StateHasher {
   private long h = 0x6a09e667f3bcc908L;

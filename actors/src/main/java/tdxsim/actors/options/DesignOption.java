@@ -7,7 +7,7 @@ import java.util.List;
  * ({@link #parse}) so that {@code --option} and a scenario's {@code options} accept the same names:
  * <ul>
  *   <li>{@link Kind#DESIGN_OPTION}: the v1 choices the review thread argued about, to compare against v3;</li>
- *   <li>{@link Kind#MUTATION}: the protocol mutations of domain section 4, each a deliberate break of the baseline
+ *   <li>{@link Kind#MUTATION}: the protocol mutations of docs/domain-tdx-huge-pages.md section 4, each a deliberate break of the baseline
  *       implemented as the code change it describes, where the kernel or module code would change (never a flag
  *       that reports a violation by itself). The generic invariants must catch every one.</li>
  * </ul>
@@ -169,12 +169,12 @@ public enum DesignOption {
     return kind;
   }
 
-  /** The number of the domain file's section-4 mutation this is (or is an alias of), else 0. */
+  /** The number of the section-4 mutation (docs/domain-tdx-huge-pages.md) this is (or is an alias of), else 0. */
   public int mutation() {
     return mutation;
   }
 
-  /** The domain file's source key. */
+  /** Its source keys (docs/sources.md). */
   public String source() {
     return source;
   }

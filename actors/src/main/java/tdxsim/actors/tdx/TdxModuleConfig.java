@@ -38,7 +38,7 @@ public record TdxModuleConfig(
 
   /**
    * MAX_VCPUS_PER_TD [TDXM td_control_structures.h]: TDH.MNG.INIT refuses a larger max_vcpus, and KVM caps
-   * kvm->max_vcpus at the module's max_vcpus_per_td [KVM tdx.c tdx_vm_init]. More vCPUs means more TDs.
+   * kvm->max_vcpus at the module's max_vcpus_per_td [LNX tdx.c tdx_vm_init]. More vCPUs means more TDs.
    */
   public static final int MAX_VCPUS_PER_TD = 576;
 

@@ -1,7 +1,7 @@
 /**
  * The TDX module actor: the Secure-EPT state machine, the host SEAMCALLs, TDG.MEM.PAGE.ACCEPT, TD entry/exit,
  * the module's try-only locks and TLB epochs, modelled on the Intel TDX module 1.5 sources [TDXM] and
- * domain-tdx-huge-pages.md sections 1.1, 1.4, 2 and 3.
+ * docs/domain-tdx-huge-pages.md sections 1.1, 1.4, 2 and 3.
  *
  * <h2>Pieces</h2>
  * <ul>
@@ -36,7 +36,7 @@
  *       vCPU actor's name), AcceptCompleted (status null = TD exit), TdEpochAdvanced, VcpuGuestMode, TdRunnable.</li>
  * </ul>
  *
- * <h2>Faithful details that the domain file does not spell out</h2>
+ * <h2>Faithful details that docs/domain-tdx-huge-pages.md does not spell out</h2>
  * <ul>
  *   <li>TDH.MEM.RANGE.UNBLOCK on a running TD also requires TRACK since the BLOCK (TDX_TLB_TRACKING_NOT_DONE)
  *       [TDXM tdh_mem_range_unblock.c].</li>

@@ -35,7 +35,7 @@ import tdxsim.protocol.TdxStatus;
 /**
  * A tiny DSL that emits the observation sequences the model's actors emit for the domain's flows (fault, ACCEPT,
  * zap, split, conversion), with a delivery boundary ({@link InvariantChecker#check()}) after every step, so tests
- * read like the flows in domain-tdx-huge-pages.md section 2 and a violating variant differs by one line.
+ * read like the flows in docs/domain-tdx-huge-pages.md section 2 and a violating variant differs by one line.
  */
 final class Script {
   static final Level K4 = Level.PG_LEVEL_4K;

@@ -27,7 +27,7 @@ import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
 
 /**
- * The exclusive-lock and TDX-hook protocol mutations of domain section 4, each as the code change it describes,
+ * The exclusive-lock and TDX-hook protocol mutations of docs/domain-tdx-huge-pages.md section 4, each as the code change it describes,
  * scripted against the baseline flows of {@link TdxSeptFlowsTest}; and the option names themselves.
  */
 class MutationSeptFlowsTest {

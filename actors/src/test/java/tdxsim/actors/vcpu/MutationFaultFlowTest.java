@@ -23,7 +23,7 @@ import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
 
 /**
- * The fault-path protocol mutations of domain section 4, each as the code change it describes, scripted step by
+ * The fault-path protocol mutations of docs/domain-tdx-huge-pages.md section 4, each as the code change it describes, scripted step by
  * step against the baseline behaviour that {@link FaultFlowTest} pins down.
  */
 class MutationFaultFlowTest {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The race catalogue: races (section 3 of the domain file), protocol mutations (section 4) and design comparisons,
+ * The race catalogue: races (docs/domain-tdx-huge-pages.md section 3), protocol mutations (section 4) and design comparisons,
  * as data in {@code catalogue.conf}, so that adding a race is adding an entry (and the tests, the README table
  * and the comparison follow), never adding code.
  *

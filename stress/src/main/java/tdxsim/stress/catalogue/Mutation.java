@@ -3,7 +3,7 @@ package tdxsim.stress.catalogue;
 import java.util.List;
 
 /**
- * One protocol mutation of the domain file's section 4: a deliberate break of the baseline that the generic
+ * One protocol mutation of docs/domain-tdx-huge-pages.md section 4: a deliberate break of the baseline that the generic
  * invariants must flag on its scenario.
  *
  * @param id the section-4 number (1 .. 10)

@@ -3,7 +3,7 @@ package tdxsim.stress.catalogue;
 import java.util.List;
 
 /**
- * One race of the domain file's section 3, as something to run: the v3 baseline must stay clean on its scenario,
+ * One race of docs/domain-tdx-huge-pages.md section 3, as something to run: the v3 baseline must stay clean on its scenario,
  * and every listed design option or mutation must expose it through the invariants given.
  *
  * @param id {@code R1} .. {@code R12}

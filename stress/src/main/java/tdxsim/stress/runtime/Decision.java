@@ -2,7 +2,7 @@ package tdxsim.stress.runtime;
 
 /**
  * One scheduling decision: which delivery ran. Keyed by names and a per-receiver sequence number, not by
- * position in the enabled set, so that a trace survives unrelated changes to the code [architecture.md].
+ * position in the enabled set, so that a trace survives unrelated changes to the code [docs/architecture.md].
  *
  * @param receiver logical name of the receiving actor (e.g. {@code vcpu-0})
  * @param seq the receiver's delivery number, 1-based: this was its seq-th message

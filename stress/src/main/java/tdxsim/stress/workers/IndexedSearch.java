@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * Runs a {@link RangeJob} on {@code workers} threads of this JVM, each with its own deterministic system (state
- * per system, never in statics: see architecture.md). Ranges are handed out lowest first; a worker that finds a
+ * per system, never in statics: see docs/architecture.md). Ranges are handed out lowest first; a worker that finds a
  * violation at index i lets the ranges below i finish and every index above i is cancelled, so the reported
  * violation is the lowest-index one whatever the number of workers, and so are the trace and the hash.
  *
