@@ -82,7 +82,7 @@ public final class CatalogueRun {
     lastDecile = 0;
     ExplorationResult r = Explorer.explore(system, worlds, FairStrategy.wrap(settings.baselineStrategy().create()),
         settings.baselineSeed(), settings.baselineSchedules(), settings.baselineTimeLimit(), settings.budget(),
-        p -> baselineProgress(label, p));
+        p -> baselineProgress(label, p), () -> false);
     BaselineReport b = new BaselineReport(races, scenario, settings.baselineStrategy().cliName(),
         settings.baselineSeed(), r);
     progress.accept(label + ": " + b.verdict());

@@ -43,7 +43,7 @@ public final class Hunter {
   public Hunt hunt(Target target, StrategyKind kind, long seed, Consumer<Progress> progress) {
     TdxWorldFactory worlds = new TdxWorldFactory(scenario(target));
     ExplorationResult r = Explorer.explore(system, worlds, FairStrategy.wrap(kind.create()), seed, maxSchedules,
-        timeLimit, budget, progress);
+        timeLimit, budget, progress, () -> false);
     return new Hunt(target, kind, seed, budget, r);
   }
 

@@ -1,6 +1,7 @@
 package tdxsim.stress.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,7 +30,9 @@ import tdxsim.stress.workers.SearchProgress;
     mixinStandardHelpOptions = true,
     description = {
       "Explore schedules of a scenario on the deterministic runtime until an invariant breaks.",
-      "Exit 0: no violation (the last schedule's trace is written); 1: violation (its trace is written); 2: bad input."
+      "A violation's trace is written to --out (for a clean run, the last schedule's trace).",
+      "The --out directory is checked before the run: if the trace still cannot be written,",
+      "the verdict and the command that finds the schedule again are printed, and the exit code is 2."
     })
 final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,12 +47,16 @@ final class ExploreCommand implements Callable<Integer> {
       description = "Schedules to explore. Default: ${DEFAULT-VALUE}.")
   long schedules;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Run seed. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", converter = SeedConverter.class,
+      description = "Run seed, decimal or hex (0x10). Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class, description = "Wall-time limit (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
   Duration timeLimit;
+
+  @Option(names = "--require-all", description = "Exit 4 if the time limit stopped the run before --schedules ran.")
+  boolean requireAll;
 
   @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
       description = "Deliveries allowed per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
@@ -64,6 +71,9 @@ final class ExploreCommand implements Callable<Integer> {
           "The verdict, the trace and the hash do not depend on N."})
   Integer workers;
 
+  @Option(names = "--verbose", description = "Print every flow counter, those at 0 too (--json has them all).")
+  boolean verbose;
+
   @Override
   public Integer call() {
     StrategyKind kind = parseStrategy();
@@ -72,17 +82,41 @@ final class ExploreCommand implements Callable<Integer> {
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
     if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
     Scenario scenario = scenarioOptions.load();
-    PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "explore %s: strategy %s, seed %d, up to %d schedules, time limit %s, %d worker%s%n",
-        scenario.name(), kind.cliName(), seed, schedules, timeLimit, n, n == 1 ? "" : "s");
-    out.flush();
+    HeapCheck.check(scenario);
+    OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(Locale.ROOT, "explore %s: strategy %s, seed %d, up to %d schedules, time limit %s, %d worker%s%n",
+        scenario.name(), kind.cliName(), seed, schedules, Units.duration(timeLimit), n, n == 1 ? "" : "s");
+    o.flush();
 
-    ExploreJob job = spec(scenario, kind).job(scenario);
-    ExploreTotals r = ExploreTotals.of(IndexedSearch.run(job, schedules, n, timeLimit, this::progress));
+    try (Interrupts interrupts = Interrupts.install()) {
+      ExploreJob job = spec(scenario, kind).job(scenario);
+      ExploreTotals r = ExploreTotals.of(IndexedSearch.run(job, schedules, n, timeLimit, this::progress, interrupts));
+      Path trace = null;
+      String writeError = null;
+      try {
+        if (r.shown() != null) trace = writeTrace(scenario, kind, r.shown());
+      } catch (UncheckedIOException e) {
+        writeError = e.getMessage();
+      }
+      printSummary(o, scenario, kind, r, trace, writeError, interrupts);
+      if (writeError != null) {
+        throw BadInput.afterSummary(writeError + "; the verdict and how to find it again are on stdout");
+      }
+      Violation v = r.violation() == null ? null : r.violation().violation();
+      if (ModelFailure.is(v)) throw ModelFailure.of(v, trace);
+      return interrupts.exitCode(exitCode(r));
+    }
+  }
 
-    Path trace = r.shown() == null ? null : writeTrace(scenario, kind, r.shown());
-    printSummary(out, scenario, kind, r, trace);
-    return r.violation() != null ? Main.EXIT_VIOLATION : Main.EXIT_OK;
+  /** Every schedule asked for ran, or one broke an invariant: the verdict covers what was asked. */
+  private boolean complete(ExploreTotals r) {
+    return r.violation() != null || r.schedules() >= schedules;
+  }
+
+  private int exitCode(ExploreTotals r) {
+    if (r.violation() != null) return Main.EXIT_VIOLATION;
+    return requireAll && !complete(r) ? Main.EXIT_INCOMPLETE : Main.EXIT_OK;
   }
 
   private ExploreSpec spec(Scenario scenario, StrategyKind kind) {
@@ -101,39 +135,61 @@ final class ExploreCommand implements Callable<Integer> {
   private void progress(SearchProgress p) {
     if (p.indices() == 0) return;
     PrintWriter err = spec.commandLine().getErr();
-    err.printf(Locale.ROOT, "  %d/%d schedules, %.0f schedules/s, %.2f M deliveries/s, %d ranges done%n",
-        p.indices(), p.total(), p.indicesPerSecond(), p.workPerSecond() / 1e6, p.rangesDone());
+    err.printf(Locale.ROOT, "  %d/%d schedules, %.0f schedules/s, %s, %d ranges done%n",
+        p.indices(), p.total(), p.indicesPerSecond(), Units.rate(p.workPerSecond(), "deliveries"), p.rangesDone());
     err.flush();
   }
 
+  private String traceName(Scenario scenario, StrategyKind kind, String verdict) {
+    return String.format(Locale.ROOT, "explore-%s-%s-seed%d-%s.json", scenario.name(), kind.cliName(), seed, verdict);
+  }
+
   private Path writeTrace(Scenario scenario, StrategyKind kind, Trace t) {
-    String verdict = t.violation() == null ? "ok" : "violation";
-    Path file = out.resolve(String.format(Locale.ROOT, "explore-%s-%s-seed%d-%s.json",
-        scenario.name(), kind.cliName(), seed, verdict));
+    Path file = out.resolve(traceName(scenario, kind, t.violation() == null ? "ok" : "violation"));
     TraceFile.write(file, t);
     return file;
   }
 
-  private void printSummary(PrintWriter out, Scenario scenario, StrategyKind kind, ExploreTotals r, Path trace) {
+  /** The command that runs the same schedules again, up to the one shown (exploration is deterministic). */
+  private String again(StrategyKind kind, Trace t) {
+    StringBuilder sb = new StringBuilder("./tdxsim explore --scenario ").append(scenarioOptions.scenario);
+    scenarioOptions.options.forEach(opt -> sb.append(" --option ").append(opt));
+    sb.append(" --strategy ").append(kind.cliName()).append(" --seed ").append(seed)
+        .append(" --schedules ").append(t.scheduleIndex() + 1);
+    if (maxSteps != 200_000) sb.append(" --max-steps ").append(maxSteps);
+    return sb.toString();
+  }
+
+  private void printSummary(PrintWriter out, Scenario scenario, StrategyKind kind, ExploreTotals r, Path trace,
+      String writeError, Interrupts interrupts) {
     double secs = r.search().elapsedNanos() / 1e9;
-    out.printf(Locale.ROOT, "explored %d schedules, %d deliveries in %.1f s: %.0f schedules/s, %.2f M deliveries/s%s%n",
-        r.schedules(), r.deliveries(), secs, r.schedulesPerSecond(), r.deliveriesPerSecond() / 1e6,
-        r.search().timedOut() ? " (time limit reached)" : "");
+    out.printf(Locale.ROOT, "explored %d schedules, %d deliveries in %.1f s: %.0f schedules/s, %s%n", r.schedules(),
+        r.deliveries(), secs, r.schedulesPerSecond(), Units.rate(r.deliveriesPerSecond(), "deliveries"));
+    String stopped = stopped(r, interrupts);
+    if (stopped != null) out.println(stopped);
     Map<String, Long> flows = r.counters();
-    out.println("flows: " + (flows.isEmpty() ? "(none)" : flowsLine(flows)));
+    Units.counters("flows", flows, verbose).forEach(out::println);
     Trace shown = r.shown();
     Violation v = r.violation() == null ? null : r.violation().violation();
     if (v == null) {
-      out.println("verdict: ok, no invariant broken");
+      out.println("verdict: ok, no invariant broken" + (complete(r) ? "" : " in the schedules that ran"));
     } else {
-      out.printf(Locale.ROOT, "verdict: VIOLATION in schedule %d (seed %s) after %d deliveries%n  %s%n",
-          shown.scheduleIndex(), TraceJson.hex(shown.scheduleSeed()), shown.decisions().size(), v.oneLine());
+      out.printf(Locale.ROOT, "verdict: %s in schedule %d (seed %s) after %d deliveries%n  %s%n",
+          ModelFailure.is(v) ? "MODEL FAILURE (not a protocol violation)" : "VIOLATION", shown.scheduleIndex(),
+          TraceJson.hex(shown.scheduleSeed()), shown.decisions().size(), v.oneLine());
     }
     if (shown != null) {
       out.println("final-state hash: " + TraceJson.hex(shown.finalStateHash()) + " (schedule "
           + shown.scheduleIndex() + ")");
-      out.println("trace: " + trace + "   (./tdxsim replay " + trace + ")");
+      if (trace != null) out.println("trace: " + trace + "   (./tdxsim replay " + trace + ")");
+      if (writeError != null) {
+        out.println("trace: NOT WRITTEN (" + writeError + ")");
+        out.println("  strategy " + kind.cliName() + ", run seed " + seed + ", schedule " + shown.scheduleIndex()
+            + ", schedule seed " + TraceJson.hex(shown.scheduleSeed()) + "; to run it again:");
+        out.println("  " + again(kind, shown) + " --out DIR");
+      }
     }
+    out.flush();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "explore");
     summary.put("scenario", scenario.name());
@@ -142,23 +198,30 @@ final class ExploreCommand implements Callable<Integer> {
     summary.put("seed", seed);
     summary.put("workers", r.search().workers());
     summary.put("schedules", r.schedules());
+    summary.put("schedulesPlanned", schedules);
     summary.put("deliveries", r.deliveries());
     summary.put("elapsedSeconds", secs);
     summary.put("schedulesPerSecond", r.schedulesPerSecond());
     summary.put("deliveriesPerSecond", r.deliveriesPerSecond());
-    summary.put("timedOut", r.search().timedOut());
-    summary.put("verdict", v == null ? "ok" : "violation");
+    summary.put("timedOut", r.search().timedOut() && !interrupts.requested());
+    summary.put("complete", complete(r));
+    summary.put("stoppedBy", stopped == null ? null : interrupts.requested() ? interrupts.signal() : "time-limit");
+    summary.put("verdict", v == null ? "ok" : ModelFailure.is(v) ? "model-failure" : "violation");
     summary.put("violation", v == null ? null : Map.of(
         "invariant", v.invariant(), "detail", v.detail(), "actors", v.actors(), "gfns", v.gfns()));
+    summary.put("scheduleIndex", shown == null ? null : shown.scheduleIndex());
+    summary.put("scheduleSeed", shown == null ? null : TraceJson.hex(shown.scheduleSeed()));
     summary.put("finalStateHash", shown == null ? null : TraceJson.hex(shown.finalStateHash()));
     summary.put("trace", trace == null ? null : trace.toString());
+    summary.put("error", writeError);
     summary.put("flows", flows);
     json.print(out, summary);
   }
 
-  private static String flowsLine(Map<String, Long> flows) {
-    StringBuilder sb = new StringBuilder();
-    flows.forEach((k, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(n));
-    return sb.toString();
+  /** "stopped by the time limit after 12 of 1000 schedules", or null if the run was not cut short. */
+  private String stopped(ExploreTotals r, Interrupts interrupts) {
+    if (complete(r)) return null;
+    String by = interrupts.requested() ? "interrupted by " + interrupts.signal() : "stopped by the time limit";
+    return String.format(Locale.ROOT, "%s after %d of %d schedules", by, r.schedules(), schedules);
   }
 }

@@ -1,6 +1,7 @@
 package tdxsim.stress.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +33,8 @@ import tdxsim.stress.trace.TraceFile;
     mixinStandardHelpOptions = true,
     description = {
       "Shrink a violating trace to the few steps that matter: same invariant, exact replay.",
-      "Exit 0: the minimized trace was written; 2: bad input (including a trace whose verdict is ok)."
+      "Exit 0: the minimized trace was written; 2: bad input (including a trace whose verdict is ok).",
+      "On Ctrl-C it stops after the attempt in progress and writes the shortest trace found so far."
     })
 final class MinimizeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,24 +63,43 @@ final class MinimizeCommand implements Callable<Integer> {
     }
     WorldFactory worlds = Worlds.fromTrace(trace);
     Path target = out != null ? out : defaultOut(file);
+    OutputPlace.file("--out", target);
     PrintWriter o = spec.commandLine().getOut();
     o.println("minimize " + file + ": " + trace.decisions().size() + " deliveries, " + trace.violation().invariant()
         + ", scenario " + trace.scenario().name());
     o.flush();
-    MinimizeResult r;
-    try {
-      r = Minimizer.minimize(worlds, trace, new MinimizeBudget(maxAttempts, timeLimit), this::progress);
-    } catch (MinimizeException e) {
-      throw new BadInput("trace " + file + ": " + e.getMessage(), e);
+    try (Interrupts interrupts = Interrupts.install()) {
+      MinimizeResult r;
+      try {
+        r = Minimizer.minimize(worlds, trace, new MinimizeBudget(maxAttempts, timeLimit, interrupts), this::progress);
+      } catch (MinimizeException e) {
+        throw new BadInput("trace " + file + ": " + e.getMessage(), e);
+      }
+      String writeError = null;
+      try {
+        TraceFile.write(target, r.minimized());
+      } catch (UncheckedIOException e) {
+        writeError = e.getMessage();
+      }
+      o.println(r.summary());
+      o.println(r.replay().summary());
+      if (writeError == null) {
+        o.println("trace: " + target + "   (./tdxsim replay " + target + "; ./tdxsim report " + target + ")");
+      } else {
+        o.println("trace: NOT WRITTEN (" + writeError + "); the violation is still in " + file);
+      }
+      printJson(o, r, target, writeError);
+      if (writeError != null) throw BadInput.afterSummary(writeError + "; the original trace " + file + " is unchanged");
+      return interrupts.exitCode(Main.EXIT_OK);
     }
-    TraceFile.write(target, r.minimized());
-    o.println(r.summary());
-    o.println(r.replay().summary());
-    o.println("trace: " + target + "   (./tdxsim replay " + target + "; ./tdxsim report " + target + ")");
+  }
+
+  private void printJson(PrintWriter o, MinimizeResult r, Path target, String writeError) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "minimize");
     summary.put("trace", file.toString());
-    summary.put("out", target.toString());
+    summary.put("out", writeError == null ? target.toString() : null);
+    summary.put("error", writeError);
     summary.put("invariant", r.minimized().violation().invariant());
     summary.put("originalSteps", r.originalSteps());
     summary.put("minimizedSteps", r.minimizedSteps());
@@ -89,7 +110,6 @@ final class MinimizeCommand implements Callable<Integer> {
     summary.put("elapsedSeconds", r.elapsedNanos() / 1e9);
     summary.put("reproduced", r.replay().reproduced());
     json.print(o, summary);
-    return Main.EXIT_OK;
   }
 
   /** {@code x.json} → {@code x.min.json}; anything else gets {@code .min.json} appended. */

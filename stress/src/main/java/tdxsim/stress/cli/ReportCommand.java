@@ -1,6 +1,7 @@
 package tdxsim.stress.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,13 +74,19 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     if (width < 40) throw new BadInput("--width must be at least 40, got " + width);
     Trace trace = TraceInput.read(file);
+    if (html != null) OutputPlace.file("--html", html);
     RecordedRun run = RecordedRun.replay(Worlds.fromTrace(trace), trace);
     RaceDiagram d = RaceDiagram.of(file.getFileName().toString(), run, ColumnPolicy.cpuContexts(TDX_CPUS),
         MessageFormatter.DEFAULT);
     PrintWriter out = spec.commandLine().getOut();
     out.print(TextDiagram.render(d, new TextDiagram.Options(all, steps, width)));
     if (html != null) {
-      AtomicFiles.writeString(html, HtmlChart.render(d, TextDiagram.render(d, TextDiagram.Options.FULL)));
+      try {
+        AtomicFiles.writeString(html, HtmlChart.render(d, TextDiagram.render(d, TextDiagram.Options.FULL)));
+      } catch (UncheckedIOException e) {
+        out.flush();
+        throw new BadInput(e.getMessage() + "; the text diagram is on stdout");
+      }
       out.println("html: " + html);
     }
     Map<String, Object> summary = new LinkedHashMap<>();

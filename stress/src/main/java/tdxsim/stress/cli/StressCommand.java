@@ -1,6 +1,7 @@
 package tdxsim.stress.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,9 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,59 +118,60 @@ final class StressCommand implements Callable<Integer> {
     StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(options), duration, settings,
         checking, checkEvery, true);
 
+    HeapCheck.check(s);
+    if (record != null) {
+      OutputPlace.file("--record", record);
+      OutputPlace.file("--record", traceFileFor(record));
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     out.printf(Locale.ROOT, "stress %s: %,d vCPUs, %s; %d threads, up to %s, checks %s%s%n", s.name(),
-        s.vcpus(), describe(s), nThreads, duration, checks,
+        s.vcpus(), describe(s), nThreads, Units.duration(duration), checks,
         record == null ? "" : ", recording to " + record);
     out.flush();
 
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        finished.await(120, TimeUnit.SECONDS); // let the run stop, print its summary and write its record
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "tdxsim-stress-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      StressRun.Outcome o = StressRun.run(config, stop::get, line -> {
+    try (Interrupts interrupts = Interrupts.install()) {
+      StressRun.Outcome o = StressRun.run(config, interrupts, line -> {
         err.println(line);
         err.flush();
       });
-      Path trace = null;
-      String replayLine = null;
-      if (o.record() != null) {
-        RecordFile.write(record, o.record());
-        if (!o.result().ok()) {
-          if (stop.get()) {
-            replayLine = "not replayed (interrupted); run ./tdxsim replay " + record;
-          } else if (o.record().deliveries() <= maxReplay) {
-            RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
-            replayLine = rep.summary();
-            if (rep.trace() != null) {
-              trace = traceFileFor(record);
-              TraceFile.write(trace, rep.trace());
-            }
-          } else {
-            replayLine = "not replayed here (" + o.record().deliveries() + " messages > --max-replay); run ./tdxsim "
-                + "replay " + record;
-          }
-        }
-      }
-      printSummary(out, o, trace, replayLine);
-      return o.result().ok() ? Main.EXIT_OK : Main.EXIT_VIOLATION;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running and waits for the latch we just released
-      }
+      Written w = writeRecord(o, interrupts);
+      printSummary(out, o, w);
+      if (w.error != null) throw BadInput.afterSummary(w.error + "; the verdict is on stdout");
+      if (ModelFailure.is(o.result().violation())) throw ModelFailure.of(o.result().violation(), w.trace);
+      return interrupts.exitCode(o.result().ok() ? Main.EXIT_OK : Main.EXIT_VIOLATION);
     }
+  }
+
+  /** What was written at the end: the trace of a replayed violation, the replay's line, or why writing failed. */
+  private record Written(Path trace, String replayLine, String error) {}
+
+  private static final String RECORD_NOT_WRITTEN = "record not written";
+
+  private Written writeRecord(StressRun.Outcome o, Interrupts interrupts) {
+    if (o.record() == null) return new Written(null, null, null);
+    try {
+      RecordFile.write(record, o.record());
+    } catch (UncheckedIOException e) {
+      return new Written(null, RECORD_NOT_WRITTEN, e.getMessage());
+    }
+    if (o.result().ok()) return new Written(null, null, null);
+    if (interrupts.requested()) {
+      return new Written(null, "not replayed (interrupted); run ./tdxsim replay " + record, null);
+    }
+    if (o.record().deliveries() > maxReplay) {
+      return new Written(null, "not replayed here (" + o.record().deliveries() + " messages > --max-replay); run "
+          + "./tdxsim replay " + record, null);
+    }
+    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
+    if (rep.trace() == null) return new Written(null, rep.summary(), null);
+    Path trace = traceFileFor(record);
+    try {
+      TraceFile.write(trace, rep.trace());
+    } catch (UncheckedIOException e) {
+      return new Written(null, rep.summary(), e.getMessage() + " (the record " + record + " was written)");
+    }
+    return new Written(trace, rep.summary(), null);
   }
 
   private Scenario loadScenario() {
@@ -214,7 +213,8 @@ final class StressCommand implements Callable<Integer> {
     return record.resolveSibling(base + "-trace.json");
   }
 
-  private void printSummary(PrintWriter out, StressRun.Outcome o, Path trace, String replayLine) {
+  private void printSummary(PrintWriter out, StressRun.Outcome o, Written w) {
+    Path trace = w.trace();
     ParallelResult r = o.result();
     StressStats.Totals t = o.totals();
     double secs = r.elapsedNanos() / 1e9;
@@ -261,11 +261,14 @@ final class StressCommand implements Callable<Integer> {
     Violation v = r.violation();
     out.println(v == null ? "verdict: ok, no invariant broken" : "verdict: VIOLATION " + v.oneLine());
     out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
-    if (o.record() != null) {
+    if (o.record() != null && !RECORD_NOT_WRITTEN.equals(w.replayLine())) {
       out.printf(Locale.ROOT, "record: %s (%,d messages)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
           record);
     }
-    if (replayLine != null) out.println("replay of the record: " + replayLine);
+    if (w.error() != null) out.println("NOT WRITTEN: " + w.error());
+    if (w.replayLine() != null && !RECORD_NOT_WRITTEN.equals(w.replayLine())) {
+      out.println("replay of the record: " + w.replayLine());
+    }
     if (trace != null) out.println("trace: " + trace + "   (./tdxsim minimize " + trace + ", ./tdxsim report " + trace + ")");
     out.flush();
 
@@ -305,7 +308,8 @@ final class StressCommand implements Callable<Integer> {
     summary.put("violation", v == null ? null : Map.of("invariant", v.invariant(), "detail", v.detail(),
         "actors", v.actors(), "gfns", v.gfns()));
     summary.put("finalStateHash", RecordFile.hex(r.stateHash()));
-    summary.put("record", record == null ? null : record.toString());
+    summary.put("record", record == null || RECORD_NOT_WRITTEN.equals(w.replayLine()) ? null : record.toString());
+    summary.put("error", w.error());
     summary.put("trace", trace == null ? null : trace.toString());
     json.print(out, summary);
   }

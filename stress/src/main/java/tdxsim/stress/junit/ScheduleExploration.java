@@ -152,7 +152,8 @@ public final class ScheduleExploration {
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-junit")) {
       // as ./tdxsim explore does: bounded fairness, so a liveness verdict is the model's, not the strategy's
       Strategy s = FairStrategy.wrap(strategy.create(pctDepth));
-      ExplorationResult r = Explorer.explore(system, worlds, s, seed, schedules, timeLimit, budget, null);
+      ExplorationResult r = Explorer.explore(system, worlds, s, seed, schedules, timeLimit, budget, null,
+          () -> false);
       Counterexample c = r.counterexample();
       if (c == null) return new ExplorationOutcome(name, r, null, null, null);
       TraceInfo ti = info != null ? info : TraceInfo.forTest(name);

@@ -35,7 +35,9 @@ public record MinimizeResult(
     /** The attempt budget ran out. */
     ATTEMPTS,
     /** The wall-time limit ran out (the only stop that can make the result machine dependent). */
-    TIME
+    TIME,
+    /** Stopped on request (Ctrl-C, SIGTERM): the best trace so far, which still breaks the invariant. */
+    INTERRUPTED
   }
 
   public int originalSteps() {
@@ -53,6 +55,7 @@ public record MinimizeResult(
           case FIXPOINT -> "fixpoint";
           case ATTEMPTS -> "attempt budget spent";
           case TIME -> "time limit reached";
+          case INTERRUPTED -> "interrupted";
         };
     return "minimized " + originalSteps() + " -> " + minimizedSteps() + " deliveries (context switches "
         + originalSwitches + " -> " + minimizedSwitches + ") in " + attempts + " attempts, " + why + ": "

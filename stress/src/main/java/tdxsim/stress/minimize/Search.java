@@ -70,11 +70,12 @@ final class Search {
     pass = name;
   }
 
-  /** True once the attempt or time budget is spent; the passes check it before each attempt. */
+  /** True once the attempt or time budget is spent or a stop was asked for; the passes check it before each attempt. */
   boolean exhausted() {
     if (stop != null) return true;
     if (attempts >= budget.maxAttempts()) stop = MinimizeResult.Stop.ATTEMPTS;
     else if (elapsedNanos() >= limitNanos) stop = MinimizeResult.Stop.TIME;
+    else if (budget.stopRequested().getAsBoolean()) stop = MinimizeResult.Stop.INTERRUPTED;
     return stop != null;
   }
 

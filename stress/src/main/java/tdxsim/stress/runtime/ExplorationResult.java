@@ -11,9 +11,11 @@ import java.util.Optional;
  * @param last the last schedule run (the counterexample if there is one), or null if none ran; a clean
  *     exploration writes its trace so that anyone can replay it
  * @param schedules schedules run (including the violating one)
+ * @param schedulesPlanned schedules asked for
  * @param deliveries deliveries made in all of them
  * @param elapsedNanos wall time
  * @param timedOut stopped by the wall-time limit before running every schedule
+ * @param interrupted stopped on request (Ctrl-C, SIGTERM) before running every schedule
  */
 public record ExplorationResult(
     String strategy,
@@ -21,9 +23,16 @@ public record ExplorationResult(
     Counterexample counterexample,
     Counterexample last,
     long schedules,
+    long schedulesPlanned,
     long deliveries,
     long elapsedNanos,
-    boolean timedOut) {
+    boolean timedOut,
+    boolean interrupted) {
+
+  /** Every schedule asked for ran, or one broke an invariant: the verdict covers what was asked. */
+  public boolean complete() {
+    return counterexample != null || schedules >= schedulesPlanned;
+  }
 
   public Optional<Counterexample> violation() {
     return Optional.ofNullable(counterexample);

@@ -1,6 +1,7 @@
 package tdxsim.stress.runtime;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import tdxsim.stress.strategy.FairStrategy;
 import tdxsim.stress.strategy.Strategy;
@@ -18,7 +19,8 @@ public final class Explorer {
 
   /**
    * Explores on a fresh deterministic system owned by the calling thread, closed at the end, with
-   * {@link FairStrategy bounded fairness} around the strategy so that liveness violations are real.
+   * {@link FairStrategy bounded fairness} around the strategy so that liveness violations are real; between two
+   * schedules it stops when {@code stop} says so (Ctrl-C): the result is then {@link ExplorationResult#interrupted()}.
    */
   public static ExplorationResult explore(
       WorldFactory worlds,
@@ -27,14 +29,15 @@ public final class Explorer {
       long schedules,
       Duration wallTimeLimit,
       Budget budget,
-      Consumer<Progress> progress) {
+      Consumer<Progress> progress,
+      BooleanSupplier stop) {
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-explore")) {
       Strategy fair = FairStrategy.wrap(strategy.create());
-      return explore(system, worlds, fair, seed, schedules, wallTimeLimit, budget, progress);
+      return explore(system, worlds, fair, seed, schedules, wallTimeLimit, budget, progress, stop);
     }
   }
 
-  /** Explores on {@code system} with a strategy instance (e.g. PCT of another depth). */
+  /** Explores on {@code system} with a strategy instance (e.g. PCT of another depth), stopping like the above. */
   public static ExplorationResult explore(
       DeterministicSystem system,
       WorldFactory worlds,
@@ -43,19 +46,25 @@ public final class Explorer {
       long schedules,
       Duration wallTimeLimit,
       Budget budget,
-      Consumer<Progress> progress) {
+      Consumer<Progress> progress,
+      BooleanSupplier stop) {
     long start = System.nanoTime();
     long limit = saturatedNanos(wallTimeLimit);
     long nextProgress = start + PROGRESS_EVERY_NANOS;
     long deliveries = 0;
     long done = 0;
     boolean timedOut = false;
+    boolean interrupted = false;
     Counterexample found = null;
     Counterexample last = null;
     while (done < schedules) {
       long now = System.nanoTime();
       if (now - start >= limit) {
         timedOut = true;
+        break;
+      }
+      if (stop.getAsBoolean()) {
+        interrupted = true;
         break;
       }
       if (progress != null && now - nextProgress >= 0) {
@@ -75,7 +84,8 @@ public final class Explorer {
     }
     long elapsed = System.nanoTime() - start;
     if (progress != null) progress.accept(new Progress(done, schedules, deliveries, elapsed));
-    return new ExplorationResult(strategy.name(), seed, found, last, done, deliveries, elapsed, timedOut);
+    return new ExplorationResult(strategy.name(), seed, found, last, done, schedules, deliveries, elapsed, timedOut,
+        interrupted);
   }
 
   private static long saturatedNanos(Duration d) {

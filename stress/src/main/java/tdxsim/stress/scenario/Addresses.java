@@ -32,7 +32,11 @@ final class Addresses {
     if (v.valueType() == ConfigValueType.NUMBER && (v.unwrapped() instanceof Integer || v.unwrapped() instanceof Long)) {
       g = ((Number) v.unwrapped()).longValue();
     } else if (v.valueType() == ConfigValueType.STRING) {
-      g = parse(r, key, v, ((String) v.unwrapped()).trim());
+      try {
+        g = parse(r, key, v, ((String) v.unwrapped()).trim());
+      } catch (NumberFormatException e) {
+        throw r.error(key, "gfn out of range: " + ConfigReader.render(v));
+      }
     } else {
       throw r.error(key, "expected a gfn (r<i>, \"r<i>+<pages>\", an integer or \"0x...\"), got "
           + ConfigReader.render(v));
@@ -71,7 +75,11 @@ final class Addresses {
       return ((Number) u).longValue();
     }
     if (v.valueType() == ConfigValueType.STRING && HEX.matcher(((String) u).trim()).matches()) {
-      return number(((String) u).trim());
+      try {
+        return number(((String) u).trim());
+      } catch (NumberFormatException e) {
+        throw r.error(key, "gfn out of range: " + ConfigReader.render(v));
+      }
     }
     throw r.error(key, "expected a gfn (an integer or \"0x...\"), got " + ConfigReader.render(v));
   }

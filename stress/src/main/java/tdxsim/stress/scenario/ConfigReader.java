@@ -64,17 +64,30 @@ final class ConfigReader {
   }
 
   private long integer(String key, ConfigValue v, long min, String expected) {
+    return integer(key, v, min, Long.MAX_VALUE, expected, null);
+  }
+
+  /** An integer in [min, max]; above max the error says why ({@code whyMax}), not merely that it is too big. */
+  private long integer(String key, ConfigValue v, long min, long max, String expected, String whyMax) {
     if (v.valueType() == ConfigValueType.NUMBER) {
       Object u = v.unwrapped();
       if ((u instanceof Integer || u instanceof Long) && ((Number) u).longValue() >= min) {
-        return ((Number) u).longValue();
+        long n = ((Number) u).longValue();
+        if (n <= max) return n;
+        throw error(key, "at most " + String.format(Locale.ROOT, "%,d", max)
+            + (whyMax == null ? "" : " (" + whyMax + ")") + ", got " + String.format(Locale.ROOT, "%,d", n));
       }
     }
     throw error(key, "expected " + expected + ", got " + render(v));
   }
 
   int positiveInt(String key) {
-    return (int) Math.min(Integer.MAX_VALUE, integer(key, value(key), 1, "a positive integer"));
+    return positiveInt(key, Integer.MAX_VALUE, "the model counts it in an int");
+  }
+
+  /** A positive integer of at most {@code max}, which the model can hold for the reason {@code whyMax}. */
+  int positiveInt(String key, int max, String whyMax) {
+    return (int) integer(key, value(key), 1, max, "a positive integer", whyMax);
   }
 
   int positiveInt(String key, int dflt) {
@@ -83,7 +96,8 @@ final class ConfigReader {
 
   int nonNegativeInt(String key, int dflt) {
     if (!has(key)) return dflt;
-    return (int) Math.min(Integer.MAX_VALUE, integer(key, value(key), 0, "a non-negative integer"));
+    return (int) integer(key, value(key), 0, Integer.MAX_VALUE, "a non-negative integer",
+        "the model counts it in an int");
   }
 
   /** A count of pages, from a list element or a key. */

@@ -21,7 +21,9 @@ import tdxsim.actors.vm.VmConfig;
 /**
  * Loads a scenario: a HOCON file (Typesafe Config, already on Pekko's classpath) or a built-in name, into a
  * {@link Scenario}. The file is parsed on its own (no reference.conf, no system properties: a scenario must mean
- * the same everywhere), every key is type-checked, unknown keys are refused, and every problem is one line naming
+ * the same everywhere; {@code include} is refused, since a trace carries the scenario's text and nothing it would
+ * include), every key is type-checked, every number is bounded by what the model holds, unknown keys are refused,
+ * and every problem is one line naming
  * the scenario and the key: {@code scenario small.conf: vcpus: expected a positive integer, got "x"}.
  *
  * <p>Format (every key but {@code vcpus} and {@code ranges-2m} is optional; defaults are those of
@@ -66,6 +68,10 @@ public final class ScenarioLoader {
   private static final Set<String> BOUNDS_KEYS =
       Set.of("fault-retries", "accept-retries", "seamcall-retries", "lock-bypasses");
   private static final long DEFAULT_BASE_GFN = 0x100000L;
+  /** The largest memslot the model holds: its 4K pages are indexed with an int (GmemFile). */
+  public static final int MAX_RANGES_2M = Integer.MAX_VALUE / 512;
+  /** One past the last gfn of a 52-bit guest physical address space (MAXPHYADDR 52, TDX's GPAW 52). */
+  static final long MAX_GFN = 1L << 40;
   private static final int DEFAULT_SPLIT_CACHE_PAGES = 64;
 
   private ScenarioLoader() {}
@@ -119,7 +125,7 @@ public final class ScenarioLoader {
     Config c;
     try {
       c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
-          .setOriginDescription(source)).resolve();
+          .setOriginDescription(source).setIncluder(NoIncludes.INSTANCE)).resolve();
     } catch (ConfigException e) {
       throw new ScenarioException("scenario " + source + ": " + oneLine(e), e);
     }
@@ -131,9 +137,13 @@ public final class ScenarioLoader {
       throw r.error("vcpus", "a TD has at most " + TdxModuleConfig.MAX_VCPUS_PER_TD
           + " vCPUs (the TDX module's MAX_VCPUS_PER_TD), got " + vcpus);
     }
-    int ranges = r.positiveInt("ranges-2m");
+    int ranges = r.positiveInt("ranges-2m", MAX_RANGES_2M, "guest_memfd indexes the memslot's 4K pages with an int");
     long base = Addresses.absolute(r, "base-gfn", DEFAULT_BASE_GFN);
     if ((base & 511) != 0) throw r.error("base-gfn", String.format("0x%x is not 2M aligned", base));
+    if (base + 512L * ranges > MAX_GFN) {
+      throw r.error("ranges-2m", String.format("the memslot [0x%x, 0x%x) ends beyond gfn 0x%x (a 52-bit guest "
+          + "physical address)", base, base + 512L * ranges, MAX_GFN));
+    }
     Addresses addr = new Addresses(base, ranges);
     StepParser steps = new StepParser(addr);
     Set<DesignOption> options = EnumSet.noneOf(DesignOption.class);

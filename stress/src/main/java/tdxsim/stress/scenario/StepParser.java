@@ -22,6 +22,7 @@ final class StepParser {
   private static final Set<String> CONVERT_KEYS = Set.of("op", "at", "pages", "to");
   private static final Set<String> RANGE_KEYS = Set.of("at", "pages");
   private static final Set<String> NMI_KEYS = Set.of("op", "count");
+  static final int MAX_NMI_BURST = 1 << 20;
 
   private final Addresses addr;
 
@@ -101,7 +102,8 @@ final class StepParser {
       if (op == null) throw s.error("op", "missing (one of punch-hole, convert, nmi)");
       if (op.equals("nmi")) {
         s.onlyKeys(NMI_KEYS);
-        out.add(new VmmAction.Nmi(s.positiveInt("count")));
+        out.add(new VmmAction.Nmi(s.positiveInt("count", MAX_NMI_BURST,
+            "each NMI is a delivery, and a schedule is bounded by --max-steps")));
       } else if (op.equals("punch-hole")) {
         s.onlyKeys(RANGE_OP_KEYS);
         long[] g = range(s);

@@ -44,6 +44,9 @@ public final class TraceFile {
 
   /** Reads a trace of any model version (for reports). */
   public static Trace read(Path file) {
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new TraceFormatException("trace " + file + ": is a directory, not a trace file");
+    }
     JsonNode root;
     try {
       root = JSON.readTree(file.toFile());

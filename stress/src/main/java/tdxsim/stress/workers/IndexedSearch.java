@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,7 @@ public final class IndexedSearch<R extends RangeOutcome> {
   private final AtomicLong indicesDone = new AtomicLong();
   private final AtomicLong workDone = new AtomicLong();
   private Throwable failure;
+  private BooleanSupplier stop = () -> false;
   private int running;
 
   private IndexedSearch(RangeJob<R> job, long total, int workers, Duration timeLimit) {
@@ -44,7 +46,15 @@ public final class IndexedSearch<R extends RangeOutcome> {
   /** Searches indices 0..total-1 on {@code workers} threads; {@code progress} (if not null) about once a second. */
   public static <R extends RangeOutcome> SearchResult<R> run(
       RangeJob<R> job, long total, int workers, Duration timeLimit, Consumer<SearchProgress> progress) {
-    return new IndexedSearch<>(job, total, workers, timeLimit).run(progress);
+    return run(job, total, workers, timeLimit, progress, () -> false);
+  }
+
+  /** {@link #run}, also stopping (as the time limit does: between two indices) once {@code stop} says so. */
+  public static <R extends RangeOutcome> SearchResult<R> run(RangeJob<R> job, long total, int workers,
+      Duration timeLimit, Consumer<SearchProgress> progress, BooleanSupplier stop) {
+    IndexedSearch<R> s = new IndexedSearch<>(job, total, workers, timeLimit);
+    s.stop = stop;
+    return s.run(progress);
   }
 
   private SearchResult<R> run(Consumer<SearchProgress> progress) {
@@ -151,7 +161,7 @@ public final class IndexedSearch<R extends RangeOutcome> {
   }
 
   private synchronized long take() {
-    if (failure != null || System.nanoTime() - deadline >= 0) return -1;
+    if (failure != null || System.nanoTime() - deadline >= 0 || stop.getAsBoolean()) return -1;
     return book.next();
   }
 
@@ -160,7 +170,7 @@ public final class IndexedSearch<R extends RangeOutcome> {
       @Override
       public boolean proceed(long index) {
         synchronized (IndexedSearch.this) {
-          return failure == null && book.wanted(index) && System.nanoTime() - deadline < 0;
+          return failure == null && book.wanted(index) && System.nanoTime() - deadline < 0 && !stop.getAsBoolean();
         }
       }
 

@@ -30,7 +30,7 @@ class HostWorldTest {
     VmConfig broken = SMALL.withOptions(EnumSet.of(DesignOption.V1_IGNORE_SHARED_SPLIT));
     TdxWorldFactory host = new TdxWorldFactory(List.of(SMALL, broken), Bounds.DEFAULT);
     ExplorationResult r = Explorer.explore(host, StrategyKind.RANDOM, 42, 20, Duration.ofSeconds(60),
-        Budget.DEFAULT, null);
+        Budget.DEFAULT, null, () -> false);
     assertTrue(r.violation().isPresent(), "v1-ignore-shared-split in td-1 explored clean");
     Violation v = r.violation().get().violation();
     assertTrue(v.detail().startsWith("td-1: "), v.oneLine());

@@ -31,7 +31,7 @@ import tdxsim.stress.strategy.StrategyKind;
 class TdxWorldFactoryTest {
   static ExplorationResult explore(VmConfig cfg, StrategyKind k, long schedules) {
     return Explorer.explore(new TdxWorldFactory(cfg), k, 42, schedules, Duration.ofSeconds(60), Budget.DEFAULT,
-        null);
+        null, () -> false);
   }
 
   @Test

@@ -37,7 +37,7 @@ class BugFindingTest {
   private static ExplorationResult explore(Strategy strategy, long seed, int schedules) {
     return Explorer.explore(
         system, s -> new LostUpdateWorld(PADDING), strategy, seed, schedules, Duration.ofMinutes(5), Budget.DEFAULT,
-        null);
+        null, () -> false);
   }
 
   @Test

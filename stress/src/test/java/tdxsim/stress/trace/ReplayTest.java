@@ -37,7 +37,8 @@ class ReplayTest {
   static void explore() {
     system = DeterministicSystem.create("replay");
     Counterexample c =
-        Explorer.explore(system, LOST_UPDATE, new PctStrategy(), 1, 100, Duration.ofMinutes(1), Budget.DEFAULT, null)
+        Explorer.explore(system, LOST_UPDATE, new PctStrategy(), 1, 100, Duration.ofMinutes(1), Budget.DEFAULT, null,
+                () -> false)
             .violation()
             .orElseThrow();
     found =

@@ -1,0 +1,61 @@
+package tdxsim.stress.cli;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Locale;
+import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.scenario.Scenario;
+
+/**
+ * Refuses, before building it, a world the heap cannot hold: a run that runs out of memory halfway would either
+ * end in an OutOfMemoryError or, worse, thrash in the collector for minutes. The estimate is what the world holds:
+ * {@value #BYTES_PER_VCPU} bytes per vCPU (the stress summary measures 31-36 KB per vCPU held after a GC at the
+ * end, its 2M range included) plus {@value #BYTES_PER_RANGE} bytes per 2M range of a TD's memslot (guest_memfd's
+ * per-4K arrays: a pfn and a refcount per page) plus a fixed {@value #BASE_BYTES}. It must fit in 90% of the old
+ * generation: the long-lived world ends up there, and under the launcher's collector settings that is half the
+ * heap.
+ */
+final class HeapCheck {
+  static final long BYTES_PER_VCPU = 30_000;
+  static final long BYTES_PER_RANGE = 6_200;
+  static final long BASE_BYTES = 32L << 20;
+  private static final double USABLE = 0.9;
+
+  private HeapCheck() {}
+
+  /** Bytes the world of {@code s} holds, by the estimate above. */
+  static long estimate(Scenario s) {
+    return BASE_BYTES + BYTES_PER_VCPU * s.vcpus() + BYTES_PER_RANGE * ranges(s);
+  }
+
+  private static long ranges(Scenario s) {
+    long ranges = 0;
+    for (VmConfig c : s.tds()) ranges += c.ranges2M();
+    return ranges;
+  }
+
+  /** @throws BadInput naming the {@code -Xmx} the run would need */
+  static void check(Scenario s) {
+    long need = estimate(s);
+    long max = Runtime.getRuntime().maxMemory();
+    long old = oldGenerationMax(max);
+    if (need <= USABLE * old) return;
+    double xmxGb = Math.ceil(need / USABLE * max / old / (1L << 30));
+    throw new BadInput(String.format(Locale.ROOT, "scenario %s: %,d vCPUs and %,d 2M ranges need about %.1f GB of "
+        + "heap, and this JVM can hold %.1f GB (max heap %.1f GB): run it with JAVA_OPTS=-Xmx%.0fg, or smaller",
+        s.name(), s.vcpus(), ranges(s), need / 1e9, USABLE * old / 1e9, max / 1e9, xmxGb));
+  }
+
+  /** The old generation's maximum (a generational collector), else the heap's. */
+  private static long oldGenerationMax(long heapMax) {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      String n = p.getName();
+      if (p.getType() == MemoryType.HEAP && (n.contains("Old Gen") || n.contains("Tenured"))
+          && p.getUsage().getMax() > 0) {
+        return Math.min(heapMax, p.getUsage().getMax());
+      }
+    }
+    return heapMax;
+  }
+}
