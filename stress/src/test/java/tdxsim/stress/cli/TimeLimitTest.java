@@ -20,7 +20,7 @@ class TimeLimitTest {
   @TempDir Path dir;
 
   private CliRun explore(String... extra) {
-    String[] base = {"explore", "--scenario", "default", "--schedules", "1000000", "--time-limit", "1ms", "--out",
+    String[] base = {"explore", "--scenario", "default", "--schedules", "1000000", "--time-limit", "1ms", "--workers", "1", "--out",
         dir.toString(), "--json"};
     String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
         .toArray(String[]::new);
