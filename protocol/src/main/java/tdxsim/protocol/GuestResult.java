@@ -24,9 +24,17 @@ public sealed interface GuestResult extends VcpuMsg {
   /**
    * TD exit: TDH.VP.ENTER returns to the host. For an EPT violation raised by ACCEPT (case b of
    * tdg_mem_page_accept.c) the extended exit qualification is type ACCEPT and {@code acceptLevel} is the
-   * level the guest asked for; otherwise {@code acceptLevel} is null.
+   * level the guest asked for; otherwise {@code acceptLevel} is null. {@code pendingEptViolation}: the extended
+   * exit qualification type is PENDING_EPT_VIOLATION (6): a guest access hit a PENDING page with SEPT_VE_DISABLE
+   * set [TDXM td_ept_violation.c], what tdx_is_sept_violation_unexpected_pending tests [LNX tdx.c].
    */
-  record TdExit(int vcpu, ExitReason reason, long gfn, Level acceptLevel, long tag) implements GuestResult {
+  record TdExit(int vcpu, ExitReason reason, long gfn, Level acceptLevel, long tag, boolean pendingEptViolation)
+      implements GuestResult {
+    /** Any TD exit but a pending-page EPT violation. */
+    public TdExit(int vcpu, ExitReason reason, long gfn, Level acceptLevel, long tag) {
+      this(vcpu, reason, gfn, acceptLevel, tag, false);
+    }
+
     public boolean isAcceptExit() {
       return reason == ExitReason.EPT_VIOLATION && acceptLevel != null;
     }

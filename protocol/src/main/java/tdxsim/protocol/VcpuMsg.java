@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface VcpuMsg
     permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, VcpuMsg.NmiBurst, KvmReply,
-        GuestResult {
+        GuestResult, VcpuMsg.VmDead {
 
   /** The VM's actors; the first message a vCPU handles (others are stashed until it arrives). */
   record Wire(KvmPeers peers) implements VcpuMsg {}
@@ -36,4 +36,11 @@ public sealed interface VcpuMsg
    * ENHANCED_DEMOTE_INTERRUPTIBILITY) or after it (handled by the host).
    */
   record NmiBurst(int count) implements VcpuMsg {}
+
+  /**
+   * kvm_vm_dead (directly, or from KVM_BUG_ON via kvm_vm_bugged) by {@code from}: kvm->vm_dead is set and
+   * kvm_make_all_cpus_request(kvm, KVM_REQ_VM_DEAD) kicks every vCPU out of guest mode. The vCPU does not enter
+   * again: KVM_RUN, the TDX local-retry loop and KVM_PRE_FAULT_MEMORY return -EIO [LNX kvm_host.h, LNX tdx.c].
+   */
+  record VmDead(String from) implements VcpuMsg {}
 }

@@ -70,6 +70,8 @@ public enum Invariant {
       "a failed conversion or punch hole zapped no private mapping [R6, S16, mutation 6]"),
   // --- fatal events ------------------------------------------------------------------------------------------
   KVM_BUG_ON("kvm.bug-on", "KVM_BUG_ON/TDX_BUG_ON never fires (no-fail SEAMCALL paths) [2.5]"),
+  KVM_VM_DEAD("kvm.vm-dead", "KVM never kills the TD: kvm_vm_dead on a guest access to a PENDING page with"
+      + " SEPT_VE_DISABLE set (\"Guest access before accepting\") [LNX tdx.c]"),
   GUEST_PANIC("guest.panic", "the guest never panics (e.g. TDX: Failed to accept memory) [LNX unaccepted_memory.h]"),
   GUEST_DATA_LOST("guest.data-lost",
       "accepted private data is never removed outside an invalidation, and never found gone by the guest [R6, R7]"),

@@ -90,6 +90,9 @@ public final class InvariantChecker implements Monitor {
     } else if (o instanceof MmuObservation.KvmBugOn x) {
       g.counters.kvmBugOns++;
       g.v.report(Invariant.KVM_BUG_ON, x.where() + ": " + x.detail(), List.of(x.where()), x.gfn());
+    } else if (o instanceof MmuObservation.VmDead x) {
+      g.v.report(Invariant.KVM_VM_DEAD, "vcpu " + x.vcpu() + ": " + x.reason() + " " + Violations.hex(x.gfn()),
+          List.of(Names.vcpu(x.vcpu())), x.gfn());
     } else if (o instanceof MmuObservation.GuestPanic x) {
       g.v.report(Invariant.GUEST_PANIC, "vcpu " + x.vcpu() + ": " + x.reason(), List.of(Names.vcpu(x.vcpu())),
           x.gfn());

@@ -59,6 +59,8 @@ public final class KvmContext {
   private long sptPfnSeq;
   /** kvm->vm_bugged as seen by this context (KVM_BUG_ON fired here). */
   private boolean vmBugged;
+  /** kvm->vm_dead as this context has learnt it: set here, or KVM_REQ_VM_DEAD received (vCPUs). */
+  private boolean vmDead;
 
   /**
    * @param name the host actor's name (lock owner, SEAMCALL caller)
@@ -117,6 +119,19 @@ public final class KvmContext {
     return vmBugged;
   }
 
+  /**
+   * kvm->vm_dead as this context knows it: what kvm_check_request(KVM_REQ_VM_DEAD) sees in the local-retry loop
+   * and kvm_tdp_map_page, and the -EIO check of KVM_RUN and the vCPU ioctls.
+   */
+  public boolean vmDead() {
+    return vmDead;
+  }
+
+  /** KVM_REQ_VM_DEAD received from another context (VcpuMsg.VmDead). */
+  public void learnVmDead() {
+    vmDead = true;
+  }
+
   /** lockdep_assert_held_write(&kvm->mmu_lock): a model bug if violated. */
   public void assertWriteLocked(String where) {
     if (held != LockMode.EXCLUSIVE) {
@@ -160,10 +175,28 @@ public final class KvmContext {
     monitor.observe(new FlowStep(flow, gfn, level));
   }
 
-  /** KVM_BUG_ON / TDX_BUG_ON: the VM is bugged (kvm_vm_bugged). */
+  /**
+   * KVM_BUG_ON / TDX_BUG_ON: kvm_vm_bugged sets kvm->vm_bugged and calls kvm_vm_dead, which is per VM: every vCPU
+   * gets KVM_REQ_VM_DEAD [LNX kvm_host.h].
+   */
   public void bugOn(String where, String detail, long gfn) {
     vmBugged = true;
     monitor.observe(new KvmBugOn(where, detail, gfn));
+    vmDead(gfn);
+  }
+
+  /**
+   * kvm_vm_dead: kvm->vm_dead = true and kvm_make_all_cpus_request(kvm, KVM_REQ_VM_DEAD), which kicks every vCPU
+   * (this context, if a vCPU, sees its own request on its way out). Once only, as the flag is only ever set.
+   */
+  public void vmDead(long gfn) {
+    if (vmDead) return;
+    vmDead = true;
+    flow("KVM_VM_DEAD", gfn, Level.PG_LEVEL_4K);
+    List<ActorRef<VcpuMsg>> vcpus = peers.vcpus();
+    for (int i = 0; i < vcpus.size(); i++) {
+      if (i != vcpuId) vcpus.get(i).tell(new VcpuMsg.VmDead(name));
+    }
   }
 
   // ------------------------------------------------------------------------------------------ replies

@@ -19,8 +19,9 @@ import tdxsim.protocol.TdpMmuMsg;
  * 512-entry 4K table under each 2M non-leaf) and the region's lpage_info (disallow_lpage per 2M range and for the
  * 1G range). Shards are named {@code tdp-mmu-<n>}; ranges in different shards proceed in parallel.
  *
- * <p>The 1G entry starts as a present non-leaf, matching the TDX module's S-EPT whose 1G roots are built at TD
- * creation; the upper levels of the root are not modelled. Each message is one atomic CPU step; every SPTE change
+ * <p>The 1G entry starts non-present, as the TDX module's S-EPT does: a TD starts with only the S-EPT root (the
+ * levels above 1G, which are not modelled), and the first fault in a 1G region links the 1G page table with
+ * tdp_mmu_link_sp → tdx_sept_link_private_spt (TDH.MEM.SEPT.ADD), so first-touch faults contend there too (R1). Each message is one atomic CPU step; every SPTE change
  * (FROZEN included) is reported as {@link SpteChanged}. Page tables are never freed: KVM zaps only leafs here
  * (tdp_mmu_zap_leafs) and never promotes on a mirror root [P1-10, S06].
  */
@@ -48,8 +49,6 @@ public final class TdpMmu {
       this.monitor = monitor;
       java.util.Arrays.fill(spte2M, Spte.SHADOW_NONPRESENT_VALUE);
       spte1G = Spte.SHADOW_NONPRESENT_VALUE;
-      // The 1G non-leaf exists from TD creation (the TDX module's 1G roots are NL_MAPPED from the start).
-      set(region, Level.PG_LEVEL_1G, Spte.nonLeaf(0x3000_0000_0000L | (region >>> 18)));
     }
 
     Behavior<TdpMmuMsg> behavior() {

@@ -255,7 +255,7 @@ public final class TdpMmuMap {
 
   /** An install error: the VM is bugged (-EIO) or the fault retries (goto retry). */
   private void finishError(int err) {
-    if (err == Errno.EIO || ctx.vmBugged()) {
+    if (err == Errno.EIO || ctx.vmDead()) {
       finish(Errno.name(Errno.EIO));
       return;
     }

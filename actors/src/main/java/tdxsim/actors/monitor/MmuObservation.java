@@ -50,6 +50,12 @@ public sealed interface MmuObservation extends Observation {
   /** The guest panicked, e.g. arch_accept_memory(): "TDX: Failed to accept memory" [LNX unaccepted_memory.h]. */
   record GuestPanic(int vcpu, String reason, long gfn) implements MmuObservation {}
 
+  /**
+   * KVM killed the VM from a vCPU's exit handler (kvm_vm_dead, not a KVM_BUG_ON): tdx_handle_ept_violation on an
+   * unexpected pending S-EPT violation, "Guest access before accepting" [LNX tdx.c].
+   */
+  record VmDead(int vcpu, String reason, long gfn) implements MmuObservation {}
+
   /** The guest found accepted data gone (an accepted private page no longer accessible). */
   record GuestDataLost(int vcpu, long gfn) implements MmuObservation {}
 

@@ -151,12 +151,14 @@ final class GuestHandler {
       out.reply(m.replyTo(), new GuestResult.GuestAccessOk(v.id(), m.gfn(), m.tag()));
       return;
     }
-    if (SeptRules.pendingAndGuestAcceptable(st) && !s.config().septVeDisable()) {
+    boolean pending = SeptRules.pendingAndGuestAcceptable(st);
+    if (pending && !s.config().septVeDisable()) {
       v.progressSinceEntry = true; // the guest continues in its #VE handler: RIP moves
       out.reply(m.replyTo(), new GuestResult.VirtualizationException(v.id(), m.gfn(), m.tag()));
       return;
     }
-    tdExit(v, ExitReason.EPT_VIOLATION, m.gfn(), null, m.tag(), true);
+    // PENDING with SEPT_VE_DISABLE set: the extended exit qualification says PENDING_EPT_VIOLATION
+    tdExit(v, ExitReason.EPT_VIOLATION, m.gfn(), null, m.tag(), true, pending);
   }
 
   void requireNoGuestOp(VcpuContext v, Object m) {
@@ -177,6 +179,12 @@ final class GuestHandler {
    * updated (forward progress resets it; a hardware EPT violation on a private gfn is logged).
    */
   void tdExit(VcpuContext v, ExitReason reason, long gfn, Level acceptLevel, long tag, boolean privateEpf) {
+    tdExit(v, reason, gfn, acceptLevel, tag, privateEpf, false);
+  }
+
+  /** {@code pendingEpt}: a guest access to a PENDING page with SEPT_VE_DISABLE set (EEQ type PENDING_EPT_VIOLATION). */
+  void tdExit(VcpuContext v, ExitReason reason, long gfn, Level acceptLevel, long tag, boolean privateEpf,
+      boolean pendingEpt) {
     v.guestOp = -1;
     v.interruptPending = false;
     s.epochs().countOut(v.countedEpoch);
@@ -186,7 +194,7 @@ final class GuestHandler {
     s.monitor().observe(new VcpuGuestMode(v.id(), false, v.countedEpoch));
     s.monitor().observe(new SeamcallCompleted(SeamcallLeaf.TDH_VP_ENTER, gfn,
         acceptLevel != null ? acceptLevel : Level.PG_LEVEL_4K, TDX_SUCCESS, callerName(v.replyTo)));
-    out.reply(v.replyTo, new GuestResult.TdExit(v.id(), reason, gfn, acceptLevel, tag));
+    out.reply(v.replyTo, new GuestResult.TdExit(v.id(), reason, gfn, acceptLevel, tag, pendingEpt));
   }
 
   /** The caller name reported for TDH.VP.ENTER: the vCPU actor's name. */

@@ -11,8 +11,9 @@ import tdxsim.protocol.SeptState;
  * The TD's Secure EPT: one {@link SeptEntry} per (gfn, level) for 4K, 2M and 1G, the walk, and every state
  * transition. Every state change is reported to the monitor as a {@link SeptEntryChanged} (FREE = no entry).
  *
- * <p>Shape: the 1G entries are the root of the private range and start as present non-leaves (NL_MAPPED), one
- * per 1G region the range touches, as if the levels above had been built at TD creation. A 2M entry lives in
+ * <p>Shape: the 1G entries hang off the S-EPT root (the levels above 1G, not modelled, always present) and start
+ * FREE: a TD starts with only the root, and KVM links every missing level with TDH.MEM.SEPT.ADD on the first fault
+ * [LNX tdx.c tdx_sept_link_private_spt, TDXM tdh_mem_sept_add.c]. A 2M entry lives in
  * the page table under its 1G non-leaf, a 4K entry in the one under its 2M non-leaf. The table is kept as such
  * pages: per level, arrays of 512 slots, one per parent slot, allocated when a slot under it is first used; a
  * guest access (the module's hottest path) indexes three arrays. Slots are listed in gfn order, so
@@ -50,10 +51,6 @@ public final class SecureEpt {
     for (Level l : Level.values()) {
       long slots = (end - origin + l.pages() - 1) / l.pages();
       pages[l.ordinal()] = new SeptEntry[(int) ((slots + 511) / 512)][];
-    }
-    Level root = Level.PG_LEVEL_1G;
-    for (long g = root.base(config.privateGfnStart()); g < config.privateGfnEnd(); g += root.pages()) {
-      setState(entry(g, root), SeptState.NL_MAPPED);
     }
   }
 

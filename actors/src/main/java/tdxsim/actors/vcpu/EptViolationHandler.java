@@ -10,6 +10,7 @@ import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.TdpPageFault;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
+import tdxsim.actors.monitor.MmuObservation.VmDead;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
@@ -23,7 +24,9 @@ import tdxsim.protocol.TdpMmuMsg;
  *       crossing the aligned [base, base + pages(level)) (kvm_split_cross_boundary_leafs), and only then set the
  *       one-way inhibit on level+1 (and level+2 for 4K). An error goes back to userspace (KVM_RUN fails).</li>
  *   <li>kvm_mmu_page_fault → kvm_tdp_mmu_page_fault, retried in place while it returns RET_PF_RETRY
- *       ({@code local_retry}, the zero-step mitigation: a private fault is not bounced back to the guest).</li>
+ *       ({@code local_retry}, the zero-step mitigation: a private fault is not bounced back to the guest), until
+ *       KVM_REQ_VM_DEAD (-EIO). The loop's other exits, kvm_vcpu_has_events() and signal_pending(), have no
+ *       cause in the model (no interrupt injection, no userspace signals).</li>
  * </ol>
  * It also owns the private_max_mapping_level hook's per-vCPU inputs: the v1 violation_request_level and
  * violation_gfn_start/end [P1-12, P1-21].
@@ -47,8 +50,20 @@ final class EptViolationHandler {
     this.ignoreSharedSplit = ctx.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT);
   }
 
-  /** Handle one EPT-violation TD exit; {@code done} gets RET_PF_FIXED / RET_PF_SPURIOUS or an errno name. */
-  void handle(long gfn, Level acceptLevel, Consumer<String> done) {
+  /**
+   * Handle one EPT-violation TD exit; {@code done} gets RET_PF_FIXED / RET_PF_SPURIOUS / RET_PF_RETRY or an errno
+   * name. {@code pendingEpt}: tdx_is_sept_violation_unexpected_pending (extended exit qualification type
+   * PENDING_EPT_VIOLATION): the guest touched a page it has not accepted, with SEPT_VE_DISABLE set. KVM does not
+   * fault it in (the mirror SPTE is already present, and a second install would be a KVM_BUG_ON): kvm_vm_dead,
+   * -EIO [LNX tdx.c].
+   */
+  void handle(long gfn, Level acceptLevel, boolean pendingEpt, Consumer<String> done) {
+    if (pendingEpt) {
+      ctx.observe(new VmDead(vcpu, "Guest access before accepting", gfn));
+      ctx.vmDead(gfn);
+      done.accept(Errno.name(Errno.EIO));
+      return;
+    }
     ctx.observe(new FaultBegin(vcpu, gfn));
     if (v1AcceptLevel) {
       recordRequestLevel(gfn, acceptLevel);
@@ -73,7 +88,11 @@ final class EptViolationHandler {
     new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null)
         .run((r, f) -> {
           ctx.observe(new FaultEnd(vcpu, gfn, r));
-          if (PfResult.isRetry(r) && !ctx.vmBugged()) {
+          if (PfResult.isRetry(r) && ctx.vmDead()) {
+            done.accept(Errno.name(Errno.EIO)); // kvm_check_request(KVM_REQ_VM_DEAD, vcpu): -EIO
+            return;
+          }
+          if (PfResult.isRetry(r)) {
             ctx.observe(new FaultBegin(vcpu, gfn)); // local_retry
             faultLoop(gfn, done);
             return;

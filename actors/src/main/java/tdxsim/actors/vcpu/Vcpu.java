@@ -116,7 +116,7 @@ public final class Vcpu {
           if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
           mode = Mode.IN_GUEST;
           interruptSent = false;
-          if (!pendingKicks.isEmpty()) raiseInterrupt(); // the IPI was pending across the entry
+          if (!pendingKicks.isEmpty() || kvm.vmDead()) raiseInterrupt(); // the IPI was pending across the entry
           guestRun();
           return Behaviors.same();
         })
@@ -172,6 +172,10 @@ public final class Vcpu {
           vcpuRun();
           return Behaviors.same();
         })
+        .onMessage(VcpuMsg.VmDead.class, m -> {
+          onVmDead();
+          return Behaviors.same();
+        })
         .onMessage(VcpuMsg.NmiBurst.class, m -> {
           kvm.nmiBurst(m.count());
           return Behaviors.same();
@@ -197,6 +201,17 @@ public final class Vcpu {
     k.replyTo().tell(new KvmReply.KickAck(id, k.tag()));
   }
 
+  /** KVM_REQ_VM_DEAD: its kick takes the vCPU out of guest mode; outside, the next KVM_RUN check sees it. */
+  private void onVmDead() {
+    kvm.learnVmDead();
+    if (mode == Mode.IN_GUEST) {
+      raiseInterrupt();
+    } else if (waitingToEnter) {
+      waitingToEnter = false;
+      vcpuRun();
+    }
+  }
+
   private void ackPendingKicks() {
     for (VcpuMsg.KickRequest k : pendingKicks) k.replyTo().tell(new KvmReply.KickAck(id, k.tag()));
     pendingKicks.clear();
@@ -214,6 +229,11 @@ public final class Vcpu {
   /** vcpu_run: outside guest mode, with no KVM work in progress. */
   private void vcpuRun() {
     if (mode != Mode.OUTSIDE || hostBusy) return;
+    if (kvm.vmDead()) { // vcpu_enter_guest: kvm_check_request(KVM_REQ_VM_DEAD) → -EIO; so does every later KVM_RUN
+      mode = Mode.HALTED;
+      monitor.observe(new FlowStep("KVM_RUN_EIO", 0, Level.PG_LEVEL_4K));
+      return;
+    }
     GuestAction exit = pendingExit;
     pendingExit = null;
     GuestAction a = exit != null ? exit : guest.current();
@@ -265,10 +285,10 @@ public final class Vcpu {
   private void onTdExit(GuestResult.TdExit r) {
     if (r.reason() == ExitReason.EPT_VIOLATION) {
       hostBusy = true;
-      ept.handle(r.gfn(), r.acceptLevel(), result -> {
+      ept.handle(r.gfn(), r.acceptLevel(), r.pendingEptViolation(), result -> {
         hostBusy = false;
         if (r.acceptLevel() == null && PfResult.RET_PF_FIXED.equals(result)) guest.onAccessFaultInstalled(r.gfn());
-        if (PfResult.isError(result)) {
+        if (PfResult.isError(result) && !kvm.vmDead()) {
           halt(); // KVM_RUN returns the error (see the FaultEnd); the VMM stops the vCPU
           return;
         }
@@ -315,7 +335,7 @@ public final class Vcpu {
         kvm.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT) ? () -> { } : null)
         .run((r, f) -> {
           monitor.observe(new FaultEnd(id, cur, r));
-          if (PfResult.isRetry(r) && !kvm.vmBugged()) {
+          if (PfResult.isRetry(r) && !kvm.vmDead()) {
             prefetch(cur, end);
           } else if (PfResult.isDone(r)) {
             Level l = f.mappedLevel();

@@ -136,6 +136,13 @@ public record VmConfig(
         failPageRemove);
   }
 
+  /** false: a non-Linux guest (touch before ACCEPT gets #VE); true: a Linux guest. */
+  public VmConfig withSeptVeDisable(boolean v) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
+        mapSharedIntoUsers, splitCachePages, options, v, enhancedDemoteInterruptibility, accept2mPagesPerStep,
+        zeroStepThreshold, failPageRemove);
+  }
+
   public VmConfig withWorkloads(List<List<WorkloadStep>> w, List<VmmAction> actions) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, w, actions, iommuPinned, mapSharedIntoUsers,
         splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility, accept2mPagesPerStep,
@@ -154,10 +161,13 @@ public record VmConfig(
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
   }
 
-  /** A VM with no workload: the given size, the v3 baseline, huge pages enabled, SEPT_VE_DISABLE clear. */
+  /**
+   * A VM with no workload: the given size, the v3 baseline, huge pages enabled, a Linux guest (SEPT_VE_DISABLE
+   * set: a touch of a PENDING page kills the VM).
+   */
   public static VmConfig empty(String name, int vcpus, int ranges2M) {
     return new VmConfig(name, vcpus, 0x100000L, ranges2M, List.of(), List.of(), List.of(), List.of(), true, 64,
-        EnumSet.noneOf(DesignOption.class), false, true, TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP,
+        EnumSet.noneOf(DesignOption.class), true, true, TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP,
         TdxModuleConfig.STEPPING_EPF_THRESHOLD);
   }
 

@@ -40,6 +40,7 @@ import tdxsim.actors.monitor.MmuObservation.InvalidateEnd;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.monitor.MmuObservation.MmuLockWaiting;
 import tdxsim.actors.monitor.MmuObservation.SpteCmpxchgFailed;
+import tdxsim.actors.monitor.MmuObservation.VmDead;
 import tdxsim.actors.monitor.SeptObservation.AcceptCompleted;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.LockMode;
@@ -237,6 +238,8 @@ class InvariantCatalogueTest {
     });
     row(Invariant.KVM_BUG_ON, s -> base(s).fault(0, R(0), M2).finish(),
         s -> base(s).obs(new KvmBugOn("tdx_sept_remove_private_spte", "REMOVE failed", R(0))).result());
+    row(Invariant.KVM_VM_DEAD, s -> base(s).fault(0, R(0), M2).finish(),
+        s -> base(s).obs(new VmDead(0, "Guest access before accepting", R(0))).result());
     row(Invariant.GUEST_PANIC, s -> base(s).fault(0, R(0), M2).finish(),
         s -> base(s).obs(new GuestPanic(0, "TDX: Failed to accept memory", R(0))).result());
     row(Invariant.GUEST_DATA_LOST, s -> punch2m(mapped2m(s), R(0), R(1)).finish(), s -> {

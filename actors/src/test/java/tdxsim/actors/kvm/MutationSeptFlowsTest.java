@@ -82,6 +82,7 @@ class MutationSeptFlowsTest {
     p.ackKicks(-1, false);
     p.seamcall(TdxModuleMsg.TdhMemPageDemote.class, TdxStatus.TDX_GPA_RANGE_NOT_BLOCKED);
     p.release(LockMode.EXCLUSIVE);
+    p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
     assertEquals(List.of(Errno.EIO), results);
     assertFalse(flows().contains("BLOCK"));
@@ -94,6 +95,7 @@ class MutationSeptFlowsTest {
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhMemPageRemove.class, TdxStatus.TDX_TLB_TRACKING_NOT_DONE); // no TRACK, no kick
     p.release(LockMode.EXCLUSIVE);
+    p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
     assertEquals(List.of("BLOCK", "ZAP"), flows().stream().filter(f -> !f.startsWith("KVM")).toList());
   }

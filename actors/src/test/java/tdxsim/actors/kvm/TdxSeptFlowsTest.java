@@ -169,6 +169,7 @@ class TdxSeptFlowsTest {
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_OPERAND_BUSY);
     for (var v : p.vcpus) ScriptedPeers.next(v, VcpuMsg.SeptZapDone.class);
     p.release(LockMode.EXCLUSIVE);
+    p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet(); // no REMOVE: the page stays in the S-EPT
     assertEquals(1, mon.count(KvmBugOn.class, b -> b.where().contains("TDH_MEM_RANGE_BLOCK")));
   }
@@ -184,6 +185,7 @@ class TdxSeptFlowsTest {
     p.ackKicks(-1, false);
     p.seamcall(TdxModuleMsg.TdhMemPageDemote.class, TdxStatus.TDX_INTERRUPTED_RESTARTABLE);
     p.release(LockMode.EXCLUSIVE);
+    p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
     assertEquals(List.of(Errno.EIO), results);
     assertEquals(1, mon.count(KvmBugOn.class, b -> b.where().contains("DEMOTE")));
@@ -196,6 +198,7 @@ class TdxSeptFlowsTest {
     p.grant(LockMode.EXCLUSIVE, 1);
     p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
     p.release(LockMode.EXCLUSIVE);
+    p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
     assertEquals(List.of(Errno.EIO), results);
     assertEquals(1, mon.count(KvmBugOn.class));

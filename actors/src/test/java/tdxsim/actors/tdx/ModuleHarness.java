@@ -44,11 +44,23 @@ final class ModuleHarness {
     this(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()));
   }
 
+  /** A TD whose 1G page tables KVM has already linked (TDH.MEM.SEPT.ADD at 1G, as the first fault does). */
   ModuleHarness(TdxModuleConfig config) {
+    this(config, true);
+  }
+
+  /** @param link1G false: the TD as created, with only the S-EPT root (every 1G entry FREE) */
+  ModuleHarness(TdxModuleConfig config, boolean link1G) {
     this.config = config;
     this.state = new TdxModuleState(config, observed::add);
     this.kit = BehaviorTestKit.create(TdxModule.create(state));
     for (int i = 0; i < config.vcpus(); i++) vcpus.add(TestInbox.create("vcpu" + i));
+    if (!link1G) return;
+    Level g1 = Level.PG_LEVEL_1G;
+    for (long g = g1.base(config.privateGfnStart()); g < config.privateGfnEnd(); g += g1.pages()) {
+      assertEquals(TdxStatus.TDX_SUCCESS, call(septAdd(g, g1)));
+    }
+    observed.clear();
   }
 
   Caller caller() {

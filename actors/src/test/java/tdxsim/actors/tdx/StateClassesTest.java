@@ -22,19 +22,23 @@ class StateClassesTest {
   private static final long BASE = 0x40000;
 
   @Test
-  void everyTouched1gRegionStartsAsAPresentNonLeafRoot() {
+  void aTdStartsWithOnlyTheRootEvery1gEntryIsFreeUntilSeptAdd() {
     List<Observation> seen = new ArrayList<>();
     // 0x3fe00 .. 0x40200: touches two 1G regions
     SecureEpt ept = new SecureEpt(TdxModuleConfig.of(1, BASE - 0x200, 0x400), seen::add);
-    assertEquals(SeptState.NL_MAPPED, ept.state(0, PG_LEVEL_1G));
-    assertEquals(SeptState.NL_MAPPED, ept.state(BASE, PG_LEVEL_1G));
-    assertEquals(List.of(new SeptEntryChanged(0, PG_LEVEL_1G, SeptState.FREE, SeptState.NL_MAPPED),
-        new SeptEntryChanged(BASE, PG_LEVEL_1G, SeptState.FREE, SeptState.NL_MAPPED)), seen);
+    assertEquals(SeptState.FREE, ept.state(0, PG_LEVEL_1G));
+    assertEquals(SeptState.FREE, ept.state(BASE, PG_LEVEL_1G));
+    assertEquals(List.of(), seen);
+    assertEquals(PG_LEVEL_1G, ept.walk(BASE + 5, PG_LEVEL_4K).level(), "the walk stops at the missing 1G table");
+    ept.septAdd(ept.entry(BASE, PG_LEVEL_1G), 0x99);
+    assertEquals(List.of(new SeptEntryChanged(BASE, PG_LEVEL_1G, SeptState.FREE, SeptState.NL_MAPPED)), seen);
+    assertEquals(PG_LEVEL_2M, ept.walk(BASE + 5, PG_LEVEL_4K).level());
   }
 
   @Test
   void theWalkStopsAtTheLevelAtALeafOrAtANonPresentEntry() {
     SecureEpt ept = new SecureEpt(TdxModuleConfig.of(1, BASE, PG_LEVEL_1G.pages()), o -> {});
+    ept.septAdd(ept.entry(BASE, PG_LEVEL_1G), 0x99);
     long g2 = BASE + 0x400;
     assertEquals(PG_LEVEL_2M, ept.walk(g2 + 5, PG_LEVEL_4K).level(), "FREE 2M: missing non-leaf");
     ept.seed(g2, PG_LEVEL_2M, SeptState.NL_MAPPED, 1, 0);
@@ -53,6 +57,7 @@ class StateClassesTest {
   void demoteAndPromoteAreInverseAndFingerprintIsDeterministic() {
     List<Observation> seen = new ArrayList<>();
     SecureEpt ept = new SecureEpt(TdxModuleConfig.of(1, BASE, PG_LEVEL_1G.pages()), seen::add);
+    ept.septAdd(ept.entry(BASE, PG_LEVEL_1G), 0x99);
     long g2 = BASE + 0x200;
     ept.seed(g2, PG_LEVEL_2M, SeptState.PENDING_BLOCKED, 0x1000, 3);
     String before = ept.fingerprint();

@@ -90,7 +90,7 @@ class DesignOptionsTest {
     VmConfig e = VmConfig.empty("v1split", 1, 4);
     long r1 = e.range(1);
     VmConfig c = e.withWorkloads(List.of(List.of(new WorkloadStep.Touch(r1 + 7, 1))), List.of())
-        .withOptions(EnumSet.of(DesignOption.V1_IGNORE_SHARED_SPLIT));
+        .withOptions(EnumSet.of(DesignOption.V1_IGNORE_SHARED_SPLIT)).withSeptVeDisable(false); // touch-first guest
     // Touch first: KVM maps 2M; #VE; the 4K ACCEPT exits (case b); v1 ignores the split and maps 2M again...
     // with no vCPU to ACCEPT the 2M page, "the worst outcome ... endless EPT violation" [C2 Open 2, R2].
     CollectingMonitor m = VmRunner.runUntil(kit, c, mon -> mon.count(FlowStep.class,
@@ -104,7 +104,8 @@ class DesignOptionsTest {
   void v3SplitsForA4kAcceptOverA2mMapping() throws InterruptedException {
     VmConfig e = VmConfig.empty("v3split", 1, 4);
     long r1 = e.range(1);
-    VmConfig c = e.withWorkloads(List.of(List.of(new WorkloadStep.Touch(r1 + 7, 1))), List.of());
+    VmConfig c = e.withWorkloads(List.of(List.of(new WorkloadStep.Touch(r1 + 7, 1))), List.of())
+        .withSeptVeDisable(false); // a touch-first (non-Linux) guest
     CollectingMonitor m = VmRunner.run(kit, c, 0);
     assertEquals(1, flows(m, "AUG_2M"), "touch first: KVM maps 2M");
     assertEquals(1, flows(m, "DEMOTE"), "the guest's 4K ACCEPT splits it [P3-13]");

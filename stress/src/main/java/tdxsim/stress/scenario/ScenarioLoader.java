@@ -47,7 +47,9 @@ import tdxsim.actors.vm.VmConfig;
  * map-shared-into-users = true
  * split-cache-pages = 16
  * options = [ v1-folio-refcount ]     # design options (also --option on the command line)
- * sept-ve-disable = false
+ * guest = linux                       # linux (default): SEPT_VE_DISABLE set, a touch of a PENDING page kills the
+ *                                     #   VM; non-linux: SEPT_VE_DISABLE clear, #VE (touch-before-accept guests)
+ * sept-ve-disable = true              # default: set for a Linux guest, clear for a non-Linux one
  * enhanced-demote-interruptibility = true
  * accept-2m-pages-per-step = 256
  * zero-step-threshold = 6
@@ -63,7 +65,7 @@ public final class ScenarioLoader {
 
   private static final Set<String> KEYS = Set.of("name", "description", "vcpus", "base-gfn", "ranges-2m",
       "build-pages", "workloads", "vmm", "iommu-pinned", "map-shared-into-users", "split-cache-pages", "options",
-      "sept-ve-disable", "enhanced-demote-interruptibility", "accept-2m-pages-per-step", "zero-step-threshold",
+      "sept-ve-disable", "guest", "enhanced-demote-interruptibility", "accept-2m-pages-per-step", "zero-step-threshold",
       "fail-page-remove", "bounds");
   private static final Set<String> BOUNDS_KEYS =
       Set.of("fault-retries", "accept-retries", "seamcall-retries", "lock-bypasses");
@@ -166,7 +168,7 @@ public final class ScenarioLoader {
           r.bool("map-shared-into-users", true),
           r.positiveInt("split-cache-pages", DEFAULT_SPLIT_CACHE_PAGES),
           options,
-          r.bool("sept-ve-disable", false),
+          septVeDisable(r),
           r.bool("enhanced-demote-interruptibility", true),
           accept2mPagesPerStep(r),
           r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD),
@@ -176,6 +178,21 @@ public final class ScenarioLoader {
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("scenario " + source + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * SEPT_VE_DISABLE from the guest kind: a Linux guest panics at boot without it ("TD misconfiguration:
+   * SEPT_VE_DISABLE attribute must be set"), so only a non-Linux guest (touch before ACCEPT, #VE) runs with it
+   * clear [LNX tdx.c].
+   */
+  private static boolean septVeDisable(ConfigReader r) {
+    boolean linux = "linux".equals(r.choice("guest", "linux", "linux", "non-linux"));
+    boolean v = r.bool("sept-ve-disable", linux);
+    if (linux && !v) {
+      throw r.error("sept-ve-disable", "a Linux guest runs with SEPT_VE_DISABLE set (it panics at boot without"
+          + " it); say guest = non-linux for a touch-before-accept guest");
+    }
+    return v;
   }
 
   private static int accept2mPagesPerStep(ConfigReader r) {

@@ -144,7 +144,7 @@ class ScenarioLoaderTest {
       "vcpus = 1.5|vcpus: expected a positive integer, got 1.5",
       "vcpus = 577|vcpus: a TD has at most 576 vCPUs (the TDX module's MAX_VCPUS_PER_TD), got 577",
       "vcpu = 3|vcpu: unknown key (known: accept-2m-pages-per-step, base-gfn, bounds, build-pages, description, "
-          + "enhanced-demote-interruptibility, fail-page-remove, iommu-pinned, map-shared-into-users, name, options, "
+          + "enhanced-demote-interruptibility, fail-page-remove, guest, iommu-pinned, map-shared-into-users, name, options, "
           + "ranges-2m, "
           + "sept-ve-disable, split-cache-pages, vcpus, vmm, workloads, zero-step-threshold)",
       "base-gfn = \"0x100001\"|base-gfn: 0x100001 is not 2M aligned",

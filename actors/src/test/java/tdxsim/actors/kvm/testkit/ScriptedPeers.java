@@ -66,6 +66,11 @@ public final class ScriptedPeers {
     for (TestInbox<VcpuMsg> v : vcpus) assertFalse(v.hasMessages(), "vcpu inbox");
   }
 
+  /** kvm_vm_dead after a KVM_BUG_ON: KVM_REQ_VM_DEAD went to every vCPU (the host is not one of them). */
+  public void expectVmDead() {
+    for (TestInbox<VcpuMsg> v : vcpus) next(v, VcpuMsg.VmDead.class);
+  }
+
   public static <T> T next(TestInbox<? super T> inbox, Class<T> type) {
     assertTrue(inbox.hasMessages(), "expected a " + type.getSimpleName());
     Object m = inbox.receiveMessage();
