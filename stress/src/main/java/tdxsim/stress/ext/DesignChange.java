@@ -2,6 +2,7 @@ package tdxsim.stress.ext;
 
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -34,6 +35,16 @@ public record DesignChange<M>(String name, String description, String actor, Cla
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("design option name must match " + NAME + ": " + name);
     }
+  }
+
+  /**
+   * An option that rewrites the messages {@code actor} receives: {@code rewrite} returns the message to handle
+   * instead (the same one to leave it alone), or null to drop it.
+   */
+  public static <M> DesignChange<M> rewrite(String name, String description, String actor, Class<M> protocol,
+      UnaryOperator<M> rewrite) {
+    return new DesignChange<>(name, description, actor, protocol,
+        (original, site) -> MessageRewrite.around(original, protocol, rewrite));
   }
 
   /** Whether this changes {@code actorName}. */

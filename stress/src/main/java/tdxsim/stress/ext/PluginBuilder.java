@@ -28,7 +28,7 @@ public final class PluginBuilder {
 
   public TdxSimPlugin build() {
     Built p = new Built(name, version, List.copyOf(options), List.copyOf(invariants));
-    Extensions.validate(p);
+    Extensions.none().withPlugin(p); // the same checks as an installed plugin's
     return p;
   }
 

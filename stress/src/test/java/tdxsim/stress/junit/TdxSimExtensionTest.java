@@ -72,6 +72,21 @@ class TdxSimExtensionTest {
   }
 
   @Test
+  void nightlyRunsTakeFreshSeedsAndAScheduleCountFromSystemProperties() {
+    System.setProperty(TdxRun.SEEDS, "fresh");
+    System.setProperty(TdxRun.SCHEDULES, "7");
+    try {
+      Results r = Results.of(Clean.class);
+      String entry = r.entries.get(0);
+      assertTrue(entry.matches("race-r5, seed \\d+: no invariant broken; 7 schedules, .*"), entry);
+      assertTrue(!entry.startsWith("race-r5, seed 1:"), entry);
+    } finally {
+      System.clearProperty(TdxRun.SEEDS);
+      System.clearProperty(TdxRun.SCHEDULES);
+    }
+  }
+
+  @Test
   void aMutationFailsWithTheRaceTheTraceAndAReplayThatWorksAsPrinted() throws Exception {
     Results r = Results.of(Mutated.class);
     assertEquals(List.of(TestExecutionResult.Status.FAILED), r.statuses, r.toString());
