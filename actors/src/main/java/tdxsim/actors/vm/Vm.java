@@ -12,6 +12,7 @@ import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.mmu.MmuLock;
 import tdxsim.actors.mmu.TdpMmu;
 import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.options.ActorPatch;
 import tdxsim.actors.tdx.TdxModule;
 import tdxsim.actors.tdx.TdxModuleConfig;
 import tdxsim.actors.vcpu.Vcpu;
@@ -45,31 +46,46 @@ public final class Vm {
     return create(config, monitor, TdxModule::create);
   }
 
+  /** With a user's design options changing some actors ({@link ActorPatch}; plugins, {@code tdxsim.stress.ext}). */
+  public static Behavior<Void> create(VmConfig config, Monitor monitor, ActorPatch patch) {
+    return create(config, monitor, TdxModule::create, patch);
+  }
+
   /** With another TDX module behaviour (tests). */
   public static Behavior<Void> create(VmConfig config, Monitor monitor,
       BiFunction<TdxModuleConfig, Monitor, Behavior<TdxModuleMsg>> moduleFactory) {
+    return create(config, monitor, moduleFactory, ActorPatch.NONE);
+  }
+
+  private static Behavior<Void> create(VmConfig config, Monitor monitor,
+      BiFunction<TdxModuleConfig, Monitor, Behavior<TdxModuleMsg>> moduleFactory, ActorPatch p) {
     return Behaviors.setup(ctx -> {
       KvmConfig kvm = config.kvmConfig();
-      ActorRef<tdxsim.protocol.MmuLockMsg> mmuLock = ctx.spawn(MmuLock.create(config.splitCachePages(), monitor),
-          MMU_LOCK);
+      ActorRef<tdxsim.protocol.MmuLockMsg> mmuLock = ctx.spawn(p.apply(MMU_LOCK, tdxsim.protocol.MmuLockMsg.class,
+          MmuLock.create(config.splitCachePages(), monitor), config, monitor), MMU_LOCK);
       List<ActorRef<TdpMmuMsg>> shards = new ArrayList<>();
       for (int i = 0; i < kvm.shards(); i++) {
-        shards.add(ctx.spawn(TdpMmu.create(i, kvm.shardBase(i), monitor), tdpMmuName(i)));
+        shards.add(ctx.spawn(p.apply(tdpMmuName(i), TdpMmuMsg.class, TdpMmu.create(i, kvm.shardBase(i), monitor),
+            config, monitor), tdpMmuName(i)));
       }
-      ActorRef<TdxModuleMsg> module = ctx.spawn(moduleFactory.apply(config.tdxModuleConfig(), monitor), TDX_MODULE);
-      ActorRef<GuestMemfdMsg> gmem = ctx.spawn(GuestMemfd.create(kvm, monitor), GuestMemfd.NAME);
+      ActorRef<TdxModuleMsg> module = ctx.spawn(p.apply(TDX_MODULE, TdxModuleMsg.class,
+          moduleFactory.apply(config.tdxModuleConfig(), monitor), config, monitor), TDX_MODULE);
+      ActorRef<GuestMemfdMsg> gmem = ctx.spawn(p.apply(GuestMemfd.NAME, GuestMemfdMsg.class,
+          GuestMemfd.create(kvm, monitor), config, monitor), GuestMemfd.NAME);
       List<long[]> pinned = new ArrayList<>();
       for (GfnRange r : config.iommuPinned()) pinned.add(new long[] {r.gfn(), r.end()});
-      ActorRef<InvalidationUserMsg> iommu = ctx.spawn(InvalidationUser.create(IOMMU, config.baseGfn(), pinned,
-          monitor), IOMMU);
-      ActorRef<InvalidationUserMsg> userspace = ctx.spawn(InvalidationUser.create(USERSPACE, config.baseGfn(),
-          List.of(), monitor), USERSPACE);
+      ActorRef<InvalidationUserMsg> iommu = ctx.spawn(p.apply(IOMMU, InvalidationUserMsg.class,
+          InvalidationUser.create(IOMMU, config.baseGfn(), pinned, monitor), config, monitor), IOMMU);
+      ActorRef<InvalidationUserMsg> userspace = ctx.spawn(p.apply(USERSPACE, InvalidationUserMsg.class,
+          InvalidationUser.create(USERSPACE, config.baseGfn(), List.of(), monitor), config, monitor), USERSPACE);
       List<ActorRef<VcpuMsg>> vcpus = new ArrayList<>();
       for (int i = 0; i < config.vcpus(); i++) {
-        vcpus.add(ctx.spawn(Vcpu.create(i, config.workloads().get(i), config.buildPages(), kvm, monitor),
+        vcpus.add(ctx.spawn(p.apply(Vcpu.name(i), VcpuMsg.class,
+            Vcpu.create(i, config.workloads().get(i), config.buildPages(), kvm, monitor), config, monitor),
             Vcpu.name(i)));
       }
-      ActorRef<VmmMsg> vmm = ctx.spawn(Vmm.create(config, monitor), Vmm.NAME);
+      ActorRef<VmmMsg> vmm = ctx.spawn(p.apply(Vmm.NAME, VmmMsg.class, Vmm.create(config, monitor), config, monitor),
+          Vmm.NAME);
       KvmPeers peers = new KvmPeers(module, mmuLock, shards, gmem, vmm, vcpus, iommu, userspace);
       for (ActorRef<VcpuMsg> v : vcpus) v.tell(new VcpuMsg.Wire(peers));
       gmem.tell(new GuestMemfdMsg.Wire(peers));

@@ -120,7 +120,8 @@ final class ExploreCommand implements Callable<Integer> {
   }
 
   private ExploreSpec spec(Scenario scenario, StrategyKind kind) {
-    return new ExploreSpec(Worlds.traceScenario(scenario), scenarioOptions.options, kind.cliName(), seed, schedules,
+    return new ExploreSpec(Worlds.traceScenario(scenario),
+        scenario.extensions().traceOptions(scenarioOptions.options), kind.cliName(), seed, schedules,
         maxSteps, Versions.TOOL);
   }
 

@@ -12,10 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.invariants.Invariant;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.stress.ext.DesignChange;
+import tdxsim.stress.ext.Extensions;
+import tdxsim.stress.ext.UserInvariant;
 import tdxsim.stress.scenario.ScenarioLoader;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List the built-in scenarios, the design options and the invariants, one line each.")
+    description = {"List the built-in scenarios, the design options and the invariants, one line each,",
+        "with those of the plugins on the class path (./tdxsim --plugin JAR list, or TDXSIM_CLASSPATH)."})
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
@@ -29,6 +33,13 @@ final class ListCommand implements Callable<Integer> {
     for (DesignOption o : DesignOption.values()) options.put(o.cliName(), describe(o));
     Map<String, String> invariants = new LinkedHashMap<>();
     for (Invariant i : Invariant.values()) invariants.put(i.id(), i.description());
+    Extensions ext = Extensions.installed();
+    for (DesignChange<?> o : ext.options()) {
+      options.put(o.name(), "plugin " + ext.pluginOf(o.name()) + ", changes " + o.actor() + ": " + o.description());
+    }
+    for (UserInvariant i : ext.invariants()) {
+      invariants.put(i.id(), "plugin " + ext.pluginOf(i.id()) + ": " + i.description());
+    }
 
     section(out, "scenarios (--scenario NAME)", scenarios);
     section(out, "design options and protocol mutations (--option NAME)", options);
@@ -39,6 +50,7 @@ final class ListCommand implements Callable<Integer> {
     summary.put("scenarios", new ArrayList<>(scenarios.keySet()));
     summary.put("options", new ArrayList<>(options.keySet()));
     summary.put("invariants", List.copyOf(invariants.keySet()));
+    summary.put("plugins", ext.traceEntries());
     json.print(out, summary);
     return Main.EXIT_OK;
   }

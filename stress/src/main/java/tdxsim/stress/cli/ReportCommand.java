@@ -14,12 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tdxsim.actors.gmem.GuestMemfd;
 import tdxsim.actors.vcpu.Vcpu;
-import tdxsim.actors.vm.Vm;
-import tdxsim.actors.vm.Vmm;
 import tdxsim.stress.io.AtomicFiles;
 import tdxsim.stress.report.ColumnPolicy;
+import tdxsim.stress.report.RaceViews;
 import tdxsim.stress.report.HtmlChart;
 import tdxsim.stress.report.MessageFormatter;
 import tdxsim.stress.report.RaceDiagram;
@@ -43,12 +41,7 @@ import tdxsim.stress.trace.Trace;
     })
 final class ReportCommand implements Callable<Integer> {
   /** The TDX model's CPU contexts ({@code vcpu-N} as {@link Vcpu#name} spells it). */
-  static final Predicate<String> TDX_CPUS =
-      name -> name.startsWith("vcpu-")
-          || name.equals(Vmm.NAME)
-          || name.equals(GuestMemfd.NAME)
-          || name.equals(Vm.IOMMU)
-          || name.equals(Vm.USERSPACE);
+  static final Predicate<String> TDX_CPUS = RaceViews.TDX_CPUS;
 
   @Spec CommandSpec spec;
   @Mixin JsonOption json;

@@ -14,9 +14,10 @@ import tdxsim.stress.trace.Trace;
  * @param trace the violating trace (minimized if asked), or null when no schedule broke an invariant
  * @param traceFile where {@link #trace} was written, or null
  * @param minimized the minimizer's result, or null if not asked for or nothing was found
+ * @param coverage what the schedules covered (and, for PCT, the miss-probability bound)
  */
-public record ExplorationOutcome(
-    String testName, ExplorationResult exploration, Trace trace, Path traceFile, MinimizeResult minimized) {
+public record ExplorationOutcome(String testName, ExplorationResult exploration, Trace trace, Path traceFile,
+    MinimizeResult minimized, Coverage coverage) {
 
   public Optional<Trace> violationTrace() {
     return Optional.ofNullable(trace);

@@ -15,7 +15,6 @@ import tdxsim.stress.runtime.Explorer;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.strategy.FairStrategy;
 import tdxsim.stress.strategy.PctStrategy;
-import tdxsim.stress.strategy.Strategy;
 import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
@@ -151,11 +150,13 @@ public final class ScheduleExploration {
     String name = testName != null ? testName : caller;
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-junit")) {
       // as ./tdxsim explore does: bounded fairness, so a liveness verdict is the model's, not the strategy's
-      Strategy s = FairStrategy.wrap(strategy.create(pctDepth));
+      Coverage.Counting s = new Coverage.Counting(FairStrategy.wrap(strategy.create(pctDepth)));
       ExplorationResult r = Explorer.explore(system, worlds, s, seed, schedules, timeLimit, budget, null,
           () -> false);
+      Coverage coverage = s.coverage(strategy.cliName(), strategy == StrategyKind.PCT ? pctDepth : 0, r.schedules(),
+          r.deliveries());
       Counterexample c = r.counterexample();
-      if (c == null) return new ExplorationOutcome(name, r, null, null, null);
+      if (c == null) return new ExplorationOutcome(name, r, null, null, null, coverage);
       TraceInfo ti = info != null ? info : TraceInfo.forTest(name);
       Trace trace =
           Trace.of(ti.toolVersion(), ti.modelVersion(), ti.scenario(), ti.options(), strategy.cliName(), seed,
@@ -167,7 +168,7 @@ public final class ScheduleExploration {
       }
       Path file = traceDir.resolve(name + ".json").toAbsolutePath().normalize();
       TraceFile.write(file, trace);
-      return new ExplorationOutcome(name, r, trace, file, min);
+      return new ExplorationOutcome(name, r, trace, file, min, coverage);
     }
   }
 }

@@ -12,6 +12,7 @@ import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.actors.options.ActorPatch;
 import tdxsim.actors.vm.Host;
 import tdxsim.actors.vm.Vm;
 import tdxsim.actors.vm.VmConfig;
@@ -52,6 +53,15 @@ public final class TdCheckers {
   /** The world root: the one VM, or a host of the TDs; {@code monitors.apply(i)} is TD i's monitor. */
   public Behavior<Void> root(IntFunction<Monitor> monitors) {
     return tds.size() == 1 ? Vm.create(tds.get(0), monitors.apply(0)) : Host.create(tds, monitors);
+  }
+
+  /** The world root with plugin design options applied to the VM's actors (one TD only). */
+  public Behavior<Void> root(IntFunction<Monitor> monitors, ActorPatch patch) {
+    if (tds.size() == 1) return Vm.create(tds.get(0), monitors.apply(0), patch);
+    if (patch != ActorPatch.NONE) {
+      throw new IllegalArgumentException("design options of plugins change one TD's actors, not a host's");
+    }
+    return Host.create(tds, monitors);
   }
 
   /** {@code f} of the first TD (in TD order) for which it is present, named for the TD. */

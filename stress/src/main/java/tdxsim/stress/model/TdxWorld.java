@@ -1,14 +1,19 @@
 package tdxsim.stress.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.actors.vm.Host;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.ext.Extensions;
+import tdxsim.stress.ext.UserChecks;
 import tdxsim.stress.runtime.World;
 
 /**
@@ -19,28 +24,47 @@ import tdxsim.stress.runtime.World;
  */
 public final class TdxWorld implements World {
   private final TdCheckers checkers;
+  private final Extensions extensions;
+  private final List<UserChecks> user = new ArrayList<>();
 
   public TdxWorld(VmConfig config, Bounds bounds) {
     this(List.of(config), bounds);
   }
 
   public TdxWorld(List<VmConfig> tds, Bounds bounds) {
+    this(tds, bounds, Extensions.none());
+  }
+
+  /** With plugins: their invariants checked after the built-in ones, their chosen options applied. */
+  public TdxWorld(List<VmConfig> tds, Bounds bounds, Extensions extensions) {
     this.checkers = new TdCheckers(tds, bounds);
+    this.extensions = extensions;
+    for (VmConfig c : tds) user.add(new UserChecks(extensions.invariants(), c));
   }
 
   @Override
   public Behavior<?> root() {
-    return checkers.root(checkers::get);
+    return checkers.root(i -> user.get(i).tee(checkers.get(i)), extensions.patch());
   }
 
   @Override
   public Optional<Violation> check() {
-    return checkers.first(InvariantChecker::check);
+    Optional<Violation> v = checkers.first(InvariantChecker::check);
+    return v.isPresent() ? v : userFirst(UserChecks::afterDelivery);
   }
 
   @Override
   public Optional<Violation> atQuiescence() {
-    return checkers.first(InvariantChecker::atQuiescence);
+    Optional<Violation> v = checkers.first(InvariantChecker::atQuiescence);
+    return v.isPresent() ? v : userFirst(UserChecks::atQuiescence);
+  }
+
+  private Optional<Violation> userFirst(Function<UserChecks, Optional<Violation>> f) {
+    for (int i = 0; i < user.size(); i++) {
+      Optional<Violation> v = f.apply(user.get(i));
+      if (v.isPresent()) return user.size() == 1 ? v : Optional.of(Host.inTd(i, v.get()));
+    }
+    return Optional.empty();
   }
 
   @Override

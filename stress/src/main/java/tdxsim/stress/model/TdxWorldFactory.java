@@ -5,6 +5,7 @@ import java.util.Map;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.ext.Extensions;
 import tdxsim.stress.runtime.World;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.scenario.Scenario;
@@ -20,6 +21,7 @@ import tdxsim.stress.scenario.Scenario;
 public final class TdxWorldFactory implements WorldFactory {
   private final List<VmConfig> tds;
   private final Bounds bounds;
+  private final Extensions extensions;
   /** The counters of every world before {@link #current}, summed as arrays: no map per schedule. */
   private final FlowCounters totals = new FlowCounters();
   private TdxWorld current;
@@ -30,8 +32,14 @@ public final class TdxWorldFactory implements WorldFactory {
 
   /** A host of {@code tds}. */
   public TdxWorldFactory(List<VmConfig> tds, Bounds bounds) {
+    this(tds, bounds, Extensions.none());
+  }
+
+  /** With plugins ({@link Extensions}): their invariants and chosen options in every world. */
+  public TdxWorldFactory(List<VmConfig> tds, Bounds bounds, Extensions extensions) {
     this.tds = List.copyOf(tds);
     this.bounds = bounds;
+    this.extensions = extensions;
   }
 
   public TdxWorldFactory(VmConfig config) {
@@ -39,13 +47,13 @@ public final class TdxWorldFactory implements WorldFactory {
   }
 
   public TdxWorldFactory(Scenario scenario) {
-    this(scenario.tds(), scenario.bounds());
+    this(scenario.tds(), scenario.bounds(), scenario.extensions());
   }
 
   @Override
   public synchronized World create(long scheduleSeed) {
     if (current != null) current.addCountersTo(totals);
-    current = new TdxWorld(tds, bounds);
+    current = new TdxWorld(tds, bounds, extensions);
     return current;
   }
 

@@ -11,7 +11,7 @@ import com.typesafe.config.ConfigFactory;
  *   <li>the default dispatcher runs on this package's pool ({@link ParExecutorConfigurator}, one thread per core
  *       by default) with Pekko's usual {@code throughput}; the internal dispatcher stays Pekko's own;
  *   <li>the recording mailbox on both default mailboxes (typed actors read {@code typed.default-mailbox});
- *   <li>logging through slf4j and logback ({@code logback.xml}: warnings, on standard error);
+ *   <li>logging through slf4j and logback ({@code stress/config/logback.xml}, which the launcher names: warnings, on standard error);
  *   <li>no JVM shutdown hook of Pekko's: on Ctrl-C the stress command's own hook stops the run, writes the
  *       summary and the record, and only then terminates the system.
  * </ul>

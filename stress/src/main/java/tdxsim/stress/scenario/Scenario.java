@@ -1,5 +1,6 @@
 package tdxsim.stress.scenario;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -8,6 +9,9 @@ import java.util.Set;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.ext.DesignChange;
+import tdxsim.stress.ext.Extensions;
+import tdxsim.stress.ext.TdxSimPlugin;
 
 /**
  * A loaded scenario: the TDs to simulate (one for every file scenario; the generated stress scenario runs a host of
@@ -17,11 +21,23 @@ import tdxsim.actors.vm.VmConfig;
  * @param source what the user named: a built-in's file name ({@code small.conf}) or the path given
  * @param tds the TDs, each with the scenario's design options; actors {@code td-0/..} when there are several
  * @param bounds liveness bounds for each TD's invariant checker ({@code bounds} section, else the defaults)
+ * @param extensions the plugins in effect and their options switched on ({@link Extensions#installed()} unless
+ *     a test adds its own)
  */
-public record Scenario(String name, String source, List<VmConfig> tds, Bounds bounds) {
+public record Scenario(String name, String source, List<VmConfig> tds, Bounds bounds, Extensions extensions) {
   public Scenario {
     tds = List.copyOf(tds);
     if (tds.isEmpty()) throw new IllegalArgumentException("a scenario runs at least one TD");
+  }
+
+  /** With the plugins installed on the class path. */
+  public Scenario(String name, String source, List<VmConfig> tds, Bounds bounds) {
+    this(name, source, tds, bounds, Extensions.installed());
+  }
+
+  /** With {@code plugin} in effect too (a test's own options and invariants). */
+  public Scenario withPlugin(TdxSimPlugin plugin) {
+    return new Scenario(name, source, tds, bounds, extensions.withPlugin(plugin));
   }
 
   /** A scenario of one TD. */
@@ -49,8 +65,28 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
     if (optionNames.isEmpty()) return this;
     Set<DesignOption> opts = config().options().isEmpty()
         ? EnumSet.noneOf(DesignOption.class) : EnumSet.copyOf(config().options());
-    opts.addAll(parseOptions(optionNames));
-    return new Scenario(name, source, tds.stream().map(c -> c.withOptions(opts)).toList(), bounds);
+    List<String> builtIn = new ArrayList<>();
+    Extensions ext = extensions;
+    for (String n : optionNames) {
+      String o = n.trim();
+      if (o.startsWith(Extensions.ENTRY)) {
+        requirePlugin(o);
+      } else if (DesignOption.parse(o) == null && extensions.option(o).isPresent()) {
+        ext = ext.choose(o);
+      } else {
+        builtIn.add(o);
+      }
+    }
+    opts.addAll(parseOptions(builtIn));
+    return new Scenario(name, source, tds.stream().map(c -> c.withOptions(opts)).toList(), bounds, ext);
+  }
+
+  private void requirePlugin(String entry) {
+    try {
+      extensions.require(entry);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(e.getMessage());
+    }
   }
 
   /** Parses design option names; unknown ones are a {@link ScenarioException}. */
@@ -72,6 +108,7 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
       if (sb.length() > 0) sb.append(", ");
       sb.append(o.cliName());
     }
+    for (DesignChange<?> o : Extensions.installed().options()) sb.append(", ").append(o.name());
     return sb.toString();
   }
 }

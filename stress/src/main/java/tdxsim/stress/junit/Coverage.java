@@ -1,0 +1,83 @@
+package tdxsim.stress.junit;
+
+import java.util.List;
+import java.util.Locale;
+import tdxsim.stress.strategy.Delivery;
+import tdxsim.stress.strategy.Strategy;
+
+/**
+ * What a clean exploration covered, and for PCT what it promises: over {@code schedules} schedules of at most k
+ * choice steps among n receivers (PCT's chains), a bug of depth d is missed with probability at most
+ * (1 - 1/(n k^(d-1)))^schedules [Burckhardt et al. 2010, Theorem 9]. The promise is about the model as explored
+ * (its scenario, options and invariants), under bounded fairness, and for the depth asked: a bug of greater depth,
+ * or one outside the scenario, is not covered.
+ *
+ * @param strategy its name
+ * @param depth PCT's d (0 for the other strategies)
+ * @param schedules schedules run
+ * @param deliveries deliveries made in all of them
+ * @param chains n: the most receivers seen in one schedule
+ * @param choiceSteps k: the most steps with a real choice in one schedule
+ */
+public record Coverage(String strategy, int depth, long schedules, long deliveries, int chains, long choiceSteps) {
+
+  /** PCT's bound on missing a depth-d bug, or NaN for the other strategies (they promise nothing of the kind). */
+  public double missBound() {
+    if (depth == 0 || chains == 0) return Double.NaN;
+    double k = Math.max(1, choiceSteps);
+    double p = 1.0 / (chains * Math.pow(k, depth - 1));
+    return Math.exp(schedules * Math.log1p(-Math.min(p, 1.0)));
+  }
+
+  /** One line: "500 schedules, 61234 deliveries, strategy pct (d=3): P(miss a depth-3 bug) <= 0.97 (n=9, k=52)". */
+  public String summary() {
+    String s = String.format(Locale.ROOT, "%d schedules, %d deliveries, strategy %s", schedules, deliveries, strategy);
+    if (Double.isNaN(missBound())) return s + " (no miss-probability bound for this strategy)";
+    return s + String.format(Locale.ROOT, " (d=%d): P(miss a depth-%d bug) <= %.4g (n=%d chains, k=%d steps)",
+        depth, depth, missBound(), chains, choiceSteps);
+  }
+
+  /** Counts n and k around a strategy, without changing its choices. */
+  static final class Counting implements Strategy {
+    private final Strategy inner;
+    private long steps;
+    private long maxSteps;
+    private final java.util.BitSet receivers = new java.util.BitSet();
+    private int maxReceivers;
+
+    Counting(Strategy inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public void reset(long scheduleSeed) {
+      close();
+      inner.reset(scheduleSeed);
+    }
+
+    @Override
+    public int pick(List<Delivery> enabled) {
+      if (enabled.size() > 1) steps++;
+      for (Delivery d : enabled) receivers.set(d.receiverIndex());
+      return inner.pick(enabled);
+    }
+
+    /** Ends the current schedule's counts. */
+    void close() {
+      maxSteps = Math.max(maxSteps, steps);
+      maxReceivers = Math.max(maxReceivers, receivers.cardinality());
+      steps = 0;
+      receivers.clear();
+    }
+
+    Coverage coverage(String strategy, int depth, long schedules, long deliveries) {
+      close();
+      return new Coverage(strategy, depth, schedules, deliveries, maxReceivers, maxSteps);
+    }
+  }
+}
