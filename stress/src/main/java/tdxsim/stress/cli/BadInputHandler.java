@@ -33,10 +33,7 @@ final class BadInputHandler implements CommandLine.IExecutionExceptionHandler {
 
   /** Out of memory anywhere in a command: one line, exit 3 (the heap is what to fix, not the input). */
   static int onOutOfMemory(CommandLine cl, OutOfMemoryError e, String[] args) {
-    String m = "out of memory (" + e.getMessage() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
-        + " MB): give the JVM more, e.g. JAVA_OPTS=-Xmx" + Math.max(2, 2 * Runtime.getRuntime().maxMemory() / (1L << 30))
-        + "g ./tdxsim ..., or run less";
-    return fail(cl, m, wantsJson(args), Main.EXIT_INTERNAL_ERROR);
+    return fail(cl, OutOfMemory.line(e), wantsJson(args), Main.EXIT_INTERNAL_ERROR);
   }
 
   /** "tdxsim explore: problem" (the top-level command is just "tdxsim: problem"). */

@@ -42,9 +42,9 @@ final class HeapCheck {
     long old = oldGenerationMax(max);
     if (need <= USABLE * old) return;
     double xmxGb = Math.ceil(need / USABLE * max / old / (1L << 30));
-    throw new BadInput(String.format(Locale.ROOT, "scenario %s: %,d vCPUs and %,d 2M ranges need about %.1f GB of "
-        + "heap, and this JVM can hold %.1f GB (max heap %.1f GB): run it with JAVA_OPTS=-Xmx%.0fg, or smaller",
-        s.name(), s.vcpus(), ranges(s), need / 1e9, USABLE * old / 1e9, max / 1e9, xmxGb));
+    throw new BadInput(String.format(Locale.ROOT, "scenario %s: %,d vCPUs and %,d 2M ranges need about %s of "
+        + "heap, and this JVM can hold %s (max heap %s): run it with JAVA_OPTS=-Xmx%.0fg, or smaller",
+        s.name(), s.vcpus(), ranges(s), Units.bytes(need), Units.bytes(USABLE * old), Units.bytes(max), xmxGb));
   }
 
   /** The old generation's maximum (a generational collector), else the heap's. */

@@ -63,9 +63,9 @@ public final class Interrupts implements AutoCloseable, BooleanSupplier {
     err.flush();
   }
 
-  /** A stop was asked for. */
+  /** A stop was asked for (a signal, or the heap ran out on a runtime thread: {@link OutOfMemory}). */
   public boolean requested() {
-    return received != null;
+    return received != null || OutOfMemory.happened();
   }
 
   @Override
@@ -73,8 +73,13 @@ public final class Interrupts implements AutoCloseable, BooleanSupplier {
     return requested();
   }
 
-  /** 130 or 143 if interrupted, else {@code otherwise}. */
+  /**
+   * 130 or 143 if interrupted, else {@code otherwise}.
+   *
+   * @throws ModelFailure (one line, exit 3) if the heap ran out on a runtime thread
+   */
   public int exitCode(int otherwise) {
+    if (OutOfMemory.happened()) throw new ModelFailure(OutOfMemory.line());
     return received == null ? otherwise : CODES.get(received);
   }
 

@@ -30,6 +30,7 @@ public final class Main implements Runnable {
   public static final int EXIT_BAD_INPUT = 2;
   public static final int EXIT_INTERNAL_ERROR = 3;
   public static final int EXIT_INCOMPLETE = 4;
+  static final int HELP_WIDTH = 120;
 
   /** The exit codes, as every {@code --help} prints them. */
   static final Map<String, String> EXIT_CODES = exitCodes();
@@ -42,6 +43,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    OutOfMemory.install();
     CommandLine cl = commandLine();
     int code;
     try {
@@ -68,6 +70,8 @@ public final class Main implements Runnable {
   /** The configured command line; tests call {@code execute} on it directly. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // the texts are written in lines of up to 110 characters: at picocli's default 80 they were cut mid-sentence
+    cl.setUsageHelpWidth(HELP_WIDTH);
     cl.setExecutionExceptionHandler(new BadInputHandler());
     cl.setParameterExceptionHandler(BadInputHandler::onParameterError);
     withExitCodes(cl);

@@ -22,6 +22,7 @@ import tdxsim.stress.trace.TraceFile;
 import tdxsim.stress.trace.Replayer;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceJson;
+import tdxsim.stress.trace.WorldHash;
 
 @Command(
     name = "replay",
@@ -54,7 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
     summary.put("reproduced", report.reproduced());
     summary.put("steps", report.result().steps());
     summary.put("verdict", report.result().ok() ? "ok" : "violation");
-    summary.put("finalStateHash", TraceJson.hex(report.result().stateHash()));
+    summary.put("finalStateHash", TraceJson.hex(WorldHash.of(trace, report.result().stateHash())));
     summary.put("divergedAtStep", report.divergence() == null ? null : report.divergence().step());
     json.print(out, summary);
     return report.reproduced() ? Main.EXIT_OK : Main.EXIT_VIOLATION;

@@ -125,18 +125,21 @@ final class StressCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    out.printf(Locale.ROOT, "stress %s: %,d vCPUs, %s; %d threads, up to %s, checks %s%s%n", s.name(),
-        s.vcpus(), describe(s), nThreads, Units.duration(duration), checks,
+    out.printf(Locale.ROOT, "stress%s: %,d vCPUs, %s; %d threads, up to %s, checks %s%s%n",
+        StressScenario.isSource(s.source()) ? "" : " " + s.name(), s.vcpus(), describe(s), nThreads, Units.duration(duration), checks,
         record == null ? "" : ", recording to " + record);
     out.flush();
 
     try (Interrupts interrupts = Interrupts.install()) {
+      HeapPerMinute heap = new HeapPerMinute(s.vcpus(), err);
       StressRun.Outcome o = StressRun.run(config, interrupts, line -> {
         err.println(line);
+        heap.tick();
         err.flush();
       });
       Written w = writeRecord(o, interrupts);
       printSummary(out, o, w);
+      if (OutOfMemory.happened()) throw new ModelFailure(OutOfMemory.line());
       if (w.error != null) throw BadInput.afterSummary(w.error + "; the verdict is on stdout");
       if (ModelFailure.is(o.result().violation())) throw ModelFailure.of(o.result().violation(), w.trace);
       return interrupts.exitCode(o.result().ok() ? Main.EXIT_OK : Main.EXIT_VIOLATION);
@@ -147,13 +150,34 @@ final class StressCommand implements Callable<Integer> {
   private record Written(Path trace, String replayLine, String error) {}
 
   private static final String RECORD_NOT_WRITTEN = "record not written";
+  /** An interrupted run's record of up to this many messages is replayed before it is written. */
+  private static final long CHECK_INTERRUPTED = 1_000_000;
+
+  private static boolean notWritten(Written w) {
+    return w.replayLine() != null && w.replayLine().startsWith(RECORD_NOT_WRITTEN);
+  }
 
   private Written writeRecord(StressRun.Outcome o, Interrupts interrupts) {
     if (o.record() == null) return new Written(null, null, null);
+    if (OutOfMemory.happened()) {
+      return new Written(null, RECORD_NOT_WRITTEN, "record " + record + " not written: the heap ran out during the "
+          + "run, so its log misses what the failed thread received");
+    }
+    if (interrupts.signal() != null && o.record().deliveries() <= Math.min(maxReplay, CHECK_INTERRUPTED)) {
+      // stopped (Ctrl-C) in its first moments, the cut can catch the world's set-up, a state no replay reaches
+      // (seen by .ci/kill-test): a small record is replayed first, and one that does not replay is not written
+      RecordReplayReport check = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
+      if (!check.reproduced()) {
+        return new Written(null, RECORD_NOT_WRITTEN + " (interrupted after " + o.record().deliveries() + " messages, "
+            + "at a cut its replay does not reach: " + check.summary() + ")", null);
+      }
+    }
     try {
       RecordFile.write(record, o.record());
     } catch (UncheckedIOException e) {
       return new Written(null, RECORD_NOT_WRITTEN, e.getMessage());
+    } catch (OutOfMemoryError e) {
+      return new Written(null, RECORD_NOT_WRITTEN, "record " + record + ": out of memory writing it");
     }
     if (o.result().ok()) return new Written(null, null, null);
     if (interrupts.requested()) {
@@ -238,17 +262,17 @@ final class StressCommand implements Callable<Integer> {
           + "p99 %.1f  p99.9 %.1f  max %.1f  (%,d faults)%n", us(h, 50), us(h, 90), us(h, 99), us(h, 99.9),
           h.getMaxValue() / 1e3, h.getTotalCount());
     }
-    out.println("flows: " + line(o.flows()));
-    out.println("SEAMCALLs: " + line(o.seamcalls()));
+    Units.counters("flows", o.flows(), true).forEach(out::println);
+    Units.counters("SEAMCALLs", o.seamcalls(), true).forEach(out::println);
     out.printf(Locale.ROOT, "checks: %s; %,d consistent cuts, actors paused %.1f ms in all (%.2f%% of the run: "
         + "%.1f ms reaching the cuts, %.1f ms checking)%n",
         o.config().checking() ? "on, " + o.violations() + " violations reported" : "off",
         r.barriers(), r.barrierNanos() / 1e6, 100.0 * r.barrierNanos() / Math.max(1, r.elapsedNanos()),
         r.pauseNanos() / 1e6, r.checkNanos() / 1e6);
     if (o.heapAtEnd() >= 0) {
-      out.printf(Locale.ROOT, "memory: heap %.1f MB held by the world at the end (%.1f KB per vCPU), baseline %.1f MB, "
-          + "max heap %.0f MB%n", (o.heapAtEnd() - o.heapBaseline()) / 1e6, o.heapPerVcpu() / 1e3,
-          o.heapBaseline() / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+      out.printf(Locale.ROOT, "memory: %s held by the world at the end after a GC (%s per vCPU), %s before it was "
+          + "built, max heap %s%n", Units.bytes(o.heapAtEnd() - o.heapBaseline()), Units.bytes(o.heapPerVcpu()),
+          Units.bytes(o.heapBaseline()), Units.bytes(Runtime.getRuntime().maxMemory()));
     }
     if (o.busiest() != null) {
       StringBuilder sb = new StringBuilder();
@@ -261,12 +285,13 @@ final class StressCommand implements Callable<Integer> {
     Violation v = r.violation();
     out.println(v == null ? "verdict: ok, no invariant broken" : "verdict: VIOLATION " + v.oneLine());
     out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
-    if (o.record() != null && !RECORD_NOT_WRITTEN.equals(w.replayLine())) {
+    if (o.record() != null && notWritten(w) && w.error() == null) out.println(w.replayLine());
+    if (o.record() != null && !notWritten(w)) {
       out.printf(Locale.ROOT, "record: %s (%,d messages)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
           record);
     }
     if (w.error() != null) out.println("NOT WRITTEN: " + w.error());
-    if (w.replayLine() != null && !RECORD_NOT_WRITTEN.equals(w.replayLine())) {
+    if (w.replayLine() != null && !notWritten(w)) {
       out.println("replay of the record: " + w.replayLine());
     }
     if (trace != null) out.println("trace: " + trace + "   (./tdxsim minimize " + trace + ", ./tdxsim report " + trace + ")");
@@ -308,7 +333,7 @@ final class StressCommand implements Callable<Integer> {
     summary.put("violation", v == null ? null : Map.of("invariant", v.invariant(), "detail", v.detail(),
         "actors", v.actors(), "gfns", v.gfns()));
     summary.put("finalStateHash", RecordFile.hex(r.stateHash()));
-    summary.put("record", record == null || RECORD_NOT_WRITTEN.equals(w.replayLine()) ? null : record.toString());
+    summary.put("record", record == null || notWritten(w) ? null : record.toString());
     summary.put("error", w.error());
     summary.put("trace", trace == null ? null : trace.toString());
     json.print(out, summary);
@@ -318,10 +343,4 @@ final class StressCommand implements Callable<Integer> {
     return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1e3;
   }
 
-  private static String line(Map<String, Long> m) {
-    if (m.isEmpty()) return "(none)";
-    StringBuilder sb = new StringBuilder();
-    m.forEach((k, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format(Locale.ROOT, "%,d", n)));
-    return sb.toString();
-  }
 }

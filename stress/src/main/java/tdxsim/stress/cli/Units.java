@@ -27,6 +27,13 @@ public final class Units {
   }
 
   /** {@code 2.41 M deliveries/s}, {@code 48.2 k deliveries/s}, {@code 312 deliveries/s}. */
+  /** A size in bytes as KB, MB or GB (powers of 1000), with one decimal. */
+  public static String bytes(double n) {
+    if (Math.abs(n) >= 1e9) return String.format(Locale.ROOT, "%.1f GB", n / 1e9);
+    if (Math.abs(n) >= 1e6) return String.format(Locale.ROOT, "%.1f MB", n / 1e6);
+    return String.format(Locale.ROOT, "%.1f KB", n / 1e3);
+  }
+
   public static String rate(double perSecond, String what) {
     if (perSecond >= 1e6) return String.format(Locale.ROOT, "%.2f M %s/s", perSecond / 1e6, what);
     if (perSecond >= 1e4) return String.format(Locale.ROOT, "%.1f k %s/s", perSecond / 1e3, what);

@@ -6,6 +6,7 @@ import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.trace.ReplayReport;
 import tdxsim.stress.trace.Replayer;
 import tdxsim.stress.trace.Trace;
+import tdxsim.stress.trace.WorldHash;
 
 /**
  * Shrinks a violating trace: a shorter trace that breaks the same invariant and replays exactly.
@@ -75,7 +76,7 @@ public final class Minimizer {
             trace.budget(),
             best.decisions(),
             best.violation(),
-            best.stateHash());
+            WorldHash.of(trace, best.stateHash()));
     ReplayReport after = Replayer.replay(system, worlds, minimized);
     if (!after.reproduced()) {
       throw new IllegalStateException(

@@ -1,7 +1,5 @@
 package tdxsim.stress.parallel;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,9 +69,8 @@ public final class StressRun {
   public static Outcome run(Config c, BooleanSupplier stopRequested, Consumer<String> progress,
       Consumer<ParallelRunner.Tick> ticks) {
     Scenario s = c.scenario();
-    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     try (ParallelSystem system = ParallelSystem.create("tdxsim-stress", c.settings())) {
-      long heap0 = c.measureMemory() ? usedAfterGc(mem) : -1;
+      long heap0 = c.measureMemory() ? HeapHeld.bytes() : -1;
       TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking());
       long t0 = System.nanoTime();
       ParallelRun run = system.start(world);
@@ -85,7 +82,7 @@ public final class StressRun {
           .withProgress(Duration.ofSeconds(1), new Progress(world, progress, ticks));
       ParallelResult r = ParallelRunner.drive(run, o, paused -> {
         loads[0] = busiest(paused.loads(), 8);
-        if (c.measureMemory()) heapEnd[0] = usedAfterGc(mem);
+        if (c.measureMemory()) heapEnd[0] = HeapHeld.bytes();
       });
       Record record = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
@@ -114,11 +111,6 @@ public final class StressRun {
     List<ParallelRun.ActorLoad> l = new ArrayList<>(all);
     l.sort(Comparator.comparingLong(ParallelRun.ActorLoad::received).reversed());
     return List.copyOf(l.subList(0, Math.min(n, l.size())));
-  }
-
-  private static long usedAfterGc(MemoryMXBean mem) {
-    for (int i = 0; i < 2; i++) System.gc();
-    return mem.getHeapMemoryUsage().getUsed();
   }
 
   /** The progress line: rates over the last interval. */

@@ -9,6 +9,7 @@ import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.trace.ReplayReport.Outcome;
 import tdxsim.stress.trace.Trace;
+import tdxsim.stress.trace.WorldHash;
 
 /**
  * Re-runs a parallel run's record on the deterministic runtime ({@link RecordedOrderStrategy}), on one thread,
@@ -74,7 +75,8 @@ public final class RecordReplayer {
     List<Decision> decisions = r.decisions().asList().subList(0, (int) Math.min(steps, r.steps()));
     Budget budget = decisions.size() < Budget.DEFAULT.maxSteps() ? Budget.DEFAULT : Budget.steps(decisions.size() + 1L);
     return new Trace(record.toolVersion(), record.modelVersion(), record.scenario(), record.options(), "record",
-        record.worldSeed(), 0, record.worldSeed(), budget, decisions, v, hash);
+        record.worldSeed(), 0, record.worldSeed(), budget, decisions, v,
+        WorldHash.bind(record.modelVersion(), record.scenario(), record.options(), hash));
   }
 
   static boolean sameVerdict(Violation a, Violation b) {

@@ -9,6 +9,7 @@ import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.strategy.Divergence;
 import tdxsim.stress.strategy.ReplayStrategy;
 import tdxsim.stress.trace.Trace;
+import tdxsim.stress.trace.WorldHash;
 
 /**
  * A trace replayed with a {@link tdxsim.stress.runtime.DeliveryListener}, so that every step comes with its
@@ -50,7 +51,7 @@ public record RecordedRun(Trace trace, List<RecordedStep> steps, ScheduleResult 
     return divergence == null
         && result.steps() == trace.decisions().size()
         && Objects.equals(result.violation(), trace.violation())
-        && result.stateHash() == trace.finalStateHash();
+        && WorldHash.of(trace, result.stateHash()) == trace.finalStateHash();
   }
 
   /** One line on how the replay went. */
@@ -62,7 +63,7 @@ public record RecordedRun(Trace trace, List<RecordedStep> steps, ScheduleResult 
     if (!Objects.equals(result.violation(), trace.violation())) {
       return "replay verdict differs: " + (result.violation() == null ? "ok" : result.violation().oneLine());
     }
-    if (result.stateHash() != trace.finalStateHash()) return "replay final-state hash differs";
+    if (WorldHash.of(trace, result.stateHash()) != trace.finalStateHash()) return "replay final-state hash differs";
     return "replayed exactly: " + result.steps() + " deliveries";
   }
 }

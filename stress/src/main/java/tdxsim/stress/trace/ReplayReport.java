@@ -44,18 +44,19 @@ public record ReplayReport(Outcome outcome, String summary, Divergence divergenc
           null,
           r);
     }
-    if (trace.finalStateHash() != r.stateHash()) {
+    long hash = WorldHash.of(trace, r.stateHash());
+    if (trace.finalStateHash() != hash) {
       return new ReplayReport(
           Outcome.HASH_DIFFERS,
           "final-state hash differs: trace " + TraceJson.hex(trace.finalStateHash()) + ", replay "
-              + TraceJson.hex(r.stateHash()),
+              + TraceJson.hex(hash) + " (the hash covers the scenario's text, the options and the model version)",
           null,
           r);
     }
     return new ReplayReport(
         Outcome.REPRODUCED,
         "reproduced exactly: " + r.steps() + " deliveries, " + verdict(r.violation()) + ", final-state hash "
-            + TraceJson.hex(r.stateHash()),
+            + TraceJson.hex(hash),
         null,
         r);
   }

@@ -23,7 +23,7 @@ import tdxsim.stress.runtime.Decision;
  * @param budget the schedule's budget (replay needs the same one)
  * @param decisions every delivery in order
  * @param violation the verdict: null means ok
- * @param finalStateHash the world's state hash at the end
+ * @param finalStateHash the world's state hash at the end, bound to the world that ran ({@link WorldHash})
  */
 public record Trace(
     String toolVersion,
@@ -73,6 +73,6 @@ public record Trace(
         budget,
         c.result().decisions().asList(),
         c.result().violation(),
-        c.result().stateHash());
+        WorldHash.bind(modelVersion, scenario, options, c.result().stateHash()));
   }
 }

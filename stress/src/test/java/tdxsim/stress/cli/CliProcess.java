@@ -38,8 +38,14 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts it in {@code dir}, with {@code ulimit -f fileBlocks} (1 KB blocks) when that is positive. */
   static CliProcess start(Path dir, int fileBlocks, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return start(dir, fileBlocks, List.of("-Xmx512m"), args);
+  }
+
+  /** {@link #start(Path, int, String...)} with these JVM options. */
+  static CliProcess start(Path dir, int fileBlocks, List<String> jvm, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
     StringBuilder sh = new StringBuilder(fileBlocks > 0 ? "ulimit -f " + fileBlocks + "; exec" : "exec");
     for (String c : cmd) sh.append(" '").append(c.replace("'", "'\\''")).append('\'');

@@ -115,8 +115,12 @@ class ScheduleExplorationTest {
 
   @Test
   void theSameExplorationWritesTheSameTrace() {
-    ExplorationOutcome a = Schedules.explore(RACY).schedules(500).seed(3).traceDir(dir).traceName("a").run();
-    ExplorationOutcome b = Schedules.explore(RACY).schedules(500).seed(3).traceDir(dir).traceName("b").run();
+    // the same TraceInfo: a trace's final-state hash covers the scenario it names (WorldHash)
+    TraceInfo info = TraceInfo.forTest("racy");
+    ExplorationOutcome a =
+        Schedules.explore(RACY).schedules(500).seed(3).traceDir(dir).traceName("a").traceInfo(info).run();
+    ExplorationOutcome b =
+        Schedules.explore(RACY).schedules(500).seed(3).traceDir(dir).traceName("b").traceInfo(info).run();
     assertEquals(a.trace().decisions(), b.trace().decisions());
     assertEquals(a.trace().violation(), b.trace().violation());
     assertEquals(a.trace().finalStateHash(), b.trace().finalStateHash());
