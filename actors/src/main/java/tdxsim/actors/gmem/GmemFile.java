@@ -10,14 +10,16 @@ import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 
 /**
- * The guest_memfd file bound to the private memslot [base, base + pages) (index = gfn - base): its folios and
- * the per-page shareability (in-place conversion, private by default).
+ * The guest_memfd file bound to the private memslot [base, base + pages) (index = gfn - base): a hugetlb
+ * guest_memfd of page_order 9 (2M) with in-place conversion, its folios and the per-page shareability (private by
+ * default) [C3 Base, GMEM-BASE].
  *
- * <p>Folios: a 2M folio whenever the 2M range is naturally aligned (it always is here), wholly inside the file
- * and uniform in attributes [C1, P1-01]; otherwise 4K folios. A 2M folio is split into 4K folios (restructuring)
- * only by a conversion or punch hole, after KVM's mappings over it were zapped or split [C3 Base]. A split range
- * goes back to huge folios only once all its 4K folios were truncated. Pfns: 2M folios come from a 2M-aligned
- * pool, 4K folios from another; a pfn is never reused, so a reallocated page has a new pfn.
+ * <p>Folios: kvm_gmem_get_folio allocates a 2M folio (the 2M range is naturally aligned here), and
+ * __maybe_split_fresh_folio splits a fresh one to order 0 unless its whole range is private. kvm_gmem_restructure
+ * splits the huge folio to order 0 on every to-shared conversion and merges it back on a to-private conversion that
+ * leaves the whole huge page private [GMEM-BASE kvm_gmem_restructure]. A split folio keeps its pages, so it can be
+ * merged again. Punch holes are folio-aligned (kvm_gmem_fallocate refuses others with -EINVAL) and truncate whole
+ * folios. Pfns are never reused, so a reallocated page has a new pfn.
  *
  * <p>v1 design option: folio references held by TDX, counted per 4K page so that a 2M folio's count is the sum
  * over its pages [P1-08].
@@ -37,7 +39,6 @@ final class GmemFile {
   private final BitSet shared = new BitSet();
   private final int[] tdxRefs;
   private long next2MPfn = 0x100000L;
-  private long next4KPfn = 0x8000000L;
 
   GmemFile(long base, long pages, Monitor monitor) {
     this.base = base;
@@ -66,7 +67,7 @@ final class GmemFile {
     return !shared.get(idx(gfn));
   }
 
-  /** All pages of the 2M range r have the same attribute. */
+  /** All pages of the 2M range r have the same attribute (the lpage_info mixed flag of the VM-attribute path). */
   boolean uniform(int r) {
     int from = r * PAGES_2M;
     int firstShared = shared.nextSetBit(from);
@@ -77,31 +78,38 @@ final class GmemFile {
   }
 
   /**
-   * kvm_gmem_get_pfn: the folio for gfn, allocated (kvm_gmem_get_folio) if the page has none: a 2M folio if the
-   * range allows it. The maximum mapping level is the folio's order.
+   * kvm_gmem_get_pfn: the folio for gfn, allocated (kvm_gmem_get_folio) if the page has none: a 2M hugetlb folio,
+   * split at once to order 0 unless the whole 2M range is private (__maybe_split_fresh_folio). The maximum mapping
+   * level is the folio's order; {@code isPrivate} is the attribute read that the caller passes in (the lockless
+   * kvm_mem_is_private read the fault made before kvm_gmem_get_pfn).
    */
-  KvmReply.PfnResult getPfn(long gfn, long tag) {
+  KvmReply.PfnResult getPfn(long gfn, boolean isPrivate, long tag) {
     if (!contains(gfn)) return new KvmReply.PfnResult(gfn, 0, Level.PG_LEVEL_4K, false, "-EFAULT", tag);
     int i = idx(gfn);
     int r = i / PAGES_2M;
     if (folioKind[r] == NONE) {
-      if (uniform(r)) {
-        folioKind[r] = HUGE;
-        hugePfn[r] = next2MPfn;
-        next2MPfn += PAGES_2M;
-        monitor.observe(new FolioChanged(gfnOf(r * PAGES_2M), Level.PG_LEVEL_2M, hugePfn[r], true));
-      } else {
-        folioKind[r] = SMALL;
-      }
+      folioKind[r] = HUGE;
+      hugePfn[r] = next2MPfn;
+      next2MPfn += PAGES_2M;
+      monitor.observe(new FolioChanged(gfnOf(r * PAGES_2M), Level.PG_LEVEL_2M, hugePfn[r], true));
+      if (!allPrivate(r)) splitFolio(r);
     }
     if (folioKind[r] == HUGE) {
-      return new KvmReply.PfnResult(gfn, hugePfn[r] + (i % PAGES_2M), Level.PG_LEVEL_2M, isPrivate(gfn), null, tag);
+      return new KvmReply.PfnResult(gfn, hugePfn[r] + (i % PAGES_2M), Level.PG_LEVEL_2M, isPrivate, null, tag);
     }
-    if (smallPfn[i] == 0) {
-      smallPfn[i] = next4KPfn++;
-      monitor.observe(new FolioChanged(gfn, Level.PG_LEVEL_4K, smallPfn[i], true));
-    }
-    return new KvmReply.PfnResult(gfn, smallPfn[i], Level.PG_LEVEL_4K, isPrivate(gfn), null, tag);
+    return new KvmReply.PfnResult(gfn, smallPfn[i], Level.PG_LEVEL_4K, isPrivate, null, tag);
+  }
+
+  /** kvm_gmem_get_pfn answered at once (nothing holds filemap_invalidate_lock): attribute read now. */
+  KvmReply.PfnResult getPfn(long gfn, long tag) {
+    return getPfn(gfn, contains(gfn) && isPrivate(gfn), tag);
+  }
+
+  /** Every page of the 2M range r is private (kvm_gmem_range_has_attributes(..., PRIVATE)). */
+  private boolean allPrivate(int r) {
+    int from = r * PAGES_2M;
+    int firstShared = shared.nextSetBit(from);
+    return firstShared < 0 || firstShared >= from + PAGES_2M;
   }
 
   /** Set the shareability of [start, end) (the in-place conversion's maple tree update). */
@@ -114,12 +122,27 @@ final class GmemFile {
     monitor.observe(new AttributesChanged(start, end, toPrivate));
   }
 
-  /** The 2M ranges overlapping [start, end) that a restructuring must split: huge folios partly inside it. */
-  boolean needsSplit(int r, long start, long end) {
-    long rs = gfnOf(r * PAGES_2M);
-    long re = rs + PAGES_2M;
-    boolean partial = start > rs || end < re;
-    return folioKind[r] == HUGE && partial;
+  /** kvm_gmem_fallocate: offset and length aligned to the folio size (PAGE_SIZE << page_order). */
+  boolean folioAligned(long start, long end) {
+    return idx(start) % PAGES_2M == 0 && idx(end) % PAGES_2M == 0;
+  }
+
+  /** kvm_gmem_compute_invalidate_start: the index rounded down to the page order. */
+  long hugePageStart(long gfn) {
+    return gfnOf(Math.floorDiv(idx(gfn), PAGES_2M) * PAGES_2M);
+  }
+
+  /** kvm_gmem_compute_invalidate_end: the index rounded up to the page order. */
+  long hugePageEnd(long gfn) {
+    return gfnOf(Math.floorDiv(idx(gfn) + PAGES_2M - 1, PAGES_2M) * PAGES_2M);
+  }
+
+  /** kvm_gmem_range_has_attributes: every page of [start, end) already has the attribute. */
+  boolean hasAttributes(long start, long end, boolean isPrivate) {
+    int from = idx(start);
+    int to = idx(end);
+    int first = isPrivate ? shared.nextSetBit(from) : shared.nextClearBit(from);
+    return first < 0 || first >= to;
   }
 
   int firstRange(long start) {
@@ -134,10 +157,13 @@ final class GmemFile {
     return gfnOf(r * PAGES_2M);
   }
 
-  /** v1: TDX holds references on a page of the folios this restructuring would split or free. */
-  boolean tdxRefsHeld(long start, long end, boolean wholeFoliosOnly) {
+  /**
+   * v1: TDX holds references on a page of the folios over [start, end) that a restructuring ({@code hugeOnly}:
+   * only huge folios are restructured) or a truncation would touch.
+   */
+  boolean tdxRefsHeld(long start, long end, boolean hugeOnly) {
     for (int r = firstRange(start); r <= lastRange(end); r++) {
-      if (wholeFoliosOnly && !needsSplit(r, start, end)) continue;
+      if (hugeOnly && folioKind[r] != HUGE) continue;
       int from = r * PAGES_2M;
       for (int i = from; i < from + PAGES_2M; i++) if (tdxRefs[i] != 0) return true;
     }
@@ -153,34 +179,50 @@ final class GmemFile {
     monitor.observe(new FolioSplit(gfnOf(from)));
   }
 
-  /** Restructure for a conversion of [start, end): split the huge folios it covers partly. */
-  void splitFoliosFor(long start, long end) {
+  /**
+   * kvm_gmem_restructure of [start, end) (one batch: inside one huge page): to order 0 when converting to shared;
+   * back to the huge order when converting to private and the rest of the huge page is private too
+   * [GMEM-BASE kvm_gmem_restructure].
+   */
+  void restructure(long start, long end, boolean toPrivate) {
     for (int r = firstRange(start); r <= lastRange(end); r++) {
-      if (needsSplit(r, start, end)) splitFolio(r);
+      if (folioKind[r] == NONE) continue;
+      if (!toPrivate) {
+        splitFolio(r);
+        continue;
+      }
+      int from = r * PAGES_2M;
+      int lo = Math.max(from, idx(start));
+      int hi = Math.min(from + PAGES_2M, idx(end));
+      int s1 = shared.nextSetBit(from);
+      boolean headPrivate = s1 < 0 || s1 >= lo;
+      int s2 = shared.nextSetBit(hi);
+      boolean tailPrivate = s2 < 0 || s2 >= from + PAGES_2M;
+      if (folioKind[r] == SMALL && headPrivate && tailPrivate) {
+        folioKind[r] = HUGE;
+        monitor.observe(new FolioChanged(gfnOf(from), Level.PG_LEVEL_2M, hugePfn[r], true));
+      }
     }
   }
 
-  /** truncate_inode_pages_range over [start, end): free the folios in it (a huge folio partly inside is split). */
+  /**
+   * merge_truncate_range over the folio-aligned [start, end): every folio in it is freed (a split huge page's 4K
+   * folios one by one; the kernel merges them first, which changes nothing the model observes).
+   */
   void truncate(long start, long end) {
+    if (!folioAligned(start, end)) throw new IllegalStateException("unaligned truncate " + start);
     for (int r = firstRange(start); r <= lastRange(end); r++) {
-      if (needsSplit(r, start, end)) splitFolio(r);
       int from = r * PAGES_2M;
       if (folioKind[r] == HUGE) {
         monitor.observe(new FolioChanged(gfnOf(from), Level.PG_LEVEL_2M, hugePfn[r], false));
-        folioKind[r] = NONE;
-        hugePfn[r] = 0;
-        continue;
-      }
-      if (folioKind[r] != SMALL) continue;
-      for (int i = Math.max(from, idx(start)); i < Math.min(from + PAGES_2M, idx(end)); i++) {
-        if (smallPfn[i] != 0) {
+      } else if (folioKind[r] == SMALL) {
+        for (int i = from; i < from + PAGES_2M; i++) {
           monitor.observe(new FolioChanged(gfnOf(i), Level.PG_LEVEL_4K, smallPfn[i], false));
           smallPfn[i] = 0;
         }
       }
-      boolean empty = true;
-      for (int i = from; i < from + PAGES_2M && empty; i++) empty = smallPfn[i] == 0;
-      if (empty) folioKind[r] = NONE;
+      folioKind[r] = NONE;
+      hugePfn[r] = 0;
     }
   }
 

@@ -1,39 +1,46 @@
 package tdxsim.actors.gmem;
 
-import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
-import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
-import tdxsim.actors.mmu.ZapPrivateLeafs;
 import tdxsim.actors.monitor.GmemObservation.ConversionBegin;
 import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.options.DesignOption;
-import tdxsim.protocol.InvalidationUserMsg;
-import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
-import tdxsim.protocol.LockMode;
-import tdxsim.protocol.TdpMmuMsg;
 
 /**
- * guest_memfd's conversion and punch-hole ioctls, run with filemap_invalidate_lock held (one at a time), in one
- * shape [P3-16, S5-43]: kvm_gmem_invalidate_begin (mmu_lock for write: kvm_mmu_invalidate_begin + range_add,
- * [split], zap) → the invalidation users → restructure (attributes, folio split or truncate: only after the
- * mappings are gone [C3 Base]) → kvm_gmem_invalidate_end (mmu_lock for write: post-set lpage_info, invalidate_end).
+ * guest_memfd's conversion and punch-hole ioctls, run with filemap_invalidate_lock held for write (one at a time,
+ * {@link GuestMemfd}), step for step as the base v3 builds on has them [P3-16, GMEM-BASE]. Every phase takes and
+ * drops mmu_lock for write on its own (KVM_MMU_LOCK in __kvm_gmem_invalidate_begin, __kvm_gmem_split_private,
+ * __kvm_gmem_zap, __kvm_gmem_invalidate_end), so faults get the lock between phases.
  *
- * <ul>
- *   <li>private→shared: kvm_gmem_split_private splits the huge leafs crossing the range (may fail with -ENOMEM,
- *       before any zap) and kvm_gmem_zap zaps the private leafs.</li>
- *   <li>shared→private: no split; KVM's shared mappings (the direct root, not modelled) and the other users
- *       (userspace, iommu) are unmapped; the guest then ACCEPTs.</li>
- *   <li>punch hole: like private→shared, then every user's mapping goes and the folios are truncated.</li>
- * </ul>
- * Default design: a fallible pre-phase (every user asked, every range split) and then an infallible unmap. With
- * FAILABLE_NOTIFIER: users that may refuse after earlier ones unmapped, no rollback [R7]. With
- * MUT_ONE_PASS_SPLIT_ZAP: split+zap per 2M range in one pass, so an -ENOMEM mid-way comes after zaps [R6].
+ * <p>KVM_SET_MEMORY_ATTRIBUTES2 (__kvm_gmem_set_attributes): nothing to do if the range already has the
+ * attribute; else one huge page per batch, each a kvm_gmem_convert:
+ * <ol>
+ *   <li>to private: the other users (userspace, IOMMU) are unmapped (unmap_mapping_pages; a pinned page fails it);</li>
+ *   <li>kvm_gmem_invalidate_begin over the batch widened to the huge page (kvm_gmem_compute_invalidate_start/end:
+ *       faults anywhere in the huge page retry while a part of it converts [GMEM-RFC 38/51]);</li>
+ *   <li>to shared: kvm_gmem_split_private of exactly the batch (-ENOMEM fails the batch before any zap [S16]);</li>
+ *   <li>kvm_gmem_zap of exactly the batch (private leaves; KVM's shared root is not modelled);</li>
+ *   <li>kvm_gmem_restructure (folio to order 0 for shared, merged back when the huge page is all private), then
+ *       the shareability store (mas_store_prealloc);</li>
+ *   <li>kvm_gmem_invalidate_end (widened).</li>
+ * </ol>
+ * The base posts the last two steps the other way round (invalidate_end, then restructure and store, still under
+ * filemap_invalidate_lock): the GMEM_STORE_AFTER_INVALIDATE_END design option, which lets a fault map a page with
+ * the attribute it had before the store (R13, the README). The default ends the invalidation last.
+ * A failed batch ends the ioctl with error_offset = the batch's start; earlier batches stay converted. Each batch
+ * is reported as its own ConversionBegin/End, which the invariants judge all-or-nothing.
+ *
+ * <p>Punch hole (kvm_gmem_fallocate): -EINVAL unless folio-aligned; then invalidate_begin (exact), split, zap,
+ * the users, merge_truncate_range, invalidate_end.
+ *
+ * <p>Options: FAILABLE_NOTIFIER (users refuse after earlier ones unmapped, no rollback [R7]);
+ * MUT_ONE_PASS_SPLIT_ZAP (split+zap per 2M range in one pass [R6]); MUT_EXACT_INVALIDATE_RANGE (the invalidation
+ * covers only the converted pages, as before 9129633d568e [LNX 9129633d568e]).
  */
 final class GmemIoctls {
   private final KvmContext kvm;
@@ -42,12 +49,23 @@ final class GmemIoctls {
   private final boolean failable;
   /** One pass of split+zap per 2M range [R6; mutation 6]. */
   private final boolean onePass;
+  /** The invalidation is not widened to the huge page. */
+  private final boolean exactRange;
+  /** Restructure and store after invalidate_end, as the base posts it [R13]. */
+  private final boolean storeAfterEnd;
+
+  private final MmuPhases mmu;
+  private final GmemUsers users;
 
   GmemIoctls(KvmContext kvm, GmemFile file) {
     this.kvm = kvm;
     this.file = file;
+    this.mmu = new MmuPhases(kvm, file);
+    this.users = new GmemUsers(kvm, kvm.config().has(DesignOption.FAILABLE_NOTIFIER));
     this.failable = kvm.config().has(DesignOption.FAILABLE_NOTIFIER);
     this.onePass = kvm.config().has(DesignOption.MUT_ONE_PASS_SPLIT_ZAP);
+    this.exactRange = kvm.config().has(DesignOption.MUT_EXACT_INVALIDATE_RANGE);
+    this.storeAfterEnd = kvm.config().has(DesignOption.GMEM_STORE_AFTER_INVALIDATE_END);
   }
 
   /** ioctl outcome: (ok, errno name or null). */
@@ -55,66 +73,115 @@ final class GmemIoctls {
 
   // ------------------------------------------------------------------------------------------ conversion
 
+  /** __kvm_gmem_set_attributes over [start, end). */
   void convert(long start, long end, boolean toPrivate, Done done) {
-    String kind = toPrivate ? "convert-private" : "convert-shared";
-    kvm.observe(new ConversionBegin(kind, start, end));
     kvm.flow("CONVERSION", start, Level.PG_LEVEL_4K);
-    Done end2 = (ok, err) -> {
-      kvm.observe(new ConversionEnd(kind, start, end, ok, err));
-      done.accept(ok, err);
-    };
-    if (toPrivate) {
-      toPrivate(start, end, end2);
-    } else {
-      toShared(start, end, end2);
+    if (file.hasAttributes(start, end, toPrivate)) {
+      done.accept(true, null);
+      return;
     }
+    convertBatches(start, end, toPrivate, done);
   }
 
-  private void toShared(long start, long end, Done done) {
-    invalidateBeginAndZapPrivate(start, end, err -> {
-      if (err != 0) {
-        invalidateEnd(start, end, () -> done.accept(false, Errno.name(err)));
+  /** For page_order &gt; 0, one huge page at a time; the first failure stops (error_offset = its start). */
+  private void convertBatches(long batchStart, long end, boolean toPrivate, Done done) {
+    if (batchStart >= end) {
+      done.accept(true, null);
+      return;
+    }
+    // mutation 6: no batches, the whole ioctl one unit (split+zap per 2M range, attributes stored at the end)
+    long batchEnd = onePass ? end : Math.min(file.hugePageEnd(batchStart + 1), end);
+    convertBatch(batchStart, batchEnd, toPrivate, (ok, err) -> {
+      if (!ok) {
+        kvm.flow("CONVERT_ERROR_OFFSET", batchStart, Level.PG_LEVEL_4K);
+        done.accept(false, err);
         return;
       }
-      if (TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, true)) {
-        // filemap_remove_folio_for_restructuring: TDX refs cannot be told apart from transient ones [T08].
-        invalidateEnd(start, end, () -> done.accept(false, "-EAGAIN"));
-        return;
-      }
-      file.setAttributes(start, end, false);
-      file.splitFoliosFor(start, end);
-      postSetAndEnd(start, end, () -> done.accept(true, null));
+      convertBatches(batchEnd, end, toPrivate, done);
     });
   }
 
-  private void toPrivate(long start, long end, Done done) {
-    Runnable body = () -> kvm.lock(LockMode.EXCLUSIVE, g -> invalidateBegin(start, end, () -> {
-      // kvm_gmem_zap of the shared mappings: KVM's shared (direct) root is not modelled.
-      kvm.unlock();
-      invalidateUsers(start, end, 0, ok -> {
-        if (!ok) {
-          invalidateEnd(start, end, () -> done.accept(false, "-EBUSY"));
-          return;
-        }
-        file.setAttributes(start, end, true);
-        postSetAndEnd(start, end, () -> done.accept(true, null));
-      });
-    }));
+  /** kvm_gmem_convert of one batch inside one huge page. */
+  private void convertBatch(long start, long end, boolean toPrivate, Done done) {
+    String kind = toPrivate ? "convert-private" : "convert-shared";
+    kvm.observe(new ConversionBegin(kind, start, end));
+    Done batchDone = (ok, err) -> {
+      kvm.observe(new ConversionEnd(kind, start, end, ok, err));
+      done.accept(ok, err);
+    };
+    if (!toPrivate) {
+      invalidateSplitZap(start, end, true, batchDone);
+      return;
+    }
+    Consumer<Boolean> unmapped = ok -> {
+      if (!ok) {
+        batchDone.accept(false, "-EBUSY");
+        return;
+      }
+      invalidateSplitZap(start, end, false, batchDone);
+    };
     if (failable) {
-      body.run();
+      users.invalidateUsers(start, end, 0, unmapped);
     } else {
-      prepareUsers(start, end, 0, ok -> {
-        if (!ok) {
-          done.accept(false, "-EBUSY"); // the pre-phase failed: nothing was unmapped
-          return;
+      // the fallible pre-phase: nobody unmaps unless every user can (the default design [S16])
+      users.prepareUsers(start, end, 0, ok -> {
+        if (ok) {
+          users.invalidateUsers(start, end, 0, unmapped);
+        } else {
+          unmapped.accept(false);
         }
-        body.run();
       });
     }
+  }
+
+  /**
+   * invalidate_begin (widened), [split], zap (exact), invalidate_end (widened), then restructure and store. A
+   * failed split ends the invalidation and fails the batch before any zap.
+   */
+  private void invalidateSplitZap(long start, long end, boolean toShared, Done done) {
+    long invStart = exactRange ? start : file.hugePageStart(start);
+    long invEnd = exactRange ? end : file.hugePageEnd(end);
+    mmu.invalidateBegin(invStart, invEnd, () -> {
+      IntConsumer splitDone = err -> {
+        if (err != 0) {
+          mmu.invalidateEnd(invStart, invEnd, () -> done.accept(false, Errno.name(err)));
+          return;
+        }
+        Runnable ended = storeAfterEnd
+            ? () -> mmu.invalidateEnd(invStart, invEnd, () -> restructureAndStore(start, end, toShared, done))
+            : () -> restructureAndStore(start, end, toShared, (ok, why) ->
+                mmu.invalidateEnd(invStart, invEnd, () -> done.accept(ok, why)));
+        if (toShared && !onePass) {
+          mmu.zap(start, end, ended);
+        } else {
+          ended.run(); // one pass zapped already; to private: KVM's shared root is not modelled
+        }
+      };
+      if (!toShared) {
+        splitDone.accept(0);
+      } else if (onePass) {
+        mmu.onePass(start, end, true, splitDone);
+      } else {
+        mmu.splitPrivate(start, end, splitDone);
+      }
+    });
+  }
+
+  /** kvm_gmem_restructure then mas_store_prealloc [GMEM-BASE kvm_gmem_convert]. */
+  private void restructureAndStore(long start, long end, boolean toShared, Done done) {
+    if (toShared && TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, true)) {
+      // filemap_remove_folio_for_restructuring: TDX refs cannot be told apart from transient ones [T08].
+      done.accept(false, "-EAGAIN");
+      return;
+    }
+    file.restructure(start, end, !toShared);
+    file.setAttributes(start, end, !toShared);
+    done.accept(true, null);
   }
 
   // ------------------------------------------------------------------------------------------ punch hole
 
+  /** kvm_gmem_fallocate(FALLOC_FL_PUNCH_HOLE) → kvm_gmem_punch_hole over [start, end). */
   void punchHole(long start, long end, Done done) {
     kvm.observe(new ConversionBegin("punch-hole", start, end));
     kvm.flow("PUNCH_HOLE", start, Level.PG_LEVEL_4K);
@@ -122,140 +189,38 @@ final class GmemIoctls {
       kvm.observe(new ConversionEnd("punch-hole", start, end, ok, err));
       done.accept(ok, err);
     };
-    invalidateBeginAndZapPrivate(start, end, err -> {
-      if (err != 0) {
-        invalidateEnd(start, end, () -> end2.accept(false, Errno.name(err)));
-        return;
-      }
-      invalidateUsersInfallible(start, end, 0, () -> {
-        if (TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, false)) {
-          invalidateEnd(start, end, () -> end2.accept(false, "-EAGAIN"));
-          return;
-        }
-        file.truncate(start, end);
-        invalidateEnd(start, end, () -> end2.accept(true, null));
-      });
-    });
-  }
-
-  // ------------------------------------------------------------------------------------------ pieces
-
-  /**
-   * kvm_gmem_invalidate_begin with the private split and zap, under mmu_lock for write (released at the end);
-   * the error (-ENOMEM from the split, -EIO from a KVM_BUG_ON) comes back with invalidation in progress.
-   */
-  private void invalidateBeginAndZapPrivate(long start, long end, IntConsumer k) {
-    kvm.lock(LockMode.EXCLUSIVE, g -> invalidateBegin(start, end, () -> {
-      IntConsumer unlockThen = err -> {
-        kvm.unlock();
-        k.accept(err);
-      };
-      if (onePass) { // mutation 6: no split pre-phase
-        onePass(start, end, start, unlockThen);
-        return;
-      }
-      // kvm_gmem_split_private for the whole range first: fail before any zap [P3-16, S16].
-      SplitCrossBoundaryLeafs.run(kvm, start, end, err -> {
+    if (!file.folioAligned(start, end)) { // !IS_ALIGNED(offset, page_size) || !IS_ALIGNED(len, page_size)
+      kvm.flow("PUNCH_HOLE_EINVAL", start, Level.PG_LEVEL_4K);
+      end2.accept(false, "-EINVAL");
+      return;
+    }
+    mmu.invalidateBegin(start, end, () -> {
+      IntConsumer zapped = err -> {
         if (err != 0) {
-          unlockThen.accept(err);
+          mmu.invalidateEnd(start, end, () -> end2.accept(false, Errno.name(err)));
           return;
         }
-        ZapPrivateLeafs.run(kvm, start, end, () -> unlockThen.accept(0));
-      });
-    }));
-  }
-
-  /** MUT_ONE_PASS_SPLIT_ZAP: split then zap one 2M range at a time [R6]. */
-  private void onePass(long start, long end, long cur, IntConsumer k) {
-    if (cur >= end) {
-      k.accept(0);
-      return;
-    }
-    long next = Math.min(end, Level.PG_LEVEL_2M.base(cur) + Level.PG_LEVEL_2M.pages());
-    SplitCrossBoundaryLeafs.run(kvm, cur, next, err -> {
-      if (err != 0) {
-        k.accept(err);
-        return;
+        users.invalidateUsersInfallible(start, end, 0, () -> {
+          if (TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, false)) {
+            mmu.invalidateEnd(start, end, () -> end2.accept(false, "-EAGAIN"));
+            return;
+          }
+          file.truncate(start, end);
+          mmu.invalidateEnd(start, end, () -> end2.accept(true, null));
+        });
+      };
+      if (onePass) {
+        mmu.onePass(start, end, true, zapped);
+      } else {
+        mmu.splitPrivate(start, end, err -> {
+          if (err != 0) {
+            zapped.accept(err);
+          } else {
+            mmu.zap(start, end, () -> zapped.accept(0));
+          }
+        });
       }
-      ZapPrivateLeafs.run(kvm, cur, next, () -> onePass(start, end, next, k));
     });
   }
 
-  /** kvm_gmem_invalidate_begin's kvm_mmu_invalidate_begin + range_add (write lock held). */
-  private void invalidateBegin(long start, long end, Runnable k) {
-    kvm.invalidateBegin(start, end, k);
-  }
-
-  /** kvm_gmem_invalidate_end: mmu_lock for write, kvm_mmu_invalidate_end. */
-  private void invalidateEnd(long start, long end, Runnable k) {
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateEnd(start, end, () -> {
-      kvm.unlock();
-      k.run();
-    }));
-  }
-
-  /** Post-set (KVM_LPAGE_MIXED_FLAG for each 2M range touched) and kvm_mmu_invalidate_end, one write lock. */
-  private void postSetAndEnd(long start, long end, Runnable k) {
-    kvm.lock(LockMode.EXCLUSIVE, g -> updateMixed(file.firstRange(start), file.lastRange(end), () ->
-        kvm.invalidateEnd(start, end, () -> {
-          kvm.unlock();
-          k.run();
-        })));
-  }
-
-  private void updateMixed(int r, int last, Runnable k) {
-    if (r > last) {
-      k.run();
-      return;
-    }
-    kvm.updateLpageInfo(file.rangeBase(r), Level.PG_LEVEL_2M, TdpMmuMsg.KVM_LPAGE_MIXED_FLAG, !file.uniform(r),
-        () -> updateMixed(r + 1, last, k));
-  }
-
-  private List<ActorRef<InvalidationUserMsg>> users() {
-    // The order of Yan's example: earlier users unmap before a later one may refuse.
-    return List.of(kvm.peers().userspace(), kvm.peers().iommu());
-  }
-
-  private void prepareUsers(long start, long end, int i, java.util.function.Consumer<Boolean> k) {
-    askUsers(start, i, tag -> new InvalidationUserMsg.PrepareInvalidate(start, end, kvm.self(), tag), k);
-  }
-
-  private void invalidateUsers(long start, long end, int i, java.util.function.Consumer<Boolean> k) {
-    askUsers(start, i, tag -> new InvalidationUserMsg.Invalidate(start, end, failable, kvm.self(), tag), k);
-  }
-
-  /**
-   * Asks the users one after another, in Yan's order, with the message {@code ask} builds for a tag; the first
-   * refusal stops the walk and answers false (the later users are never asked).
-   */
-  private void askUsers(long start, int i, java.util.function.LongFunction<InvalidationUserMsg> ask,
-      java.util.function.Consumer<Boolean> k) {
-    List<ActorRef<InvalidationUserMsg>> users = users();
-    if (i == users.size()) {
-      k.accept(true);
-      return;
-    }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> {
-      if (!a.ok()) {
-        kvm.flow("USER_REFUSED_" + a.user().toUpperCase(java.util.Locale.ROOT), start, Level.PG_LEVEL_4K);
-        k.accept(false);
-        return;
-      }
-      askUsers(start, i + 1, ask, k);
-    });
-    users.get(i).tell(ask.apply(tag));
-  }
-
-  private void invalidateUsersInfallible(long start, long end, int i, Runnable k) {
-    List<ActorRef<InvalidationUserMsg>> users = users();
-    if (i == users.size()) {
-      k.run();
-      return;
-    }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> invalidateUsersInfallible(start, end, i + 1, k));
-    users.get(i).tell(new InvalidationUserMsg.Invalidate(start, end, false, kvm.self(), tag));
-  }
 }

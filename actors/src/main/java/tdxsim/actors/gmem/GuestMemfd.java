@@ -9,14 +9,15 @@ import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.KvmReply;
 
 /**
  * guest_memfd of the VM's private memslot, named {@code guest-memfd}: owns the folios and the shareability
- * ({@link GmemFile}), answers kvm_gmem_get_pfn at any time (faults race with conversions; the mmu_invalidate_seq
- * protocol sorts it out), and runs the conversion and punch-hole ioctls one at a time (filemap_invalidate_lock)
- * as the ioctl context ({@link GmemIoctls}), including the KVM flows they call under mmu_lock.
+ * ({@link GmemFile}), runs the conversion and punch-hole ioctls one at a time under filemap_invalidate_lock (write)
+ * as the ioctl context ({@link GmemIoctls}), including the KVM flows they call under mmu_lock, and answers
+ * kvm_gmem_get_pfn under filemap_invalidate_lock_shared: at once, or once the ioctl holding it is done.
  */
 public final class GuestMemfd {
   public static final String NAME = "guest-memfd";
@@ -26,14 +27,25 @@ public final class GuestMemfd {
   private final KvmContext kvm;
   private final GmemFile file;
   private final GmemIoctls ioctls;
-  /** Ioctls waiting for filemap_invalidate_lock. */
-  private final ArrayDeque<GuestMemfdMsg> waiting = new ArrayDeque<>();
+  /** Conversions through the VM-attribute path (slots_lock, not filemap_invalidate_lock). */
+  private final VmAttributes vmAttributes;
+  /**
+   * Waiting for filemap_invalidate_lock, FIFO as in the rwsem: ioctls (write) and kvm_gmem_get_pfn calls (read,
+   * each with the attribute its caller read locklessly before it blocked).
+   */
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean invalidateLockHeld;
+  /** The running ioctl holds filemap_invalidate_lock (a VM-attribute conversion holds only slots_lock). */
+  private boolean readersBlocked;
+
+  /** A kvm_gmem_get_pfn blocked on filemap_invalidate_lock_shared, with the caller's earlier attribute read. */
+  private record BlockedGetPfn(GuestMemfdMsg.GetPfn call, boolean isPrivate) {}
 
   private GuestMemfd(KvmConfig config, Monitor monitor) {
     this.kvm = new KvmContext(NAME, SENDER_ID, -1, config, monitor);
     this.file = new GmemFile(config.baseGfn(), config.pages(), monitor);
     this.ioctls = new GmemIoctls(kvm, file);
+    this.vmAttributes = config.has(DesignOption.VM_ATTRIBUTES) ? new VmAttributes(kvm, file) : null;
   }
 
   public static Behavior<GuestMemfdMsg> create(KvmConfig config, Monitor monitor) {
@@ -58,7 +70,7 @@ public final class GuestMemfd {
           return Behaviors.same();
         })
         .onMessage(GuestMemfdMsg.GetPfn.class, m -> {
-          m.replyTo().tell(file.getPfn(m.gfn(), m.tag()));
+          getPfn(m);
           return Behaviors.same();
         })
         .onMessage(GuestMemfdMsg.FolioRef.class, m -> {
@@ -81,19 +93,40 @@ public final class GuestMemfd {
         .build();
   }
 
-  /** filemap_invalidate_lock: run now, or queue behind the ioctl that holds it. */
+  /**
+   * kvm_mmu_faultin_pfn reads kvm_mem_is_private (kvm_gmem_get_memory_attributes: lockless, "the caller _must_
+   * protect consumption of private vs. shared by checking mmu_invalidate_retry_gfn()"), then kvm_gmem_get_pfn
+   * takes filemap_invalidate_lock_shared: blocked while a conversion or punch hole holds it for write, it answers
+   * with the folio as it is once the ioctl is done and the attribute as it was read before [GMEM-BASE].
+   */
+  private void getPfn(GuestMemfdMsg.GetPfn m) {
+    boolean isPrivate = file.contains(m.gfn()) && file.isPrivate(m.gfn());
+    if (readersBlocked || !waiting.isEmpty()) {
+      waiting.addLast(new BlockedGetPfn(m, isPrivate));
+      return;
+    }
+    m.replyTo().tell(file.getPfn(m.gfn(), isPrivate, m.tag()));
+  }
+
+  /** filemap_invalidate_lock: run now, or queue behind the holder. */
   private void ioctl(GuestMemfdMsg m) {
     if (invalidateLockHeld) {
       waiting.addLast(m);
       return;
     }
     invalidateLockHeld = true;
+    readersBlocked = !(m instanceof GuestMemfdMsg.Convert && vmAttributes != null);
     if (m instanceof GuestMemfdMsg.Convert c) {
-      ioctls.convert(c.start(), c.end(), c.toPrivate(), (ok, err) -> {
+      GmemIoctls.Done reply = (ok, err) -> {
         c.replyTo().tell(new KvmReply.GmemIoctlDone(c.toPrivate() ? "convert-private" : "convert-shared", c.start(),
             c.end(), ok, err, c.tag()));
         unlockInvalidate();
-      });
+      };
+      if (vmAttributes != null) {
+        vmAttributes.convert(c.start(), c.end(), c.toPrivate(), reply);
+      } else {
+        ioctls.convert(c.start(), c.end(), c.toPrivate(), reply);
+      }
     } else {
       GuestMemfdMsg.PunchHole p = (GuestMemfdMsg.PunchHole) m;
       ioctls.punchHole(p.start(), p.end(), (ok, err) -> {
@@ -103,8 +136,17 @@ public final class GuestMemfd {
     }
   }
 
+  /** filemap_invalidate_unlock: the readers at the head of the queue go, then the next writer takes it. */
   private void unlockInvalidate() {
     invalidateLockHeld = false;
-    if (!waiting.isEmpty()) ioctl(waiting.pollFirst());
+    readersBlocked = false;
+    while (!waiting.isEmpty() && !invalidateLockHeld) {
+      Object next = waiting.pollFirst();
+      if (next instanceof BlockedGetPfn b) {
+        b.call().replyTo().tell(file.getPfn(b.call().gfn(), b.isPrivate(), b.call().tag()));
+      } else {
+        ioctl((GuestMemfdMsg) next);
+      }
+    }
   }
 }

@@ -46,7 +46,8 @@ final class KvmTracker {
 
   private void checkAtEnd(Entry e, long start, long end) {
     if (attrsObserved) {
-      long bad = MappingChecks.firstNotPrivate(g.pt, e.gfn, e.gfn + e.level.pages());
+      // guest_memfd starts all private (kvm_gmem_init_inode): only a page converted to shared is not private
+      long bad = MappingChecks.firstShared(g.pt, e.gfn, e.gfn + e.level.pages());
       if (bad >= 0) {
         g.v.report(Invariant.MMU_ATTRIBUTES_AT_INVALIDATE_END, "at invalidate_end of [" + Violations.hex(start)
             + ", " + Violations.hex(end) + ") the " + (e.mirrorMaps() ? "mirror" : "S-EPT") + " leaf "

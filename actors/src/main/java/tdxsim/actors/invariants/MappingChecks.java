@@ -80,15 +80,6 @@ final class MappingChecks {
     return -1;
   }
 
-  /** First gfn in [start, end) whose attribute is not known to be private (shared or never set), or -1. */
-  static long firstNotPrivate(PageTables pt, long start, long end) {
-    for (long g = start; g < end; g++) {
-      Range2M r = pt.peekRange(g);
-      if (r == null || r.attr[(int) (g & (Range2M.PAGES - 1))] != Range2M.ATTR_PRIVATE) return g;
-    }
-    return -1;
-  }
-
   /** A base of an inhibited range that forbids a leaf at e.level, or -1. */
   private static long firstInhibited(GlobalState g, Entry e) {
     if (e.level == Level.PG_LEVEL_2M) {

@@ -78,10 +78,24 @@ public enum DesignOption {
 
   /**
    * Mutation 6: guest_memfd splits and zaps one 2M range at a time in a single pass, so an -ENOMEM from the split
-   * of range k comes after ranges before k were zapped [R6, P3-15, S16]. The baseline splits every range first.
+   * of range k comes after ranges before k were zapped [R6, P3-15, S16]. In place, the ioctl is then one unit (no
+   * per-huge-page batches, whose attributes the baseline stores batch by batch), so those zaps have no attribute
+   * change; on the VM-attribute path, the pass runs inside the one pre_set critical section. The baseline splits
+   * every range of a unit first.
    */
   MUT_ONE_PASS_SPLIT_ZAP("mut-one-pass-split-zap", Kind.MUTATION, 6, "R6, P3-15, S16",
       "conversion / punch hole split+zap per 2M range in one pass (ENOMEM mid-way after zaps)"),
+
+  /**
+   * Mutation 11: guest_memfd's conversion begins and ends the invalidation on exactly the converted pages instead
+   * of the huge page around them (kvm_gmem_compute_invalidate_start/end) — the kernel before 9129633d568e
+   * ("KVM: x86/mmu: Prevent installing hugepages when mem attributes are changing"). mmu_invalidate_retry_gfn
+   * checks only the faulting gfn, so a fault on a neighbouring gfn of the same 2M folio that resolved the 2M
+   * order before the conversion installs a 2M leaf over the folio the conversion splits [LNX 9129633d568e,
+   * GMEM-RFC 38/51, R9].
+   */
+  MUT_EXACT_INVALIDATE_RANGE("mut-exact-invalidate-range", Kind.MUTATION, 11, "LNX 9129633d568e, GMEM-RFC 38/51",
+      "a conversion invalidates only the converted pages, not their huge page (before 9129633d568e)"),
 
   /** Mutation 7a: tdx_sept_split/remove_private_spte without tdh_do_no_vcpus(BLOCK) [P3-08]. */
   MUT_SKIP_BLOCK("mut-skip-block", Kind.MUTATION, 7, "P3-08", "DEMOTE/REMOVE without the RANGE.BLOCK before them"),
@@ -126,7 +140,27 @@ public enum DesignOption {
    * RET_PF_RETRY: the retry compares against the stale value forever [S5-02].
    */
   MUT_NO_OLD_SPTE_REFRESH("mut-no-old-spte-refresh", Kind.MUTATION, 10, "S5-02",
-      "a lost cmpxchg retries in place with iter->old_spte not refreshed (livelock)");
+      "a lost cmpxchg retries in place with iter->old_spte not refreshed (livelock)"),
+
+  /**
+   * Conversions go through the VM-attribute path (KVM_SET_MEMORY_ATTRIBUTES → kvm_vm_set_mem_attributes with its
+   * pre_set / post_set critical sections, as v3 patch 15/24 posts it) instead of guest_memfd's in-place conversion;
+   * v3 keeps both [P3-15, LNX 9129633d568e].
+   */
+  VM_ATTRIBUTES("vm-attributes", Kind.DESIGN_OPTION, 0, "P3-15",
+      "conversions through KVM_SET_MEMORY_ATTRIBUTES (kvm_vm_set_mem_attributes, P3-15) instead of in-place"),
+
+  /**
+   * kvm_gmem_convert as the base v3 builds on posts it: kvm_gmem_invalidate_end, then kvm_gmem_restructure and the
+   * shareability store (mas_store_prealloc) outside the invalidation. kvm_gmem_get_memory_attributes is lockless
+   * and relies on mmu_invalidate_retry_gfn, so a fault that snapshots mmu_invalidate_seq after invalidate_end and
+   * reads the old attribute before the store passes the retry check (its kvm_gmem_get_pfn only waits for
+   * filemap_invalidate_lock) and maps the page with the old attribute [GMEM-BASE, R13]. The default keeps
+   * restructure and store inside the invalidation (invalidate_end last, as punch hole and mainline's
+   * kvm_vm_set_mem_attributes have it).
+   */
+  GMEM_STORE_AFTER_INVALIDATE_END("gmem-store-after-invalidate-end", Kind.DESIGN_OPTION, 0, "GMEM-BASE, R13",
+      "in-place conversion as posted: restructure + attribute store after kvm_gmem_invalidate_end");
 
   /** Design option (a choice argued on the list) or protocol mutation (a deliberate break, section 4). */
   public enum Kind {

@@ -27,8 +27,8 @@ import tdxsim.actors.vm.VmConfig;
 
 /**
  * Conversions and punch hole end to end (real TDX module, real threads; each outcome is schedule-independent):
- * the default fallible pre-phase keeps failures all-or-nothing; MUT_ONE_PASS_SPLIT_ZAP shows R6,
- * FAILABLE_NOTIFIER R7.
+ * the default fallible pre-phase keeps each batch all-or-nothing, a failed batch keeps the earlier ones converted,
+ * FAILABLE_NOTIFIER shows R7.
  */
 class ConversionTest {
   private static final ActorTestKit kit = ActorTestKit.create();
@@ -42,13 +42,13 @@ class ConversionTest {
     return m.count(FlowStep.class, s -> s.flow().equals(f));
   }
 
-  /** Two 2M ranges accepted, then a conversion to shared of [R1, R2 + 256) with no split cache left. */
+  /** Two 2M ranges accepted, then a conversion to shared of [R1 + 256, R2 + 256) with no split cache left. */
   private static VmConfig enomemScenario(Set<DesignOption> options) {
     VmConfig e = VmConfig.empty("enomem", 1, 4);
     long r1 = e.range(1);
     long r2 = e.range(2);
     return e.withWorkloads(List.of(List.of(WorkloadStep.Accept.linux(r1, 512), WorkloadStep.Accept.linux(r2, 512),
-            new WorkloadStep.MapGpa(r1, 512 + 256, true), new WorkloadStep.Touch(r1, 1))), List.of())
+            new WorkloadStep.MapGpa(r1 + 256, 512, true), new WorkloadStep.Touch(r1, 1))), List.of())
         .withSplitCachePages(0).withOptions(options);
   }
 
@@ -65,16 +65,27 @@ class ConversionTest {
   }
 
   @Test
-  void onePassSplitAndZapLosesAcceptedDataOnEnomem() throws InterruptedException {
-    // The guest's touch finds its page gone (#VE), and its 4K re-ACCEPT then needs a split the empty cache cannot
-    // give: KVM_RUN fails with -ENOMEM, so the vCPU never finishes. Wait for the data loss instead.
-    CollectingMonitor m = VmRunner.runUntil(kit, enomemScenario(EnumSet.of(DesignOption.MUT_ONE_PASS_SPLIT_ZAP)),
-        mon -> mon.count(GuestDataLost.class) > 0 && mon.count(ConversionEnd.class) == 1);
-    ConversionEnd end = m.of(ConversionEnd.class).get(0);
-    assertFalse(end.ok());
-    assertEquals("-ENOMEM", end.error());
-    assertEquals(1, flows(m, "REMOVE"), "range 1 was zapped before range 2's split failed [R6]");
-    assertEquals(1, m.count(GuestDataLost.class), "the guest finds its accepted page gone");
+  void aFailedBatchKeepsTheEarlierBatchesConverted() throws InterruptedException {
+    // [R1 + 511, R2 + 1): batch 1 splits R1's leaf with the one cache page and zaps its last page; batch 2's split
+    // of R2's leaf finds the cache empty: -ENOMEM with error_offset = R2, batch 1 stays converted [GMEM-BASE].
+    VmConfig e = VmConfig.empty("batches", 1, 4);
+    long r1 = e.range(1);
+    long r2 = e.range(2);
+    VmConfig c = e.withWorkloads(List.of(List.of(WorkloadStep.Accept.linux(r1, 512),
+        WorkloadStep.Accept.linux(r2, 512), new WorkloadStep.MapGpa(r1 + 511, 2, true))), List.of())
+        .withSplitCachePages(1);
+    CollectingMonitor m = VmRunner.run(kit, c, 2);
+    List<ConversionEnd> ends = m.of(ConversionEnd.class);
+    assertEquals(2, ends.size());
+    assertTrue(ends.get(0).ok());
+    assertEquals(r1 + 511, ends.get(0).start());
+    assertFalse(ends.get(1).ok());
+    assertEquals("-ENOMEM", ends.get(1).error());
+    assertEquals(r2, ends.get(1).start(), "error_offset: the failed batch's start");
+    assertEquals(1, flows(m, "REMOVE"), "batch 1's page zapped, nothing of batch 2");
+    assertEquals(1, flows(m, "CONVERT_ERROR_OFFSET"));
+    assertEquals(List.of(new AttributesChanged(r1 + 511, r1 + 512, false)), m.of(AttributesChanged.class));
+    assertEquals(0, m.count(GuestDataLost.class));
   }
 
   @Test

@@ -3,6 +3,7 @@ package tdxsim.actors.gmem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -30,29 +31,48 @@ class GmemFileTest {
   }
 
   @Test
-  void mixedAttributesGive4kFolios() {
+  void aFreshFolioIsSplitUnlessItsWholeRangeIsPrivate() {
     file.setAttributes(BASE, BASE + 4, false);
     KvmReply.PfnResult shared = file.getPfn(BASE + 1, 1);
     KvmReply.PfnResult priv = file.getPfn(BASE + 100, 2);
     assertEquals(Level.PG_LEVEL_4K, priv.maxLevel());
     assertFalse(shared.isPrivate());
     assertTrue(priv.isPrivate());
+    assertEquals(shared.pfn() + 99, priv.pfn(), "the pages of one hugetlb folio, split (__maybe_split_fresh_folio)");
+    assertEquals(1, mon.count(FolioSplit.class));
     assertFalse(file.uniform(0));
     assertTrue(file.uniform(1));
   }
 
   @Test
-  void aConversionSplitsOnlyTheFolioItCoversPartly() {
+  void toSharedSplitsToOrder0AndToPrivateMergesBackWhenTheRestIsPrivate() {
     long g = BASE + 512;
     long head = file.getPfn(g, 1).pfn();
-    file.getPfn(g + 512, 2);
-    file.splitFoliosFor(g + 8, g + 16);
+    file.restructure(g + 8, g + 16, false);
+    file.setAttributes(g + 8, g + 16, false);
     assertEquals(1, mon.count(FolioSplit.class));
     KvmReply.PfnResult after = file.getPfn(g + 10, 3);
     assertEquals(Level.PG_LEVEL_4K, after.maxLevel());
     assertEquals(head + 10, after.pfn(), "the 4K folios keep the pages");
-    file.splitFoliosFor(g + 512, g + 1024);
-    assertEquals(1, mon.count(FolioSplit.class), "a wholly covered folio is not split");
+    file.restructure(g + 8, g + 12, true);
+    file.setAttributes(g + 8, g + 12, true);
+    assertEquals(Level.PG_LEVEL_4K, file.getPfn(g, 4).maxLevel(), "[g+12, g+16) still shared: no merge");
+    file.restructure(g + 12, g + 16, true);
+    file.setAttributes(g + 12, g + 16, true);
+    KvmReply.PfnResult merged = file.getPfn(g + 10, 5);
+    assertEquals(Level.PG_LEVEL_2M, merged.maxLevel(), "all private again: merged back");
+    assertEquals(head + 10, merged.pfn());
+    assertEquals(2, mon.count(FolioChanged.class, f -> f.live() && f.order() == Level.PG_LEVEL_2M && f.gfn() == g
+        && f.pfn() == head), "allocated, then reported live again as one 2M folio");
+  }
+
+  @Test
+  void theInvalidationIsWidenedToTheHugePage() {
+    assertEquals(BASE + 512, file.hugePageStart(BASE + 512 + 7));
+    assertEquals(BASE + 1024, file.hugePageEnd(BASE + 512 + 7));
+    assertEquals(BASE + 1024, file.hugePageEnd(BASE + 1024), "an aligned end stays");
+    assertTrue(file.folioAligned(BASE + 512, BASE + 1536));
+    assertFalse(file.folioAligned(BASE + 512, BASE + 513));
   }
 
   @Test
@@ -63,9 +83,7 @@ class GmemFileTest {
     assertEquals(1, mon.count(FolioChanged.class, f -> !f.live()));
     long fresh = file.getPfn(g + 3, 2).pfn();
     assertNotEquals(old, fresh, "pfns are never reused");
-    file.truncate(g + 1, g + 2); // a partial punch splits, then frees one 4K folio
-    assertEquals(1, mon.count(FolioSplit.class));
-    assertEquals(Level.PG_LEVEL_4K, file.getPfn(g + 1, 3).maxLevel());
+    assertThrows(IllegalStateException.class, () -> file.truncate(g + 1, g + 2), "punch holes are folio-aligned");
   }
 
   @Test

@@ -28,9 +28,9 @@ import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
 
 /**
- * guest_memfd's ioctls scripted step by step: the one shape of punch hole and conversion (invalidate_begin under
- * the write lock, split, zap, then the users and the restructuring, then invalidate_end), and kvm_gmem_get_pfn
- * answered while an ioctl is in flight.
+ * guest_memfd's ioctls scripted step by step, each mmu_lock phase its own critical section: punch hole (-EINVAL
+ * unless folio-aligned; begin, split, zap, users, truncate, end), conversion per huge-page batch (widened begin,
+ * split, zap, end, then restructure and store), and kvm_gmem_get_pfn blocked on filemap_invalidate_lock_shared.
  */
 class GuestMemfdScriptTest {
   private static final long BASE = 0x100000L;
@@ -72,14 +72,31 @@ class GuestMemfdScriptTest {
     gmem.run(new KvmReply.UserAck(user.getRef().path().name(), true, i.tag()));
   }
 
-  private void zap4K(long gfn, long pfn) {
-    p.leafs(List.of(new KvmReply.Leaf(gfn, Level.PG_LEVEL_4K, pfn)));
+  /** One __kvm_gmem_zap critical section removing one leaf. */
+  private void zapLeaf(long gfn, Level level, long pfn) {
+    p.grant(LockMode.EXCLUSIVE, 1);
+    p.leafs(List.of(new KvmReply.Leaf(gfn, level, pfn)));
     p.write();
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhMemTrack.class, TdxStatus.TDX_SUCCESS);
     p.ackKicks(-1, false);
     p.seamcall(TdxModuleMsg.TdhMemPageRemove.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhPhymemPageWbinvd.class, TdxStatus.TDX_SUCCESS);
+    p.release(LockMode.EXCLUSIVE);
+  }
+
+  /** One __kvm_gmem_invalidate_begin / _end critical section. */
+  private void invalidatePhase(boolean begin, long start, long end) {
+    p.grant(LockMode.EXCLUSIVE, 1);
+    invalidate(begin, start, end);
+    p.release(LockMode.EXCLUSIVE);
+  }
+
+  /** One __kvm_gmem_split_private critical section where nothing crosses the range. */
+  private void splitPhaseNothingCrosses() {
+    p.grant(LockMode.EXCLUSIVE, 1);
+    p.leafs(List.of());
+    p.release(LockMode.EXCLUSIVE);
   }
 
   private List<String> gmemEvents() {
@@ -89,56 +106,70 @@ class GuestMemfdScriptTest {
   }
 
   @Test
-  void punchHoleIsBeginSplitZapThenTruncateThenEnd() {
+  void anUnalignedPunchHoleIsEinvalAndTouchesNothing() {
     setUp();
-    long pfn = getPfn(R1 + 3).pfn(); // a 2M folio
     gmem.run(new GuestMemfdMsg.PunchHole(R1 + 3, R1 + 4, vmm.getRef(), 5));
-    p.grant(LockMode.EXCLUSIVE, 1);
-    invalidate(true, R1 + 3, R1 + 4);
-    // kvm_split_cross_boundary_leafs: the 2M leaf crosses both ends.
-    p.leafs(List.of(new KvmReply.Leaf(R1, Level.PG_LEVEL_2M, pfn - 3)));
-    p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
-    p.seamcall(TdxModuleMsg.TdhMemTrack.class, TdxStatus.TDX_SUCCESS);
-    p.ackKicks(-1, false);
-    p.seamcall(TdxModuleMsg.TdhMemPageDemote.class, TdxStatus.TDX_SUCCESS);
-    TdpMmuMsg.SplitHugeSpte s = ScriptedPeers.next(p.tdp, TdpMmuMsg.SplitHugeSpte.class);
-    gmem.run(new KvmReply.SpteWritten(R1, Level.PG_LEVEL_2M, null, s.tag()));
-    assertEquals(0, mon.count(GmemObservation.FolioSplit.class), "no folio split while a 2M mapping exists");
-    zap4K(R1 + 3, pfn);
-    p.release(LockMode.EXCLUSIVE);
-    userInvalidate(p.userspace, false);
-    userInvalidate(p.iommu, false);
-    // truncate: the folio split comes only now, after the mappings are gone [C3 Base]
-    p.grant(LockMode.EXCLUSIVE, 0);
-    invalidate(false, 0, 0);
-    p.release(LockMode.EXCLUSIVE);
     KvmReply.GmemIoctlDone done = (KvmReply.GmemIoctlDone) vmm.receiveMessage();
-    assertTrue(done.ok());
-    assertEquals(List.of("FolioChanged", "ConversionBegin", "FolioSplit", "FolioChanged", "ConversionEnd"),
-        gmemEvents());
+    assertFalse(done.ok());
+    assertEquals("-EINVAL", done.error());
+    assertFalse(p.mmuLock.hasMessages(), "kvm_gmem_fallocate refuses before filemap_invalidate_lock");
   }
 
   @Test
-  void privateToSharedSetsAttributesAndSplitsTheFolioBeforeInvalidateEnd() {
+  void punchHoleIsBeginSplitZapUsersTruncateEndEachPhaseItsOwnLock() {
     setUp();
-    long pfn = getPfn(R1).pfn();
-    gmem.run(new GuestMemfdMsg.Convert(R1, R1 + 1, false, vmm.getRef(), 6));
-    p.grant(LockMode.EXCLUSIVE, 1);
-    invalidate(true, R1, R1 + 1);
-    p.leafs(List.of()); // already split: nothing crosses
-    zap4K(R1, pfn);
-    p.release(LockMode.EXCLUSIVE);
-    assertTrue(mon.count(GmemObservation.AttributesChanged.class) == 1, "restructured outside mmu_lock");
-    assertEquals(Level.PG_LEVEL_4K, getPfn(R1 + 7).maxLevel(), "faults during the window see the 4K folios");
-    p.grant(LockMode.EXCLUSIVE, 1);
-    TdpMmuMsg.UpdateLpageInfo mixed = p.lpageUpdate();
-    assertEquals(TdpMmuMsg.KVM_LPAGE_MIXED_FLAG, mixed.flag());
-    assertTrue(mixed.set());
-    invalidate(false, 0, 0);
-    p.release(LockMode.EXCLUSIVE);
+    long pfn = getPfn(R1 + 3).pfn() - 3; // a 2M folio, mapped at 2M
+    gmem.run(new GuestMemfdMsg.PunchHole(R1, R1 + 512, vmm.getRef(), 5));
+    invalidatePhase(true, R1, R1 + 512);
+    splitPhaseNothingCrosses();
+    zapLeaf(R1, Level.PG_LEVEL_2M, pfn);
+    userInvalidate(p.userspace, false);
+    userInvalidate(p.iommu, false);
+    assertEquals(1, mon.count(GmemObservation.FolioChanged.class, f -> !f.live()), "truncated before the end");
+    invalidatePhase(false, 0, 0);
+    KvmReply.GmemIoctlDone done = (KvmReply.GmemIoctlDone) vmm.receiveMessage();
+    assertTrue(done.ok());
+    assertEquals(List.of("FolioChanged", "ConversionBegin", "FolioChanged", "ConversionEnd"), gmemEvents());
+  }
+
+  @Test
+  void toSharedWidensTheInvalidationThenRestructuresAndStoresAfterInvalidateEnd() {
+    setUp();
+    long pfn = getPfn(R1 + 8).pfn();
+    gmem.run(new GuestMemfdMsg.Convert(R1 + 8, R1 + 9, false, vmm.getRef(), 6));
+    invalidatePhase(true, R1, R1 + 512); // kvm_gmem_compute_invalidate_start/end: the whole huge page
+    splitPhaseNothingCrosses(); // already 4K: nothing crosses [R1 + 8, R1 + 9)
+    // a fault reads the attribute (private) and blocks in kvm_gmem_get_pfn on filemap_invalidate_lock_shared
+    TestInbox<KvmReply> fault = TestInbox.create();
+    gmem.run(new GuestMemfdMsg.GetPfn("vcpu-0", R1 + 8, fault.getRef(), 9));
+    assertFalse(fault.hasMessages(), "kvm_gmem_get_pfn waits for the conversion");
+    zapLeaf(R1 + 8, Level.PG_LEVEL_4K, pfn);
+    invalidatePhase(false, 0, 0);
+    // after invalidate_end: kvm_gmem_restructure (order 0), then the shareability store, then the unlock
+    assertEquals(List.of("FolioChanged", "ConversionBegin", "FolioSplit", "AttributesChanged", "ConversionEnd"),
+        gmemEvents());
     assertTrue(((KvmReply.GmemIoctlDone) vmm.receiveMessage()).ok());
-    assertFalse(getPfn(R1).isPrivate());
-    assertTrue(getPfn(R1 + 1).isPrivate());
+    KvmReply.PfnResult late = (KvmReply.PfnResult) fault.receiveMessage();
+    assertEquals(Level.PG_LEVEL_4K, late.maxLevel(), "the folio as restructured");
+    assertTrue(late.isPrivate(), "the attribute as read before kvm_gmem_get_pfn blocked");
+    assertFalse(getPfn(R1 + 8).isPrivate());
+  }
+
+  @Test
+  void aConversionAcrossHugePagesIsOneBatchPerHugePage() {
+    setUp();
+    gmem.run(new GuestMemfdMsg.Convert(R1 + 510, R1 + 514, false, vmm.getRef(), 6));
+    invalidatePhase(true, R1, R1 + 512);
+    splitPhaseNothingCrosses();
+    p.grant(LockMode.EXCLUSIVE, 1);
+    p.leafs(List.of());
+    p.release(LockMode.EXCLUSIVE);
+    invalidatePhase(false, 0, 0);
+    invalidatePhase(true, R1 + 512, R1 + 1024);
+    List<ConversionEnd> ends = mon.of(ConversionEnd.class);
+    assertEquals(1, ends.size());
+    assertEquals(R1 + 510, ends.get(0).start());
+    assertEquals(R1 + 512, ends.get(0).end(), "the first batch ends at the huge page boundary");
   }
 
   @Test

@@ -128,15 +128,9 @@ class InvariantCatalogueTest {
       base(s).obs(new InvalidateBegin(R(1), R(2), 0, 1)).fault(0, R(0) + 3, K4);
       return s.obs(new InvalidateEnd(R(1), R(2), 1, 0)).finish();
     }, s -> base(s).obs(new InvalidateBegin(R(0), R(1), 0, 1)).fault(0, R(0) + 3, K4).result());
-    row(Invariant.MMU_ATTRIBUTES_AT_INVALIDATE_END, s -> {
-      mapped2m(s).obs(new InvalidateBegin(R(0), R(0) + 1, 0, 1)).step();
-      return s.obs(new InvalidateEnd(R(0), R(0) + 1, 1, 0)).finish();
-    }, s -> {
-      s.setSept(BASE, G1, SeptState.NL_MAPPED).obs(new FolioChanged(R(0), M2, pfn(R(0)), true));
-      s.obs(new AttributesChanged(R(0), R(0) + 256, true)).runnable().enter(0).fault(0, R(0), M2);
-      s.obs(new InvalidateBegin(R(0), R(0) + 1, 0, 1)).step();
-      return s.obs(new InvalidateEnd(R(0), R(0) + 1, 1, 0)).result();
-    });
+    // MMU_ATTRIBUTES_AT_INVALIDATE_END has no row: a page never converted is private (kvm_gmem_init_inode), so a
+    // leaf over a shared page is already caught when it is installed or when the page turns shared
+    // (gmem.private-mapping-of-shared); the check at invalidate_end stays as a second net.
     row(Invariant.TDX_DEMOTE_BLOCKED_TRACKED, s -> punch2m(mapped2m(s), R(0), R(1)).finish(), s -> {
       base(s).fault(0, R(0), M2).begin("punch_hole", R(0), R(1));
       s.setSpte(R(0), M2, Spte.SHADOW_NONPRESENT_VALUE).step();
@@ -375,6 +369,7 @@ class InvariantCatalogueTest {
   void everyInvariantHasALegalAndAViolatingSequence() {
     Set<Invariant> missing = EnumSet.allOf(Invariant.class);
     missing.removeAll(CASES.keySet());
+    missing.remove(Invariant.MMU_ATTRIBUTES_AT_INVALIDATE_END); // subsumed, see its comment in the rows
     assertEquals(Set.of(), missing);
   }
 

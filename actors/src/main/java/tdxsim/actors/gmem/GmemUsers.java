@@ -1,0 +1,71 @@
+package tdxsim.actors.gmem;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import tdxsim.actors.kvm.KvmContext;
+import tdxsim.protocol.InvalidationUserMsg;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.Level;
+
+/**
+ * guest_memfd's other invalidation users (the VMM's mmap, an IOMMU), asked in Yan's order: the fallible
+ * pre-phase (every user asked first, the default [S16]), the unmap (failable with FAILABLE_NOTIFIER [R7]), and the
+ * infallible unmap of a punch hole.
+ */
+final class GmemUsers {
+  private final KvmContext kvm;
+  private final boolean failable;
+
+  GmemUsers(KvmContext kvm, boolean failable) {
+    this.kvm = kvm;
+    this.failable = failable;
+  }
+
+  private List<ActorRef<InvalidationUserMsg>> users() {
+    // The order of Yan's example: earlier users unmap before a later one may refuse.
+    return List.of(kvm.peers().userspace(), kvm.peers().iommu());
+  }
+
+  void prepareUsers(long start, long end, int i, Consumer<Boolean> k) {
+    askUsers(start, i, tag -> new InvalidationUserMsg.PrepareInvalidate(start, end, kvm.self(), tag), k);
+  }
+
+  void invalidateUsers(long start, long end, int i, Consumer<Boolean> k) {
+    askUsers(start, i, tag -> new InvalidationUserMsg.Invalidate(start, end, failable, kvm.self(), tag), k);
+  }
+
+  /**
+   * Asks the users one after another, in Yan's order, with the message {@code ask} builds for a tag; the first
+   * refusal stops the walk and answers false (the later users are never asked).
+   */
+  private void askUsers(long start, int i, java.util.function.LongFunction<InvalidationUserMsg> ask,
+      Consumer<Boolean> k) {
+    List<ActorRef<InvalidationUserMsg>> users = users();
+    if (i == users.size()) {
+      k.accept(true);
+      return;
+    }
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.UserAck.class, a -> {
+      if (!a.ok()) {
+        kvm.flow("USER_REFUSED_" + a.user().toUpperCase(java.util.Locale.ROOT), start, Level.PG_LEVEL_4K);
+        k.accept(false);
+        return;
+      }
+      askUsers(start, i + 1, ask, k);
+    });
+    users.get(i).tell(ask.apply(tag));
+  }
+
+  void invalidateUsersInfallible(long start, long end, int i, Runnable k) {
+    List<ActorRef<InvalidationUserMsg>> users = users();
+    if (i == users.size()) {
+      k.run();
+      return;
+    }
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.UserAck.class, a -> invalidateUsersInfallible(start, end, i + 1, k));
+    users.get(i).tell(new InvalidationUserMsg.Invalidate(start, end, false, kvm.self(), tag));
+  }
+}
