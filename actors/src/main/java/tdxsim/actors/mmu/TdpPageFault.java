@@ -11,10 +11,10 @@ import tdxsim.protocol.LockMode;
  * <ol>
  *   <li>kvm_mmu_faultin_pfn: snapshot {@code fault->mmu_seq = kvm->mmu_invalidate_seq} (lockless), the
  *       mmu_invalidate_retry_gfn_unsafe pre-check, kvm_gmem_get_pfn (pfn, max_order; the private-vs-attribute
- *       check reads the attribute kvm_gmem_get_pfn reports), max_level = min(folio order,
- *       private_max_mapping_level hook), and the second _unsafe check;</li>
+ *       check reads the attribute kvm_gmem_get_pfn reports), and the second _unsafe check;</li>
  *   <li>read_lock(mmu_lock); is_page_fault_stale → mmu_invalidate_retry_gfn → RET_PF_RETRY;</li>
- *   <li>kvm_tdp_mmu_map ({@link TdpMmuMap}); read_unlock.</li>
+ *   <li>kvm_tdp_mmu_map ({@link TdpMmuMap}), whose kvm_mmu_hugepage_adjust takes max_level = min(folio order,
+ *       gmem_max_mapping_level hook) under the lock [LNX mmu.c]; read_unlock.</li>
  * </ol>
  */
 public final class TdpPageFault {
@@ -65,7 +65,6 @@ public final class TdpPageFault {
           done.accept("-EFAULT", this);
           return;
         }
-        Level maxLevel = min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch));
         ctx.readInvalidateSeq(again -> {
           if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
             stale(done);
@@ -77,7 +76,8 @@ public final class TdpPageFault {
               stale(done);
               return;
             }
-            map = new TdpMmuMap(ctx, gfn, pfn.pfn(), maxLevel, ignoreSharedSplit);
+            map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
+                () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
             map.run(r -> {
               ctx.unlock();
               done.accept(r, this);

@@ -140,11 +140,12 @@ final class EptViolationHandler {
   }
 
   /**
-   * The TDX private_max_mapping_level hook: 4K unless TD_STATE_RUNNABLE (and huge pages enabled, which v3 ties to
+   * The TDX gmem_max_mapping_level hook, called by kvm_mmu_hugepage_adjust under mmu_lock: 4K unless TD_STATE_RUNNABLE (and huge pages enabled, which v3 ties to
    * ENHANCED_DEMOTE_INTERRUPTIBILITY); v1 also 4K for a prefetch [P1-20] and the vCPU's request level inside its
    * violation range [P1-12].
    */
   Level privateMaxMappingLevel(long gfn, boolean prefetch) {
+    ctx.assertLocked("gmem_max_mapping_level in kvm_mmu_hugepage_adjust");
     if (TdxMappingLevel.privateMaxMappingLevel(ctx) == Level.PG_LEVEL_4K) return Level.PG_LEVEL_4K;
     if (prefetch && ctx.config().has(DesignOption.V1_PREFETCH_4K)) return Level.PG_LEVEL_4K;
     if (v1AcceptLevel && gfn >= violationGfnStart && gfn < violationGfnEnd) return violationRequestLevel;
