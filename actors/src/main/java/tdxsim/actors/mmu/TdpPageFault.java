@@ -33,6 +33,8 @@ public final class TdpPageFault {
   /** mmu_invalidate_retry_gfn is checked (mutation 2 removes every check). */
   private final boolean retryCheck;
   private TdpMmuMap map;
+  /** kvm_mmu_prepare_memory_fault_exit filled vcpu->run->memory_fault: the attribute is not what was accessed. */
+  private boolean memoryFaultExit;
 
   public TdpPageFault(KvmContext ctx, long gfn, boolean prefetch, MaxMappingLevel hook, Runnable ignoreSharedSplit) {
     this.ctx = ctx;
@@ -41,6 +43,11 @@ public final class TdpPageFault {
     this.hook = hook;
     this.ignoreSharedSplit = ignoreSharedSplit;
     this.retryCheck = !ctx.config().has(DesignOption.MUT_NO_RETRY_CHECK);
+  }
+
+  /** The fault ended in -EFAULT with a KVM_EXIT_MEMORY_FAULT for gfn (a private access to a shared gfn). */
+  public boolean memoryFaultExit() {
+    return memoryFaultExit;
   }
 
   /** The level mapped (after RET_PF_FIXED / RET_PF_SPURIOUS), else null. */
@@ -62,6 +69,7 @@ public final class TdpPageFault {
         }
         if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
           ctx.flow("MEMORY_FAULT_EXIT", gfn, Level.PG_LEVEL_4K);
+          memoryFaultExit = true;
           done.accept("-EFAULT", this);
           return;
         }

@@ -39,6 +39,8 @@ final class EptViolationHandler {
   private Level violationRequestLevel = Level.PG_LEVEL_2M;
   private long violationGfnStart = -1;
   private long violationGfnEnd = -1;
+  /** vcpu->run->memory_fault of the last fault: the gfn, or -1 if the fault did not prepare a memory-fault exit. */
+  private long memoryFaultGfn = -1;
 
   EptViolationHandler(KvmContext ctx, int vcpu) {
     this.ctx = ctx;
@@ -97,8 +99,16 @@ final class EptViolationHandler {
             faultLoop(gfn, done);
             return;
           }
+          memoryFaultGfn = f.memoryFaultExit() ? gfn : -1;
           done.accept(r);
         });
+  }
+
+  /** The gfn of the KVM_EXIT_MEMORY_FAULT the last fault prepared (KVM_RUN returns -EFAULT with it), or -1. */
+  long takeMemoryFaultExit() {
+    long g = memoryFaultGfn;
+    memoryFaultGfn = -1;
+    return g;
   }
 
   /** tdx_honor_guest_accept_level(vcpu, gfn) [P3-13]. */
