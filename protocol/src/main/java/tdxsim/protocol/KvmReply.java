@@ -11,7 +11,7 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
     permits SeamcallResult, KvmReply.MmuLockGranted, KvmReply.InvalidateSnapshot, KvmReply.InvalidateDone,
         KvmReply.SpteValue, KvmReply.CmpxchgResult, KvmReply.SpteWritten, KvmReply.LeafList,
         KvmReply.LpageInfo, KvmReply.LpageUpdated, KvmReply.KickAck, KvmReply.PfnResult, KvmReply.FolioRefDone,
-        KvmReply.GmemIoctlDone, KvmReply.MapGpaDone, KvmReply.UserAck {
+        KvmReply.GmemIoctlDone, KvmReply.MapGpaDone, KvmReply.UserAck, KvmReply.MemoryFaultHandled {
 
   long tag();
 
@@ -99,6 +99,9 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
 
   /** The VMM completed the MapGPA hypercall: ok = TDVMCALL_STATUS_SUCCESS. */
   record MapGpaDone(boolean ok, String error, long tag) implements KvmReply {}
+
+  /** The VMM handled a KVM_EXIT_MEMORY_FAULT: ok = the conversion succeeded and KVM_RUN is entered again. */
+  record MemoryFaultHandled(boolean ok, long tag) implements KvmReply {}
 
   /** An invalidation user's answer: ok = mapped / can drop / dropped; false = refused. */
   record UserAck(String user, boolean ok, long tag) implements KvmReply {}

@@ -2,10 +2,8 @@ package tdxsim.actors.kvm;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -49,6 +47,7 @@ public final class KvmContext {
 
   private long tagSeq;
   private final Map<Long, Consumer<KvmReply>> waiting = new LinkedHashMap<>();
+  private final VcpuRequests requests = new VcpuRequests(this);
 
   /** kvm_tdx->state == TD_STATE_RUNNABLE, as this context has learnt it. */
   private boolean tdRunnable;
@@ -193,10 +192,7 @@ public final class KvmContext {
     if (vmDead) return;
     vmDead = true;
     flow("KVM_VM_DEAD", gfn, Level.PG_LEVEL_4K);
-    List<ActorRef<VcpuMsg>> vcpus = peers.vcpus();
-    for (int i = 0; i < vcpus.size(); i++) {
-      if (i != vcpuId) vcpus.get(i).tell(new VcpuMsg.VmDead(name));
-    }
+    requests.vmDead();
   }
 
   // ------------------------------------------------------------------------------------------ replies
@@ -383,46 +379,17 @@ public final class KvmContext {
 
   // ------------------------------------------------------------------------------------------ vCPU requests
 
-  /** vCPUs that have been told wait_for_sept_zap by this context and not yet released. */
-  private final Set<Integer> septZapHeld = new LinkedHashSet<>();
-
   /**
    * kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE), which waits for every vCPU that was in guest
    * mode to have left it. With {@code waitForSeptZap}, WRITE_ONCE(kvm_tdx->wait_for_sept_zap, true) was done
    * first (tdh_do_no_vcpus): the vCPUs learn it with the request.
    */
   public void kickAllVcpus(boolean waitForSeptZap, Runnable k) {
-    flow(waitForSeptZap ? "KICK_WAIT_FOR_SEPT_ZAP" : "KICK", 0, Level.PG_LEVEL_4K);
-    List<ActorRef<VcpuMsg>> vcpus = peers.vcpus();
-    int others = 0;
-    long tag = mintTag();
-    for (int i = 0; i < vcpus.size(); i++) {
-      if (i == vcpuId) continue; // the kicker itself runs KVM code: outside guest mode
-      others++;
-      if (waitForSeptZap) septZapHeld.add(i);
-      vcpus.get(i).tell(new VcpuMsg.KickRequest(name, waitForSeptZap, self, tag));
-    }
-    if (others == 0) {
-      k.run();
-      return;
-    }
-    int[] left = {others};
-    waiting.put(tag, new Consumer<>() {
-      @Override
-      public void accept(KvmReply r) {
-        if (!(r instanceof KvmReply.KickAck)) throw new IllegalStateException(name + ": expected KickAck, got " + r);
-        if (--left[0] > 0) {
-          waiting.put(tag, this); // keep waiting for the others
-          return;
-        }
-        k.run();
-      }
-    });
+    requests.kickAll(waitForSeptZap, k);
   }
 
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false). */
   public void clearWaitForSeptZap() {
-    for (int i : septZapHeld) peers.vcpus().get(i).tell(new VcpuMsg.SeptZapDone(name));
-    septZapHeld.clear();
+    requests.clearWaitForSeptZap();
   }
 }

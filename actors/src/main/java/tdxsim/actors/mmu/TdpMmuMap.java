@@ -2,6 +2,7 @@ package tdxsim.actors.mmu;
 
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.SharedLockSept;
@@ -25,7 +26,8 @@ public final class TdpMmuMap {
   private final long gfn;
   /** The pfn backing gfn itself; aligned down to the mapping level when the leaf is made. */
   private final long pfn;
-  private final Level maxLevel;
+  /** kvm_mmu_max_mapping_level for this fault, evaluated by kvm_mmu_hugepage_adjust under mmu_lock. */
+  private final Supplier<Level> maxLevel;
   /** v1 [P1-21]: instead of splitting a huge leaf in the fault path, the vCPU raises its request level. */
   private final Runnable ignoreSharedSplit;
   private Level goalLevel = Level.PG_LEVEL_4K;
@@ -37,6 +39,14 @@ public final class TdpMmuMap {
    * @param ignoreSharedSplit null for the v3 baseline
    */
   public TdpMmuMap(KvmContext ctx, long gfn, long pfn, Level maxLevel, Runnable ignoreSharedSplit) {
+    this(ctx, gfn, pfn, () -> maxLevel, ignoreSharedSplit);
+  }
+
+  /**
+   * @param maxLevel called once, by kvm_mmu_hugepage_adjust with mmu_lock held for read: the folio order
+   *     kvm_mmu_faultin_pfn found, clamped by the gmem_max_mapping_level hook
+   */
+  public TdpMmuMap(KvmContext ctx, long gfn, long pfn, Supplier<Level> maxLevel, Runnable ignoreSharedSplit) {
     this.ctx = ctx;
     this.gfn = gfn;
     this.pfn = pfn;
@@ -65,13 +75,14 @@ public final class TdpMmuMap {
   }
 
   /**
-   * kvm_mmu_hugepage_adjust: req_level = the largest level &lt;= max_level whose lpage_info.disallow_lpage is 0
-   * (KVM_LPAGE_MIXED_FLAG, KVM_LPAGE_GUEST_INHIBIT_FLAG); goal_level = req_level. 1G mappings are not supported
-   * for TDX, so max_level is at most 2M.
+   * kvm_mmu_hugepage_adjust: req_level = kvm_mmu_max_mapping_level (the folio order from kvm_mmu_faultin_pfn and
+   * the gmem_max_mapping_level hook, called here, under read_lock(mmu_lock)) [LNX mmu.c], lowered to the largest
+   * level whose lpage_info.disallow_lpage is 0 (KVM_LPAGE_MIXED_FLAG, KVM_LPAGE_GUEST_INHIBIT_FLAG); goal_level =
+   * req_level. 1G mappings are not supported for TDX, so max_level is at most 2M.
    */
   private void hugepageAdjust(int disallowLpage2M) {
     goalLevel = Level.PG_LEVEL_4K;
-    if (maxLevel == Level.PG_LEVEL_4K) return;
+    if (maxLevel.get() == Level.PG_LEVEL_4K) return;
     goalLevel = disallowLpage2M != 0 ? Level.PG_LEVEL_4K : Level.PG_LEVEL_2M;
   }
 

@@ -11,10 +11,10 @@ import tdxsim.protocol.LockMode;
  * <ol>
  *   <li>kvm_mmu_faultin_pfn: snapshot {@code fault->mmu_seq = kvm->mmu_invalidate_seq} (lockless), the
  *       mmu_invalidate_retry_gfn_unsafe pre-check, kvm_gmem_get_pfn (pfn, max_order; the private-vs-attribute
- *       check reads the attribute kvm_gmem_get_pfn reports), max_level = min(folio order,
- *       private_max_mapping_level hook), and the second _unsafe check;</li>
+ *       check reads the attribute kvm_gmem_get_pfn reports), and the second _unsafe check;</li>
  *   <li>read_lock(mmu_lock); is_page_fault_stale → mmu_invalidate_retry_gfn → RET_PF_RETRY;</li>
- *   <li>kvm_tdp_mmu_map ({@link TdpMmuMap}); read_unlock.</li>
+ *   <li>kvm_tdp_mmu_map ({@link TdpMmuMap}), whose kvm_mmu_hugepage_adjust takes max_level = min(folio order,
+ *       gmem_max_mapping_level hook) under the lock [LNX mmu.c]; read_unlock.</li>
  * </ol>
  */
 public final class TdpPageFault {
@@ -33,6 +33,8 @@ public final class TdpPageFault {
   /** mmu_invalidate_retry_gfn is checked (mutation 2 removes every check). */
   private final boolean retryCheck;
   private TdpMmuMap map;
+  /** kvm_mmu_prepare_memory_fault_exit filled vcpu->run->memory_fault: the attribute is not what was accessed. */
+  private boolean memoryFaultExit;
 
   public TdpPageFault(KvmContext ctx, long gfn, boolean prefetch, MaxMappingLevel hook, Runnable ignoreSharedSplit) {
     this.ctx = ctx;
@@ -41,6 +43,11 @@ public final class TdpPageFault {
     this.hook = hook;
     this.ignoreSharedSplit = ignoreSharedSplit;
     this.retryCheck = !ctx.config().has(DesignOption.MUT_NO_RETRY_CHECK);
+  }
+
+  /** The fault ended in -EFAULT with a KVM_EXIT_MEMORY_FAULT for gfn (a private access to a shared gfn). */
+  public boolean memoryFaultExit() {
+    return memoryFaultExit;
   }
 
   /** The level mapped (after RET_PF_FIXED / RET_PF_SPURIOUS), else null. */
@@ -62,10 +69,10 @@ public final class TdpPageFault {
         }
         if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
           ctx.flow("MEMORY_FAULT_EXIT", gfn, Level.PG_LEVEL_4K);
+          memoryFaultExit = true;
           done.accept("-EFAULT", this);
           return;
         }
-        Level maxLevel = min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch));
         ctx.readInvalidateSeq(again -> {
           if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
             stale(done);
@@ -77,7 +84,8 @@ public final class TdpPageFault {
               stale(done);
               return;
             }
-            map = new TdpMmuMap(ctx, gfn, pfn.pfn(), maxLevel, ignoreSharedSplit);
+            map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
+                () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
             map.run(r -> {
               ctx.unlock();
               done.accept(r, this);

@@ -14,14 +14,19 @@ import tdxsim.protocol.Spte;
  * write: every present leaf overlapping [start, end) (a huge leaf that crosses the boundary is zapped whole, which
  * is why callers split first) is set non-present with tdp_mmu_set_spte, which calls remove_external_spte →
  * {@link TdxSept#removePrivateSpte} (BLOCK, TRACK + kick, REMOVE, WBINVD, clear). Page tables stay. Infallible: a
- * SEAMCALL error is a KVM_BUG_ON [S16].
+ * SEAMCALL error is a KVM_BUG_ON [S16]. A batch that zapped anything ends, still under the lock, with
+ * kvm_flush_remote_tlbs: TDX has no flush_remote_tlbs hook, so KVM falls back to kvm_make_all_cpus_request(kvm,
+ * KVM_REQ_TLB_FLUSH), which kicks every vCPU in guest mode and waits for it [LNX kvm_main.c].
  */
 public final class ZapPrivateLeafs {
   private ZapPrivateLeafs() {}
 
   public static void run(KvmContext ctx, long start, long end, Runnable done) {
     ctx.assertWriteLocked("tdp_mmu_zap_leafs");
-    ctx.collectLeafs(start, end, leafs -> zapNext(ctx, leafs, 0, done));
+    ctx.collectLeafs(start, end, leafs -> zapNext(ctx, leafs, 0, leafs.isEmpty() ? done : () -> {
+      ctx.flow("FLUSH_REMOTE_TLBS", start, Level.PG_LEVEL_4K);
+      ctx.kickAllVcpus(false, done);
+    }));
   }
 
   private static void zapNext(KvmContext ctx, List<KvmReply.Leaf> leafs, int i, Runnable done) {

@@ -39,6 +39,8 @@ final class EptViolationHandler {
   private Level violationRequestLevel = Level.PG_LEVEL_2M;
   private long violationGfnStart = -1;
   private long violationGfnEnd = -1;
+  /** vcpu->run->memory_fault of the last fault: the gfn, or -1 if the fault did not prepare a memory-fault exit. */
+  private long memoryFaultGfn = -1;
 
   EptViolationHandler(KvmContext ctx, int vcpu) {
     this.ctx = ctx;
@@ -97,8 +99,16 @@ final class EptViolationHandler {
             faultLoop(gfn, done);
             return;
           }
+          memoryFaultGfn = f.memoryFaultExit() ? gfn : -1;
           done.accept(r);
         });
+  }
+
+  /** The gfn of the KVM_EXIT_MEMORY_FAULT the last fault prepared (KVM_RUN returns -EFAULT with it), or -1. */
+  long takeMemoryFaultExit() {
+    long g = memoryFaultGfn;
+    memoryFaultGfn = -1;
+    return g;
   }
 
   /** tdx_honor_guest_accept_level(vcpu, gfn) [P3-13]. */
@@ -140,11 +150,12 @@ final class EptViolationHandler {
   }
 
   /**
-   * The TDX private_max_mapping_level hook: 4K unless TD_STATE_RUNNABLE (and huge pages enabled, which v3 ties to
+   * The TDX gmem_max_mapping_level hook, called by kvm_mmu_hugepage_adjust under mmu_lock: 4K unless TD_STATE_RUNNABLE (and huge pages enabled, which v3 ties to
    * ENHANCED_DEMOTE_INTERRUPTIBILITY); v1 also 4K for a prefetch [P1-20] and the vCPU's request level inside its
    * violation range [P1-12].
    */
   Level privateMaxMappingLevel(long gfn, boolean prefetch) {
+    ctx.assertLocked("gmem_max_mapping_level in kvm_mmu_hugepage_adjust");
     if (TdxMappingLevel.privateMaxMappingLevel(ctx) == Level.PG_LEVEL_4K) return Level.PG_LEVEL_4K;
     if (prefetch && ctx.config().has(DesignOption.V1_PREFETCH_4K)) return Level.PG_LEVEL_4K;
     if (v1AcceptLevel && gfn >= violationGfnStart && gfn < violationGfnEnd) return violationRequestLevel;

@@ -288,6 +288,11 @@ public final class Vcpu {
       ept.handle(r.gfn(), r.acceptLevel(), r.pendingEptViolation(), result -> {
         hostBusy = false;
         if (r.acceptLevel() == null && PfResult.RET_PF_FIXED.equals(result)) guest.onAccessFaultInstalled(r.gfn());
+        long memoryFault = ept.takeMemoryFaultExit();
+        if (PfResult.isError(result) && memoryFault >= 0 && !kvm.vmDead()) {
+          memoryFaultExit(memoryFault);
+          return;
+        }
         if (PfResult.isError(result) && !kvm.vmDead()) {
           halt(); // KVM_RUN returns the error (see the FaultEnd); the VMM stops the vCPU
           return;
@@ -317,6 +322,25 @@ public final class Vcpu {
       vcpuRun();
     });
     kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(id, m.start(), m.end(), m.toShared(), kvm.self(), tag));
+  }
+
+  /**
+   * KVM_RUN returned -EFAULT with KVM_EXIT_MEMORY_FAULT (a private access, KVM_MEMORY_EXIT_FLAG_PRIVATE, to a gfn
+   * whose attribute is shared): the VMM converts the page (QEMU's kvm_convert_memory) and runs KVM_RUN again; a
+   * failed conversion stops the vCPU.
+   */
+  private void memoryFaultExit(long gfn) {
+    hostBusy = true;
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.MemoryFaultHandled.class, h -> {
+      hostBusy = false;
+      if (!h.ok()) {
+        halt();
+        return;
+      }
+      vcpuRun();
+    });
+    kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag));
   }
 
   /**

@@ -28,6 +28,8 @@ import tdxsim.protocol.VmmMsg;
  *       not RUNNABLE), then KVM_TDX_FINALIZE_VM (TDH.MR.FINALIZE); then the vCPUs run;</li>
  *   <li>KVM_EXIT_HYPERCALL(MapGPA) from a vCPU: convert the range in guest_memfd, map a now-shared range into the
  *       userspace and IOMMU users, complete the hypercall;</li>
+ *   <li>KVM_EXIT_MEMORY_FAULT from a vCPU: the implicit conversion (QEMU's kvm_convert_memory), then KVM_RUN
+ *       again;</li>
  *   <li>its own actions (punch hole, conversions, NMI bursts), one after the other.</li>
  * </ul>
  */
@@ -62,6 +64,12 @@ public final class Vmm {
         })
         .onMessage(VmmMsg.MapGpaExit.class, m -> {
           onMapGpa(m);
+          return Behaviors.same();
+        })
+        .onMessage(VmmMsg.MemoryFaultExit.class, m -> {
+          // QEMU's kvm_convert_memory: convert to what the guest accessed the range as, then KVM_RUN again
+          convert(m.gfn(), m.gfn() + m.pages(), m.isPrivate(),
+              ok -> m.replyTo().tell(new KvmReply.MemoryFaultHandled(ok, m.tag())));
           return Behaviors.same();
         })
         .onMessage(KvmReply.class, r -> {

@@ -82,6 +82,7 @@ class GuestMemfdScriptTest {
     p.ackKicks(-1, false);
     p.seamcall(TdxModuleMsg.TdhMemPageRemove.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhPhymemPageWbinvd.class, TdxStatus.TDX_SUCCESS);
+    p.ackKicks(-1, false); // kvm_flush_remote_tlbs after the zap batch
     p.release(LockMode.EXCLUSIVE);
   }
 

@@ -94,10 +94,11 @@ class MutationSeptFlowsTest {
     zap4k();
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhMemPageRemove.class, TdxStatus.TDX_TLB_TRACKING_NOT_DONE); // no TRACK, no kick
-    p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
+    p.ackKicks(-1, false); // kvm_flush_remote_tlbs after the zap batch: KVM_REQ_TLB_FLUSH kicks
+    p.release(LockMode.EXCLUSIVE);
     p.assertQuiet();
-    assertEquals(List.of("BLOCK", "ZAP"), flows().stream().filter(f -> !f.startsWith("KVM")).toList());
+    assertEquals(List.of("BLOCK", "ZAP", "FLUSH_REMOTE_TLBS", "KICK"), flows().stream().filter(f -> !f.startsWith("KVM")).toList());
   }
 
   @Test
@@ -129,6 +130,7 @@ class MutationSeptFlowsTest {
       assertEquals(TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, u.flag());
       assertFalse(u.set(), "cleared: no longer one-way");
     }
+    p.ackKicks(-1, false); // kvm_flush_remote_tlbs after the zap batch: KVM_REQ_TLB_FLUSH kicks
     p.release(LockMode.EXCLUSIVE);
     assertEquals(List.of(0), results);
   }

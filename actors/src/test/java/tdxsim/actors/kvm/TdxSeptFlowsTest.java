@@ -85,10 +85,12 @@ class TdxSeptFlowsTest {
     assertEquals(Level.PG_LEVEL_4K, remove.level());
     TdxModuleMsg.TdhPhymemPageWbinvd wb = p.seamcall(TdxModuleMsg.TdhPhymemPageWbinvd.class, TdxStatus.TDX_SUCCESS);
     assertEquals(0x5007, wb.pfn());
+    p.ackKicks(-1, false); // kvm_flush_remote_tlbs after the zap batch: KVM_REQ_TLB_FLUSH kicks
     p.release(LockMode.EXCLUSIVE);
     p.assertQuiet();
     assertEquals(List.of(0), results);
-    assertEquals(List.of("BLOCK", "TRACK", "KICK", "REMOVE", "WBINVD", "CLEAR_PAGE", "ZAP"), flows());
+    assertEquals(List.of("BLOCK", "TRACK", "KICK", "REMOVE", "WBINVD", "CLEAR_PAGE", "ZAP", "FLUSH_REMOTE_TLBS", "KICK"),
+        flows());
   }
 
   @Test
@@ -152,6 +154,7 @@ class TdxSeptFlowsTest {
     p.ackKicks(-1, false);
     p.seamcall(TdxModuleMsg.TdhMemPageRemove.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhPhymemPageWbinvd.class, TdxStatus.TDX_SUCCESS);
+    p.ackKicks(-1, false); // kvm_flush_remote_tlbs after the zap batch: KVM_REQ_TLB_FLUSH kicks
     p.release(LockMode.EXCLUSIVE);
     assertEquals(0, mon.count(KvmBugOn.class));
     assertTrue(flows().contains("NO_VCPUS_RETRY"));
@@ -168,8 +171,9 @@ class TdxSeptFlowsTest {
     p.ackKicks(-1, true);
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_OPERAND_BUSY);
     for (var v : p.vcpus) ScriptedPeers.next(v, VcpuMsg.SeptZapDone.class);
-    p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
+    p.ackKicks(-1, false); // kvm_flush_remote_tlbs after the zap batch: KVM_REQ_TLB_FLUSH kicks
+    p.release(LockMode.EXCLUSIVE);
     p.assertQuiet(); // no REMOVE: the page stays in the S-EPT
     assertEquals(1, mon.count(KvmBugOn.class, b -> b.where().contains("TDH_MEM_RANGE_BLOCK")));
   }

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.invariants.Invariant;
+import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.ExplorationResult;
+import tdxsim.stress.runtime.Explorer;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.scenario.ScenarioLoader;
@@ -17,7 +21,8 @@ import tdxsim.stress.strategy.StrategyKind;
  * The guest kind [LNX tdx.c]: a Linux TD runs with SEPT_VE_DISABLE set, and its touch of a page it has not
  * accepted is an EPT violation whose extended exit qualification says PENDING: tdx_handle_ept_violation kills the
  * VM ("Guest access before accepting"), in every schedule, instead of faulting it in. Touch-before-accept is a
- * non-Linux guest (SEPT_VE_DISABLE clear, #VE), which runs clean.
+ * non-Linux guest (SEPT_VE_DISABLE clear, #VE), which runs clean. And KVM_EXIT_MEMORY_FAULT: a private access to a
+ * shared page goes to the VMM, which converts it back (QEMU's kvm_convert_memory) and runs KVM_RUN again.
  */
 class GuestKindTest {
   private static final String TOUCH = """
@@ -54,5 +59,16 @@ class GuestKindTest {
         "vcpus = 1\nranges-2m = 1\nsept-ve-disable = false\n"));
     assertTrue(e.getMessage().startsWith("scenario t.conf: sept-ve-disable: a Linux guest runs with SEPT_VE_DISABLE"
         + " set"), e.getMessage());
+  }
+
+  @Test
+  void aMemoryFaultExitIsConvertedByTheVmmAndTheGuestGoesOn() {
+    TdxWorldFactory f = new TdxWorldFactory(ScenarioLoader.load("memory-fault"));
+    ExplorationResult r = Explorer.explore(f, StrategyKind.RANDOM, 42, 200, Duration.ofSeconds(60), Budget.DEFAULT,
+        null, () -> false);
+    assertEquals(200, r.schedules(), () -> r.violation().get().violation().oneLine());
+    Map<String, Long> totals = f.totals();
+    assertTrue(totals.getOrDefault("flow.MEMORY_FAULT_EXIT", 0L) > 0, totals.toString());
+    assertEquals(800L, totals.get("accept.accepted"), "every ACCEPT succeeds in every schedule");
   }
 }
