@@ -39,7 +39,7 @@ final class ExploreCommand implements Callable<Integer> {
   @Mixin JsonOption json;
   @Mixin ScenarioOptions scenarioOptions;
 
-  @Option(names = "--strategy", paramLabel = "random|pct|pos", defaultValue = "pct",
+  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp", defaultValue = "pct",
       description = "Exploration strategy. Default: ${DEFAULT-VALUE}.")
   String strategy;
 
