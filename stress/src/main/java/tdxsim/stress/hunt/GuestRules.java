@@ -13,10 +13,12 @@ import java.util.function.UnaryOperator;
  *       prefetch (KVM_PRE_FAULT_MEMORY, the VMM's own) may meet them, as in race R5 and R9;</li>
  *   <li>one converts to shared and the other accesses the pages as private (ACCEPT, touch) on another vCPU, or on
  *       the same vCPU afterwards: a private access to a shared gfn is a KVM_EXIT_MEMORY_FAULT the VMM resolves;</li>
+ *   <li>both are MapGPAs of different vCPUs: one guest never converts the same pages on two CPUs at once;</li>
  *   <li>one is a Linux ACCEPT (a Linux-style accept, or the accept after a MapGPA to private) and the other
  *       accepts the same pages on another vCPU, or accepted them before on this one (a touch accepts on its #VE)
  *       with no conversion to shared in between: Linux panics on TDX_PAGE_ALREADY_ACCEPTED, as it should.</li>
  * </ul>
+ * A conversion back to private of IOMMU-pinned pages is refused, so it undoes nothing.
  * Build-time pages (TDH.MEM.PAGE.ADD) are accepted already: no Linux ACCEPT, conversion or VMM action meets them.
  * A step that conflicts with one kept before it gets another span a few times, and is dropped if none fits. A
  * conversion to private only ever follows the conversion to shared of the same pages (Linux calls
@@ -29,12 +31,15 @@ final class GuestRules {
   private record Placed(GenOp op, int vcpu, int index) {}
 
   private final long buildPages;
+  /** The IOMMU-pinned pages, or null: a conversion back to private of those is refused, so it never counts. */
+  private final GenOp pinned;
   private final UnaryOperator<GenOp> redraw;
   private final List<Placed> kept = new ArrayList<>();
   private List<GenOp> current = List.of();
 
-  GuestRules(long buildPages, UnaryOperator<GenOp> redraw) {
+  GuestRules(long buildPages, GenOp pinned, UnaryOperator<GenOp> redraw) {
     this.buildPages = buildPages;
+    this.pinned = pinned;
     this.redraw = redraw;
   }
 
@@ -73,6 +78,7 @@ final class GuestRules {
   private boolean conflict(Placed a, Placed b) {
     boolean same = a.vcpu == b.vcpu && a.vcpu >= 0;
     if (vmmAction(a.op) && guestOp(b.op)) return true;
+    if (!same && a.vcpu >= 0 && b.vcpu >= 0 && conversion(a.op) && conversion(b.op)) return true;
     if (a.op.kind() == GenOp.Kind.TO_SHARED && privateUse(b.op)) {
       return !same || (b.index > a.index && !convertedBack(a));
     }
@@ -81,6 +87,7 @@ final class GuestRules {
   }
 
   private boolean convertedBack(Placed shared) {
+    if (pinned != null && shared.op.overlaps(pinned)) return false; // refused while the IOMMU holds a pin
     int next = shared.index + 1;
     return next < current.size() && current.get(next).kind() == GenOp.Kind.TO_PRIVATE
         && current.get(next).start() == shared.op.start() && current.get(next).pages() == shared.op.pages();
@@ -89,6 +96,7 @@ final class GuestRules {
   /** A conversion to shared of all of {@code b}'s pages on their vCPU between {@code a} and {@code b}. */
   private boolean sharedBetween(Placed a, Placed b) {
     for (Placed k : kept) {
+      if (pinned != null && b.op.overlaps(pinned)) return false;
       if (k.vcpu == b.vcpu && k.index > a.index && k.index < b.index && k.op.kind() == GenOp.Kind.TO_SHARED
           && k.op.start() <= b.op.start() && k.op.start() + k.op.pages() >= b.op.start() + b.op.pages()) {
         return true;
@@ -100,6 +108,10 @@ final class GuestRules {
   private static boolean vmmAction(GenOp o) {
     return o.kind() == GenOp.Kind.PUNCH_HOLE || o.kind() == GenOp.Kind.CONVERT_SHARED
         || o.kind() == GenOp.Kind.CONVERT_PRIVATE;
+  }
+
+  private static boolean conversion(GenOp o) {
+    return o.kind() == GenOp.Kind.TO_SHARED || o.kind() == GenOp.Kind.TO_PRIVATE;
   }
 
   private static boolean guestOp(GenOp o) {

@@ -23,7 +23,6 @@ import java.util.SplittableRandom;
  */
 public final class WorldGenerator {
   private static final int[] HOT_OFFSETS = {0, 1, 8, 256, 511};
-  private static final int[] SPLIT_CACHE = {1, 2, 16, 64};
   private static final int[] ACCEPT_PER_STEP = {64, 256, 512};
 
   private final SplittableRandom rng;
@@ -53,7 +52,8 @@ public final class WorldGenerator {
     line("ranges-2m = " + ranges);
     int build = rng.nextInt(3) == 0 ? 1 + rng.nextInt(3) : 0;
     if (build > 0) line("build-pages = " + buildPages(build));
-    GuestRules rules = new GuestRules(build, this::redraw);
+    GenOp pin = rng.nextInt(4) == 0 ? span(1 + rng.nextInt(8)) : null;
+    GuestRules rules = new GuestRules(build, pin, this::redraw);
     List<List<GenOp>> workloads = new ArrayList<>();
     int busy = 1 + rng.nextInt(vcpus);
     for (int v = 0; v < busy; v++) workloads.add(rules.fit(workload(), v));
@@ -62,10 +62,11 @@ public final class WorldGenerator {
     for (List<GenOp> w : workloads) line("  " + render(w));
     line("]");
     if (!vmm.isEmpty()) line("vmm = " + render(vmm));
-    if (rng.nextInt(4) == 0) line("iommu-pinned = [ " + span(1 + rng.nextInt(8)).render()
-        .replace("op = touch, ", "") + " ]");
+    if (pin != null) line("iommu-pinned = [ " + pin.render().replace("op = touch, ", "") + " ]");
     line("map-shared-into-users = " + (rng.nextInt(5) != 0));
-    line("split-cache-pages = " + SPLIT_CACHE[rng.nextInt(SPLIT_CACHE.length)]);
+    // the VM's split cache is never refilled; below 2 pages (sp + external_spt) per 2M range a split may meet
+    // -ENOMEM: memory pressure, drawn in one world of six
+    line("split-cache-pages = " + (rng.nextInt(6) == 0 ? 1 + rng.nextInt(2 * ranges) : 64));
     boolean touches = workloads.stream().flatMap(List::stream).anyMatch(o -> o.kind() == GenOp.Kind.TOUCH);
     line("sept-ve-disable = " + (rng.nextInt(6) == 0 && !touches)); // a Linux guest: no touch before its ACCEPT
     boolean enhanced = rng.nextInt(4) != 0;
