@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.hunt.HuntJob;
 import tdxsim.stress.hunt.HuntSpec;
 import tdxsim.stress.hunt.HuntTotals;
@@ -42,6 +43,7 @@ import tdxsim.stress.workers.SearchProgress;
 final class HuntCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
+  @Mixin CoverageOption coverageOption;
 
   @Option(names = "--option", paramLabel = "NAME",
       description = "Design option or protocol mutation to switch on in every world (repeatable).")
@@ -93,13 +95,14 @@ final class HuntCommand implements Callable<Integer> {
     if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
     OutputPlace.directory("--out", out, traceName());
     if (saveScenario != null) OutputPlace.file("--save-scenario", saveScenario);
+    Coverage coverage = coverageOption.start();
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %d worker%s%n",
         options.isEmpty() ? "none (v3 baseline)" : String.join(" ", options), kind.cliName(), seed, perWorld,
         Units.duration(timeLimit), n, n == 1 ? "" : "s");
     o.flush();
     HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxSteps), Versions.TOOL);
-    job = new HuntJob(hunt);
+    job = new HuntJob(hunt, coverage);
     try (Interrupts interrupts = Interrupts.install()) {
       HuntTotals r = HuntTotals.of(IndexedSearch.run(job, worlds, n, timeLimit, this::progress, interrupts));
       Path trace = null;
@@ -109,6 +112,7 @@ final class HuntCommand implements Callable<Integer> {
       } catch (UncheckedIOException e) {
         writeError = e.getMessage();
       }
+      coverageOption.write(coverage, o);
       summary(o, kind, r, trace, writeError);
       if (writeError != null) throw BadInput.afterSummary(writeError + "; the verdict and its world are on stdout");
       Violation v = r.violation() == null ? null : r.violation().violation();

@@ -2,6 +2,7 @@ package tdxsim.stress.hunt;
 
 import java.util.concurrent.atomic.AtomicLong;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.model.TdxWorldFactory;
 import tdxsim.stress.runtime.Counterexample;
 import tdxsim.stress.runtime.DeterministicSystem;
@@ -26,15 +27,16 @@ public final class HuntJob implements RangeJob<HuntRange> {
   private final HuntSpec spec;
   /** Schedules run so far over every worker: for progress lines only, never for a result. */
   private final AtomicLong schedules = new AtomicLong();
-  private final HuntObserver observer;
+  private final Coverage coverage;
 
-  public HuntJob(HuntSpec spec, HuntObserver observer) {
+  /** @param coverage where to count the protocol tuples every world reaches, or null */
+  public HuntJob(HuntSpec spec, Coverage coverage) {
     this.spec = spec;
-    this.observer = observer;
+    this.coverage = coverage;
   }
 
   public HuntJob(HuntSpec spec) {
-    this(spec, HuntObserver.NONE);
+    this(spec, null);
   }
 
   public long schedulesSoFar() {
@@ -81,7 +83,7 @@ public final class HuntJob implements RangeJob<HuntRange> {
     for (; i < to && control.proceed(i); i++) {
       long worldSeed = spec.worldSeed(i);
       Scenario world = scenario(i);
-      TdxWorldFactory factory = new TdxWorldFactory(world);
+      TdxWorldFactory factory = new TdxWorldFactory(world).coverage(coverage);
       Strategy strategy = FairStrategy.wrap(spec.strategy().create());
       long worldDeliveries = 0;
       for (int j = 0; j < spec.schedulesPerWorld(); j++) {
@@ -91,7 +93,6 @@ public final class HuntJob implements RangeJob<HuntRange> {
         runs++;
         schedules.incrementAndGet();
         worldDeliveries += r.steps();
-        observer.scheduleDone(i, factory);
         if (!r.ok()) {
           control.done(worldDeliveries);
           Trace t = trace(world, worldSeed, new Counterexample(j, scheduleSeed, r));

@@ -9,6 +9,8 @@ import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.coverage.Coverage;
+import tdxsim.stress.coverage.CoverageMonitor;
 import tdxsim.stress.runtime.World;
 
 /**
@@ -19,18 +21,27 @@ import tdxsim.stress.runtime.World;
  */
 public final class TdxWorld implements World {
   private final TdCheckers checkers;
+  /** Where {@code --coverage} counts this schedule's tuples, or null. */
+  private final Coverage coverage;
 
   public TdxWorld(VmConfig config, Bounds bounds) {
     this(List.of(config), bounds);
   }
 
   public TdxWorld(List<VmConfig> tds, Bounds bounds) {
+    this(tds, bounds, null);
+  }
+
+  /** A world whose observations are also counted into {@code coverage} (if not null). */
+  public TdxWorld(List<VmConfig> tds, Bounds bounds, Coverage coverage) {
     this.checkers = new TdCheckers(tds, bounds);
+    this.coverage = coverage;
   }
 
   @Override
   public Behavior<?> root() {
-    return checkers.root(checkers::get);
+    if (coverage == null) return checkers.root(checkers::get);
+    return checkers.root(i -> new CoverageMonitor(checkers.get(i), coverage));
   }
 
   @Override
