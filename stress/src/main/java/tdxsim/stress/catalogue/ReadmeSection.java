@@ -20,15 +20,25 @@ public final class ReadmeSection {
 
   /** Throws {@link CatalogueException} unless {@code file} is readable and has exactly one begin/end pair. */
   public static void check(Path file) {
-    bounds(file, read(file));
+    check(file, BEGIN, END);
+  }
+
+  /** {@link #check(Path)} with other markers ({@code catalogue --hunt} has its own table). */
+  public static void check(Path file, String begin, String end) {
+    bounds(file, read(file), begin, end);
   }
 
   /** Replaces what is between the markers with {@code content} (markers kept, each on its own line). */
   public static void replace(Path file, String content) {
+    replace(file, content, BEGIN, END);
+  }
+
+  /** {@link #replace(Path, String)} between other markers. */
+  public static void replace(Path file, String content, String begin, String end) {
     String text = read(file);
-    int[] b = bounds(file, text);
+    int[] b = bounds(file, text, begin, end);
     String body = content.endsWith("\n") ? content : content + "\n";
-    String updated = text.substring(0, b[0] + BEGIN.length()) + "\n" + body + text.substring(b[1]);
+    String updated = text.substring(0, b[0] + begin.length()) + "\n" + body + text.substring(b[1]);
     try {
       AtomicFiles.writeString(file, updated);
     } catch (java.io.UncheckedIOException e) {
@@ -37,17 +47,17 @@ public final class ReadmeSection {
   }
 
   /** Positions of BEGIN and END. */
-  private static int[] bounds(Path file, String text) {
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
+  private static int[] bounds(Path file, String text, String beginMarker, String endMarker) {
+    int begin = text.indexOf(beginMarker);
+    int end = text.indexOf(endMarker);
     if (begin < 0 || end < 0) {
-      throw new CatalogueException(file + ": no " + (begin < 0 ? BEGIN : END) + " marker (add " + BEGIN + " and "
-          + END + " where the catalogue table goes)");
+      throw new CatalogueException(file + ": no " + (begin < 0 ? beginMarker : endMarker) + " marker (add "
+          + beginMarker + " and " + endMarker + " where the table goes)");
     }
-    if (text.indexOf(BEGIN, begin + 1) >= 0 || text.indexOf(END, end + 1) >= 0) {
-      throw new CatalogueException(file + ": the catalogue markers appear more than once");
+    if (text.indexOf(beginMarker, begin + 1) >= 0 || text.indexOf(endMarker, end + 1) >= 0) {
+      throw new CatalogueException(file + ": the markers " + beginMarker + " appear more than once");
     }
-    if (end < begin) throw new CatalogueException(file + ": " + END + " comes before " + BEGIN);
+    if (end < begin) throw new CatalogueException(file + ": " + endMarker + " comes before " + beginMarker);
     return new int[] {begin, end};
   }
 

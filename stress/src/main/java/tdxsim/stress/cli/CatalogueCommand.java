@@ -98,8 +98,18 @@ final class CatalogueCommand implements Callable<Integer> {
           + " in FILE with the markdown tables (atomically).")
   Path readme;
 
+  @Option(names = "--hunt", description = {"Benchmark instead: hunt with no scenario (./tdxsim hunt) for the v3",
+      "baseline and every option set of the catalogue, seeds 1..--seeds, each for at most --time-limit;",
+      "--readme writes the table between " + HuntTable.BEGIN + " and " + HuntTable.END + "."})
+  boolean hunt;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+      description = "With --hunt: workers per hunt. Default: ${DEFAULT-VALUE}.")
+  int workers;
+
   @Override
   public Integer call() {
+    if (hunt) return new HuntTable(this).run();
     CatalogueSettings settings = settings();
     Catalogue catalogue = select(catalogueFile.load());
     if (readme != null) {

@@ -38,8 +38,9 @@ final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
   @Mixin ScenarioOptions scenarioOptions;
+  @Mixin CoverageOption coverageOption;
 
-  @Option(names = "--strategy", paramLabel = "random|pct|pos", defaultValue = "pct",
+  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp", defaultValue = "pct",
       description = "Exploration strategy. Default: ${DEFAULT-VALUE}.")
   String strategy;
 
@@ -84,13 +85,14 @@ final class ExploreCommand implements Callable<Integer> {
     Scenario scenario = scenarioOptions.load();
     HeapCheck.check(scenario);
     OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
+    tdxsim.stress.coverage.Coverage coverage = coverageOption.start();
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "explore %s: strategy %s, seed %d, up to %d schedules, time limit %s, %d worker%s%n",
         scenario.name(), kind.cliName(), seed, schedules, Units.duration(timeLimit), n, n == 1 ? "" : "s");
     o.flush();
 
     try (Interrupts interrupts = Interrupts.install()) {
-      ExploreJob job = spec(scenario, kind).job(scenario);
+      ExploreJob job = spec(scenario, kind).job(scenario, coverage);
       ExploreTotals r = ExploreTotals.of(IndexedSearch.run(job, schedules, n, timeLimit, this::progress, interrupts));
       Path trace = null;
       String writeError = null;
@@ -99,6 +101,7 @@ final class ExploreCommand implements Callable<Integer> {
       } catch (UncheckedIOException e) {
         writeError = e.getMessage();
       }
+      coverageOption.write(coverage, o);
       printSummary(o, scenario, kind, r, trace, writeError, interrupts);
       if (writeError != null) {
         throw BadInput.afterSummary(writeError + "; the verdict and how to find it again are on stdout");

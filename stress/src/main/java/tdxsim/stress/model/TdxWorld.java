@@ -14,6 +14,8 @@ import tdxsim.actors.vm.Host;
 import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.ext.Extensions;
 import tdxsim.stress.ext.UserChecks;
+import tdxsim.stress.coverage.Coverage;
+import tdxsim.stress.coverage.CoverageMonitor;
 import tdxsim.stress.runtime.World;
 
 /**
@@ -26,25 +28,32 @@ public final class TdxWorld implements World {
   private final TdCheckers checkers;
   private final Extensions extensions;
   private final List<UserChecks> user = new ArrayList<>();
+  /** Where {@code --coverage} counts this schedule's tuples, or null. */
+  private final Coverage coverage;
 
   public TdxWorld(VmConfig config, Bounds bounds) {
     this(List.of(config), bounds);
   }
 
   public TdxWorld(List<VmConfig> tds, Bounds bounds) {
-    this(tds, bounds, Extensions.none());
+    this(tds, bounds, Extensions.none(), null);
   }
 
-  /** With plugins: their invariants checked after the built-in ones, their chosen options applied. */
-  public TdxWorld(List<VmConfig> tds, Bounds bounds, Extensions extensions) {
+  /**
+   * With plugins (their invariants checked after the built-in ones, their chosen options applied) and, if
+   * {@code coverage} is not null, every observation also counted into it ({@code --coverage}).
+   */
+  public TdxWorld(List<VmConfig> tds, Bounds bounds, Extensions extensions, Coverage coverage) {
     this.checkers = new TdCheckers(tds, bounds);
     this.extensions = extensions;
+    this.coverage = coverage;
     for (VmConfig c : tds) user.add(new UserChecks(extensions.invariants(), c));
   }
 
   @Override
   public Behavior<?> root() {
-    return checkers.root(i -> user.get(i).tee(checkers.get(i)), extensions.patch());
+    if (coverage == null) return checkers.root(i -> user.get(i).tee(checkers.get(i)), extensions.patch());
+    return checkers.root(i -> new CoverageMonitor(user.get(i).tee(checkers.get(i)), coverage), extensions.patch());
   }
 
   @Override

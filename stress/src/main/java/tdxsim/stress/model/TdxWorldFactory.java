@@ -6,6 +6,7 @@ import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.ext.Extensions;
+import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.runtime.World;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.scenario.Scenario;
@@ -25,6 +26,7 @@ public final class TdxWorldFactory implements WorldFactory {
   /** The counters of every world before {@link #current}, summed as arrays: no map per schedule. */
   private final FlowCounters totals = new FlowCounters();
   private TdxWorld current;
+  private Coverage coverage;
 
   public TdxWorldFactory(VmConfig config, Bounds bounds) {
     this(List.of(config), bounds);
@@ -53,8 +55,14 @@ public final class TdxWorldFactory implements WorldFactory {
   @Override
   public synchronized World create(long scheduleSeed) {
     if (current != null) current.addCountersTo(totals);
-    current = new TdxWorld(tds, bounds, extensions);
+    current = new TdxWorld(tds, bounds, extensions, coverage);
     return current;
+  }
+
+  /** Counts every later world's protocol tuples into {@code c} ({@code --coverage}); null stops counting. */
+  public synchronized TdxWorldFactory coverage(Coverage c) {
+    this.coverage = c;
+    return this;
   }
 
   /** The most recently created world, or null. */

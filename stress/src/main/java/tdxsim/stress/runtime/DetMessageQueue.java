@@ -44,7 +44,7 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   public void enqueue(ActorRef receiver, Envelope handle) {
     runtime.checkDriverThread("a message to ", self.name);
     Channel sender = runtime.current;
-    laneFor(sender).add(handle, inWorld ? ++sender.sent : 0);
+    laneFor(sender).add(handle, inWorld ? ++sender.sent : 0, inWorld ? runtime.chainOfNextSend() : 0);
     size++;
   }
 

@@ -41,6 +41,14 @@ final class DetRuntime {
    */
   volatile Violation fault;
 
+  /**
+   * Causal chains (as PCTCP, Ozkan et al. OOPSLA 2018, orders events in chains): the chain of the message being
+   * delivered (0 outside a delivery), whether its handler has sent yet, and the last chain id minted this world.
+   */
+  private long deliveringChain;
+  private boolean sentInDelivery;
+  private long chains;
+
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>(64);
   private DetMessageQueue[] parked = new DetMessageQueue[16];
   private int parkedCount;
@@ -88,6 +96,7 @@ final class DetRuntime {
     worldActors = 0;
     worldDeliveries = 0;
     fault = null;
+    chains = 0;
     external.sent = 0; // world channels are new per world; these two are numbered per world too
     timer.sent = 0;
   }
@@ -116,6 +125,20 @@ final class DetRuntime {
       return new DetMessageQueue(this, new Channel(name, WORLD_ORDER_BASE + index), true, index);
     }
     return new DetMessageQueue(this, new Channel(path, nextSystemOrder++), false, -1);
+  }
+
+  /**
+   * The chain of a message a world actor is sent now, shifted left once with the low bit set for a fork: the first
+   * message a handler sends continues the chain of the message it handles (a reply, the next step of a flow);
+   * every further one, and anything sent outside a delivery (the world's start, timers), starts a new chain.
+   */
+  long chainOfNextSend() {
+    if (deliveringChain != 0 && !sentInDelivery) {
+      sentInDelivery = true;
+      return deliveringChain << 1;
+    }
+    sentInDelivery = true;
+    return (++chains << 1) | 1;
   }
 
   // ---- running ------------------------------------------------------------------------------------------
@@ -214,6 +237,8 @@ final class DetRuntime {
   void deliver(Lane lane) {
     DetMessageQueue q = lane.queue;
     Mailbox m = q.mailbox;
+    deliveringChain = lane.headChain() >>> 1;
+    sentInDelivery = false;
     Envelope e = q.take(lane);
     Channel saved = current;
     current = q.self;
@@ -222,6 +247,7 @@ final class DetRuntime {
       m.processAllSystemMessages();
     } finally {
       current = saved;
+      deliveringChain = 0;
     }
     if (fault == null && failed(m)) {
       fault =

@@ -13,6 +13,8 @@ final class Lane implements Delivery {
   private Envelope[] ring = new Envelope[4];
   /** Per message, the sender's send sequence number ({@link Channel#sent} when it was enqueued). */
   private long[] seqs = new long[4];
+  /** Per message, its causal chain ({@link DetRuntime#chainOf}): id shifted left once, low bit set on a fork. */
+  private long[] chains = new long[4];
   private int head;
   int size;
   private long priority = UNSET;
@@ -27,15 +29,16 @@ final class Lane implements Delivery {
   }
 
   void add(Envelope e) {
-    add(e, 0);
+    add(e, 0, 0);
   }
 
   /** Appends {@code e}, which its sender numbered {@code senderSeq} among all its sends to world actors. */
-  void add(Envelope e, long senderSeq) {
+  void add(Envelope e, long senderSeq, long chain) {
     if (size == ring.length) grow();
     int at = (head + size) & (ring.length - 1);
     ring[at] = e;
     seqs[at] = senderSeq;
+    chains[at] = chain;
     if (size++ == 0) { // a new head: a newly enabled delivery
       priority = UNSET;
       passedOver = 0;
@@ -67,12 +70,15 @@ final class Lane implements Delivery {
   private void grow() {
     Envelope[] bigger = new Envelope[ring.length * 2];
     long[] biggerSeqs = new long[ring.length * 2];
+    long[] biggerChains = new long[ring.length * 2];
     for (int i = 0; i < size; i++) {
       bigger[i] = ring[(head + i) & (ring.length - 1)];
       biggerSeqs[i] = seqs[(head + i) & (ring.length - 1)];
+      biggerChains[i] = chains[(head + i) & (ring.length - 1)];
     }
     ring = bigger;
     seqs = biggerSeqs;
+    chains = biggerChains;
     head = 0;
   }
 
@@ -99,6 +105,21 @@ final class Lane implements Delivery {
   @Override
   public long senderSeq() {
     return seqs[head];
+  }
+
+  /** The chain of the head message, as {@link DetRuntime#chainOf} minted it. */
+  long headChain() {
+    return chains[head];
+  }
+
+  @Override
+  public long chain() {
+    return chains[head] >>> 1;
+  }
+
+  @Override
+  public boolean forked() {
+    return (chains[head] & 1) != 0;
   }
 
   @Override

@@ -33,6 +33,21 @@ public interface Delivery {
     return 0;
   }
 
+  /**
+   * The causal chain of the message at the channel head (PCTCP's chains, Ozkan et al. OOPSLA 2018): a message
+   * continues the chain of the message whose handler sent it, if it is that handler's first send; a handler's
+   * further sends, and messages from outside the world, start new chains. Ids are minted per schedule in send
+   * order, so they are a function of the schedule. 0 if the runtime does not track chains.
+   */
+  default long chain() {
+    return 0;
+  }
+
+  /** The head message started its chain (a fork: a handler's second or later send, or a send from outside). */
+  default boolean forked() {
+    return false;
+  }
+
   /** Class of the message at the channel head. */
   Class<?> messageClass();
 

@@ -17,13 +17,24 @@ import java.util.List;
 public final class FairStrategy implements Strategy {
   public static final int DEFAULT_BOUND = 32;
 
+  /**
+   * A strategy that deliberately holds some deliveries back (a chain that has not started yet): those are exempt
+   * from the bound, since nothing waits on them.
+   */
+  public interface Holding {
+    /** {@code d} is held back by choice; asked before the pick. */
+    boolean holds(Delivery d);
+  }
+
   private final Strategy inner;
   private final int bound;
+  private final Holding holding;
 
   public FairStrategy(Strategy inner, int bound) {
     if (bound < 1) throw new IllegalArgumentException("fairness bound must be at least 1: " + bound);
     this.inner = inner;
     this.bound = bound;
+    this.holding = inner instanceof Holding h ? h : null;
   }
 
   public static FairStrategy wrap(Strategy inner) {
@@ -47,7 +58,7 @@ public final class FairStrategy implements Strategy {
     int longest = bound;
     for (int i = 0; i < n; i++) {
       int waited = enabled.get(i).passedOver();
-      if (waited > longest) {
+      if (waited > longest && (holding == null || !holding.holds(enabled.get(i)))) {
         longest = waited;
         starved = i;
       }

@@ -2,11 +2,13 @@ package tdxsim.stress.strategy;
 
 import java.util.Locale;
 
-/** The exploration strategies by CLI name ({@code --strategy random|pct|pos}). */
+/** The exploration strategies by CLI name ({@code --strategy random|pct|pos|pctcp}). */
 public enum StrategyKind {
   RANDOM,
   PCT,
-  POS;
+  POS,
+  /** PCT per causal chain, change points at racing steps, delayed chain starts ({@link PctcpStrategy}). */
+  PCTCP;
 
   /** A fresh strategy (PCT with {@link PctStrategy#DEFAULT_DEPTH}). */
   public Strategy create() {
@@ -19,6 +21,7 @@ public enum StrategyKind {
       case RANDOM -> new RandomWalkStrategy();
       case PCT -> new PctStrategy(pctDepth);
       case POS -> new PosStrategy();
+      case PCTCP -> new PctcpStrategy(pctDepth);
     };
   }
 
@@ -31,6 +34,6 @@ public enum StrategyKind {
     for (StrategyKind k : values()) {
       if (k.cliName().equals(name.toLowerCase(Locale.ROOT))) return k;
     }
-    throw new IllegalArgumentException("unknown strategy '" + name + "' (expected random, pct or pos)");
+    throw new IllegalArgumentException("unknown strategy '" + name + "' (expected random, pct, pos or pctcp)");
   }
 }

@@ -2,6 +2,7 @@ package tdxsim.stress.workers;
 
 import java.util.List;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.model.TdxWorldFactory;
 import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.runtime.Budget;
@@ -25,9 +26,14 @@ public record ExploreSpec(
 
   /** The job on an already loaded scenario (the command that loaded it). */
   public ExploreJob job(Scenario loaded) {
+    return job(loaded, null);
+  }
+
+  /** {@link #job(Scenario)}, counting protocol tuples into {@code coverage} (if not null). */
+  public ExploreJob job(Scenario loaded, Coverage coverage) {
     StrategyKind kind = StrategyKind.parse(strategy);
     Budget budget = Budget.steps(maxSteps);
-    return new ExploreJob(() -> new TdxWorldFactory(loaded), kind, seed, schedules, budget,
+    return new ExploreJob(() -> new TdxWorldFactory(loaded).coverage(coverage), kind, seed, schedules, budget,
         c -> Trace.of(toolVersion, ModelVersion.VERSION, scenario, options, strategy, seed, budget, c));
   }
 

@@ -1,0 +1,45 @@
+package tdxsim.stress.hunt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tdxsim.actors.vm.VmmAction;
+import tdxsim.stress.scenario.Scenario;
+import tdxsim.stress.scenario.ScenarioLoader;
+
+class WorldGeneratorTest {
+  private static final int WORLDS = 500;
+
+  @Test
+  void theSameSeedDrawsTheSameWorldText() {
+    for (long seed = 1; seed <= 50; seed++) assertEquals(WorldGenerator.generate(seed), WorldGenerator.generate(seed));
+    assertNotEquals(WorldGenerator.generate(1), WorldGenerator.generate(2));
+  }
+
+  @Test
+  void everyGeneratedWorldPassesTheLoaderAndPunchHolesAre2mAligned() {
+    Set<Integer> vcpus = new HashSet<>();
+    Set<String> ops = new HashSet<>();
+    for (long i = 0; i < WORLDS; i++) {
+      long seed = new HuntSpec(java.util.List.of(), tdxsim.stress.strategy.StrategyKind.PCTCP, 7, 1,
+          tdxsim.stress.runtime.Budget.DEFAULT, "test").worldSeed(i);
+      String name = WorldGenerator.name(seed);
+      Scenario s = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed));
+      vcpus.add(s.config().vcpus());
+      s.config().workloads().forEach(w -> w.forEach(step -> ops.add(step.getClass().getSimpleName())));
+      for (VmmAction a : s.config().vmmActions()) {
+        ops.add(a.getClass().getSimpleName());
+        if (a instanceof VmmAction.PunchHole p) {
+          assertEquals(0, p.gfn() % 512, name + ": unaligned punch hole");
+          assertEquals(0, p.pages() % 512, name + ": unaligned punch hole");
+        }
+      }
+    }
+    assertTrue(vcpus.contains(1) && vcpus.contains(4) && vcpus.stream().anyMatch(v -> v > 4), "vcpus drawn: " + vcpus);
+    assertEquals(Set.of("Accept", "Touch", "MapGpa", "Prefetch", "PunchHole", "Convert", "Nmi"), ops);
+  }
+}
