@@ -71,7 +71,7 @@ class TdxRecordReplayTest {
   /** A host of three TDs (8 vCPUs each) running in parallel, cut by its duration. */
   @Test
   void aGeneratedStressRunCutByItsDurationReplaysToTheSameState() {
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 8, 20_000, 3, 16), List.of());
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 8, 32, 2, 3, 8), List.of());
     assertEquals(3, s.tds().size());
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofMillis(400)).checkingEvery(Duration.ofMillis(50)));
     assertTrue(r.ok(), () -> r.violation().oneLine());
@@ -93,7 +93,7 @@ class TdxRecordReplayTest {
   @Test
   void aProtocolMutationCaughtUnderThreadsIsReproducedByReplay() {
     List<String> options = List.of("mut-skip-track");
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 2_000, 2, 16), options);
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 8, 1, 2, 8), options);
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofSeconds(60)).checkingEvery(Duration.ofMillis(20)));
     assertEquals(ParallelResult.StopReason.VIOLATION, r.stoppedBy());
     assertEquals("tdx.demote-blocked-tracked", r.violation().invariant());
