@@ -280,8 +280,9 @@ final class StressCommand implements Callable<Integer> {
     out.println(v == null ? "verdict: ok, no invariant broken" : "verdict: VIOLATION " + v.oneLine());
     out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
     if (o.record() != null && !RECORD_NOT_WRITTEN.equals(w.replayLine())) {
-      out.printf(Locale.ROOT, "record: %s (%,d messages)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
-          record);
+      out.printf(Locale.ROOT, "record: %s (%,d messages%s)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
+          o.hostRecordMessages() < 0 ? "" : String.format(Locale.ROOT, ": the violating TD alone, of %,d in the host",
+              o.hostRecordMessages()), record);
     }
     if (w.error() != null) out.println("NOT WRITTEN: " + w.error());
     if (w.replayLine() != null && !RECORD_NOT_WRITTEN.equals(w.replayLine())) {

@@ -58,10 +58,14 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
   @Override
   public void accept(ParallelRunner.Tick t) {
     if (ticks != null) ticks.accept(t);
-    long at = genOffsetNanos + t.elapsedNanos();
+    tick(genOffsetNanos + t.elapsedNanos(), deliveriesBefore + t.run().deliveries());
+  }
+
+  /** A generation ended {@code at} nanos into the run, after {@code deliveries} in all (short generations). */
+  void tick(long at, long deliveries) {
     if (at - last.nanos < EVERY_NANOS) return;
     StressStats.Totals s = stats.totals();
-    Snapshot now = new Snapshot(at, deliveriesBefore + t.run().deliveries(), s.faults,
+    Snapshot now = new Snapshot(at, deliveries, s.faults,
         s.accepts, s.splits, s.zaps, s.busy, s.conversions, GcClock.millis());
     snapshots.add(now);
     Snapshot p = last;

@@ -13,6 +13,7 @@ import org.HdrHistogram.Histogram;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.model.CounterTotals;
 import tdxsim.stress.record.Record;
+import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.trace.Trace;
 
@@ -35,7 +36,11 @@ public final class StressRun {
   public record Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
       ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {}
 
-  /** What the run did, for the summary. */
+  /**
+   * What the run did, for the summary. {@code record} is the last generation's; when a violation broke one TD of a
+   * generated host, it is cut down to that TD ({@link RecordCut}) and {@code hostRecordMessages} is the host's
+   * record's size (else -1).
+   */
   public record Outcome(
       Config config,
       ParallelResult result,
@@ -50,6 +55,7 @@ public final class StressRun {
       List<ParallelRun.ActorLoad> busiest,
       long setupNanos,
       Record record,
+      long hostRecordMessages,
       int generations,
       long gcPauseNanos,
       List<StressProgress.Snapshot> snapshots) {
@@ -104,12 +110,17 @@ public final class StressRun {
       long setup = 0;
       long[] heapEnd = {-1};
       List<ParallelRun.ActorLoad>[] loads = new List[1];
+      long[][] tdHashes = new long[1][];
+      long[] genStart = new long[2];
       CounterTotals counters = new CounterTotals();
       long violations = 0;
       Totals sum = new Totals();
       ParallelResult r;
       for (int gen = 1; ; gen++) {
         TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking(), stats);
+        StressStats.Totals before = stats.totals();
+        genStart[0] = before.tdsRunnable;
+        genStart[1] = before.vcpusDone;
         long g0 = System.nanoTime();
         ParallelRun run = system.start(world);
         setup += System.nanoTime() - g0;
@@ -119,6 +130,7 @@ public final class StressRun {
             .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog);
         r = ParallelRunner.drive(run, o, paused -> {
           loads[0] = busiest(paused.loads(), 8);
+          if (c.settings().recording() && s.tds().size() > 1) tdHashes[0] = world.tdStateHashes();
           boolean last = !generations || stopRequested.getAsBoolean() || world.firstViolation().isPresent()
               || System.nanoTime() - t0 >= c.duration().toNanos() - LAST_CUT_NANOS;
           if (c.measureMemory() && last) {
@@ -128,6 +140,7 @@ public final class StressRun {
           }
         });
         sum.add(r);
+        prog.tick(System.nanoTime() - t0, sum.deliveries);
         counters.add(world.counters());
         violations += world.violationCount();
         if (!generations || r.stoppedBy() != ParallelResult.StopReason.QUIESCENT || !r.ok()
@@ -135,12 +148,25 @@ public final class StressRun {
           break;
         }
       }
-      ParallelResult whole = sum.over(r, System.nanoTime() - t0);
+      boolean timeUp = generations && r.ok() && r.stoppedBy() == ParallelResult.StopReason.QUIESCENT
+          && !stopRequested.getAsBoolean();
+      ParallelResult whole = sum.over(r, System.nanoTime() - t0, timeUp);
       Record record = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
               new Trace.Scenario(s.name(), sourceOf(s)), c.options(), s.vcpus(), 0, c.settings().threads());
-      return new Outcome(c, whole, stats.totals(), stats.flows(), stats.seamcalls(), stats.faultLatency(),
-          counters.snapshot(), violations, heap0, heapEnd[0], loads[0], setup, record, sum.generations,
+      long hostMessages = -1;
+      int td = RecordCut.tdOf(r.violation());
+      if (record != null && generations && td >= 0 && tdHashes[0] != null) {
+        // TDs share nothing: the violating TD's receive orders alone replay to its verdict and state
+        hostMessages = record.deliveries();
+        record = RecordCut.toTd(record, td, new Trace.Scenario(s.name(), StressScenario.tdSource(s.source(), td)),
+            s.tds().get(td).vcpus(), tdHashes[0][td]);
+      }
+      StressStats.Totals totals = stats.totals();
+      totals.tdsRunnable -= genStart[0]; // the last generation's TDs and vCPUs, as in a run of one
+      totals.vcpusDone -= genStart[1];
+      return new Outcome(c, whole, totals, stats.flows(), stats.seamcalls(), stats.faultLatency(),
+          counters.snapshot(), violations, heap0, heapEnd[0], loads[0], setup, record, hostMessages, sum.generations,
           gc.pauseNanos(), prog.snapshots());
     }
   }
@@ -163,10 +189,13 @@ public final class StressRun {
       checkNanos += r.checkNanos();
     }
 
-    /** The whole run: {@code last}'s verdict, hash, stop reason and orders; counts and times summed. */
-    ParallelResult over(ParallelResult last, long elapsedNanos) {
-      if (generations == 1) return last;
-      return new ParallelResult(last.violation(), last.stateHash(), deliveries, elapsedNanos, last.stoppedBy(),
+    /**
+     * The whole run: {@code last}'s verdict, hash and orders; counts and times summed; stopped by the duration
+     * when generations went on until it ({@code timeUp}), else by what stopped the last one.
+     */
+    ParallelResult over(ParallelResult last, long elapsedNanos, boolean timeUp) {
+      ParallelResult.StopReason why = timeUp ? ParallelResult.StopReason.DURATION : last.stoppedBy();
+      return new ParallelResult(last.violation(), last.stateHash(), deliveries, elapsedNanos, why,
           last.orders(), barriers, barrierNanos, pauseNanos, checkNanos);
     }
   }

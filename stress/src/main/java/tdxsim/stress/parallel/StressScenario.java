@@ -123,13 +123,29 @@ public final class StressScenario {
     }
     Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "lives"), req(kv, "split-every"),
         req(kv, "conversions"), req(kv, "touch-pages"));
-    return scenario(spec, options);
+    Scenario host = scenario(spec, options);
+    Integer td = kv.get("td");
+    if (td == null) return host;
+    if (td < 0 || td >= host.tds().size()) {
+      throw new IllegalArgumentException("stress scenario spec: td=" + td + " but the host has " + host.tds().size()
+          + " TDs");
+    }
+    // one TD of the host, exactly as it ran there: its config, the host's checker bounds
+    return new Scenario(NAME, source, List.of(host.tds().get(td)), host.bounds()).withOptions(options);
   }
 
   private static int req(Map<String, Integer> kv, String key) {
     Integer v = kv.get(key);
     if (v == null) throw new IllegalArgumentException("stress scenario spec: missing " + key);
     return v;
+  }
+
+  /** The source of TD {@code td} of the host of {@code hostSource} alone: the host's spec and {@code td=K}. */
+  public static String tdSource(String hostSource, int td) {
+    if (!isSource(hostSource) || hostSource.contains(" td=")) {
+      throw new IllegalArgumentException("not a host's stress spec: " + hostSource);
+    }
+    return hostSource + " td=" + td;
   }
 
   public static Scenario scenario(Spec spec, Collection<String> options) {

@@ -112,6 +112,19 @@ public final class TdxParallelWorld implements ConcurrentWorld {
     });
   }
 
+  /** Each TD's own state hash (what a world of that TD alone hashes to); call at a consistent cut. */
+  public long[] tdStateHashes() {
+    long[] h = new long[checkers.size()];
+    if (!checking) return h;
+    for (int i = 0; i < h.length; i++) {
+      InvariantChecker c = checkers.get(i);
+      synchronized (c) {
+        h[i] = c.stateHash();
+      }
+    }
+    return h;
+  }
+
   /** Violations the checkers reported in all (the first is the verdict). */
   public long violationCount() {
     if (!checking) return 0;

@@ -88,7 +88,10 @@ class TdxRecordReplayTest {
    * A protocol mutation caught under threads, in the generated stress scenario: {@code mut-skip-track} demotes and
    * removes S-EPT entries without TDH.MEM.TRACK and the kick, which the TDX module refuses
    * (TDX_TLB_TRACKING_NOT_DONE) and the checker of the TD it happened in reports, naming the TD. The replay of the
-   * record reproduces verdict and state, and the trace of it replays on its own.
+   * host's whole record reproduces the verdict and every recorded message, and the trace of it replays on its own.
+   * (The host's final-state hash is compared in {@link TdCutReplayTest}, on the violating TD: the load races from
+   * its first steps, and a violation can stop the run before another TD's actors were even created, whose fresh
+   * state the replay, which creates every actor first, then hashes.)
    */
   @Test
   void aProtocolMutationCaughtUnderThreadsIsReproducedByReplay() {
@@ -100,8 +103,9 @@ class TdxRecordReplayTest {
     assertTrue(r.violation().detail().matches("td-[01]: .*"), r.violation().detail());
     Record rec = record(r, s, options);
     RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
-    assertTrue(rep.reproduced(), rep.summary());
-    assertEquals(r.stateHash(), rep.result().stateHash());
+    assertTrue(rep.reproduced() || rep.outcome() == ReplayReport.Outcome.HASH_DIFFERS, rep.summary());
+    assertEquals(rec.deliveries(), rep.replayed());
+    assertEquals(r.violation().invariant(), rep.verdict().invariant());
     Trace trace = rep.violationTrace().orElseThrow();
     ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
     assertTrue(again.reproduced(), again.summary());
