@@ -42,8 +42,12 @@ import tdxsim.stress.trace.TraceFile;
       "",
       "Without --scenario: a generated host of N vCPUs in TDs of --td-vcpus each",
       "(a TD has at most 576 vCPUs, the TDX module's MAX_VCPUS_PER_TD).",
-      "Each vCPU ACCEPTs a 2M range of its own, then touches its pages over and over;",
-      "every 8th vCPU of a TD also converts 4 pages to shared and back (splits, zaps, 4K faults).",
+      "--lives times per vCPU: pairs of vCPUs ACCEPT the same 4K pages at once (races for the",
+      "AUG and the entry lock); every --split-every-th vCPU ACCEPTs a fresh 2M range at 2M,",
+      "splits it (ACCEPT at 4K or a conversion) and converts 4 pages to shared and back",
+      "--conversions times (zaps, 4K faults); each ACCEPTs, touches and gives back (MapGPA",
+      "to shared) a fresh 2M range.",
+      "When every workload has ended, a fresh host starts (a new generation) until --duration.",
       "",
       "--record FILE writes every actor's receive order; ./tdxsim replay FILE replays it on one thread.",
       "Exit 0: no violation; 1: violation (with --record, the record and a trace of it are written);",
@@ -93,9 +97,20 @@ final class StressCommand implements Callable<Integer> {
       description = "Consistent cuts for the checks that need every actor at rest. Default: ${DEFAULT-VALUE}.")
   Duration checkEvery;
 
-  @Option(names = "--convert-every", paramLabel = "K", defaultValue = "8",
-      description = "Generated scenario: every K-th vCPU converts (0: none). Default: ${DEFAULT-VALUE}.")
-  int convertEvery;
+  @Option(names = "--conversions", paramLabel = "K", defaultValue = "2",
+      description = "Generated scenario: 4-page round trips to shared and back per vCPU and life, 0..16. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int conversions;
+
+  @Option(names = "--split-every", paramLabel = "K", defaultValue = "8",
+      description = "Generated scenario: every K-th vCPU of a TD splits a fresh 2M range per life (a split range "
+          + "holds ~140 KB of model state until its TD ends). Default: ${DEFAULT-VALUE}.")
+  int splitEvery;
+
+  @Option(names = "--lives", paramLabel = "N", defaultValue = "1",
+      description = "Generated scenario: range lives per vCPU in one generation (two fresh 2M ranges each), 1..32. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int lives;
 
   @Option(names = "--max-replay", paramLabel = "N", defaultValue = "5000000",
       description = "With --record and a violation: replay records of up to N messages at once to write the trace "
@@ -203,14 +218,16 @@ final class StressCommand implements Callable<Integer> {
       if (scenario == null) {
         int n = vcpus == null ? 64 : vcpus;
         if (n < 1) throw new BadInput("--vcpus must be positive, got " + n);
-        if (convertEvery < 0) throw new BadInput("--convert-every must be >= 0, got " + convertEvery);
+        if (conversions < 0 || conversions > 16) throw new BadInput("--conversions must be in 0..16, got " + conversions);
+        if (lives < 1 || lives > 32) throw new BadInput("--lives must be in 1..32, got " + lives);
+        if (splitEvery < 1) throw new BadInput("--split-every must be positive, got " + splitEvery);
         if (tdVcpus < 1 || tdVcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
           throw new BadInput("--td-vcpus must be in 1.." + TdxModuleConfig.MAX_VCPUS_PER_TD
               + " (the TDX module's MAX_VCPUS_PER_TD), got " + tdVcpus);
         }
-        StressScenario.Spec base = StressScenario.spec(n, tdVcpus, duration);
+        StressScenario.Spec base = StressScenario.spec(n, tdVcpus);
         return StressScenario.scenario(
-            new StressScenario.Spec(n, tdVcpus, base.cycles(), convertEvery, base.touchPages()), options);
+            new StressScenario.Spec(n, tdVcpus, lives, splitEvery, conversions, base.touchPages()), options);
       }
       if (vcpus != null) {
         throw new BadInput("--vcpus sizes the generated scenario; scenario " + scenario + " sets its own vCPUs");
@@ -248,6 +265,7 @@ final class StressCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "faults: %,d (%,.0f/s), %,d attempts, %,d RET_PF_RETRY; ACCEPTs: %,d (%,.0f/s), %,d accepted, "
         + "%,d BUSY; splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs, t.faultAttempts, t.faultRetries,
         t.accepts, t.accepts / secs, t.accepted, t.acceptsBusy, t.splits, t.busy);
+    StressSummary.printRates(out, o);
     int tds = o.config().scenario().tds().size();
     if (tds > 1 || t.tdsRunnable < tds) {
       out.printf(Locale.ROOT, "TDs: %,d of %,d built (TDH.MR.FINALIZE) and running their vCPUs%n", t.tdsRunnable, tds);
@@ -287,8 +305,9 @@ final class StressCommand implements Callable<Integer> {
     out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
     if (o.record() != null && notWritten(w) && w.error() == null) out.println(w.replayLine());
     if (o.record() != null && !notWritten(w)) {
-      out.printf(Locale.ROOT, "record: %s (%,d messages)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
-          record);
+      out.printf(Locale.ROOT, "record: %s (%,d messages%s)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
+          o.hostRecordMessages() < 0 ? "" : String.format(Locale.ROOT, ": the violating TD alone, of %,d in the host",
+              o.hostRecordMessages()), record);
     }
     if (w.error() != null) out.println("NOT WRITTEN: " + w.error());
     if (w.replayLine() != null && !notWritten(w)) {
@@ -315,6 +334,7 @@ final class StressCommand implements Callable<Integer> {
     summary.put("acceptsPerSecond", t.accepts / secs);
     summary.put("splits", t.splits);
     summary.put("busy", t.busy);
+    StressSummary.putRates(summary, o);
     Map<String, Object> lat = new LinkedHashMap<>();
     lat.put("count", h.getTotalCount());
     lat.put("p50", us(h, 50));

@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.model.CounterTotals;
 import tdxsim.stress.record.Record;
+import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.trace.Trace;
 
@@ -33,7 +34,11 @@ public final class StressRun {
   public record Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
       ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {}
 
-  /** What the run did, for the summary. */
+  /**
+   * What the run did, for the summary. {@code record} is the last generation's; when a violation broke one TD of a
+   * generated host, it is cut down to that TD ({@link RecordCut}) and {@code hostRecordMessages} is the host's
+   * record's size (else -1).
+   */
   public record Outcome(
       Config config,
       ParallelResult result,
@@ -47,7 +52,11 @@ public final class StressRun {
       long heapAtEnd,
       List<ParallelRun.ActorLoad> busiest,
       long setupNanos,
-      Record record) {
+      Record record,
+      long hostRecordMessages,
+      int generations,
+      long gcPauseNanos,
+      List<StressProgress.Snapshot> snapshots) {
 
     public int vcpus() {
       return config.scenario().vcpus();
@@ -57,7 +66,20 @@ public final class StressRun {
     public long heapPerVcpu() {
       return heapAtEnd < 0 ? -1 : Math.max(0, heapAtEnd - heapBaseline) / vcpus();
     }
+
+    /** Rates per window of {@code seconds} (the progress ticks' totals). */
+    public List<StressProgress.Window> windows(int seconds) {
+      return StressProgress.rates(snapshots, seconds);
+    }
+
+    /** Share of the run's wall time spent in GC pauses (GarbageCollectorMXBeans; forced GCs for memory included). */
+    public double gcShare() {
+      return (double) gcPauseNanos / Math.max(1, result.elapsedNanos());
+    }
   }
+
+  /** A generation whose final cut comes this close to the time limit is taken for the last one (memory measured). */
+  private static final long LAST_CUT_NANOS = 1_000_000_000L;
 
   private StressRun() {}
 
@@ -65,31 +87,113 @@ public final class StressRun {
     return run(c, stopRequested, progress, null);
   }
 
-  /** {@link #run}, also handing every progress tick to {@code ticks} (benchmarks). */
+  /**
+   * {@link #run}, also handing every progress tick to {@code ticks} (benchmarks). The generated stress scenario runs
+   * in generations: when every workload of the host has ended (quiescence), a fresh host of the same TDs starts, until
+   * the wall-time limit, a violation or a stop request (see {@link StressScenario} for why splitting needs fresh TDs).
+   * The outcome's result is the last generation's (verdict, state hash, record: a generation starts from nothing,
+   * so it replays on its own); counts and times are over the whole run.
+   */
   public static Outcome run(Config c, BooleanSupplier stopRequested, Consumer<String> progress,
       Consumer<ParallelRunner.Tick> ticks) {
     Scenario s = c.scenario();
+    boolean generations = StressScenario.isSource(s.source());
     try (ParallelSystem system = ParallelSystem.create("tdxsim-stress", c.settings())) {
       long heap0 = c.measureMemory() ? HeapHeld.bytes() : -1;
-      TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking());
+      StressStats stats = new StressStats(s.vcpus());
+      StressProgress prog = new StressProgress(stats, progress, ticks);
+      GcClock gc = new GcClock();
       long t0 = System.nanoTime();
-      ParallelRun run = system.start(world);
-      long setup = System.nanoTime() - t0;
+      long setup = 0;
       long[] heapEnd = {-1};
       List<ParallelRun.ActorLoad>[] loads = new List[1];
-      ParallelRunner.Options o = ParallelRunner.Options.until(c.duration()).checkingEvery(c.checkEvery())
-          .stoppingWhen(stopRequested)
-          .withProgress(Duration.ofSeconds(1), new Progress(world, progress, ticks));
-      ParallelResult r = ParallelRunner.drive(run, o, paused -> {
-        loads[0] = busiest(paused.loads(), 8);
-        if (c.measureMemory()) heapEnd[0] = HeapHeld.bytes();
-      });
+      long[][] tdHashes = new long[1][];
+      long[] genStart = new long[2];
+      CounterTotals counters = new CounterTotals();
+      long violations = 0;
+      Totals sum = new Totals();
+      ParallelResult r;
+      for (int gen = 1; ; gen++) {
+        TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking(), stats);
+        StressStats.Totals before = stats.totals();
+        genStart[0] = before.tdsRunnable;
+        genStart[1] = before.vcpusDone;
+        long g0 = System.nanoTime();
+        ParallelRun run = system.start(world);
+        setup += System.nanoTime() - g0;
+        prog.generation(gen, world, g0 - t0, sum.deliveries);
+        Duration left = c.duration().minusNanos(g0 - t0);
+        ParallelRunner.Options o = ParallelRunner.Options.until(left.isNegative() ? Duration.ZERO : left)
+            .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog);
+        r = ParallelRunner.drive(run, o, paused -> {
+          loads[0] = busiest(paused.loads(), 8);
+          if (c.settings().recording() && s.tds().size() > 1) tdHashes[0] = world.tdStateHashes();
+          boolean last = !generations || stopRequested.getAsBoolean() || world.firstViolation().isPresent()
+              || System.nanoTime() - t0 >= c.duration().toNanos() - LAST_CUT_NANOS;
+          if (c.measureMemory() && last) {
+            long f0 = System.nanoTime();
+            heapEnd[0] = HeapHeld.bytes();
+            gc.forced(System.nanoTime() - f0);
+          }
+        });
+        sum.add(r);
+        prog.tick(System.nanoTime() - t0, sum.deliveries);
+        counters.add(world.counters());
+        violations += world.violationCount();
+        if (!generations || r.stoppedBy() != ParallelResult.StopReason.QUIESCENT || !r.ok()
+            || System.nanoTime() - t0 >= c.duration().toNanos() || stopRequested.getAsBoolean()) {
+          break;
+        }
+      }
+      boolean timeUp = generations && r.ok() && r.stoppedBy() == ParallelResult.StopReason.QUIESCENT
+          && !stopRequested.getAsBoolean();
+      ParallelResult whole = sum.over(r, System.nanoTime() - t0, timeUp);
       Record record = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
               new Trace.Scenario(s.name(), sourceOf(s)), c.options(), s.vcpus(), 0, c.settings().threads());
-      return new Outcome(c, r, world.stats().totals(), world.stats().flows(), world.stats().seamcalls(),
-          world.stats().faultLatency(), world.counters(), world.violationCount(), heap0, heapEnd[0], loads[0], setup,
-          record);
+      long hostMessages = -1;
+      int td = RecordCut.tdOf(r.violation());
+      if (record != null && generations && td >= 0 && tdHashes[0] != null) {
+        // TDs share nothing: the violating TD's receive orders alone replay to its verdict and state
+        hostMessages = record.deliveries();
+        record = RecordCut.toTd(record, td, new Trace.Scenario(s.name(), StressScenario.tdSource(s.source(), td)),
+            s.tds().get(td).vcpus(), tdHashes[0][td]);
+      }
+      StressStats.Totals totals = stats.totals();
+      totals.tdsRunnable -= genStart[0]; // the last generation's TDs and vCPUs, as in a run of one
+      totals.vcpusDone -= genStart[1];
+      return new Outcome(c, whole, totals, stats.flows(), stats.seamcalls(), stats.faultLatency(),
+          counters.snapshot(), violations, heap0, heapEnd[0], loads[0], setup, record, hostMessages, sum.generations,
+          gc.pauseNanos(), prog.snapshots());
+    }
+  }
+
+  /** Sums of the generations' results. */
+  private static final class Totals {
+    int generations;
+    long deliveries;
+    long barriers;
+    long barrierNanos;
+    long pauseNanos;
+    long checkNanos;
+
+    void add(ParallelResult r) {
+      generations++;
+      deliveries += r.deliveries();
+      barriers += r.barriers();
+      barrierNanos += r.barrierNanos();
+      pauseNanos += r.pauseNanos();
+      checkNanos += r.checkNanos();
+    }
+
+    /**
+     * The whole run: {@code last}'s verdict, hash and orders; counts and times summed; stopped by the duration
+     * when generations went on until it ({@code timeUp}), else by what stopped the last one.
+     */
+    ParallelResult over(ParallelResult last, long elapsedNanos, boolean timeUp) {
+      ParallelResult.StopReason why = timeUp ? ParallelResult.StopReason.DURATION : last.stoppedBy();
+      return new ParallelResult(last.violation(), last.stateHash(), deliveries, elapsedNanos, why,
+          last.orders(), barriers, barrierNanos, pauseNanos, checkNanos);
     }
   }
 
@@ -111,39 +215,5 @@ public final class StressRun {
     List<ParallelRun.ActorLoad> l = new ArrayList<>(all);
     l.sort(Comparator.comparingLong(ParallelRun.ActorLoad::received).reversed());
     return List.copyOf(l.subList(0, Math.min(n, l.size())));
-  }
-
-  /** The progress line: rates over the last interval. */
-  private static final class Progress implements Consumer<ParallelRunner.Tick> {
-    private final TdxParallelWorld world;
-    private final Consumer<String> out;
-    private long lastNanos;
-    private long lastDeliveries;
-    private long lastFaults;
-    private long lastAccepts;
-    private final Consumer<ParallelRunner.Tick> ticks;
-
-    Progress(TdxParallelWorld world, Consumer<String> out, Consumer<ParallelRunner.Tick> ticks) {
-      this.world = world;
-      this.out = out;
-      this.ticks = ticks;
-    }
-
-    @Override
-    public void accept(ParallelRunner.Tick t) {
-      if (ticks != null) ticks.accept(t);
-      if (out == null) return;
-      StressStats.Totals s = world.stats().totals();
-      long d = t.run().deliveries();
-      double dt = (t.elapsedNanos() - lastNanos) / 1e9;
-      out.accept(String.format(Locale.ROOT,
-          "  %6.1f s  %6.2f M msg/s  faults %,8.0f/s  ACCEPTs %,8.0f/s  splits %,d  BUSY %,d  violations %d",
-          t.elapsedNanos() / 1e9, (d - lastDeliveries) / dt / 1e6, (s.faults - lastFaults) / dt,
-          (s.accepts - lastAccepts) / dt, s.splits, s.busy, world.violationCount()));
-      lastNanos = t.elapsedNanos();
-      lastDeliveries = d;
-      lastFaults = s.faults;
-      lastAccepts = s.accepts;
-    }
   }
 }

@@ -1,6 +1,5 @@
 package tdxsim.stress.parallel;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -17,53 +16,74 @@ import tdxsim.actors.vcpu.WorkloadStep.Accept;
 import tdxsim.actors.vcpu.WorkloadStep.MapGpa;
 import tdxsim.actors.vcpu.WorkloadStep.Touch;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.protocol.Level;
 import tdxsim.stress.scenario.Scenario;
 
 /**
  * The generated scenario of {@code ./tdxsim stress}: N vCPUs on a host of TDs of {@code tdVcpus} vCPUs each (the last
  * one may have fewer). A TD has at most MAX_VCPUS_PER_TD (576) vCPUs, so thousands of vCPUs are many TDs, as on a
- * real host; TDs share nothing the model has, so they run in parallel. Within a TD every vCPU works on pages of its
- * own (so that work on different ranges proceeds in parallel, as in KVM, meeting only at the TD's mmu_lock, TDX
- * module and guest_memfd), with a repeating workload. Each vCPU owns a 2M range and ACCEPTs it at 2M (the fault maps
- * it with PAGE.AUG at 2M; the first ACCEPT exit splits under the write lock and sets GUEST_INHIBIT); converting vCPUs
- * then split it to 4K with DEMOTE on their first conversion.
+ * real host; TDs share nothing the model has, so they run in parallel.
  *
- * <p>Then {@code cycles} times: touch {@code touchPages} of its accepted pages (guest memory traffic through the TDX
- * module), and, on every {@code convertEvery}-th vCPU of a TD, convert 4 pages to shared and back (MapGPA through the
- * VMM and guest_memfd: zaps with BLOCK/TRACK/REMOVE and a kick of every vCPU of the TD, the guest's 4K re-ACCEPTs
- * and their faults with PAGE.AUG at 4K) and touch them.
- *
- * <p>The model's workloads are finite lists, so "repeating" means {@code cycles} references to the same few step
- * objects ({@link #cyclesFor} sizes it to outlast the run); a vCPU that finishes early idles. TDs of the same size
- * share one {@link VmConfig}. A record names the scenario by its spec, {@code "stress: vcpus=1000 td-vcpus=64
- * cycles=360 convert-every=8 touch-pages=64"}, from which {@link #fromSource} rebuilds the identical host
- * (and checker bounds).
+ * <p>The load cycles through the whole life of 2M ranges. In v3 a 2M range splits at most once in a TD's life:
+ * GUEST_INHIBIT is one-way, zaps leave the mirror's page tables in place, and a mirror root never promotes, so a
+ * range once split is mapped at 4K for good [S5-40, P3-06]. Splitting goes on only on ranges the TD has not used
+ * yet, and, on a host, in TDs that start afresh: the stress run starts the host afresh whenever every workload has
+ * ended (a new generation: new TDs, fresh guest_memfd folios; see {@link StressRun}). Each vCPU's workload is
+ * {@code lives} times:
+ * <ol>
+ *   <li>with its partner (vCPUs 2p and 2p+1), ACCEPT the same 16 pages at 4K at once, in the 2M range of the TD's
+ *       image (mapped at 4K since PAGE.ADD; pairs may meet there too), as a tolerant guest
+ *       (TDX_PAGE_ALREADY_ACCEPTED is success, BUSY is retried): the faults race for the PAGE.AUG
+ *       (FROZEN_SPTE), the ACCEPTs for the entry lock (TDX_OPERAND_BUSY); both touch them;</li>
+ *   <li>(every {@code splitEvery}-th vCPU of a TD) ACCEPT a fresh 2M range of its own (Linux: 2M; the fault maps
+ *       it with PAGE.AUG at 2M) and split it, every other life by ACCEPTing one page of it at 4K (an ACCEPT-level
+ *       split: the write lock, BLOCK, TRACK, DEMOTE, GUEST_INHIBIT), else by its first conversion; touch pages of
+ *       it; then {@code conversions} times convert 4 pages of it to shared and back (MapGPA through the VMM and
+ *       guest_memfd: DEMOTE if still 2M, zaps with BLOCK/TRACK/REMOVE and a kick of every vCPU of the TD, the
+ *       guest's 4K re-ACCEPTs) and touch them;</li>
+ *   <li>ACCEPT a second fresh 2M range at 2M, touch it and give the whole 2M-aligned range back: MapGPA to shared
+ *       (one zap of the 2M leaf; the range leaves the private side of guest_memfd).</li>
+ * </ol>
+ * A vCPU touches only pages it accepted and did not convert since. TDs of the same size share one
+ * {@link VmConfig}. A record names the scenario by its spec, {@code "stress: vcpus=1000 td-vcpus=64 lives=1
+ * split-every=8 conversions=2 touch-pages=8"}, from which {@link #fromSource} rebuilds the identical host (and
+ * checker bounds).
  */
 public final class StressScenario {
   public static final String NAME = "stress";
   private static final String PREFIX = "stress:";
   private static final long BASE_GFN = 0x100000L;
-  /** Distinct touch and conversion steps per vCPU, used in turn. */
-  private static final int VARIANTS = 8;
   /** vCPUs per TD by default: a host of mid-sized TDs. */
   public static final int DEFAULT_TD_VCPUS = 64;
+  /** Pages of the pair's shared range both vCPUs ACCEPT at 4K at once, per life. */
+  private static final int SHARED_PAGES = 16;
 
-  /** The generated scenario's parameters. */
-  public record Spec(int vcpus, int tdVcpus, int cycles, int convertEvery, int touchPages) {
+  /**
+   * The generated scenario's parameters.
+   *
+   * @param lives range lives per vCPU in a TD's life (one generation): each takes two fresh 2M ranges
+   * @param splitEvery every this many vCPUs of a TD one splits a range per life (the others do the rest of a life):
+   *     a range split to 4K costs the model about 140 KB of heap until its TD ends
+   * @param conversions 4-page round trips to shared and back per life of a splitting vCPU
+   * @param touchPages pages per touch
+   */
+  public record Spec(int vcpus, int tdVcpus, int lives, int splitEvery, int conversions, int touchPages) {
     public Spec {
       if (vcpus < 1) throw new IllegalArgumentException("vcpus must be positive");
       if (tdVcpus < 1 || tdVcpus > TdxModuleConfig.MAX_VCPUS_PER_TD) {
         throw new IllegalArgumentException("td-vcpus must be in 1.." + TdxModuleConfig.MAX_VCPUS_PER_TD
             + " (the TDX module's MAX_VCPUS_PER_TD), got " + tdVcpus);
       }
-      if (cycles < 1) throw new IllegalArgumentException("cycles must be positive");
-      if (convertEvery < 0) throw new IllegalArgumentException("convert-every must be >= 0 (0: no conversions)");
-      if (touchPages < 1 || touchPages > 256) throw new IllegalArgumentException("touch-pages must be in 1..256");
+      if (lives < 1 || lives > 32) throw new IllegalArgumentException("lives must be in 1..32");
+      if (splitEvery < 1) throw new IllegalArgumentException("split-every must be positive");
+      if (conversions < 0 || conversions > 16) throw new IllegalArgumentException("conversions must be in 0..16");
+      if (touchPages < 1 || touchPages > 128) throw new IllegalArgumentException("touch-pages must be in 1..128");
     }
 
     public String source() {
-      return String.format(Locale.ROOT, "%s vcpus=%d td-vcpus=%d cycles=%d convert-every=%d touch-pages=%d", PREFIX,
-          vcpus, tdVcpus, cycles, convertEvery, touchPages);
+      return String.format(Locale.ROOT,
+          "%s vcpus=%d td-vcpus=%d lives=%d split-every=%d conversions=%d touch-pages=%d", PREFIX, vcpus, tdVcpus,
+          lives, splitEvery, conversions, touchPages);
     }
 
     /** TDs of the host. */
@@ -74,30 +94,15 @@ public final class StressScenario {
 
   private StressScenario() {}
 
-  /** The default spec for {@code vcpus} (in TDs of {@code tdVcpus}) and a run of {@code duration}. */
-  public static Spec spec(int vcpus, int tdVcpus, Duration duration) {
-    return new Spec(vcpus, tdVcpus, cyclesFor(vcpus, tdVcpus, duration), 8, 64);
+  /** The default spec for {@code vcpus} in TDs of {@code tdVcpus}: 1 life per generation, every 8th vCPU splits. */
+  public static Spec spec(int vcpus, int tdVcpus) {
+    return new Spec(vcpus, tdVcpus, 1, 8, 2, 8);
   }
 
-  /** {@link #spec(int, int, Duration)} with TDs of {@value #DEFAULT_TD_VCPUS} vCPUs. */
-  public static Spec spec(int vcpus, Duration duration) {
-    return spec(vcpus, DEFAULT_TD_VCPUS, duration);
+  /** {@link #spec(int, int)} with TDs of {@value #DEFAULT_TD_VCPUS} vCPUs. */
+  public static Spec spec(int vcpus) {
+    return spec(vcpus, DEFAULT_TD_VCPUS);
   }
-
-  /**
-   * Cycles per vCPU that outlast {@code duration} where they can: enough for 16 M messages per second in all (more
-   * than this runtime manages on a small machine) with a factor 2 to spare, but at most 16 M workload steps in the
-   * (at most two) distinct TD configs, whose lists every TD of the same size shares (each step costs a reference:
-   * 64 MB), at least 8.
-   */
-  public static int cyclesFor(int vcpus, int tdVcpus, Duration duration) {
-    long s = Math.max(1, duration.toSeconds());
-    long messagesPerCycle = 128;
-    long want = 2 * 16_000_000L * s / ((long) vcpus * messagesPerCycle);
-    long cap = 16_000_000L * 2 / 3 / (2L * Math.min(vcpus, tdVcpus));
-    return (int) Math.max(8, Math.min(1_000_000, Math.min(want, cap)));
-  }
-
 
   public static boolean isSource(String source) {
     return source != null && source.startsWith(PREFIX);
@@ -116,15 +121,31 @@ public final class StressScenario {
         throw new IllegalArgumentException("stress scenario spec: '" + part + "' is not key=integer");
       }
     }
-    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "cycles"), req(kv, "convert-every"),
-        req(kv, "touch-pages"));
-    return scenario(spec, options);
+    Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "lives"), req(kv, "split-every"),
+        req(kv, "conversions"), req(kv, "touch-pages"));
+    Scenario host = scenario(spec, options);
+    Integer td = kv.get("td");
+    if (td == null) return host;
+    if (td < 0 || td >= host.tds().size()) {
+      throw new IllegalArgumentException("stress scenario spec: td=" + td + " but the host has " + host.tds().size()
+          + " TDs");
+    }
+    // one TD of the host, exactly as it ran there: its config, the host's checker bounds
+    return new Scenario(NAME, source, List.of(host.tds().get(td)), host.bounds()).withOptions(options);
   }
 
   private static int req(Map<String, Integer> kv, String key) {
     Integer v = kv.get(key);
     if (v == null) throw new IllegalArgumentException("stress scenario spec: missing " + key);
     return v;
+  }
+
+  /** The source of TD {@code td} of the host of {@code hostSource} alone: the host's spec and {@code td=K}. */
+  public static String tdSource(String hostSource, int td) {
+    if (!isSource(hostSource) || hostSource.contains(" td=")) {
+      throw new IllegalArgumentException("not a host's stress spec: " + hostSource);
+    }
+    return hostSource + " td=" + td;
   }
 
   public static Scenario scenario(Spec spec, Collection<String> options) {
@@ -155,40 +176,56 @@ public final class StressScenario {
 
   /** One TD of {@code n} vCPUs. */
   static VmConfig config(Spec spec, int n) {
-    // range 0 holds the TD's initial image (PAGE.ADD at build time); vCPU i owns range 1 + i
-    int ranges = 1 + n;
+    // range 0 holds the TD's initial image (PAGE.ADD at build time) and the pages pairs ACCEPT together; then each
+    // vCPU's ranges to give back, `lives` each; then the splitting vCPUs' ranges to split, `lives` each
+    int ranges = 1 + (n + splitters(spec, n)) * spec.lives();
     List<List<WorkloadStep>> workloads = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      long a = BASE_GFN + 512L * (1 + i);
-      boolean converter = spec.convertEvery() > 0 && i % spec.convertEvery() == 0;
-      // a few distinct step objects per vCPU, referenced many times: the list costs one reference per step
-      Touch[] touches = new Touch[VARIANTS];
-      MapGpa[] toShared = new MapGpa[VARIANTS];
-      MapGpa[] toPrivate = new MapGpa[VARIANTS];
-      Touch[] touchConverted = new Touch[VARIANTS];
-      for (int v = 0; v < VARIANTS; v++) {
-        touches[v] = new Touch(a + (long) v * 32 % (512 - spec.touchPages() + 1), spec.touchPages());
-        long o = a + 256 + v * 8L;
-        toShared[v] = new MapGpa(o, 4, true);
-        toPrivate[v] = new MapGpa(o, 4, false);
-        touchConverted[v] = new Touch(o, 4);
-      }
-      WorkloadStep[] steps = new WorkloadStep[1 + spec.cycles() * (converter ? 4 : 1)];
-      int k = 0;
-      steps[k++] = Accept.linux(a, 512);
-      for (int j = 0; j < spec.cycles(); j++) {
-        int v = j % VARIANTS;
-        steps[k++] = touches[v];
-        if (converter) {
-          steps[k++] = toShared[v];
-          steps[k++] = toPrivate[v];
-          steps[k++] = touchConverted[v];
-        }
-      }
-      workloads.add(List.of(steps));
-    }
+    for (int i = 0; i < n; i++) workloads.add(List.copyOf(vcpuSteps(spec, n, i)));
     return new VmConfig(NAME, n, BASE_GFN, ranges, List.of(BASE_GFN, BASE_GFN + 1), workloads, List.of(), List.of(),
         true, 2 * ranges + 16, EnumSet.noneOf(DesignOption.class), false, true,
         TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP, TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+  }
+
+  private static int splitters(Spec spec, int n) {
+    return (n + spec.splitEvery() - 1) / spec.splitEvery();
+  }
+
+  /**
+   * The steps of vCPU {@code i} of a TD of {@code n}: see the class. The three parts of a life come in an order
+   * rotated per pair, so that at any time some pairs race at 4K, some vCPUs split and some give ranges back (in
+   * one order for all, every vCPU would do the same thing at the same time, and splits would come in waves).
+   */
+  static List<WorkloadStep> vcpuSteps(Spec spec, int n, int i) {
+    List<WorkloadStep> steps = new ArrayList<>();
+    for (int k = 0; k < spec.lives(); k++) {
+      List<List<WorkloadStep>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      // the image's 2M range is mapped at 4K (PAGE.ADD): its pages after the first two are the pairs' to share
+      long together = BASE_GFN + 2 + ((long) (i / 2) * spec.lives() + k) * SHARED_PAGES % (510 - SHARED_PAGES);
+      parts.get(0).add(Accept.tolerant(together, SHARED_PAGES, Level.PG_LEVEL_4K));
+      parts.get(0).add(new Touch(together, Math.min(SHARED_PAGES, spec.touchPages())));
+      if (i % spec.splitEvery() == 0) {
+        long split = BASE_GFN + 512L * (1 + ((long) n + i / spec.splitEvery()) * spec.lives() + k);
+        splitLife(spec, parts.get(1), split, (i / spec.splitEvery() + k) % 2 == 0);
+      }
+      long given = BASE_GFN + 512L * (1 + (long) i * spec.lives() + k);
+      parts.get(2).add(Accept.linux(given, 512));
+      parts.get(2).add(new Touch(given + 64, spec.touchPages()));
+      parts.get(2).add(new MapGpa(given, 512, true));
+      for (int j = 0; j < 3; j++) steps.addAll(parts.get((i / 2 + k + j) % 3));
+    }
+    return steps;
+  }
+
+  /** ACCEPT {@code range} at 2M, split it (by an ACCEPT at 4K or by a conversion), touch it, convert 4K pages. */
+  private static void splitLife(Spec spec, List<WorkloadStep> steps, long range, boolean acceptLevel) {
+    steps.add(Accept.linux(range, 512));
+    if (acceptLevel) steps.add(Accept.tolerant(range + 256, 1, Level.PG_LEVEL_4K));
+    steps.add(new Touch(range, spec.touchPages()));
+    for (int c = 0; c < spec.conversions(); c++) {
+      long o = range + 128 + 8L * c;
+      steps.add(new MapGpa(o, 4, true));
+      steps.add(new MapGpa(o, 4, false));
+      steps.add(new Touch(o, 4));
+    }
   }
 }

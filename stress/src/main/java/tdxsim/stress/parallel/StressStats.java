@@ -33,6 +33,8 @@ public final class StressStats {
     long acceptsBusy;
     long accepted;
     long splits;
+    long zaps;
+    long conversions;
     long busy;
     long vcpusDone;
     long tdsRunnable;
@@ -82,7 +84,12 @@ public final class StressStats {
       long[] c = t.flows.get(f.flow());
       if (c == null) t.flows.put(f.flow(), c = new long[1]);
       c[0]++;
-      if (f.flow().equals("DEMOTE")) t.splits++;
+      switch (f.flow()) {
+        case "DEMOTE" -> t.splits++;
+        case "ZAP" -> t.zaps++;
+        case "CONVERSION" -> t.conversions++;
+        default -> { }
+      }
     } else if (o instanceof SeptObservation.SeamcallCompleted s) {
       t.seamcalls[s.leaf().ordinal()][s.status().ordinal()]++;
       if (s.status().isBusy()) t.busy++;
@@ -112,6 +119,8 @@ public final class StressStats {
       s.acceptsBusy += t.acceptsBusy;
       s.accepted += t.accepted;
       s.splits += t.splits;
+      s.zaps += t.zaps;
+      s.conversions += t.conversions;
       s.busy += t.busy;
       s.vcpusDone += t.vcpusDone;
       s.tdsRunnable += t.tdsRunnable;
@@ -127,7 +136,12 @@ public final class StressStats {
     public long accepts;
     public long acceptsBusy;
     public long accepted;
+    /** TDH.MEM.PAGE.DEMOTE (every split of a private 2M leaf). */
     public long splits;
+    /** Private leafs zapped (BLOCK, TRACK, REMOVE). */
+    public long zaps;
+    /** guest_memfd conversions (from the VMM's ioctl or a guest's MapGPA). */
+    public long conversions;
     public long busy;
     /** vCPUs that ran out of workload. */
     public long vcpusDone;

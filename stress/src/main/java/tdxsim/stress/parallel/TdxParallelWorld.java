@@ -35,11 +35,14 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   /** @param checking whether to run the invariant checkers (off: statistics only, to measure their cost) */
   public TdxParallelWorld(List<VmConfig> tds, Bounds bounds, boolean checking) {
+    this(tds, bounds, checking, new StressStats(tds.stream().mapToInt(VmConfig::vcpus).sum()));
+  }
+
+  /** With statistics that go on from an earlier world (a stress run's generations). */
+  public TdxParallelWorld(List<VmConfig> tds, Bounds bounds, boolean checking, StressStats stats) {
     this.checkers = new TdCheckers(tds, bounds);
     this.checking = checking;
-    int vcpus = 0;
-    for (VmConfig c : tds) vcpus += c.vcpus();
-    this.stats = new StressStats(vcpus);
+    this.stats = stats;
     this.monitors = new Monitor[tds.size()];
     int base = 0;
     for (int i = 0; i < tds.size(); i++) {
@@ -107,6 +110,19 @@ public final class TdxParallelWorld implements ConcurrentWorld {
         return c.stateHash();
       }
     });
+  }
+
+  /** Each TD's own state hash (what a world of that TD alone hashes to); call at a consistent cut. */
+  public long[] tdStateHashes() {
+    long[] h = new long[checkers.size()];
+    if (!checking) return h;
+    for (int i = 0; i < h.length; i++) {
+      InvariantChecker c = checkers.get(i);
+      synchronized (c) {
+        h[i] = c.stateHash();
+      }
+    }
+    return h;
   }
 
   /** Violations the checkers reported in all (the first is the verdict). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.options.DesignOption;
@@ -16,7 +15,7 @@ import tdxsim.stress.scenario.Scenario;
 class StressScenarioTest {
   @Test
   void nVcpusBecomeFullTdsAndOneSmallerLastTd() {
-    Scenario s = StressScenario.scenario(StressScenario.spec(1000, Duration.ofSeconds(10)), List.of());
+    Scenario s = StressScenario.scenario(StressScenario.spec(1000), List.of());
     assertEquals(16, s.tds().size());
     assertEquals(1000, s.vcpus());
     for (int i = 0; i < 15; i++) assertEquals(StressScenario.DEFAULT_TD_VCPUS, s.tds().get(i).vcpus());
@@ -26,7 +25,7 @@ class StressScenarioTest {
 
   @Test
   void theSpecRoundTripsThroughARecordsSourceWithTheOptions() {
-    StressScenario.Spec spec = new StressScenario.Spec(100, 48, 9, 4, 16);
+    StressScenario.Spec spec = new StressScenario.Spec(100, 48, 9, 4, 4, 8);
     Scenario s = StressScenario.scenario(spec, List.of("mut-skip-track"));
     assertTrue(s.source().contains("td-vcpus=48"), s.source());
     Scenario back = StressScenario.fromSource(s.source(), List.of("mut-skip-track"));
@@ -39,10 +38,10 @@ class StressScenarioTest {
   @Test
   void aTdHasAtMostMaxVcpusPerTd() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new StressScenario.Spec(1000, 577, 9, 8, 64));
+        () -> new StressScenario.Spec(1000, 577, 9, 8, 8, 64));
     assertTrue(e.getMessage().contains("MAX_VCPUS_PER_TD"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> StressScenario.fromSource("stress: vcpus=10 cycles=9 convert-every=8 touch-pages=64",
+        () -> StressScenario.fromSource("stress: vcpus=10 lives=1 split-every=8 conversions=2 touch-pages=8",
             List.of()), "a spec without td-vcpus (an earlier model) is refused");
   }
 }

