@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class HtmlChart {
   /** Rows drawn at most: beyond it, unrelated runs are folded, then the earliest rows. */
-  static final int MAX_ROWS = 1500;
+  static final int MAX_ROWS = 1000;
   private static final int LEFT = 60;
   private static final int TOP = 50;
   private static final int COLUMN = 170;
@@ -63,7 +63,9 @@ public final class HtmlChart {
         .append("\" height=\"26\" rx=\"4\"/><text x=\"").append(LEFT - 32).append("\" y=\"").append(noteY + 17)
         .append("\">").append(Xml.escape(verdict(d))).append("</text></g>\n");
     sb.append("</svg>\n");
-    HtmlScript.append(sb, d);
+    java.util.Set<Long> drawn = new java.util.HashSet<>();
+    for (RowFilter.Line l : lines) if (l.row() != null) drawn.add(l.row().step());
+    HtmlScript.append(sb, d, drawn);
     sb.append("</body>\n</html>\n");
     return sb.toString();
   }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The HTML chart's style, data and inline script: each drawn step's message and changes, every step's state
  * changes (to rebuild the state after any step: mmu_lock holders, invalidations in progress, SPTEs and S-EPT
- * entries), and the click handler that shows them. The data is JSON with {@code <}, {@code >} and {@code &}
+ * entries), and the click handler that shows them (also for a link to {@code page.html#step-N}). The data is JSON with {@code <}, {@code >} and {@code &}
  * escaped, the script is in CDATA: the page stays well-formed XML.
  */
 final class HtmlScript {
@@ -82,7 +82,8 @@ final class HtmlScript {
           }
           if (step === data.last && data.v) { add(panel, 'h3', 'violation'); add(panel, 'pre', data.v); }
           var s = state(step);
-          add(panel, 'h3', 'state after step ' + step);
+          add(panel, 'h3', 'state after step ' + step + (data.partial ? ' (rebuilt from the steps that touch the'
+              + ' violation' + (data.since ? ', from step ' + data.since + ' on)' : ')') : ''));
           Object.keys(s).forEach(function (k) {
             var keys = Object.keys(s[k]);
             add(panel, 'h4', k + (keys.length ? '' : ': none'));
@@ -98,35 +99,64 @@ final class HtmlScript {
         document.querySelectorAll('g.step').forEach(function (g) {
           g.addEventListener('click', function () { show(Number(g.getAttribute('data-step'))); });
         });
+        var linked = /^#step-([0-9]+)$/.exec(location.hash);
+        if (linked && document.getElementById('step-' + linked[1])) show(Number(linked[1]));
       })();
       """;
 
   private HtmlScript() {}
 
-  /** The data (every step's state changes, the drawn steps' messages) and the script. */
-  static void append(StringBuilder sb, RaceDiagram d) {
+  /**
+   * The data (the drawn steps' messages and changes; the state changes of the steps that touch the violation, at
+   * most {@link #MAX_DELTAS} of them, the latest) and the script.
+   */
+  static void append(StringBuilder sb, RaceDiagram d, java.util.Set<Long> drawn) {
     StringBuilder m = new StringBuilder();
     StringBuilder c = new StringBuilder();
     StringBuilder deltas = new StringBuilder();
+    int from = firstDelta(d);
     for (int i = 0; i < d.rows().size(); i++) {
       RaceDiagram.Row row = d.rows().get(i);
       StepNote n = d.note(i);
+      if (i >= from && (n.relevant() || d.notes().size() <= MAX_DELTAS)) deltas(deltas, row, n);
+      if (!drawn.contains(row.step())) continue;
       if (m.length() > 0) m.append(',');
       m.append('"').append(row.step()).append("\":").append(json(row.full()));
       if (!n.changes().isEmpty()) {
         if (c.length() > 0) c.append(',');
         c.append('"').append(row.step()).append("\":").append(json(n.changes()));
       }
-      for (List<String> x : n.deltas()) {
-        if (deltas.length() > 0) deltas.append(',');
-        deltas.append('[').append(row.step()).append(',').append(json(x).substring(1));
-      }
     }
     long last = d.rows().isEmpty() ? 0 : d.rows().get(d.rows().size() - 1).step();
-    sb.append("<script type=\"application/json\" id=\"tdxsim-data\">{\"last\":").append(last).append(",\"v\":")
+    long since = from == 0 || d.rows().isEmpty() ? 0 : d.rows().get(from).step();
+    sb.append("<script type=\"application/json\" id=\"tdxsim-data\">{\"last\":").append(last)
+        .append(",\"since\":").append(since).append(",\"partial\":").append(d.notes().size() > MAX_DELTAS)
+        .append(",\"v\":")
         .append(d.violation() == null ? "null" : json(d.violation().oneLine())).append(",\"m\":{").append(m)
         .append("},\"c\":{").append(c).append("},\"d\":[").append(deltas).append("]}</script>\n");
     sb.append("<script>//<![CDATA[\n").append(SCRIPT).append("//]]>\n</script>\n");
+  }
+
+  /** State changes kept at most (a step has a few). */
+  static final int MAX_DELTAS = 6000;
+
+  private static void deltas(StringBuilder out, RaceDiagram.Row row, StepNote n) {
+    for (List<String> x : n.deltas()) {
+      if (out.length() > 0) out.append(',');
+      out.append('[').append(row.step()).append(',').append(json(x).substring(1));
+    }
+  }
+
+  /** The first row whose state changes are kept: the latest {@link #MAX_DELTAS} changes of relevant steps. */
+  private static int firstDelta(RaceDiagram d) {
+    int kept = 0;
+    for (int i = d.rows().size() - 1; i >= 0; i--) {
+      StepNote n = d.note(i);
+      if (d.notes().size() > MAX_DELTAS && !n.relevant()) continue;
+      kept += n.deltas().size();
+      if (kept > MAX_DELTAS) return i + 1;
+    }
+    return 0;
   }
 
   private static String json(List<String> l) {
