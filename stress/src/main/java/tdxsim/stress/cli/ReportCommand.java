@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,12 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tdxsim.actors.vcpu.Vcpu;
 import tdxsim.stress.io.AtomicFiles;
-import tdxsim.stress.report.ColumnPolicy;
 import tdxsim.stress.report.RaceViews;
 import tdxsim.stress.report.HtmlChart;
-import tdxsim.stress.report.MessageFormatter;
 import tdxsim.stress.report.RaceDiagram;
 import tdxsim.stress.report.RecordedRun;
 import tdxsim.stress.report.StepRange;
@@ -40,9 +36,6 @@ import tdxsim.stress.trace.Trace;
           + "what ran); 2: bad input."
     })
 final class ReportCommand implements Callable<Integer> {
-  /** The TDX model's CPU contexts ({@code vcpu-N} as {@link Vcpu#name} spells it). */
-  static final Predicate<String> TDX_CPUS = RaceViews.TDX_CPUS;
-
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
 
@@ -52,14 +45,15 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML sequence chart.")
   Path html;
 
-  @Option(names = "--all", description = "Every delivery (default: long runs in one column are collapsed).")
+  @Option(names = "--all", description = {"Every delivery (default: long runs in one column that touch neither the",
+      "violated gfn's 2M range, mmu_lock nor the violation's actors, and do not race, are collapsed)."})
   boolean all;
 
   @Option(names = "--steps", paramLabel = "FROM-TO", converter = StepRangeConverter.class,
-      description = "Only these steps, e.g. 120-160, 120-, -40 (the verdict is always shown).")
+      description = "Only these steps, e.g. 120-160, 120-, -40, in the text and the HTML (the verdict is always shown).")
   StepRange steps = StepRange.ALL;
 
-  @Option(names = "--width", paramLabel = "N", defaultValue = "160",
+  @Option(names = "--width", paramLabel = "N", defaultValue = "80",
       description = "Line width of the text diagram. Default: ${DEFAULT-VALUE}.")
   int width;
 
@@ -68,14 +62,14 @@ final class ReportCommand implements Callable<Integer> {
     if (width < 40) throw new BadInput("--width must be at least 40, got " + width);
     Trace trace = TraceInput.read(file);
     if (html != null) OutputPlace.file("--html", html);
-    RecordedRun run = RecordedRun.replay(Worlds.fromTrace(trace), trace);
-    RaceDiagram d = RaceDiagram.of(file.getFileName().toString(), run, ColumnPolicy.cpuContexts(TDX_CPUS),
-        MessageFormatter.DEFAULT);
+    RaceViews.Drawn drawn = RaceViews.diagram(file.getFileName().toString(), trace, Worlds.scenarioOf(trace));
+    RecordedRun run = drawn.run();
+    RaceDiagram d = drawn.diagram();
     PrintWriter out = spec.commandLine().getOut();
     out.print(TextDiagram.render(d, new TextDiagram.Options(all, steps, width)));
     if (html != null) {
       try {
-        AtomicFiles.writeString(html, HtmlChart.render(d, TextDiagram.render(d, TextDiagram.Options.FULL)));
+        AtomicFiles.writeString(html, HtmlChart.render(d, steps));
       } catch (UncheckedIOException e) {
         out.flush();
         throw new BadInput(e.getMessage() + "; the text diagram is on stdout");

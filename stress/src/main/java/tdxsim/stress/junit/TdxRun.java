@@ -65,7 +65,7 @@ final class TdxRun {
     String headline = x.expected.isEmpty() ? "tdxsim: " + v.oneLine()
         : "tdxsim: expected a violation of " + String.join(" or ", x.expected) + ", but got " + v.oneLine();
     Path html = Path.of(o.traceFile().toString().replaceFirst("\\.json$", ".html"));
-    String race = RaceViews.forFailure(new TdxWorldFactory(scenario), o.trace(), o.traceFile(), html);
+    String race = RaceViews.forFailure(scenario, o.trace(), o.traceFile(), html);
     throw new AssertionError(FailureMessage.of(headline, o, launcher(x.plugins, scenario), race));
   }
 

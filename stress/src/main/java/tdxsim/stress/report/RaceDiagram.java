@@ -21,6 +21,7 @@ import tdxsim.stress.trace.Trace;
  * @param cpuContexts the actors among them that the column policy calls CPU contexts
  * @param rows one per delivery, in order
  * @param violation the replay's verdict, null for ok
+ * @param notes per row, what the step changed and whether it is racing or relevant (empty: not annotated)
  */
 public record RaceDiagram(
     String title,
@@ -30,7 +31,8 @@ public record RaceDiagram(
     List<String> actors,
     List<String> cpuContexts,
     List<Row> rows,
-    Violation violation) {
+    Violation violation,
+    List<StepNote> notes) {
 
   /**
    * One delivery.
@@ -54,6 +56,18 @@ public record RaceDiagram(
     actors = List.copyOf(actors);
     cpuContexts = List.copyOf(cpuContexts);
     rows = List.copyOf(rows);
+    notes = List.copyOf(notes);
+    if (!notes.isEmpty() && notes.size() != rows.size()) throw new IllegalArgumentException("a note per row");
+  }
+
+  /** With a note per row. */
+  public RaceDiagram withNotes(List<StepNote> n) {
+    return new RaceDiagram(title, facts, replay, columns, actors, cpuContexts, rows, violation, n);
+  }
+
+  /** Row {@code i}'s note ({@link StepNote#NONE} when not annotated). */
+  public StepNote note(int i) {
+    return notes.isEmpty() ? StepNote.NONE : notes.get(i);
   }
 
   public static RaceDiagram of(String title, RecordedRun run, ColumnPolicy policy, MessageFormatter formatter) {
@@ -68,7 +82,7 @@ public record RaceDiagram(
       rows.add(new Row(s.step(), columns.indexOf(column), cell(d, column, message), d, message));
     }
     return new RaceDiagram(title, facts(run.trace()), run.replaySummary(), columns, actors, cpus,
-        rows, run.result().violation());
+        rows, run.result().violation(), List.of());
   }
 
   private static String cell(Decision d, String column, String message) {

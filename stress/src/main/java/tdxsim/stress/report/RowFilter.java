@@ -2,6 +2,7 @@ package tdxsim.stress.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The compact view: long runs of deliveries in one column are bookkeeping (a vCPU stepping through its own flow,
@@ -20,6 +21,11 @@ final class RowFilter {
   private RowFilter() {}
 
   static List<Line> lines(List<RaceDiagram.Row> rows, boolean all, StepRange range) {
+    return lines(rows, all, range, r -> false);
+  }
+
+  /** As above; rows {@code keep} accepts (those touching the violation, racing) are never folded. */
+  static List<Line> lines(List<RaceDiagram.Row> rows, boolean all, StepRange range, Predicate<RaceDiagram.Row> keep) {
     List<RaceDiagram.Row> inRange = new ArrayList<>();
     for (RaceDiagram.Row r : rows) if (range.contains(r.step())) inRange.add(r);
     List<Line> out = new ArrayList<>();
@@ -27,7 +33,10 @@ final class RowFilter {
     int i = 0;
     while (i < inRange.size()) {
       int j = i;
-      while (j < inRange.size() && j < tailFrom && inRange.get(j).column() == inRange.get(i).column()) j++;
+      while (j < inRange.size() && j < tailFrom && inRange.get(j).column() == inRange.get(i).column()
+          && !keep.test(inRange.get(j))) {
+        j++;
+      }
       int run = j - i;
       if (!all && run > MAX_RUN) {
         for (int k = i; k < i + KEEP; k++) out.add(new Line(inRange.get(k), inRange.get(k).column(), 0));

@@ -37,11 +37,12 @@ public final class TextDiagram {
   private TextDiagram() {}
 
   public static String render(RaceDiagram d, Options o) {
-    List<RowFilter.Line> lines = RowFilter.lines(d.rows(), o.all(), o.steps());
+    List<RowFilter.Line> lines = RowFilter.lines(d.rows(), o.all(), o.steps(), r -> kept(d, r));
     List<String> cells = new ArrayList<>(lines.size());
     for (RowFilter.Line l : lines) cells.add(l.row() == null ? "... " + l.hidden() + " more" : l.row().cell());
     long lastStep = d.rows().isEmpty() ? 0 : d.rows().get(d.rows().size() - 1).step();
-    int stepWidth = Math.max(4, Long.toString(lastStep).length());
+    boolean anyRacing = d.rows().stream().anyMatch(r -> racing(d, r));
+    int stepWidth = Math.max(4, Long.toString(lastStep).length() + (anyRacing ? 1 : 0));
     int[] widths = widths(d.columns(), lines, cells, o.width() - stepWidth - GAP.length());
 
     StringBuilder sb = new StringBuilder();
@@ -58,7 +59,7 @@ public final class TextDiagram {
     line(sb, "-".repeat(stepWidth), rule, widths);
     for (int i = 0; i < lines.size(); i++) {
       RowFilter.Line l = lines.get(i);
-      String step = l.row() == null ? "" : Long.toString(l.row().step());
+      String step = l.row() == null ? "" : l.row().step() + (racing(d, l.row()) ? "*" : "");
       int offset = stepWidth;
       for (int c = 0; c < l.column(); c++) offset += GAP.length() + widths[c];
       offset += GAP.length();
@@ -66,12 +67,25 @@ public final class TextDiagram {
       sb.append(row.stripTrailing()).append('\n');
     }
     sb.append('\n');
+    if (anyRacing) {
+      wrap(sb, "* racing: another CPU's conflicting step on the same actor, or an order that decides the verdict", o.width(), "");
+    }
     if (d.violation() == null) {
       wrap(sb, "ok: no violation after step " + lastStep, o.width(), "");
     } else {
       wrap(sb, "!! violation after step " + lastStep + ": " + d.violation().oneLine(), o.width(), "   ");
     }
     return sb.toString();
+  }
+
+  /** Rows that touch the violation (its gfns' 2M range, mmu_lock, its actors) or race are never folded. */
+  static boolean kept(RaceDiagram d, RaceDiagram.Row r) {
+    StepNote n = d.note((int) r.step() - 1);
+    return n.relevant() || n.racing();
+  }
+
+  static boolean racing(RaceDiagram d, RaceDiagram.Row r) {
+    return d.note((int) r.step() - 1).racing();
   }
 
   /** Natural widths, narrowed to a common cap (water-filling) until they fit {@code available}. */

@@ -37,7 +37,7 @@ class HtmlChartTest {
     noisy = FixtureTraces.noisyRace(system);
     diagram = RaceDiagram.of("race <noisy> & \"co\".json", RecordedRun.replay(system, FixtureTraces.NOISY_RACE, noisy),
         ReportFixtures.VCPUS, MessageFormatter.DEFAULT);
-    html = HtmlChart.render(diagram, TextDiagram.render(diagram, TextDiagram.Options.FULL));
+    html = HtmlChart.render(diagram, StepRange.ALL);
   }
 
   @AfterAll
@@ -91,12 +91,11 @@ class HtmlChartTest {
 
   @Test
   void itIsSelfContainedAndEscapesWhatItQuotes() {
-    assertFalse(html.contains("<script"));
+    assertFalse(html.contains("<script src"));
     assertFalse(html.contains("<link"));
     assertFalse(html.contains("src="));
     assertEquals(1, html.split("http", -1).length - 1, "only the SVG namespace URI");
     assertTrue(html.contains("race &lt;noisy&gt; &amp; &quot;co&quot;.json"));
-    assertTrue(html.contains("<details><summary>Text diagram</summary>"));
     for (String actor : diagram.actors()) assertTrue(html.contains(">" + actor + "</text>"), actor);
   }
 
