@@ -31,7 +31,7 @@
  *   <li>HostInterrupt(tag) marks every in-flight SEAMCALL whose Caller.tag equals tag; it does nothing when none
  *       is in flight. Callers should mint tags unique among their in-flight SEAMCALLs.</li>
  *   <li>Observations: SeptEntryChanged for every entry change (DEMOTE: the parent, then its 512 children;
- *       PROMOTE: the 512 children to FREE, then the parent; the 1G roots at creation), SeamcallCompleted for every
+ *       PROMOTE: the 512 children to FREE, then the parent), SeamcallCompleted for every
  *       SEAMCALL outcome, BUSY included (TDH.VP.ENTER completes at its TD exit, or when it fails; its caller is the
  *       vCPU actor's name), AcceptCompleted (status null = TD exit), TdEpochAdvanced, VcpuGuestMode, TdRunnable.</li>
  * </ul>
@@ -69,7 +69,10 @@
  *       (it only matters for PAGE.ADD / MR.FINALIZE, which never race a running vCPU).</li>
  *   <li>No L2 VMs, no migration (EXPORTED_*, REMOVED is never produced: REMOVE goes to FREE), no SEPT.REMOVE,
  *       no single-step (MTF) stepping mode, no TDX_NO_VCPUS / measurement in MR.FINALIZE, no TD teardown.</li>
- *   <li>1G: the root entries exist from the start as NL_MAPPED; a 1G leaf can only come from PROMOTE at 1G.</li>
+ *   <li>1G: the entries under the S-EPT root (the levels above, always present, are not modelled) start FREE;
+ *       KVM's first fault in a 1G region links it with SEPT.ADD; a 1G leaf can only come from PROMOTE at 1G.</li>
+ *   <li>A guest access to a PENDING page with SEPT_VE_DISABLE set exits with the extended exit qualification
+ *       type PENDING_EPT_VIOLATION (TdExit.pendingEptViolation).</li>
  *   <li>A 2M ACCEPT checks for a pending interrupt every accept2mPagesPerStep pages (the module: every page).</li>
  *   <li>TDH.PHYMEM.PAGE.WBINVD is one step and always succeeds.</li>
  * </ul>
