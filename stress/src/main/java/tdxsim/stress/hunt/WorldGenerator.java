@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * <p>Addresses are drawn from a few hot spots per world (a range's first page, page 1, page 256, the last page
  * and the boundary to the next range), so that operations of different vCPUs and of the VMM collide. Punch holes
  * are 2M aligned: hugetlb guest_memfd refuses anything else (-EINVAL). A fault-injected PAGE.REMOVE is never
- * drawn, since its KVM_BUG_ON is expected and would end every such world; SEPT_VE_DISABLE only goes with guests
- * that never touch a page before accepting it (Linux), since without the #VE such a touch faults forever.
+ * drawn, since its KVM_BUG_ON is expected and would end every such world. A guest that touches a page before
+ * accepting it is a non-Linux guest (SEPT_VE_DISABLE clear, the #VE delivered): with SEPT_VE_DISABLE set KVM kills
+ * the VM on such a touch, and Linux always sets it.
  */
 public final class WorldGenerator {
   private static final int[] HOT_OFFSETS = {0, 1, 8, 256, 511};
@@ -68,7 +69,11 @@ public final class WorldGenerator {
     // -ENOMEM: memory pressure, drawn in one world of six
     line("split-cache-pages = " + (rng.nextInt(6) == 0 ? 1 + rng.nextInt(2 * ranges) : 64));
     boolean touches = workloads.stream().flatMap(List::stream).anyMatch(o -> o.kind() == GenOp.Kind.TOUCH);
-    line("sept-ve-disable = " + (rng.nextInt(6) == 0 && !touches)); // a Linux guest: no touch before its ACCEPT
+    // a Linux guest never touches before its ACCEPT and runs with SEPT_VE_DISABLE set (it refuses to boot without
+    // it); a guest that touches first is a non-Linux guest taking the #VE, with SEPT_VE_DISABLE clear
+    boolean linux = rng.nextInt(6) != 0 && !touches;
+    line("guest = " + (linux ? "linux" : "non-linux"));
+    line("sept-ve-disable = " + linux);
     boolean enhanced = rng.nextInt(4) != 0;
     line("enhanced-demote-interruptibility = " + enhanced);
     line("accept-2m-pages-per-step = " + ACCEPT_PER_STEP[rng.nextInt(ACCEPT_PER_STEP.length)]);
