@@ -8,9 +8,11 @@ import tdxsim.stress.strategy.Strategy;
 /**
  * What a clean exploration covered, and for PCT what it promises: over {@code schedules} schedules of at most k
  * choice steps among n receivers (PCT's chains), a bug of depth d is missed with probability at most
- * (1 - 1/(n k^(d-1)))^schedules [Burckhardt et al. 2010, Theorem 9]. The promise is about the model as explored
- * (its scenario, options and invariants), under bounded fairness, and for the depth asked: a bug of greater depth,
- * or one outside the scenario, is not covered.
+ * (1 - 1/(n k^(d-1)))^schedules (Burckhardt et al., ASPLOS 2010; see {@link tdxsim.stress.strategy.PctStrategy}).
+ * The promise is about the model as explored (its scenario, options and invariants), under bounded fairness, and
+ * for the depth asked: a bug of greater depth, or one outside the scenario, is not covered. n and k are the largest
+ * seen in the run (PCT itself learns k as it goes, so its first schedules had fewer change points than the bound
+ * assumes).
  *
  * @param strategy its name
  * @param depth PCT's d (0 for the other strategies)

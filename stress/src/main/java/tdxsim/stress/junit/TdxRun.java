@@ -10,6 +10,7 @@ import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.cli.Versions;
 import tdxsim.stress.cli.Worlds;
+import tdxsim.stress.ext.Extensions;
 import tdxsim.stress.ext.TdxSimPlugin;
 import tdxsim.stress.minimize.MinimizeBudget;
 import tdxsim.stress.model.TdxWorldFactory;
@@ -66,7 +67,8 @@ final class TdxRun {
         : "tdxsim: expected a violation of " + String.join(" or ", x.expected) + ", but got " + v.oneLine();
     Path html = Path.of(o.traceFile().toString().replaceFirst("\\.json$", ".html"));
     String race = RaceViews.forFailure(scenario, o.trace(), o.traceFile(), html);
-    throw new AssertionError(FailureMessage.of(headline, o, launcher(x.plugins, scenario), race));
+    throw new AssertionError(FailureMessage.of(headline, o, launcher(x.plugins, scenario),
+        notInstalled(x.plugins) + race));
   }
 
   private static long seed(long annotated) {
@@ -84,6 +86,17 @@ final class TdxRun {
     } catch (ScenarioException | IllegalArgumentException e) {
       throw new IllegalArgumentException("tdxsim: " + e.getMessage(), e);
     }
+  }
+
+  /** A note for plugins put in effect by the test that the command line will not find ({@code ServiceLoader}). */
+  private static String notInstalled(List<TdxSimPlugin> adHoc) {
+    List<String> missing = new ArrayList<>();
+    for (TdxSimPlugin p : adHoc) {
+      if (Extensions.installed().plugins().stream().noneMatch(q -> q.name().equals(p.name()))) missing.add(p.name());
+    }
+    if (missing.isEmpty()) return "";
+    return "(plugin " + String.join(", ", missing) + " is not named in META-INF/services/"
+        + TdxSimPlugin.class.getName() + ": the command line refuses the trace until it is)\n";
   }
 
   /** {@code ./tdxsim} with a {@code --plugin} for the class path entry of each plugin not in tdxsim itself. */

@@ -51,7 +51,10 @@ public final class RaceViews {
     List<StepNote> notes = new ArrayList<>(d.rows().size());
     for (int i = 0; i < d.rows().size(); i++) notes.add(StepNotes.of(d.rows().get(i), recorder.step(i), d.violation()));
     if (d.violation() != null) racing.addAll(handOvers(d, notes));
-    for (int i = 0; i < notes.size(); i++) notes.set(i, notes.get(i).racing(racing.contains(d.rows().get(i).step())));
+    for (int i = 0; i < notes.size(); i++) {
+      StepNote n = notes.get(i);
+      notes.set(i, n.racing(n.relevant() && racing.contains(d.rows().get(i).step())));
+    }
     return new Drawn(run, d.withNotes(notes));
   }
 

@@ -18,7 +18,9 @@ import java.util.List;
  * <p>Lines stay within {@link Options#width}. When the columns do not fit, the widest are narrowed to a common
  * cap; a cell then runs on into the columns to its right, which are empty on its line (one delivery per line),
  * and is truncated with {@code ..} only at the line's end. So a model with many CPU contexts still reads: the
- * column a line starts in says whose step it is. The HTML chart has every message in full.
+ * column a line starts in says whose step it is (with more columns than the width holds at their minimum, a line
+ * may run past it). The HTML chart has every message in full. Runs of steps in one column are folded only if
+ * they neither touch the violation nor race ({@link #kept}); racing steps are marked {@code *}.
  */
 public final class TextDiagram {
   /** The rendering options. {@code all}: every delivery (else long one-column runs are collapsed). */
@@ -63,7 +65,7 @@ public final class TextDiagram {
       int offset = stepWidth;
       for (int c = 0; c < l.column(); c++) offset += GAP.length() + widths[c];
       offset += GAP.length();
-      String row = pad(pad(step, stepWidth, false), offset, true) + truncate(cells.get(i), o.width() - offset);
+      String row = pad(pad(step, stepWidth, false), offset, true) + truncate(cells.get(i), Math.max(MIN_COLUMN, o.width() - offset));
       sb.append(row.stripTrailing()).append('\n');
     }
     sb.append('\n');
@@ -124,7 +126,7 @@ public final class TextDiagram {
 
   static String truncate(String s, int width) {
     if (s.length() <= width) return s;
-    return width <= 2 ? s.substring(0, width) : s.substring(0, width - 2) + "..";
+    return width <= 2 ? s.substring(0, Math.max(0, width)) : s.substring(0, width - 2) + "..";
   }
 
   private static String pad(String s, int width, boolean left) {

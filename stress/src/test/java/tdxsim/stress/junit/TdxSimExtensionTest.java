@@ -120,6 +120,7 @@ class TdxSimExtensionTest {
     Matcher m = REPLAY.matcher(msg);
     assertTrue(m.find(), msg);
     assertTrue(m.group(1).startsWith(" --plugin "), msg);
+    assertTrue(msg.contains("(plugin acme is not named in META-INF/services/tdxsim.stress.ext.TdxSimPlugin"), msg);
     Trace t = TraceFile.read(Path.of(m.group(2)), ModelVersion.VERSION);
     assertEquals(List.of("plugin:acme@1.0"), t.options());
     // this JVM's command line has no acme on its class path: refused in one line that names it
