@@ -139,8 +139,9 @@ final class GmemIoctls {
   }
 
   /**
-   * invalidate_begin (widened), [split], zap (exact), invalidate_end (widened), then restructure and store. A
-   * failed split ends the invalidation and fails the batch before any zap.
+   * invalidate_begin (widened), [split], zap (both exact), restructure and store, invalidate_end (widened); with
+   * GMEM_STORE_AFTER_INVALIDATE_END the base's order: invalidate_end, then restructure and store. A failed split
+   * ends the invalidation and fails the batch before any zap.
    */
   private void invalidateSplitZap(long start, long end, boolean toShared, Done done) {
     long invStart = exactRange ? start : file.hugePageStart(start);
