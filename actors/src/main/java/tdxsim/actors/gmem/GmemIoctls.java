@@ -71,6 +71,15 @@ final class GmemIoctls {
   /** ioctl outcome: (ok, errno name or null). */
   interface Done extends BiConsumer<Boolean, String> {}
 
+  /** Reports ConversionBegin now and ConversionEnd with the outcome, then passes it on. */
+  static Done observed(KvmContext kvm, String kind, long start, long end, Done done) {
+    kvm.observe(new ConversionBegin(kind, start, end));
+    return (ok, err) -> {
+      kvm.observe(new ConversionEnd(kind, start, end, ok, err));
+      done.accept(ok, err);
+    };
+  }
+
   // ------------------------------------------------------------------------------------------ conversion
 
   /** __kvm_gmem_set_attributes over [start, end). */
@@ -103,12 +112,7 @@ final class GmemIoctls {
 
   /** kvm_gmem_convert of one batch inside one huge page. */
   private void convertBatch(long start, long end, boolean toPrivate, Done done) {
-    String kind = toPrivate ? "convert-private" : "convert-shared";
-    kvm.observe(new ConversionBegin(kind, start, end));
-    Done batchDone = (ok, err) -> {
-      kvm.observe(new ConversionEnd(kind, start, end, ok, err));
-      done.accept(ok, err);
-    };
+    Done batchDone = observed(kvm, toPrivate ? "convert-private" : "convert-shared", start, end, done);
     if (!toPrivate) {
       invalidateSplitZap(start, end, true, batchDone);
       return;
@@ -135,8 +139,9 @@ final class GmemIoctls {
   }
 
   /**
-   * invalidate_begin (widened), [split], zap (exact), invalidate_end (widened), then restructure and store. A
-   * failed split ends the invalidation and fails the batch before any zap.
+   * invalidate_begin (widened), [split], zap (both exact), restructure and store, invalidate_end (widened); with
+   * GMEM_STORE_AFTER_INVALIDATE_END the base's order: invalidate_end, then restructure and store. A failed split
+   * ends the invalidation and fails the batch before any zap.
    */
   private void invalidateSplitZap(long start, long end, boolean toShared, Done done) {
     long invStart = exactRange ? start : file.hugePageStart(start);
@@ -183,12 +188,8 @@ final class GmemIoctls {
 
   /** kvm_gmem_fallocate(FALLOC_FL_PUNCH_HOLE) → kvm_gmem_punch_hole over [start, end). */
   void punchHole(long start, long end, Done done) {
-    kvm.observe(new ConversionBegin("punch-hole", start, end));
+    Done end2 = observed(kvm, "punch-hole", start, end, done);
     kvm.flow("PUNCH_HOLE", start, Level.PG_LEVEL_4K);
-    Done end2 = (ok, err) -> {
-      kvm.observe(new ConversionEnd("punch-hole", start, end, ok, err));
-      done.accept(ok, err);
-    };
     if (!file.folioAligned(start, end)) { // !IS_ALIGNED(offset, page_size) || !IS_ALIGNED(len, page_size)
       kvm.flow("PUNCH_HOLE_EINVAL", start, Level.PG_LEVEL_4K);
       end2.accept(false, "-EINVAL");

@@ -5,8 +5,6 @@ import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
-import tdxsim.actors.monitor.GmemObservation.ConversionBegin;
-import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
@@ -51,12 +49,8 @@ final class VmAttributes {
       done.accept(true, null);
       return;
     }
-    String kind = toPrivate ? "convert-private" : "convert-shared";
-    kvm.observe(new ConversionBegin(kind, start, end));
-    GmemIoctls.Done end2 = (ok, err) -> {
-      kvm.observe(new ConversionEnd(kind, start, end, ok, err));
-      done.accept(ok, err);
-    };
+    GmemIoctls.Done end2 = GmemIoctls.observed(kvm, toPrivate ? "convert-private" : "convert-shared", start, end,
+        done);
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(invStart, invEnd, () -> preSet(start, end, toPrivate, err -> {

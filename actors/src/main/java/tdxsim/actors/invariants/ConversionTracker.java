@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Conversions and punch holes in flight (ConversionBegin .. ConversionEnd), with what each did meanwhile inside
- * its range: private zaps, users that lost a mapping, attribute changes. At ConversionEnd the outcome is judged
- * all-or-nothing: success = attributes now the target and every user of the old kind unmapped; failure = no zap
+ * Conversion batches and punch holes in flight (ConversionBegin .. ConversionEnd), with what each did meanwhile
+ * inside its range: private zaps, users that lost a mapping, attribute changes. guest_memfd reports each batch of
+ * __kvm_gmem_set_attributes (one huge page) as its own conversion, and a failed batch ends the ioctl, so nothing
+ * after error_offset is begun [GMEM-BASE]. At ConversionEnd the outcome is judged all-or-nothing per batch: success = attributes now the target and every user of the old kind unmapped; failure = no zap
  * (R6: "a failed ioctl implies zero zaps") and no user lost a mapping and attributes unchanged (R7, Yan's A/B/C
  * example [T08 Yan 06-05]).
  */

@@ -46,6 +46,7 @@ final class FolioTracker {
     byte code = live ? Range2M.orderCode(order) : 0;
     long pages = order.pages();
     Folio replaced = null;
+    long carried = 0; // refs of the pieces a merge (kvm_gmem_restructure back to the huge order) joins
     for (long g = gfn; g < gfn + pages; ) {
       Folio old = backing(pt, g);
       if (old == null) {
@@ -54,6 +55,7 @@ final class FolioTracker {
       }
       byPfn.remove(old.pfn);
       if (replaced == null) replaced = old;
+      if (live && old.pfn >= pfn && old.pfn < pfn + pages) carried += old.refs;
       g = Math.max(g + 1, old.end());
     }
     for (long i = 0; i < pages; i++) {
@@ -68,7 +70,12 @@ final class FolioTracker {
       byPfn.put(pfn, replaced); // the same folio reported again: keep its refs
       return null;
     }
-    if (live) byPfn.put(pfn, new Folio(gfn, order, pfn));
+    if (live) {
+      Folio f = new Folio(gfn, order, pfn);
+      f.refs = carried;
+      byPfn.put(pfn, f);
+      if (replaced != null && replaced.pfn == pfn) return null; // merged from its own pages: nothing freed
+    }
     return replaced;
   }
 

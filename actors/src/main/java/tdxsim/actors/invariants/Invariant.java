@@ -64,10 +64,11 @@ public enum Invariant {
       "guest_memfd never restructures a folio on which TDX holds refs [T08 Ackerley/Vishal, R8]"),
   // --- conversions -------------------------------------------------------------------------------------------
   GMEM_CONVERSION_ALL_OR_NOTHING("gmem.conversion-all-or-nothing",
-      "a conversion changed the attributes and unmapped every user, or failed and no user lost a mapping"
-          + " [R7, T08 Yan, mutation 5]"),
+      "each conversion batch (one huge page of __kvm_gmem_set_attributes) changed the attributes and unmapped every"
+          + " user, or failed and no user lost a mapping [R7, T08 Yan, mutation 5, GMEM-BASE]"),
   GMEM_FAILED_CONVERSION_NO_ZAP("gmem.failed-conversion-no-zap",
-      "a failed conversion or punch hole zapped no private mapping [R6, S16, mutation 6]"),
+      "no zap without its attribute change: a failed conversion batch or punch hole zapped no private mapping"
+          + " (earlier batches stay converted; the failed one is error_offset) [R6, S16, mutation 6, GMEM-BASE]"),
   // --- fatal events ------------------------------------------------------------------------------------------
   KVM_BUG_ON("kvm.bug-on", "KVM_BUG_ON/TDX_BUG_ON never fires (no-fail SEAMCALL paths) [2.5]"),
   KVM_VM_DEAD("kvm.vm-dead", "KVM never kills the TD: kvm_vm_dead on a guest access to a PENDING page with"

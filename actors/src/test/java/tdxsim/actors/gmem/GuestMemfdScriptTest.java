@@ -41,7 +41,11 @@ class GuestMemfdScriptTest {
   private final TestInbox<KvmReply> vmm = TestInbox.create("vmm-replies");
 
   private void setUp() {
-    KvmConfig cfg = new KvmConfig(1, BASE, 4 * 512, EnumSet.noneOf(DesignOption.class), true);
+    setUp(EnumSet.noneOf(DesignOption.class));
+  }
+
+  private void setUp(EnumSet<DesignOption> options) {
+    KvmConfig cfg = new KvmConfig(1, BASE, 4 * 512, options, true);
     gmem = BehaviorTestKit.create(GuestMemfd.create(cfg, mon));
     p = new ScriptedPeers(1, m -> gmem.run((GuestMemfdMsg) m));
     gmem.run(new GuestMemfdMsg.Wire(p.peers()));
@@ -133,9 +137,13 @@ class GuestMemfdScriptTest {
     assertEquals(List.of("FolioChanged", "ConversionBegin", "FolioChanged", "ConversionEnd"), gmemEvents());
   }
 
-  @Test
-  void toSharedWidensTheInvalidationThenRestructuresAndStoresAfterInvalidateEnd() {
-    setUp();
+  /**
+   * A to-shared conversion of one page: the widened invalidate_begin, split, zap, then (default) restructure and
+   * store before invalidate_end, or (the base as posted) after it; a fault's kvm_gmem_get_pfn blocks meanwhile.
+   */
+  private void convertOnePageWithABlockedFault(boolean storeAfterEnd) {
+    setUp(storeAfterEnd ? EnumSet.of(DesignOption.GMEM_STORE_AFTER_INVALIDATE_END)
+        : EnumSet.noneOf(DesignOption.class));
     long pfn = getPfn(R1 + 8).pfn();
     gmem.run(new GuestMemfdMsg.Convert(R1 + 8, R1 + 9, false, vmm.getRef(), 6));
     invalidatePhase(true, R1, R1 + 512); // kvm_gmem_compute_invalidate_start/end: the whole huge page
@@ -145,8 +153,9 @@ class GuestMemfdScriptTest {
     gmem.run(new GuestMemfdMsg.GetPfn("vcpu-0", R1 + 8, fault.getRef(), 9));
     assertFalse(fault.hasMessages(), "kvm_gmem_get_pfn waits for the conversion");
     zapLeaf(R1 + 8, Level.PG_LEVEL_4K, pfn);
+    assertEquals(storeAfterEnd ? 0 : 1, mon.count(GmemObservation.AttributesChanged.class),
+        "the store comes before invalidate_end unless the base's order is chosen");
     invalidatePhase(false, 0, 0);
-    // after invalidate_end: kvm_gmem_restructure (order 0), then the shareability store, then the unlock
     assertEquals(List.of("FolioChanged", "ConversionBegin", "FolioSplit", "AttributesChanged", "ConversionEnd"),
         gmemEvents());
     assertTrue(((KvmReply.GmemIoctlDone) vmm.receiveMessage()).ok());
@@ -154,6 +163,16 @@ class GuestMemfdScriptTest {
     assertEquals(Level.PG_LEVEL_4K, late.maxLevel(), "the folio as restructured");
     assertTrue(late.isPrivate(), "the attribute as read before kvm_gmem_get_pfn blocked");
     assertFalse(getPfn(R1 + 8).isPrivate());
+  }
+
+  @Test
+  void toSharedWidensTheInvalidationAndStoresBeforeInvalidateEnd() {
+    convertOnePageWithABlockedFault(false);
+  }
+
+  @Test
+  void theBaseAsPostedStoresAfterInvalidateEnd() {
+    convertOnePageWithABlockedFault(true);
   }
 
   @Test

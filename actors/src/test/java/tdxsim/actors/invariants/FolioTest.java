@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.monitor.GmemObservation.AttributesChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioChanged;
+import tdxsim.actors.monitor.GmemObservation.FolioRefChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioSplit;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.LockMode;
@@ -68,5 +69,16 @@ class FolioTest {
         TdxStatus.TDX_SUCCESS, "vcpu-0").step();
     s.setSpte(R(0), M2, Spte.leaf(0x900000)).step();
     assertEquals(Optional.empty(), s.unlock("vcpu-0", LockMode.SHARED).finish());
+  }
+
+  @Test
+  void aMergeBackToTheHugeOrderKeepsTheTdxRefsOfItsPieces() {
+    // v1 refs on a 4K piece of a split folio, then kvm_gmem_restructure merges it back: the refs stay with the
+    // 2M folio, so the later folio_put_refs does not underflow and nothing counts as freed [P1-08, GMEM-BASE].
+    Script s = InvariantCatalogueTest.base(new Script(2)).obs(new FolioSplit(R(0)));
+    s.obs(new FolioRefChanged(pfn(R(0)) + 7, 1, 1));
+    s.obs(new FolioChanged(R(0), M2, pfn(R(0)), true));
+    s.obs(new FolioRefChanged(pfn(R(0)), -1, 0));
+    assertEquals(Optional.empty(), id(s.result()));
   }
 }
