@@ -95,6 +95,7 @@ final class HuntCommand implements Callable<Integer> {
   List<String> skip = new ArrayList<>();
 
   private HuntJob job;
+  private Coverage coverage;
 
   @Override
   public Integer call() {
@@ -103,7 +104,7 @@ final class HuntCommand implements Callable<Integer> {
     if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
     OutputPlace.directory("--out", out, traceName());
     if (saveScenario != null) OutputPlace.file("--save-scenario", saveScenario);
-    Coverage coverage = coverageOption.start();
+    coverage = coverageOption.start();
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %d worker%s%n",
         options.isEmpty() ? "none (v3 baseline)" : String.join(" ", options), kind.cliName(), seed, perWorld,
@@ -161,8 +162,9 @@ final class HuntCommand implements Callable<Integer> {
     if (p.indices() == 0) return;
     PrintWriter err = spec.commandLine().getErr();
     double secs = p.elapsedNanos() / 1e9;
-    err.printf(Locale.ROOT, "  %d worlds, %d schedules, %.0f schedules/s, %s%n", p.indices(), job.schedulesSoFar(),
-        secs == 0 ? 0 : job.schedulesSoFar() / secs, Units.rate(p.workPerSecond(), "deliveries"));
+    err.printf(Locale.ROOT, "  %d worlds, %d schedules, %.0f schedules/s, %s%s%n", p.indices(), job.schedulesSoFar(),
+        secs == 0 ? 0 : job.schedulesSoFar() / secs, Units.rate(p.workPerSecond(), "deliveries"),
+        coverage == null ? "" : ", " + coverage.reached().size() + " coverage tuples");
     err.flush();
   }
 
