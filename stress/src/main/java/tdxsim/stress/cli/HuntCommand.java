@@ -39,10 +39,12 @@ import tdxsim.stress.workers.SearchProgress;
     name = "hunt",
     mixinStandardHelpOptions = true,
     description = {
-      "Hunt with no scenario: draw small valid worlds from the seed (swarm testing), explore a few",
-      "schedules of each, then the next world, until an invariant breaks or the time limit.",
-      "A violation's trace (its scenario is the generated world) is written to --out; replay,",
-      "minimize and report take it as they take any trace. A clean hunt writes nothing."
+      "Hunt with no scenario: draw small valid worlds from the seed",
+      "(swarm testing), explore a few schedules of each, then the next",
+      "world, until an invariant breaks or the time limit. A violation's",
+      "trace (its scenario is the generated world) is written to --out;",
+      "replay, minimize and report take it as any trace. A clean hunt",
+      "writes nothing."
     })
 final class HuntCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -90,8 +92,8 @@ final class HuntCommand implements Callable<Integer> {
       description = "Also write the violating world's scenario (HOCON) to FILE, for explore --scenario FILE.")
   Path saveScenario;
 
-  @Option(names = "--skip", paramLabel = "INVARIANT", description = {"An invariant whose violation leaves the world "
-      + "and goes on with the next", "(repeatable): a window already known does not hide the others."})
+  @Option(names = "--skip", paramLabel = "INVARIANT", description = {"An invariant whose violation leaves the world",
+      "for the next (repeatable): a known window hides no other."})
   List<String> skip = new ArrayList<>();
 
   private HuntJob job;

@@ -34,6 +34,16 @@ class HuntCommandTest {
   }
 
   @Test
+  void catalogueHuntHasARowForTheBaselineAndEachSelectedOption() throws Exception {
+    CliRun run = CliRun.of("catalogue", "--hunt", "--only", "M7", "--seeds", "1", "--time-limit", "1s", "--json");
+    assertEquals(Main.EXIT_OK, run.exit(), run.toString());
+    JsonNode rows = JSON.readTree(run.lastLine()).get("rows");
+    assertEquals(4, rows.size(), run.lastLine()); // the v3 baseline and mut-skip-block, -track, -kick
+    assertEquals("v3 baseline", rows.get(0).get("label").asText());
+    assertTrue(run.out().contains("| M7 | mut-skip-kick |"), run.out());
+  }
+
+  @Test
   void badInputIsOneLineAndExitTwo() {
     for (String[] args : new String[][] {{"hunt", "--option", "no-such"}, {"hunt", "--worlds", "0"},
         {"hunt", "--skip", "no.such-invariant"}, {"hunt", "--strategy", "dfs"}, {"hunt", "--workers", "0"}}) {
