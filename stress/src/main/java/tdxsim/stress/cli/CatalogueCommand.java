@@ -98,9 +98,9 @@ final class CatalogueCommand implements Callable<Integer> {
           + " in FILE with the markdown tables (atomically).")
   Path readme;
 
-  @Option(names = "--hunt", description = {"Benchmark instead: hunt with no scenario (./tdxsim hunt) for the v3",
-      "baseline and every option set of the catalogue, seeds 1..--seeds, each for at most --time-limit;",
-      "--readme writes the table between " + HuntTable.BEGIN + " and " + HuntTable.END + "."})
+  @Option(names = "--hunt", description = {"Benchmark instead: hunt with no scenario (./tdxsim",
+      "hunt) for the v3 baseline and each option set of the", "catalogue, seeds 1..--seeds, each for at most",
+      "--time-limit; --readme writes the table between", HuntTable.BEGIN + " and " + HuntTable.END + "."})
   boolean hunt;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
@@ -171,7 +171,7 @@ final class CatalogueCommand implements Callable<Integer> {
   }
 
   /** The catalogue restricted to {@code --only}; an id that is not in it is bad input. */
-  private Catalogue select(Catalogue c) {
+  Catalogue select(Catalogue c) {
     if (only.isEmpty()) return c;
     Set<String> known = new LinkedHashSet<>();
     c.targets().forEach(t -> known.add(t.id()));

@@ -10,9 +10,9 @@ import tdxsim.stress.io.AtomicFiles;
 
 /** {@code --coverage FILE}, shared by explore and hunt: the protocol tuples the run reached, as JSON. */
 public final class CoverageOption {
-  @Option(names = "--coverage", paramLabel = "FILE", description = {"Write the protocol tuples reached (SEAMCALL x "
-      + "S-EPT state x status, ACCEPT level x", "mapping level, flow x mmu_lock mode, the windows met) and those "
-      + "never reached, as JSON."})
+  @Option(names = "--coverage", paramLabel = "FILE", description = {"Write the protocol tuples reached (SEAMCALL x",
+      "S-EPT state x status, ACCEPT level x mapping level,", "flow x mmu_lock, the windows met) and those never",
+      "reached, as JSON."})
   Path file;
 
   /** The accumulator to count into, or null without {@code --coverage}; the file's place is checked now. */

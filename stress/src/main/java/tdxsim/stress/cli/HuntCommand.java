@@ -5,16 +5,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.hunt.HuntJob;
@@ -22,6 +25,7 @@ import tdxsim.stress.hunt.HuntSpec;
 import tdxsim.stress.hunt.HuntTotals;
 import tdxsim.stress.io.AtomicFiles;
 import tdxsim.stress.runtime.Budget;
+import tdxsim.stress.runtime.RuntimeViolations;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.strategy.StrategyKind;
@@ -35,10 +39,12 @@ import tdxsim.stress.workers.SearchProgress;
     name = "hunt",
     mixinStandardHelpOptions = true,
     description = {
-      "Hunt with no scenario: draw small valid worlds from the seed (swarm testing), explore a few",
-      "schedules of each, then the next world, until an invariant breaks or the time limit.",
-      "A violation's trace (its scenario is the generated world) is written to --out; replay,",
-      "minimize and report take it as they take any trace. A clean hunt writes nothing."
+      "Hunt with no scenario: draw small valid worlds from the seed",
+      "(swarm testing), explore a few schedules of each, then the next",
+      "world, until an invariant breaks or the time limit. A violation's",
+      "trace (its scenario is the generated world) is written to --out;",
+      "replay, minimize and report take it as any trace. A clean hunt",
+      "writes nothing."
     })
 final class HuntCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -86,7 +92,12 @@ final class HuntCommand implements Callable<Integer> {
       description = "Also write the violating world's scenario (HOCON) to FILE, for explore --scenario FILE.")
   Path saveScenario;
 
+  @Option(names = "--skip", paramLabel = "INVARIANT", description = {"An invariant whose violation leaves the world",
+      "for the next (repeatable): a known window hides no other."})
+  List<String> skip = new ArrayList<>();
+
   private HuntJob job;
+  private Coverage coverage;
 
   @Override
   public Integer call() {
@@ -95,13 +106,13 @@ final class HuntCommand implements Callable<Integer> {
     if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
     OutputPlace.directory("--out", out, traceName());
     if (saveScenario != null) OutputPlace.file("--save-scenario", saveScenario);
-    Coverage coverage = coverageOption.start();
+    coverage = coverageOption.start();
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %d worker%s%n",
         options.isEmpty() ? "none (v3 baseline)" : String.join(" ", options), kind.cliName(), seed, perWorld,
         Units.duration(timeLimit), n, n == 1 ? "" : "s");
     o.flush();
-    HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxSteps), Versions.TOOL);
+    HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxSteps), Versions.TOOL, Set.copyOf(skip));
     job = new HuntJob(hunt, coverage);
     try (Interrupts interrupts = Interrupts.install()) {
       HuntTotals r = HuntTotals.of(IndexedSearch.run(job, worlds, n, timeLimit, this::progress, interrupts));
@@ -125,6 +136,11 @@ final class HuntCommand implements Callable<Integer> {
     if (worlds <= 0) throw new BadInput("--worlds must be positive, got " + worlds);
     if (perWorld <= 0) throw new BadInput("--schedules-per-world must be positive, got " + perWorld);
     if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
+    Set<String> known = new HashSet<>();
+    InvariantChecker.invariants().forEach(i -> known.add(i.id()));
+    known.add(RuntimeViolations.STEP_BUDGET); // a model failure (runtime.*) is never skipped
+    known.add(RuntimeViolations.VIRTUAL_TIME_BUDGET);
+    for (String s : skip) if (!known.contains(s)) throw new BadInput("--skip: no invariant " + s + " (./tdxsim list)");
     try {
       Scenario.parseOptions(options);
       return StrategyKind.parse(strategy);
@@ -148,8 +164,9 @@ final class HuntCommand implements Callable<Integer> {
     if (p.indices() == 0) return;
     PrintWriter err = spec.commandLine().getErr();
     double secs = p.elapsedNanos() / 1e9;
-    err.printf(Locale.ROOT, "  %d worlds, %d schedules, %.0f schedules/s, %s%n", p.indices(), job.schedulesSoFar(),
-        secs == 0 ? 0 : job.schedulesSoFar() / secs, Units.rate(p.workPerSecond(), "deliveries"));
+    err.printf(Locale.ROOT, "  %d worlds, %d schedules, %.0f schedules/s, %s%s%n", p.indices(), job.schedulesSoFar(),
+        secs == 0 ? 0 : job.schedulesSoFar() / secs, Units.rate(p.workPerSecond(), "deliveries"),
+        coverage == null ? "" : ", " + coverage.reached().size() + " coverage tuples");
     err.flush();
   }
 
@@ -157,6 +174,7 @@ final class HuntCommand implements Callable<Integer> {
     double secs = r.search().elapsedNanos() / 1e9;
     o.printf(Locale.ROOT, "hunted %d worlds, %d schedules, %d deliveries in %.1f s: %.0f schedules/s%n", r.worlds(),
         r.schedules(), r.deliveries(), secs, r.schedulesPerSecond());
+    if (!skip.isEmpty()) o.printf(Locale.ROOT, "worlds left on a skipped invariant: %d%n", r.skipped());
     Trace t = r.violation();
     Violation v = t == null ? null : t.violation();
     if (v == null) {
@@ -184,6 +202,7 @@ final class HuntCommand implements Callable<Integer> {
     s.put("worlds", r.worlds());
     s.put("schedules", r.schedules());
     s.put("deliveries", r.deliveries());
+    s.put("skipped", r.skipped());
     s.put("elapsedSeconds", secs);
     s.put("verdict", v == null ? "ok" : ModelFailure.is(v) ? "model-failure" : "violation");
     s.put("violation", v == null ? null : Map.of("invariant", v.invariant(), "detail", v.detail()));

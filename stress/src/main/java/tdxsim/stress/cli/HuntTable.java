@@ -34,7 +34,7 @@ final class HuntTable {
     PrintWriter out = c.spec.commandLine().getOut();
     PrintWriter err = c.spec.commandLine().getErr();
     HuntBenchmark bench = new HuntBenchmark(StrategyKind.PCTCP, 8, c.timeLimit, c.workers, Budget.steps(c.maxSteps));
-    List<HuntBenchmark.Row> rows = bench.run(c.catalogueFile.load(), c.seeds, line -> {
+    List<HuntBenchmark.Row> rows = bench.run(c.select(c.catalogueFile.load()), c.seeds, line -> {
       err.println("  " + line);
       err.flush();
     });
@@ -48,6 +48,7 @@ final class HuntTable {
       }
       out.println("updated " + c.readme);
     }
+    c.json.print(out, java.util.Map.of("command", "catalogue --hunt", "rows", rows));
     out.flush();
     return Main.EXIT_OK;
   }

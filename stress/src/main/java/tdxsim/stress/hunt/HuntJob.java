@@ -50,18 +50,7 @@ public final class HuntJob implements RangeJob<HuntRange> {
 
   @Override
   public RangeWorker<HuntRange> open(int worker) {
-    DeterministicSystem system = DeterministicSystem.create("tdxsim-hunt-" + worker);
-    return new RangeWorker<>() {
-      @Override
-      public HuntRange run(long from, long to, RangeControl control) {
-        return runRange(system, from, to, control);
-      }
-
-      @Override
-      public void close() {
-        system.close();
-      }
-    };
+    return RangeWorker.onSystem("tdxsim-hunt-" + worker, this::runRange);
   }
 
   /** The scenario of world {@code index}, the design options switched on. */
@@ -79,6 +68,7 @@ public final class HuntJob implements RangeJob<HuntRange> {
   HuntRange runRange(DeterministicSystem system, long from, long to, RangeControl control) {
     long runs = 0;
     long deliveries = 0;
+    long skipped = 0;
     long i = from;
     for (; i < to && control.proceed(i); i++) {
       long worldSeed = spec.worldSeed(i);
@@ -93,16 +83,20 @@ public final class HuntJob implements RangeJob<HuntRange> {
         runs++;
         schedules.incrementAndGet();
         worldDeliveries += r.steps();
+        if (!r.ok() && spec.skip().contains(r.violation().invariant())) {
+          skipped++;
+          break;
+        }
         if (!r.ok()) {
           control.done(worldDeliveries);
           Trace t = trace(world, worldSeed, new Counterexample(j, scheduleSeed, r));
-          return new HuntRange(from, i - from + 1, runs, deliveries + worldDeliveries, i, t);
+          return new HuntRange(from, i - from + 1, runs, deliveries + worldDeliveries, skipped, i, t);
         }
       }
       deliveries += worldDeliveries;
       control.done(worldDeliveries);
     }
-    return new HuntRange(from, i - from, runs, deliveries, RangeOutcome.NONE, null);
+    return new HuntRange(from, i - from, runs, deliveries, skipped, RangeOutcome.NONE, null);
   }
 
   private Trace trace(Scenario world, long worldSeed, Counterexample c) {

@@ -10,10 +10,12 @@ import tdxsim.stress.workers.RangeOutcome;
  * @param ran worlds run (the violating one included)
  * @param schedules schedules run in them
  * @param deliveries deliveries in them
+ * @param skipped worlds left on a violation of an invariant the hunt skips
  * @param violationIndex the violating world's index, or {@link RangeOutcome#NONE}
  * @param violation the violating schedule's trace (its scenario is the world's text), or null
  */
-public record HuntRange(long from, long ran, long schedules, long deliveries, long violationIndex, Trace violation)
+public record HuntRange(
+    long from, long ran, long schedules, long deliveries, long skipped, long violationIndex, Trace violation)
     implements RangeOutcome {
   public HuntRange {
     if ((violationIndex == NONE) != (violation == null)) {

@@ -55,14 +55,20 @@ public final class PctStrategy implements Strategy {
     rng = new SplittableRandom(scheduleSeed);
     Arrays.fill(chainPriority, Delivery.UNSET);
     // d-1 distinct change points in [1, k]; the i-th one drawn lowers its receiver to priority i
-    changes = (int) Math.min(depth - 1, maxSteps);
-    for (int i = 0; i < changes; i++) {
+    changes = changePoints(rng, changeStep, maxSteps);
+  }
+
+  /** Draws min(out.length, k) distinct change points in [1, k] into {@code out}; returns how many. */
+  static int changePoints(SplittableRandom rng, long[] out, long k) {
+    int n = (int) Math.min(out.length, k);
+    for (int i = 0; i < n; i++) {
       long s;
       do {
-        s = 1 + rng.nextLong(maxSteps);
-      } while (contains(changeStep, i, s));
-      changeStep[i] = s;
+        s = 1 + rng.nextLong(k);
+      } while (contains(out, i, s));
+      out[i] = s;
     }
+    return n;
   }
 
   @Override

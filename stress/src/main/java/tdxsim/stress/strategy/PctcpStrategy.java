@@ -66,14 +66,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     picks = 0;
     rng = new SplittableRandom(scheduleSeed);
     Arrays.fill(chainPriority, Delivery.UNSET);
-    changes = (int) Math.min(depth - 1, maxRaceSteps);
-    for (int i = 0; i < changes; i++) {
-      long s;
-      do {
-        s = 1 + rng.nextLong(maxRaceSteps);
-      } while (contains(changeStep, i, s));
-      changeStep[i] = s;
-    }
+    changes = PctStrategy.changePoints(rng, changeStep, maxRaceSteps);
   }
 
   @Override
@@ -153,10 +146,5 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
       chainPriority[c] = p;
     }
     return p;
-  }
-
-  private static boolean contains(long[] a, int n, long v) {
-    for (int i = 0; i < n; i++) if (a[i] == v) return true;
-    return false;
   }
 }

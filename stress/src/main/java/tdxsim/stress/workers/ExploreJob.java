@@ -52,18 +52,7 @@ public final class ExploreJob implements RangeJob<ExploreRange> {
 
   @Override
   public RangeWorker<ExploreRange> open(int worker) {
-    DeterministicSystem system = DeterministicSystem.create("tdxsim-explore-" + worker);
-    return new RangeWorker<>() {
-      @Override
-      public ExploreRange run(long from, long to, RangeControl control) {
-        return runRange(system, from, to, control);
-      }
-
-      @Override
-      public void close() {
-        system.close();
-      }
-    };
+    return RangeWorker.onSystem("tdxsim-explore-" + worker, this::runRange);
   }
 
   /** Schedules {@code from..to-1} on {@code system} with a fresh strategy; stops at the first violation. */

@@ -1,5 +1,7 @@
 package tdxsim.stress.workers;
 
+import tdxsim.stress.runtime.DeterministicSystem;
+
 /**
  * One worker of a {@link RangeJob}: owns a deterministic system and runs ranges on it, one at a time, on the
  * thread that opened it.
@@ -15,4 +17,26 @@ public interface RangeWorker<R extends RangeOutcome> extends AutoCloseable {
 
   @Override
   void close();
+
+  /** How a job runs a range on a worker's deterministic system. */
+  @FunctionalInterface
+  interface OnSystem<R extends RangeOutcome> {
+    R run(DeterministicSystem system, long from, long to, RangeControl control);
+  }
+
+  /** A worker owning a fresh deterministic system named {@code name}, running each range with {@code body}. */
+  static <R extends RangeOutcome> RangeWorker<R> onSystem(String name, OnSystem<R> body) {
+    DeterministicSystem system = DeterministicSystem.create(name);
+    return new RangeWorker<>() {
+      @Override
+      public R run(long from, long to, RangeControl control) {
+        return body.run(system, from, to, control);
+      }
+
+      @Override
+      public void close() {
+        system.close();
+      }
+    };
+  }
 }

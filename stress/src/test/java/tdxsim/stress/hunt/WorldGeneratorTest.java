@@ -12,7 +12,7 @@ import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioLoader;
 
 class WorldGeneratorTest {
-  private static final int WORLDS = 500;
+  private static final int WORLDS = 1000;
 
   @Test
   void theSameSeedDrawsTheSameWorldText() {
@@ -25,8 +25,8 @@ class WorldGeneratorTest {
     Set<Integer> vcpus = new HashSet<>();
     Set<String> ops = new HashSet<>();
     for (long i = 0; i < WORLDS; i++) {
-      long seed = new HuntSpec(java.util.List.of(), tdxsim.stress.strategy.StrategyKind.PCTCP, 7, 1,
-          tdxsim.stress.runtime.Budget.DEFAULT, "test").worldSeed(i);
+      long seed = new HuntSpec(java.util.List.of(), tdxsim.stress.strategy.StrategyKind.PCTCP, 1 + i % 4, 1,
+          tdxsim.stress.runtime.Budget.DEFAULT, "test").worldSeed(i / 4);
       String name = WorldGenerator.name(seed);
       Scenario s = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed));
       vcpus.add(s.config().vcpus());
