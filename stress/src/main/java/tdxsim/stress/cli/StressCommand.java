@@ -45,8 +45,8 @@ import tdxsim.stress.trace.TraceFile;
       "--lives times per vCPU: pairs of vCPUs ACCEPT the same 4K pages at once (races for the",
       "AUG and the entry lock); every --split-every-th vCPU ACCEPTs a fresh 2M range at 2M,",
       "splits it (ACCEPT at 4K or a conversion) and converts 4 pages to shared and back",
-      "--conversions times (zaps, 4K faults); each ACCEPTs, touches and gives back (MapGPA",
-      "to shared) a fresh 2M range.",
+      "--conversions times (zaps, 4K faults); the first of each pair ACCEPTs, touches and gives",
+      "back (MapGPA to shared) a fresh 2M range.",
       "When every workload has ended, a fresh host starts (a new generation) until --duration.",
       "",
       "--record FILE writes every actor's receive order; ./tdxsim replay FILE replays it on one thread.",
@@ -77,8 +77,9 @@ final class StressCommand implements Callable<Integer> {
   List<String> options = new ArrayList<>();
 
   @Option(names = "--record", paramLabel = "FILE",
-      description = "Record every actor's receive order to FILE (JSON, written atomically at the end, on a violation "
-          + "or Ctrl-C too).")
+      description = "Record every actor's receive order to FILE (JSON if FILE ends in .json, else compact binary: "
+          + "varints, deflated blocks, CRCs; written atomically at the end, on a violation or Ctrl-C too). A violation "
+          + "in one TD of a host is recorded for that TD alone.")
   Path record;
 
   @Option(names = "--threads", paramLabel = "N", description = "Pool threads. Default: one per core.")
@@ -102,7 +103,7 @@ final class StressCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   int conversions;
 
-  @Option(names = "--split-every", paramLabel = "K", defaultValue = "8",
+  @Option(names = "--split-every", paramLabel = "K", defaultValue = "16",
       description = "Generated scenario: every K-th vCPU of a TD splits a fresh 2M range per life (a split range "
           + "holds ~140 KB of model state until its TD ends). Default: ${DEFAULT-VALUE}.")
   int splitEvery;
@@ -264,7 +265,7 @@ final class StressCommand implements Callable<Integer> {
         r.barriers(), r.barrierNanos() / 1e6, 100.0 * r.barrierNanos() / Math.max(1, r.elapsedNanos()),
         r.pauseNanos() / 1e6, r.checkNanos() / 1e6);
     if (o.heapAtEnd() >= 0) {
-      out.printf(Locale.ROOT, "memory: heap %.1f MB held by the world at the end (%.1f KB per vCPU), baseline %.1f MB, "
+      out.printf(Locale.ROOT, "memory: heap %.1f MB held by the world at its end (%.1f KB per vCPU), baseline %.1f MB, "
           + "max heap %.0f MB%n", (o.heapAtEnd() - o.heapBaseline()) / 1e6, o.heapPerVcpu() / 1e3,
           o.heapBaseline() / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
     }
@@ -272,7 +273,7 @@ final class StressCommand implements Callable<Integer> {
       StringBuilder sb = new StringBuilder();
       for (ParallelRun.ActorLoad a : o.busiest()) {
         if (sb.length() > 0) sb.append(", ");
-        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, r.deliveries())));
+        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, o.busiestOf())));
       }
       out.println("busiest actors (share of messages received): " + sb);
     }

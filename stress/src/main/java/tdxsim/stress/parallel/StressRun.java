@@ -31,7 +31,8 @@ public final class StressRun {
    * @param settings threads, recording, throughput
    * @param checking run the invariant checker (off: statistics only)
    * @param checkEvery consistent cuts for the at-rest checks
-   * @param measureMemory force a GC before the world starts and at the final cut to measure the heap it holds
+   * @param measureMemory force a GC before the world starts and at the first generation's final cut to measure the
+   *     heap it holds
    */
   public record Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
       ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {}
@@ -39,7 +40,8 @@ public final class StressRun {
   /**
    * What the run did, for the summary. {@code record} is the last generation's; when a violation broke one TD of a
    * generated host, it is cut down to that TD ({@link RecordCut}) and {@code hostRecordMessages} is the host's
-   * record's size (else -1).
+   * record's size (else -1). The heap held and the busiest actors (of {@code busiestOf} messages) are measured at
+   * the first generation's final cut, when its whole world has been built and has run.
    */
   public record Outcome(
       Config config,
@@ -53,6 +55,7 @@ public final class StressRun {
       long heapBaseline,
       long heapAtEnd,
       List<ParallelRun.ActorLoad> busiest,
+      long busiestOf,
       long setupNanos,
       Record record,
       long hostRecordMessages,
@@ -79,9 +82,6 @@ public final class StressRun {
       return (double) gcPauseNanos / Math.max(1, result.elapsedNanos());
     }
   }
-
-  /** A generation whose final cut comes this close to the time limit is taken for the last one (memory measured). */
-  private static final long LAST_CUT_NANOS = 1_000_000_000L;
 
   private StressRun() {}
 
@@ -112,6 +112,7 @@ public final class StressRun {
       List<ParallelRun.ActorLoad>[] loads = new List[1];
       long[][] tdHashes = new long[1][];
       long[] genStart = new long[2];
+      long[] loadDeliveries = {0};
       CounterTotals counters = new CounterTotals();
       long violations = 0;
       Totals sum = new Totals();
@@ -128,12 +129,14 @@ public final class StressRun {
         Duration left = c.duration().minusNanos(g0 - t0);
         ParallelRunner.Options o = ParallelRunner.Options.until(left.isNegative() ? Duration.ZERO : left)
             .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog);
+        boolean first = gen == 1;
         r = ParallelRunner.drive(run, o, paused -> {
-          loads[0] = busiest(paused.loads(), 8);
           if (c.settings().recording() && s.tds().size() > 1) tdHashes[0] = world.tdStateHashes();
-          boolean last = !generations || stopRequested.getAsBoolean() || world.firstViolation().isPresent()
-              || System.nanoTime() - t0 >= c.duration().toNanos() - LAST_CUT_NANOS;
-          if (c.measureMemory() && last) {
+          if (!first) return;
+          // the first generation's end: the whole world was built and has run (a later one may be cut at its start)
+          loads[0] = busiest(paused.loads(), 8);
+          loadDeliveries[0] = paused.deliveries();
+          if (c.measureMemory()) {
             long f0 = System.nanoTime();
             heapEnd[0] = usedAfterGc(mem);
             gc.forced(System.nanoTime() - f0);
@@ -166,7 +169,8 @@ public final class StressRun {
       totals.tdsRunnable -= genStart[0]; // the last generation's TDs and vCPUs, as in a run of one
       totals.vcpusDone -= genStart[1];
       return new Outcome(c, whole, totals, stats.flows(), stats.seamcalls(), stats.faultLatency(),
-          counters.snapshot(), violations, heap0, heapEnd[0], loads[0], setup, record, hostMessages, sum.generations,
+          counters.snapshot(), violations, heap0, heapEnd[0], loads[0], loadDeliveries[0], setup, record, hostMessages,
+          sum.generations,
           gc.pauseNanos(), prog.snapshots());
     }
   }

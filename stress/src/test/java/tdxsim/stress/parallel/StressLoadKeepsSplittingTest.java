@@ -42,7 +42,7 @@ class StressLoadKeepsSplittingTest {
 
   @Test
   void everyWindowOfConsecutiveGenerationsSplitsZapsConvertsAndMeetsBusy() {
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 1, 1, 2, 8), List.of());
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(32, 16, 1, 1, 2, 8), List.of());
     StressStats stats = new StressStats(s.vcpus());
     List<long[]> series = new ArrayList<>(); // the totals after every delivery, generations back to back
     long firstGeneration = 0;
