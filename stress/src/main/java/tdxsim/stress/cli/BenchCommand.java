@@ -122,6 +122,7 @@ final class BenchCommand implements Callable<Integer> {
     out.println("replay (one measurement each):");
     StressReplayBench.Figures g = StressReplayBench.run(seconds, out);
     summary.put("recordReplayPerSecond", g.replayPerSecond());
+    summary.put("recordReplayByTdPerSecond", g.replayByTdPerSecond());
     summary.put("explorePerSecond", g.explorePerSecond());
     summary.put("replayOverExplore", g.ratio());
     summary.put("recordBytesPerMessage", g.recordBytesPerMessage());
