@@ -3,10 +3,12 @@ package tdxsim.stress.model;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.Behavior;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.invariants.InvariantChecker;
+import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.runtime.World;
@@ -19,18 +21,26 @@ import tdxsim.stress.runtime.World;
  */
 public final class TdxWorld implements World {
   private final TdCheckers checkers;
+  /** TD i's monitor, given its checker (the checker itself unless a caller also counts observations). */
+  private final BiFunction<Integer, Monitor, Monitor> monitors;
 
   public TdxWorld(VmConfig config, Bounds bounds) {
     this(List.of(config), bounds);
   }
 
   public TdxWorld(List<VmConfig> tds, Bounds bounds) {
+    this(tds, bounds, (td, checker) -> checker);
+  }
+
+  /** With TD i's monitor {@code monitors.apply(i, its checker)}: e.g. one that also counts what it sees. */
+  public TdxWorld(List<VmConfig> tds, Bounds bounds, BiFunction<Integer, Monitor, Monitor> monitors) {
     this.checkers = new TdCheckers(tds, bounds);
+    this.monitors = monitors;
   }
 
   @Override
   public Behavior<?> root() {
-    return checkers.root(checkers::get);
+    return checkers.root(i -> monitors.apply(i, checkers.get(i)));
   }
 
   @Override
