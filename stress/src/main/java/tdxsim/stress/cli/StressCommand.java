@@ -18,17 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.stress.parallel.HostReplay;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.ParallelSettings;
 import tdxsim.stress.parallel.StressRun;
 import tdxsim.stress.parallel.StressScenario;
 import tdxsim.stress.parallel.StressStats;
-import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordFile;
 import tdxsim.stress.record.RecordReplayReport;
-import tdxsim.stress.record.RecordReplayer;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.scenario.ScenarioLoader;
@@ -179,7 +178,7 @@ final class StressCommand implements Callable<Integer> {
       return new Written(null, "not replayed here (" + o.record().deliveries() + " messages > --max-replay); run "
           + "./tdxsim replay " + record, null);
     }
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
+    RecordReplayReport rep = HostReplay.replay(o.record());
     if (rep.trace() == null) return new Written(null, rep.summary(), null);
     Path trace = traceFileFor(record);
     try {
