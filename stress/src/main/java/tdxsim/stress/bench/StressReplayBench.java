@@ -10,6 +10,7 @@ import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRunner;
 import tdxsim.stress.parallel.ParallelSettings;
+import tdxsim.stress.parallel.HostReplay;
 import tdxsim.stress.parallel.ParallelSystem;
 import tdxsim.stress.parallel.Records;
 import tdxsim.stress.parallel.StressRun;
@@ -18,7 +19,6 @@ import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.parallel.TdxParallelWorld;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordBinary;
-import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.record.RecordReplayReport;
 import tdxsim.stress.record.RecordReplayer;
 import tdxsim.stress.runtime.Budget;
@@ -36,7 +36,7 @@ import tdxsim.stress.trace.TraceFile;
  * The replay half of {@code bench --stress}, one measurement each (printed, nothing asserted):
  * <ul>
  *   <li>record replay messages/s of a recorded 1,000-vCPU host (one generation, run to its end), whole and TD by TD
- *       (each TD's cut, {@link RecordCut}), against explore deliveries/s of random schedules of one TD of the same
+ *       (each TD's cut, {@link HostReplay}), against explore deliveries/s of random schedules of one TD of the same
  *       generated model, on the same deterministic runtime; and the record's size in bytes per message, binary and
  *       compressed. The deterministic runtime's step is linear in the actors with a message waiting (JFR: the
  *       enabled-list scan and RecordedOrderStrategy.pick's walk over it take three quarters of a host replay), so a
@@ -61,26 +61,27 @@ public final class StressReplayBench {
   public static Figures run(int seconds, PrintStream out) {
     Scenario host = StressScenario.scenario(StressScenario.spec(1000), List.of());
     Record rec;
-    long[][] tdHashes = new long[1][];
     try (ParallelSystem sys = ParallelSystem.create("bench-record",
         ParallelSettings.defaults().withRecording(true))) {
-      TdxParallelWorld w = new TdxParallelWorld(host.tds(), host.bounds(), true);
-      ParallelResult r = ParallelRunner.drive(sys.start(w),
-          ParallelRunner.Options.until(Duration.ofSeconds(Math.max(seconds, 60))), p -> tdHashes[0] = w.tdStateHashes());
+      ParallelResult r = ParallelRunner.run(sys, new TdxParallelWorld(host.tds(), host.bounds(), true),
+          ParallelRunner.Options.until(Duration.ofSeconds(Math.max(seconds, 60))));
       rec = Records.of(r, "bench", ModelVersion.VERSION, new Trace.Scenario(host.name(), host.source()), List.of(),
           host.vcpus(), 0, sys.settings().threads());
     }
     long t0 = System.nanoTime();
     RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
     double replay = rep.replayed() * 1e9 / (System.nanoTime() - t0);
-    double byTd = byTd(rec, host, tdHashes[0]);
+    long t1 = System.nanoTime();
+    RecordReplayReport tdByTd = HostReplay.replay(rec); // what ./tdxsim replay does with a host's record
+    double byTd = tdByTd.reproduced() ? tdByTd.replayed() * 1e9 / (System.nanoTime() - t1) : Double.NaN;
     double bytes = (double) RecordBinary.size(rec) / Math.max(1, rec.deliveries());
     double explore = explore(seconds);
     out.printf(Locale.ROOT, "  record replay, 1,000 vCPUs (%,d messages, %s): %.2f M msg/s; explore, one TD of 64, "
         + "random: %.2f M deliveries/s; ratio %.2f   [target >= 1]%n", rec.deliveries(),
         rep.reproduced() ? "reproduced" : rep.summary(), replay / 1e6, explore / 1e6, replay / explore);
-    out.printf(Locale.ROOT, "  the same record replayed TD by TD (each TD's cut, %d TDs, every one reproduced to its "
-        + "state hash): %.2f M msg/s; ratio to explore %.2f%n", host.tds().size(), byTd / 1e6, byTd / explore);
+    out.printf(Locale.ROOT, "  the same record replayed TD by TD, as ./tdxsim replay does (%d TDs, %s): %.2f M msg/s; "
+        + "ratio to explore %.2f%n", host.tds().size(), tdByTd.reproduced() ? "reproduced" : tdByTd.summary(),
+        byTd / 1e6, byTd / explore);
     out.printf(Locale.ROOT, "  record size: %.2f bytes per message (binary: varints, deflated blocks)%n", bytes);
 
     Scenario mut = StressScenario.scenario(StressScenario.spec(10000), List.of("mut-skip-track"));
@@ -97,20 +98,6 @@ public final class StressReplayBench {
         + "[target < 10 s]%n", seconds, o.result().ok() ? "no violation" : o.result().violation().invariant(),
         (found - r0) / 1e9, toReport, cut, o.hostRecordMessages());
     return new Figures(replay, byTd, explore, bytes, rec.deliveries(), toReport, (found - r0) / 1e9, cut);
-  }
-
-  /** Messages/s replaying each TD's cut of {@code rec} in turn; NaN if one did not reproduce. */
-  private static double byTd(Record rec, Scenario host, long[] tdHashes) {
-    long t0 = System.nanoTime();
-    long n = 0;
-    for (int td = 0; td < host.tds().size(); td++) {
-      Record cut = RecordCut.toTd(rec, td, new Trace.Scenario(host.name(), StressScenario.tdSource(host.source(), td)),
-          host.tds().get(td).vcpus(), tdHashes[td]);
-      RecordReplayReport r = RecordReplayer.replay(StressWorlds.forRecord(cut), cut);
-      if (!r.reproduced()) return Double.NaN;
-      n += r.replayed();
-    }
-    return n * 1e9 / (System.nanoTime() - t0);
   }
 
   /** Replays the record, writes its trace, replays the trace from the file: seconds since {@code found}. */
