@@ -12,12 +12,16 @@ import picocli.CommandLine.Spec;
 import tdxsim.stress.bench.ExploreBench;
 import tdxsim.stress.bench.RuntimeBench;
 import tdxsim.stress.bench.StressBench;
+import tdxsim.stress.bench.StressReplayBench;
 import tdxsim.stress.bench.WorkersBench;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "Runtime benchmark: deterministic vs multi-threaded ping-pong, world set-up, scheduling overhead.",
       "--stress: TDX stress messages/s at 1,000 and 10,000 vCPUs against as many Pekko actor pairs,",
+      "one TD of 512 against the 1,000-vCPU host, heap per vCPU; record replay messages/s of a",
+      "1,000-vCPU record against explore deliveries/s, record bytes per message, and the time from a",
+      "mut-skip-track violation at 10,000 vCPUs (recorded for up to --seconds) to its trace replayed;",
       "the speed-up from 1 pool thread to all cores, heap per vCPU (about 2 minutes per round).",
       "--workers: explore schedules/s on small with 1 and 2 deterministic systems, and the speed-up.",
       "--explore: schedules/s of explore on small, and its cost per delivery against default (one thread;",
@@ -115,6 +119,15 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("speedUp", f.speedUp());
     summary.put("heapPerVcpu1k", f.heapPerVcpu1k());
     summary.put("heapPerVcpu10k", f.heapPerVcpu10k());
+    out.println("replay (one measurement each):");
+    StressReplayBench.Figures g = StressReplayBench.run(seconds, out);
+    summary.put("recordReplayPerSecond", g.replayPerSecond());
+    summary.put("recordReplayByTdPerSecond", g.replayByTdPerSecond());
+    summary.put("explorePerSecond", g.explorePerSecond());
+    summary.put("replayOverExplore", g.ratio());
+    summary.put("recordBytesPerMessage", g.recordBytesPerMessage());
+    summary.put("violationToReportSeconds", g.violationToReportSeconds());
+    summary.put("oneTd512OverHost1k", f.oneTd512() / f.stress1k());
     out.flush();
     json.print(spec.commandLine().getOut(), summary);
     return Main.EXIT_OK;

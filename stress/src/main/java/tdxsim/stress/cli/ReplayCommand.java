@@ -11,12 +11,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.vm.ModelVersion;
-import tdxsim.stress.parallel.StressWorlds;
+import tdxsim.stress.parallel.HostReplay;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordFile;
 import tdxsim.stress.record.RecordFormatException;
 import tdxsim.stress.record.RecordReplayReport;
-import tdxsim.stress.record.RecordReplayer;
 import tdxsim.stress.trace.ReplayReport;
 import tdxsim.stress.trace.TraceFile;
 import tdxsim.stress.trace.Replayer;
@@ -69,7 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (RecordFormatException e) {
       throw new BadInput(e.getMessage(), e);
     }
-    RecordReplayReport report = RecordReplayer.replay(StressWorlds.forRecord(record), record);
+    RecordReplayReport report = HostReplay.replay(record); // a host TD by TD
     PrintWriter out = spec.commandLine().getOut();
     out.println("replay record " + file + ": scenario " + record.scenario().name());
     out.println(report.summary());

@@ -18,17 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.stress.parallel.HostReplay;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.ParallelSettings;
 import tdxsim.stress.parallel.StressRun;
 import tdxsim.stress.parallel.StressScenario;
 import tdxsim.stress.parallel.StressStats;
-import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordFile;
 import tdxsim.stress.record.RecordReplayReport;
-import tdxsim.stress.record.RecordReplayer;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.scenario.ScenarioLoader;
@@ -42,12 +41,12 @@ import tdxsim.stress.trace.TraceFile;
       "",
       "Without --scenario: a generated host of N vCPUs in TDs of --td-vcpus each",
       "(a TD has at most 576 vCPUs, the TDX module's MAX_VCPUS_PER_TD).",
-      "--lives times per vCPU: pairs of vCPUs ACCEPT the same 4K pages at once (races for the",
-      "AUG and the entry lock); every --split-every-th vCPU ACCEPTs a fresh 2M range at 2M,",
-      "splits it (ACCEPT at 4K or a conversion) and converts 4 pages to shared and back",
-      "--conversions times (zaps, 4K faults); each ACCEPTs, touches and gives back (MapGPA",
-      "to shared) a fresh 2M range.",
-      "When every workload has ended, a fresh host starts (a new generation) until --duration.",
+      "--lives times per vCPU: pairs of vCPUs ACCEPT the same 4K pages at once",
+      "(races for the AUG and the entry lock); every --split-every-th vCPU ACCEPTs",
+      "a fresh 2M range at 2M, splits it (ACCEPT at 4K or a conversion) and converts",
+      "4 pages to shared and back --conversions times (zaps, 4K faults); the first",
+      "of each pair ACCEPTs, touches and gives back (MapGPA to shared) a fresh 2M",
+      "range. When every workload has ended, a fresh host starts (a generation).",
       "",
       "--record FILE writes every actor's receive order; ./tdxsim replay FILE replays it on one thread.",
       "Exit 0: no violation; 1: violation (with --record, the record and a trace of it are written);",
@@ -77,8 +76,9 @@ final class StressCommand implements Callable<Integer> {
   List<String> options = new ArrayList<>();
 
   @Option(names = "--record", paramLabel = "FILE",
-      description = "Record every actor's receive order to FILE (JSON, written atomically at the end, on a violation "
-          + "or Ctrl-C too).")
+      description = "Record every actor's receive order to FILE (JSON if FILE ends in .json, else compact binary: "
+          + "varints, deflated blocks, CRCs; written atomically at the end, on a violation or Ctrl-C too). A violation "
+          + "in one TD of a host is recorded for that TD alone.")
   Path record;
 
   @Option(names = "--threads", paramLabel = "N", description = "Pool threads. Default: one per core.")
@@ -102,7 +102,7 @@ final class StressCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   int conversions;
 
-  @Option(names = "--split-every", paramLabel = "K", defaultValue = "8",
+  @Option(names = "--split-every", paramLabel = "K", defaultValue = "16",
       description = "Generated scenario: every K-th vCPU of a TD splits a fresh 2M range per life (a split range "
           + "holds ~140 KB of model state until its TD ends). Default: ${DEFAULT-VALUE}.")
   int splitEvery;
@@ -181,7 +181,7 @@ final class StressCommand implements Callable<Integer> {
     if (interrupts.signal() != null && o.record().deliveries() <= Math.min(maxReplay, CHECK_INTERRUPTED)) {
       // stopped (Ctrl-C) in its first moments, the cut can catch the world's set-up, a state no replay reaches
       // (seen by .ci/kill-test): a small record is replayed first, and one that does not replay is not written
-      RecordReplayReport check = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
+      RecordReplayReport check = HostReplay.replay(o.record());
       if (!check.reproduced()) {
         return new Written(null, RECORD_NOT_WRITTEN + " (interrupted after " + o.record().deliveries() + " messages, "
             + "at a cut its replay does not reach: " + check.summary() + ")", null);
@@ -202,7 +202,7 @@ final class StressCommand implements Callable<Integer> {
       return new Written(null, "not replayed here (" + o.record().deliveries() + " messages > --max-replay); run "
           + "./tdxsim replay " + record, null);
     }
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(o.record()), o.record());
+    RecordReplayReport rep = HostReplay.replay(o.record());
     if (rep.trace() == null) return new Written(null, rep.summary(), null);
     Path trace = traceFileFor(record);
     try {
@@ -296,7 +296,7 @@ final class StressCommand implements Callable<Integer> {
       StringBuilder sb = new StringBuilder();
       for (ParallelRun.ActorLoad a : o.busiest()) {
         if (sb.length() > 0) sb.append(", ");
-        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, r.deliveries())));
+        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, o.busiestOf())));
       }
       out.println("busiest actors (share of messages received): " + sb);
     }

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import tdxsim.actors.invariants.Bounds;
 import tdxsim.actors.invariants.FlowCounters;
 import tdxsim.actors.invariants.InvariantChecker;
+import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.Host;
 import tdxsim.actors.vm.VmConfig;
@@ -30,6 +32,8 @@ public final class TdxWorld implements World {
   private final List<UserChecks> user = new ArrayList<>();
   /** Where {@code --coverage} counts this schedule's tuples, or null. */
   private final Coverage coverage;
+  /** TD i's monitor, given its checker (the checker itself unless a caller also counts observations). */
+  private final BiFunction<Integer, Monitor, Monitor> monitors;
 
   public TdxWorld(VmConfig config, Bounds bounds) {
     this(List.of(config), bounds);
@@ -44,16 +48,29 @@ public final class TdxWorld implements World {
    * {@code coverage} is not null, every observation also counted into it ({@code --coverage}).
    */
   public TdxWorld(List<VmConfig> tds, Bounds bounds, Extensions extensions, Coverage coverage) {
+    this(tds, bounds, extensions, coverage, (td, checker) -> checker);
+  }
+
+  /** With TD i's monitor {@code monitors.apply(i, its checker)}: e.g. one that also counts what it sees. */
+  public TdxWorld(List<VmConfig> tds, Bounds bounds, BiFunction<Integer, Monitor, Monitor> monitors) {
+    this(tds, bounds, Extensions.none(), null, monitors);
+  }
+
+  private TdxWorld(List<VmConfig> tds, Bounds bounds, Extensions extensions, Coverage coverage,
+      BiFunction<Integer, Monitor, Monitor> monitors) {
     this.checkers = new TdCheckers(tds, bounds);
     this.extensions = extensions;
     this.coverage = coverage;
+    this.monitors = monitors;
     for (VmConfig c : tds) user.add(new UserChecks(extensions.invariants(), c));
   }
 
   @Override
   public Behavior<?> root() {
-    if (coverage == null) return checkers.root(i -> user.get(i).tee(checkers.get(i)), extensions.patch());
-    return checkers.root(i -> new CoverageMonitor(user.get(i).tee(checkers.get(i)), coverage), extensions.patch());
+    return checkers.root(i -> {
+      Monitor m = user.get(i).tee(checkers.get(i));
+      return monitors.apply(i, coverage == null ? m : new CoverageMonitor(m, coverage));
+    }, extensions.patch());
   }
 
   @Override

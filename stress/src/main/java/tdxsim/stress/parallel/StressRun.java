@@ -29,7 +29,8 @@ public final class StressRun {
    * @param settings threads, recording, throughput
    * @param checking run the invariant checker (off: statistics only)
    * @param checkEvery consistent cuts for the at-rest checks
-   * @param measureMemory force a GC before the world starts and at the final cut to measure the heap it holds
+   * @param measureMemory force a GC before the world starts and at the first generation's final cut to measure the
+   *     heap it holds
    */
   public record Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
       ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {}
@@ -37,7 +38,8 @@ public final class StressRun {
   /**
    * What the run did, for the summary. {@code record} is the last generation's; when a violation broke one TD of a
    * generated host, it is cut down to that TD ({@link RecordCut}) and {@code hostRecordMessages} is the host's
-   * record's size (else -1).
+   * record's size (else -1). The heap held and the busiest actors (of {@code busiestOf} messages) are measured at
+   * the first generation's final cut, when its whole world has been built and has run.
    */
   public record Outcome(
       Config config,
@@ -51,6 +53,7 @@ public final class StressRun {
       long heapBaseline,
       long heapAtEnd,
       List<ParallelRun.ActorLoad> busiest,
+      long busiestOf,
       long setupNanos,
       Record record,
       long hostRecordMessages,
@@ -78,9 +81,6 @@ public final class StressRun {
     }
   }
 
-  /** A generation whose final cut comes this close to the time limit is taken for the last one (memory measured). */
-  private static final long LAST_CUT_NANOS = 1_000_000_000L;
-
   private StressRun() {}
 
   public static Outcome run(Config c, BooleanSupplier stopRequested, Consumer<String> progress) {
@@ -99,47 +99,24 @@ public final class StressRun {
     Scenario s = c.scenario();
     boolean generations = StressScenario.isSource(s.source());
     try (ParallelSystem system = ParallelSystem.create("tdxsim-stress", c.settings())) {
-      long heap0 = c.measureMemory() ? HeapHeld.bytes() : -1;
+      Sums sum = new Sums(c.measureMemory() ? HeapHeld.bytes() : -1);
       StressStats stats = new StressStats(s.vcpus());
       StressProgress prog = new StressProgress(stats, progress, ticks);
-      GcClock gc = new GcClock();
       long t0 = System.nanoTime();
-      long setup = 0;
-      long[] heapEnd = {-1};
-      List<ParallelRun.ActorLoad>[] loads = new List[1];
-      long[][] tdHashes = new long[1][];
-      long[] genStart = new long[2];
-      CounterTotals counters = new CounterTotals();
-      long violations = 0;
-      Totals sum = new Totals();
       ParallelResult r;
       for (int gen = 1; ; gen++) {
         TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking(), stats);
-        StressStats.Totals before = stats.totals();
-        genStart[0] = before.tdsRunnable;
-        genStart[1] = before.vcpusDone;
+        sum.generationStarts(stats.totals());
         long g0 = System.nanoTime();
         ParallelRun run = system.start(world);
-        setup += System.nanoTime() - g0;
+        sum.setup += System.nanoTime() - g0;
         prog.generation(gen, world, g0 - t0, sum.deliveries);
         Duration left = c.duration().minusNanos(g0 - t0);
         ParallelRunner.Options o = ParallelRunner.Options.until(left.isNegative() ? Duration.ZERO : left)
             .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog);
-        r = ParallelRunner.drive(run, o, paused -> {
-          loads[0] = busiest(paused.loads(), 8);
-          if (c.settings().recording() && s.tds().size() > 1) tdHashes[0] = world.tdStateHashes();
-          boolean last = !generations || stopRequested.getAsBoolean() || world.firstViolation().isPresent()
-              || System.nanoTime() - t0 >= c.duration().toNanos() - LAST_CUT_NANOS;
-          if (c.measureMemory() && last) {
-            long f0 = System.nanoTime();
-            heapEnd[0] = HeapHeld.bytes();
-            gc.forced(System.nanoTime() - f0);
-          }
-        });
-        sum.add(r);
+        r = ParallelRunner.drive(run, o, sum.atFinalCut(c, world, gen == 1));
+        sum.add(r, world);
         prog.tick(System.nanoTime() - t0, sum.deliveries);
-        counters.add(world.counters());
-        violations += world.violationCount();
         if (!generations || r.stoppedBy() != ParallelResult.StopReason.QUIESCENT || !r.ok()
             || System.nanoTime() - t0 >= c.duration().toNanos() || stopRequested.getAsBoolean()) {
           break;
@@ -148,28 +125,41 @@ public final class StressRun {
       boolean timeUp = generations && r.ok() && r.stoppedBy() == ParallelResult.StopReason.QUIESCENT
           && !stopRequested.getAsBoolean();
       ParallelResult whole = sum.over(r, System.nanoTime() - t0, timeUp);
-      Record record = r.orders() == null ? null
+      Record host = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
               new Trace.Scenario(s.name(), sourceOf(s)), c.options(), s.vcpus(), 0, c.settings().threads());
-      long hostMessages = -1;
-      int td = RecordCut.tdOf(r.violation());
-      if (record != null && generations && td >= 0 && tdHashes[0] != null) {
-        // TDs share nothing: the violating TD's receive orders alone replay to its verdict and state
-        hostMessages = record.deliveries();
-        record = RecordCut.toTd(record, td, new Trace.Scenario(s.name(), StressScenario.tdSource(s.source(), td)),
-            s.tds().get(td).vcpus(), tdHashes[0][td]);
-      }
-      StressStats.Totals totals = stats.totals();
-      totals.tdsRunnable -= genStart[0]; // the last generation's TDs and vCPUs, as in a run of one
-      totals.vcpusDone -= genStart[1];
-      return new Outcome(c, whole, totals, stats.flows(), stats.seamcalls(), stats.faultLatency(),
-          counters.snapshot(), violations, heap0, heapEnd[0], loads[0], setup, record, hostMessages, sum.generations,
-          gc.pauseNanos(), prog.snapshots());
+      Record record = generations ? cutToViolatingTd(host, r, s, sum.tdHashes) : host;
+      return new Outcome(c, whole, sum.lastGeneration(stats.totals()), stats.flows(), stats.seamcalls(),
+          stats.faultLatency(), sum.counters.snapshot(), sum.violations, sum.heap0, sum.heapEnd, sum.loads,
+          sum.loadDeliveries, sum.setup, record, record == host ? -1 : host.deliveries(), sum.generations,
+          sum.gc.pauseNanos(), prog.snapshots());
     }
   }
 
-  /** Sums of the generations' results. */
-  private static final class Totals {
+  /**
+   * {@code host}'s record cut down to the TD its violation is in (TDs share nothing: that TD's receive orders alone
+   * replay to its verdict and state), or {@code host} itself.
+   */
+  private static Record cutToViolatingTd(Record host, ParallelResult r, Scenario s, long[] tdHashes) {
+    int td = RecordCut.tdOf(r.violation());
+    if (host == null || td < 0 || tdHashes == null) return host;
+    return RecordCut.toTd(host, td, new Trace.Scenario(s.name(), StressScenario.tdSource(s.source(), td)),
+        s.tds().get(td).vcpus(), tdHashes[td]);
+  }
+
+  /** What the generations add up to, and what the final cuts measured. */
+  private static final class Sums {
+    final long heap0;
+    final GcClock gc = new GcClock();
+    final CounterTotals counters = new CounterTotals();
+    long violations;
+    long setup;
+    long heapEnd = -1;
+    List<ParallelRun.ActorLoad> loads;
+    long loadDeliveries;
+    long[] tdHashes;
+    long genRunnable;
+    long genDone;
     int generations;
     long deliveries;
     long barriers;
@@ -177,13 +167,49 @@ public final class StressRun {
     long pauseNanos;
     long checkNanos;
 
-    void add(ParallelResult r) {
+    Sums(long heap0) {
+      this.heap0 = heap0;
+    }
+
+    void generationStarts(StressStats.Totals t) {
+      genRunnable = t.tdsRunnable;
+      genDone = t.vcpusDone;
+    }
+
+    /**
+     * At a generation's final cut: each TD's hash (when recording a host); at the first generation's, the busiest
+     * actors and the heap (its whole world has been built and has run; a later one may be cut at its start).
+     */
+    Consumer<ParallelRun> atFinalCut(Config c, TdxParallelWorld world, boolean first) {
+      return paused -> {
+        if (c.settings().recording() && c.scenario().tds().size() > 1) tdHashes = world.tdStateHashes();
+        if (!first) return;
+        loads = busiest(paused.loads(), 8);
+        loadDeliveries = paused.deliveries();
+        if (c.measureMemory()) {
+          long f0 = System.nanoTime();
+          heapEnd = HeapHeld.bytes();
+          gc.forced(System.nanoTime() - f0);
+        }
+      };
+    }
+
+    void add(ParallelResult r, TdxParallelWorld world) {
       generations++;
       deliveries += r.deliveries();
       barriers += r.barriers();
       barrierNanos += r.barrierNanos();
       pauseNanos += r.pauseNanos();
       checkNanos += r.checkNanos();
+      counters.add(world.counters());
+      violations += world.violationCount();
+    }
+
+    /** {@code t} with the last generation's TDs built and vCPUs done, as in a run of one generation. */
+    StressStats.Totals lastGeneration(StressStats.Totals t) {
+      t.tdsRunnable -= genRunnable;
+      t.vcpusDone -= genDone;
+      return t;
     }
 
     /**

@@ -41,12 +41,12 @@ import tdxsim.stress.scenario.Scenario;
  *       it; then {@code conversions} times convert 4 pages of it to shared and back (MapGPA through the VMM and
  *       guest_memfd: DEMOTE if still 2M, zaps with BLOCK/TRACK/REMOVE and a kick of every vCPU of the TD, the
  *       guest's 4K re-ACCEPTs) and touch them;</li>
- *   <li>ACCEPT a second fresh 2M range at 2M, touch it and give the whole 2M-aligned range back: MapGPA to shared
- *       (one zap of the 2M leaf; the range leaves the private side of guest_memfd).</li>
+ *   <li>(the first vCPU of each pair) ACCEPT a fresh 2M range at 2M, touch it and give the whole 2M-aligned range
+ *       back: MapGPA to shared (one zap of the 2M leaf; the range leaves the private side of guest_memfd).</li>
  * </ol>
  * A vCPU touches only pages it accepted and did not convert since. TDs of the same size share one
  * {@link VmConfig}. A record names the scenario by its spec, {@code "stress: vcpus=1000 td-vcpus=64 lives=1
- * split-every=8 conversions=2 touch-pages=8"}, from which {@link #fromSource} rebuilds the identical host (and
+ * split-every=16 conversions=2 touch-pages=8"}, from which {@link #fromSource} rebuilds the identical host (and
  * checker bounds).
  */
 public final class StressScenario {
@@ -94,9 +94,12 @@ public final class StressScenario {
 
   private StressScenario() {}
 
-  /** The default spec for {@code vcpus} in TDs of {@code tdVcpus}: 1 life per generation, every 8th vCPU splits. */
+  /**
+   * The default spec for {@code vcpus} in TDs of {@code tdVcpus}: 1 life per generation, every 16th vCPU splits
+   * (a split range holds about 140 KB of model state until its TD ends: the heap per vCPU is mostly that).
+   */
   public static Spec spec(int vcpus, int tdVcpus) {
-    return new Spec(vcpus, tdVcpus, 1, 8, 2, 8);
+    return new Spec(vcpus, tdVcpus, 1, 16, 2, 8);
   }
 
   /** {@link #spec(int, int)} with TDs of {@value #DEFAULT_TD_VCPUS} vCPUs. */
@@ -176,9 +179,9 @@ public final class StressScenario {
 
   /** One TD of {@code n} vCPUs. */
   static VmConfig config(Spec spec, int n) {
-    // range 0 holds the TD's initial image (PAGE.ADD at build time) and the pages pairs ACCEPT together; then each
-    // vCPU's ranges to give back, `lives` each; then the splitting vCPUs' ranges to split, `lives` each
-    int ranges = 1 + (n + splitters(spec, n)) * spec.lives();
+    // range 0 holds the TD's initial image (PAGE.ADD at build time) and the pages pairs ACCEPT together; then the
+    // ranges pairs give back, `lives` each; then the splitting vCPUs' ranges to split, `lives` each
+    int ranges = 1 + ((n + 1) / 2 + splitters(spec, n)) * spec.lives();
     List<List<WorkloadStep>> workloads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) workloads.add(List.copyOf(vcpuSteps(spec, n, i)));
     return new VmConfig(NAME, n, BASE_GFN, ranges, List.of(BASE_GFN, BASE_GFN + 1), workloads, List.of(), List.of(),
@@ -204,13 +207,15 @@ public final class StressScenario {
       parts.get(0).add(Accept.tolerant(together, SHARED_PAGES, Level.PG_LEVEL_4K));
       parts.get(0).add(new Touch(together, Math.min(SHARED_PAGES, spec.touchPages())));
       if (i % spec.splitEvery() == 0) {
-        long split = BASE_GFN + 512L * (1 + ((long) n + i / spec.splitEvery()) * spec.lives() + k);
+        long split = BASE_GFN + 512L * (1 + ((long) (n + 1) / 2 + i / spec.splitEvery()) * spec.lives() + k);
         splitLife(spec, parts.get(1), split, (i / spec.splitEvery() + k) % 2 == 0);
       }
-      long given = BASE_GFN + 512L * (1 + (long) i * spec.lives() + k);
-      parts.get(2).add(Accept.linux(given, 512));
-      parts.get(2).add(new Touch(given + 64, spec.touchPages()));
-      parts.get(2).add(new MapGpa(given, 512, true));
+      if (i % 2 == 0) {
+        long given = BASE_GFN + 512L * (1 + (long) (i / 2) * spec.lives() + k);
+        parts.get(2).add(Accept.linux(given, 512));
+        parts.get(2).add(new Touch(given + 64, spec.touchPages()));
+        parts.get(2).add(new MapGpa(given, 512, true));
+      }
       for (int j = 0; j < 3; j++) steps.addAll(parts.get((i / 2 + k + j) % 3));
     }
     return steps;

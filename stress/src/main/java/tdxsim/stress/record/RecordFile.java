@@ -27,7 +27,8 @@ import tdxsim.stress.trace.Trace;
  * reading a few bytes), then versions, scenario, options, run facts, the verdict and the final-state hash, then
  * the sender table and one receive order per actor: {@code "order": [sender, senderSeq, dt, ...]}, three numbers
  * per message, {@code sender} indexing {@code senders}, {@code dt} the nanoseconds since the actor's previous
- * message (the replay's ordering hint). Hashes and gfns are hex strings, as in traces.
+ * message (the replay's ordering hint). Hashes and gfns are hex strings, as in traces. A file whose name does not
+ * end in {@code .json} is written in the compact binary format instead ({@link RecordBinary}); both are read.
  */
 public final class RecordFile {
   public static final String KIND = "tdxsim-record";
@@ -38,6 +39,7 @@ public final class RecordFile {
 
   /** Whether {@code file} is a record (rather than a trace or anything else); false if unreadable. */
   public static boolean isRecord(Path file) {
+    if (RecordBinary.isBinary(file)) return true;
     try (JsonParser p = JSON.createParser(file.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
       for (int i = 0; i < 4 && p.nextToken() == JsonToken.FIELD_NAME; i++) {
@@ -55,6 +57,10 @@ public final class RecordFile {
   // ---- writing ----------------------------------------------------------------------------------------------
 
   public static void write(Path file, Record r) {
+    if (!file.getFileName().toString().endsWith(".json")) {
+      RecordBinary.write(file, r); // any other name: the compact binary record
+      return;
+    }
     AtomicFiles.write(file, raw -> {
       OutputStream out = new BufferedOutputStream(raw, 1 << 16);
       try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -193,6 +199,7 @@ public final class RecordFile {
 
   /** Reads a record of any model version. */
   public static Record read(Path file) {
+    if (RecordBinary.isBinary(file)) return RecordBinary.read(file);
     try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
       return new Reader(p, file.toString()).record();
     } catch (NoSuchFileException e) {

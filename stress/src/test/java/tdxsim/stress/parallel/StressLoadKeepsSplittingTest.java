@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.apache.pekko.actor.typed.Behavior;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tdxsim.actors.invariants.InvariantChecker;
-import tdxsim.actors.monitor.Violation;
-import tdxsim.stress.model.TdCheckers;
+import tdxsim.stress.model.TdxWorld;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.ScheduleResult;
@@ -42,12 +38,12 @@ class StressLoadKeepsSplittingTest {
 
   @Test
   void everyWindowOfConsecutiveGenerationsSplitsZapsConvertsAndMeetsBusy() {
-    Scenario s = StressScenario.scenario(new StressScenario.Spec(16, 8, 1, 1, 2, 8), List.of());
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(32, 16, 1, 1, 2, 8), List.of());
     StressStats stats = new StressStats(s.vcpus());
     List<long[]> series = new ArrayList<>(); // the totals after every delivery, generations back to back
     long firstGeneration = 0;
     for (int g = 0; g < GENERATIONS; g++) {
-      ScheduleResult r = run(new CountingWorld(s, stats), g, (step, d, m) -> series.add(totals(stats)));
+      ScheduleResult r = run(countingWorld(s, stats), g, (step, d, m) -> series.add(totals(stats)));
       assertTrue(r.ok(), () -> r.violation().oneLine());
       if (g == 0) firstGeneration = r.steps();
     }
@@ -93,39 +89,12 @@ class StressLoadKeepsSplittingTest {
   }
 
   /** The generated host with its checkers, every observation also counted by {@code stats}. */
-  private static final class CountingWorld implements World {
-    private final TdCheckers checkers;
-    private final StressStats stats;
-    private final int[] vcpuBase;
-
-    CountingWorld(Scenario s, StressStats stats) {
-      this.checkers = new TdCheckers(s.tds(), s.bounds());
-      this.stats = stats;
-      this.vcpuBase = new int[s.tds().size()];
-      for (int i = 1; i < vcpuBase.length; i++) vcpuBase[i] = vcpuBase[i - 1] + s.tds().get(i - 1).vcpus();
-    }
-
-    @Override
-    public Behavior<?> root() {
-      return checkers.root(i -> o -> {
-        stats.observe(vcpuBase[i], o);
-        checkers.get(i).observe(o);
-      });
-    }
-
-    @Override
-    public Optional<Violation> check() {
-      return checkers.first(InvariantChecker::check);
-    }
-
-    @Override
-    public Optional<Violation> atQuiescence() {
-      return checkers.first(InvariantChecker::atQuiescence);
-    }
-
-    @Override
-    public long stateHash() {
-      return checkers.stateHash(InvariantChecker::stateHash);
-    }
+  private static World countingWorld(Scenario s, StressStats stats) {
+    int[] vcpuBase = new int[s.tds().size()];
+    for (int i = 1; i < vcpuBase.length; i++) vcpuBase[i] = vcpuBase[i - 1] + s.tds().get(i - 1).vcpus();
+    return new TdxWorld(s.tds(), s.bounds(), (td, checker) -> o -> {
+      stats.observe(vcpuBase[td], o);
+      checker.observe(o);
+    });
   }
 }

@@ -82,6 +82,11 @@ class TdxRecordReplayTest {
     assertTrue(rep.reproduced(), rep.summary());
     assertEquals(rec.deliveries(), rep.replayed());
     assertEquals(r.stateHash(), rep.result().stateHash());
+    // TD by TD: each TD's cut in a world of that TD, the host's hash mixed from theirs
+    RecordReplayReport byTd = HostReplay.replay(rec);
+    assertTrue(byTd.reproduced(), byTd.summary());
+    assertTrue(byTd.summary().startsWith("reproduced exactly, TD by TD (3 TDs)"), byTd.summary());
+    assertEquals(rec.deliveries(), byTd.replayed());
   }
 
   /**
@@ -106,6 +111,11 @@ class TdxRecordReplayTest {
     assertTrue(rep.reproduced() || rep.outcome() == ReplayReport.Outcome.HASH_DIFFERS, rep.summary());
     assertEquals(rec.deliveries(), rep.replayed());
     assertEquals(r.violation().invariant(), rep.verdict().invariant());
+    RecordReplayReport byTd = HostReplay.replay(rec);
+    assertTrue(byTd.reproduced() || byTd.outcome() == ReplayReport.Outcome.HASH_DIFFERS, byTd.summary());
+    assertEquals(rec.deliveries(), byTd.replayed());
+    assertEquals(r.violation().invariant(), byTd.verdict().invariant());
+    assertTrue(byTd.verdict().detail().startsWith(r.violation().detail().substring(0, 5)), byTd.verdict().detail());
     Trace trace = rep.violationTrace().orElseThrow();
     ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
     assertTrue(again.reproduced(), again.summary());
