@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       BenchCommand.class,
       CatalogueCommand.class, CompareCommand.class,
+      WorkerCommand.class,
     })
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
