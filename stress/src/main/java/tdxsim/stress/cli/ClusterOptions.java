@@ -96,8 +96,10 @@ final class ClusterOptions {
   /** The summary's line on the cluster, and its JSON. */
   static String line(ClusterResult<?> r) {
     return String.format(java.util.Locale.ROOT, "cluster: %d worker node%s, %d workers at most; %d range%s "
-        + "reassigned after %d node%s left mid-range", r.nodes(), r.nodes() == 1 ? "" : "s", r.search().workers(),
-        r.search().reassigned(), r.search().reassigned() == 1 ? "" : "s", r.nodesLeft(), r.nodesLeft() == 1 ? "" : "s");
+        + "reassigned after %d node%s left mid-range; per range %.0f us handling, %.1f ms round trip beyond the run",
+        r.nodes(), r.nodes() == 1 ? "" : "s", r.search().workers(), r.search().reassigned(),
+        r.search().reassigned() == 1 ? "" : "s", r.nodesLeft(), r.nodesLeft() == 1 ? "" : "s",
+        r.handlingMicrosPerRange(), r.roundTripMicrosPerRange() / 1e3);
   }
 
   static Map<String, Object> json(ClusterResult<?> r) {
@@ -106,6 +108,8 @@ final class ClusterOptions {
     m.put("workers", r.search().workers());
     m.put("reassigned", r.search().reassigned());
     m.put("nodesLeft", r.nodesLeft());
+    m.put("handlingMicrosPerRange", r.handlingMicrosPerRange());
+    m.put("roundTripMicrosPerRange", r.roundTripMicrosPerRange());
     return m;
   }
 }

@@ -25,8 +25,12 @@ public sealed interface ClusterMessage {
   /** Slot {@code slot} of {@code worker} is free. */
   record Want(ActorRef<ToWorker> worker, int slot) implements ToCoordinator {}
 
-  /** Slot {@code slot} ran range {@code range}: its outcome in the job's encoding; the slot is free again. */
-  record Done(ActorRef<ToWorker> worker, int slot, long range, String outcome) implements ToCoordinator {}
+  /**
+   * Slot {@code slot} ran range {@code range} in {@code runNanos}: its outcome in the job's encoding; the slot is
+   * free again.
+   */
+  record Done(ActorRef<ToWorker> worker, int slot, long range, String outcome, long runNanos)
+      implements ToCoordinator {}
 
   /** A slot of {@code worker} failed (a bug, not a verdict): the run ends with {@code reason}. */
   record Failed(ActorRef<ToWorker> worker, String reason) implements ToCoordinator {}

@@ -25,9 +25,11 @@ record ClusterRun<R extends RangeOutcome>(
     ClusterJob<R> job, long total, int expectWorkers, long timeLimitNanos, BooleanSupplier stop,
     Consumer<SearchProgress> progress, Consumer<String> events, CompletableFuture<ClusterResult<R>> result) {
 
-  void finish(RangeBook<R> book, boolean timedOut, long elapsed, int slots, int nodes, int nodesLeft) {
+  void finish(RangeBook<R> book, boolean timedOut, long elapsed, int slots, int nodes, int nodesLeft,
+      Overhead overhead) {
     result.complete(new ClusterResult<>(
-        new SearchResult<>(book.kept(), timedOut, elapsed, slots, book.reassigned()), nodes, nodesLeft));
+        new SearchResult<>(book.kept(), timedOut, elapsed, slots, book.reassigned()), nodes, nodesLeft,
+        overhead.handlingMicros(), overhead.roundTripMicros()));
   }
 
   void fail(String reason) {

@@ -52,6 +52,9 @@ final class Coordinator<R extends RangeOutcome> extends AbstractBehavior<ToCoord
   private int nodesMax;
   private int nodesLeft;
   private boolean stopping;
+  /** When each range out was handed out, for the overhead figures (the clock decides nothing). */
+  private final Map<Long, Long> assignedAt = new java.util.HashMap<>();
+  private final Overhead overhead = new Overhead();
 
   /** A registered worker node: its slots and the ranges it holds. */
   private static final class Node {
@@ -126,9 +129,11 @@ final class Coordinator<R extends RangeOutcome> extends AbstractBehavior<ToCoord
   }
 
   private Behavior<ToCoordinator> done(Done d) {
+    long t0 = System.nanoTime();
     Node node = nodes.get(d.worker());
     if (node == null) return this; // a node already given up for lost: its range went to another
     node.out.remove(d.range());
+    Long sent = assignedAt.remove(d.range());
     R outcome = run.job().decode(d.outcome());
     if (book.complete(d.range(), outcome)) {
       indices += outcome.ran();
@@ -139,7 +144,10 @@ final class Coordinator<R extends RangeOutcome> extends AbstractBehavior<ToCoord
       }
     }
     idle.add(new Want(d.worker(), d.slot()));
-    return dispatch();
+    Behavior<ToCoordinator> next = dispatch();
+    long t1 = System.nanoTime();
+    if (sent != null) overhead.add(t1 - t0, t0 - sent - d.runNanos());
+    return next;
   }
 
   private Behavior<ToCoordinator> gone(Gone g) {
@@ -188,6 +196,7 @@ final class Coordinator<R extends RangeOutcome> extends AbstractBehavior<ToCoord
       if (r < 0) break;
       Want w = idle.poll();
       nodes.get(w.worker()).out.add(r);
+      assignedAt.put(r, System.nanoTime());
       w.worker().tell(new Assign(w.slot(), r, book.from(r), book.to(r)));
     }
     boolean over = book.finished() || (stopping && book.outstanding() == 0);
@@ -198,7 +207,7 @@ final class Coordinator<R extends RangeOutcome> extends AbstractBehavior<ToCoord
     long elapsed = start == 0 ? 0 : System.nanoTime() - start;
     if (start != 0) run.progress().accept(progress(System.nanoTime()));
     nodes.keySet().forEach(n -> n.tell(new ClusterMessage.Finish("done")));
-    run.finish(book, !book.finished(), elapsed, slotsMax, nodesMax, nodesLeft);
+    run.finish(book, !book.finished(), elapsed, slotsMax, nodesMax, nodesLeft, overhead);
     return Behaviors.stopped();
   }
 

@@ -78,10 +78,12 @@ final class WorkerSlots {
     try (RangeWorker<R> worker = job.job().open(slot)) {
       coordinator.tell(new ClusterMessage.Want(self, slot));
       for (Assign a = inboxes.get(slot).take(); a != END; a = inboxes.get(slot).take()) {
+        long t0 = System.nanoTime();
         R outcome = worker.run(a.from(), a.to(), control);
+        long runNanos = System.nanoTime() - t0;
         ranges.incrementAndGet();
         indices.addAndGet(outcome.ran());
-        coordinator.tell(new ClusterMessage.Done(self, slot, a.range(), job.encode(outcome)));
+        coordinator.tell(new ClusterMessage.Done(self, slot, a.range(), job.encode(outcome), runNanos));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
