@@ -14,16 +14,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.cluster.ClusterResult;
+import tdxsim.stress.cluster.ExploreClusterJob;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
 import tdxsim.stress.trace.TraceJson;
-import tdxsim.stress.workers.ExploreJob;
+import tdxsim.stress.workers.ExploreRange;
 import tdxsim.stress.workers.ExploreSpec;
 import tdxsim.stress.workers.ExploreTotals;
 import tdxsim.stress.workers.IndexedSearch;
 import tdxsim.stress.workers.SearchProgress;
+import tdxsim.stress.workers.SearchResult;
 
 @Command(
     name = "explore",
@@ -39,6 +42,7 @@ final class ExploreCommand implements Callable<Integer> {
   @Mixin JsonOption json;
   @Mixin ScenarioOptions scenarioOptions;
   @Mixin CoverageOption coverageOption;
+  @Mixin ClusterOptions clusterOptions;
 
   @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp", defaultValue = "pct",
       description = "Exploration strategy. Default: ${DEFAULT-VALUE}.")
@@ -75,6 +79,9 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print every flow counter, those at 0 too (--json has them all).")
   boolean verbose;
 
+  /** The cluster run's result, when there was one. */
+  private ClusterResult<ExploreRange> cluster;
+
   @Override
   public Integer call() {
     StrategyKind kind = parseStrategy();
@@ -82,18 +89,22 @@ final class ExploreCommand implements Callable<Integer> {
     if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
     if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
+    clusterOptions.check(workers);
     Scenario scenario = scenarioOptions.load();
     HeapCheck.check(scenario);
     OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
     tdxsim.stress.coverage.Coverage coverage = coverageOption.start();
+    if (coverage != null && clusterOptions.enabled()) {
+      throw new BadInput("--coverage is counted on this machine's workers only: drop --cluster or --coverage");
+    }
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "explore %s: strategy %s, seed %d, up to %d schedules, time limit %s, %d worker%s%n",
-        scenario.name(), kind.cliName(), seed, schedules, Units.duration(timeLimit), n, n == 1 ? "" : "s");
+    o.printf(Locale.ROOT, "explore %s: strategy %s, seed %d, up to %d schedules, time limit %s, %s%n",
+        scenario.name(), kind.cliName(), seed, schedules, Units.duration(timeLimit),
+        clusterOptions.enabled() ? "on the cluster at " + clusterOptions.bind() : n + " worker" + (n == 1 ? "" : "s"));
     o.flush();
 
     try (Interrupts interrupts = Interrupts.install()) {
-      ExploreJob job = spec(scenario, kind).job(scenario, coverage);
-      ExploreTotals r = ExploreTotals.of(IndexedSearch.run(job, schedules, n, timeLimit, this::progress, interrupts));
+      ExploreTotals r = ExploreTotals.of(search(scenario, kind, n, interrupts, coverage));
       Path trace = null;
       String writeError = null;
       try {
@@ -110,6 +121,18 @@ final class ExploreCommand implements Callable<Integer> {
       if (ModelFailure.is(v)) throw ModelFailure.of(v, trace);
       return interrupts.exitCode(exitCode(r));
     }
+  }
+
+  /** The schedules on {@code n} threads here, or on the cluster's worker nodes. */
+  private SearchResult<ExploreRange> search(Scenario scenario, StrategyKind kind, int n, Interrupts interrupts,
+      tdxsim.stress.coverage.Coverage coverage) {
+    ExploreSpec explore = spec(scenario, kind);
+    if (!clusterOptions.enabled()) {
+      return IndexedSearch.run(explore.job(scenario, coverage), schedules, n, timeLimit, this::progress, interrupts);
+    }
+    cluster = clusterOptions.run(new ExploreClusterJob(explore, scenario), schedules, timeLimit, this::progress,
+        interrupts, spec.commandLine().getErr());
+    return cluster.search();
   }
 
   /** Every schedule asked for ran, or one broke an invariant: the verdict covers what was asked. */
@@ -139,8 +162,9 @@ final class ExploreCommand implements Callable<Integer> {
   private void progress(SearchProgress p) {
     if (p.indices() == 0) return;
     PrintWriter err = spec.commandLine().getErr();
-    err.printf(Locale.ROOT, "  %d/%d schedules, %.0f schedules/s, %s, %d ranges done%n",
-        p.indices(), p.total(), p.indicesPerSecond(), Units.rate(p.workPerSecond(), "deliveries"), p.rangesDone());
+    err.printf(Locale.ROOT, "  %d/%d schedules, %.0f schedules/s, %s, %d ranges done%s%n",
+        p.indices(), p.total(), p.indicesPerSecond(), Units.rate(p.workPerSecond(), "deliveries"), p.rangesDone(),
+        clusterOptions.enabled() ? ", " + p.nodes() + " nodes, " + p.workers() + " workers" : "");
     err.flush();
   }
 
@@ -171,6 +195,7 @@ final class ExploreCommand implements Callable<Integer> {
         r.deliveries(), secs, r.schedulesPerSecond(), Units.rate(r.deliveriesPerSecond(), "deliveries"));
     String stopped = stopped(r, interrupts);
     if (stopped != null) out.println(stopped);
+    if (cluster != null) out.println(ClusterOptions.line(cluster));
     Map<String, Long> flows = r.counters();
     Units.counters("flows", flows, verbose).forEach(out::println);
     Trace shown = r.shown();
@@ -201,6 +226,7 @@ final class ExploreCommand implements Callable<Integer> {
     summary.put("strategy", kind.cliName());
     summary.put("seed", seed);
     summary.put("workers", r.search().workers());
+    summary.put("cluster", cluster == null ? null : ClusterOptions.json(cluster));
     summary.put("schedules", r.schedules());
     summary.put("schedulesPlanned", schedules);
     summary.put("deliveries", r.deliveries());

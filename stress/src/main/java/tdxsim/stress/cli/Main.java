@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       CatalogueCommand.class, CompareCommand.class,
       HuntCommand.class,
+      WorkerCommand.class,
     })
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;

@@ -25,7 +25,9 @@ public final class OutOfMemory {
       } else if (previous != null) {
         previous.uncaughtException(t, e);
       } else {
-        t.getThreadGroup().uncaughtException(t, e);
+        // what the JVM prints without a handler (ThreadGroup's own would call this handler again)
+        System.err.print("Exception in thread \"" + t.getName() + "\" ");
+        e.printStackTrace(System.err);
       }
     });
   }

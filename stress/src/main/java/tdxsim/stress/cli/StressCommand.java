@@ -259,8 +259,8 @@ final class StressCommand implements Callable<Integer> {
     ParallelResult r = o.result();
     StressStats.Totals t = o.totals();
     double secs = r.elapsedNanos() / 1e9;
-    out.printf(Locale.ROOT, "ran %.1f s (%s): %,d messages, %.2f M msg/s; world set up in %.0f ms%n", secs,
-        r.stoppedBy().name().toLowerCase(Locale.ROOT), r.deliveries(), r.deliveriesPerSecond() / 1e6,
+    out.printf(Locale.ROOT, "ran %.1f s (%s): %,d messages, %s; world set up in %.0f ms%n", secs,
+        r.stoppedBy().name().toLowerCase(Locale.ROOT), r.deliveries(), Units.rate(r.deliveriesPerSecond(), "msg"),
         o.setupNanos() / 1e6);
     out.printf(Locale.ROOT, "faults: %,d (%,.0f/s), %,d attempts, %,d RET_PF_RETRY; ACCEPTs: %,d (%,.0f/s), %,d accepted, "
         + "%,d BUSY; splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs, t.faultAttempts, t.faultRetries,

@@ -32,6 +32,7 @@ final class ParConfig {
             + "  log-dead-letters = off\n"
             + "  log-dead-letters-during-shutdown = off\n"
             + "  jvm-shutdown-hooks = off\n"
+            + tdxsim.stress.runtime.LocalExtensions.CONFIG
             + "  coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
             + "  actor {\n"
             + "    default-dispatcher {\n"

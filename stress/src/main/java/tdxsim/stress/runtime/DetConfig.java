@@ -33,6 +33,7 @@ final class DetConfig {
             + "  log-dead-letters = off\n"
             + "  log-dead-letters-during-shutdown = off\n"
             + "  jvm-shutdown-hooks = off\n"
+            + LocalExtensions.CONFIG
             + "  coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
             + "  coordinated-shutdown.run-by-actor-system-terminate = off\n"
             + "  scheduler.implementation = \"" + pkg + ".VirtualTimeScheduler\"\n"

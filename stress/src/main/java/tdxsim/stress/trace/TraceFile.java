@@ -26,6 +26,24 @@ public final class TraceFile {
     });
   }
 
+  /** A trace as one JSON text (how a cluster's worker sends it to the coordinator). */
+  public static String toJsonText(Trace trace) {
+    try {
+      return JSON.writeValueAsString(TraceJson.toJson(trace));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a trace is always JSON", e);
+    }
+  }
+
+  /** The trace in {@link #toJsonText}'s text; {@code where} names its origin in errors. */
+  public static Trace fromJsonText(String text, String where) {
+    try {
+      return TraceJson.fromJson(JSON.readTree(text), where);
+    } catch (JsonProcessingException e) {
+      throw new TraceFormatException("trace from " + where + ": malformed JSON: " + firstLine(e), e);
+    }
+  }
+
   /**
    * Reads a trace written for {@code expectedModelVersion}.
    *

@@ -66,6 +66,12 @@ class BadInputTest {
     "a count beyond the model    | explore --scenario @/nmi.conf             | count",
     "HOCON include               | explore --scenario @/incl.conf            | include",
     "stress heap it cannot hold  | stress --vcpus 100000000 --duration 1s    | -Xmx",
+    "worker without --join       | worker                                    | --join",
+    "worker join port not a port | worker --join 127.0.0.1:x --secret-file @/afile | not a number",
+    "cluster and local workers   | explore --cluster 127.0.0.1:2552 --workers 2 | --workers is per worker node",
+    "cluster secret too short    | explore --cluster 127.0.0.1:2552 --secret-file @/afile | at least 16",
+    "secret without a cluster    | explore --secret-file @/afile             | --secret-file is for --cluster",
+    "cluster port out of range   | explore --cluster 127.0.0.1:70000         | not in 0..65535",
   })
   void refusedInOneLine(String what, String args, String mentions) throws Exception {
     List<String> before = listing();

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Memory: an OutOfMemoryError on a pool thread ends the run with its summary and one line (exit 3), no stack trace,
- * and no record that would not replay; the heap figure is what the world holds, never negative.
+ * Memory and figures: an OutOfMemoryError on a pool thread ends the run with its summary and one line (exit 3), no
+ * stack trace, and no record that would not replay; the heap figure is what the world holds, never negative; a
+ * small run's rate is not "0.00 M msg/s".
  */
 class OutOfMemoryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,5 +48,15 @@ class OutOfMemoryTest {
     JsonNode s = JSON.readTree(run.lastLine());
     assertTrue(s.get("heapBytesPerVcpu").asLong() > 1000, "heap per vCPU " + s.get("heapBytesPerVcpu"));
     assertFalse(run.out().contains("memory: -"), run.out());
+    assertTrue(run.out().startsWith("stress: 64 vCPUs"), "the generated host is no scenario 'stress': " + run.out());
+  }
+
+  @Test
+  void aSmallRunSaysItsRateInUnitsThatShowIt() {
+    CliRun run = CliRun.of("stress", "--scenario", "small", "--duration", "5s");
+    assertEquals(Main.EXIT_OK, run.exit(), run.out() + run.err());
+    assertTrue(run.out().startsWith("stress small: "), run.out());
+    assertFalse(run.out().contains(" 0.00 M "), run.out());
+    assertTrue(run.out().matches("(?s).*messages, [0-9.,]+ (k )?msg/s.*"), run.out());
   }
 }
