@@ -94,6 +94,12 @@ final class ParPool extends AbstractExecutorService {
     return r;
   }
 
+  /**
+   * Fault injection for the out-of-memory path (its tests): the N-th task run on pool thread 0 throws an
+   * OutOfMemoryError once it has run (the actor's state stays whole), when {@code -Dtdxsim.fault.oom-at-task=N} is set. 0: never.
+   */
+  private static final long FAULT_OOM_AT_TASK = Long.getLong("tdxsim.fault.oom-at-task", 0);
+
   /** A pool thread's loop: run tasks in order; park when there are none; leave once shut down and drained. */
   void work(ParWorkerThread self) {
     for (int spins = 0; ; ) {
@@ -119,6 +125,9 @@ final class ParPool extends AbstractExecutorService {
   private static void run(ParWorkerThread self, Runnable r) {
     try {
       r.run();
+      if (FAULT_OOM_AT_TASK > 0 && self.index == 0 && ++self.tasksRun == FAULT_OOM_AT_TASK) {
+        throw new OutOfMemoryError("injected by -Dtdxsim.fault.oom-at-task=" + FAULT_OOM_AT_TASK);
+      }
     } catch (Throwable t) {
       self.getUncaughtExceptionHandler().uncaughtException(self, t);
     }

@@ -19,6 +19,8 @@ final class ParWorkerThread extends Thread {
   Object slotOwner;
 
   Object slotState;
+  /** Tasks this thread has run, counted only for fault injection ({@link ParPool}); only this thread touches it. */
+  long tasksRun;
 
   /** This thread's index in the pool (its inbox). */
   final int index;
