@@ -55,6 +55,11 @@ final class SeamcallHandlers {
       finish(m, TDX_SUCCESS);
       return;
     }
+    TdxStatus teardown = s.lifecycle.handle(m);
+    if (teardown != null) {
+      finish(m, teardown);
+      return;
+    }
     InFlightOp.Seamcall op = new InFlightOp.Seamcall(s.mintOpId(), m);
     TdxStatus failed = acquire(op);
     if (failed != null) {
