@@ -83,39 +83,36 @@ public sealed interface TdxModuleMsg {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD; }
   }
 
-  /** TDH.VP.FLUSH of {@code vcpu}'s TDVPR, run on the LP it last ran on (tdx_flush_vp_on_cpu). gfn/level unused. */
-  record TdhVpFlush(int vcpu, Caller caller) implements Seamcall {
+  /** A SEAMCALL on the TD as a whole (no GPA operand): gfn and level are unused (0, 4K). */
+  sealed interface TdScoped extends Seamcall {
+    default long gfn() { return 0; }
+
+    default Level level() { return Level.PG_LEVEL_4K; }
+  }
+
+  /** TDH.VP.FLUSH of {@code vcpu}'s TDVPR, run on the LP it last ran on (tdx_flush_vp_on_cpu). */
+  record TdhVpFlush(int vcpu, Caller caller) implements TdScoped {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_VP_FLUSH; }
-    public long gfn() { return 0; }
-    public Level level() { return Level.PG_LEVEL_4K; }
   }
 
   /** TDH.MNG.VPFLUSHDONE: no vCPU may be associated any more; lifecycle KEYS_CONFIGURED → BLOCKED. */
-  record TdhMngVpflushdone(Caller caller) implements Seamcall {
+  record TdhMngVpflushdone(Caller caller) implements TdScoped {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MNG_VPFLUSHDONE; }
-    public long gfn() { return 0; }
-    public Level level() { return Level.PG_LEVEL_4K; }
   }
 
   /** TDH.PHYMEM.CACHE.WB on one package: write back the cache lines of every flushed HKID. */
-  record TdhPhymemCacheWb(Caller caller) implements Seamcall {
+  record TdhPhymemCacheWb(Caller caller) implements TdScoped {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_PHYMEM_CACHE_WB; }
-    public long gfn() { return 0; }
-    public Level level() { return Level.PG_LEVEL_4K; }
   }
 
   /** TDH.MNG.KEY.FREEID: the HKID goes back to the free pool; lifecycle BLOCKED → TEARDOWN. */
-  record TdhMngKeyFreeid(Caller caller) implements Seamcall {
+  record TdhMngKeyFreeid(Caller caller) implements TdScoped {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MNG_KEY_FREEID; }
-    public long gfn() { return 0; }
-    public Level level() { return Level.PG_LEVEL_4K; }
   }
 
   /** TDH.PHYMEM.PAGE.RECLAIM of the TD page at {@code pfn} (here: an S-EPT page); only in TD_TEARDOWN. */
-  record TdhPhymemPageReclaim(long pfn, Caller caller) implements Seamcall {
+  record TdhPhymemPageReclaim(long pfn, Caller caller) implements TdScoped {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_PHYMEM_PAGE_RECLAIM; }
-    public long gfn() { return 0; }
-    public Level level() { return Level.PG_LEVEL_4K; }
   }
 
   /**

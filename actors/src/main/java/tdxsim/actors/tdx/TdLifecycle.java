@@ -52,11 +52,8 @@ final class TdLifecycle {
 
   /** The status of a teardown SEAMCALL, or null for any other leaf (handled by SeamcallHandlers). */
   TdxStatus handle(TdxModuleMsg.Seamcall m) {
+    if (!(m instanceof TdxModuleMsg.TdScoped)) return null;
     boolean exclusive = m instanceof TdxModuleMsg.TdhMngVpflushdone || m instanceof TdxModuleMsg.TdhMngKeyFreeid;
-    if (!(exclusive || m instanceof TdxModuleMsg.TdhVpFlush || m instanceof TdxModuleMsg.TdhPhymemCacheWb
-        || m instanceof TdxModuleMsg.TdhPhymemPageReclaim)) {
-      return null;
-    }
     if (m instanceof TdxModuleMsg.TdhPhymemCacheWb) return cacheWb(); // no TDR operand
     if (exclusive ? !s.tdrLock().tryExclusive() : !s.tdrLock().tryShared()) return TDX_OPERAND_BUSY;
     TdxStatus st = work(m);
