@@ -17,6 +17,8 @@ public enum TdxStatus {
   TDX_LIFECYCLE_STATE_INCORRECT(0xC000060700000000L),
   /** TDH.VP.FLUSH on an LP the vCPU is not associated with (the kernel ignores it). */
   TDX_VCPU_NOT_ASSOCIATED(0x8000070200000000L),
+  /** TDR.LIFECYCLE_STATE is not KEYS_CONFIGURED (after VPFLUSHDONE): VP.FLUSH and the TD's S-EPT SEAMCALLs. */
+  TDX_TD_KEYS_NOT_CONFIGURED(0x8000081000000000L),
   /** TDH.MNG.KEY.FREEID before TDH.PHYMEM.CACHE.WB ran on every package. */
   TDX_WBCACHE_NOT_COMPLETE(0x8000081700000000L),
   /** TDH.PHYMEM.CACHE.WB found no HKID in the flushed state (not an error: bit 63 clear). */

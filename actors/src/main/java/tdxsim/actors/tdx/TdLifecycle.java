@@ -5,6 +5,7 @@ import static tdxsim.protocol.TdxStatus.TDX_LIFECYCLE_STATE_INCORRECT;
 import static tdxsim.protocol.TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE;
 import static tdxsim.protocol.TdxStatus.TDX_OPERAND_BUSY;
 import static tdxsim.protocol.TdxStatus.TDX_SUCCESS;
+import static tdxsim.protocol.TdxStatus.TDX_TD_KEYS_NOT_CONFIGURED;
 import static tdxsim.protocol.TdxStatus.TDX_VCPU_NOT_ASSOCIATED;
 import static tdxsim.protocol.TdxStatus.TDX_WBCACHE_NOT_COMPLETE;
 
@@ -17,8 +18,8 @@ import tdxsim.protocol.TdxStatus;
  * TDR.LIFECYCLE_STATE and the key-teardown SEAMCALLs, one step each (no S-EPT lock, the TDR lock exclusive for
  * VPFLUSHDONE and KEY.FREEID, shared for VP.FLUSH and RECLAIM, taken and released within the step):
  * <ul>
- *   <li>TDH.VP.FLUSH [TDXM tdh_vp_flush.c]: the vCPU must be associated with the LP (TDX_VCPU_NOT_ASSOCIATED);
- *       the lifecycle must be KEYS_CONFIGURED; the association is dropped;</li>
+ *   <li>TDH.VP.FLUSH [TDXM tdh_vp_flush.c]: the lifecycle must be KEYS_CONFIGURED (TDX_TD_KEYS_NOT_CONFIGURED);
+ *       the vCPU must be associated with the LP (TDX_VCPU_NOT_ASSOCIATED); the association is dropped;</li>
  *   <li>TDH.MNG.VPFLUSHDONE [TDXM tdh_mng_vpflushdone.c]: lifecycle KEYS_CONFIGURED, no vCPU associated
  *       (TDX_FLUSHVP_NOT_DONE); sets the HKID's WBINVD bitmap, lifecycle BLOCKED;</li>
  *   <li>TDH.PHYMEM.CACHE.WB [TDXM tdh_phymem_cache_wb.c]: clears the package's bit of every flushed HKID
@@ -28,7 +29,9 @@ import tdxsim.protocol.TdxStatus;
  *   <li>TDH.PHYMEM.PAGE.RECLAIM [TDXM tdh_phymem_page_reclaim.c] of a TD page: lifecycle TEARDOWN; the page goes
  *       back to PT_NDA (observed as PageReclaimed).</li>
  * </ul>
- * A vCPU becomes associated at its first TDH.VP.ENTER on an LP [TDXM tdh_vp_enter.c].
+ * A vCPU becomes associated at its first TDH.VP.ENTER on an LP [TDXM tdh_vp_enter.c]. Every S-EPT SEAMCALL also
+ * needs KEYS_CONFIGURED (check_td_in_correct_build_state, TDX_TD_KEYS_NOT_CONFIGURED: checked in
+ * SeamcallHandlers); TDH.VP.ENTER's own check is not modelled (the vCPUs are joined before the teardown).
  */
 final class TdLifecycle {
   enum State { KEYS_CONFIGURED, BLOCKED, TEARDOWN }
@@ -64,7 +67,7 @@ final class TdLifecycle {
 
   private TdxStatus work(TdxModuleMsg.Seamcall m) {
     if (m instanceof TdxModuleMsg.TdhVpFlush f) {
-      if (state != State.KEYS_CONFIGURED) return TDX_LIFECYCLE_STATE_INCORRECT;
+      if (state != State.KEYS_CONFIGURED) return TDX_TD_KEYS_NOT_CONFIGURED;
       return associated.remove(f.vcpu()) ? TDX_SUCCESS : TDX_VCPU_NOT_ASSOCIATED;
     }
     if (m instanceof TdxModuleMsg.TdhMngVpflushdone) {

@@ -6,6 +6,8 @@ import static tdxsim.protocol.TdxStatus.TDX_FLUSHVP_NOT_DONE;
 import static tdxsim.protocol.TdxStatus.TDX_LIFECYCLE_STATE_INCORRECT;
 import static tdxsim.protocol.TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE;
 import static tdxsim.protocol.TdxStatus.TDX_SUCCESS;
+import static tdxsim.protocol.TdxStatus.TDX_TD_KEYS_NOT_CONFIGURED;
+import static tdxsim.protocol.Level.PG_LEVEL_2M;
 import static tdxsim.protocol.TdxStatus.TDX_VCPU_NOT_ASSOCIATED;
 import static tdxsim.protocol.TdxStatus.TDX_WBCACHE_NOT_COMPLETE;
 
@@ -60,7 +62,9 @@ class TdLifecycleTest {
     assertEquals(TDX_SUCCESS, h.call(new TdxModuleMsg.TdhMngVpflushdone(h.caller())));
     assertEquals(TDX_WBCACHE_NOT_COMPLETE, h.call(new TdxModuleMsg.TdhMngKeyFreeid(h.caller())));
     assertEquals(TDX_LIFECYCLE_STATE_INCORRECT, h.call(new TdxModuleMsg.TdhMngVpflushdone(h.caller())));
-    assertEquals(TDX_LIFECYCLE_STATE_INCORRECT, h.call(new TdxModuleMsg.TdhVpFlush(0, h.caller())));
+    assertEquals(TDX_TD_KEYS_NOT_CONFIGURED, h.call(new TdxModuleMsg.TdhVpFlush(0, h.caller())));
+    assertEquals(TDX_TD_KEYS_NOT_CONFIGURED, h.call(h.block(ModuleHarness.GFN_2M, PG_LEVEL_2M)),
+        "no S-EPT SEAMCALL once the HKID is being released");
   }
 
   @Test
