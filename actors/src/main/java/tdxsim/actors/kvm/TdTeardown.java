@@ -55,8 +55,9 @@ public final class TdTeardown {
     long start = kvm.config().baseGfn();
     long end = kvm.config().endGfn();
     kvm.flow("GMEM_RELEASE", start, Level.PG_LEVEL_4K);
+    long zapEnd = kvm.config().has(DesignOption.MUT_GMEM_RELEASE_NO_ZAP) ? start : end; // mutation 14
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () ->
-        ZapPrivateLeafs.run(kvm, start, end, () -> {
+        ZapPrivateLeafs.run(kvm, start, zapEnd, () -> {
           kvm.unlock();
           kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(start, end, () -> {
             kvm.unlock();

@@ -175,7 +175,14 @@ public enum DesignOption {
    * use-after-free: the module still owns the page) [LNX tdx.c, TDXM tdh_phymem_page_reclaim.c, T08].
    */
   MUT_FREE_BEFORE_RECLAIM("mut-free-before-reclaim", Kind.MUTATION, 13, "LNX tdx.c, T08",
-      "TD teardown: an S-EPT page is freed before TDH.PHYMEM.PAGE.RECLAIM");
+      "TD teardown: an S-EPT page is freed before TDH.PHYMEM.PAGE.RECLAIM"),
+
+  /**
+   * Mutation 14: kvm_gmem_release without kvm_mmu_unmap_gfn_range: the guest_memfd's folios are truncated while
+   * S-EPT leaves still map them, the use-after-free R8 is about [LNX guest_memfd.c, T08 Yan 06-05].
+   */
+  MUT_GMEM_RELEASE_NO_ZAP("mut-gmem-release-no-zap", Kind.MUTATION, 14, "LNX guest_memfd.c, T08",
+      "TD teardown: kvm_gmem_release does not zap the private mappings before the folios go");
 
   /** Design option (a choice argued on the list) or protocol mutation (a deliberate break, section 4). */
   public enum Kind {

@@ -60,7 +60,8 @@ class TeardownScenarioTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"mut-freeid-before-vpflushdone, kvm.bug-on", "mut-free-before-reclaim, tdx.freed-page-reclaimed"})
+  @CsvSource({"mut-freeid-before-vpflushdone, kvm.bug-on", "mut-free-before-reclaim, tdx.freed-page-reclaimed",
+      "mut-gmem-release-no-zap, tdx.teardown-unmapped"})
   void aMutationOfTheTeardownOrderIsCaught(String option, String invariant) {
     ExplorationResult r = explore(List.of(option), StrategyKind.PCT, 5);
     assertTrue(r.violation().isPresent(), option + " not caught");
