@@ -11,7 +11,8 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
     permits SeamcallResult, KvmReply.MmuLockGranted, KvmReply.InvalidateSnapshot, KvmReply.InvalidateDone,
         KvmReply.SpteValue, KvmReply.CmpxchgResult, KvmReply.SpteWritten, KvmReply.LeafList,
         KvmReply.LpageInfo, KvmReply.LpageUpdated, KvmReply.KickAck, KvmReply.PfnResult, KvmReply.FolioRefDone,
-        KvmReply.GmemIoctlDone, KvmReply.MapGpaDone, KvmReply.UserAck, KvmReply.MemoryFaultHandled {
+        KvmReply.GmemIoctlDone, KvmReply.MapGpaDone, KvmReply.UserAck, KvmReply.MemoryFaultHandled,
+        KvmReply.VcpuJoined {
 
   long tag();
 
@@ -105,4 +106,7 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
 
   /** An invalidation user's answer: ok = mapped / can drop / dropped; false = refused. */
   record UserAck(String user, boolean ok, long tag) implements KvmReply {}
+
+  /** The answer to VcpuMsg.Join: the vCPU's thread is gone. */
+  record VcpuJoined(int vcpu, long tag) implements KvmReply {}
 }

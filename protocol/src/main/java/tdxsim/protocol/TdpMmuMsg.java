@@ -50,6 +50,12 @@ public sealed interface TdpMmuMsg {
    */
   record CollectLeafs(long start, long end, ActorRef<KvmReply> replyTo, long tag) implements TdpMmuMsg {}
 
+  /**
+   * The present non-leaf SPTEs of [start, end) at 2M and 1G, children first (the order tdp_mmu_zap_root frees
+   * them in), answered as a LeafList whose pfn is the child page table's (its external_spt's) pfn.
+   */
+  record CollectPageTables(long start, long end, ActorRef<KvmReply> replyTo, long tag) implements TdpMmuMsg {}
+
   /** Lockless read of lpage_info(gfn) at 2M and 1G (hugepage_test_guest_inhibit without mmu_lock). */
   record ReadLpageInfo(long gfn, ActorRef<KvmReply> replyTo, long tag) implements TdpMmuMsg {}
 

@@ -83,6 +83,38 @@ public sealed interface TdxModuleMsg {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD; }
   }
 
+  /** A SEAMCALL on the TD as a whole (no GPA operand): gfn and level are unused (0, 4K). */
+  sealed interface TdScoped extends Seamcall {
+    default long gfn() { return 0; }
+
+    default Level level() { return Level.PG_LEVEL_4K; }
+  }
+
+  /** TDH.VP.FLUSH of {@code vcpu}'s TDVPR, run on the LP it last ran on (tdx_flush_vp_on_cpu). */
+  record TdhVpFlush(int vcpu, Caller caller) implements TdScoped {
+    public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_VP_FLUSH; }
+  }
+
+  /** TDH.MNG.VPFLUSHDONE: no vCPU may be associated any more; lifecycle KEYS_CONFIGURED → BLOCKED. */
+  record TdhMngVpflushdone(Caller caller) implements TdScoped {
+    public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MNG_VPFLUSHDONE; }
+  }
+
+  /** TDH.PHYMEM.CACHE.WB on one package: write back the cache lines of every flushed HKID. */
+  record TdhPhymemCacheWb(Caller caller) implements TdScoped {
+    public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_PHYMEM_CACHE_WB; }
+  }
+
+  /** TDH.MNG.KEY.FREEID: the HKID goes back to the free pool; lifecycle BLOCKED → TEARDOWN. */
+  record TdhMngKeyFreeid(Caller caller) implements TdScoped {
+    public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MNG_KEY_FREEID; }
+  }
+
+  /** TDH.PHYMEM.PAGE.RECLAIM of the TD page at {@code pfn} (here: an S-EPT page); only in TD_TEARDOWN. */
+  record TdhPhymemPageReclaim(long pfn, Caller caller) implements TdScoped {
+    public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_PHYMEM_PAGE_RECLAIM; }
+  }
+
   /**
    * TDH.VP.ENTER. The SEAMCALL "returns" at the next TD exit: the module answers {@link GuestResult.TdEntered}
    * now and a {@link GuestResult.TdExit} later, or {@link GuestResult.VpEnterFailed} if it could not enter (for

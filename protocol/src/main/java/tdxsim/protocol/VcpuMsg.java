@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface VcpuMsg
     permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, VcpuMsg.NmiBurst, KvmReply,
-        GuestResult, VcpuMsg.VmDead {
+        GuestResult, VcpuMsg.VmDead, VcpuMsg.Join {
 
   /** The VM's actors; the first message a vCPU handles (others are stashed until it arrives). */
   record Wire(KvmPeers peers) implements VcpuMsg {}
@@ -43,4 +43,11 @@ public sealed interface VcpuMsg
    * again: KVM_RUN, the TDX local-retry loop and KVM_PRE_FAULT_MEMORY return -EIO [LNX kvm_host.h, LNX tdx.c].
    */
   record VmDead(String from) implements VcpuMsg {}
+
+  /**
+   * Userspace stops the vCPU thread (pthread_join at VM shutdown) and closes its fd: answered with
+   * {@link KvmReply.VcpuJoined} once KVM_RUN has returned for good (the workload finished, the guest died or
+   * KVM_RUN gave -EIO).
+   */
+  record Join(ActorRef<KvmReply> replyTo, long tag) implements VcpuMsg {}
 }

@@ -94,7 +94,12 @@ public enum Invariant {
   LIVENESS_LOCK_RELEASED("liveness.lock-released", "at quiescence mmu_lock is free and nobody waits for it"),
   LIVENESS_INVALIDATION_ENDED("liveness.invalidation-ended",
       "at quiescence no invalidation, conversion or punch hole is in progress"),
-  LIVENESS_WORKLOAD_DONE("liveness.workload-done", "at quiescence every vCPU reported VcpuWorkloadDone");
+  LIVENESS_WORKLOAD_DONE("liveness.workload-done", "at quiescence every vCPU reported VcpuWorkloadDone"),
+  TDX_FREED_PAGE_RECLAIMED("tdx.freed-page-reclaimed",
+      "an S-EPT page goes back to the host only after TDH.PHYMEM.PAGE.RECLAIM [TDXM tdh_phymem_page_reclaim.c, T08]"),
+  TDX_TEARDOWN_UNMAPPED("tdx.teardown-unmapped",
+      "when the teardown frees the HKID no S-EPT leaf maps a page (kvm_gmem_release zapped it) [LNX guest_memfd.c]"),
+  LIVENESS_TEARDOWN_DONE("liveness.teardown-done", "at quiescence a TD teardown that began has ended");
 
   private final String id;
   private final String description;

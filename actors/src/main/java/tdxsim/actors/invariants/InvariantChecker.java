@@ -8,6 +8,7 @@ import tdxsim.actors.monitor.MmuObservation;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Observation;
 import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.actors.monitor.TeardownObservation;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 
@@ -30,6 +31,7 @@ public final class InvariantChecker implements Monitor {
   private final SeamcallTracker seamcalls;
   private final KvmTracker kvm;
   private final GmemTracker gmem;
+  private final TeardownTracker teardown;
 
   /** @param vcpus the scenario's vCPU count: each of 0..vcpus-1 must report VcpuWorkloadDone by quiescence. */
   public InvariantChecker(int vcpus) {
@@ -44,6 +46,7 @@ public final class InvariantChecker implements Monitor {
     this.seamcalls = new SeamcallTracker(g, this::runnable);
     this.kvm = new KvmTracker(g);
     this.gmem = new GmemTracker(g, kvm);
+    this.teardown = new TeardownTracker(g);
   }
 
   /** Every invariant this checker enforces, with its stable name and one-line description. */
@@ -56,6 +59,7 @@ public final class InvariantChecker implements Monitor {
     if (o instanceof MmuObservation m) mmu(m);
     else if (o instanceof SeptObservation s) sept(s);
     else if (o instanceof GmemObservation gm) gmem(gm);
+    else if (o instanceof TeardownObservation t) teardown.on(t);
   }
 
   private void mmu(MmuObservation o) {
@@ -193,6 +197,7 @@ public final class InvariantChecker implements Monitor {
           + ", " + Violations.hex(c.end) + ") unfinished", c.start);
     }
     kvm.checkAcceptLevels();
+    teardown.atQuiescence();
     for (int i = 0; i < g.vcpus; i++) {
       if (!g.td.isDone(i)) {
         g.v.report(Invariant.LIVENESS_WORKLOAD_DONE, "quiescent but vcpu " + i + " never finished its workload",

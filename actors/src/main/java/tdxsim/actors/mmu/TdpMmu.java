@@ -90,6 +90,10 @@ public final class TdpMmu {
             m.replyTo().tell(new KvmReply.LeafList(collect(m.start(), m.end()), m.tag()));
             return Behaviors.same();
           })
+          .onMessage(TdpMmuMsg.CollectPageTables.class, m -> {
+            m.replyTo().tell(new KvmReply.LeafList(pageTables(m.start(), m.end()), m.tag()));
+            return Behaviors.same();
+          })
           .onMessage(TdpMmuMsg.ReadLpageInfo.class, m -> {
             m.replyTo().tell(new KvmReply.LpageInfo(m.gfn(), lpage2M[idx2M(m.gfn())], lpage1G, m.tag()));
             return Behaviors.same();
@@ -183,6 +187,22 @@ public final class TdpMmu {
         monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, pt[c]));
       }
       return old;
+    }
+
+    /** The present non-leaf SPTEs overlapping [start, end): the 2M ones in gfn order, then the 1G one. */
+    List<KvmReply.Leaf> pageTables(long start, long end) {
+      List<KvmReply.Leaf> out = new ArrayList<>();
+      long lo = Math.max(start, region);
+      long hi = Math.min(end, region + Level.PG_LEVEL_1G.pages());
+      if (lo >= hi || !spte1G.isPresent() || spte1G.isLeaf()) return out;
+      for (int i = idx2M(lo); i <= idx2M(hi - 1); i++) {
+        Spte s = spte2M[i];
+        if (s.isPresent() && !s.isLeaf()) {
+          out.add(new KvmReply.Leaf(region + ((long) i << 9), Level.PG_LEVEL_2M, s.pfn()));
+        }
+      }
+      out.add(new KvmReply.Leaf(region, Level.PG_LEVEL_1G, spte1G.pfn()));
+      return out;
     }
 
     List<KvmReply.Leaf> collect(long start, long end) {

@@ -160,7 +160,29 @@ public enum DesignOption {
    * kvm_vm_set_mem_attributes have it).
    */
   GMEM_STORE_AFTER_INVALIDATE_END("gmem-store-after-invalidate-end", Kind.DESIGN_OPTION, 0, "GMEM-BASE, R13",
-      "in-place conversion as posted: restructure + attribute store after kvm_gmem_invalidate_end");
+      "in-place conversion as posted: restructure + attribute store after kvm_gmem_invalidate_end"),
+
+  /**
+   * Mutation 12: tdx_mmu_release_hkid frees the HKID (TDH.MNG.KEY.FREEID) before TDH.MNG.VPFLUSHDONE and the
+   * cache write-back; the module refuses it (TDX_LIFECYCLE_STATE_INCORRECT), the HKID is leaked and so is every
+   * S-EPT page [LNX tdx.c, TDXM tdh_mng_key_freeid.c].
+   */
+  MUT_FREEID_BEFORE_VPFLUSHDONE("mut-freeid-before-vpflushdone", Kind.MUTATION, 12, "LNX tdx.c",
+      "TD teardown: TDH.MNG.KEY.FREEID before TDH.MNG.VPFLUSHDONE and TDH.PHYMEM.CACHE.WB"),
+
+  /**
+   * Mutation 13: the S-EPT pages go back to the host allocator before TDH.PHYMEM.PAGE.RECLAIM (R8's
+   * use-after-free: the module still owns the page) [LNX tdx.c, TDXM tdh_phymem_page_reclaim.c, T08].
+   */
+  MUT_FREE_BEFORE_RECLAIM("mut-free-before-reclaim", Kind.MUTATION, 13, "LNX tdx.c, T08",
+      "TD teardown: an S-EPT page is freed before TDH.PHYMEM.PAGE.RECLAIM"),
+
+  /**
+   * Mutation 14: kvm_gmem_release without kvm_mmu_unmap_gfn_range: the guest_memfd's folios are truncated while
+   * S-EPT leaves still map them, the use-after-free R8 is about [LNX guest_memfd.c, T08 Yan 06-05].
+   */
+  MUT_GMEM_RELEASE_NO_ZAP("mut-gmem-release-no-zap", Kind.MUTATION, 14, "LNX guest_memfd.c, T08",
+      "TD teardown: kvm_gmem_release does not zap the private mappings before the folios go");
 
   /** Design option (a choice argued on the list) or protocol mutation (a deliberate break, section 4). */
   public enum Kind {

@@ -112,6 +112,7 @@ final class GuestHandler {
     v.progressSinceEntry = false;
     v.interruptPending = false;
     v.guestOp = -1;
+    s.lifecycle.associate(v.id());
     s.monitor().observe(new VcpuGuestMode(v.id(), true, v.countedEpoch));
     out.reply(v.replyTo, new GuestResult.TdEntered(v.id(), v.enterTag));
   }

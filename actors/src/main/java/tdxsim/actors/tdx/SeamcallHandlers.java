@@ -55,6 +55,11 @@ final class SeamcallHandlers {
       finish(m, TDX_SUCCESS);
       return;
     }
+    TdxStatus teardown = s.lifecycle.handle(m);
+    if (teardown != null) {
+      finish(m, teardown);
+      return;
+    }
     InFlightOp.Seamcall op = new InFlightOp.Seamcall(s.mintOpId(), m);
     TdxStatus failed = acquire(op);
     if (failed != null) {
@@ -92,7 +97,9 @@ final class SeamcallHandlers {
     if (tdrExclusive ? !s.tdrLock().tryExclusive() : !s.tdrLock().tryShared()) return TDX_OPERAND_BUSY;
     op.tdrLock = tdrExclusive ? Hold.EXCLUSIVE : Hold.SHARED;
 
-    // check_state_map_tdcs_and_lock: seamcall_state_lookup[leaf][OP_STATE].
+    // check_state_map_tdcs_and_lock: check_td_in_correct_build_state (TDR lifecycle), then
+    // seamcall_state_lookup[leaf][OP_STATE] [TDXM helpers.c].
+    if (!s.lifecycle.keysConfigured()) return TdxStatus.TDX_TD_KEYS_NOT_CONFIGURED;
     if (!SeptRules.opStateAllowed(leaf, s.opState())) return TDX_OP_STATE_INCORRECT;
 
     if (leaf == SeamcallLeaf.TDH_MR_FINALIZE) return null;

@@ -68,7 +68,10 @@
  *   <li>TDCS op_state_lock is folded into the TDR lock; the TDR lock a running vCPU holds shared is not modelled
  *       (it only matters for PAGE.ADD / MR.FINALIZE, which never race a running vCPU).</li>
  *   <li>No L2 VMs, no migration (EXPORTED_*, REMOVED is never produced: REMOVE goes to FREE), no SEPT.REMOVE,
- *       no single-step (MTF) stepping mode, no TDX_NO_VCPUS / measurement in MR.FINALIZE, no TD teardown.</li>
+ *       no single-step (MTF) stepping mode, no TDX_NO_VCPUS / measurement in MR.FINALIZE.</li>
+ *   <li>TD teardown ({@link tdxsim.actors.tdx.TdLifecycle}): one package, one HKID, no KOT lock; the S-EPT
+ *       SEAMCALLs do not check the lifecycle (KVM issues none after VPFLUSHDONE); RECLAIM checks only the
+ *       lifecycle (no PAMT page type or owner).</li>
  *   <li>1G: the entries under the S-EPT root (the levels above, always present, are not modelled) start FREE;
  *       KVM's first fault in a 1G region links it with SEPT.ADD; a 1G leaf can only come from PROMOTE at 1G.</li>
  *   <li>A guest access to a PENDING page with SEPT_VE_DISABLE set exits with the extended exit qualification

@@ -71,6 +71,8 @@ public final class Vcpu {
   private long opTag = -1;
   /** A host-side action the guest is waiting for (TDVMCALL MapGPA, prefetch ioctl, end of workload). */
   private GuestAction pendingExit;
+  /** VcpuMsg.Join waiting for KVM_RUN to return for good. */
+  private VcpuMsg.Join join;
 
   private Vcpu(int id, List<WorkloadStep> workload, Collection<Long> preAccepted, KvmConfig config, Monitor monitor) {
     this.id = id;
@@ -176,6 +178,11 @@ public final class Vcpu {
           onVmDead();
           return Behaviors.same();
         })
+        .onMessage(VcpuMsg.Join.class, m -> {
+          join = m;
+          joinIfHalted();
+          return Behaviors.same();
+        })
         .onMessage(VcpuMsg.NmiBurst.class, m -> {
           kvm.nmiBurst(m.count());
           return Behaviors.same();
@@ -232,6 +239,7 @@ public final class Vcpu {
     if (kvm.vmDead()) { // vcpu_enter_guest: kvm_check_request(KVM_REQ_VM_DEAD) → -EIO; so does every later KVM_RUN
       mode = Mode.HALTED;
       monitor.observe(new FlowStep("KVM_RUN_EIO", 0, Level.PG_LEVEL_4K));
+      joinIfHalted();
       return;
     }
     GuestAction exit = pendingExit;
@@ -240,10 +248,12 @@ public final class Vcpu {
     if (a instanceof GuestAction.Finished) {
       mode = Mode.HALTED;
       monitor.observe(new VcpuWorkloadDone(id));
+      joinIfHalted();
       return;
     }
     if (a instanceof GuestAction.Dead) {
       mode = Mode.HALTED; // the guest panicked: KVM_RUN ends (SYSTEM_EVENT), no more entries
+      joinIfHalted();
       return;
     }
     if (a instanceof GuestAction.PrefetchIoctl p) {
@@ -307,6 +317,14 @@ public final class Vcpu {
   private void halt() {
     mode = Mode.HALTED;
     monitor.observe(new FlowStep("VCPU_HALTED", 0, Level.PG_LEVEL_4K));
+    joinIfHalted();
+  }
+
+  /** The vCPU thread returned from KVM_RUN for good: answer a pending Join (pthread_join, close of the fd). */
+  private void joinIfHalted() {
+    if (join == null || mode != Mode.HALTED) return;
+    join.replyTo().tell(new KvmReply.VcpuJoined(id, join.tag()));
+    join = null;
   }
 
   // ------------------------------------------------------------------------------------------ host-side work

@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.kvm.TdTeardown;
 import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.mmu.PfResult;
 import tdxsim.actors.mmu.TdpMmuMap;
@@ -30,7 +31,7 @@ import tdxsim.protocol.VmmMsg;
  *       userspace and IOMMU users, complete the hypercall;</li>
  *   <li>KVM_EXIT_MEMORY_FAULT from a vCPU: the implicit conversion (QEMU's kvm_convert_memory), then KVM_RUN
  *       again;</li>
- *   <li>its own actions (punch hole, conversions, NMI bursts), one after the other.</li>
+ *   <li>its own actions (punch hole, conversions, NMI bursts, the TD's destroy), one after the other.</li>
  * </ul>
  */
 public final class Vmm {
@@ -147,6 +148,8 @@ public final class Vmm {
       long tag = kvm.mintTag();
       kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> runAction(i + 1));
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
+    } else if (a instanceof VmmAction.Destroy) {
+      joinVcpus(0, () -> TdTeardown.run(kvm, () -> runAction(i + 1)));
     } else if (a instanceof VmmAction.Nmi n) {
       // every logical processor running KVM code gets the burst; each lands its NMIs where the explorer says
       kvm.flow("NMI_BURST", 0, Level.PG_LEVEL_4K);
@@ -158,6 +161,17 @@ public final class Vmm {
       VmmAction.Convert c = (VmmAction.Convert) a;
       convert(c.gfn(), c.end(), c.toPrivate(), ok -> runAction(i + 1));
     }
+  }
+
+  /** pthread_join of each vCPU thread (after its last KVM_RUN), in vCPU order. */
+  private void joinVcpus(int v, Runnable k) {
+    if (v == kvm.peers().vcpus().size()) {
+      k.run();
+      return;
+    }
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.VcpuJoined.class, j -> joinVcpus(v + 1, k));
+    kvm.peers().vcpus().get(v).tell(new VcpuMsg.Join(kvm.self(), tag));
   }
 
   /** The conversion ioctl; a successful conversion to shared is then mapped into the users (acked). */

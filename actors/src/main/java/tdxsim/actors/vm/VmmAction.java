@@ -34,4 +34,11 @@ public sealed interface VmmAction {
       if (count < 1) throw new IllegalArgumentException("nmi count must be positive: " + count);
     }
   }
+
+  /**
+   * Shut the TD down: join every vCPU thread (each ends its workload first), close the guest_memfd
+   * (kvm_gmem_release), then the VM fd (kvm_destroy_vm: tdx_mmu_release_hkid, the S-EPT pages reclaimed and
+   * freed). The last action: nothing runs in the TD after it.
+   */
+  record Destroy() implements VmmAction {}
 }

@@ -276,6 +276,7 @@ class InvariantCatalogueTest {
         s -> base(s).obs(new InvalidateBegin(R(1), R(2), 0, 1)).obs(new InvalidateEnd(R(1), R(2), 1, 0)).finish(),
         s -> base(s).obs(new ConversionBegin("to_shared", R(1), R(2))).finish());
     row(Invariant.LIVENESS_WORKLOAD_DONE, s -> base(s).finish(), s -> base(s).c.atQuiescence());
+    TeardownRows.add();
   }
 
   /** PROMOTE seen on the S-EPT side only (the mirror side never reports here): child 0 in {@code first}. */

@@ -61,7 +61,8 @@ public final class ScenarioLoader {
   /** The built-in scenarios, in {@code stress/src/main/resources/scenarios/<name>.conf}. */
   public static final List<String> BUILT_INS = List.of("default", "small", "race-r1", "race-r2", "race-r3",
       "race-r4", "race-r5", "race-r6", "race-r7", "race-r8", "race-r9", "race-r10", "race-r11", "race-r12",
-      "nmi-demote", "remove-fails", "r9-adjacent", "r6-vm-attributes", "memory-fault");
+      "nmi-demote", "remove-fails", "r9-adjacent", "r6-vm-attributes", "memory-fault",
+      "teardown");
 
   private static final Set<String> KEYS = Set.of("name", "description", "vcpus", "base-gfn", "ranges-2m",
       "build-pages", "workloads", "vmm", "iommu-pinned", "map-shared-into-users", "split-cache-pages", "options",

@@ -22,6 +22,7 @@ final class StepParser {
   private static final Set<String> CONVERT_KEYS = Set.of("op", "at", "pages", "to");
   private static final Set<String> RANGE_KEYS = Set.of("at", "pages");
   private static final Set<String> NMI_KEYS = Set.of("op", "count");
+  private static final Set<String> DESTROY_KEYS = Set.of("op");
   static final int MAX_NMI_BURST = 1 << 20;
 
   private final Addresses addr;
@@ -90,7 +91,7 @@ final class StepParser {
 
   /**
    * vmm = [ { op = punch-hole | convert, at, pages, to = shared|private (convert) }, { op = nmi, count = N },
-   * ... ].
+   * { op = destroy } (the TD teardown, once every vCPU finished), ... ].
    */
   List<VmmAction> vmmActions(ConfigReader r, String key) {
     List<VmmAction> out = new ArrayList<>();
@@ -98,9 +99,12 @@ final class StepParser {
     if (l == null) return out;
     for (int i = 0; i < l.size(); i++) {
       ConfigReader s = r.element(key, l, i);
-      String op = s.choice("op", null, "punch-hole", "convert", "nmi");
-      if (op == null) throw s.error("op", "missing (one of punch-hole, convert, nmi)");
-      if (op.equals("nmi")) {
+      String op = s.choice("op", null, "punch-hole", "convert", "nmi", "destroy");
+      if (op == null) throw s.error("op", "missing (one of punch-hole, convert, nmi, destroy)");
+      if (op.equals("destroy")) {
+        s.onlyKeys(DESTROY_KEYS);
+        out.add(new VmmAction.Destroy());
+      } else if (op.equals("nmi")) {
         s.onlyKeys(NMI_KEYS);
         out.add(new VmmAction.Nmi(s.positiveInt("count", MAX_NMI_BURST,
             "each NMI is a delivery, and a schedule is bounded by --max-steps")));

@@ -1,0 +1,164 @@
+package tdxsim.actors.kvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import tdxsim.actors.mmu.ZapPrivateLeafs;
+import tdxsim.actors.monitor.TeardownObservation.SeptPageFreed;
+import tdxsim.actors.monitor.TeardownObservation.TeardownBegin;
+import tdxsim.actors.monitor.TeardownObservation.TeardownDone;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
+import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.TdxStatus;
+import tdxsim.protocol.TdpMmuMsg;
+
+/**
+ * TD teardown as the VMM's close of the guest_memfd and then of the VM fd drives it, once every vCPU thread is
+ * joined (the guest_memfd file holds a VM reference, so kvm_destroy_vm runs only after kvm_gmem_release):
+ * <ol>
+ *   <li>kvm_gmem_release [LNX guest_memfd.c]: kvm_gmem_invalidate_begin over the whole file (KVM_MMU_LOCK,
+ *       kvm_mmu_invalidate_begin, kvm_mmu_unmap_gfn_range of every private leaf, no split [C3 §6]: each leaf
+ *       is BLOCKed, TRACKed and REMOVEd with the HKID still assigned, see {@link TdxSept}), then
+ *       kvm_gmem_invalidate_end. No other context can hold filemap_invalidate_lock: the vCPUs are joined and the
+ *       VMM's own ioctls are done;</li>
+ *   <li>every vCPU's TDVPR flushed off its LP (tdx_flush_vp_on_cpu → TDH.VP.FLUSH: TDX_VCPU_NOT_ASSOCIATED
+ *       ignored, any other error a WARN), "as all vCPU fds have been released at this stage"; then
+ *       tdx_mmu_release_hkid [LNX tdx.c]: TDH.MNG.VPFLUSHDONE (failure: KVM_BUG_ON, "HKID is leaked"), then under
+ *       write_lock(mmu_lock) TDH.PHYMEM.CACHE.WB (TDX_NO_HKID_READY_TO_WBCACHE counts as done, another failure
+ *       is a WARN) and TDH.MNG.KEY.FREEID (failure: KVM_BUG_ON, leaked);</li>
+ *   <li>kvm_arch_destroy_vm: the mirror root's page tables go, children first, each through
+ *       tdx_sept_free_private_spt: KVM_BUG_ON while the HKID is assigned (the page is leaked), else
+ *       tdx_reclaim_page (TDH.PHYMEM.PAGE.RECLAIM; failure: the page is leaked), then the page is freed.</li>
+ * </ol>
+ * The TDX module refuses each SEAMCALL in the wrong TDR lifecycle state (see tdx.TdLifecycle).
+ */
+public final class TdTeardown {
+  private final KvmContext kvm;
+  private final Runnable done;
+
+  private TdTeardown(KvmContext kvm, Runnable done) {
+    this.kvm = kvm;
+    this.done = done;
+  }
+
+  /** Run the whole teardown in {@code kvm}'s context (the VMM's), then {@code done}. */
+  public static void run(KvmContext kvm, Runnable done) {
+    kvm.observe(new TeardownBegin());
+    new TdTeardown(kvm, done).gmemRelease();
+  }
+
+  private void gmemRelease() {
+    long start = kvm.config().baseGfn();
+    long end = kvm.config().endGfn();
+    kvm.flow("GMEM_RELEASE", start, Level.PG_LEVEL_4K);
+    long zapEnd = kvm.config().has(DesignOption.MUT_GMEM_RELEASE_NO_ZAP) ? start : end; // mutation 14
+    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () ->
+        ZapPrivateLeafs.run(kvm, start, zapEnd, () -> {
+          kvm.unlock();
+          kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(start, end, () -> {
+            kvm.unlock();
+            flushVp(0);
+          }));
+        })));
+  }
+
+  // ------------------------------------------------------------------------------------------ tdx_mmu_release_hkid
+
+  private void flushVp(int vcpu) {
+    if (vcpu == kvm.config().vcpus()) {
+      if (kvm.config().has(DesignOption.MUT_FREEID_BEFORE_VPFLUSHDONE)) {
+        keyFreeid(freed -> vpFlushDone(ok -> destroyVm(freed)));
+      } else {
+        vpFlushDone(ok -> {
+          if (ok) cacheWbAndFreeid();
+          else destroyVm(false);
+        });
+      }
+      return;
+    }
+    kvm.seamcall(c -> new TdxModuleMsg.TdhVpFlush(vcpu, c), r -> {
+      if (!r.status().isSuccess() && r.status() != TdxStatus.TDX_VCPU_NOT_ASSOCIATED) {
+        kvm.flow("VP_FLUSH_WARN", 0, Level.PG_LEVEL_4K); // WARN_ON_ONCE(arg.err) in tdx_flush_vp_on_cpu
+      }
+      flushVp(vcpu + 1);
+    });
+  }
+
+  private void vpFlushDone(Consumer<Boolean> k) {
+    kvm.seamcall(TdxModuleMsg.TdhMngVpflushdone::new, r -> k.accept(succeeded(r, "TDH.MNG.VPFLUSHDONE")));
+  }
+
+  /** write_lock(mmu_lock) around the cache write-back and the HKID free. */
+  private void cacheWbAndFreeid() {
+    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
+      // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
+      if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
+        kvm.flow("CACHE_WB_WARN", 0, Level.PG_LEVEL_4K);
+      }
+      keyFreeid(freed -> {
+        kvm.unlock();
+        destroyVm(freed);
+      });
+    }));
+  }
+
+  private void keyFreeid(Consumer<Boolean> k) {
+    kvm.seamcall(TdxModuleMsg.TdhMngKeyFreeid::new, r -> k.accept(succeeded(r, "TDH.MNG.KEY.FREEID")));
+  }
+
+  private boolean succeeded(SeamcallResult r, String leaf) {
+    if (r.status().isSuccess()) return true;
+    kvm.bugOn("tdx_mmu_release_hkid: " + leaf + " (HKID is leaked)", r.status().name(), 0);
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------------------ kvm_arch_destroy_vm
+
+  private void destroyVm(boolean hkidFreed) {
+    collectPageTables(0, new ArrayList<>(), tables -> freeNext(tables, 0, hkidFreed));
+  }
+
+  private void collectPageTables(int shard, List<KvmReply.Leaf> out, Consumer<List<KvmReply.Leaf>> k) {
+    if (shard == kvm.config().shards()) {
+      k.accept(out);
+      return;
+    }
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.LeafList.class, l -> {
+      out.addAll(l.leafs());
+      collectPageTables(shard + 1, out, k);
+    });
+    kvm.peers().tdpMmu().get(shard).tell(new TdpMmuMsg.CollectPageTables(kvm.config().baseGfn(),
+        kvm.config().endGfn(), kvm.self(), tag));
+  }
+
+  /** tdx_sept_free_private_spt for each page table, then free_page unless it was leaked. */
+  private void freeNext(List<KvmReply.Leaf> tables, int i, boolean hkidFreed) {
+    if (i == tables.size()) {
+      kvm.observe(new TeardownDone(hkidFreed));
+      done.run();
+      return;
+    }
+    long pfn = tables.get(i).pfn();
+    Runnable next = () -> freeNext(tables, i + 1, hkidFreed);
+    if (kvm.config().has(DesignOption.MUT_FREE_BEFORE_RECLAIM)) {
+      kvm.observe(new SeptPageFreed(pfn)); // the page goes back to the host before the module lets it go
+      kvm.seamcall(c -> new TdxModuleMsg.TdhPhymemPageReclaim(pfn, c), r -> next.run());
+      return;
+    }
+    if (!hkidFreed) {
+      kvm.bugOn("tdx_sept_free_private_spt: is_hkid_assigned", "S-EPT page leaked", tables.get(i).gfn());
+      next.run();
+      return;
+    }
+    kvm.seamcall(c -> new TdxModuleMsg.TdhPhymemPageReclaim(pfn, c), r -> {
+      if (r.status().isSuccess()) kvm.observe(new SeptPageFreed(pfn));
+      else kvm.flow("RECLAIM_PAGE_LEAKED", tables.get(i).gfn(), Level.PG_LEVEL_4K);
+      next.run();
+    });
+  }
+}
