@@ -26,8 +26,8 @@ public sealed interface ClusterMessage {
   record Want(ActorRef<ToWorker> worker, int slot) implements ToCoordinator {}
 
   /**
-   * Slot {@code slot} ran range {@code range} in {@code runNanos}: its outcome in the job's encoding; the slot is
-   * free again.
+   * Slot {@code slot} ran range {@code range} in {@code runNanos}: its outcome in the job's encoding, packed
+   * ({@link Packed}); the slot is free again.
    */
   record Done(ActorRef<ToWorker> worker, int slot, long range, String outcome, long runNanos)
       implements ToCoordinator {}

@@ -134,7 +134,7 @@ final class Coordinator<R extends RangeOutcome> extends AbstractBehavior<ToCoord
     if (node == null) return this; // a node already given up for lost: its range went to another
     node.out.remove(d.range());
     Long sent = assignedAt.remove(d.range());
-    R outcome = run.job().decode(d.outcome());
+    R outcome = run.job().decode(Packed.unpack(d.outcome()));
     if (book.complete(d.range(), outcome)) {
       indices += outcome.ran();
       work += run.job().work(outcome);

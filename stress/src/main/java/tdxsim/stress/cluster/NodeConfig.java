@@ -34,6 +34,11 @@ final class NodeConfig {
           remote.artery {
             transport = tcp
             log-received-messages = off
+            # a range's outcome (packed traces) goes to the coordinator, the guardian, on the large-message stream:
+            # up to 16 MiB a message (Packed.MAX_CHARS), few such buffers
+            large-message-destinations = ["/user"]
+            advanced.maximum-large-frame-size = 16 MiB
+            advanced.large-buffer-pool-size = 4
           }
           cluster {
             log-info = off

@@ -83,7 +83,12 @@ final class WorkerSlots {
         long runNanos = System.nanoTime() - t0;
         ranges.incrementAndGet();
         indices.addAndGet(outcome.ran());
-        coordinator.tell(new ClusterMessage.Done(self, slot, a.range(), job.encode(outcome), runNanos));
+        String packed = Packed.pack(job.encode(outcome));
+        if (packed.length() > Packed.MAX_CHARS) {
+          throw new IllegalStateException("range " + a.range() + "'s outcome packs to " + packed.length()
+              + " characters, more than a message carries (" + Packed.MAX_CHARS + ")");
+        }
+        coordinator.tell(new ClusterMessage.Done(self, slot, a.range(), packed, runNanos));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

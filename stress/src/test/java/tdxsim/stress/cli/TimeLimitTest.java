@@ -31,12 +31,14 @@ class TimeLimitTest {
   void aRunStoppedByTheTimeLimitSaysHowFarItGot() throws Exception {
     CliRun run = explore();
     assertEquals(Main.EXIT_OK, run.exit(), run.toString());
-    assertTrue(run.out().contains("stopped by the time limit after 1 of 1000000 schedules"), run.out());
+    // how many ran before 1 ms was up depends on the machine (none on a loaded one): the count is what is shown
+    long ran = JSON.readTree(run.lastLine()).get("schedules").asLong();
+    assertTrue(run.out().contains("stopped by the time limit after " + ran + " of 1000000 schedules"), run.out());
     assertTrue(run.out().contains("verdict: ok, no invariant broken in the schedules that ran"), run.out());
     JsonNode s = JSON.readTree(run.lastLine());
     assertFalse(s.get("complete").asBoolean());
     assertEquals("time-limit", s.get("stoppedBy").asText());
-    assertEquals(1, s.get("schedules").asLong());
+    assertTrue(s.get("schedules").asLong() < 1000000, run.out());
     assertEquals(1000000, s.get("schedulesPlanned").asLong());
   }
 

@@ -70,6 +70,10 @@ class ClusterPartsTest {
     }
     assertNotNull(ran.violation() != null ? ran.violation() : ran.last(), "the range kept no trace");
     assertEquals(ran, coordinatorSide.decode(coordinatorSide.encode(ran)));
+    String text = coordinatorSide.encode(ran);
+    String packed = Packed.pack(text);
+    assertEquals(text, Packed.unpack(packed));
+    assertTrue(packed.length() < text.length() / 3, "a trace packs to " + packed.length() + " of " + text.length());
     assertThrows(IllegalArgumentException.class, () -> ClusterJobs.forWorker("no-such-job", "{}"));
   }
 }
