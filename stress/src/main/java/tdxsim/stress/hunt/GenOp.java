@@ -12,7 +12,8 @@ package tdxsim.stress.hunt;
 record GenOp(Kind kind, long start, long pages, String tail) {
   enum Kind {
     ACCEPT("accept"), TOUCH("touch"), PREFETCH("prefetch"), TO_SHARED("map-gpa"), TO_PRIVATE("map-gpa"),
-    PUNCH_HOLE("punch-hole"), CONVERT_SHARED("convert"), CONVERT_PRIVATE("convert"), NMI("nmi");
+    PUNCH_HOLE("punch-hole"), CONVERT_SHARED("convert"), CONVERT_PRIVATE("convert"), NMI("nmi"),
+    DESTROY("destroy");
 
     final String op;
 
@@ -49,6 +50,7 @@ record GenOp(Kind kind, long start, long pages, String tail) {
   /** The step as scenario text. */
   String render() {
     if (kind == Kind.NMI) return "{ op = nmi, count = " + pages + " }";
+    if (kind == Kind.DESTROY) return "{ op = destroy }";
     long r = start / 512;
     long off = start % 512;
     String at = off == 0 ? "r" + r : "\"r" + r + "+" + off + "\"";

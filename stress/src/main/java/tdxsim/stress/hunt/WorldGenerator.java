@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * carries it, and replay, minimize and report work unchanged): 1-4 vCPUs (sometimes up to 8), 1-4 2M ranges,
  * build-time pages, guest workloads over the whole op vocabulary (Linux and tolerant ACCEPTs at 2M and 4K, touch,
  * MapGPA both ways over whole ranges, unaligned sub-ranges and across a 2M boundary, prefetch), VMM actions
- * (2M-aligned punch holes, conversions, NMI bursts), a pinned IOMMU range and the model's knobs.
+ * (2M-aligned punch holes, conversions, NMI bursts, the TD's destroy last), a pinned IOMMU range and the model's
+ * knobs.
  *
  * <p>Addresses are drawn from a few hot spots per world (a range's first page, page 1, page 256, the last page
  * and the boundary to the next range), so that operations of different vCPUs and of the VMM collide. Punch holes
@@ -62,8 +63,17 @@ public final class WorldGenerator {
     GuestRules rules = new GuestRules(build, pin, this::redraw);
     List<List<GenOp>> workloads = new ArrayList<>();
     int busy = 1 + rng.nextInt(vcpus);
-    for (int v = 0; v < busy; v++) workloads.add(rules.fit(workload(), v));
-    List<GenOp> vmm = rules.fit(vmm(), -1);
+    GenOp[] neighbour = rng.nextInt(4) == 0 ? neighbour() : null;
+    for (int v = 0; v < busy; v++) {
+      List<GenOp> w = workload();
+      if (v == 0 && neighbour != null) w.add(0, neighbour[0]);
+      workloads.add(rules.fit(w, v));
+    }
+    List<GenOp> actions = vmm();
+    if (neighbour != null) actions.add(0, neighbour[1]);
+    List<GenOp> vmm = rules.fit(actions, -1);
+    // the TD's destroy joins every vCPU first and ends the VM: the VMM's last action, in one world of four
+    if (rng.nextInt(4) == 0) vmm.add(new GenOp(GenOp.Kind.DESTROY, 0, 0, ""));
     line("workloads = [");
     for (List<GenOp> w : workloads) line("  " + render(w));
     line("]");
@@ -190,6 +200,23 @@ public final class WorldGenerator {
       }
     }
     return actions;
+  }
+
+  /**
+   * The neighbouring-gfn collision of race R9 ({@code r9-adjacent}): a prefetch of one hot page of a 2M range
+   * and a VMM conversion to shared of a few pages at another hot spot of the same range, short of the prefetched
+   * page, so that only the conversion's invalidation widened to the huge page makes the prefetch retry.
+   */
+  private GenOp[] neighbour() {
+    int r = rng.nextInt(ranges);
+    int p = HOT_OFFSETS[rng.nextInt(HOT_OFFSETS.length)];
+    int c;
+    do {
+      c = HOT_OFFSETS[rng.nextInt(HOT_OFFSETS.length)];
+    } while (c == p);
+    long limit = p > c ? p - c : 512 - c;
+    GenOp convert = new GenOp(GenOp.Kind.CONVERT_SHARED, 512L * r + c, Math.min(1 + rng.nextInt(4), limit), "");
+    return new GenOp[] {new GenOp(GenOp.Kind.PREFETCH, 512L * r + p, 1, ""), convert};
   }
 
   /** One or (when there is room) two whole 2M ranges. */

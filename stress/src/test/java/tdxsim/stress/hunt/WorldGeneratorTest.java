@@ -31,8 +31,10 @@ class WorldGeneratorTest {
       Scenario s = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed));
       vcpus.add(s.config().vcpus());
       s.config().workloads().forEach(w -> w.forEach(step -> ops.add(step.getClass().getSimpleName())));
-      for (VmmAction a : s.config().vmmActions()) {
+      java.util.List<VmmAction> vmm = s.config().vmmActions();
+      for (VmmAction a : vmm) {
         ops.add(a.getClass().getSimpleName());
+        if (a instanceof VmmAction.Destroy) assertEquals(vmm.get(vmm.size() - 1), a, name + ": destroy not last");
         if (a instanceof VmmAction.PunchHole p) {
           assertEquals(0, p.gfn() % 512, name + ": unaligned punch hole");
           assertEquals(0, p.pages() % 512, name + ": unaligned punch hole");
@@ -40,6 +42,24 @@ class WorldGeneratorTest {
       }
     }
     assertTrue(vcpus.contains(1) && vcpus.contains(4) && vcpus.stream().anyMatch(v -> v > 4), "vcpus drawn: " + vcpus);
-    assertEquals(Set.of("Accept", "Touch", "MapGpa", "Prefetch", "PunchHole", "Convert", "Nmi"), ops);
+    assertEquals(Set.of("Accept", "Touch", "MapGpa", "Prefetch", "PunchHole", "Convert", "Nmi", "Destroy"), ops);
+  }
+
+  /** Some worlds draw r9-adjacent's collision: a prefetch of one page and a VMM conversion of others of its 2M. */
+  @Test
+  void someWorldsPrefetchAPageWhileTheVmmConvertsItsNeighbours() {
+    int found = 0;
+    for (long seed = 1; seed <= 200; seed++) {
+      String name = WorldGenerator.name(seed);
+      var c = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed)).config();
+      for (VmmAction a : c.vmmActions()) {
+        if (!(a instanceof VmmAction.Convert v) || v.toPrivate()) continue;
+        boolean hit = c.workloads().stream().flatMap(java.util.List::stream).anyMatch(w ->
+            w instanceof tdxsim.actors.vcpu.WorkloadStep.Prefetch p && p.pages() == 1 && p.gfn() / 512 == v.gfn() / 512
+                && (p.gfn() < v.gfn() || p.gfn() >= v.gfn() + v.pages()));
+        if (hit) found++;
+      }
+    }
+    assertTrue(found >= 10, "neighbour collisions in 200 worlds: " + found);
   }
 }
