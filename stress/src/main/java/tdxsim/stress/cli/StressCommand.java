@@ -255,7 +255,14 @@ final class StressCommand implements Callable<Integer> {
   }
 
   private void printSummary(PrintWriter out, StressRun.Outcome o, Written w) {
-    Path trace = w.trace();
+    printRun(out, o);
+    printVerdict(out, o, w);
+    out.flush();
+    json.print(out, summary(o, w));
+  }
+
+  /** The text lines on what the run did: rates, counters, latency, checks, memory, the busiest actors. */
+  private static void printRun(PrintWriter out, StressRun.Outcome o) {
     ParallelResult r = o.result();
     StressStats.Totals t = o.totals();
     double secs = r.elapsedNanos() / 1e9;
@@ -300,6 +307,12 @@ final class StressCommand implements Callable<Integer> {
       }
       out.println("busiest actors (share of messages received): " + sb);
     }
+  }
+
+  /** The text lines on the outcome: verdict, final-state hash, and the record and trace written. */
+  private void printVerdict(PrintWriter out, StressRun.Outcome o, Written w) {
+    Path trace = w.trace();
+    ParallelResult r = o.result();
     Violation v = r.violation();
     out.println(v == null ? "verdict: ok, no invariant broken" : "verdict: VIOLATION " + v.oneLine());
     out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
@@ -314,8 +327,16 @@ final class StressCommand implements Callable<Integer> {
       out.println("replay of the record: " + w.replayLine());
     }
     if (trace != null) out.println("trace: " + trace + "   (./tdxsim minimize " + trace + ", ./tdxsim report " + trace + ")");
-    out.flush();
+  }
 
+  /** The machine-readable summary ({@code --json}) of the same run. */
+  private Map<String, Object> summary(StressRun.Outcome o, Written w) {
+    Path trace = w.trace();
+    ParallelResult r = o.result();
+    StressStats.Totals t = o.totals();
+    double secs = r.elapsedNanos() / 1e9;
+    Histogram h = o.faultLatency();
+    Violation v = r.violation();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "stress");
     summary.put("scenario", o.config().scenario().name());
@@ -356,7 +377,7 @@ final class StressCommand implements Callable<Integer> {
     summary.put("record", record == null || notWritten(w) ? null : record.toString());
     summary.put("error", w.error());
     summary.put("trace", trace == null ? null : trace.toString());
-    json.print(out, summary);
+    return summary;
   }
 
   private static double us(Histogram h, double percentile) {

@@ -63,8 +63,23 @@ public final class ParallelRunner {
    * are stopped (e.g. to measure what the world holds).
    */
   public static ParallelResult drive(ParallelRun run, Options o, Consumer<ParallelRun> atFinalCut) {
-    World world = run.world();
-    ConcurrentWorld cw = world instanceof ConcurrentWorld ? (ConcurrentWorld) world : null;
+    CutCost cost = new CutCost();
+    ParallelResult.StopReason reason = poll(run, o, cost);
+    return finalCut(run, reason, cost, atFinalCut);
+  }
+
+  /** What the consistent cuts cost: how many, the time pausing, checking and in all, and when the last one ended. */
+  private static final class CutCost {
+    long barriers;
+    long barrierNanos;
+    long pauseNanos;
+    long checkNanos;
+    long lastEnd;
+  }
+
+  /** Polls until something stops the run, taking a consistent cut every {@code checkEvery}; returns why it stopped. */
+  private static ParallelResult.StopReason poll(ParallelRun run, Options o, CutCost cost) {
+    ConcurrentWorld cw = run.world() instanceof ConcurrentWorld ? (ConcurrentWorld) run.world() : null;
     long start = run.startNanos();
     long limit = nanos(o.duration());
     long checkEvery = Math.max(1, nanos(o.checkEvery()));
@@ -72,62 +87,57 @@ public final class ParallelRunner {
     long progressEvery = nanos(o.progressEvery());
     long nextCheck = start + checkEvery;
     long nextProgress = start + progressEvery;
-    long barriers = 0;
-    long barrierNanos = 0;
-    long pauseNanos = 0;
-    long checkNanos = 0;
-    Violation violation = null;
-    ParallelResult.StopReason reason;
     for (; ; ) {
       LockSupport.parkNanos(pollEvery);
       long now = System.nanoTime();
-      if (o.stopRequested().getAsBoolean()) {
-        reason = ParallelResult.StopReason.INTERRUPTED;
-        break;
-      }
-      if (run.fault() != null) {
-        reason = ParallelResult.StopReason.VIOLATION;
-        break;
-      }
-      if (cw != null && cw.firstViolation().isPresent()) {
-        reason = ParallelResult.StopReason.VIOLATION;
-        break;
-      }
-      if (now - start >= limit) {
-        reason = ParallelResult.StopReason.DURATION;
-        break;
-      }
+      if (o.stopRequested().getAsBoolean()) return ParallelResult.StopReason.INTERRUPTED;
+      if (run.fault() != null) return ParallelResult.StopReason.VIOLATION;
+      if (cw != null && cw.firstViolation().isPresent()) return ParallelResult.StopReason.VIOLATION;
+      if (now - start >= limit) return ParallelResult.StopReason.DURATION;
       if (now - nextCheck >= 0) {
-        long t0 = System.nanoTime();
-        run.pause();
-        long tc = System.nanoTime();
-        pauseNanos += tc - t0;
-        Optional<Violation> v = world.check();
-        checkNanos += System.nanoTime() - tc;
-        boolean quiet = v.isEmpty() && run.quiescent();
-        if (v.isPresent() || quiet) {
-          barriers++;
-          barrierNanos += System.nanoTime() - t0;
-          reason = v.isPresent() ? ParallelResult.StopReason.VIOLATION : ParallelResult.StopReason.QUIESCENT;
-          break;
-        }
-        run.resume();
-        long t1 = System.nanoTime();
-        barriers++;
-        barrierNanos += t1 - t0;
-        nextCheck = t1 + checkEvery;
+        ParallelResult.StopReason stop = periodicCut(run, cost);
+        if (stop != null) return stop;
+        nextCheck = cost.lastEnd + checkEvery;
       }
       if (o.progress() != null && now - nextProgress >= 0) {
         o.progress().accept(new Tick(run, now - start));
         nextProgress = now + progressEvery;
       }
     }
-    // the final cut
+  }
+
+  /** One periodic cut: the world's checks with every actor paused; why to stop, or null to resume. */
+  private static ParallelResult.StopReason periodicCut(ParallelRun run, CutCost cost) {
     long t0 = System.nanoTime();
     run.pause();
     long tc = System.nanoTime();
-    pauseNanos += tc - t0;
-    long elapsed = t0 - start;
+    cost.pauseNanos += tc - t0;
+    Optional<Violation> v = run.world().check();
+    cost.checkNanos += System.nanoTime() - tc;
+    boolean quiet = v.isEmpty() && run.quiescent();
+    if (v.isPresent() || quiet) {
+      cost.barriers++;
+      cost.barrierNanos += System.nanoTime() - t0;
+      return v.isPresent() ? ParallelResult.StopReason.VIOLATION : ParallelResult.StopReason.QUIESCENT;
+    }
+    run.resume();
+    long t1 = System.nanoTime();
+    cost.barriers++;
+    cost.barrierNanos += t1 - t0;
+    cost.lastEnd = t1;
+    return null;
+  }
+
+  /** The final cut: the verdict, the state hash and (when recording) the receive orders. */
+  private static ParallelResult finalCut(ParallelRun run, ParallelResult.StopReason reason, CutCost cost,
+      Consumer<ParallelRun> atFinalCut) {
+    World world = run.world();
+    long t0 = System.nanoTime();
+    run.pause();
+    long tc = System.nanoTime();
+    cost.pauseNanos += tc - t0;
+    long elapsed = t0 - run.startNanos();
+    Violation violation = null;
     if (reason != ParallelResult.StopReason.VIOLATION && run.quiescent()) reason = ParallelResult.StopReason.QUIESCENT;
     if (run.fault() != null) violation = run.fault();
     if (violation == null) violation = world.check().orElse(null);
@@ -139,15 +149,15 @@ public final class ParallelRunner {
       reason = ParallelResult.StopReason.DURATION;
     }
     if (violation != null) reason = ParallelResult.StopReason.VIOLATION;
-    checkNanos += System.nanoTime() - tc;
+    cost.checkNanos += System.nanoTime() - tc;
     long hash = world.stateHash();
     long deliveries = run.deliveries();
-    barriers++;
-    barrierNanos += System.nanoTime() - t0;
+    cost.barriers++;
+    cost.barrierNanos += System.nanoTime() - t0;
     if (atFinalCut != null) atFinalCut.accept(run);
     ReceiveOrders orders = run.finish();
-    return new ParallelResult(violation, hash, deliveries, elapsed, reason, orders, barriers, barrierNanos, pauseNanos,
-        checkNanos);
+    return new ParallelResult(violation, hash, deliveries, elapsed, reason, orders, cost.barriers, cost.barrierNanos,
+        cost.pauseNanos, cost.checkNanos);
   }
 
   private static long nanos(Duration d) {
