@@ -56,8 +56,6 @@ public final class KvmContext {
   /** Split page cache free count, owned by this context while it holds the write lock; -1 otherwise. */
   private int splitCacheFree = -1;
   private long sptPfnSeq;
-  /** kvm->vm_bugged as seen by this context (KVM_BUG_ON fired here). */
-  private boolean vmBugged;
   /** kvm->vm_dead as this context has learnt it: set here, or KVM_REQ_VM_DEAD received (vCPUs). */
   private boolean vmDead;
 
@@ -112,10 +110,6 @@ public final class KvmContext {
 
   public LockMode held() {
     return held;
-  }
-
-  public boolean vmBugged() {
-    return vmBugged;
   }
 
   /**
@@ -179,7 +173,6 @@ public final class KvmContext {
    * gets KVM_REQ_VM_DEAD [LNX kvm_host.h].
    */
   public void bugOn(String where, String detail, long gfn) {
-    vmBugged = true;
     monitor.observe(new KvmBugOn(where, detail, gfn));
     vmDead(gfn);
   }

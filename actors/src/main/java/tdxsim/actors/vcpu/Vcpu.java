@@ -179,6 +179,7 @@ public final class Vcpu {
           return Behaviors.same();
         })
         .onMessage(VcpuMsg.Join.class, m -> {
+          if (join != null) throw new IllegalStateException("a second Join before the first was answered: " + m);
           join = m;
           joinIfHalted();
           return Behaviors.same();

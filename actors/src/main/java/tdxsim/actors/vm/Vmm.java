@@ -111,7 +111,7 @@ public final class Vmm {
   private void mapPrivatePfn(long gfn, long pfn, Level maxLevel, Runnable done) {
     kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
       kvm.unlock();
-      if (PfResult.isRetry(r) && !kvm.vmBugged()) {
+      if (PfResult.isRetry(r) && !kvm.vmDead()) {
         mapPrivatePfn(gfn, pfn, maxLevel, done);
         return;
       }

@@ -1,5 +1,7 @@
 package tdxsim.stress.parallel;
 
+import static tdxsim.stress.trace.TraceJson.hex;
+
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.Host;
 import tdxsim.stress.record.Record;
@@ -68,9 +70,5 @@ public final class HostReplay {
 
   private static Violation inTd(int td, Violation v) {
     return v == null || td < 0 ? v : Host.inTd(td, v);
-  }
-
-  private static String hex(long v) {
-    return tdxsim.stress.record.RecordFile.hex(v);
   }
 }

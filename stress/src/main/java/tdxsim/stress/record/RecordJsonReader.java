@@ -11,8 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.trace.Trace;
+import tdxsim.stress.trace.TraceJson;
 
 /**
  * Reads the JSON record ({@link RecordFile} chooses the format): a streaming reader that names the first missing
@@ -142,15 +144,9 @@ final class RecordJsonReader {
   }
 
   private long hexValue(String field) throws IOException {
-    String s = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : "";
-    if (!s.startsWith("0x") || s.length() < 3 || s.length() > 18) {
-      throw fail("'" + field + "' is not a hex string like \"0x1f\"");
-    }
-    try {
-      return Long.parseUnsignedLong(s.substring(2), 16);
-    } catch (NumberFormatException e) {
-      throw fail("'" + field + "' is not a hex string like \"0x1f\"");
-    }
+    OptionalLong v = TraceJson.parseHex(p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : "");
+    if (v.isEmpty()) throw fail("'" + field + "' is not a hex string like \"0x1f\"");
+    return v.getAsLong();
   }
 
   private List<String> texts(String field) throws IOException {

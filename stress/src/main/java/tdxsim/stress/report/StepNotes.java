@@ -1,5 +1,7 @@
 package tdxsim.stress.report;
 
+import static tdxsim.stress.trace.TraceJson.hex;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,9 +79,6 @@ final class StepNotes {
     return false;
   }
 
-  static String hex(long v) {
-    return "0x" + Long.toHexString(v);
-  }
 
   private static String spte(Spte s) {
     return s.kind().name().toLowerCase(Locale.ROOT) + (s.pfn() == 0 ? "" : " " + hex(s.pfn()));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.Decision;
@@ -112,6 +113,16 @@ public final class TraceJson {
         r.text(v, "verdict.", "invariant"), r.text(v, "verdict.", "detail"), r.texts(v, "verdict.", "actors"), gfns);
   }
 
+  /** {@code "0x1f"} as written by {@link #hex}: 1 to 16 hex digits after "0x"; empty for anything else. */
+  public static OptionalLong parseHex(String s) {
+    if (s == null || !s.startsWith("0x") || s.length() < 3 || s.length() > 18) return OptionalLong.empty();
+    try {
+      return OptionalLong.of(Long.parseUnsignedLong(s.substring(2), 16));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
   public static String hex(long v) {
     return "0x" + Long.toHexString(v);
   }
@@ -173,15 +184,9 @@ public final class TraceJson {
     }
 
     long hex(JsonNode n, String path) {
-      String s = n.isTextual() ? n.textValue() : "";
-      if (!s.startsWith("0x") || s.length() < 3 || s.length() > 18) {
-        throw fail("'" + path + "' is not a hex string like \"0x1f\"");
-      }
-      try {
-        return Long.parseUnsignedLong(s.substring(2), 16);
-      } catch (NumberFormatException e) {
-        throw fail("'" + path + "' is not a hex string like \"0x1f\"");
-      }
+      OptionalLong v = parseHex(n.isTextual() ? n.textValue() : "");
+      if (v.isEmpty()) throw fail("'" + path + "' is not a hex string like \"0x1f\"");
+      return v.getAsLong();
     }
   }
 }
