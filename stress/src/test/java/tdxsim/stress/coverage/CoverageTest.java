@@ -1,5 +1,6 @@
 package tdxsim.stress.coverage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tdxsim.stress.model.TdxWorldFactory;
 import tdxsim.stress.runtime.Budget;
+import tdxsim.stress.runtime.ExplorationResult;
 import tdxsim.stress.runtime.Explorer;
 import tdxsim.stress.scenario.ScenarioLoader;
 import tdxsim.stress.strategy.StrategyKind;
@@ -16,7 +18,12 @@ class CoverageTest {
   private static Coverage explore(String scenario, List<String> options) {
     Coverage c = new Coverage();
     TdxWorldFactory worlds = new TdxWorldFactory(ScenarioLoader.load(scenario, options)).coverage(c);
-    Explorer.explore(worlds, StrategyKind.PCT, 1, 20, Duration.ofMinutes(2), Budget.DEFAULT, null, () -> false);
+    // bounded by the schedule count only: the negative checks below mean something only if every schedule ran
+    // (or, with a mutation, the run ended on its violation)
+    ExplorationResult r = Explorer.explore(worlds, StrategyKind.PCT, 1, 20, Duration.ofDays(1), Budget.DEFAULT, null,
+        () -> false);
+    assertTrue(r.violation().isPresent() == !options.isEmpty(), () -> scenario + " " + options + ": " + r.violation());
+    if (options.isEmpty()) assertEquals(20, r.schedules());
     return c;
   }
 

@@ -20,7 +20,7 @@ class HuntJobTest {
       new HuntSpec(List.of("mut-no-retry-check"), StrategyKind.PCTCP, 1, 4, Budget.DEFAULT, "test");
 
   private static HuntTotals hunt(int workers) {
-    return HuntTotals.of(IndexedSearch.run(new HuntJob(SPEC), 200, workers, Duration.ofMinutes(5), null));
+    return HuntTotals.of(IndexedSearch.run(new HuntJob(SPEC), 200, workers, Duration.ofDays(1), null));
   }
 
   @Test
@@ -39,8 +39,9 @@ class HuntJobTest {
 
   @Test
   void aHuntTraceCarriesItsWorldAndReplaysExactly() {
-    Trace t = hunt(1).violation();
-    long world = hunt(1).violationWorld();
+    HuntTotals h = hunt(1);
+    Trace t = h.violation();
+    long world = h.violationWorld();
     assertEquals(WorldGenerator.generate(SPEC.worldSeed(world)), t.scenario().source());
     assertEquals(SPEC.worldSeed(world), t.runSeed());
     ReplayReport r = Replayer.replay(StressWorlds.forTrace(t), t);

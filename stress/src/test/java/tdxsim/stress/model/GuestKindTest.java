@@ -64,9 +64,11 @@ class GuestKindTest {
   @Test
   void aMemoryFaultExitIsConvertedByTheVmmAndTheGuestGoesOn() {
     TdxWorldFactory f = new TdxWorldFactory(ScenarioLoader.load("memory-fault"));
-    ExplorationResult r = Explorer.explore(f, StrategyKind.RANDOM, 42, 200, Duration.ofSeconds(60), Budget.DEFAULT,
+    // bounded by the schedule count only (no wall-time limit: the same on any machine)
+    ExplorationResult r = Explorer.explore(f, StrategyKind.RANDOM, 42, 200, Duration.ofDays(1), Budget.DEFAULT,
         null, () -> false);
-    assertEquals(200, r.schedules(), () -> r.violation().get().violation().oneLine());
+    assertTrue(r.violation().isEmpty(), () -> r.violation().get().violation().oneLine());
+    assertEquals(200, r.schedules());
     Map<String, Long> totals = f.totals();
     assertTrue(totals.getOrDefault("flow.MEMORY_FAULT_EXIT", 0L) > 0, totals.toString());
     assertEquals(800L, totals.get("accept.accepted"), "every ACCEPT succeeds in every schedule");

@@ -28,6 +28,8 @@ class HtmlChromiumTest {
   @Test
   void theR5ChartRendersHighlightsAndOpensAStep() throws Exception {
     Path chromium = onPath("chromium");
+    // CI (.ci/run, CI=true) installs chromium: there a missing browser is a failure, not a skip
+    assertTrue(chromium != null || !"true".equals(System.getenv("CI")), "CI=true but chromium is not on the PATH");
     assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
     Path out = dir.resolve("traces");
     CliRun explore = CliRun.of("explore", "--scenario", "race-r5", "--option", "mut-no-retry-check", "--workers", "1",

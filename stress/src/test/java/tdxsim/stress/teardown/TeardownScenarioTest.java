@@ -41,7 +41,7 @@ class TeardownScenarioTest {
 
   private static ExplorationResult explore(List<String> options, StrategyKind kind, int schedules) {
     TdxWorldFactory worlds = new TdxWorldFactory(ScenarioLoader.load("teardown", options));
-    return Explorer.explore(system, worlds, FairStrategy.wrap(kind.create()), 1, schedules, Duration.ofMinutes(5),
+    return Explorer.explore(system, worlds, FairStrategy.wrap(kind.create()), 1, schedules, Duration.ofDays(1),
         Budget.DEFAULT, null, () -> false);
   }
 
