@@ -3,6 +3,7 @@ package tdxsim.stress.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,6 +21,11 @@ import tdxsim.stress.workers.RangeWorker;
  */
 final class WorkerSlots {
   private static final Assign END = new Assign(-1, -1, 0, 0);
+  /**
+   * Test-only fault ({@code .ci/cluster-test}): with {@code -Dtdxsim.fault.worker-hold-range=true} a slot takes its
+   * first range, says so on stderr and never answers, so that a SIGKILL is sure to find this node holding a range.
+   */
+  private static final boolean FAULT_HOLD_RANGE = Boolean.getBoolean("tdxsim.fault.worker-hold-range");
 
   private final List<BlockingQueue<Assign>> inboxes = new ArrayList<>();
   private final AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
@@ -64,6 +70,12 @@ final class WorkerSlots {
     return new Counts(ranges.get(), indices.get());
   }
 
+  private static void hold(Assign a) throws InterruptedException {
+    System.err.println("worker: holding range " + a.range() + " (-Dtdxsim.fault.worker-hold-range)");
+    System.err.flush();
+    new CountDownLatch(1).await();
+  }
+
   private <R extends RangeOutcome> void run(ClusterJob<R> job, int slot, ActorRef<ToCoordinator> coordinator,
       ActorRef<ToWorker> self) {
     RangeControl control = new RangeControl() {
@@ -78,6 +90,7 @@ final class WorkerSlots {
     try (RangeWorker<R> worker = job.job().open(slot)) {
       coordinator.tell(new ClusterMessage.Want(self, slot));
       for (Assign a = inboxes.get(slot).take(); a != END; a = inboxes.get(slot).take()) {
+        if (FAULT_HOLD_RANGE) hold(a);
         long t0 = System.nanoTime();
         R outcome = worker.run(a.from(), a.to(), control);
         long runNanos = System.nanoTime() - t0;
