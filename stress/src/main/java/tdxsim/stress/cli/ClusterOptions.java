@@ -18,7 +18,7 @@ import tdxsim.stress.workers.RangeOutcome;
 import tdxsim.stress.workers.SearchProgress;
 
 /**
- * A search command's cluster options ({@code explore} today, {@code hunt} the same way): with {@code --cluster}
+ * A search command's cluster options ({@code explore}, {@code hunt}): with {@code --cluster}
  * the command is the coordinator of a Pekko cluster and runs its ranges on the worker nodes that join it.
  */
 final class ClusterOptions {
@@ -56,6 +56,13 @@ final class ClusterOptions {
     if (expectWorkers < 1) throw new BadInput("--expect-workers must be positive, got " + expectWorkers);
     bind();
     secret();
+  }
+
+  /** Coverage is counted by this machine's workers: a coordinator runs none. */
+  void checkCoverage(Object coverage) {
+    if (coverage != null && enabled()) {
+      throw new BadInput("--coverage is counted on this machine's workers only: drop --cluster or --coverage");
+    }
   }
 
   HostPort bind() {

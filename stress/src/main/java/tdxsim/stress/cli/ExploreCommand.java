@@ -94,9 +94,7 @@ final class ExploreCommand implements Callable<Integer> {
     HeapCheck.check(scenario);
     OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
     tdxsim.stress.coverage.Coverage coverage = coverageOption.start();
-    if (coverage != null && clusterOptions.enabled()) {
-      throw new BadInput("--coverage is counted on this machine's workers only: drop --cluster or --coverage");
-    }
+    clusterOptions.checkCoverage(coverage);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "explore %s: strategy %s, seed %d, up to %d schedules, time limit %s, %s%n",
         scenario.name(), kind.cliName(), seed, schedules, Units.duration(timeLimit),

@@ -19,8 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tdxsim.actors.invariants.InvariantChecker;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.cluster.ClusterResult;
+import tdxsim.stress.cluster.HuntClusterJob;
 import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.hunt.HuntJob;
+import tdxsim.stress.hunt.HuntRange;
 import tdxsim.stress.hunt.HuntSpec;
 import tdxsim.stress.hunt.HuntTotals;
 import tdxsim.stress.io.AtomicFiles;
@@ -34,6 +37,7 @@ import tdxsim.stress.trace.TraceFile;
 import tdxsim.stress.trace.TraceJson;
 import tdxsim.stress.workers.IndexedSearch;
 import tdxsim.stress.workers.SearchProgress;
+import tdxsim.stress.workers.SearchResult;
 
 @Command(
     name = "hunt",
@@ -50,6 +54,7 @@ final class HuntCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
   @Mixin CoverageOption coverageOption;
+  @Mixin ClusterOptions clusterOptions;
 
   @Option(names = "--option", paramLabel = "NAME",
       description = "Design option or protocol mutation to switch on in every world (repeatable).")
@@ -98,24 +103,29 @@ final class HuntCommand implements Callable<Integer> {
 
   private HuntJob job;
   private Coverage coverage;
+  /** The cluster run's result, when there was one. */
+  private ClusterResult<HuntRange> cluster;
 
   @Override
   public Integer call() {
     StrategyKind kind = parse();
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
     if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
+    clusterOptions.check(workers);
     OutputPlace.directory("--out", out, traceName());
     if (saveScenario != null) OutputPlace.file("--save-scenario", saveScenario);
     coverage = coverageOption.start();
+    clusterOptions.checkCoverage(coverage);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %d worker%s%n",
+    o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %s%n",
         options.isEmpty() ? "none (v3 baseline)" : String.join(" ", options), kind.cliName(), seed, perWorld,
-        Units.duration(timeLimit), n, n == 1 ? "" : "s");
+        Units.duration(timeLimit),
+        clusterOptions.enabled() ? "on the cluster at " + clusterOptions.bind() : n + " worker" + (n == 1 ? "" : "s"));
     o.flush();
     HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxSteps), Versions.TOOL, Set.copyOf(skip));
     job = new HuntJob(hunt, coverage);
     try (Interrupts interrupts = Interrupts.install()) {
-      HuntTotals r = HuntTotals.of(IndexedSearch.run(job, worlds, n, timeLimit, this::progress, interrupts));
+      HuntTotals r = HuntTotals.of(search(hunt, n, interrupts));
       Path trace = null;
       String writeError = null;
       try {
@@ -130,6 +140,14 @@ final class HuntCommand implements Callable<Integer> {
       if (ModelFailure.is(v)) throw ModelFailure.of(v, trace);
       return interrupts.exitCode(v == null ? Main.EXIT_OK : Main.EXIT_VIOLATION);
     }
+  }
+
+  /** The worlds on {@code n} threads here, or on the cluster's worker nodes. */
+  private SearchResult<HuntRange> search(HuntSpec hunt, int n, Interrupts interrupts) {
+    if (!clusterOptions.enabled()) return IndexedSearch.run(job, worlds, n, timeLimit, this::progress, interrupts);
+    cluster = clusterOptions.run(new HuntClusterJob(hunt), worlds, timeLimit, this::progress, interrupts,
+        spec.commandLine().getErr());
+    return cluster.search();
   }
 
   private StrategyKind parse() {
@@ -164,6 +182,12 @@ final class HuntCommand implements Callable<Integer> {
     if (p.indices() == 0) return;
     PrintWriter err = spec.commandLine().getErr();
     double secs = p.elapsedNanos() / 1e9;
+    if (clusterOptions.enabled()) { // the work of a cluster's range is its schedules
+      err.printf(Locale.ROOT, "  %d worlds, %d schedules, %.0f schedules/s, %d ranges done, %d nodes, %d workers%n",
+          p.indices(), p.work(), p.workPerSecond(), p.rangesDone(), p.nodes(), p.workers());
+      err.flush();
+      return;
+    }
     err.printf(Locale.ROOT, "  %d worlds, %d schedules, %.0f schedules/s, %s%s%n", p.indices(), job.schedulesSoFar(),
         secs == 0 ? 0 : job.schedulesSoFar() / secs, Units.rate(p.workPerSecond(), "deliveries"),
         coverage == null ? "" : ", " + coverage.reached().size() + " coverage tuples");
@@ -174,6 +198,7 @@ final class HuntCommand implements Callable<Integer> {
     double secs = r.search().elapsedNanos() / 1e9;
     o.printf(Locale.ROOT, "hunted %d worlds, %d schedules, %d deliveries in %.1f s: %.0f schedules/s%n", r.worlds(),
         r.schedules(), r.deliveries(), secs, r.schedulesPerSecond());
+    if (cluster != null) o.println(ClusterOptions.line(cluster));
     if (!skip.isEmpty()) o.printf(Locale.ROOT, "worlds left on a skipped invariant: %d%n", r.skipped());
     Trace t = r.violation();
     Violation v = t == null ? null : t.violation();
@@ -199,6 +224,7 @@ final class HuntCommand implements Callable<Integer> {
     s.put("strategy", kind.cliName());
     s.put("seed", seed);
     s.put("workers", r.search().workers());
+    s.put("cluster", cluster == null ? null : ClusterOptions.json(cluster));
     s.put("worlds", r.worlds());
     s.put("schedules", r.schedules());
     s.put("deliveries", r.deliveries());

@@ -6,7 +6,7 @@ import tdxsim.stress.workers.RangeOutcome;
 /**
  * A search the cluster runs: a {@link RangeJob} that a worker node can rebuild from a text ({@link #spec()}) and
  * whose range outcomes travel as text. {@link ClusterJobs} finds a job by {@link #kind()} on a worker: explore
- * today; hunt plugs in the same way (a spec of its world generator and seed, outcomes over world indices).
+ * ({@link ExploreClusterJob}: schedule indices) and hunt ({@link HuntClusterJob}: world indices).
  *
  * @param <R> what a range reports
  */

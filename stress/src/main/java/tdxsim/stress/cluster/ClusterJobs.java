@@ -1,6 +1,6 @@
 package tdxsim.stress.cluster;
 
-/** The jobs a worker node can run, by {@link ClusterJob#kind()}. Hunt adds its case here. */
+/** The jobs a worker node can run, by {@link ClusterJob#kind()}. Explore and hunt. */
 public final class ClusterJobs {
   private ClusterJobs() {}
 
@@ -8,6 +8,7 @@ public final class ClusterJobs {
   public static ClusterJob<?> forWorker(String kind, String spec) {
     return switch (kind) {
       case ExploreClusterJob.KIND -> ExploreClusterJob.fromSpec(spec);
+      case HuntClusterJob.KIND -> HuntClusterJob.fromSpec(spec);
       default -> throw new IllegalArgumentException("the coordinator asks for a job this worker does not know: "
           + kind);
     };

@@ -55,8 +55,11 @@ public sealed interface ClusterMessage {
   /** The coordinator's second: progress, time limit, Ctrl-C. */
   record Tick() implements ToCoordinator {}
 
-  /** A node stopped answering (the failure detector): the coordinator downs it. */
-  record Unreachable(org.apache.pekko.actor.Address node) implements ToCoordinator {}
+  /**
+   * A node stopped answering (the failure detector): the coordinator downs it; a worker node whose coordinator it
+   * is gives the run up.
+   */
+  record Unreachable(org.apache.pekko.actor.Address node) implements ToCoordinator, ToWorker {}
 
   /** A worker node left the cluster (downed, killed, or done): its ranges out are handed to others. */
   record Gone(ActorRef<ToWorker> worker) implements ToCoordinator {}

@@ -108,7 +108,8 @@ public final class ExploreClusterJob implements ClusterJob<ExploreRange> {
     }
   }
 
-  private static Trace trace(JsonNode n) {
+  /** A trace in a range's outcome, or null. */
+  static Trace trace(JsonNode n) {
     return n == null || n.isNull() ? null : TraceFile.fromJsonText(n.asText(), "a worker");
   }
 }

@@ -16,7 +16,9 @@ public record WorkerOutcome(Kind kind, String why, long ranges, long indices) {
     REFUSED,
     /** No coordinator answered at the address given. */
     UNREACHABLE,
-    /** The coordinator left mid-run. */
-    COORDINATOR_LOST
+    /** The coordinator left or stopped answering mid-run. */
+    COORDINATOR_LOST,
+    /** The coordinator had ended its run (its node still up) before this node registered: no run to take part in. */
+    MISSED
   }
 }

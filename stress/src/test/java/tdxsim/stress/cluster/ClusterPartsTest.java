@@ -9,11 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tdxsim.stress.cli.Worlds;
+import tdxsim.stress.hunt.HuntJob;
+import tdxsim.stress.hunt.HuntRange;
+import tdxsim.stress.hunt.HuntSpec;
+import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioLoader;
+import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.workers.ExploreRange;
 import tdxsim.stress.workers.ExploreSpec;
 import tdxsim.stress.workers.RangeControl;
@@ -75,5 +81,23 @@ class ClusterPartsTest {
     assertEquals(text, Packed.unpack(packed));
     assertTrue(packed.length() < text.length() / 3, "a trace packs to " + packed.length() + " of " + text.length());
     assertThrows(IllegalArgumentException.class, () -> ClusterJobs.forWorker("no-such-job", "{}"));
+  }
+
+  @Test
+  void aHuntRangeCrossesTheWireUnchangedAndTheSpecRebuildsTheSameWorlds() {
+    HuntSpec spec = new HuntSpec(List.of("v1-folio-refcount"), StrategyKind.PCTCP, 3, 8, Budget.steps(50_000),
+        "tdxsim test", Set.of("guest.panic", "kvm.bug-on"));
+    HuntClusterJob coordinatorSide = new HuntClusterJob(spec);
+    ClusterJob<?> workerSide = ClusterJobs.forWorker(coordinatorSide.kind(), coordinatorSide.spec());
+    assertEquals(coordinatorSide.spec(), ((HuntClusterJob) workerSide).spec());
+    HuntJob workerJob = (HuntJob) workerSide.job();
+    assertEquals(new HuntJob(spec).scenario(5).source(), workerJob.scenario(5).source(), "another world 5");
+    HuntRange ran;
+    try (RangeWorker<HuntRange> w = coordinatorSide.job().open(0)) {
+      ran = w.run(0, 4, RangeControl.ALL);
+    }
+    assertTrue(ran.violated(), "seed 3 of v1-folio-refcount breaks an invariant in world 1: " + ran);
+    assertEquals(ran, coordinatorSide.decode(coordinatorSide.encode(ran)));
+    assertEquals(ran.schedules(), coordinatorSide.work(ran));
   }
 }
