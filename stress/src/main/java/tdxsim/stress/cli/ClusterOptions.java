@@ -25,9 +25,9 @@ final class ClusterOptions {
   static final int DEFAULT_PORT = 2552;
 
   @Option(names = "--cluster", paramLabel = "HOST:PORT",
-      description = {"Be the coordinator of a cluster bound to HOST:PORT (port default 2552): the ranges run on the "
-          + "worker nodes", "that join it (./tdxsim worker --join HOST:PORT); the verdict, trace and hash are those "
-          + "of one process."})
+      description = "Be the coordinator of a cluster bound to HOST:PORT (port default 2552): the ranges run on the "
+          + "worker nodes that join it (./tdxsim worker --join HOST:PORT); the verdict, trace and hash are those of "
+          + "one process.")
   String cluster;
 
   @Option(names = "--expect-workers", paramLabel = "K", defaultValue = "1",

@@ -49,9 +49,9 @@ final class WorkerCommand implements Callable<Integer> {
   Path secretFile;
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
-      description = {"Runs to serve, one after the other, each joining the coordinator at --join afresh (0: until "
-          + "stopped).", "With N other than 1 the node waits for each coordinator as long as it takes. "
-          + "Default: ${DEFAULT-VALUE}."})
+      description = "Runs to serve, one after the other, each joining the coordinator at --join afresh (0: until "
+          + "stopped); with N other than 1 the node waits for each coordinator as long as it takes. "
+          + "Default: ${DEFAULT-VALUE}.")
   int runs;
 
   @Override

@@ -1,59 +1,46 @@
 package tdxsim.stress.cluster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.trace.Trace;
-import tdxsim.stress.trace.TraceFile;
-import tdxsim.stress.workers.ExploreJob;
 import tdxsim.stress.workers.ExploreRange;
 import tdxsim.stress.workers.ExploreSpec;
-import tdxsim.stress.workers.RangeJob;
 
 /**
  * {@code explore} on a cluster: the spec is {@link ExploreSpec} (the scenario's whole text, options, strategy,
  * seed, schedule count, step budget, the coordinator's tool version), a range's outcome is {@link ExploreRange}
  * with its traces as trace JSON. A worker rebuilds the scenario from the text, so every node runs the same worlds.
  */
-public final class ExploreClusterJob implements ClusterJob<ExploreRange> {
+public final class ExploreClusterJob extends JsonClusterJob<ExploreRange> {
   public static final String KIND = "explore";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ExploreSpec spec;
-  private final ExploreJob job;
 
   /** The coordinator's: the scenario is already loaded. */
   public ExploreClusterJob(ExploreSpec spec, Scenario loaded) {
+    super(KIND, spec.job(loaded));
     this.spec = spec;
-    this.job = spec.job(loaded);
   }
 
   private ExploreClusterJob(ExploreSpec spec) {
+    super(KIND, spec.job());
     this.spec = spec;
-    this.job = spec.job();
   }
 
   static ExploreClusterJob fromSpec(String text) {
-    try {
-      JsonNode n = JSON.readTree(text);
+    return parse(text, "explore spec from the coordinator", n -> {
       Trace.Scenario scenario = new Trace.Scenario(n.get("scenario").asText(), n.get("source").asText());
-      java.util.List<String> options = new java.util.ArrayList<>();
+      List<String> options = new ArrayList<>();
       n.get("options").forEach(o -> options.add(o.asText()));
       return new ExploreClusterJob(new ExploreSpec(scenario, options, n.get("strategy").asText(),
           n.get("seed").asLong(), n.get("schedules").asLong(), n.get("maxSteps").asLong(),
           n.get("toolVersion").asText()));
-    } catch (JsonProcessingException | NullPointerException e) {
-      throw new IllegalArgumentException("explore spec from the coordinator: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
+    });
   }
 
   @Override
@@ -61,8 +48,7 @@ public final class ExploreClusterJob implements ClusterJob<ExploreRange> {
     ObjectNode n = JSON.createObjectNode();
     n.put("scenario", spec.scenario().name());
     n.put("source", spec.scenario().source());
-    com.fasterxml.jackson.databind.node.ArrayNode options = n.putArray("options");
-    spec.options().forEach(options::add);
+    spec.options().forEach(n.putArray("options")::add);
     n.put("strategy", spec.strategy());
     n.put("seed", spec.seed());
     n.put("schedules", spec.schedules());
@@ -72,44 +58,27 @@ public final class ExploreClusterJob implements ClusterJob<ExploreRange> {
   }
 
   @Override
-  public RangeJob<ExploreRange> job() {
-    return job;
-  }
-
-  @Override
   public long work(ExploreRange r) {
     return r.deliveries();
   }
 
   @Override
-  public String encode(ExploreRange r) {
-    ObjectNode n = JSON.createObjectNode();
+  void write(ObjectNode n, ExploreRange r) {
     n.put("from", r.from());
     n.put("ran", r.ran());
     n.put("deliveries", r.deliveries());
     ObjectNode counters = n.putObject("counters");
     r.counters().forEach(counters::put);
     n.put("violationIndex", r.violationIndex());
-    n.put("violation", r.violation() == null ? null : TraceFile.toJsonText(r.violation()));
-    n.put("last", r.last() == null ? null : TraceFile.toJsonText(r.last()));
-    return n.toString();
+    n.put("violation", traceText(r.violation()));
+    n.put("last", traceText(r.last()));
   }
 
   @Override
-  public ExploreRange decode(String text) {
-    try {
-      JsonNode n = JSON.readTree(text);
-      Map<String, Long> counters = new LinkedHashMap<>();
-      n.get("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
-      return new ExploreRange(n.get("from").asLong(), n.get("ran").asLong(), n.get("deliveries").asLong(), counters,
-          n.get("violationIndex").asLong(), trace(n.get("violation")), trace(n.get("last")));
-    } catch (JsonProcessingException | NullPointerException e) {
-      throw new IllegalArgumentException("a range's outcome from a worker: " + e.getMessage(), e);
-    }
-  }
-
-  /** A trace in a range's outcome, or null. */
-  static Trace trace(JsonNode n) {
-    return n == null || n.isNull() ? null : TraceFile.fromJsonText(n.asText(), "a worker");
+  ExploreRange read(JsonNode n) {
+    Map<String, Long> counters = new LinkedHashMap<>();
+    n.get("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
+    return new ExploreRange(n.get("from").asLong(), n.get("ran").asLong(), n.get("deliveries").asLong(), counters,
+        n.get("violationIndex").asLong(), trace(n.get("violation")), trace(n.get("last")));
   }
 }

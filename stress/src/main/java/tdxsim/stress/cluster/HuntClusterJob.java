@@ -1,8 +1,6 @@
 package tdxsim.stress.cluster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +11,6 @@ import tdxsim.stress.hunt.HuntRange;
 import tdxsim.stress.hunt.HuntSpec;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.strategy.StrategyKind;
-import tdxsim.stress.trace.TraceFile;
-import tdxsim.stress.workers.RangeJob;
 
 /**
  * {@code hunt} on a cluster: the spec is the {@link HuntSpec} (options, strategy, run seed, schedules per world,
@@ -22,21 +18,18 @@ import tdxsim.stress.workers.RangeJob;
  * process does ({@link HuntJob#scenario}), so no world's text travels out, only the violating one's back, inside its
  * trace. A range's outcome is the {@link HuntRange}; its work, for the progress line, is its schedules.
  */
-public final class HuntClusterJob implements ClusterJob<HuntRange> {
+public final class HuntClusterJob extends JsonClusterJob<HuntRange> {
   public static final String KIND = "hunt";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HuntSpec spec;
-  private final HuntJob job;
 
   public HuntClusterJob(HuntSpec spec) {
+    super(KIND, new HuntJob(spec));
     this.spec = spec;
-    this.job = new HuntJob(spec);
   }
 
   static HuntClusterJob fromSpec(String text) {
-    try {
-      JsonNode n = JSON.readTree(text);
+    return parse(text, "hunt spec from the coordinator", n -> {
       List<String> options = new ArrayList<>();
       n.get("options").forEach(o -> options.add(o.asText()));
       TreeSet<String> skip = new TreeSet<>();
@@ -44,14 +37,7 @@ public final class HuntClusterJob implements ClusterJob<HuntRange> {
       Budget budget = new Budget(n.get("maxSteps").asLong(), Duration.ofNanos(n.get("maxVirtualNanos").asLong()));
       return new HuntClusterJob(new HuntSpec(options, StrategyKind.parse(n.get("strategy").asText()),
           n.get("seed").asLong(), n.get("schedulesPerWorld").asInt(), budget, n.get("toolVersion").asText(), skip));
-    } catch (JsonProcessingException | NullPointerException e) {
-      throw new IllegalArgumentException("hunt spec from the coordinator: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
+    });
   }
 
   @Override
@@ -69,37 +55,25 @@ public final class HuntClusterJob implements ClusterJob<HuntRange> {
   }
 
   @Override
-  public RangeJob<HuntRange> job() {
-    return job;
-  }
-
-  @Override
   public long work(HuntRange r) {
     return r.schedules();
   }
 
   @Override
-  public String encode(HuntRange r) {
-    ObjectNode n = JSON.createObjectNode();
+  void write(ObjectNode n, HuntRange r) {
     n.put("from", r.from());
     n.put("ran", r.ran());
     n.put("schedules", r.schedules());
     n.put("deliveries", r.deliveries());
     n.put("skipped", r.skipped());
     n.put("violationIndex", r.violationIndex());
-    n.put("violation", r.violation() == null ? null : TraceFile.toJsonText(r.violation()));
-    return n.toString();
+    n.put("violation", traceText(r.violation()));
   }
 
   @Override
-  public HuntRange decode(String text) {
-    try {
-      JsonNode n = JSON.readTree(text);
-      return new HuntRange(n.get("from").asLong(), n.get("ran").asLong(), n.get("schedules").asLong(),
-          n.get("deliveries").asLong(), n.get("skipped").asLong(), n.get("violationIndex").asLong(),
-          ExploreClusterJob.trace(n.get("violation")));
-    } catch (JsonProcessingException | NullPointerException e) {
-      throw new IllegalArgumentException("a range's outcome from a worker: " + e.getMessage(), e);
-    }
+  HuntRange read(JsonNode n) {
+    return new HuntRange(n.get("from").asLong(), n.get("ran").asLong(), n.get("schedules").asLong(),
+        n.get("deliveries").asLong(), n.get("skipped").asLong(), n.get("violationIndex").asLong(),
+        trace(n.get("violation")));
   }
 }

@@ -26,6 +26,7 @@ class BadInputTest {
   @BeforeAll
   static void scratch() throws Exception {
     Files.writeString(dir.resolve("afile"), "x");
+    Files.writeString(dir.resolve("secret"), "a cluster secret of 32 characters\n");
     Files.createDirectory(dir.resolve("adir"));
     Files.writeString(dir.resolve("huge.conf"), "vcpus = 1\nranges-2m = 4194304\n");
     Files.writeString(dir.resolve("nmi.conf"), "vcpus = 1\nranges-2m = 1\nvmm = [ { op = nmi, count = 2000000000 } ]\n");
@@ -72,6 +73,10 @@ class BadInputTest {
     "cluster secret too short    | explore --cluster 127.0.0.1:2552 --secret-file @/afile | at least 16",
     "secret without a cluster    | explore --secret-file @/afile             | --secret-file is for --cluster",
     "cluster port out of range   | explore --cluster 127.0.0.1:70000         | not in 0..65535",
+    "worker runs negative        | worker --join 127.0.0.1:2552 --runs -1    | --runs must be 0",
+    "hunt cluster, local workers | hunt --cluster 127.0.0.1:2552 --workers 2 | --workers is per worker node",
+    "hunt cluster, coverage      | hunt --cluster 127.0.0.1:2552 --secret-file @/secret --coverage @/c.json | --coverage is counted",
+    "hunt cluster port no number | hunt --cluster 127.0.0.1:x                | not a number",
   })
   void refusedInOneLine(String what, String args, String mentions) throws Exception {
     List<String> before = listing();
