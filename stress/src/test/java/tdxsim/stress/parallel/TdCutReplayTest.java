@@ -30,7 +30,9 @@ class TdCutReplayTest {
     StressRun.Config c = new StressRun.Config("test", s, options, Duration.ofSeconds(60),
         ParallelSettings.defaults().withThreads(2).withRecording(true), true, Duration.ofMillis(20), false);
     StressRun.Outcome o = StressRun.run(c, () -> false, null);
-    assertEquals("tdx.demote-blocked-tracked", o.result().violation().invariant());
+    // Real threads: which of the mutation's invariants breaks first depends on the timing (catalogue entry 7).
+    String invariant = o.result().violation().invariant();
+    assertTrue(List.of("tdx.demote-blocked-tracked", "kvm.bug-on").contains(invariant), invariant);
     String td = o.result().violation().detail().substring(0, o.result().violation().detail().indexOf(':'));
 
     Record cut = o.record();
@@ -46,7 +48,7 @@ class TdCutReplayTest {
     RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(cut), cut);
     assertTrue(rep.reproduced(), rep.summary());
     assertEquals(cut.deliveries(), rep.replayed());
-    assertEquals("tdx.demote-blocked-tracked", rep.verdict().invariant());
+    assertEquals(invariant, rep.verdict().invariant());
     assertEquals(cut.finalStateHash(), rep.result().stateHash(), "the TD's own state hash at the final cut");
 
     Trace trace = rep.violationTrace().orElseThrow();
