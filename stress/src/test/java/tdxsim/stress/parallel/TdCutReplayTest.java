@@ -36,7 +36,8 @@ class TdCutReplayTest {
     String td = o.result().violation().detail().substring(0, o.result().violation().detail().indexOf(':'));
 
     Record cut = o.record();
-    assertTrue(o.hostRecordMessages() > cut.deliveries(), () -> "the cut record holds one TD of three: "
+    // Under load the other TDs may not have run a step before the violation: the cut is then no smaller.
+    assertTrue(o.hostRecordMessages() >= cut.deliveries(), () -> "the cut record holds one TD of three: "
         + o.hostRecordMessages() + " in the host, " + cut.deliveries() + " cut, " + o.result().violation().oneLine()
         + ", " + o.generations() + " generations");
     assertTrue(cut.scenario().source().endsWith(" " + td.replace('-', '=')), cut.scenario().source());
