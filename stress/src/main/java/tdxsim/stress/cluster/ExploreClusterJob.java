@@ -92,6 +92,8 @@ public final class ExploreClusterJob implements ClusterJob<ExploreRange> {
     n.put("violationIndex", r.violationIndex());
     n.put("violation", r.violation() == null ? null : TraceFile.toJsonText(r.violation()));
     n.put("last", r.last() == null ? null : TraceFile.toJsonText(r.last()));
+    n.put("chains", r.chains());
+    n.put("choiceSteps", r.choiceSteps());
     return n.toString();
   }
 
@@ -102,7 +104,8 @@ public final class ExploreClusterJob implements ClusterJob<ExploreRange> {
       Map<String, Long> counters = new LinkedHashMap<>();
       n.get("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
       return new ExploreRange(n.get("from").asLong(), n.get("ran").asLong(), n.get("deliveries").asLong(), counters,
-          n.get("violationIndex").asLong(), trace(n.get("violation")), trace(n.get("last")));
+          n.get("violationIndex").asLong(), trace(n.get("violation")), trace(n.get("last")),
+          n.get("chains").asInt(), n.get("choiceSteps").asLong());
     } catch (JsonProcessingException | NullPointerException e) {
       throw new IllegalArgumentException("a range's outcome from a worker: " + e.getMessage(), e);
     }
