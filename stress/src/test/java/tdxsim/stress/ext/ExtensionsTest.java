@@ -36,8 +36,9 @@ class ExtensionsTest {
   void aScenarioTakesPluginOptionsByNameAndRefusesAMissingPlugin() {
     var s = ScenarioLoader.load("small").withPlugin(new AcmePlugin()).withOptions(List.of("acme-writer-beside-readers",
         "plugin:acme@1.0", "v1-prefetch-4k"));
-    assertEquals(List.of("acme-writer-beside-readers"), s.extensions().chosen());
-    assertEquals(1, s.config().options().size());
+    // one registry: the built-in is chosen like the plugin's, and sets its flag
+    assertEquals(List.of("acme-writer-beside-readers", "v1-prefetch-4k"), s.extensions().chosen());
+    assertEquals(java.util.Set.of(tdxsim.actors.options.DesignOption.V1_PREFETCH_4K), s.config().options());
     ScenarioException missing = assertThrows(ScenarioException.class,
         () -> ScenarioLoader.load("small").withOptions(List.of("plugin:zeta@2")));
     assertEquals("needs plugin zeta 2, which is not on the class path (./tdxsim --plugin JAR, or TDXSIM_CLASSPATH)",
