@@ -16,6 +16,9 @@ import java.util.Map;
  * <p>The markup is also well-formed XML (everything escaped, the script in CDATA), so tests and tools can parse it.
  */
 public final class HtmlChart {
+  /** What a racing step is, for both views' legends. */
+  static final String RACING = "two CPUs' deliveries to one actor whose order decides the verdict (the other order"
+      + " runs without the violation)";
   /** Rows drawn at most: beyond it, unrelated runs are folded, then the earliest rows. */
   static final int MAX_ROWS = 1000;
   private static final int LEFT = 60;
@@ -93,8 +96,8 @@ public final class HtmlChart {
     sb.append("<p class=\"meta\">").append(Xml.escape(d.replay())).append("</p>\n");
     sb.append("<p class=\"verdict").append(d.violation() == null ? "" : " bad").append("\">")
         .append(Xml.escape(verdict(d))).append("</p>\n");
-    sb.append("<p class=\"meta\"><span class=\"key racing\">racing</span>: another CPU's conflicting step on the")
-        .append(" same actor, or an order that decides the verdict; <span class=\"key violation\">violation</span>;")
+    sb.append("<p class=\"meta\"><span class=\"key racing\">racing</span>: ").append(RACING)
+        .append("; <span class=\"key violation\">violation</span>;")
         .append(" click a step for its message and the state after it.</p>\n");
     sb.append("<div id=\"detail\" class=\"detail\" hidden=\"hidden\"></div>\n");
   }

@@ -41,6 +41,33 @@ class RaceViewsTest {
     assertTrue(r.out().contains("* racing: "), r.out());
   }
 
+  /**
+   * On the minimized race, exactly the orders a kernel engineer names: guest_memfd's write lock for
+   * invalidate_begin against the fault's read lock (where is_page_fault_stale would recheck the sequence) and
+   * against the fault's mmu_invalidate_seq snapshot (before kvm_gmem_get_pfn, which the punch hole's
+   * filemap_invalidate_lock would hold back). Nothing else: the build, the SEAMCALLs, the TDP MMU walk keep the
+   * violation in either order.
+   */
+  @Test
+  void theRacingStepsOfTheMinimizedR5AreTheWriteLockAgainstTheFaultsSnapshotAndReadLock() {
+    Path min = dir.resolve("r5-min.json");
+    CliRun m = CliRun.of("minimize", trace.toString(), "--out", min.toString());
+    assertEquals(0, m.exit(), m.err());
+    RaceDiagram d = RaceViews.diagram("r5", tdxsim.stress.trace.TraceFile.read(min,
+        tdxsim.actors.vm.ModelVersion.VERSION)).diagram();
+    List<String> racing = new ArrayList<>();
+    for (int i = 0; i < d.rows().size(); i++) {
+      if (d.note(i).racing()) racing.add(d.rows().get(i).decision().sender() + ": " + d.rows().get(i).message());
+    }
+    assertEquals(3, racing.size(), racing.toString());
+    assertTrue(racing.get(0).startsWith("vcpu-0: ReadInvalidateSeq"), racing.toString());
+    assertTrue(racing.get(1).startsWith("guest-memfd: Acquire owner=guest-memfd EXCLUSIVE"), racing.toString());
+    assertTrue(racing.get(2).startsWith("vcpu-0: Acquire owner=vcpu-0 SHARED"), racing.toString());
+    long snapshot = d.rows().stream().filter(r -> r.message().startsWith("ReadInvalidateSeq")).findFirst()
+        .orElseThrow().step();
+    assertTrue(d.note((int) snapshot - 1).racing(), "the fault's first snapshot, not a later one");
+  }
+
   @Test
   void theHtmlHonoursSteps() throws Exception {
     Path html = dir.resolve("part.html");
