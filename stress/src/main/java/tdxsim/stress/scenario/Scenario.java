@@ -78,6 +78,19 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
   }
 
   private void requirePlugin(String entry) {
+    require(extensions, entry);
+  }
+
+  /**
+   * Checks a trace's {@code plugin:NAME@VERSION} entries against the installed plugins.
+   *
+   * @throws ScenarioException naming the first plugin missing or of another version
+   */
+  public static void requirePlugins(Collection<String> options) {
+    for (String o : options) if (o.trim().startsWith(Extensions.ENTRY)) require(Extensions.installed(), o.trim());
+  }
+
+  private static void require(Extensions extensions, String entry) {
     try {
       extensions.require(entry);
     } catch (IllegalArgumentException e) {

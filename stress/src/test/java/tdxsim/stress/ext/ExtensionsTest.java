@@ -49,6 +49,16 @@ class ExtensionsTest {
   }
 
   @Test
+  void aTraceWhoseScenarioTextNamesAMissingPluginsOptionIsRefusedNamingThePlugin() throws Exception {
+    String text = new String(ScenarioLoader.class.getResourceAsStream("/scenarios/small.conf").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8) + "\noptions = [acme-writer-beside-readers]\n";
+    ScenarioException e = assertThrows(ScenarioException.class, () -> tdxsim.stress.parallel.StressWorlds.scenarioOf(
+        new tdxsim.stress.trace.Trace.Scenario("mine", text), List.of("plugin:acme@1.0")));
+    assertEquals("needs plugin acme 1.0, which is not on the class path (./tdxsim --plugin JAR, or TDXSIM_CLASSPATH)",
+        e.getMessage());
+  }
+
+  @Test
   void clashesBadNamesAndAnotherObservationApiAreRefused() {
     DesignChange<VcpuMsg> clash = new DesignChange<>("mut-skip-kick", "x", "vcpu-*", VcpuMsg.class, (b, s) -> b);
     assertThrows(IllegalArgumentException.class, () -> TdxSimPlugin.builder("p", "1").option(clash).build());

@@ -79,6 +79,24 @@ class RaceViewsTest {
   }
 
   @Test
+  void longMessagesAreFoldedUnderOneMegabyteToo() {
+    List<RaceDiagram.Row> rows = new ArrayList<>();
+    List<StepNote> notes = new ArrayList<>();
+    String leafs = "LeafList leafs=[" + "Leaf(gfn=0x100000 PG_LEVEL_4K pfn=0x100000), ".repeat(60) + "]";
+    for (int i = 1; i <= 1000; i++) {
+      rows.add(new RaceDiagram.Row(i, 0, "<- tdp-mmu-0: " + leafs, new Decision("vcpu-0", i, "tdp-mmu-0", "LeafList"),
+          leafs));
+      notes.add(new StepNote(List.of(), List.of(), true, false));
+    }
+    RaceDiagram d = new RaceDiagram("long", "facts", "replayed", List.of("vcpu-0"), List.of("vcpu-0", "tdp-mmu-0"),
+        List.of("vcpu-0"), rows, Violation.of("x.y", "broken"), notes);
+    String html = HtmlChart.render(d, StepRange.ALL);
+    assertTrue(html.length() > 500_000 && html.length() < 1_000_000, "bytes: " + html.length());
+    assertTrue(html.contains("id=\"step-1000\""), "the violating step is drawn");
+    assertFalse(html.contains("id=\"step-1\""), "the earliest steps are folded");
+  }
+
+  @Test
   void aHugeRunIsFoldedUnderOneMegabyte() {
     List<RaceDiagram.Row> rows = new ArrayList<>();
     List<StepNote> notes = new ArrayList<>();
