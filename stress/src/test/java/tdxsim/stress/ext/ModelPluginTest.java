@@ -23,6 +23,9 @@ import tdxsim.stress.scenario.ScenarioLoader;
 class ModelPluginTest {
   @Test
   void serviceLoaderFindsTheModelsOwnPluginFirstAndTracesDoNotNameIt() {
+    // found as a user's plugin is: tdxsim's own META-INF/services entry
+    assertTrue(java.util.ServiceLoader.load(TdxSimPlugin.class, getClass().getClassLoader()).stream()
+        .anyMatch(p -> p.type() == ModelPlugin.class));
     Extensions e = Extensions.load(getClass().getClassLoader());
     assertTrue(e.plugins().get(0) instanceof ModelPlugin, e.plugins().toString());
     assertEquals(ModelVersion.VERSION, e.plugins().get(0).version());
