@@ -17,6 +17,7 @@ import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.cluster.ClusterResult;
 import tdxsim.stress.cluster.ExploreClusterJob;
 import tdxsim.stress.scenario.Scenario;
+import tdxsim.stress.strategy.RunCoverage;
 import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
@@ -198,8 +199,10 @@ final class ExploreCommand implements Callable<Integer> {
     Units.counters("flows", flows, verbose).forEach(out::println);
     Trace shown = r.shown();
     Violation v = r.violation() == null ? null : r.violation().violation();
+    RunCoverage covered = r.coverage(kind);
     if (v == null) {
       out.println("verdict: ok, no invariant broken" + (complete(r) ? "" : " in the schedules that ran"));
+      out.println("covered: " + covered.summary());
     } else {
       out.printf(Locale.ROOT, "verdict: %s in schedule %d (seed %s) after %d deliveries%n  %s%n",
           ModelFailure.is(v) ? "MODEL FAILURE (not a protocol violation)" : "VIOLATION", shown.scheduleIndex(),
@@ -243,6 +246,7 @@ final class ExploreCommand implements Callable<Integer> {
     summary.put("trace", trace == null ? null : trace.toString());
     summary.put("error", writeError);
     summary.put("flows", flows);
+    summary.put("coverage", covered.figures());
     json.print(out, summary);
   }
 

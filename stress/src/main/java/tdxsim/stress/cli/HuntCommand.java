@@ -160,7 +160,7 @@ final class HuntCommand implements Callable<Integer> {
     known.add(RuntimeViolations.VIRTUAL_TIME_BUDGET);
     for (String s : skip) if (!known.contains(s)) throw new BadInput("--skip: no invariant " + s + " (./tdxsim list)");
     try {
-      Scenario.parseOptions(options);
+      Scenario.checkOptions(options);
       return StrategyKind.parse(strategy);
     } catch (IllegalArgumentException | ScenarioException e) {
       throw new BadInput(e.getMessage());

@@ -10,10 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import tdxsim.actors.invariants.Invariant;
-import tdxsim.actors.options.DesignOption;
 import tdxsim.stress.ext.DesignChange;
 import tdxsim.stress.ext.Extensions;
+import tdxsim.stress.ext.ModelPlugin;
 import tdxsim.stress.ext.UserInvariant;
 import tdxsim.stress.scenario.ScenarioLoader;
 
@@ -29,17 +28,11 @@ final class ListCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> scenarios = new LinkedHashMap<>();
     for (String s : ScenarioLoader.BUILT_INS) scenarios.put(s, ScenarioLoader.description(s));
-    Map<String, String> options = new LinkedHashMap<>();
-    for (DesignOption o : DesignOption.values()) options.put(o.cliName(), describe(o));
-    Map<String, String> invariants = new LinkedHashMap<>();
-    for (Invariant i : Invariant.values()) invariants.put(i.id(), i.description());
     Extensions ext = Extensions.installed();
-    for (DesignChange<?> o : ext.options()) {
-      options.put(o.name(), "plugin " + ext.pluginOf(o.name()) + ", changes " + o.actor() + ": " + o.description());
-    }
-    for (UserInvariant i : ext.invariants()) {
-      invariants.put(i.id(), "plugin " + ext.pluginOf(i.id()) + ": " + i.description());
-    }
+    Map<String, String> options = new LinkedHashMap<>();
+    for (DesignChange<?> o : ext.options()) options.put(o.name(), describe(ext, o.name(), o.actor(), o.description()));
+    Map<String, String> invariants = new LinkedHashMap<>();
+    for (UserInvariant i : ext.invariants()) invariants.put(i.id(), describe(ext, i.id(), null, i.description()));
 
     section(out, "scenarios (--scenario NAME)", scenarios);
     section(out, "design options and protocol mutations (--option NAME)", options);
@@ -55,12 +48,14 @@ final class ListCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  /** "mutation 7: <description> [source]", with its aliases. */
-  static String describe(DesignOption o) {
-    String kind = o.kind() == DesignOption.Kind.MUTATION ? "mutation " + o.mutation() : o.kind().label();
-    String alias = o.aliases().isEmpty() ? ""
-        : " (alias " + String.join(", ", o.aliases()) + (o.mutation() > 0 ? " = mutation " + o.mutation() : "") + ")";
-    return kind + ": " + o.description() + " [" + o.source() + "]" + alias;
+  /**
+   * One registry entry: the model's as its own description says ("mutation 7: ... [source]"), a plugin's after
+   * "plugin NAME VERSION" and the actor it changes.
+   */
+  private static String describe(Extensions ext, String name, String actor, String description) {
+    String plugin = ext.pluginOf(name);
+    if (plugin.startsWith(ModelPlugin.NAME + " ")) return description;
+    return "plugin " + plugin + (actor == null ? "" : ", changes " + actor) + ": " + description;
   }
 
   private static void section(PrintWriter out, String title, Map<String, String> rows) {

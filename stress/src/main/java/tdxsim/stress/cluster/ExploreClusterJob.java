@@ -72,6 +72,8 @@ public final class ExploreClusterJob extends JsonClusterJob<ExploreRange> {
     n.put("violationIndex", r.violationIndex());
     n.put("violation", traceText(r.violation()));
     n.put("last", traceText(r.last()));
+    n.put("chains", r.chains());
+    n.put("choiceSteps", r.choiceSteps());
   }
 
   @Override
@@ -79,6 +81,7 @@ public final class ExploreClusterJob extends JsonClusterJob<ExploreRange> {
     Map<String, Long> counters = new LinkedHashMap<>();
     n.get("counters").fields().forEachRemaining(e -> counters.put(e.getKey(), e.getValue().asLong()));
     return new ExploreRange(n.get("from").asLong(), n.get("ran").asLong(), n.get("deliveries").asLong(), counters,
-        n.get("violationIndex").asLong(), trace(n.get("violation")), trace(n.get("last")));
+        n.get("violationIndex").asLong(), trace(n.get("violation")), trace(n.get("last")),
+        n.get("chains").asInt(), n.get("choiceSteps").asLong());
   }
 }

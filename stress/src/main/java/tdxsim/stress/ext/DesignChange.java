@@ -5,6 +5,7 @@ import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.Behavior;
+import tdxsim.actors.vm.VmConfig;
 
 /**
  * A design option of one's own: a named change of one actor's behaviour (or of every actor of a family). The change
@@ -17,24 +18,50 @@ import org.apache.pekko.actor.typed.Behavior;
  * no shared state, no unseeded randomness), explicit {@code replyTo} fields, observations for every state change
  * the invariants should see.
  *
+ * <p>The built-in options are the same records ({@link ModelPlugin}): each sets the flag the model's actors read
+ * ({@code configure}) and leaves the behaviours as spawned ({@link #keep()}, on every actor: {@code *} and
+ * {@code Object}).
+ *
  * @param name the {@code --option} name ({@code [a-z0-9.-]+}, not a built-in's)
  * @param description one line, for {@code ./tdxsim list}
- * @param actor the actor it changes ({@code mmu-lock}), or a family ({@code vcpu-*})
- * @param protocol that actor's message type ({@code tdxsim.protocol.MmuLockMsg})
+ * @param actor the actor it changes ({@code mmu-lock}), or a family ({@code vcpu-*}), or every actor ({@code *})
+ * @param protocol that actor's message type ({@code tdxsim.protocol.MmuLockMsg}; {@code Object} for a change that
+ *     works on any actor)
  * @param change the model's behaviour and where it runs, to the behaviour to spawn
+ * @param configure the VM's configuration to the one to run (the identity for an option that changes behaviour
+ *     only)
  */
 public record DesignChange<M>(String name, String description, String actor, Class<M> protocol,
-    BiFunction<Behavior<M>, ActorSite, Behavior<M>> change) {
+    BiFunction<Behavior<M>, ActorSite, Behavior<M>> change, UnaryOperator<VmConfig> configure) {
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]*");
+  private static final BiFunction<Behavior<Object>, ActorSite, Behavior<Object>> KEEP = (b, site) -> b;
 
   public DesignChange {
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(change, "change");
+    Objects.requireNonNull(configure, "configure");
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("design option name must match " + NAME + ": " + name);
     }
+  }
+
+  /** A change of one actor's behaviour, the VM's configuration as it is. */
+  public DesignChange(String name, String description, String actor, Class<M> protocol,
+      BiFunction<Behavior<M>, ActorSite, Behavior<M>> change) {
+    this(name, description, actor, protocol, change, UnaryOperator.identity());
+  }
+
+  /** The change that leaves a behaviour as the model spawns it. */
+  @SuppressWarnings("unchecked")
+  public static <M> BiFunction<Behavior<M>, ActorSite, Behavior<M>> keep() {
+    return (BiFunction<Behavior<M>, ActorSite, Behavior<M>>) (BiFunction<?, ?, ?>) KEEP;
+  }
+
+  /** Whether it changes some actor's behaviour (not only the configuration). */
+  public boolean changesBehaviour() {
+    return (Object) change != KEEP;
   }
 
   /**
@@ -57,7 +84,7 @@ public record DesignChange<M>(String name, String description, String actor, Cla
   @SuppressWarnings("unchecked")
   <T> Behavior<T> applyTo(String actorName, Class<T> protocolOfActor, Behavior<T> behavior, ActorSite site) {
     if (!appliesTo(actorName)) return behavior;
-    if (!protocol.equals(protocolOfActor)) {
+    if (!protocol.isAssignableFrom(protocolOfActor)) {
       throw new IllegalArgumentException("design option " + name + ": actor " + actorName + " speaks "
           + protocolOfActor.getSimpleName() + ", not " + protocol.getSimpleName());
     }

@@ -6,20 +6,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.apache.pekko.actor.typed.Behavior;
-import tdxsim.actors.invariants.Invariant;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.ObservationApi;
 import tdxsim.actors.options.ActorPatch;
-import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.vm.VmConfig;
 
 /**
- * The plugins in effect for a scenario and the plugin options switched on: the one registry that the command line
- * ({@code --option}, {@code list}, {@code replay}) and the JUnit extension share. The built-in options
- * ({@link DesignOption}) and invariants stay the model's; a name is looked up among them first.
+ * The plugins in effect for a scenario and the options switched on: the one registry that the command line
+ * ({@code --option}, {@code list}, {@code replay}), the scenario files and the JUnit extension share. The model's
+ * own options and invariants are one plugin in it ({@link ModelPlugin}, always in effect, listed first); names are
+ * unique across all plugins.
  *
- * @param plugins in effect, by name
- * @param chosen plugin options switched on, in the order given
+ * @param plugins in effect: the model's first, then by name
+ * @param chosen options switched on (their {@link DesignChange#name()}s), in the order given
  */
 public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
   /** A trace's options entry naming a plugin: {@code plugin:NAME@VERSION}. */
@@ -27,13 +26,14 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
   private static Extensions installed;
 
   public Extensions {
-    plugins = plugins.stream().sorted(Comparator.comparing(TdxSimPlugin::name)).toList();
+    plugins = plugins.stream().sorted(Comparator.comparing((TdxSimPlugin p) -> !isModel(p))
+        .thenComparing(TdxSimPlugin::name)).toList();
     chosen = List.copyOf(chosen);
   }
 
-  /** No plugin. */
+  /** No plugin but the model's. */
   public static Extensions none() {
-    return new Extensions(List.of(), List.of());
+    return new Extensions(List.of(new ModelPlugin()), List.of());
   }
 
   /** The plugins {@link ServiceLoader} finds on the class path (loaded once per process). */
@@ -60,25 +60,34 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
     return e;
   }
 
-  /** The plugin option named {@code name}, if a plugin in effect has it. */
+  /** The option named {@code name} (or an alias a plugin accepts), if a plugin in effect has it. */
   public Optional<DesignChange<?>> option(String name) {
     for (TdxSimPlugin p : plugins) {
-      for (DesignChange<?> o : p.options()) if (o.name().equals(name)) return Optional.of(o);
+      Optional<DesignChange<?>> o = p.option(name);
+      if (o.isPresent()) return o;
     }
     return Optional.empty();
   }
 
   /**
-   * With the plugin option {@code name} switched on.
+   * With the option {@code name} switched on (recorded by its own name, not an alias).
    *
    * @throws IllegalArgumentException if no plugin in effect has it
    */
   public Extensions choose(String name) {
-    if (option(name).isEmpty()) throw new IllegalArgumentException("no plugin has design option " + name);
-    if (chosen.contains(name)) return this;
+    String n = option(name).orElseThrow(() -> new IllegalArgumentException("no plugin has design option " + name))
+        .name();
+    if (chosen.contains(n)) return this;
     List<String> l = new ArrayList<>(chosen);
-    l.add(name);
+    l.add(n);
     return new Extensions(plugins, l);
+  }
+
+  /** {@code config} as the chosen options {@code names} configure it (the built-ins: their flags set). */
+  public VmConfig configure(VmConfig config, List<String> names) {
+    VmConfig c = config;
+    for (String n : names) c = option(n).orElseThrow().configure().apply(c);
+    return c;
   }
 
   /**
@@ -101,14 +110,22 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
         + ", which is not on the class path (./tdxsim --plugin JAR, or TDXSIM_CLASSPATH)");
   }
 
-  /** Every plugin option, over all plugins in effect. */
+  /** Every option, over all plugins in effect (the model's first). */
   public List<DesignChange<?>> options() {
     return plugins.stream().<DesignChange<?>>flatMap(p -> p.options().stream()).toList();
   }
 
-  /** Every plugin invariant, checked on every run after the built-in ones. */
+  /** Every invariant, over all plugins in effect (the model's first). */
   public List<UserInvariant> invariants() {
     return plugins.stream().flatMap(p -> p.invariants().stream()).toList();
+  }
+
+  /**
+   * The invariants checked through {@link UserChecks}, on every run after the model's (which its
+   * {@code InvariantChecker} checks; see {@link ModelPlugin}).
+   */
+  public List<UserInvariant> checked() {
+    return plugins.stream().filter(p -> !isModel(p)).flatMap(p -> p.invariants().stream()).toList();
   }
 
   /** The plugin that adds option or invariant {@code name}, for listings. */
@@ -122,9 +139,9 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
     return null;
   }
 
-  /** What a trace records: {@code plugin:NAME@VERSION} for every plugin in effect. */
+  /** What a trace records: {@code plugin:NAME@VERSION} for every plugin in effect but the model's. */
   public List<String> traceEntries() {
-    return plugins.stream().map(p -> ENTRY + p.name() + "@" + p.version()).toList();
+    return plugins.stream().filter(p -> !isModel(p)).map(p -> ENTRY + p.name() + "@" + p.version()).toList();
   }
 
   /** {@code options} with this trace's plugin entries first (replacing any it had). */
@@ -136,8 +153,9 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
 
   /** The chosen options as one change of the VM's actors. */
   public ActorPatch patch() {
-    if (chosen.isEmpty()) return ActorPatch.NONE;
-    List<DesignChange<?>> changes = chosen.stream().<DesignChange<?>>map(n -> option(n).orElseThrow()).toList();
+    List<DesignChange<?>> changes = chosen.stream().<DesignChange<?>>map(n -> option(n).orElseThrow())
+        .filter(DesignChange::changesBehaviour).toList();
+    if (changes.isEmpty()) return ActorPatch.NONE;
     return new ActorPatch() {
       @Override
       public <M> Behavior<M> apply(String actor, Class<M> protocol,
@@ -154,6 +172,9 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
     if (p.name() == null || !DesignChange.NAME.matcher(p.name()).matches()) {
       throw new IllegalArgumentException("plugin name must match " + DesignChange.NAME + ": " + p.name());
     }
+    if (p.name().equals(ModelPlugin.NAME) && !isModel(p)) {
+      throw new IllegalArgumentException("plugin name " + p.name() + " is the model's own");
+    }
     if (p.version() == null || p.version().isBlank() || p.version().contains(" ")) {
       throw new IllegalArgumentException("plugin " + p.name() + ": version must be one word: " + p.version());
     }
@@ -163,17 +184,25 @@ public record Extensions(List<TdxSimPlugin> plugins, List<String> chosen) {
     }
   }
 
+  /** The model's own plugin ({@link ModelPlugin}), whatever instance {@link ServiceLoader} made. */
+  static boolean isModel(TdxSimPlugin p) {
+    return p instanceof ModelPlugin;
+  }
+
+  /** Every option and invariant name is one plugin's (by any name or alias another plugin accepts). */
   private void checkClashes() {
     List<String> seen = new ArrayList<>();
-    for (DesignChange<?> o : options()) {
-      if (DesignOption.parse(o.name()) != null || seen.contains(o.name())) {
-        throw new IllegalArgumentException("design option " + o.name() + " of plugin " + pluginOf(o.name())
-            + " is defined twice (built-in or another plugin)");
+    for (TdxSimPlugin p : plugins) {
+      for (DesignChange<?> o : p.options()) {
+        if (seen.contains(o.name()) || plugins.stream().anyMatch(q -> q != p && q.option(o.name()).isPresent())) {
+          throw new IllegalArgumentException("design option " + o.name() + " of plugin " + p.name()
+              + " is defined twice (built-in or another plugin)");
+        }
+        seen.add(o.name());
       }
-      seen.add(o.name());
     }
     for (UserInvariant i : invariants()) {
-      if (Invariant.byId(i.id()).isPresent() || seen.contains(i.id())) {
+      if (seen.contains(i.id())) {
         throw new IllegalArgumentException("invariant " + i.id() + " is defined twice (built-in or another plugin)");
       }
       seen.add(i.id());

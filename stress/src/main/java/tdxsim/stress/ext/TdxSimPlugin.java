@@ -1,6 +1,7 @@
 package tdxsim.stress.ext;
 
 import java.util.List;
+import java.util.Optional;
 import tdxsim.actors.monitor.ObservationApi;
 
 /**
@@ -13,6 +14,8 @@ import tdxsim.actors.monitor.ObservationApi;
  * ({@code ./tdxsim --plugin JAR ...} or {@code TDXSIM_CLASSPATH}); or from a test, {@code exploration.plugin(p)}.
  * Traces record every plugin in effect by name and version ({@code plugin:NAME@VERSION} among the options), and
  * {@code replay} refuses a trace whose plugin is missing, in one line naming it.
+ *
+ * <p>The model's own options and invariants are one such plugin ({@link ModelPlugin}, always in effect).
  *
  * <p>A plugin is written against one version of the observation records ({@link ObservationApi#VERSION}); one
  * built against another version is refused when it is installed.
@@ -27,6 +30,11 @@ public interface TdxSimPlugin {
   /** The design options it adds (their names must not clash with built-in or other plugins' options). */
   default List<DesignChange<?>> options() {
     return List.of();
+  }
+
+  /** Its option named {@code name}, if it has one (by {@link DesignChange#name()}; a plugin may accept aliases). */
+  default Optional<DesignChange<?>> option(String name) {
+    return options().stream().filter(o -> o.name().equals(name)).findFirst();
   }
 
   /** The invariants it adds (ids must not clash with the built-in ones). */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import tdxsim.stress.minimize.MinimizeResult;
 import tdxsim.stress.runtime.ExplorationResult;
+import tdxsim.stress.strategy.RunCoverage;
 import tdxsim.stress.trace.Trace;
 
 /**
@@ -17,7 +18,7 @@ import tdxsim.stress.trace.Trace;
  * @param coverage what the schedules covered (and, for PCT, the miss-probability bound)
  */
 public record ExplorationOutcome(String testName, ExplorationResult exploration, Trace trace, Path traceFile,
-    MinimizeResult minimized, Coverage coverage) {
+    MinimizeResult minimized, RunCoverage coverage) {
 
   public Optional<Trace> violationTrace() {
     return Optional.ofNullable(trace);

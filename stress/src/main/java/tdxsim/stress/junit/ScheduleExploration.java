@@ -14,6 +14,7 @@ import tdxsim.stress.runtime.ExplorationResult;
 import tdxsim.stress.runtime.Explorer;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.strategy.FairStrategy;
+import tdxsim.stress.strategy.RunCoverage;
 import tdxsim.stress.strategy.PctStrategy;
 import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.Trace;
@@ -150,10 +151,10 @@ public final class ScheduleExploration {
     String name = testName != null ? testName : caller;
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-junit")) {
       // as ./tdxsim explore does: bounded fairness, so a liveness verdict is the model's, not the strategy's
-      Coverage.Counting s = new Coverage.Counting(FairStrategy.wrap(strategy.create(pctDepth)));
+      RunCoverage.Counting s = new RunCoverage.Counting(FairStrategy.wrap(strategy.create(pctDepth)));
       ExplorationResult r = Explorer.explore(system, worlds, s, seed, schedules, timeLimit, budget, null,
           () -> false);
-      Coverage coverage = s.coverage(strategy.cliName(), strategy == StrategyKind.PCT ? pctDepth : 0, r.schedules(),
+      RunCoverage coverage = s.coverage(strategy.cliName(), strategy == StrategyKind.PCT ? pctDepth : 0, r.schedules(),
           r.deliveries());
       Counterexample c = r.counterexample();
       if (c == null) return new ExplorationOutcome(name, r, null, null, null, coverage);

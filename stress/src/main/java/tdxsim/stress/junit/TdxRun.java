@@ -2,8 +2,10 @@ package tdxsim.stress.junit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import tdxsim.actors.monitor.Violation;
@@ -19,6 +21,7 @@ import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.scenario.ScenarioLoader;
+import tdxsim.stress.strategy.RunCoverage;
 
 /**
  * Runs one {@link TdxExploration} for a test: the scenario with its plugins and options, the seed and schedule count
@@ -32,8 +35,21 @@ final class TdxRun {
 
   private TdxRun() {}
 
-  /** What a passing run reports. */
-  record Passed(String summary) {}
+  /**
+   * What a passing run reports.
+   *
+   * @param summary one line
+   * @param coverage what a clean run covered (its figures become report entries {@code tdxsim.*}), else null
+   */
+  record Passed(String summary, RunCoverage coverage) {
+    /** The report entries: {@code tdxsim} the summary, {@code tdxsim.<figure>} each coverage figure. */
+    Map<String, String> entries() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("tdxsim", summary);
+      if (coverage != null) coverage.figures().forEach((k, v) -> m.put("tdxsim." + k, String.valueOf(v)));
+      return m;
+    }
+  }
 
   /**
    * @param name the trace's name ({@code <TestClass>.<method>}, with the invocation for a catalogue entry)
@@ -56,12 +72,12 @@ final class TdxRun {
         throw new AssertionError("tdxsim: expected a violation of " + String.join(" or ", x.expected) + ", but "
             + facts + " broke no invariant: " + o.coverage().summary());
       }
-      return new Passed(facts + ": no invariant broken; " + o.coverage().summary());
+      return new Passed(facts + ": no invariant broken; " + o.coverage().summary(), o.coverage());
     }
     Violation v = o.trace().violation();
     if (x.expected.contains(v.invariant())) {
       return new Passed(facts + ": caught as expected in schedule " + (o.trace().scheduleIndex() + 1) + ": "
-          + v.oneLine());
+          + v.oneLine(), null);
     }
     String headline = x.expected.isEmpty() ? "tdxsim: " + v.oneLine()
         : "tdxsim: expected a violation of " + String.join(" or ", x.expected) + ", but got " + v.oneLine();

@@ -19,7 +19,8 @@ import tdxsim.stress.ext.TdxSimPlugin;
 /**
  * Runs {@link TdxSimTest} methods: one invocation (or one per catalogue entry), each with its own
  * {@link TdxExploration}; the method configures it, then the exploration runs and decides the verdict. A passing
- * invocation publishes the report entry {@code tdxsim} (and prints it).
+ * invocation publishes the report entry {@code tdxsim} (and prints it), and for a clean run one entry
+ * {@code tdxsim.<figure>} per coverage figure (schedules, deliveries, strategy, chains, choiceSteps, missBound).
  */
 public final class TdxSimExtension implements TestTemplateInvocationContextProvider {
   @Override
@@ -87,7 +88,7 @@ public final class TdxSimExtension implements TestTemplateInvocationContextProvi
         ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context) throws Throwable {
       invocation.proceed();
       TdxRun.Passed p = TdxRun.run(exploration, traceName);
-      context.publishReportEntry("tdxsim", p.summary());
+      context.publishReportEntry(p.entries());
       System.out.println("tdxsim: " + traceName + ": " + p.summary());
     }
   }

@@ -62,7 +62,7 @@ public final class TdxWorld implements World {
     this.extensions = extensions;
     this.coverage = coverage;
     this.monitors = monitors;
-    for (VmConfig c : tds) user.add(new UserChecks(extensions.invariants(), c));
+    for (VmConfig c : tds) user.add(new UserChecks(extensions.checked(), c));
   }
 
   @Override

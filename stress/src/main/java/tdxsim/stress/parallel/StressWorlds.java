@@ -22,6 +22,7 @@ public final class StressWorlds {
    * @throws tdxsim.stress.scenario.ScenarioException or {@link IllegalArgumentException} if it no longer parses
    */
   public static Scenario scenarioOf(Trace.Scenario s, List<String> options) {
+    Scenario.requirePlugins(options); // before the text, whose options may be a missing plugin's
     if (StressScenario.isSource(s.source())) return StressScenario.fromSource(s.source(), options);
     return ScenarioLoader.parse(s.name(), s.name(), s.source()).withOptions(options);
   }

@@ -1,5 +1,6 @@
 package tdxsim.stress.report;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,13 @@ import java.util.Map;
  * <p>The markup is also well-formed XML (everything escaped, the script in CDATA), so tests and tools can parse it.
  */
 public final class HtmlChart {
+  /** What a racing step is, for both views' legends. */
+  static final String RACING = "two CPUs' deliveries to one actor whose order decides the verdict (the other order"
+      + " runs without the violation)";
   /** Rows drawn at most: beyond it, unrelated runs are folded, then the earliest rows. */
   static final int MAX_ROWS = 1000;
+  /** A page's size stays under this (bytes). */
+  static final int MAX_BYTES = 1_000_000;
   private static final int LEFT = 60;
   private static final int TOP = 50;
   private static final int COLUMN = 170;
@@ -27,9 +33,20 @@ public final class HtmlChart {
 
   private HtmlChart() {}
 
-  /** The steps in {@code steps} (the verdict is always shown). */
+  /**
+   * The steps in {@code steps} (the verdict is always shown), in under {@link #MAX_BYTES}: with {@link #MAX_ROWS}
+   * rows at most, and if long messages make that too big, half as many until it fits.
+   */
   public static String render(RaceDiagram d, StepRange steps) {
-    List<RowFilter.Line> lines = lines(d, steps);
+    String page = render(d, steps, MAX_ROWS);
+    for (int rows = MAX_ROWS / 2; page.getBytes(StandardCharsets.UTF_8).length >= MAX_BYTES && rows >= 1; rows /= 2) {
+      page = render(d, steps, rows);
+    }
+    return page;
+  }
+
+  private static String render(RaceDiagram d, StepRange steps, int maxRows) {
+    List<RowFilter.Line> lines = lines(d, steps, maxRows);
     List<String> actors = d.actors();
     Map<String, Integer> lane = new HashMap<>();
     for (int i = 0; i < actors.size(); i++) lane.put(actors.get(i), i);
@@ -70,16 +87,16 @@ public final class HtmlChart {
     return sb.toString();
   }
 
-  /** Every row in range, or if there are too many the compact view, then its last {@link #MAX_ROWS} lines. */
-  static List<RowFilter.Line> lines(RaceDiagram d, StepRange steps) {
+  /** Every row in range, or if there are too many the compact view, then its last {@code maxRows} lines. */
+  static List<RowFilter.Line> lines(RaceDiagram d, StepRange steps, int maxRows) {
     List<RowFilter.Line> all = RowFilter.lines(d.rows(), true, steps);
-    if (all.size() <= MAX_ROWS) return all;
+    if (all.size() <= maxRows) return all;
     List<RowFilter.Line> compact = RowFilter.lines(d.rows(), false, steps, r -> TextDiagram.kept(d, r));
-    if (compact.size() <= MAX_ROWS) return compact;
-    List<RowFilter.Line> tail = new java.util.ArrayList<>(compact.subList(compact.size() - MAX_ROWS + 1,
+    if (compact.size() <= maxRows) return compact;
+    List<RowFilter.Line> tail = new java.util.ArrayList<>(compact.subList(compact.size() - maxRows + 1,
         compact.size()));
     int hidden = 0;
-    for (RowFilter.Line l : compact.subList(0, compact.size() - MAX_ROWS + 1)) hidden += l.row() == null ? l.hidden() : 1;
+    for (RowFilter.Line l : compact.subList(0, compact.size() - maxRows + 1)) hidden += l.row() == null ? l.hidden() : 1;
     tail.add(0, new RowFilter.Line(null, 0, hidden));
     return tail;
   }
@@ -93,8 +110,8 @@ public final class HtmlChart {
     sb.append("<p class=\"meta\">").append(Xml.escape(d.replay())).append("</p>\n");
     sb.append("<p class=\"verdict").append(d.violation() == null ? "" : " bad").append("\">")
         .append(Xml.escape(verdict(d))).append("</p>\n");
-    sb.append("<p class=\"meta\"><span class=\"key racing\">racing</span>: another CPU's conflicting step on the")
-        .append(" same actor, or an order that decides the verdict; <span class=\"key violation\">violation</span>;")
+    sb.append("<p class=\"meta\"><span class=\"key racing\">racing</span>: ").append(RACING)
+        .append("; <span class=\"key violation\">violation</span>;")
         .append(" click a step for its message and the state after it.</p>\n");
     sb.append("<div id=\"detail\" class=\"detail\" hidden=\"hidden\"></div>\n");
   }

@@ -10,6 +10,7 @@ import tdxsim.actors.gmem.GuestMemfd;
 import tdxsim.actors.vm.Vm;
 import tdxsim.actors.vm.Vmm;
 import tdxsim.stress.io.AtomicFiles;
+import tdxsim.stress.minimize.RacingSteps;
 import tdxsim.stress.model.TdxWorldFactory;
 import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.scenario.Scenario;
@@ -45,39 +46,16 @@ public final class RaceViews {
   public static Drawn diagram(String title, Trace trace, Scenario scenario) {
     StepRecorder recorder = new StepRecorder();
     RecordedRun run = RecordedRun.replay(new TdxWorldFactory(scenario.withPlugin(recorder.plugin())), trace);
-    RaceDiagram d = RaceDiagram.of(title, run, ColumnPolicy.cpuContexts(TDX_CPUS), MessageFormatter.DEFAULT);
-    Set<Long> racing = run.reproduced() ? RacingSteps.find(new TdxWorldFactory(scenario), trace)
-        : new java.util.TreeSet<>();
+    ColumnPolicy columns = ColumnPolicy.cpuContexts(TDX_CPUS);
+    RaceDiagram d = RaceDiagram.of(title, run, columns, MessageFormatter.DEFAULT);
+    Set<Long> racing = run.reproduced() && d.violation() != null
+        ? RacingSteps.find(new TdxWorldFactory(scenario), trace, columns::columnOf) : Set.of();
     List<StepNote> notes = new ArrayList<>(d.rows().size());
-    for (int i = 0; i < d.rows().size(); i++) notes.add(StepNotes.of(d.rows().get(i), recorder.step(i), d.violation()));
-    if (d.violation() != null) racing.addAll(handOvers(d, notes));
-    for (int i = 0; i < notes.size(); i++) {
-      StepNote n = notes.get(i);
-      notes.set(i, n.racing(n.relevant() && racing.contains(d.rows().get(i).step())));
+    for (int i = 0; i < d.rows().size(); i++) {
+      notes.add(StepNotes.of(d.rows().get(i), recorder.step(i), d.violation())
+          .racing(racing.contains(d.rows().get(i).step())));
     }
     return new Drawn(run, d.withNotes(notes));
-  }
-
-  /**
-   * Where a shared actor (mmu_lock, a TDP MMU shard, the TDX module) passes from one CPU context to another, both
-   * steps touching the violation (its gfns' 2M range, mmu_lock, its actors): the conflicting accesses of the race.
-   */
-  private static Set<Long> handOvers(RaceDiagram d, List<StepNote> notes) {
-    Set<Long> out = new java.util.TreeSet<>();
-    java.util.Map<String, Integer> last = new java.util.HashMap<>();
-    for (int i = 0; i < d.rows().size(); i++) {
-      RaceDiagram.Row r = d.rows().get(i);
-      String shared = d.cpuContexts().contains(r.decision().receiver()) ? r.decision().sender()
-          : r.decision().receiver();
-      boolean cpuColumn = d.cpuContexts().contains(d.columns().get(r.column()));
-      if (d.cpuContexts().contains(shared) || !cpuColumn || !notes.get(i).relevant()) continue;
-      Integer p = last.put(shared, i);
-      if (p != null && d.rows().get(p).column() != r.column()) {
-        out.add(d.rows().get(p).step());
-        out.add(r.step());
-      }
-    }
-    return out;
   }
 
   /**

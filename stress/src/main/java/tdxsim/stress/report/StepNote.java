@@ -9,9 +9,9 @@ import java.util.List;
  *     ({@code S-EPT 2M 0x100000 FREE -> PENDING})
  * @param deltas the same as data for the HTML chart's state panel ({@code ["S", "2M 0x100000", "PENDING"]})
  * @param relevant it touches a violated gfn's 2M range, mmu_lock, or an actor the violation names: never folded
- * @param racing one of the race's conflicting accesses: it hands a shared actor (mmu_lock, a TDP MMU shard, the TDX
- *     module) over between two CPU contexts, both steps touching the violation; or swapped with the other delivery
- *     to its actor, the replay runs through to another verdict ({@link RacingSteps})
+ * @param racing one of a pair of deliveries to one actor from two CPU contexts whose order decides the verdict: with
+ *     the later one's CPU moved ahead, the schedule runs without the violation
+ *     ({@link tdxsim.stress.minimize.RacingSteps})
  */
 public record StepNote(List<String> changes, List<List<String>> deltas, boolean relevant, boolean racing) {
   public static final StepNote NONE = new StepNote(List.of(), List.of(), false, false);

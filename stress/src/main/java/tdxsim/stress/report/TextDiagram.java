@@ -70,7 +70,7 @@ public final class TextDiagram {
     }
     sb.append('\n');
     if (anyRacing) {
-      wrap(sb, "* racing: another CPU's conflicting step on the same actor, or an order that decides the verdict", o.width(), "");
+      wrap(sb, "* racing: " + HtmlChart.RACING, o.width(), "");
     }
     if (d.violation() == null) {
       wrap(sb, "ok: no violation after step " + lastStep, o.width(), "");

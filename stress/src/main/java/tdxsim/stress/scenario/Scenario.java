@@ -2,12 +2,8 @@ package tdxsim.stress.scenario;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import tdxsim.actors.invariants.Bounds;
-import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.vm.VmConfig;
 import tdxsim.stress.ext.DesignChange;
 import tdxsim.stress.ext.Extensions;
@@ -58,30 +54,43 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
   }
 
   /**
-   * This scenario with the given {@code --option} names added (CLI names such as {@code v1-folio-refcount}, or
-   * enum constant names). An unknown name is refused with one line listing the known ones.
+   * This scenario with the given {@code --option} names added (a built-in's CLI name such as
+   * {@code v1-folio-refcount}, enum constant name or alias, or a plugin's option), each looked up in the one registry
+   * ({@link Extensions}) and applied to every TD. An unknown name is refused with one line listing the known ones.
    */
   public Scenario withOptions(Collection<String> optionNames) {
     if (optionNames.isEmpty()) return this;
-    Set<DesignOption> opts = config().options().isEmpty()
-        ? EnumSet.noneOf(DesignOption.class) : EnumSet.copyOf(config().options());
-    List<String> builtIn = new ArrayList<>();
     Extensions ext = extensions;
+    List<String> added = new ArrayList<>();
     for (String n : optionNames) {
       String o = n.trim();
       if (o.startsWith(Extensions.ENTRY)) {
         requirePlugin(o);
-      } else if (DesignOption.parse(o) == null && extensions.option(o).isPresent()) {
-        ext = ext.choose(o);
-      } else {
-        builtIn.add(o);
+        continue;
       }
+      DesignChange<?> c = ext.option(o).orElseThrow(() -> new ScenarioException("option " + n
+          + ": unknown design option (known: " + knownOptions() + ")"));
+      ext = ext.choose(c.name());
+      added.add(c.name());
     }
-    opts.addAll(parseOptions(builtIn));
-    return new Scenario(name, source, tds.stream().map(c -> c.withOptions(opts)).toList(), bounds, ext);
+    Extensions chosen = ext;
+    return new Scenario(name, source, tds.stream().map(c -> chosen.configure(c, added)).toList(), bounds, chosen);
   }
 
   private void requirePlugin(String entry) {
+    require(extensions, entry);
+  }
+
+  /**
+   * Checks a trace's {@code plugin:NAME@VERSION} entries against the installed plugins.
+   *
+   * @throws ScenarioException naming the first plugin missing or of another version
+   */
+  public static void requirePlugins(Collection<String> options) {
+    for (String o : options) if (o.trim().startsWith(Extensions.ENTRY)) require(Extensions.installed(), o.trim());
+  }
+
+  private static void require(Extensions extensions, String entry) {
     try {
       extensions.require(entry);
     } catch (IllegalArgumentException e) {
@@ -89,26 +98,18 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
     }
   }
 
-  /** Parses design option names; unknown ones are a {@link ScenarioException}. */
-  public static Set<DesignOption> parseOptions(Collection<String> names) {
-    Set<DesignOption> out = new LinkedHashSet<>();
+  /** Checks design option names against the installed plugins (the model's included); an unknown one is a
+   * {@link ScenarioException}. */
+  public static void checkOptions(Collection<String> names) {
     for (String n : names) {
-      DesignOption o = DesignOption.parse(n.trim());
-      if (o == null) {
+      if (!n.trim().startsWith(Extensions.ENTRY) && Extensions.installed().option(n.trim()).isEmpty()) {
         throw new ScenarioException("option " + n + ": unknown design option (known: " + knownOptions() + ")");
       }
-      out.add(o);
     }
-    return out;
   }
 
+  /** The option names of the installed plugins, the model's first. */
   static String knownOptions() {
-    StringBuilder sb = new StringBuilder();
-    for (DesignOption o : DesignOption.values()) {
-      if (sb.length() > 0) sb.append(", ");
-      sb.append(o.cliName());
-    }
-    for (DesignChange<?> o : Extensions.installed().options()) sb.append(", ").append(o.name());
-    return sb.toString();
+    return String.join(", ", Extensions.installed().options().stream().map(DesignChange::name).toList());
   }
 }

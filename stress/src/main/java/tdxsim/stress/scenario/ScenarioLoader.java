@@ -10,13 +10,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import tdxsim.actors.invariants.Bounds;
-import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.tdx.TdxModuleConfig;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.stress.ext.Extensions;
 
 /**
  * Loads a scenario: a HOCON file (Typesafe Config, already on Pekko's classpath) or a built-in name, into a
@@ -149,15 +148,12 @@ public final class ScenarioLoader {
     }
     Addresses addr = new Addresses(base, ranges);
     StepParser steps = new StepParser(addr);
-    Set<DesignOption> options = EnumSet.noneOf(DesignOption.class);
     List<String> optionNames = r.strings("options");
     for (int i = 0; i < optionNames.size(); i++) {
-      DesignOption o = DesignOption.parse(optionNames.get(i));
-      if (o == null) {
+      if (Extensions.installed().option(optionNames.get(i)).isEmpty()) {
         throw r.error("options[" + i + "]", "unknown design option \"" + optionNames.get(i) + "\" (known: "
             + Scenario.knownOptions() + ")");
       }
-      options.add(o);
     }
     Bounds bounds = bounds(r.object("bounds"));
     try {
@@ -168,14 +164,14 @@ public final class ScenarioLoader {
           steps.ranges(r, "iommu-pinned"),
           r.bool("map-shared-into-users", true),
           r.positiveInt("split-cache-pages", DEFAULT_SPLIT_CACHE_PAGES),
-          options,
+          Set.of(),
           septVeDisable(r),
           r.bool("enhanced-demote-interruptibility", true),
           accept2mPagesPerStep(r),
           r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD),
           r.nonNegativeInt("fail-page-remove", 0));
       if (r.has("description")) r.string("description");
-      return new Scenario(name, source, vm, bounds);
+      return new Scenario(name, source, vm, bounds).withOptions(optionNames);
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("scenario " + source + ": " + e.getMessage(), e);
     }

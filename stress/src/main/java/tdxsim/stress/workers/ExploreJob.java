@@ -9,7 +9,7 @@ import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.Seeds;
 import tdxsim.stress.strategy.FairStrategy;
-import tdxsim.stress.strategy.Strategy;
+import tdxsim.stress.strategy.RunCoverage;
 import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.Trace;
 
@@ -57,7 +57,7 @@ public final class ExploreJob implements RangeJob<ExploreRange> {
 
   /** Schedules {@code from..to-1} on {@code system} with a fresh strategy; stops at the first violation. */
   ExploreRange runRange(DeterministicSystem system, long from, long to, RangeControl control) {
-    Strategy strategy = FairStrategy.wrap(kind.create());
+    RunCoverage.Counting strategy = new RunCoverage.Counting(FairStrategy.wrap(kind.create()));
     TdxWorldFactory factory = worlds.get();
     long deliveries = 0;
     Counterexample last = null;
@@ -70,11 +70,14 @@ public final class ExploreJob implements RangeJob<ExploreRange> {
       control.done(r.steps());
       last = new Counterexample(i, scheduleSeed, r);
       if (!r.ok()) {
-        return new ExploreRange(from, i - from + 1, deliveries, factory.totals(), i, traces.apply(last), null);
+        strategy.close();
+        return new ExploreRange(from, i - from + 1, deliveries, factory.totals(), i, traces.apply(last), null,
+            strategy.chains(), strategy.choiceSteps());
       }
     }
     boolean keepLast = last != null && (i < to || last.scheduleIndex() == total - 1);
+    strategy.close();
     return new ExploreRange(from, i - from, deliveries, factory.totals(), RangeOutcome.NONE, null,
-        keepLast ? traces.apply(last) : null);
+        keepLast ? traces.apply(last) : null, strategy.chains(), strategy.choiceSteps());
   }
 }

@@ -2,6 +2,9 @@ package tdxsim.stress.workers;
 
 import java.util.Map;
 import tdxsim.stress.model.CounterTotals;
+import tdxsim.stress.strategy.PctStrategy;
+import tdxsim.stress.strategy.RunCoverage;
+import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.Trace;
 
 /**
@@ -37,6 +40,21 @@ public record ExploreTotals(
     Trace violation = search.violation().map(ExploreRange::violation).orElse(null);
     return new ExploreTotals(schedules, deliveries, counters.snapshot(), violation,
         violation != null ? violation : last, search);
+  }
+
+  /**
+   * What the ranges that count covered, with PCT's miss-probability bound (n and k the largest of any range: the
+   * same on one worker, N workers or a cluster).
+   */
+  public RunCoverage coverage(StrategyKind kind) {
+    int chains = 0;
+    long steps = 0;
+    for (ExploreRange r : search.ranges()) {
+      chains = Math.max(chains, r.chains());
+      steps = Math.max(steps, r.choiceSteps());
+    }
+    int depth = kind == StrategyKind.PCT ? PctStrategy.DEFAULT_DEPTH : 0;
+    return new RunCoverage(kind.cliName(), depth, schedules, deliveries, chains, steps);
   }
 
   public double schedulesPerSecond() {

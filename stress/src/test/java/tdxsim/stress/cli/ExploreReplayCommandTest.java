@@ -47,6 +47,22 @@ class ExploreReplayCommandTest {
   }
 
   @Test
+  void aCleanRunStatesWhatItCoveredAndPctsMissBoundInTheJson() throws Exception {
+    JsonNode c = explore().get("coverage");
+    assertEquals("pct", c.get("strategy").asText());
+    assertEquals(3, c.get("pctDepth").asInt());
+    assertEquals(3, c.get("schedules").asLong());
+    int n = c.get("chains").asInt();
+    long k = c.get("choiceSteps").asLong();
+    assertTrue(n > 1 && k > 1, c.toString());
+    assertEquals(Math.pow(1 - 1.0 / (n * (double) k * k), 3), c.get("missBound").asDouble(), 1e-12, c.toString());
+    CliRun random = CliRun.of("explore", "--scenario", "small", "--strategy", "random", "--schedules", "2",
+        "--out", dir.toString(), "--json");
+    assertTrue(random.out().contains("covered: 2 schedules, "), random.out());
+    assertTrue(JSON.readTree(random.lastLine()).get("coverage").get("missBound").isNull(), random.lastLine());
+  }
+
+  @Test
   void anotherSeedExploresOtherSchedules() throws Exception {
     JsonNode a = explore();
     JsonNode b = explore(8);

@@ -75,6 +75,7 @@ class ClusterPartsTest {
       ran = w.run(0, 3, RangeControl.ALL);
     }
     assertNotNull(ran.violation() != null ? ran.violation() : ran.last(), "the range kept no trace");
+    assertTrue(ran.chains() > 1 && ran.choiceSteps() > 1, "PCT's n and k travel too: " + ran);
     assertEquals(ran, coordinatorSide.decode(coordinatorSide.encode(ran)));
     String text = coordinatorSide.encode(ran);
     String packed = Packed.pack(text);

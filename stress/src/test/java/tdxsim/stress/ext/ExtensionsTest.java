@@ -36,8 +36,9 @@ class ExtensionsTest {
   void aScenarioTakesPluginOptionsByNameAndRefusesAMissingPlugin() {
     var s = ScenarioLoader.load("small").withPlugin(new AcmePlugin()).withOptions(List.of("acme-writer-beside-readers",
         "plugin:acme@1.0", "v1-prefetch-4k"));
-    assertEquals(List.of("acme-writer-beside-readers"), s.extensions().chosen());
-    assertEquals(1, s.config().options().size());
+    // one registry: the built-in is chosen like the plugin's, and sets its flag
+    assertEquals(List.of("acme-writer-beside-readers", "v1-prefetch-4k"), s.extensions().chosen());
+    assertEquals(java.util.Set.of(tdxsim.actors.options.DesignOption.V1_PREFETCH_4K), s.config().options());
     ScenarioException missing = assertThrows(ScenarioException.class,
         () -> ScenarioLoader.load("small").withOptions(List.of("plugin:zeta@2")));
     assertEquals("needs plugin zeta 2, which is not on the class path (./tdxsim --plugin JAR, or TDXSIM_CLASSPATH)",
@@ -45,6 +46,16 @@ class ExtensionsTest {
     ScenarioException other = assertThrows(ScenarioException.class,
         () -> ScenarioLoader.load("small").withPlugin(new AcmePlugin()).withOptions(List.of("plugin:acme@2.0")));
     assertEquals("needs plugin acme 2.0, but acme 1.0 is installed", other.getMessage());
+  }
+
+  @Test
+  void aTraceWhoseScenarioTextNamesAMissingPluginsOptionIsRefusedNamingThePlugin() throws Exception {
+    String text = new String(ScenarioLoader.class.getResourceAsStream("/scenarios/small.conf").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8) + "\noptions = [acme-writer-beside-readers]\n";
+    ScenarioException e = assertThrows(ScenarioException.class, () -> tdxsim.stress.parallel.StressWorlds.scenarioOf(
+        new tdxsim.stress.trace.Trace.Scenario("mine", text), List.of("plugin:acme@1.0")));
+    assertEquals("needs plugin acme 1.0, which is not on the class path (./tdxsim --plugin JAR, or TDXSIM_CLASSPATH)",
+        e.getMessage());
   }
 
   @Test

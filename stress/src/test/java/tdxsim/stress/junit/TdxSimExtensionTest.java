@@ -7,7 +7,9 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,17 @@ class TdxSimExtensionTest {
     assertTrue(entry.startsWith("race-r5, seed 1: no invariant broken; 40 schedules, "), entry);
     assertTrue(entry.matches(".*strategy pct \\(d=3\\): P\\(miss a depth-3 bug\\) <= [0-9.e-]+ \\(n=\\d+ chains, "
         + "k=\\d+ steps\\)"), entry);
+    // the same figures, one report entry each (what a CI dashboard reads)
+    assertEquals("40", r.pairs.get("tdxsim.schedules"), r.pairs.toString());
+    assertEquals("pct", r.pairs.get("tdxsim.strategy"));
+    assertEquals("3", r.pairs.get("tdxsim.pctDepth"));
+    int n = Integer.parseInt(r.pairs.get("tdxsim.chains"));
+    long k = Long.parseLong(r.pairs.get("tdxsim.choiceSteps"));
+    assertTrue(n > 1 && k > 1, r.pairs.toString());
+    double bound = Math.pow(1 - 1.0 / (n * (double) k * k), 40);
+    assertEquals(bound, Double.parseDouble(r.pairs.get("tdxsim.missBound")), 1e-12, r.pairs.toString());
+    assertTrue(entry.contains(String.format(java.util.Locale.ROOT, "<= %.4g (n=%d chains, k=%d steps)", bound, n, k)),
+        entry);
   }
 
   @Test
@@ -139,9 +152,10 @@ class TdxSimExtensionTest {
   }
 
   /** What the JUnit Platform reported for one test class's test invocations. */
-  record Results(List<TestExecutionResult.Status> statuses, List<String> messages, List<String> entries) {
+  record Results(List<TestExecutionResult.Status> statuses, List<String> messages, List<String> entries,
+      Map<String, String> pairs) {
     static Results of(Class<?> testClass) {
-      Results r = new Results(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      Results r = new Results(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
       LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass))
           .build(), new TestExecutionListener() {
             @Override
@@ -153,7 +167,10 @@ class TdxSimExtensionTest {
 
             @Override
             public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
-              entry.getKeyValuePairs().forEach((k, v) -> r.entries.add(v));
+              entry.getKeyValuePairs().forEach((k, v) -> {
+                if (k.equals("tdxsim")) r.entries.add(v);
+                r.pairs.put(k, v);
+              });
             }
           });
       return r;

@@ -1,9 +1,9 @@
-package tdxsim.stress.junit;
+package tdxsim.stress.strategy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
-import tdxsim.stress.strategy.Delivery;
-import tdxsim.stress.strategy.Strategy;
 
 /**
  * What a clean exploration covered, and for PCT what it promises: over {@code schedules} schedules of at most k
@@ -21,7 +21,7 @@ import tdxsim.stress.strategy.Strategy;
  * @param chains n: the most receivers seen in one schedule
  * @param choiceSteps k: the most steps with a real choice in one schedule
  */
-public record Coverage(String strategy, int depth, long schedules, long deliveries, int chains, long choiceSteps) {
+public record RunCoverage(String strategy, int depth, long schedules, long deliveries, int chains, long choiceSteps) {
 
   /** PCT's bound on missing a depth-d bug, or NaN for the other strategies (they promise nothing of the kind). */
   public double missBound() {
@@ -39,15 +39,28 @@ public record Coverage(String strategy, int depth, long schedules, long deliveri
         depth, depth, missBound(), chains, choiceSteps);
   }
 
+  /** The figures for {@code --json} and the JUnit report: missBound is null where there is no bound. */
+  public Map<String, Object> figures() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("strategy", strategy);
+    m.put("pctDepth", depth);
+    m.put("schedules", schedules);
+    m.put("deliveries", deliveries);
+    m.put("chains", chains);
+    m.put("choiceSteps", choiceSteps);
+    m.put("missBound", Double.isNaN(missBound()) ? null : missBound());
+    return m;
+  }
+
   /** Counts n and k around a strategy, without changing its choices. */
-  static final class Counting implements Strategy {
+  public static final class Counting implements Strategy {
     private final Strategy inner;
     private long steps;
     private long maxSteps;
     private final java.util.BitSet receivers = new java.util.BitSet();
     private int maxReceivers;
 
-    Counting(Strategy inner) {
+    public Counting(Strategy inner) {
       this.inner = inner;
     }
 
@@ -70,16 +83,26 @@ public record Coverage(String strategy, int depth, long schedules, long deliveri
     }
 
     /** Ends the current schedule's counts. */
-    void close() {
+    public void close() {
       maxSteps = Math.max(maxSteps, steps);
       maxReceivers = Math.max(maxReceivers, receivers.cardinality());
       steps = 0;
       receivers.clear();
     }
 
-    Coverage coverage(String strategy, int depth, long schedules, long deliveries) {
+    /** n: the most receivers seen in one schedule so far (the current one included). */
+    public int chains() {
+      return Math.max(maxReceivers, receivers.cardinality());
+    }
+
+    /** k: the most steps with a real choice in one schedule so far (the current one included). */
+    public long choiceSteps() {
+      return Math.max(maxSteps, steps);
+    }
+
+    public RunCoverage coverage(String strategy, int depth, long schedules, long deliveries) {
       close();
-      return new Coverage(strategy, depth, schedules, deliveries, maxReceivers, maxSteps);
+      return new RunCoverage(strategy, depth, schedules, deliveries, maxReceivers, maxSteps);
     }
   }
 }
