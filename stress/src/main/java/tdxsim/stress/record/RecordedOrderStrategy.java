@@ -67,6 +67,7 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
     this.orders = orders;
     this.senders = orders.senders().toArray(new String[0]);
     this.senderIds = new int[senders.length];
+    Arrays.fill(senderIds, -1);
     List<Cursor> all = new ArrayList<>();
     long n = 0;
     for (ReceiveOrder o : orders.actors()) {

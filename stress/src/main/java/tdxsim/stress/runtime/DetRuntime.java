@@ -53,6 +53,8 @@ final class DetRuntime implements EnabledIndex {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>(64);
   private DetMessageQueue[] parked = new DetMessageQueue[16];
   private int parkedCount;
+  /** A system message was sent to a deterministic mailbox since the parked ones were last found without any. */
+  private boolean systemMessages = true;
   private VirtualTimeScheduler scheduler;
   private int nextSystemOrder = 2;
 
@@ -235,10 +237,11 @@ final class DetRuntime implements EnabledIndex {
   /**
    * A parked mailbox that received a system message (stop, watch, resume...) is still marked scheduled, so Pekko
    * does not submit it again: the driver runs it as housekeeping. (A parked mailbox that closes leaves the parked
-   * set through {@link DetMessageQueue#cleanUp}.) This scan is the driver's only per-step cost that grows with the
-   * number of actors.
+   * set through {@link DetMessageQueue#cleanUp}.) The scan runs only after a system message was sent
+   * ({@link #systemMessageSent}), not after every delivery: it grows with the number of actors.
    */
   private boolean runParkedWithSystemMessages() {
+    if (!systemMessages) return false;
     DetMessageQueue[] ps = parked;
     for (int i = 0, n = parkedCount; i < n; i++) {
       Mailbox m = ps[i].mailbox;
@@ -250,7 +253,13 @@ final class DetRuntime implements EnabledIndex {
         return true;
       }
     }
+    systemMessages = false;
     return false;
+  }
+
+  /** {@link DetDispatcherConfigurator}: a system message went to a deterministic mailbox. */
+  void systemMessageSent() {
+    systemMessages = true;
   }
 
   /** Fills {@code out} with the enabled deliveries, in canonical order (receiver creation, then sender). */
