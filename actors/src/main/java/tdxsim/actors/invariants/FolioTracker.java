@@ -224,7 +224,10 @@ final class FolioTracker {
     return refsDirty;
   }
 
-  /** The live folios on which TDX holds references, by pfn (a split folio's pages that were never looked at hold none). */
+  /**
+   * The live folios on which TDX holds references, by pfn (the pages of a split folio that nobody looked at hold
+   * none).
+   */
   List<Folio> withRefs() {
     List<Folio> out = new ArrayList<>();
     for (Folio f : byPfn.values()) if (f.refs != 0) out.add(f);
