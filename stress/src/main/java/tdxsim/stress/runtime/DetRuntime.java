@@ -53,8 +53,11 @@ final class DetRuntime implements EnabledIndex {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>(64);
   private DetMessageQueue[] parked = new DetMessageQueue[16];
   private int parkedCount;
-  /** A system message was sent to a deterministic mailbox since the parked ones were last found without any. */
-  private boolean systemMessages = true;
+  /**
+   * A system message was sent to a deterministic mailbox since the parked ones were last found without any
+   * (volatile: Pekko may send one from a thread of its own, as the scan's reads of the mailboxes were).
+   */
+  private volatile boolean systemMessages = true;
   private VirtualTimeScheduler scheduler;
   private int nextSystemOrder = 2;
 
@@ -242,18 +245,19 @@ final class DetRuntime implements EnabledIndex {
    */
   private boolean runParkedWithSystemMessages() {
     if (!systemMessages) return false;
+    systemMessages = false; // before the scan, so that a message sent during it is not forgotten
     DetMessageQueue[] ps = parked;
     for (int i = 0, n = parkedCount; i < n; i++) {
       Mailbox m = ps[i].mailbox;
       if (m.hasSystemMessages()) {
         DetMessageQueue q = ps[i];
         removeParkedAt(i);
+        systemMessages = true; // others may have some too: the next call scans again
         run(m, q.self);
         noteFailure(q, "handling a system message (start, stop or watch)");
         return true;
       }
     }
-    systemMessages = false;
     return false;
   }
 
