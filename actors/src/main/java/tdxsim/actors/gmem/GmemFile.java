@@ -34,10 +34,11 @@ final class GmemFile {
   private final int pages;
   private final Monitor monitor;
   private final int[] folioKind;
+  /** Per 2M range, the pfn of its huge folio; a split folio keeps its pages, so page c of it is hugePfn + c. */
   private final long[] hugePfn;
-  private final long[] smallPfn;
   private final BitSet shared = new BitSet();
-  private final int[] tdxRefs;
+  /** v1 TDX references per 4K page, per 2M range, allocated on a range's first reference. */
+  private final int[][] tdxRefs;
   private long next2MPfn = 0x100000L;
 
   GmemFile(long base, long pages, Monitor monitor) {
@@ -47,8 +48,7 @@ final class GmemFile {
     int ranges = this.pages / PAGES_2M;
     this.folioKind = new int[ranges];
     this.hugePfn = new long[ranges];
-    this.smallPfn = new long[this.pages];
-    this.tdxRefs = new int[this.pages];
+    this.tdxRefs = new int[ranges][];
   }
 
   boolean contains(long gfn) {
@@ -97,12 +97,18 @@ final class GmemFile {
     if (folioKind[r] == HUGE) {
       return new KvmReply.PfnResult(gfn, hugePfn[r] + (i % PAGES_2M), Level.PG_LEVEL_2M, isPrivate, null, tag);
     }
-    return new KvmReply.PfnResult(gfn, smallPfn[i], Level.PG_LEVEL_4K, isPrivate, null, tag);
+    return new KvmReply.PfnResult(gfn, smallPfn(i), Level.PG_LEVEL_4K, isPrivate, null, tag);
   }
 
   /** kvm_gmem_get_pfn answered at once (nothing holds filemap_invalidate_lock): attribute read now. */
   KvmReply.PfnResult getPfn(long gfn, long tag) {
     return getPfn(gfn, contains(gfn) && isPrivate(gfn), tag);
+  }
+
+  /** The pfn of the 4K folio at index i of a split huge page (the huge folio's page); 0 where no folio is. */
+  private long smallPfn(int i) {
+    int r = i / PAGES_2M;
+    return folioKind[r] == NONE ? 0 : hugePfn[r] + i % PAGES_2M;
   }
 
   /** Every page of the 2M range r is private (kvm_gmem_range_has_attributes(..., PRIVATE)). */
@@ -164,8 +170,9 @@ final class GmemFile {
   boolean tdxRefsHeld(long start, long end, boolean hugeOnly) {
     for (int r = firstRange(start); r <= lastRange(end); r++) {
       if (hugeOnly && folioKind[r] != HUGE) continue;
-      int from = r * PAGES_2M;
-      for (int i = from; i < from + PAGES_2M; i++) if (tdxRefs[i] != 0) return true;
+      int[] refs = tdxRefs[r];
+      if (refs == null) continue;
+      for (int c = 0; c < PAGES_2M; c++) if (refs[c] != 0) return true;
     }
     return false;
   }
@@ -174,9 +181,7 @@ final class GmemFile {
   void splitFolio(int r) {
     if (folioKind[r] != HUGE) return;
     folioKind[r] = SMALL;
-    int from = r * PAGES_2M;
-    for (int c = 0; c < PAGES_2M; c++) smallPfn[from + c] = hugePfn[r] + c;
-    monitor.observe(new FolioSplit(gfnOf(from)));
+    monitor.observe(new FolioSplit(gfnOf(r * PAGES_2M)));
   }
 
   /**
@@ -217,8 +222,7 @@ final class GmemFile {
         monitor.observe(new FolioChanged(gfnOf(from), Level.PG_LEVEL_2M, hugePfn[r], false));
       } else if (folioKind[r] == SMALL) {
         for (int i = from; i < from + PAGES_2M; i++) {
-          monitor.observe(new FolioChanged(gfnOf(i), Level.PG_LEVEL_4K, smallPfn[i], false));
-          smallPfn[i] = 0;
+          monitor.observe(new FolioChanged(gfnOf(i), Level.PG_LEVEL_4K, smallPfn(i), false));
         }
       }
       folioKind[r] = NONE;
@@ -237,15 +241,18 @@ final class GmemFile {
     for (int r = r0; r <= r1; r++) {
       int from = Math.max(i0, r * PAGES_2M);
       int to = Math.min(i0 + (int) count, (r + 1) * PAGES_2M);
+      if (tdxRefs[r] == null) tdxRefs[r] = new int[PAGES_2M];
+      int[] refs = tdxRefs[r];
+      int off = r * PAGES_2M;
       if (folioKind[r] == HUGE) {
-        for (int i = from; i < to; i++) tdxRefs[i] += sign;
+        for (int i = from; i < to; i++) refs[i - off] += sign;
         long total = 0;
-        for (int i = r * PAGES_2M; i < (r + 1) * PAGES_2M; i++) total += tdxRefs[i];
+        for (int c = 0; c < PAGES_2M; c++) total += refs[c];
         monitor.observe(new FolioRefChanged(hugePfn[r], (long) sign * (to - from), total));
       } else {
         for (int i = from; i < to; i++) {
-          tdxRefs[i] += sign;
-          monitor.observe(new FolioRefChanged(smallPfn[i], sign, tdxRefs[i]));
+          refs[i - off] += sign;
+          monitor.observe(new FolioRefChanged(smallPfn(i), sign, refs[i - off]));
         }
       }
     }

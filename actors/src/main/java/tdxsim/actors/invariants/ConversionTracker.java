@@ -64,7 +64,7 @@ final class ConversionTracker {
       snap = new byte[(int) (end - start)];
       for (long g = start; g < end; g++) {
         Range2M r = pt.peekRange(g);
-        snap[(int) (g - start)] = r == null ? Range2M.ATTR_UNKNOWN : r.attr[(int) (g & (Range2M.PAGES - 1))];
+        snap[(int) (g - start)] = r == null ? Range2M.ATTR_UNKNOWN : r.attr.get((int) (g & (Range2M.PAGES - 1)));
       }
     }
     Conversion c = new Conversion(kind, start, end, snap);

@@ -16,13 +16,20 @@ final class FolioTracker {
     final long gfn;
     final Level order;
     final long pfn;
+    /** The split huge folio this 4K folio is a page of, or null for a folio allocated as it is. */
+    final Split split;
     long refs;
     boolean refsDirty;
 
     Folio(long gfn, Level order, long pfn) {
+      this(gfn, order, pfn, null);
+    }
+
+    private Folio(long gfn, Level order, long pfn, Split split) {
       this.gfn = gfn;
       this.order = order;
       this.pfn = pfn;
+      this.split = split;
     }
 
     long end() {
@@ -30,11 +37,52 @@ final class FolioTracker {
     }
   }
 
+  /**
+   * A huge folio split to 4K folios (same pfns), held as one object: a bit per page that is still live, and a
+   * 4K {@link Folio} made only when someone asks for that page (a split does not make 512 objects).
+   */
+  static final class Split {
+    final long gfn;
+    final long pfn;
+    final int pages;
+    private final long[] live;
+    private int liveCount;
+    private Folio[] pieces;
+
+    Split(long gfn, long pfn, int pages) {
+      this.gfn = gfn;
+      this.pfn = pfn;
+      this.pages = pages;
+      this.live = new long[(pages + 63) / 64];
+      for (int i = 0; i < pages; i++) live[i >>> 6] |= 1L << i;
+      this.liveCount = pages;
+    }
+
+    boolean isLive(int i) {
+      return (live[i >>> 6] & (1L << i)) != 0;
+    }
+
+    Folio piece(int i) {
+      if (pieces == null) pieces = new Folio[pages];
+      Folio f = pieces[i];
+      if (f == null) pieces[i] = f = new Folio(gfn + i, Level.PG_LEVEL_4K, pfn + i, this);
+      return f;
+    }
+
+    void setLive(int i, boolean on) {
+      if (isLive(i) == on) return;
+      live[i >>> 6] ^= 1L << i;
+      liveCount += on ? 1 : -1;
+    }
+  }
+
   /** Any FolioChanged seen: only then is "a leaf with no live folio" a violation. */
   boolean observed;
   /** Any FolioRefChanged seen: only then are TDX refs checked (they exist in the v1 design option only). */
   boolean refsObserved;
+  /** Live folios as allocated, by first pfn; split huge folios by their first pfn. */
   private final TreeMap<Long, Folio> byPfn = new TreeMap<>();
+  private final TreeMap<Long, Split> splits = new TreeMap<>();
   private final List<Folio> refsDirty = new ArrayList<>();
 
   /**
@@ -53,27 +101,28 @@ final class FolioTracker {
         g++;
         continue;
       }
-      byPfn.remove(old.pfn);
+      drop(old);
       if (replaced == null) replaced = old;
       if (live && old.pfn >= pfn && old.pfn < pfn + pages) carried += old.refs;
       g = Math.max(g + 1, old.end());
     }
-    for (long i = 0; i < pages; i++) {
-      Range2M r = pt.range(gfn + i);
-      int off = (int) ((gfn + i) & (Range2M.PAGES - 1));
-      r.folioOrder[off] = code;
-      r.folioPfn[off] = pfn + i;
+    for (long g = gfn; g < gfn + pages; ) {
+      Range2M r = pt.range(g);
+      int off = (int) (g & (Range2M.PAGES - 1));
+      int to = (int) Math.min(Range2M.PAGES, off + (gfn + pages - g));
+      r.setFolio(off, to, pfn + (g - gfn), code);
+      g += to - off;
     }
-    Folio same = byPfn.remove(pfn);
+    Folio same = remove(pfn);
     if (replaced == null) replaced = same;
     if (live && replaced != null && replaced.pfn == pfn && replaced.gfn == gfn && replaced.order == order) {
-      byPfn.put(pfn, replaced); // the same folio reported again: keep its refs
+      put(replaced); // the same folio reported again: keep its refs
       return null;
     }
     if (live) {
       Folio f = new Folio(gfn, order, pfn);
       f.refs = carried;
-      byPfn.put(pfn, f);
+      put(f);
       if (replaced != null && replaced.pfn == pfn) return null; // merged from its own pages: nothing freed
     }
     return replaced;
@@ -82,20 +131,62 @@ final class FolioTracker {
   /** A 2M folio at gfn became 512 4K folios; returns the 2M folio that was split (or null if unknown). */
   Folio split(PageTables pt, long gfn) {
     Range2M r = pt.range(gfn);
-    Folio big = byPfn.get(r.folioPfn[0]);
-    for (int off = 0; off < Range2M.PAGES; off++) {
-      if (r.folioOrder[off] != 0) r.folioOrder[off] = Range2M.orderCode(Level.PG_LEVEL_4K);
-    }
+    Folio big = at(r.folioPfn(0));
+    r.folioOrder.replaceNonZero(Range2M.orderCode(Level.PG_LEVEL_4K));
     if (big != null && big.order != Level.PG_LEVEL_4K) {
       byPfn.remove(big.pfn);
-      for (long i = 0; i < big.order.pages(); i++) byPfn.put(big.pfn + i, new Folio(big.gfn + i, Level.PG_LEVEL_4K,
-          big.pfn + i));
+      splits.put(big.pfn, new Split(big.gfn, big.pfn, (int) big.order.pages()));
     }
     return big;
   }
 
+  /** The live 4K folio at pfn that is a page of a split huge folio, or null. */
+  private Folio livePiece(long pfn) {
+    Map.Entry<Long, Split> e = splits.floorEntry(pfn);
+    if (e == null) return null;
+    Split s = e.getValue();
+    long i = pfn - s.pfn;
+    return i < s.pages && s.isLive((int) i) ? s.piece((int) i) : null;
+  }
+
+  /** The live folio whose first pfn is pfn, or null. */
+  private Folio at(long pfn) {
+    Folio p = livePiece(pfn);
+    return p != null ? p : byPfn.get(pfn);
+  }
+
+  /** Removes and returns the live folio whose first pfn is pfn, or null. */
+  private Folio remove(long pfn) {
+    Folio p = livePiece(pfn);
+    if (p == null) return byPfn.remove(pfn);
+    drop(p);
+    return p;
+  }
+
+  private void drop(Folio f) {
+    Split s = f.split;
+    if (s == null) {
+      byPfn.remove(f.pfn);
+      return;
+    }
+    s.setLive((int) (f.pfn - s.pfn), false);
+    if (s.liveCount == 0) splits.remove(s.pfn);
+  }
+
+  private void put(Folio f) {
+    Split s = f.split;
+    if (s == null) {
+      byPfn.put(f.pfn, f);
+      return;
+    }
+    if (s.liveCount == 0) splits.put(s.pfn, s);
+    s.setLive((int) (f.pfn - s.pfn), true);
+  }
+
   /** The live folio containing pfn, or null. */
   Folio containing(long pfn) {
+    Folio p = livePiece(pfn);
+    if (p != null) return p;
     Map.Entry<Long, Folio> e = byPfn.floorEntry(pfn);
     if (e == null) return null;
     Folio f = e.getValue();
@@ -107,7 +198,7 @@ final class FolioTracker {
     Range2M r = pt.peekRange(gfn);
     if (r == null) return null;
     int off = (int) (gfn & (Range2M.PAGES - 1));
-    return r.folioOrder[off] == 0 ? null : containing(r.folioPfn[off]);
+    return r.folioOrder.get(off) == 0 ? null : containing(r.folioPfn(off));
   }
 
   void markRefsDirty(Folio f) {
@@ -133,8 +224,22 @@ final class FolioTracker {
     return refsDirty;
   }
 
-  Iterable<Folio> live() {
-    return byPfn.values();
+  /**
+   * The live folios on which TDX holds references, by pfn (the pages of a split folio that nobody looked at hold
+   * none).
+   */
+  List<Folio> withRefs() {
+    List<Folio> out = new ArrayList<>();
+    for (Folio f : byPfn.values()) if (f.refs != 0) out.add(f);
+    for (Split s : splits.values()) {
+      if (s.pieces == null) continue;
+      for (int i = 0; i < s.pages; i++) {
+        Folio f = s.pieces[i];
+        if (f != null && f.refs != 0 && s.isLive(i)) out.add(f);
+      }
+    }
+    out.sort((a, b) -> Long.compare(a.pfn, b.pfn));
+    return out;
   }
 
   /** Pages of [f.gfn, f.end()) that some live S-EPT leaf maps: what v1's refcount must equal [P1-08]. */

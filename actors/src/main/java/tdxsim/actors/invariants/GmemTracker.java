@@ -60,7 +60,7 @@ final class GmemTracker {
       Range2M r = g.pt.range(b);
       long lo = Math.max(start, b);
       long hi = Math.min(end, b + Range2M.PAGES);
-      for (long gfn = lo; gfn < hi; gfn++) r.attr[(int) (gfn - b)] = a;
+      r.attr.set((int) (lo - b), (int) (hi - b), a);
     }
     if (!isPrivate) {
       Entry m = g.pt.firstMappingIn(start, end, true, true);
@@ -104,7 +104,7 @@ final class GmemTracker {
       byte want = t == ConversionTracker.Target.SHARED ? Range2M.ATTR_SHARED : Range2M.ATTR_PRIVATE;
       for (long gfn = c.start; gfn < c.end; gfn++) {
         Range2M r = g.pt.peekRange(gfn);
-        if (r == null || r.attr[(int) (gfn & (Range2M.PAGES - 1))] != want) {
+        if (r == null || r.attr.get((int) (gfn & (Range2M.PAGES - 1))) != want) {
           g.v.report(Invariant.GMEM_CONVERSION_ALL_OR_NOTHING, what + " succeeded but gfn " + Violations.hex(gfn)
               + " is not " + t.name().toLowerCase(java.util.Locale.ROOT), gfn);
           return;
@@ -134,7 +134,7 @@ final class GmemTracker {
     if (c.attrsAtBegin == null) return -1;
     for (long gfn = c.start; gfn < c.end; gfn++) {
       Range2M r = g.pt.peekRange(gfn);
-      byte now = r == null ? Range2M.ATTR_UNKNOWN : r.attr[(int) (gfn & (Range2M.PAGES - 1))];
+      byte now = r == null ? Range2M.ATTR_UNKNOWN : r.attr.get((int) (gfn & (Range2M.PAGES - 1)));
       if (now != c.attrsAtBegin[(int) (gfn - c.start)]) return gfn;
     }
     return -1;

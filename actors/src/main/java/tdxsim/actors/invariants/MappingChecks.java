@@ -44,7 +44,7 @@ final class MappingChecks {
     for (long gfn = e.gfn; gfn < end; gfn++) {
       Range2M r = g.pt.peekRange(gfn);
       int off = (int) (gfn & (Range2M.PAGES - 1));
-      byte have = r == null ? 0 : r.folioOrder[off];
+      byte have = r == null ? 0 : r.folioOrder.get(off);
       if (have == 0) {
         g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, side + " leaf " + e.where() + " maps gfn "
             + Violations.hex(gfn) + " which has no live folio", RestChecks.actors(e), gfn);
@@ -59,7 +59,7 @@ final class MappingChecks {
     }
     if (pfn >= 0) {
       Range2M r = g.pt.peekRange(e.gfn);
-      long want = r.folioPfn[(int) (e.gfn & (Range2M.PAGES - 1))];
+      long want = r.folioPfn((int) (e.gfn & (Range2M.PAGES - 1)));
       if (want != pfn) {
         g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, side + " leaf " + e.where() + " maps pfn "
             + Violations.hex(pfn) + " but gfn " + Violations.hex(e.gfn) + " is now backed by pfn "
@@ -75,7 +75,7 @@ final class MappingChecks {
       if (r == null) continue;
       long lo = Math.max(start, b);
       long hi = Math.min(end, b + Range2M.PAGES);
-      for (long g = lo; g < hi; g++) if (r.attr[(int) (g - b)] == Range2M.ATTR_SHARED) return g;
+      for (long g = lo; g < hi; g++) if (r.attr.get((int) (g - b)) == Range2M.ATTR_SHARED) return g;
     }
     return -1;
   }

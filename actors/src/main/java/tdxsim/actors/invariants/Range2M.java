@@ -4,7 +4,8 @@ import tdxsim.protocol.Level;
 
 /**
  * Everything the checker tracks for one naturally aligned 2M range of gfns: its 2M entry, its 512 4K entries
- * (allocated on first touch), per-gfn memory attributes and backing folios, the GUEST_INHIBIT bit for 2M, the
+ * (allocated on first touch), per-gfn memory attributes and backing folios (one value for the whole range until
+ * its pages differ), the GUEST_INHIBIT bit for 2M, the
  * level history (R2), the smallest ACCEPT level requested, and per-user mapping bits. Keying state by 2M range keeps
  * every incremental check local to the ranges an observation touches.
  */
@@ -29,10 +30,17 @@ final class Range2M {
   int septLeaves4k;
   int frozen;
 
-  final byte[] attr = new byte[PAGES];
-  /** Order of the live folio backing each gfn (0 = none, else Level.ordinal() + 1) and the pfn of that page. */
-  final byte[] folioOrder = new byte[PAGES];
-  final long[] folioPfn = new long[PAGES];
+  /** Per gfn: the memory attribute, and the order of the live folio backing it (0 = none, else Level.ordinal() + 1). */
+  final PageBytes attr = new PageBytes();
+  final PageBytes folioOrder = new PageBytes();
+  /**
+   * The pfn last recorded for each gfn (kept when its folio is freed): {@code pfnOrigin + off} for every page while
+   * {@code folioPfn} is null (0 for all before the first folio), per page once a folio's pages are not those of one
+   * run of pfns over the range.
+   */
+  private long pfnOrigin;
+  private boolean pfnSet;
+  private long[] folioPfn;
 
   boolean inhibit2m;
   int history = HIST_NONE;
@@ -59,6 +67,29 @@ final class Range2M {
   Entry e2mCreate() {
     if (e2m == null) e2m = new Entry(base, Level.PG_LEVEL_2M);
     return e2m;
+  }
+
+  long folioPfn(int off) {
+    if (folioPfn != null) return folioPfn[off];
+    return pfnSet ? pfnOrigin + off : 0;
+  }
+
+  /** Records a folio's pages [from, to) of this range: pfn {@code pfn} at {@code from} and on, order {@code code}. */
+  void setFolio(int from, int to, long pfn, byte code) {
+    folioOrder.set(from, to, code);
+    if (from == 0 && to == PAGES) {
+      folioPfn = null;
+      pfnSet = true;
+      pfnOrigin = pfn;
+      return;
+    }
+    if (folioPfn == null) {
+      if (pfnSet && pfnOrigin + from == pfn) return; // the same run of pfns: nothing changes
+      long[] each = new long[PAGES];
+      for (int i = 0; i < PAGES; i++) each[i] = folioPfn(i);
+      folioPfn = each;
+    }
+    for (int i = from; i < to; i++) folioPfn[i] = pfn + (i - from);
   }
 
   boolean has4kEntries() {

@@ -43,8 +43,7 @@ final class StateHashing {
       h.add(c.start);
       h.add(c.end);
     }
-    for (FolioTracker.Folio f : g.folios.live()) {
-      if (f.refs == 0) continue;
+    for (FolioTracker.Folio f : g.folios.withRefs()) {
       h.add(9);
       h.add(f.pfn);
       h.add(f.refs);
@@ -61,16 +60,18 @@ final class StateHashing {
       }
     }
     for (int i = 0; i < Range2M.PAGES; i++) {
-      if (r.attr[i] != 0) {
+      byte attr = r.attr.get(i);
+      if (attr != 0) {
         h.add(3);
         h.add(r.base + i);
-        h.add(r.attr[i]);
+        h.add(attr);
       }
-      if (r.folioOrder[i] != 0) {
+      byte order = r.folioOrder.get(i);
+      if (order != 0) {
         h.add(4);
         h.add(r.base + i);
-        h.add(r.folioOrder[i]);
-        h.add(r.folioPfn[i]);
+        h.add(order);
+        h.add(r.folioPfn(i));
       }
     }
     if (r.inhibit2m) {

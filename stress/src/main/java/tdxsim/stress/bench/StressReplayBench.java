@@ -38,9 +38,9 @@ import tdxsim.stress.trace.TraceFile;
  *   <li>record replay messages/s of a recorded 1,000-vCPU host (one generation, run to its end), whole and TD by TD
  *       (each TD's cut, {@link HostReplay}), against explore deliveries/s of random schedules of one TD of the same
  *       generated model, on the same deterministic runtime; and the record's size in bytes per message, binary and
- *       compressed. The deterministic runtime's step is linear in the actors with a message waiting (JFR: the
- *       enabled-list scan and RecordedOrderStrategy.pick's walk over it take three quarters of a host replay), so a
- *       TD's 70 actors replay far faster than a host's 1,100;</li>
+ *       compressed. The replay finds each step's delivery through the runtime's index (a heap of the receivers'
+ *       next recorded messages; before it, the enabled-list scan and RecordedOrderStrategy.pick's walk over it took
+ *       three quarters of a host replay, and a host's 1,100 actors replayed far slower than a TD's 70);</li>
  *   <li>a {@code mut-skip-track} stress run of 10,000 vCPUs, recording: the wall time from the end of the run
  *       ("violation found") to the trace of it replayed and reported (the record cut to the violating TD, replayed,
  *       its trace written and replayed on its own).</li>

@@ -8,6 +8,7 @@ import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.record.RecordReplayReport;
 import tdxsim.stress.record.RecordReplayer;
+import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.Fnv;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.trace.ReplayReport.Outcome;
@@ -16,7 +17,7 @@ import tdxsim.stress.trace.Trace;
 /**
  * Replays a record; a host of the generated scenario TD by TD. TDs share nothing, so each TD's cut of the record
  * ({@link RecordCut}) is a complete schedule of that TD, and a world of one TD replays it in a fraction of the time
- * a world of all of them takes (the deterministic runtime's step is linear in the actors with a message waiting).
+ * a world of all of them takes.
  * The host's final-state hash is the TDs' hashes mixed in TD order, as the host's checkers hash it, so the
  * comparison stays exact; the verdict is the record's violating TD's, named for that TD, and its trace holds that TD
  * alone. A TD whose replay diverges, or sees a violation the run's periodic checks missed, is reported as such.
@@ -29,6 +30,12 @@ public final class HostReplay {
     if (!StressScenario.isSource(record.scenario().source()) || s.tds().size() == 1) {
       return RecordReplayer.replay(StressWorlds.forRecord(record), record);
     }
+    try (DeterministicSystem system = DeterministicSystem.create("tdxsim-host-replay")) {
+      return replay(system, record, s); // one system for every TD, as explore reuses one for its schedules
+    }
+  }
+
+  private static RecordReplayReport replay(DeterministicSystem system, Record record, Scenario s) {
     int vtd = RecordCut.tdOf(record.violation());
     long hash = Fnv.OFFSET;
     long replayed = 0;
@@ -38,7 +45,7 @@ public final class HostReplay {
       Record host = td == vtd ? record : withoutVerdict(record);
       Record cut = RecordCut.toTd(host, td, new Trace.Scenario(s.name(),
           StressScenario.tdSource(record.scenario().source(), td)), s.tds().get(td).vcpus(), 0);
-      RecordReplayReport r = RecordReplayer.replay(StressWorlds.forRecord(cut), cut);
+      RecordReplayReport r = RecordReplayer.replay(system, StressWorlds.forRecord(cut), cut);
       replayed += r.replayed();
       // another TD breaking the same invariant is what a replay of the whole host would call the same verdict
       boolean sameInvariant = r.outcome() == Outcome.VERDICT_DIFFERS && record.violation() != null

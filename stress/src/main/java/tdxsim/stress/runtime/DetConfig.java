@@ -8,7 +8,8 @@ import com.typesafe.config.ConfigFactory;
  * through a classpath {@code application.conf}.
  *
  * <ul>
- *   <li>executor, mailbox and scheduler are this package's classes; the internal dispatcher is an alias of the
+ *   <li>dispatcher (Pekko's, telling the runtime of system messages), executor, mailbox and scheduler are this
+ *       package's classes; the internal dispatcher is an alias of the
  *       default one, so Pekko's own actors also run on the driver;
  *   <li>{@code throughput = 1}: a mailbox run handles one message, so every delivery is a decision;
  *   <li>slf4j off and the plain stdout logger: typed turns slf4j on, and the logger actor it then starts makes
@@ -39,6 +40,7 @@ final class DetConfig {
             + "  scheduler.implementation = \"" + pkg + ".VirtualTimeScheduler\"\n"
             + "  actor {\n"
             + "    default-dispatcher {\n"
+            + "      type = \"" + pkg + ".DetDispatcherConfigurator\"\n"
             + "      executor = \"" + pkg + ".DetExecutorConfigurator\"\n"
             + "      throughput = 1\n"
             + "    }\n"

@@ -2,6 +2,7 @@ package tdxsim.stress.runtime;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.dispatch.Envelope;
 import org.apache.pekko.dispatch.Mailbox;
@@ -20,7 +21,7 @@ import tdxsim.stress.strategy.Delivery;
  * again, and the heads of its lanes are the enabled deliveries. It leaves the parked set only to handle system
  * messages (which Pekko cannot announce for a scheduled mailbox, so the driver looks for them after every run).
  */
-final class DetRuntime {
+final class DetRuntime implements EnabledIndex {
   /** World actors sort after every system channel. */
   static final int WORLD_ORDER_BASE = 1 << 24;
 
@@ -52,10 +53,18 @@ final class DetRuntime {
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>(64);
   private DetMessageQueue[] parked = new DetMessageQueue[16];
   private int parkedCount;
+  /**
+   * A system message was sent to a deterministic mailbox since the parked ones were last found without any
+   * (volatile: Pekko may send one from a thread of its own, as the scan's reads of the mailboxes were).
+   */
+  private volatile boolean systemMessages = true;
   private VirtualTimeScheduler scheduler;
   private int nextSystemOrder = 2;
 
   private String worldPath;
+  /** The world's queues by creation index and by name (for {@link EnabledIndex}). */
+  private final ArrayList<DetMessageQueue> worldQueues = new ArrayList<>();
+  private final HashMap<String, DetMessageQueue> worldByName = new HashMap<>();
   private int worldActors;
   private int liveWorldQueues;
   private boolean closed;
@@ -94,6 +103,8 @@ final class DetRuntime {
   void beginWorld(String path) {
     worldPath = path;
     worldActors = 0;
+    worldQueues.clear();
+    worldByName.clear();
     worldDeliveries = 0;
     fault = null;
     chains = 0;
@@ -122,9 +133,41 @@ final class DetRuntime {
       String name = path.length() == wp.length() ? "world" : path.substring(wp.length() + 1);
       int index = worldActors++;
       liveWorldQueues++;
-      return new DetMessageQueue(this, new Channel(name, WORLD_ORDER_BASE + index), true, index);
+      DetMessageQueue q = new DetMessageQueue(this, new Channel(name, WORLD_ORDER_BASE + index), true, index);
+      worldQueues.add(q);
+      worldByName.put(name, q);
+      return q;
     }
     return new DetMessageQueue(this, new Channel(path, nextSystemOrder++), false, -1);
+  }
+
+  @Override
+  public int receiverId(String name) {
+    DetMessageQueue q = worldByName.get(name);
+    return q == null ? -1 : q.worldIndex;
+  }
+
+  /** World actors, {@code external} and {@code timer}; -1 for the rare sender outside the world. */
+  @Override
+  public int senderId(String name) {
+    DetMessageQueue q = worldByName.get(name);
+    if (q != null) return q.self.order;
+    if (name.equals(external.name)) return external.order;
+    return name.equals(timer.name) ? timer.order : -1;
+  }
+
+  /** What {@link #collectEnabled} would list for this receiver and sender, if its head is that message. */
+  @Override
+  public Delivery enabled(int receiver, int sender, long senderSeq) {
+    if (receiver < 0 || receiver >= worldQueues.size() || sender < 0) return null;
+    DetMessageQueue q = worldQueues.get(receiver);
+    if (!q.parked || q.size == 0 || !q.mailbox.shouldProcessMessage()) return null;
+    Lane[] lanes = q.lanes;
+    for (int j = 0, m = q.laneCount; j < m; j++) {
+      Lane l = lanes[j];
+      if (l.sender.order == sender) return l.size > 0 && l.senderSeq() == senderSeq ? l : null;
+    }
+    return null;
   }
 
   /**
@@ -197,22 +240,30 @@ final class DetRuntime {
   /**
    * A parked mailbox that received a system message (stop, watch, resume...) is still marked scheduled, so Pekko
    * does not submit it again: the driver runs it as housekeeping. (A parked mailbox that closes leaves the parked
-   * set through {@link DetMessageQueue#cleanUp}.) This scan is the driver's only per-step cost that grows with the
-   * number of actors.
+   * set through {@link DetMessageQueue#cleanUp}.) The scan runs only after a system message was sent
+   * ({@link #systemMessageSent}), not after every delivery: it grows with the number of actors.
    */
   private boolean runParkedWithSystemMessages() {
+    if (!systemMessages) return false;
+    systemMessages = false; // before the scan, so that a message sent during it is not forgotten
     DetMessageQueue[] ps = parked;
     for (int i = 0, n = parkedCount; i < n; i++) {
       Mailbox m = ps[i].mailbox;
       if (m.hasSystemMessages()) {
         DetMessageQueue q = ps[i];
         removeParkedAt(i);
+        systemMessages = true; // others may have some too: the next call scans again
         run(m, q.self);
         noteFailure(q, "handling a system message (start, stop or watch)");
         return true;
       }
     }
     return false;
+  }
+
+  /** {@link DetDispatcherConfigurator}: a system message went to a deterministic mailbox. */
+  void systemMessageSent() {
+    systemMessages = true;
   }
 
   /** Fills {@code out} with the enabled deliveries, in canonical order (receiver creation, then sender). */

@@ -29,6 +29,10 @@ public final class DeterministicSystem implements AutoCloseable {
   private final DecisionLog.Recorder recorder = new DecisionLog.Recorder();
   private long worlds;
   private boolean closed;
+  /** How the schedule being run ends, set by {@link #pickFromList}. */
+  private boolean stop;
+  private Violation stopViolation;
+  private boolean stoppedByStrategy;
 
   private DeterministicSystem(DetRuntime runtime, ActorSystem<Void> system) {
     this.runtime = runtime;
@@ -81,12 +85,12 @@ public final class DeterministicSystem implements AutoCloseable {
     ActorRef<?> root = spawnWorld(world.root());
     DecisionLog.Recorder rec = recorder;
     rec.clear();
-    ArrayList<Delivery> en = enabled;
+    DirectedStrategy directed = strategy instanceof DirectedStrategy ? (DirectedStrategy) strategy : null;
     long maxSteps = budget.maxSteps();
-    long maxVirtual = budget.maxVirtualNanos();
-    VirtualTimeScheduler clock = runtime.scheduler();
+    stop = false;
+    stopViolation = null;
+    stoppedByStrategy = false;
     Violation violation = null;
-    boolean stoppedByStrategy = false;
     long steps = 0;
     try {
       for (; ; ) {
@@ -95,31 +99,13 @@ public final class DeterministicSystem implements AutoCloseable {
           violation = runtime.fault;
           break;
         }
-        runtime.collectEnabled(en);
-        int n = en.size();
-        if (n == 0) {
-          if (clock.hasTimers()) {
-            long next = clock.nextDeadline();
-            if (next > maxVirtual) {
-              violation = RuntimeViolations.virtualTimeBudget(maxVirtual, next);
-              break;
-            }
-            runtime.advanceTo(next);
-            continue;
-          }
-          violation = world.atQuiescence().orElse(null);
+        Lane lane = directed != null && steps < maxSteps ? (Lane) directed.next(runtime) : null;
+        if (lane == null) lane = pickFromList(world, strategy, budget, steps);
+        if (stop) {
+          violation = stopViolation;
           break;
         }
-        if (steps >= maxSteps) {
-          violation = RuntimeViolations.stepBudget(maxSteps, n, en.get(0).toString());
-          break;
-        }
-        int i = strategy.pick(en);
-        if (i < 0) {
-          stoppedByStrategy = true;
-          break;
-        }
-        Lane lane = (Lane) en.get(i);
+        if (lane == null) continue; // virtual time advanced
         rec.add(lane);
         if (listener != null) announce(listener, steps + 1, lane);
         runtime.deliver(lane);
@@ -135,11 +121,47 @@ public final class DeterministicSystem implements AutoCloseable {
         }
       }
       long hash = world.stateHash();
-      return new ScheduleResult(violation, rec.snapshot(), hash, clock.now(), stoppedByStrategy);
+      return new ScheduleResult(violation, rec.snapshot(), hash, runtime.scheduler().now(), stoppedByStrategy);
     } finally {
-      en.clear();
+      enabled.clear();
       stopWorld(root);
     }
+  }
+
+  /**
+   * The enabled list and the strategy's pick: the chosen delivery; or null having advanced virtual time to the next
+   * timer (nothing enabled); or null with {@link #stop} set when the schedule ends here (quiescence, a budget, the
+   * strategy).
+   */
+  private Lane pickFromList(World world, Strategy strategy, Budget budget, long steps) {
+    ArrayList<Delivery> en = enabled;
+    runtime.collectEnabled(en);
+    int n = en.size();
+    if (n == 0) {
+      VirtualTimeScheduler clock = runtime.scheduler();
+      if (clock.hasTimers()) {
+        long next = clock.nextDeadline();
+        long max = budget.maxVirtualNanos();
+        if (next > max) return end(RuntimeViolations.virtualTimeBudget(max, next));
+        runtime.advanceTo(next);
+        return null;
+      }
+      return end(world.atQuiescence().orElse(null));
+    }
+    long max = budget.maxSteps();
+    if (steps >= max) return end(RuntimeViolations.stepBudget(max, n, en.get(0).toString()));
+    int i = strategy.pick(en);
+    if (i < 0) {
+      stoppedByStrategy = true;
+      return end(null);
+    }
+    return (Lane) en.get(i);
+  }
+
+  private Lane end(Violation v) {
+    stop = true;
+    stopViolation = v;
+    return null;
   }
 
   private static void announce(DeliveryListener listener, long step, Lane lane) {
