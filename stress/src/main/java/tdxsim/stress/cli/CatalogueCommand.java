@@ -90,6 +90,11 @@ final class CatalogueCommand implements Callable<Integer> {
       description = "Only these races/mutations (e.g. R2,M5); their baselines only.")
   List<String> only = new ArrayList<>();
 
+  @Option(names = "--scenario", paramLabel = "NAME|FILE",
+      description = "Run every target on this scenario instead of its own (e.g. default: how a strategy finds"
+          + " each break where nobody placed it); its baseline once.")
+  String scenario;
+
   @Option(names = "--markdown", description = "Print the tables as markdown (as --readme writes them).")
   boolean markdown;
 
@@ -171,7 +176,15 @@ final class CatalogueCommand implements Callable<Integer> {
   }
 
   /** The catalogue restricted to {@code --only}; an id that is not in it is bad input. */
-  Catalogue select(Catalogue c) {
+  Catalogue select(Catalogue all) {
+    if (scenario != null) {
+      try {
+        tdxsim.stress.scenario.ScenarioLoader.load(scenario);
+      } catch (tdxsim.stress.scenario.ScenarioException e) {
+        throw new BadInput("--scenario: " + e.getMessage(), e);
+      }
+    }
+    Catalogue c = scenario == null ? all : all.onScenario(scenario);
     if (only.isEmpty()) return c;
     Set<String> known = new LinkedHashSet<>();
     c.targets().forEach(t -> known.add(t.id()));

@@ -1,6 +1,5 @@
 package tdxsim.stress.strategy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -31,10 +30,8 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
   /** Priority slot value of a delivery that is not held. */
   private static final long RELEASED = -1;
 
-  private final int depth;
   private SplittableRandom rng = new SplittableRandom(0);
-  /** Chain priorities by chain id; {@link Delivery#UNSET} until first seen. */
-  private long[] chainPriority = new long[64];
+  private final ChainPriorities chains;
   private final long[] changeStep;
   private int changes;
   private long raceSteps;
@@ -49,8 +46,8 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public PctcpStrategy(int depth) {
     if (depth < 1) throw new IllegalArgumentException("PCTCP depth must be at least 1: " + depth);
-    this.depth = depth;
     this.changeStep = new long[depth - 1];
+    this.chains = new ChainPriorities(depth);
   }
 
   @Override
@@ -65,7 +62,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     raceSteps = 0;
     picks = 0;
     rng = new SplittableRandom(scheduleSeed);
-    Arrays.fill(chainPriority, Delivery.UNSET);
+    chains.clear();
     changes = PctStrategy.changePoints(rng, changeStep, maxRaceSteps);
   }
 
@@ -83,7 +80,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     raceSteps++;
     for (int i = 0; i < changes; i++) {
       if (changeStep[i] == raceSteps) {
-        chainPriority[(int) enabled.get(best).chain()] = i + 1; // below every initial priority (>= depth)
+        chains.lower(enabled.get(best).chain(), i);
         return highest(enabled, n);
       }
     }
@@ -113,7 +110,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
         }
         continue;
       }
-      long chain = priorityOf(d.chain());
+      long chain = chains.of(d.chain(), rng);
       if (best < 0 || chain > bestChain) {
         best = i;
         bestChain = chain;
@@ -129,21 +126,6 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
       p = maxPicks > 0 && SCRIPT.equals(d.sender()) && rng.nextBoolean() ? picks + 1 + rng.nextLong(maxPicks)
           : RELEASED;
       d.setPriority(p);
-    }
-    return p;
-  }
-
-  private long priorityOf(long chain) {
-    int c = (int) chain;
-    if (c >= chainPriority.length) {
-      int old = chainPriority.length;
-      chainPriority = Arrays.copyOf(chainPriority, Math.max(c + 1, old * 2));
-      Arrays.fill(chainPriority, old, chainPriority.length, Delivery.UNSET);
-    }
-    long p = chainPriority[c];
-    if (p == Delivery.UNSET) {
-      p = depth + (rng.nextLong() >>> 2);
-      chainPriority[c] = p;
     }
     return p;
   }
