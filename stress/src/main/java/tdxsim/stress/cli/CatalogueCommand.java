@@ -105,7 +105,8 @@ final class CatalogueCommand implements Callable<Integer> {
 
   @Option(names = "--hunt", description = {"Benchmark instead: hunt with no scenario (./tdxsim",
       "hunt) for the v3 baseline and each option set of the", "catalogue, seeds 1..--seeds, each for at most",
-      "--time-limit; --readme writes the table between", HuntTable.BEGIN + " and " + HuntTable.END + "."})
+      "--time-limit; --readme writes the table between", HuntTable.BEGIN + " and " + HuntTable.END + ".",
+      "Its strategy: the first of --strategies if given, else pctcp."})
   boolean hunt;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
