@@ -4,21 +4,46 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * PCT priorities per causal chain ({@link Delivery#chain()}), shared by {@link PctcpStrategy} and
- * {@link ConflictStrategy}: a chain's initial priority is drawn when it is first seen and is at least the depth d,
- * so the d-1 change points ({@link #lower}) put a chain below every initial priority.
+ * PCT priorities per chain and their change points, shared by {@link PctStrategy} (a receiver is the chain),
+ * {@link PctcpStrategy} and {@link ConflictStrategy} (causal chains, {@link Delivery#chain()}): a chain's initial
+ * priority is drawn when it is first seen and is at least the depth d, so each of the d-1 change points
+ * ({@link #lower}) puts a chain below every initial priority. The change points are numbered in the steps the
+ * strategy counts ({@link #changeAt}); k is the most such steps an earlier schedule counted.
  */
 final class ChainPriorities {
   private final int depth;
   private long[] priority = new long[64];
+  private final long[] changeStep;
+  private int changes;
+  private long steps;
+  private long maxSteps;
 
   ChainPriorities(int depth) {
+    if (depth < 1) throw new IllegalArgumentException("PCT depth must be at least 1: " + depth);
     this.depth = depth;
+    this.changeStep = new long[depth - 1];
   }
 
-  /** Forgets every chain (a new schedule). */
+  /** Forgets every chain and draws the new schedule's change points from {@code rng}. */
+  void reset(SplittableRandom rng) {
+    maxSteps = Math.max(maxSteps, steps);
+    steps = 0;
+    clear();
+    changes = PctStrategy.changePoints(rng, changeStep, maxSteps);
+  }
+
+  /** Forgets every chain. */
   void clear() {
     Arrays.fill(priority, Delivery.UNSET);
+  }
+
+  /** Counts one step; the index of the change point that falls on it, or -1. */
+  int changeAt() {
+    steps++;
+    for (int i = 0; i < changes; i++) {
+      if (changeStep[i] == steps) return i;
+    }
+    return -1;
   }
 
   /** The chain's priority, drawn from {@code rng} when first seen. */

@@ -36,12 +36,8 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
   private static final long HELD = -2;
 
   private final ChainPriorities chains;
-  private final long[] changeStep;
   private final RangeTouches touches = new RangeTouches();
   private SplittableRandom rng = new SplittableRandom(0);
-  private int changes;
-  private long raceSteps;
-  private long maxRaceSteps;
   private long picks;
   private long maxPicks;
 
@@ -62,8 +58,6 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
 
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public ConflictStrategy(int depth) {
-    if (depth < 1) throw new IllegalArgumentException("conflict strategy depth must be at least 1: " + depth);
-    this.changeStep = new long[depth - 1];
     this.chains = new ChainPriorities(depth);
   }
 
@@ -74,16 +68,13 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
 
   @Override
   public void reset(long scheduleSeed) {
-    maxRaceSteps = Math.max(maxRaceSteps, raceSteps);
     maxPicks = Math.max(maxPicks, picks);
     if (picks > 0) touches.endSchedule();
-    raceSteps = 0;
     picks = 0;
     heldCount = 0;
     urgent = -1;
     rng = new SplittableRandom(scheduleSeed);
-    chains.clear();
-    changes = PctStrategy.changePoints(rng, changeStep, maxRaceSteps);
+    chains.reset(rng);
   }
 
   @Override
@@ -105,14 +96,10 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
   private int choose(List<Delivery> enabled, int n) {
     int best = highest(enabled, n);
     if (n == 1 || !racing(enabled, best, n)) return best;
-    raceSteps++;
-    for (int i = 0; i < changes; i++) {
-      if (changeStep[i] == raceSteps) {
-        chains.lower(enabled.get(best).chain(), i);
-        return highest(enabled, n);
-      }
-    }
-    return best;
+    int i = chains.changeAt();
+    if (i < 0) return best;
+    chains.lower(enabled.get(best).chain(), i);
+    return highest(enabled, n);
   }
 
   /** The delivery of the highest-priority chain among those not held; if every one is held, the first held. */

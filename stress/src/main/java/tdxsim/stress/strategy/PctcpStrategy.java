@@ -32,10 +32,6 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
 
   private SplittableRandom rng = new SplittableRandom(0);
   private final ChainPriorities chains;
-  private final long[] changeStep;
-  private int changes;
-  private long raceSteps;
-  private long maxRaceSteps;
   private long picks;
   private long maxPicks;
 
@@ -45,8 +41,6 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
 
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public PctcpStrategy(int depth) {
-    if (depth < 1) throw new IllegalArgumentException("PCTCP depth must be at least 1: " + depth);
-    this.changeStep = new long[depth - 1];
     this.chains = new ChainPriorities(depth);
   }
 
@@ -57,13 +51,10 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
 
   @Override
   public void reset(long scheduleSeed) {
-    maxRaceSteps = Math.max(maxRaceSteps, raceSteps);
     maxPicks = Math.max(maxPicks, picks);
-    raceSteps = 0;
     picks = 0;
     rng = new SplittableRandom(scheduleSeed);
-    chains.clear();
-    changes = PctStrategy.changePoints(rng, changeStep, maxRaceSteps);
+    chains.reset(rng);
   }
 
   @Override
@@ -77,14 +68,10 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     int n = enabled.size();
     int best = highest(enabled, n);
     if (n == 1 || !racing(enabled, best, n)) return best;
-    raceSteps++;
-    for (int i = 0; i < changes; i++) {
-      if (changeStep[i] == raceSteps) {
-        chains.lower(enabled.get(best).chain(), i);
-        return highest(enabled, n);
-      }
-    }
-    return best;
+    int i = chains.changeAt();
+    if (i < 0) return best;
+    chains.lower(enabled.get(best).chain(), i);
+    return highest(enabled, n);
   }
 
   /** Another enabled delivery goes to the same receiver (the enabled list is grouped by receiver). */
