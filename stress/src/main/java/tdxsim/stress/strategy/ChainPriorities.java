@@ -37,13 +37,19 @@ final class ChainPriorities {
     Arrays.fill(priority, Delivery.UNSET);
   }
 
-  /** Counts one step; the index of the change point that falls on it, or -1. */
-  int changeAt() {
+  /**
+   * Counts one step, about to run {@code chain}'s delivery; if a change point falls on it, lowers that chain
+   * below every initial priority and returns true (the strategy then picks again).
+   */
+  boolean changeAt(long chain) {
     steps++;
     for (int i = 0; i < changes; i++) {
-      if (changeStep[i] == steps) return i;
+      if (changeStep[i] == steps) {
+        lower(chain, i);
+        return true;
+      }
     }
-    return -1;
+    return false;
   }
 
   /** The chain's priority, drawn from {@code rng} when first seen. */

@@ -96,10 +96,7 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
   private int choose(List<Delivery> enabled, int n) {
     int best = highest(enabled, n);
     if (n == 1 || !racing(enabled, best, n)) return best;
-    int i = chains.changeAt();
-    if (i < 0) return best;
-    chains.lower(enabled.get(best).chain(), i);
-    return highest(enabled, n);
+    return chains.changeAt(enabled.get(best).chain()) ? highest(enabled, n) : best;
   }
 
   /** The delivery of the highest-priority chain among those not held; if every one is held, the first held. */

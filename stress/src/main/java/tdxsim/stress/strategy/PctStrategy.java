@@ -66,10 +66,7 @@ public final class PctStrategy implements Strategy {
     int n = enabled.size();
     int best = highest(enabled, n);
     if (n == 1) return best;
-    int i = receivers.changeAt();
-    if (i < 0) return best;
-    receivers.lower(enabled.get(best).receiverIndex(), i); // below every initial priority (>= depth)
-    return highest(enabled, n);
+    return receivers.changeAt(enabled.get(best).receiverIndex()) ? highest(enabled, n) : best;
   }
 
   /** Index of the delivery of the highest-priority receiver; ties within a receiver by delivery priority. */

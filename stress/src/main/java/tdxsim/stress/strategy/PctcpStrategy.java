@@ -68,10 +68,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     int n = enabled.size();
     int best = highest(enabled, n);
     if (n == 1 || !racing(enabled, best, n)) return best;
-    int i = chains.changeAt();
-    if (i < 0) return best;
-    chains.lower(enabled.get(best).chain(), i);
-    return highest(enabled, n);
+    return chains.changeAt(enabled.get(best).chain()) ? highest(enabled, n) : best;
   }
 
   /** Another enabled delivery goes to the same receiver (the enabled list is grouped by receiver). */
