@@ -54,6 +54,17 @@ public record Catalogue(List<Race> races, List<Mutation> mutations, List<Compari
     return c;
   }
 
+  /**
+   * The same targets, every one on {@code scenario} instead of its own (how well a search finds each break on a
+   * scenario nobody wrote for it: {@code ./tdxsim catalogue --scenario default}).
+   */
+  public Catalogue onScenario(String scenario) {
+    return new Catalogue(
+        races.stream().map(r -> new Race(r.id(), r.title(), r.source(), scenario, r.baseline(), r.exposedBy())).toList(),
+        mutations.stream().map(m -> new Mutation(m.id(), m.option(), m.title(), scenario, m.invariants())).toList(),
+        comparisons);
+  }
+
   /** Everything that should be caught: each race's exposures, then each mutation, in file order. */
   public List<Target> targets() {
     List<Target> out = new ArrayList<>();

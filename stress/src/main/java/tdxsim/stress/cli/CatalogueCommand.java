@@ -90,6 +90,11 @@ final class CatalogueCommand implements Callable<Integer> {
       description = "Only these races/mutations (e.g. R2,M5); their baselines only.")
   List<String> only = new ArrayList<>();
 
+  @Option(names = "--scenario", paramLabel = "NAME|FILE",
+      description = "Run every target on this scenario instead of its own (e.g. default: how a strategy finds"
+          + " each break where nobody placed it); its baseline once.")
+  String scenario;
+
   @Option(names = "--markdown", description = "Print the tables as markdown (as --readme writes them).")
   boolean markdown;
 
@@ -100,7 +105,8 @@ final class CatalogueCommand implements Callable<Integer> {
 
   @Option(names = "--hunt", description = {"Benchmark instead: hunt with no scenario (./tdxsim",
       "hunt) for the v3 baseline and each option set of the", "catalogue, seeds 1..--seeds, each for at most",
-      "--time-limit; --readme writes the table between", HuntTable.BEGIN + " and " + HuntTable.END + "."})
+      "--time-limit; --readme writes the table between", HuntTable.BEGIN + " and " + HuntTable.END + ".",
+      "Its strategy: the first of --strategies if given, else pctcp."})
   boolean hunt;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
@@ -171,7 +177,15 @@ final class CatalogueCommand implements Callable<Integer> {
   }
 
   /** The catalogue restricted to {@code --only}; an id that is not in it is bad input. */
-  Catalogue select(Catalogue c) {
+  Catalogue select(Catalogue all) {
+    if (scenario != null) {
+      try {
+        tdxsim.stress.scenario.ScenarioLoader.load(scenario);
+      } catch (tdxsim.stress.scenario.ScenarioException e) {
+        throw new BadInput("--scenario: " + e.getMessage(), e);
+      }
+    }
+    Catalogue c = scenario == null ? all : all.onScenario(scenario);
     if (only.isEmpty()) return c;
     Set<String> known = new LinkedHashSet<>();
     c.targets().forEach(t -> known.add(t.id()));

@@ -53,7 +53,7 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Run seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp", defaultValue = "pct",
+  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp|conflict", defaultValue = "pct",
       description = "Exploration strategy. Default: ${DEFAULT-VALUE}.")
   String strategy;
 

@@ -45,7 +45,7 @@ final class ExploreCommand implements Callable<Integer> {
   @Mixin CoverageOption coverageOption;
   @Mixin ClusterOptions clusterOptions;
 
-  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp", defaultValue = "pct",
+  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp|conflict", defaultValue = "pct",
       description = "Exploration strategy. Default: ${DEFAULT-VALUE}.")
   String strategy;
 

@@ -60,7 +60,7 @@ final class HuntCommand implements Callable<Integer> {
       description = "Design option or protocol mutation to switch on in every world (repeatable).")
   List<String> options = new ArrayList<>();
 
-  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp", defaultValue = "pctcp",
+  @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp|conflict", defaultValue = "pctcp",
       description = "Strategy of each world's schedules. Default: ${DEFAULT-VALUE}.")
   String strategy;
 

@@ -33,7 +33,10 @@ final class HuntTable {
     }
     PrintWriter out = c.spec.commandLine().getOut();
     PrintWriter err = c.spec.commandLine().getErr();
-    HuntBenchmark bench = new HuntBenchmark(StrategyKind.PCTCP, 8, c.timeLimit, c.workers, Budget.steps(c.maxSteps));
+    // --strategies names the hunt's strategy when given (its first); the hunt's own default otherwise
+    StrategyKind kind = c.spec.commandLine().getParseResult().hasMatchedOption("--strategies")
+        ? CatalogueCommand.parseStrategies(c.strategies).get(0) : StrategyKind.PCTCP;
+    HuntBenchmark bench = new HuntBenchmark(kind, 8, c.timeLimit, c.workers, Budget.steps(c.maxSteps));
     List<HuntBenchmark.Row> rows = bench.run(c.select(c.catalogueFile.load()), c.seeds, line -> {
       err.println("  " + line);
       err.flush();

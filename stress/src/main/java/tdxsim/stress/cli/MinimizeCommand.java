@@ -19,6 +19,8 @@ import tdxsim.stress.minimize.MinimizeException;
 import tdxsim.stress.minimize.MinimizeProgress;
 import tdxsim.stress.minimize.MinimizeResult;
 import tdxsim.stress.minimize.Minimizer;
+import tdxsim.stress.minimize.WorldShrinker;
+import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
@@ -54,6 +56,15 @@ final class MinimizeCommand implements Callable<Integer> {
       description = "Wall-time limit (the result is deterministic unless this stops it). Default: ${DEFAULT-VALUE}.")
   Duration timeLimit;
 
+  @Option(names = "--world", negatable = true,
+      description = {"Shrink the world first (fewer vCPUs, guest ops, VMM actions, 2M ranges) while the same",
+          "invariant fires, each smaller world explored for " + WORLD_SCHEDULES + " schedules. Default: on for a",
+          "hunt's generated world, off for a written scenario."})
+  Boolean world;
+
+  static final int WORLD_SCHEDULES = 64;
+  static final int WORLD_ATTEMPTS = 300;
+
   @Override
   public Integer call() {
     if (maxAttempts < 0) throw new BadInput("--max-attempts must not be negative, got " + maxAttempts);
@@ -61,7 +72,7 @@ final class MinimizeCommand implements Callable<Integer> {
     if (trace.violation() == null) {
       throw new BadInput("trace " + file + " records no violation (verdict ok): there is nothing to minimize");
     }
-    WorldFactory worlds = Worlds.fromTrace(trace);
+    Worlds.fromTrace(trace);
     Path target = out != null ? out : defaultOut(file);
     OutputPlace.file("--out", target);
     PrintWriter o = spec.commandLine().getOut();
@@ -69,6 +80,8 @@ final class MinimizeCommand implements Callable<Integer> {
         + ", scenario " + trace.scenario().name());
     o.flush();
     try (Interrupts interrupts = Interrupts.install()) {
+      if (world != null ? world : trace.scenario().name().startsWith("hunt-")) trace = shrinkWorld(trace, o, interrupts);
+      WorldFactory worlds = Worlds.fromTrace(trace);
       MinimizeResult r;
       try {
         r = Minimizer.minimize(worlds, trace, new MinimizeBudget(maxAttempts, timeLimit, interrupts), this::progress);
@@ -91,6 +104,20 @@ final class MinimizeCommand implements Callable<Integer> {
       printJson(o, r, target, writeError);
       if (writeError != null) throw BadInput.afterSummary(writeError + "; the original trace " + file + " is unchanged");
       return interrupts.exitCode(Main.EXIT_OK);
+    }
+  }
+
+  private Trace shrinkWorld(Trace trace, PrintWriter o, Interrupts interrupts) {
+    try (DeterministicSystem system = DeterministicSystem.create("tdxsim-world")) {
+      WorldShrinker.Result w = new WorldShrinker(system, WORLD_SCHEDULES, WORLD_ATTEMPTS, interrupts)
+          .shrink(trace, line -> {
+            spec.commandLine().getErr().println("  " + line);
+            spec.commandLine().getErr().flush();
+          });
+      o.printf(Locale.ROOT, "world: %s -> %s in %d worlds explored (%d deliveries in the smallest)%n", w.before(),
+          w.after(), w.attempts(), w.trace().decisions().size());
+      o.flush();
+      return w.trace();
     }
   }
 

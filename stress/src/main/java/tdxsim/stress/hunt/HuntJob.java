@@ -4,8 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.model.TdxWorldFactory;
+import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.Counterexample;
 import tdxsim.stress.runtime.DeterministicSystem;
+import tdxsim.stress.runtime.RuntimeViolations;
 import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.Seeds;
 import tdxsim.stress.scenario.Scenario;
@@ -21,9 +23,12 @@ import tdxsim.stress.workers.RangeWorker;
 
 /**
  * {@code hunt} as a {@link RangeJob}: index i is world i of the {@link HuntSpec}; a world's schedules stop at its
- * first violation, which ends the range.
+ * first violation, which ends the range. A schedule that exhausts the step budget is run again from its seed with
+ * {@link #WIDER_BUDGET} times the steps, and counts as what that run gives (its trace records the wider budget).
  */
 public final class HuntJob implements RangeJob<HuntRange> {
+  /** A schedule that runs out of steps is run again with this many times the steps before it counts. */
+  static final int WIDER_BUDGET = 10;
   private final HuntSpec spec;
   /** Schedules run so far over every worker: for progress lines only, never for a result. */
   private final AtomicLong schedules = new AtomicLong();
@@ -78,8 +83,17 @@ public final class HuntJob implements RangeJob<HuntRange> {
       long worldDeliveries = 0;
       for (int j = 0; j < spec.schedulesPerWorld(); j++) {
         long scheduleSeed = Seeds.forSchedule(worldSeed, j);
+        Budget budget = spec.budget();
         strategy.reset(scheduleSeed);
-        ScheduleResult r = system.run(factory.create(scheduleSeed), strategy, spec.budget());
+        ScheduleResult r = system.run(factory.create(scheduleSeed), strategy, budget);
+        if (!r.ok() && RuntimeViolations.STEP_BUDGET.equals(r.violation().invariant())) {
+          // the budget is the simulator's, not the kernel's: the same seed again with ten times the steps (a
+          // fault spinning on a long zap's invalidation ends with the zap; a livelock runs out again)
+          worldDeliveries += r.steps();
+          budget = new Budget(budget.maxSteps() * WIDER_BUDGET, budget.maxVirtualTime());
+          strategy.reset(scheduleSeed);
+          r = system.run(factory.create(scheduleSeed), strategy, budget);
+        }
         runs++;
         schedules.incrementAndGet();
         worldDeliveries += r.steps();
@@ -89,7 +103,7 @@ public final class HuntJob implements RangeJob<HuntRange> {
         }
         if (!r.ok()) {
           control.done(worldDeliveries);
-          Trace t = trace(world, worldSeed, new Counterexample(j, scheduleSeed, r));
+          Trace t = trace(world, worldSeed, budget, new Counterexample(j, scheduleSeed, r));
           return new HuntRange(from, i - from + 1, runs, deliveries + worldDeliveries, skipped, i, t);
         }
       }
@@ -99,9 +113,9 @@ public final class HuntJob implements RangeJob<HuntRange> {
     return new HuntRange(from, i - from, runs, deliveries, skipped, RangeOutcome.NONE, null);
   }
 
-  private Trace trace(Scenario world, long worldSeed, Counterexample c) {
+  private Trace trace(Scenario world, long worldSeed, Budget budget, Counterexample c) {
     String text = WorldGenerator.generate(worldSeed);
     return Trace.of(spec.toolVersion(), ModelVersion.VERSION, new Trace.Scenario(world.name(), text),
-        spec.options(), spec.strategy().cliName(), worldSeed, spec.budget(), c);
+        spec.options(), spec.strategy().cliName(), worldSeed, budget, c);
   }
 }

@@ -128,6 +128,11 @@ final class Lane implements Delivery {
   }
 
   @Override
+  public Object message() {
+    return ring[head].message();
+  }
+
+  @Override
   public long priority() {
     return priority;
   }

@@ -51,6 +51,11 @@ public interface Delivery {
   /** Class of the message at the channel head. */
   Class<?> messageClass();
 
+  /** The message at the channel head (read only: strategies look at its fields, never change it); null if unknown. */
+  default Object message() {
+    return null;
+  }
+
   /**
    * A slot the current strategy may use for a per-delivery priority. The runtime resets it to {@link #UNSET}
    * whenever a new message becomes the channel head, i.e. when this delivery becomes enabled.

@@ -1,6 +1,5 @@
 package tdxsim.stress.strategy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -20,13 +19,8 @@ public final class PctStrategy implements Strategy {
 
   private final int depth;
   private SplittableRandom rng = new SplittableRandom(0);
-  /** Receiver priorities by {@link Delivery#receiverIndex()}; {@link Delivery#UNSET} until first seen. */
-  private long[] chainPriority = new long[16];
-  /** Change points (choice-step numbers, 1-based) and the priority each one assigns. */
-  private final long[] changeStep;
-  private int changes;
-  private long steps;
-  private long maxSteps;
+  /** Receiver priorities by {@link Delivery#receiverIndex()}, change points at steps with a real choice. */
+  private final ChainPriorities receivers;
 
   public PctStrategy() {
     this(DEFAULT_DEPTH);
@@ -34,9 +28,8 @@ public final class PctStrategy implements Strategy {
 
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public PctStrategy(int depth) {
-    if (depth < 1) throw new IllegalArgumentException("PCT depth must be at least 1: " + depth);
+    this.receivers = new ChainPriorities(depth);
     this.depth = depth;
-    this.changeStep = new long[depth - 1];
   }
 
   @Override
@@ -50,12 +43,9 @@ public final class PctStrategy implements Strategy {
 
   @Override
   public void reset(long scheduleSeed) {
-    maxSteps = Math.max(maxSteps, steps);
-    steps = 0;
     rng = new SplittableRandom(scheduleSeed);
-    Arrays.fill(chainPriority, Delivery.UNSET);
     // d-1 distinct change points in [1, k]; the i-th one drawn lowers its receiver to priority i
-    changes = changePoints(rng, changeStep, maxSteps);
+    receivers.reset(rng);
   }
 
   /** Draws min(out.length, k) distinct change points in [1, k] into {@code out}; returns how many. */
@@ -76,15 +66,7 @@ public final class PctStrategy implements Strategy {
     int n = enabled.size();
     int best = highest(enabled, n);
     if (n == 1) return best;
-    steps++;
-    for (int i = 0; i < changes; i++) {
-      if (changeStep[i] == steps) {
-        chainPriority[enabled.get(best).receiverIndex()] = i + 1; // below every initial priority (>= depth)
-        best = highest(enabled, n);
-        break;
-      }
-    }
-    return best;
+    return receivers.changeAt(enabled.get(best).receiverIndex()) ? highest(enabled, n) : best;
   }
 
   /** Index of the delivery of the highest-priority receiver; ties within a receiver by delivery priority. */
@@ -94,7 +76,7 @@ public final class PctStrategy implements Strategy {
     long bestOwn = Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
       Delivery d = enabled.get(i);
-      long chain = chainPriorityOf(d.receiverIndex());
+      long chain = receivers.of(d.receiverIndex(), rng);
       long own = d.priority();
       if (own == Delivery.UNSET) {
         own = rng.nextLong() >>> 1;
@@ -107,20 +89,6 @@ public final class PctStrategy implements Strategy {
       }
     }
     return best;
-  }
-
-  private long chainPriorityOf(int receiver) {
-    if (receiver >= chainPriority.length) {
-      int old = chainPriority.length;
-      chainPriority = Arrays.copyOf(chainPriority, Math.max(receiver + 1, old * 2));
-      Arrays.fill(chainPriority, old, chainPriority.length, Delivery.UNSET);
-    }
-    long p = chainPriority[receiver];
-    if (p == Delivery.UNSET) {
-      p = depth + (rng.nextLong() >>> 2); // initial priorities are all >= d
-      chainPriority[receiver] = p;
-    }
-    return p;
   }
 
   private static boolean contains(long[] a, int n, long v) {

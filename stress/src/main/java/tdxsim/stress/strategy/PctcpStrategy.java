@@ -1,6 +1,5 @@
 package tdxsim.stress.strategy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -31,14 +30,8 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
   /** Priority slot value of a delivery that is not held. */
   private static final long RELEASED = -1;
 
-  private final int depth;
   private SplittableRandom rng = new SplittableRandom(0);
-  /** Chain priorities by chain id; {@link Delivery#UNSET} until first seen. */
-  private long[] chainPriority = new long[64];
-  private final long[] changeStep;
-  private int changes;
-  private long raceSteps;
-  private long maxRaceSteps;
+  private final ChainPriorities chains;
   private long picks;
   private long maxPicks;
 
@@ -48,9 +41,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
 
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public PctcpStrategy(int depth) {
-    if (depth < 1) throw new IllegalArgumentException("PCTCP depth must be at least 1: " + depth);
-    this.depth = depth;
-    this.changeStep = new long[depth - 1];
+    this.chains = new ChainPriorities(depth);
   }
 
   @Override
@@ -60,13 +51,10 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
 
   @Override
   public void reset(long scheduleSeed) {
-    maxRaceSteps = Math.max(maxRaceSteps, raceSteps);
     maxPicks = Math.max(maxPicks, picks);
-    raceSteps = 0;
     picks = 0;
     rng = new SplittableRandom(scheduleSeed);
-    Arrays.fill(chainPriority, Delivery.UNSET);
-    changes = PctStrategy.changePoints(rng, changeStep, maxRaceSteps);
+    chains.reset(rng);
   }
 
   @Override
@@ -80,14 +68,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     int n = enabled.size();
     int best = highest(enabled, n);
     if (n == 1 || !racing(enabled, best, n)) return best;
-    raceSteps++;
-    for (int i = 0; i < changes; i++) {
-      if (changeStep[i] == raceSteps) {
-        chainPriority[(int) enabled.get(best).chain()] = i + 1; // below every initial priority (>= depth)
-        return highest(enabled, n);
-      }
-    }
-    return best;
+    return chains.changeAt(enabled.get(best).chain()) ? highest(enabled, n) : best;
   }
 
   /** Another enabled delivery goes to the same receiver (the enabled list is grouped by receiver). */
@@ -113,7 +94,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
         }
         continue;
       }
-      long chain = priorityOf(d.chain());
+      long chain = chains.of(d.chain(), rng);
       if (best < 0 || chain > bestChain) {
         best = i;
         bestChain = chain;
@@ -129,21 +110,6 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
       p = maxPicks > 0 && SCRIPT.equals(d.sender()) && rng.nextBoolean() ? picks + 1 + rng.nextLong(maxPicks)
           : RELEASED;
       d.setPriority(p);
-    }
-    return p;
-  }
-
-  private long priorityOf(long chain) {
-    int c = (int) chain;
-    if (c >= chainPriority.length) {
-      int old = chainPriority.length;
-      chainPriority = Arrays.copyOf(chainPriority, Math.max(c + 1, old * 2));
-      Arrays.fill(chainPriority, old, chainPriority.length, Delivery.UNSET);
-    }
-    long p = chainPriority[c];
-    if (p == Delivery.UNSET) {
-      p = depth + (rng.nextLong() >>> 2);
-      chainPriority[c] = p;
     }
     return p;
   }

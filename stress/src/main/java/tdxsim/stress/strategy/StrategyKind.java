@@ -2,13 +2,15 @@ package tdxsim.stress.strategy;
 
 import java.util.Locale;
 
-/** The exploration strategies by CLI name ({@code --strategy random|pct|pos|pctcp}). */
+/** The exploration strategies by CLI name ({@code --strategy random|pct|pos|pctcp|conflict}). */
 public enum StrategyKind {
   RANDOM,
   PCT,
   POS,
   /** PCT per causal chain, change points at racing steps, delayed chain starts ({@link PctcpStrategy}). */
-  PCTCP;
+  PCTCP,
+  /** PCTCP with held VMM messages released right after a conflicting step, change points at conflicting races. */
+  CONFLICT;
 
   /** A fresh strategy (PCT with {@link PctStrategy#DEFAULT_DEPTH}). */
   public Strategy create() {
@@ -22,6 +24,7 @@ public enum StrategyKind {
       case PCT -> new PctStrategy(pctDepth);
       case POS -> new PosStrategy();
       case PCTCP -> new PctcpStrategy(pctDepth);
+      case CONFLICT -> new ConflictStrategy(pctDepth);
     };
   }
 
@@ -34,6 +37,6 @@ public enum StrategyKind {
     for (StrategyKind k : values()) {
       if (k.cliName().equals(name.toLowerCase(Locale.ROOT))) return k;
     }
-    throw new IllegalArgumentException("unknown strategy '" + name + "' (expected random, pct, pos or pctcp)");
+    throw new IllegalArgumentException("unknown strategy '" + name + "' (expected random, pct, pos, pctcp or conflict)");
   }
 }

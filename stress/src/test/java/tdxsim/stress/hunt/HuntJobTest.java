@@ -48,4 +48,32 @@ class HuntJobTest {
     assertTrue(r.reproduced(), r.summary());
     assertEquals(t.finalStateHash(), WorldHash.of(t, r.result().stateHash()));
   }
+
+  private static HuntTotals firstWorld(Budget budget) {
+    HuntSpec spec = new HuntSpec(List.of(), StrategyKind.PCTCP, 1, 1, budget, "test");
+    return HuntTotals.of(IndexedSearch.run(new HuntJob(spec), 1, 1, Duration.ofDays(1), null));
+  }
+
+  /**
+   * World 0's one schedule needs S deliveries. With S/2 per schedule it runs out, is run again with 5 S and comes
+   * out clean; with S/20 it runs out twice, and the step-budget trace records the wider budget and replays.
+   */
+  @Test
+  void aScheduleThatRunsOutOfStepsIsRunAgainWithTenTimesTheSteps() {
+    HuntTotals full = firstWorld(Budget.DEFAULT);
+    assertTrue(full.violation() == null, "world 0 of seed 1 is not clean: " + full.violation());
+    long s = full.deliveries();
+    assertTrue(s >= 40, "world 0 ran only " + s + " deliveries");
+
+    HuntTotals half = firstWorld(Budget.steps(s / 2));
+    assertTrue(half.violation() == null, "run again with 10 x S/2 steps, world 0 still broke: " + half.violation());
+    assertEquals(1, half.schedules());
+
+    HuntTotals tiny = firstWorld(Budget.steps(s / 20));
+    Trace t = tiny.violation();
+    assertEquals("liveness.step-budget", t.violation().invariant());
+    assertEquals(s / 20 * HuntJob.WIDER_BUDGET, t.budget().maxSteps());
+    assertEquals(s / 20 * HuntJob.WIDER_BUDGET, t.decisions().size());
+    assertTrue(Replayer.replay(StressWorlds.forTrace(t), t).reproduced());
+  }
 }

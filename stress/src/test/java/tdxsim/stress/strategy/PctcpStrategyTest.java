@@ -11,65 +11,8 @@ import org.junit.jupiter.api.Test;
 /** PCTCP on hand-made enabled sets: the VMM's messages held back, exempt from the fairness bound. */
 class PctcpStrategyTest {
 
-  /** A delivery as the runtime shows it: receiver, sender, chain. */
-  private static final class Fake implements Delivery {
-    final String receiver;
-    final int index;
-    final String sender;
-    final long chain;
-    long priority = UNSET;
-    int passedOver;
-
-    Fake(String receiver, int index, String sender, long chain) {
-      this.receiver = receiver;
-      this.index = index;
-      this.sender = sender;
-      this.chain = chain;
-    }
-
-    @Override public String receiver() {
-      return receiver;
-    }
-
-    @Override public int receiverIndex() {
-      return index;
-    }
-
-    @Override public long receiverSeq() {
-      return 1;
-    }
-
-    @Override public String sender() {
-      return sender;
-    }
-
-    @Override public long chain() {
-      return chain;
-    }
-
-    @Override public Class<?> messageClass() {
-      return Object.class;
-    }
-
-    @Override public long priority() {
-      return priority;
-    }
-
-    @Override public void setPriority(long p) {
-      priority = p;
-    }
-
-    @Override public int passedOver() {
-      return passedOver;
-    }
-
-    @Override public void setPassedOver(int n) {
-      passedOver = n;
-    }
-  }
-
-  private static Fake fake(String receiver, int index, String sender, long chain) {
-    return new Fake(receiver, index, sender, chain);
+  private static FakeDelivery fake(String receiver, int index, String sender, long chain) {
+    return new FakeDelivery(receiver, index, sender, chain);
   }
 
   @Test
@@ -81,8 +24,8 @@ class PctcpStrategyTest {
       FairStrategy fair = FairStrategy.wrap(pctcp);
       run(fair, 1, 200);
       fair.reset(seed);
-      Fake vmm = fake("guest-memfd", 1, "vmm", 2);
-      Fake vcpu = fake("vcpu-0", 0, "mmu-lock", 1);
+      FakeDelivery vmm = fake("guest-memfd", 1, "vmm", 2);
+      FakeDelivery vcpu = fake("vcpu-0", 0, "mmu-lock", 1);
       int waited = 0;
       for (int pick = 0; pick < 300; pick++) {
         int i = fair.pick(List.of(vcpu, vmm));
@@ -102,7 +45,7 @@ class PctcpStrategyTest {
     run(FairStrategy.wrap(pctcp), 1, 200);
     for (long seed = 1; seed <= 20; seed++) {
       pctcp.reset(seed);
-      Fake other = fake("guest-memfd", 1, "vcpu-1", 3);
+      FakeDelivery other = fake("guest-memfd", 1, "vcpu-1", 3);
       pctcp.pick(List.of(other));
       assertFalse(pctcp.holds(other), "seed " + seed);
     }
@@ -117,7 +60,7 @@ class PctcpStrategyTest {
   private static List<Integer> run(Strategy s, long seed, int picks) {
     s.reset(seed);
     List<Integer> chosen = new ArrayList<>();
-    List<Fake> en = List.of(fake("a", 0, "x", 1), fake("a", 0, "y", 2), fake("b", 1, "vmm", 3));
+    List<FakeDelivery> en = List.of(fake("a", 0, "x", 1), fake("a", 0, "y", 2), fake("b", 1, "vmm", 3));
     for (int i = 0; i < picks; i++) {
       int c = s.pick(new ArrayList<>(en));
       chosen.add(c);
