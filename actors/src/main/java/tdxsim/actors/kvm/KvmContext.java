@@ -53,7 +53,7 @@ public final class KvmContext {
   private boolean tdRunnable;
   /** The mmu_lock mode this context holds, or null. */
   private LockMode held;
-  /** Split page cache free count, owned by this context while it holds the write lock; -1 otherwise. */
+  /** The VM's split page budget, owned by this context while it holds the write lock; -1 otherwise. */
   private int splitCacheFree = -1;
   private long sptPfnSeq;
   /** kvm->vm_dead as this context has learnt it: set here, or KVM_REQ_VM_DEAD received (vCPUs). */
@@ -146,14 +146,21 @@ public final class KvmContext {
   }
 
   /**
-   * Take one page (sp + external_spt) from the VM's split cache (tdp_mmu_alloc_sp_for_split). Only while
-   * holding the write lock; false = the cache is exhausted (-ENOMEM).
+   * Take one split's pages (sp + external_spt, and their DPAMT pages) from the VM's split page budget: the
+   * allocation tdp_mmu_alloc_sp_for_split made while mmu_lock was dropped, taken when the write lock is retaken.
+   * false = nothing left to allocate (-ENOMEM).
    */
   public boolean takeSplitCachePage() {
     assertWriteLocked("tdp_mmu_alloc_sp_for_split");
     if (splitCacheFree <= 0) return false;
     splitCacheFree--;
     return true;
+  }
+
+  /** tdp_mmu_free_sp of an sp the split walk allocated and did not use: its pages go back to the budget. */
+  public void returnSplitCachePage() {
+    assertWriteLocked("tdp_mmu_free_sp");
+    splitCacheFree++;
   }
 
   public void observe(Observation o) {

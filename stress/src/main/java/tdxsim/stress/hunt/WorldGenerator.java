@@ -80,7 +80,7 @@ public final class WorldGenerator {
     if (!vmm.isEmpty()) line("vmm = " + render(vmm));
     if (pin != null) line("iommu-pinned = [ " + pin.render().replace("op = touch, ", "") + " ]");
     line("map-shared-into-users = " + (rng.nextInt(5) != 0));
-    // the VM's split cache is never refilled: 1 or 2 pages let a split or two through and then -ENOMEM (memory
+    // the memory the splits may still allocate: 1 or 2 pages let a split or two through and then -ENOMEM (memory
     // pressure, as race R6), drawn in one world of four
     line("split-cache-pages = " + (rng.nextInt(4) == 0 ? (rng.nextInt(3) == 0 ? 2 : 1) : 64));
     boolean touches = workloads.stream().flatMap(List::stream).anyMatch(o -> o.kind() == GenOp.Kind.TOUCH);
