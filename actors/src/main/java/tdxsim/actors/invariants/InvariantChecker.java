@@ -119,6 +119,8 @@ public final class InvariantChecker implements Monitor {
       sept.onSept(x);
     } else if (o instanceof SeptObservation.SeamcallCompleted x) {
       seamcalls.onSeamcall(x);
+    } else if (o instanceof SeptObservation.NonBlockingDemote x) {
+      g.pt.entry(x.gfn(), x.level()).nonBlockingDemotes++;
     } else if (o instanceof SeptObservation.AcceptCompleted x) {
       kvm.acceptCompleted(x.vcpu(), x.gfn(), x.level(), x.status());
     } else if (o instanceof SeptObservation.VcpuGuestMode x) {

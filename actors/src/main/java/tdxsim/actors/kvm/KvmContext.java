@@ -11,6 +11,7 @@ import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Observation;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.KvmPeers;
 import tdxsim.protocol.KvmReply;
@@ -356,7 +357,10 @@ public final class KvmContext {
   }
 
   public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
-    assertWriteLocked("lpage_info update");
+    // NON-BLOCKING-RESIZE: hugepage_set_guest_inhibit under the read lock, an atomic bit set [P3-13]
+    boolean sharedInhibit = held == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
+        && config.has(DesignOption.NON_BLOCKING_RESIZE);
+    if (!sharedInhibit) assertWriteLocked("lpage_info update");
     long tag = mintTag();
     await(tag, KvmReply.LpageUpdated.class, u -> k.run());
     shard(gfn).tell(new TdpMmuMsg.UpdateLpageInfo(gfn, level, flag, set, self, tag));

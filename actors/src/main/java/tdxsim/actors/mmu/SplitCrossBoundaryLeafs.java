@@ -5,6 +5,7 @@ import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
@@ -50,6 +51,10 @@ public final class SplitCrossBoundaryLeafs {
   }
 
   public static void run(KvmContext ctx, long start, long end, IntConsumer done) {
+    if (ctx.held() == LockMode.SHARED && ctx.config().has(DesignOption.NON_BLOCKING_RESIZE)) {
+      NonBlockingSplit.run(ctx, start, end, done);
+      return;
+    }
     ctx.assertWriteLocked("kvm_split_cross_boundary_leafs");
     new SplitCrossBoundaryLeafs(ctx, start, end, done).walk(start);
   }

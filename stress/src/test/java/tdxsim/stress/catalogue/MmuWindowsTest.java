@@ -52,21 +52,22 @@ class MmuWindowsTest {
       guest = non-linux
       """;
 
-  @Test
-  void aFaultLandsWhileTheAcceptLevelSplitHasDroppedMmuLockToAllocate() {
-    Scenario s = ScenarioLoader.parse("test", "two-splits", TWO_SPLITS)
-        .withPlugin(new WindowProbe("SPLIT_ALLOC_UNLOCK", LockMode.SHARED));
-    SweepResult r = sweep(s, TestBudgets.HUNT);
-    assertFalse(r.clean(), "no fault ever ran in a split's allocation window");
+  /** Sweeps {@code text} with a probe for the window {@code opens}; asserts that {@code mode} got into it. */
+  private static void assertReached(String text, StrategyKind kind, String opens, LockMode mode) {
+    Scenario s = ScenarioLoader.parse("test", "probed", text).withPlugin(new WindowProbe(opens, mode));
+    SweepResult r = sweep(s, kind, TestBudgets.HUNT);
+    assertFalse(r.clean(), () -> "no " + mode + " holder ever ran in the " + opens + " window");
     assertEquals(WindowProbe.INVARIANT, r.first().violation().invariant(), r.first().violation().oneLine());
   }
 
   @Test
+  void aFaultLandsWhileTheAcceptLevelSplitHasDroppedMmuLockToAllocate() {
+    assertReached(TWO_SPLITS, StrategyKind.PCT, "SPLIT_ALLOC_UNLOCK", LockMode.SHARED);
+  }
+
+  @Test
   void anotherWriterSplitsInTheWindowAndTheBaselineStaysClean() {
-    Scenario probed = ScenarioLoader.parse("test", "two-splits", TWO_SPLITS)
-        .withPlugin(new WindowProbe("SPLIT_ALLOC_UNLOCK", LockMode.EXCLUSIVE));
-    SweepResult reached = sweep(probed, TestBudgets.HUNT);
-    assertFalse(reached.clean(), "no writer ever ran in a split's allocation window");
+    assertReached(TWO_SPLITS, StrategyKind.PCT, "SPLIT_ALLOC_UNLOCK", LockMode.EXCLUSIVE);
     SweepResult baseline = sweep(ScenarioLoader.parse("test", "two-splits", TWO_SPLITS),
         SweepLimits.schedules(500, TestBudgets.SCHEDULE));
     assertTrue(baseline.clean(), () -> baseline.first().violation().oneLine());
@@ -88,15 +89,32 @@ class MmuWindowsTest {
 
   @Test
   void aFaultLandsBetweenTwoZapBatchesAfterTheFlush() {
-    Scenario s = ScenarioLoader.parse("test", "two-batches", TWO_BATCHES)
-        .withPlugin(new WindowProbe("ZAP_YIELD", LockMode.SHARED));
-    SweepResult r = sweep(s, StrategyKind.PCTCP, TestBudgets.HUNT);
-    assertFalse(r.clean(), "no fault ever ran between two zap batches");
-    assertEquals(WindowProbe.INVARIANT, r.first().violation().invariant(), r.first().violation().oneLine());
+    assertReached(TWO_BATCHES, StrategyKind.PCTCP, "ZAP_YIELD", LockMode.SHARED);
     SweepResult baseline = sweep(ScenarioLoader.parse("test", "two-batches", TWO_BATCHES), StrategyKind.PCTCP,
         SweepLimits.schedules(300, TestBudgets.SCHEDULE));
     assertTrue(baseline.clean(), () -> baseline.first().violation().oneLine());
     assertTrue(baseline.perSchedule("flow.ZAP_YIELD") > 0, "the punch hole's zap never yielded");
+  }
+
+  @Test
+  void nonBlockingResizeSplitsUnderTheReadLockWithoutBlockOrTrack() {
+    Scenario s = ScenarioLoader.load("race-r12", java.util.List.of("non-blocking-resize"));
+    SweepResult r = sweep(s, SweepLimits.schedules(300, TestBudgets.SCHEDULE));
+    assertTrue(r.clean(), () -> r.first().violation().oneLine());
+    assertEquals(2.0, r.perSchedule("flow.NON_BLOCKING_SPLIT"), "both accept-level splits under the read lock");
+    assertEquals(0.0, r.perSchedule("flow.BLOCK"), "a DEMOTE of NON-BLOCKING-RESIZE needs no BLOCK");
+  }
+
+  @Test
+  void nonBlockingResizeMissesAFaultMidInstallAndTheInhibitIsBroken() {
+    // P3-13's "(a) set the inhibit after the split" holds under the write lock only: under the read lock the split
+    // walk skips a 2M SPTE another vCPU's fault has FROZEN to AUG it, sets the inhibit, and the 2M leaf lands after.
+    for (long seed = 1; seed <= 3; seed++) {
+      SweepResult r = Sweep.run(system, new TdxWorldFactory(ScenarioLoader.load("race-r4",
+          java.util.List.of("non-blocking-resize"))), StrategyKind.PCT, seed, TestBudgets.HUNT, true);
+      assertFalse(r.clean(), "seed " + seed);
+      assertEquals("mmu.guest-inhibit-respected", r.first().violation().invariant(), r.first().violation().oneLine());
+    }
   }
 
   @Test
