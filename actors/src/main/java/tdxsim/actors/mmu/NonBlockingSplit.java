@@ -67,27 +67,46 @@ public final class NonBlockingSplit {
   }
 
   private void split(int i, long base, Spte old) {
+    splitFrozen(ctx, base, old, err -> {
+      if (err == Errno.EBUSY) {
+        visit(i); // a lost cmpxchg or a BUSY DEMOTE: goto retry, the SPTE read again
+      } else if (err != 0) {
+        done.accept(err);
+      } else {
+        sp = false;
+        visit(i + 1);
+      }
+    });
+  }
+
+  /**
+   * tdp_mmu_split_huge_page(shared = true) of the 2M leaf {@code old} at {@code base} with NON-BLOCKING-RESIZE:
+   * freeze it (a lost cmpxchg is -EBUSY), the DEMOTE that needs no BLOCK, then the non-leaf; a BUSY DEMOTE restores
+   * the leaf (-EBUSY, nothing to UNBLOCK); any other DEMOTE error is a TDX_BUG_ON (-EIO). Also the fault path's
+   * split of a huge leaf in its way, which P3-09's shared-lock reject leaves to this feature.
+   */
+  static void splitFrozen(KvmContext ctx, long base, Spte old, IntConsumer done) {
     ctx.cmpxchgSpte(base, Level.PG_LEVEL_2M, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        visit(i); // tdp_mmu_set_spte_atomic lost: goto retry with iter.old_spte refreshed
+        done.accept(Errno.EBUSY);
         return;
       }
       long sptPfn = ctx.allocSptPfn();
       ctx.seamcall(c -> new TdxModuleMsg.TdhMemPageDemoteNonBlocking(base, Level.PG_LEVEL_2M, sptPfn, c),
-          res -> demoted(i, base, old, sptPfn, res));
+          res -> demoted(ctx, base, old, sptPfn, res, done));
     });
   }
 
-  private void demoted(int i, long base, Spte old, long sptPfn, SeamcallResult res) {
+  private static void demoted(KvmContext ctx, long base, Spte old, long sptPfn, SeamcallResult res,
+      IntConsumer done) {
     if (res.status().isSuccess()) {
       ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
         ctx.flow("NON_BLOCKING_SPLIT", base, Level.PG_LEVEL_2M);
-        sp = false;
-        visit(i + 1);
+        done.accept(0);
       });
     } else if (res.status() == TdxStatus.TDX_OPERAND_BUSY || res.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE) {
       ctx.flow("NON_BLOCKING_DEMOTE_BUSY", base, Level.PG_LEVEL_2M);
-      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> visit(i)); // restore the leaf, goto retry
+      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EBUSY)); // restore the leaf
     } else {
       ctx.bugOn("TDX_BUG_ON(TDH_MEM_PAGE_DEMOTE)", res.status().name(), base);
       ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EIO));
