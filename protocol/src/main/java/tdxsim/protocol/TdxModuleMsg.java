@@ -73,6 +73,16 @@ public sealed interface TdxModuleMsg {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MEM_PAGE_DEMOTE; }
   }
 
+  /**
+   * TDH.MEM.PAGE.DEMOTE on a module with NON-BLOCKING-RESIZE (the {@code non-blocking-resize} design option): the
+   * leaf is split while it is MAPPED or PENDING, without a BLOCK, a TRACK or a kick before it, and a BUSY leaves it
+   * as it was, so that no UNBLOCK is needed [C3 Restrictions, P3-09, P3-13].
+   */
+  record TdhMemPageDemoteNonBlocking(long gfn, Level level, long newSeptPagePfn, Caller caller)
+      implements Seamcall {
+    public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MEM_PAGE_DEMOTE; }
+  }
+
   /** Merge 512 uniform children under (gfn, level) into one leaf. KVM never issues it on a mirror root. */
   record TdhMemPagePromote(long gfn, Level level, Caller caller) implements Seamcall {
     public SeamcallLeaf leaf() { return SeamcallLeaf.TDH_MEM_PAGE_PROMOTE; }

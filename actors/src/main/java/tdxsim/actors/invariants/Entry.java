@@ -23,6 +23,8 @@ final class Entry {
   SeptState sept = SeptState.FREE;
   /** td_epoch stamped by RANGE.BLOCK while this entry is *BLOCKED, else -1 [TDXM is_tlb_tracked]. */
   long bepoch = -1;
+  /** A NON-BLOCKING-RESIZE DEMOTE of this leaf is in flight: it needs no BLOCK and no write lock. */
+  int nonBlockingDemotes;
   /** Were the 512 children uniform (all MAPPED or all PENDING) when this non-leaf was blocked? (PROMOTE). */
   boolean uniformAtBlock;
   /** Present S-EPT children, and how many of them are MAPPED / PENDING (for PROMOTE's condition). */

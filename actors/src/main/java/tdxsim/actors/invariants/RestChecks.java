@@ -10,7 +10,8 @@ import tdxsim.protocol.Spte;
  * Checks deferred to a delivery boundary ({@link InvariantChecker#check()}), for the entries touched since.
  *
  * <p><b>At rest</b>, precisely: an entry is at rest at a delivery boundary (all observations of one message
- * handling applied) when its mirror SPTE is not FROZEN and no actor holds mmu_lock exclusively. Why this is
+ * handling applied) when neither its mirror SPTE nor its parent's is FROZEN and no actor holds mmu_lock exclusively
+ * (a split under the read lock, NON-BLOCKING-RESIZE's, freezes the huge SPTE while the S-EPT children appear). Why this is
  * exact enough: under the shared lock every mirror change is freeze -> external op -> set, so the two sides may
  * only disagree while FROZEN [S5-02]; under the exclusive lock {@code tdp_mmu_set_spte} writes the SPTE first and
  * calls remove/split_external_spte after, so they disagree until the flow ends, and it always ends before the
@@ -64,11 +65,18 @@ final class RestChecks {
     if (g.locks.exclusiveHeld()) return;
     if (!g.unflushed.isEmpty()) checkFlushed(g);
     if (!rest.isEmpty()) {
+      List<Entry> later = new ArrayList<>();
       for (Entry e : rest) {
+        Entry parent = g.pt.parent(e);
+        if (parent != null && parent.isFrozen()) { // a split under the read lock: its children appear first
+          later.add(e);
+          continue;
+        }
         e.restDirty = false;
         if (!e.isFrozen()) checkAgreement(g, e);
       }
       rest.clear();
+      rest.addAll(later);
     }
     if (g.folios.refsObserved && !g.folios.refsDirty().isEmpty()) checkRefs(g);
   }

@@ -66,7 +66,11 @@ final class SeamcallTracker {
   private void exclusiveOp(SeamcallCompleted o) {
     SeamcallLeaf leaf = o.leaf();
     if (leaf != SeamcallLeaf.TDH_MEM_TRACK) g.pt.entry(o.gfn(), o.level()).lastCaller = o.caller();
-    if (!g.locks.exclusiveHeld()) {
+    // NON-BLOCKING-RESIZE: the DEMOTE that needs no BLOCK may run under mmu_lock held for read [P3-13]
+    Entry target = g.pt.entry(o.gfn(), o.level());
+    boolean nonBlocking = leaf == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE && target.nonBlockingDemotes > 0;
+    if (nonBlocking) target.nonBlockingDemotes--;
+    if (!g.locks.exclusiveHeld() && !(nonBlocking && g.locks.sharedHolders().contains(o.caller()))) {
       g.v.report(Invariant.MMU_WRITE_LOCK_FOR_SEPT_CHANGES, leaf.abiName() + " " + o.level().shortName() + " "
           + Violations.hex(o.gfn()) + " by " + o.caller() + " without the exclusive mmu_lock (holders: "
           + (g.locks.holders().isEmpty() ? "none" : g.locks.holders()) + ")", java.util.List.of(o.caller()),

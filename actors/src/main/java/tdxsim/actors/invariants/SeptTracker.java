@@ -52,7 +52,8 @@ final class SeptTracker {
     Entry parent = g.pt.parent(e);
     boolean releasedByPromote = removal && parent != null
         && (parent.sept == SeptState.NL_BLOCKED || parent.sept.isLeaf());
-    if ((removal || demote || promote) && g.td.runnable() && !releasedByPromote) {
+    boolean nonBlocking = demote && e.nonBlockingDemotes > 0 && !prev.isBlocked(); // NON-BLOCKING-RESIZE
+    if ((removal || demote || promote) && g.td.runnable() && !releasedByPromote && !nonBlocking) {
       requireBlockedAndTracked(e, prev, removal ? "REMOVE" : demote ? "DEMOTE" : "PROMOTE");
     }
     if (demote && !g.td.runnable()) {

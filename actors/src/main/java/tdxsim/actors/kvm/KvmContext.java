@@ -11,6 +11,7 @@ import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Observation;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.KvmPeers;
 import tdxsim.protocol.KvmReply;
@@ -53,7 +54,7 @@ public final class KvmContext {
   private boolean tdRunnable;
   /** The mmu_lock mode this context holds, or null. */
   private LockMode held;
-  /** Split page cache free count, owned by this context while it holds the write lock; -1 otherwise. */
+  /** The VM's split page budget, owned by this context while it holds the write lock; -1 otherwise. */
   private int splitCacheFree = -1;
   private long sptPfnSeq;
   /** kvm->vm_dead as this context has learnt it: set here, or KVM_REQ_VM_DEAD received (vCPUs). */
@@ -146,14 +147,21 @@ public final class KvmContext {
   }
 
   /**
-   * Take one page (sp + external_spt) from the VM's split cache (tdp_mmu_alloc_sp_for_split). Only while
-   * holding the write lock; false = the cache is exhausted (-ENOMEM).
+   * Take one split's pages (sp + external_spt, and their DPAMT pages) from the VM's split page budget: the
+   * allocation tdp_mmu_alloc_sp_for_split made while mmu_lock was dropped, taken when the write lock is retaken.
+   * false = nothing left to allocate (-ENOMEM).
    */
   public boolean takeSplitCachePage() {
     assertWriteLocked("tdp_mmu_alloc_sp_for_split");
     if (splitCacheFree <= 0) return false;
     splitCacheFree--;
     return true;
+  }
+
+  /** tdp_mmu_free_sp of an sp the split walk allocated and did not use: its pages go back to the budget. */
+  public void returnSplitCachePage() {
+    assertWriteLocked("tdp_mmu_free_sp");
+    splitCacheFree++;
   }
 
   public void observe(Observation o) {
@@ -349,7 +357,10 @@ public final class KvmContext {
   }
 
   public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
-    assertWriteLocked("lpage_info update");
+    // NON-BLOCKING-RESIZE: hugepage_set_guest_inhibit under the read lock, an atomic bit set [P3-13]
+    boolean sharedInhibit = held == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
+        && config.has(DesignOption.NON_BLOCKING_RESIZE);
+    if (!sharedInhibit) assertWriteLocked("lpage_info update");
     long tag = mintTag();
     await(tag, KvmReply.LpageUpdated.class, u -> k.run());
     shard(gfn).tell(new TdpMmuMsg.UpdateLpageInfo(gfn, level, flag, set, self, tag));

@@ -145,6 +145,13 @@ public final class TdpMmuMap {
       return;
     }
     long base = level.base(gfn);
+    if (ctx.config().has(DesignOption.NON_BLOCKING_RESIZE)) { // the reject P3-09 keeps until the feature exists
+      NonBlockingSplit.splitFrozen(ctx, base, old, err -> {
+        if (err == 0) stepDown(level);
+        else finishError(err);
+      });
+      return;
+    }
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
         finishError(Errno.EBUSY);

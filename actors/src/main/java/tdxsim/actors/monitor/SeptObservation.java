@@ -26,4 +26,10 @@ public sealed interface SeptObservation extends Observation {
 
   /** TDH.MR.FINALIZE: the TD is RUNNABLE. */
   record TdRunnable() implements SeptObservation {}
+
+  /**
+   * A TDH.MEM.PAGE.DEMOTE of the NON-BLOCKING-RESIZE feature on (gfn, level) arrived: until its
+   * {@link SeamcallCompleted} it may split the leaf without a BLOCK, and from a context holding mmu_lock for read.
+   */
+  record NonBlockingDemote(long gfn, Level level) implements SeptObservation {}
 }

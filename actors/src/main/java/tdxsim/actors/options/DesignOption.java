@@ -163,6 +163,17 @@ public enum DesignOption {
       "in-place conversion as posted: restructure + attribute store after kvm_gmem_invalidate_end"),
 
   /**
+   * The TDX module has NON-BLOCKING-RESIZE and KVM uses it as v3 says it would: tdx_honor_guest_accept_level splits
+   * and sets the guest inhibit under mmu_lock held for read ("Then both (1) and (2) are possible to be done under
+   * shared mmu_lock" [P3-13]). The split freezes the 2M mirror SPTE, issues a DEMOTE that needs no BLOCK, TRACK or
+   * kick, and on BUSY restores the SPTE and retries (no UNBLOCK to recover, the reason v3 waits for the feature
+   * [C3 Restrictions, P3-09]); the sp comes from the vCPU's cache, topped up before the lock. The fault path
+   * splits a huge leaf in its way the same way, instead of P3-09's -EOPNOTSUPP.
+   */
+  NON_BLOCKING_RESIZE("non-blocking-resize", Kind.DESIGN_OPTION, 0, "P3-13, P3-09, C3 Restrictions",
+      "NON-BLOCKING-RESIZE: the accept-level split (DEMOTE without BLOCK) and the inhibit under the shared lock"),
+
+  /**
    * Mutation 12: tdx_mmu_release_hkid frees the HKID (TDH.MNG.KEY.FREEID) before TDH.MNG.VPFLUSHDONE and the
    * cache write-back; the module refuses it (TDX_LIFECYCLE_STATE_INCORRECT), the HKID is leaked and so is every
    * S-EPT page [LNX tdx.c, TDXM tdh_mng_key_freeid.c].

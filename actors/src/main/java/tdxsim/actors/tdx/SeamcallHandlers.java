@@ -15,6 +15,7 @@ import static tdxsim.protocol.TdxStatus.TDX_TLB_TRACKING_NOT_DONE;
 
 import java.util.ArrayList;
 import java.util.List;
+import tdxsim.actors.monitor.SeptObservation;
 import tdxsim.actors.monitor.SeptObservation.SeamcallCompleted;
 import tdxsim.actors.monitor.SeptObservation.TdEpochAdvanced;
 import tdxsim.actors.monitor.SeptObservation.TdRunnable;
@@ -51,6 +52,9 @@ final class SeamcallHandlers {
   }
 
   void onSeamcall(TdxModuleMsg.Seamcall m) {
+    if (m instanceof TdxModuleMsg.TdhMemPageDemoteNonBlocking) {
+      s.monitor().observe(new SeptObservation.NonBlockingDemote(m.gfn(), m.level()));
+    }
     if (m instanceof TdxModuleMsg.TdhPhymemPageWbinvd) {
       finish(m, TDX_SUCCESS);
       return;
@@ -200,6 +204,7 @@ final class SeamcallHandlers {
     if (m instanceof TdxModuleMsg.TdhMemRangeUnblock) return unblock(e);
     if (m instanceof TdxModuleMsg.TdhMemPageRemove) return remove(e);
     if (m instanceof TdxModuleMsg.TdhMemPageDemote d) return demote(op, e, d);
+    if (m instanceof TdxModuleMsg.TdhMemPageDemoteNonBlocking d) return demoteNonBlocking(op, e, d);
     if (m instanceof TdxModuleMsg.TdhMemPagePromote) return promote(op, e);
     throw new IllegalStateException("unhandled SEAMCALL " + m);
   }
@@ -299,6 +304,24 @@ final class SeamcallHandlers {
     }
     TdxStatus t = blockedAndTracked(e);
     if (t != null) return Outcome.of(t);
+    if (op.hostInterruptPending && !s.config().enhancedDemoteInterruptibility()) {
+      return Outcome.of(TDX_INTERRUPTED_RESTARTABLE);
+    }
+    s.ept().demote(e, m.newSeptPagePfn());
+    return Outcome.committed();
+  }
+
+  /**
+   * DEMOTE with NON-BLOCKING-RESIZE, a module feature KVM waits for [C3 Restrictions, P3-13]: the leaf is split
+   * while MAPPED or PENDING, with no BLOCK or TLB tracking before it (the 4K entries map the same pages with the
+   * same attributes, so a translation cached from the 2M entry stays right); the entry's host-side lock, taken on
+   * arrival, makes it BUSY against a concurrent guest ACCEPT or another host SEAMCALL, with nothing changed.
+   */
+  private Outcome demoteNonBlocking(InFlightOp.Seamcall op, SeptEntry e,
+      TdxModuleMsg.TdhMemPageDemoteNonBlocking m) {
+    if (e.state() != SeptState.MAPPED && e.state() != SeptState.PENDING) {
+      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
+    }
     if (op.hostInterruptPending && !s.config().enhancedDemoteInterruptibility()) {
       return Outcome.of(TDX_INTERRUPTED_RESTARTABLE);
     }

@@ -124,7 +124,8 @@ final class EptViolationHandler {
         return;
       }
       long base = level.base(gfn);
-      ctx.lock(LockMode.EXCLUSIVE, g -> {
+      // NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
+      ctx.lock(ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE, g -> {
         ctx.flow("ACCEPT_LEVEL_SPLIT", base, level);
         SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
           if (err != 0) {

@@ -29,7 +29,8 @@ import tdxsim.protocol.Level;
  * @param iommuPinned ranges the IOMMU user cannot drop while it maps them (DMA in flight)
  * @param mapSharedIntoUsers after a conversion to shared (guest MapGPA or VMM), the VMM maps the range into the
  *     userspace and IOMMU users
- * @param splitCachePages pages (sp + external_spt per split) in the VM's split cache; exhausted = -ENOMEM
+ * @param splitCachePages the pages the splits may still allocate (sp + external_spt and their DPAMT pages, one per
+ *     split, allocated with mmu_lock dropped); exhausted = -ENOMEM
  * @param options design options (none = the v3 baseline)
  * @param septVeDisable TD attribute SEPT_VE_DISABLE (clear: touch-first guests get #VE on PENDING pages)
  * @param enhancedDemoteInterruptibility TDX_FEATURES0.ENHANCED_DEMOTE_INTERRUPTIBILITY; v3 enables 2M mappings

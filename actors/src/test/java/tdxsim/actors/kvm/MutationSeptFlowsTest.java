@@ -60,7 +60,7 @@ class MutationSeptFlowsTest {
           results.add(err);
         }))));
     p.grant(LockMode.EXCLUSIVE, 1);
-    p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
+    p.splitAllocWindow(1, List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
   }
 
   private void zap4k() {
@@ -112,7 +112,7 @@ class MutationSeptFlowsTest {
     host.run(new KvmReply.SpteWritten(G, Level.PG_LEVEL_2M, Spte.leaf(0x40000),
         ScriptedPeers.next(p.tdp, TdpMmuMsg.SplitHugeSpte.class).tag()));
     p.release(LockMode.EXCLUSIVE);
-    assertEquals(List.of("BLOCK", "TRACK", "DEMOTE", "SPLIT"), flows());
+    assertEquals(List.of("SPLIT_ALLOC_UNLOCK", "BLOCK", "TRACK", "DEMOTE", "SPLIT"), flows());
   }
 
   @Test

@@ -98,7 +98,7 @@ class TdxSeptFlowsTest {
     setUp(true);
     split(G + 1, G + 2);
     p.grant(LockMode.EXCLUSIVE, 1);
-    p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
+    p.splitAllocWindow(1, List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
     TdxModuleMsg.TdhMemRangeBlock block = p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     assertEquals(Level.PG_LEVEL_2M, block.level());
     p.seamcall(TdxModuleMsg.TdhMemTrack.class, TdxStatus.TDX_SUCCESS);
@@ -113,7 +113,7 @@ class TdxSeptFlowsTest {
     MmuLockMsg.Release r = p.release(LockMode.EXCLUSIVE);
     assertEquals(0, r.splitCacheFree(), "one page of the split cache used");
     assertEquals(List.of(0), results);
-    assertEquals(List.of("BLOCK", "TRACK", "KICK", "DEMOTE", "SPLIT"), flows());
+    assertEquals(List.of("SPLIT_ALLOC_UNLOCK", "BLOCK", "TRACK", "KICK", "DEMOTE", "SPLIT"), flows());
   }
 
   @Test
@@ -128,14 +128,35 @@ class TdxSeptFlowsTest {
   }
 
   @Test
-  void emptySplitCacheIsEnomemBeforeAnySeamcall() {
+  void aFailedAllocationIsEnomemAfterTheLockIsRetakenAndBeforeAnySeamcall() {
     setUp(true);
     split(G + 1, G + 2);
     p.grant(LockMode.EXCLUSIVE, 0);
     p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
+    p.release(LockMode.EXCLUSIVE); // write_unlock: tdp_mmu_alloc_sp_for_split may sleep
+    p.grant(LockMode.EXCLUSIVE, 0); // write_lock; if (!sp) { ret = -ENOMEM; break; }
     p.release(LockMode.EXCLUSIVE);
     p.assertQuiet();
     assertEquals(List.of(Errno.ENOMEM), results);
+  }
+
+  @Test
+  void theSplitDropsMmuLockToAllocateAndRereadsTheLeaf() {
+    setUp(true);
+    split(G + 1, G + 2);
+    p.grant(LockMode.EXCLUSIVE, 3);
+    p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
+    assertFalse(p.module.hasMessages(), "no SEAMCALL before the sp is allocated");
+    MmuLockMsg.Release window = p.release(LockMode.EXCLUSIVE);
+    assertEquals(3, window.splitCacheFree(), "the allocation is made with the lock dropped");
+    p.grant(LockMode.EXCLUSIVE, 3);
+    // another context split the leaf in the window: the walk finds 4K leafs, frees the unused sp and is done
+    p.leafs(List.of(new KvmReply.Leaf(G + 1, Level.PG_LEVEL_4K, 0x40001)));
+    MmuLockMsg.Release r = p.release(LockMode.EXCLUSIVE);
+    assertEquals(3, r.splitCacheFree(), "tdp_mmu_free_sp gives the unused sp back");
+    p.assertQuiet();
+    assertEquals(List.of(0), results);
+    assertEquals(List.of("SPLIT_ALLOC_UNLOCK", "SPLIT_SP_FREED"), flows());
   }
 
   @Test
@@ -183,7 +204,7 @@ class TdxSeptFlowsTest {
     setUp(true);
     split(G + 1, G + 2);
     p.grant(LockMode.EXCLUSIVE, 1);
-    p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
+    p.splitAllocWindow(1, List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhMemTrack.class, TdxStatus.TDX_SUCCESS);
     p.ackKicks(-1, false);
@@ -200,7 +221,7 @@ class TdxSeptFlowsTest {
     setUp(false);
     split(G + 1, G + 2);
     p.grant(LockMode.EXCLUSIVE, 1);
-    p.leafs(List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
+    p.splitAllocWindow(1, List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
     p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();

@@ -64,6 +64,20 @@ class DemotePromoteTest {
   }
 
   @Test
+  void nonBlockingResizeDemotesAMappedLeafWithoutBlockWhereThePlainDemoteIsRefused() {
+    ModuleHarness h = new ModuleHarness(config().withEnhancedDemoteInterruptibility(true));
+    h.finalizeTd();
+    h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.MAPPED, PFN_2M, 0);
+    assertEquals(tdxsim.protocol.TdxStatus.TDX_GPA_RANGE_NOT_BLOCKED, h.call(h.demote(GFN_2M, PG_LEVEL_2M)));
+    TdxModuleMsg.TdhMemPageDemoteNonBlocking nb =
+        new TdxModuleMsg.TdhMemPageDemoteNonBlocking(GFN_2M, PG_LEVEL_2M, 0x2000 + GFN_2M, h.caller());
+    assertEquals(TDX_SUCCESS, h.call(nb), "NON-BLOCKING-RESIZE: no BLOCK, no TRACK");
+    assertEquals(SeptState.NL_MAPPED, h.stateOf(GFN_2M, PG_LEVEL_2M));
+    assertEquals(SeptState.MAPPED, h.stateOf(GFN_2M + 511, PG_LEVEL_4K), "the 4K entries keep the 2M state");
+    assertEquals(1, h.observed(tdxsim.actors.monitor.SeptObservation.NonBlockingDemote.class).size());
+  }
+
+  @Test
   void anInterruptForAnotherSeamcallOrOutsideTheWindowDoesNothing() {
     ModuleHarness h = readyToDemote(config());
     h.send(new TdxModuleMsg.HostInterrupt(12345)); // before: nothing in flight

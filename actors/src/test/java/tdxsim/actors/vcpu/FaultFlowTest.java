@@ -218,6 +218,9 @@ class FaultFlowTest {
     assertEquals(G, collect.start());
     assertEquals(G + 1, collect.end(), "the aligned range of the ACCEPT level");
     s.vcpu.run(new KvmReply.LeafList(List.of(new KvmReply.Leaf(G2M, Level.PG_LEVEL_2M, PFN2M)), collect.tag()));
+    s.p.release(LockMode.EXCLUSIVE); // tdp_mmu_split_huge_pages_root drops the lock to allocate the sp
+    s.p.grant(LockMode.EXCLUSIVE, 2);
+    s.p.leafs(List.of(new KvmReply.Leaf(G2M, Level.PG_LEVEL_2M, PFN2M)));
     s.p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     s.p.seamcall(TdxModuleMsg.TdhMemTrack.class, TdxStatus.TDX_SUCCESS);
     s.p.ackKicks(0, false); // the other vCPU; the kicker itself is outside guest mode
@@ -266,9 +269,11 @@ class FaultFlowTest {
     s.acceptFaults(G, Level.PG_LEVEL_4K);
     var li = ScriptedPeers.next(s.p.tdp, TdpMmuMsg.ReadLpageInfo.class);
     s.vcpu.run(new KvmReply.LpageInfo(G, 0, 0, li.tag()));
-    s.p.grant(LockMode.EXCLUSIVE, 0); // empty split cache
+    s.p.grant(LockMode.EXCLUSIVE, 0);
     var collect = ScriptedPeers.next(s.p.tdp, TdpMmuMsg.CollectLeafs.class);
     s.vcpu.run(new KvmReply.LeafList(List.of(new KvmReply.Leaf(G2M, Level.PG_LEVEL_2M, PFN2M)), collect.tag()));
+    s.p.release(LockMode.EXCLUSIVE); // the allocation with the lock dropped
+    s.p.grant(LockMode.EXCLUSIVE, 0); // ... failed: -ENOMEM once the lock is retaken
     s.p.release(LockMode.EXCLUSIVE);
     s.p.assertQuiet(); // no inhibit, no fault, no re-entry: KVM_RUN returned -ENOMEM
     assertEquals(List.of("-ENOMEM"), results(s));

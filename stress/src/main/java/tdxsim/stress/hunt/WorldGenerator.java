@@ -91,6 +91,8 @@ public final class WorldGenerator {
     if (!vmm.isEmpty()) line("vmm = " + render(vmm));
     if (pin != null) line("iommu-pinned = [ " + pin.render().replace("op = touch, ", "") + " ]");
     line("map-shared-into-users = " + (rng.nextInt(5) != 0));
+    // the memory the splits may still allocate (drawn above): 1 or 2 pages let a split or two through and then
+    // -ENOMEM (memory pressure, as race R6), in one world of four
     line("split-cache-pages = " + splitCache);
     boolean touches = workloads.stream().flatMap(List::stream).anyMatch(o -> o.kind() == GenOp.Kind.TOUCH);
     // a Linux guest never touches before its ACCEPT and runs with SEPT_VE_DISABLE set (it refuses to boot without

@@ -44,7 +44,7 @@ import tdxsim.stress.ext.Extensions;
  *         { op = nmi, count = 64 } ]  # a burst of host NMIs, each landing where the explorer puts it
  * iommu-pinned = [ { at = r2, pages = 8 } ]
  * map-shared-into-users = true
- * split-cache-pages = 16
+ * split-cache-pages = 16              # pages the splits may still allocate (one per split); then -ENOMEM
  * options = [ v1-folio-refcount ]     # design options (also --option on the command line)
  * guest = linux                       # linux (default): SEPT_VE_DISABLE set, a touch of a PENDING page kills the
  *                                     #   VM; non-linux: SEPT_VE_DISABLE clear, #VE (touch-before-accept guests)

@@ -148,6 +148,17 @@ public final class ScriptedPeers {
     deliver(new KvmReply.LeafList(leafs, c.tag()));
   }
 
+  /**
+   * tdp_mmu_split_huge_pages_root's window: the walk reads {@code leafs}, finds a huge leaf to split and no sp,
+   * drops mmu_lock to allocate one, retakes it ({@code splitCache} pages left in the budget) and reads them again.
+   */
+  public void splitAllocWindow(int splitCache, List<KvmReply.Leaf> leafs) {
+    leafs(leafs);
+    release(LockMode.EXCLUSIVE);
+    grant(LockMode.EXCLUSIVE, splitCache);
+    leafs(leafs);
+  }
+
   public TdpMmuMsg.UpdateLpageInfo lpageUpdate() {
     TdpMmuMsg.UpdateLpageInfo u = next(tdp, TdpMmuMsg.UpdateLpageInfo.class);
     deliver(new KvmReply.LpageUpdated(u.gfn(), u.level(), u.flag(), u.tag()));
