@@ -6,6 +6,7 @@ import tdxsim.actors.monitor.GmemObservation.FolioChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioRefChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioSplit;
 import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 
@@ -84,7 +85,7 @@ final class GmemFile {
    * kvm_mem_is_private read the fault made before kvm_gmem_get_pfn).
    */
   KvmReply.PfnResult getPfn(long gfn, boolean isPrivate, long tag) {
-    if (!contains(gfn)) return new KvmReply.PfnResult(gfn, 0, Level.PG_LEVEL_4K, false, "-EFAULT", tag);
+    if (!contains(gfn)) return new KvmReply.PfnResult(gfn, 0, Level.PG_LEVEL_4K, false, Errno.EFAULT, tag);
     int i = idx(gfn);
     int r = i / PAGES_2M;
     if (folioKind[r] == NONE) {

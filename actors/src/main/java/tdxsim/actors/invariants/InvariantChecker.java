@@ -11,6 +11,7 @@ import tdxsim.actors.monitor.SeptObservation;
 import tdxsim.actors.monitor.TeardownObservation;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.PfResult;
 
 /**
  * The invariant checker: a {@link Monitor} that rebuilds the global state (mirror SPTEs, S-EPT entries, folios,
@@ -73,7 +74,7 @@ public final class InvariantChecker implements Monitor {
       g.counters.faults++;
       g.liveness.faultBegin(x.vcpu(), x.gfn());
     } else if (o instanceof MmuObservation.FaultEnd x) {
-      if ("RET_PF_RETRY".equals(x.result())) g.counters.faultRetries++;
+      if (PfResult.isRetry(x.result())) g.counters.faultRetries++;
       g.liveness.faultEnd(x.vcpu(), x.gfn(), x.result());
     } else if (o instanceof MmuObservation.SpteCmpxchgFailed x) {
       g.liveness.cmpxchgFailed(x.owner(), x.gfn(), x.level(), x.found().isFrozen());

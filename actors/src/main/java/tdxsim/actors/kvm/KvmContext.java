@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.monitor.Monitor;
@@ -164,7 +165,7 @@ public final class KvmContext {
     return monitor;
   }
 
-  public void flow(String flow, long gfn, Level level) {
+  public void flow(Flow flow, long gfn, Level level) {
     monitor.observe(new FlowStep(flow, gfn, level));
   }
 
@@ -184,7 +185,7 @@ public final class KvmContext {
   public void vmDead(long gfn) {
     if (vmDead) return;
     vmDead = true;
-    flow("KVM_VM_DEAD", gfn, Level.PG_LEVEL_4K);
+    flow(Flow.KVM_VM_DEAD, gfn, Level.PG_LEVEL_4K);
     requests.vmDead();
   }
 

@@ -3,9 +3,10 @@ package tdxsim.actors.mmu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
-import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.monitor.Flow;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 
@@ -41,8 +42,8 @@ public final class SplitCrossBoundaryLeafs {
     }
     KvmReply.Leaf leaf = leafs.get(i);
     if (!ctx.takeSplitCachePage()) {
-      ctx.flow("SPLIT_ENOMEM", leaf.gfn(), leaf.level());
-      done.accept(Errno.ENOMEM);
+      ctx.flow(Flow.SPLIT_ENOMEM, leaf.gfn(), leaf.level());
+      done.accept(Errno.ENOMEM.value);
       return;
     }
     long sptPfn = ctx.allocSptPfn();
@@ -52,7 +53,7 @@ public final class SplitCrossBoundaryLeafs {
         return;
       }
       ctx.splitHugeSpte(leaf.gfn(), sptPfn, w -> {
-        ctx.flow("SPLIT", leaf.gfn(), leaf.level());
+        ctx.flow(Flow.SPLIT, leaf.gfn(), leaf.level());
         splitNext(ctx, leafs, i + 1, done);
       });
     });

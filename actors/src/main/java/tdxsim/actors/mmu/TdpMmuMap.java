@@ -3,12 +3,14 @@ package tdxsim.actors.mmu;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
-import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.SharedLockSept;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.Spte;
 
 /**
@@ -32,7 +34,7 @@ public final class TdpMmuMap {
   private final Runnable ignoreSharedSplit;
   private Level goalLevel = Level.PG_LEVEL_4K;
   private Level mappedLevel;
-  private Consumer<String> done;
+  private Consumer<PfResult> done;
 
   /**
    * @param maxLevel fault->max_level after kvm_mmu_faultin_pfn (folio order, private_max_mapping_level hook)
@@ -63,7 +65,7 @@ public final class TdpMmuMap {
     return goalLevel;
   }
 
-  public void run(Consumer<String> done) {
+  public void run(Consumer<PfResult> done) {
     ctx.assertLocked("kvm_tdp_mmu_map");
     this.done = done;
     // The first READ_ONCE of the walk also brings lpage_info(gfn, 2M); lpage_info only changes under the write
@@ -95,7 +97,7 @@ public final class TdpMmuMap {
       goalLevel = goalLevel.lower();
     }
     if (old.isFrozen()) { // another thread froze it: give up and retry
-      ctx.flow("FROZEN_RETRY", level.base(gfn), level);
+      ctx.flow(Flow.FROZEN_RETRY, level.base(gfn), level);
       finish(PfResult.RET_PF_RETRY);
       return;
     }
@@ -136,8 +138,8 @@ public final class TdpMmuMap {
   private void splitHugePageShared(Level level, Spte old) {
     if (ignoreSharedSplit != null) {
       ignoreSharedSplit.run();
-      ctx.flow("IGNORE_SHARED_SPLIT", level.base(gfn), level);
-      finishError(Errno.EBUSY);
+      ctx.flow(Flow.IGNORE_SHARED_SPLIT, level.base(gfn), level);
+      finishError(Errno.EBUSY.value);
       return;
     }
     if (ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK)) {
@@ -147,11 +149,11 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY);
+        finishError(Errno.EBUSY.value);
         return;
       }
-      ctx.flow("SHARED_SPLIT_EOPNOTSUPP", base, level); // WARN_ON_ONCE in the TDX hook, -EOPNOTSUPP
-      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP));
+      ctx.flow(Flow.SHARED_SPLIT_EOPNOTSUPP, base, level); // WARN_ON_ONCE in the TDX hook, -EOPNOTSUPP
+      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP.value));
     });
   }
 
@@ -165,7 +167,7 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY);
+        finishError(Errno.EBUSY.value);
         return;
       }
       long sptPfn = ctx.allocSptPfn(); // tdp_mmu_alloc_sp + kvm_mmu_alloc_external_spt
@@ -175,7 +177,7 @@ public final class TdpMmuMap {
           return;
         }
         ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
-          ctx.flow("SHARED_SPLIT", base, level);
+          ctx.flow(Flow.SHARED_SPLIT, base, level);
           stepDown(level);
         });
       });
@@ -190,7 +192,7 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY);
+        finishError(Errno.EBUSY.value);
         return;
       }
       SharedLockSept.promotePrivateSpt(ctx, base, level, err -> ctx.writeSpte(base, level, err == 0 ? leaf : old,
@@ -200,7 +202,7 @@ public final class TdpMmuMap {
               return;
             }
             mappedLevel = level;
-            ctx.flow("PROMOTE", base, level);
+            ctx.flow(Flow.PROMOTE, base, level);
             finish(PfResult.RET_PF_FIXED);
           }));
     });
@@ -212,7 +214,7 @@ public final class TdpMmuMap {
     Spte leaf = Spte.leaf(pfn & ~(level.pages() - 1));
     if (old.equals(leaf)) {
       mappedLevel = level;
-      ctx.flow("SPURIOUS", base, level);
+      ctx.flow(Flow.SPURIOUS, base, level);
       finish(PfResult.RET_PF_SPURIOUS);
       return;
     }
@@ -224,7 +226,7 @@ public final class TdpMmuMap {
       // set_external_spte_present: KVM_BUG_ON(was_present)
       ctx.bugOn("KVM_BUG_ON(was_present) in set_external_spte_present",
           "old " + old + " new " + leaf + " at " + level.shortName(), base);
-      finish("-EIO");
+      finish(Errno.EIO);
       return;
     }
     setSpteAtomic(level, old, leaf, err -> {
@@ -233,7 +235,7 @@ public final class TdpMmuMap {
         return;
       }
       mappedLevel = level;
-      ctx.flow(!ctx.tdRunnable() ? "PAGE_ADD" : level == Level.PG_LEVEL_2M ? "AUG_2M" : "AUG_4K", base, level);
+      ctx.flow(!ctx.tdRunnable() ? Flow.PAGE_ADD : level == Level.PG_LEVEL_2M ? Flow.AUG_2M : Flow.AUG_4K, base, level);
       finish(PfResult.RET_PF_FIXED);
     });
   }
@@ -252,7 +254,7 @@ public final class TdpMmuMap {
           setSpteAtomic(level, old, newSpte, k);
           return;
         }
-        k.accept(Errno.EBUSY); // iter->old_spte = r.current()
+        k.accept(Errno.EBUSY.value); // iter->old_spte = r.current()
         return;
       }
       IntConsumer afterExternal = err -> ctx.writeSpte(base, level, err == 0 ? newSpte : old, w -> k.accept(err));
@@ -266,16 +268,16 @@ public final class TdpMmuMap {
 
   /** An install error: the VM is bugged (-EIO) or the fault retries (goto retry). */
   private void finishError(int err) {
-    if (err == Errno.EIO || ctx.vmDead()) {
-      finish(Errno.name(Errno.EIO));
+    if (err == Errno.EIO.value || ctx.vmDead()) {
+      finish(Errno.EIO);
       return;
     }
-    if (err == Errno.EBUSY) ctx.flow("BUSY_RETRY", gfn, goalLevel);
+    if (err == Errno.EBUSY.value) ctx.flow(Flow.BUSY_RETRY, gfn, goalLevel);
     finish(PfResult.RET_PF_RETRY);
   }
 
-  private void finish(String r) {
-    Consumer<String> d = done;
+  private void finish(PfResult r) {
+    Consumer<PfResult> d = done;
     done = null;
     d.accept(r);
   }

@@ -3,6 +3,7 @@ package tdxsim.actors.mmu;
 import java.util.List;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.TdpMmuMsg;
@@ -24,7 +25,7 @@ public final class ZapPrivateLeafs {
   public static void run(KvmContext ctx, long start, long end, Runnable done) {
     ctx.assertWriteLocked("tdp_mmu_zap_leafs");
     ctx.collectLeafs(start, end, leafs -> zapNext(ctx, leafs, 0, leafs.isEmpty() ? done : () -> {
-      ctx.flow("FLUSH_REMOTE_TLBS", start, Level.PG_LEVEL_4K);
+      ctx.flow(Flow.FLUSH_REMOTE_TLBS, start, Level.PG_LEVEL_4K);
       ctx.kickAllVcpus(false, done);
     }));
   }
@@ -37,7 +38,7 @@ public final class ZapPrivateLeafs {
     KvmReply.Leaf leaf = leafs.get(i);
     ctx.writeSpte(leaf.gfn(), leaf.level(), Spte.SHADOW_NONPRESENT_VALUE, w ->
         TdxSept.removePrivateSpte(ctx, leaf.gfn(), leaf.level(), leaf.pfn(), () -> {
-          ctx.flow("ZAP", leaf.gfn(), leaf.level());
+          ctx.flow(Flow.ZAP, leaf.gfn(), leaf.level());
           Runnable next = () -> zapNext(ctx, leafs, i + 1, done);
           if (ctx.config().has(DesignOption.MUT_CLEAR_INHIBIT_ON_ZAP)) {
             clearGuestInhibit(ctx, leaf.gfn(), next);

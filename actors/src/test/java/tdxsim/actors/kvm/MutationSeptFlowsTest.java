@@ -17,6 +17,7 @@ import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
@@ -49,7 +50,7 @@ class MutationSeptFlowsTest {
 
   private List<String> flows() {
     List<String> out = new ArrayList<>();
-    for (FlowStep f : mon.of(FlowStep.class)) out.add(f.flow());
+    for (FlowStep f : mon.of(FlowStep.class)) out.add(f.flow().name());
     return out;
   }
 
@@ -84,7 +85,7 @@ class MutationSeptFlowsTest {
     p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
-    assertEquals(List.of(Errno.EIO), results);
+    assertEquals(List.of(Errno.EIO.value), results);
     assertFalse(flows().contains("BLOCK"));
   }
 
