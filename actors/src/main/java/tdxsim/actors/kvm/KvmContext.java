@@ -202,12 +202,11 @@ public final class KvmContext {
     });
   }
 
-  /** Run the continuation waiting for this reply; false if nothing waits for it. */
-  public boolean dispatch(KvmReply r) {
+  /** Run the continuation waiting for this reply; a reply nothing waits for fails loudly. */
+  public void dispatch(KvmReply r) {
     Consumer<KvmReply> k = waiting.remove(r.tag());
-    if (k == null) return false;
+    if (k == null) throw new IllegalStateException(name + ": a reply nothing waits for: " + r);
     k.accept(r);
-    return true;
   }
 
   /** Nothing in flight (for tests and assertions). */
