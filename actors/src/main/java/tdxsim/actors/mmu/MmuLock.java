@@ -83,6 +83,9 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void acquire(MmuLockMsg.Acquire m) {
+    assert consistent() : this;
+    // rwlocks are not recursive: a holder asking again would deadlock (lockdep: "possible recursive locking")
+    assert !m.owner().equals(writer) : m.owner() + " asks for mmu_lock while holding it for write";
     if (queue.isEmpty() && compatible(m.mode())) {
       grant(m);
       return;
@@ -92,6 +95,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void grant(MmuLockMsg.Acquire m) {
+    assert compatible(m.mode()) : "granting " + m.mode() + " to " + m.owner() + " over " + this;
     if (m.mode() == LockMode.SHARED) {
       readers++;
     } else {
@@ -111,8 +115,20 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
       if (readers == 0) throw new IllegalStateException(m.owner() + " read_unlock without holding");
       readers--;
     }
+    assert m.mode() == LockMode.SHARED || splitCacheFree >= 0 : "split cache below zero: " + splitCacheFree;
     monitor.observe(new MmuLockChanged(m.owner(), m.mode(), false));
     while (!queue.isEmpty() && compatible(queue.peekFirst().mode())) grant(queue.pollFirst());
+    assert consistent() : this;
+  }
+
+  /** qrwlock: readers or one writer, never both; a waiter is queued only behind a holder or an earlier waiter. */
+  private boolean consistent() {
+    return readers >= 0 && (writer == null || readers == 0) && (queue.isEmpty() || writer != null || readers > 0);
+  }
+
+  @Override
+  public String toString() {
+    return "mmu_lock[readers=" + readers + " writer=" + writer + " queued=" + queue.size() + "]";
   }
 
   private boolean heldForWriteBy(String owner, long gfn) {
@@ -122,6 +138,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void invalidateBegin(MmuLockMsg.InvalidateBegin m) {
+    assert m.start() < m.end() : "empty invalidation " + m;
     heldForWriteBy(m.owner(), m.start());
     // kvm_mmu_invalidate_begin
     invalidateInProgress++;
@@ -137,11 +154,13 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
       rangeStart = Math.min(rangeStart, m.start());
       rangeEnd = Math.max(rangeEnd, m.end());
     }
+    assert rangeStart <= m.start() && m.end() <= rangeEnd : "the range covers every begun invalidation";
     monitor.observe(new InvalidateBegin(m.start(), m.end(), invalidateSeq, invalidateInProgress));
     m.replyTo().tell(new KvmReply.InvalidateDone(invalidateSeq, invalidateInProgress, m.tag()));
   }
 
   private void invalidateEnd(MmuLockMsg.InvalidateEnd m) {
+    assert m.start() < m.end() : "empty invalidation " + m;
     heldForWriteBy(m.owner(), m.start());
     // kvm_mmu_invalidate_end: seq++ (smp_wmb) then in_progress--
     invalidateSeq++;

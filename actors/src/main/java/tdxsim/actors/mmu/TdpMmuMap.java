@@ -67,6 +67,7 @@ public final class TdpMmuMap {
 
   public void run(Consumer<PfResult> done) {
     ctx.assertLocked("kvm_tdp_mmu_map");
+    assert this.done == null && mappedLevel == null : "one kvm_tdp_mmu_map per attempt";
     this.done = done;
     // The first READ_ONCE of the walk also brings lpage_info(gfn, 2M); lpage_info only changes under the write
     // lock, so reading it here is the same as kvm_mmu_hugepage_adjust reading it just before the walk.
@@ -86,10 +87,12 @@ public final class TdpMmuMap {
     goalLevel = Level.PG_LEVEL_4K;
     if (maxLevel.get() == Level.PG_LEVEL_4K) return;
     goalLevel = disallowLpage2M != 0 ? Level.PG_LEVEL_4K : Level.PG_LEVEL_2M;
+    assert maxLevel.get() != Level.PG_LEVEL_1G : "1G mappings are not supported for TDX";
   }
 
   /** One iteration of for_each_tdp_pte at {@code level}, with iter.old_spte = {@code old}. */
   private void atLevel(Level level, Spte old) {
+    assert level.compareTo(goalLevel) >= 0 : "the walk went below the goal level " + goalLevel + " to " + level;
     // disallowed_hugepage_adjust is called for every fault on a mirror root: never map a huge leaf over an
     // existing non-leaf, i.e. never promote [P1-10, P3-06, S06]. Mutation 3 leaves it out.
     boolean adjust = !ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION);
@@ -125,6 +128,7 @@ public final class TdpMmuMap {
   }
 
   private void stepDown(Level level) {
+    assert level != Level.PG_LEVEL_4K : "no level below 4K";
     Level lower = level.lower();
     ctx.readSpte(gfn, lower, v -> atLevel(lower, v.spte()));
   }
@@ -210,6 +214,7 @@ public final class TdpMmuMap {
 
   /** tdp_mmu_map_handle_target_level. */
   private void mapTargetLevel(Level level, Spte old) {
+    assert level == goalLevel : level + " is not the goal " + goalLevel;
     long base = level.base(gfn);
     Spte leaf = Spte.leaf(pfn & ~(level.pages() - 1));
     if (old.equals(leaf)) {
@@ -246,6 +251,8 @@ public final class TdpMmuMap {
    * old one if the external op failed.
    */
   private void setSpteAtomic(Level level, Spte old, Spte newSpte, IntConsumer k) {
+    ctx.assertLocked("tdp_mmu_set_spte_atomic"); // lockdep_assert_held_read(&kvm->mmu_lock)
+    assert !old.isFrozen() && !newSpte.isFrozen() : "FROZEN_SPTE is only set by the cmpxchg: " + old + " -> " + newSpte;
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
@@ -277,6 +284,8 @@ public final class TdpMmuMap {
   }
 
   private void finish(PfResult r) {
+    assert done != null : "kvm_tdp_mmu_map returned twice: " + r;
+    assert !PfResult.isDone(r) || mappedLevel != null : r + " without a mapped level";
     Consumer<PfResult> d = done;
     done = null;
     d.accept(r);

@@ -59,6 +59,8 @@ public final class TdpPageFault {
   }
 
   public void run(BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null : "kvm_mmu_faultin_pfn runs without mmu_lock, " + ctx.held() + " is held";
+    assert map == null && !memoryFaultExit : "one TdpPageFault per fault";
     ctx.readInvalidateSeq(snap -> {
       long mmuSeq = snap.seq();
       if (retryCheck && snap.retryGfnUnsafe(mmuSeq, gfn)) {
