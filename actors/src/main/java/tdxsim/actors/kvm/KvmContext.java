@@ -194,6 +194,7 @@ public final class KvmContext {
   /** Register what to do with the reply carrying {@code tag}. */
   @SuppressWarnings("unchecked")
   public <T extends KvmReply> void await(long tag, Class<T> type, Consumer<? super T> k) {
+    assert !waiting.containsKey(tag) : name + ": tag " + tag + " awaited twice";
     waiting.put(tag, r -> {
       if (!type.isInstance(r)) {
         throw new IllegalStateException(name + ": expected " + type.getSimpleName() + " for tag " + tag + ", got " + r);
@@ -250,6 +251,7 @@ public final class KvmContext {
 
   public void unlock() {
     if (held == null) throw new IllegalStateException(name + " releases mmu_lock it does not hold");
+    assert held == LockMode.SHARED || splitCacheFree >= 0 : name + ": split cache " + splitCacheFree;
     LockMode m = held;
     int cache = m == LockMode.EXCLUSIVE ? splitCacheFree : -1;
     held = null;
@@ -266,6 +268,7 @@ public final class KvmContext {
   /** kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add (write lock held). */
   public void invalidateBegin(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_begin");
+    assert start < end : "empty invalidation";
     long tag = mintTag();
     await(tag, KvmReply.InvalidateDone.class, d -> k.run());
     peers.mmuLock().tell(new MmuLockMsg.InvalidateBegin(name, start, end, self, tag));
@@ -274,6 +277,7 @@ public final class KvmContext {
   /** kvm_mmu_invalidate_end (write lock held). */
   public void invalidateEnd(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_end");
+    assert start < end : "empty invalidation";
     long tag = mintTag();
     await(tag, KvmReply.InvalidateDone.class, d -> k.run());
     peers.mmuLock().tell(new MmuLockMsg.InvalidateEnd(name, start, end, self, tag));
@@ -292,6 +296,7 @@ public final class KvmContext {
   }
 
   public void cmpxchgSpte(long gfn, Level level, Spte expected, Spte newSpte, Consumer<KvmReply.CmpxchgResult> k) {
+    assert level.isAligned(gfn) && !expected.equals(newSpte) : name + ": cmpxchg " + expected + " -> " + newSpte;
     long tag = mintTag();
     await(tag, KvmReply.CmpxchgResult.class, k);
     shard(gfn).tell(new TdpMmuMsg.CmpxchgSpte(gfn, level, expected, newSpte, self, tag));
@@ -299,6 +304,7 @@ public final class KvmContext {
 
   public void writeSpte(long gfn, Level level, Spte newSpte, Consumer<KvmReply.SpteWritten> k) {
     assertLocked("__kvm_tdp_mmu_write_spte");
+    assert level.isAligned(gfn) : name + ": unaligned " + level + " gfn " + gfn;
     long tag = mintTag();
     await(tag, KvmReply.SpteWritten.class, k);
     shard(gfn).tell(new TdpMmuMsg.WriteSpte(gfn, level, newSpte, self, tag));

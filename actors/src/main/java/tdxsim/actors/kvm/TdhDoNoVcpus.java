@@ -28,6 +28,7 @@ public final class TdhDoNoVcpus {
       ctx.flow(Flow.NO_VCPUS_RETRY, first.gfn(), first.level());
       // WRITE_ONCE(wait_for_sept_zap, true); kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE)
       ctx.kickAllVcpus(true, () -> ctx.seamcall(tdhFunc, second -> {
+        ctx.assertWriteLocked("tdh_do_no_vcpus"); // the write lock is held across the kick and the retry
         ctx.clearWaitForSeptZap(); // WRITE_ONCE(wait_for_sept_zap, false)
         done.accept(second);
       }));

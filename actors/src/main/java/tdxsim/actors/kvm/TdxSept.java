@@ -22,6 +22,8 @@ public final class TdxSept {
    * TDX_OPERAND_BUSY → -EBUSY (the fault retries); any other error → KVM_BUG_ON, -EIO.
    */
   public static void linkPrivateSpt(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+    ctx.assertLocked("tdx_sept_link_private_spt");
+    assert level != Level.PG_LEVEL_4K && level.isAligned(gfn) : "SEPT.ADD links a table at 2M or 1G: " + level;
     ctx.seamcall(c -> new TdxModuleMsg.TdhMemSeptAdd(gfn, level, sptPfn, c), r -> {
       if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
         done.accept(Errno.EBUSY.value);
@@ -42,6 +44,8 @@ public final class TdxSept {
    * KVM_PAGES_PER_HPAGE(level) folio references first and puts them back if the SEAMCALL fails [P1-08].
    */
   public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, IntConsumer done) {
+    ctx.assertLocked("tdx_sept_set_private_spte");
+    assert level.isAligned(gfn) && level.isAligned(pfn) : "unaligned " + level + " mapping " + gfn + " -> " + pfn;
     boolean v1Refs = v1Refs(ctx);
     // mutation 9: folio_get(folio) instead of folio_ref_add(folio, KVM_PAGES_PER_HPAGE(level))
     long refs = ctx.config().has(DesignOption.MUT_REFCOUNT_IMBALANCE) ? 1 : level.pages();
@@ -90,6 +94,7 @@ public final class TdxSept {
    */
   public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertWriteLocked("tdx_sept_split_private_spte");
+    assert level.isAligned(gfn) : "unaligned " + level + " split at " + gfn;
     if (!ctx.tdRunnable() || level != Level.PG_LEVEL_2M) {
       ctx.bugOn("KVM_BUG_ON(state != TD_STATE_RUNNABLE || level != PG_LEVEL_2M)",
           (ctx.tdRunnable() ? "RUNNABLE" : "not RUNNABLE") + " " + level.shortName(), gfn);

@@ -25,6 +25,8 @@ final class VcpuRequests {
 
   /** The kick with wait; {@code k} runs once every other vCPU has acknowledged it. */
   void kickAll(boolean waitForSeptZap, Runnable k) {
+    // wait_for_sept_zap is set and cleared under the write lock: one tdh_do_no_vcpus at a time
+    assert !waitForSeptZap || septZapHeld.isEmpty() : ctx.name() + ": wait_for_sept_zap already set";
     ctx.flow(waitForSeptZap ? Flow.KICK_WAIT_FOR_SEPT_ZAP : Flow.KICK, 0, Level.PG_LEVEL_4K);
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     int others = 0;
