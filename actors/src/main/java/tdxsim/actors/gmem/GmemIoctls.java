@@ -69,13 +69,14 @@ final class GmemIoctls {
     this.storeAfterEnd = kvm.config().has(DesignOption.GMEM_STORE_AFTER_INVALIDATE_END);
   }
 
-  /** ioctl outcome: (ok, errno name or null). */
+  /** ioctl outcome: (ok, the errno or null). */
   interface Done extends BiConsumer<Boolean, Errno> {}
 
   /** Reports ConversionBegin now and ConversionEnd with the outcome, then passes it on. */
   static Done observed(KvmContext kvm, String kind, long start, long end, Done done) {
     kvm.observe(new ConversionBegin(kind, start, end));
     return (ok, err) -> {
+      assert ok == (err == null) : kind + " ok=" + ok + " with errno " + err;
       kvm.observe(new ConversionEnd(kind, start, end, ok, err));
       done.accept(ok, err);
     };
@@ -113,6 +114,7 @@ final class GmemIoctls {
 
   /** kvm_gmem_convert of one batch inside one huge page. */
   private void convertBatch(long start, long end, boolean toPrivate, Done done) {
+    assert start < end && (onePass || file.firstRange(start) == file.lastRange(end)) : "a batch is one huge page";
     Done batchDone = observed(kvm, toPrivate ? "convert-private" : "convert-shared", start, end, done);
     if (!toPrivate) {
       invalidateSplitZap(start, end, true, batchDone);
@@ -147,6 +149,7 @@ final class GmemIoctls {
   private void invalidateSplitZap(long start, long end, boolean toShared, Done done) {
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
+    assert invStart <= start && end <= invEnd : "the invalidation covers the range";
     mmu.invalidateBegin(invStart, invEnd, () -> {
       IntConsumer splitDone = err -> {
         if (err != 0) {

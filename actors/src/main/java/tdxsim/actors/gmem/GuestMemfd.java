@@ -119,6 +119,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
       waiting.addLast(m);
       return;
     }
+    assert !readersBlocked : "kvm_gmem_get_pfn callers blocked while nobody holds filemap_invalidate_lock";
     invalidateLockHeld = true;
     readersBlocked = !(m instanceof GuestMemfdMsg.Convert && vmAttributes != null);
     if (m instanceof GuestMemfdMsg.Convert c) {
@@ -143,6 +144,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
 
   /** filemap_invalidate_unlock: the readers at the head of the queue go, then the next writer takes it. */
   private void unlockInvalidate() {
+    assert invalidateLockHeld : "filemap_invalidate_unlock without holding it";
     invalidateLockHeld = false;
     readersBlocked = false;
     while (!waiting.isEmpty() && !invalidateLockHeld) {

@@ -61,6 +61,7 @@ final class EptViolationHandler {
    * -EIO [LNX tdx.c].
    */
   void handle(long gfn, Level acceptLevel, boolean pendingEpt, Consumer<PfResult> done) {
+    assert ctx.held() == null : "tdx_handle_ept_violation entered with mmu_lock " + ctx.held();
     if (pendingEpt) {
       ctx.observe(new VmDead(vcpu, "Guest access before accepting", gfn));
       ctx.vmDead(gfn);
@@ -88,6 +89,7 @@ final class EptViolationHandler {
   }
 
   private void faultLoop(long gfn, Consumer<PfResult> done) {
+    assert ctx.held() == null : "the local retry loop runs without mmu_lock";
     new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null)
         .run((r, f) -> {
           ctx.observe(new FaultEnd(vcpu, gfn, r));

@@ -52,15 +52,18 @@ final class GuestProgram {
   }
 
   void onTdcallReturn(TdxStatus status) {
+    assert tasks.peek() instanceof AcceptTask : "TDG.MEM.PAGE.ACCEPT returned during " + tasks.peek();
     ((AcceptTask) tasks.peek()).onStatus(status);
   }
 
   void onAccessOk() {
+    assert tasks.peek() instanceof TouchTask : "an access completed without a TouchTask in flight: " + tasks.peek();
     ((TouchTask) tasks.peek()).cur++;
   }
 
   /** #VE on the access: the page is PENDING. */
   void onVirtualizationException() {
+    assert tasks.peek() instanceof TouchTask : "#VE without a TouchTask in flight: " + tasks.peek();
     TouchTask t = (TouchTask) tasks.peek();
     if (mem.isAccepted(t.cur)) {
       monitor.observe(new GuestDataLost(vcpu, t.cur));
@@ -83,6 +86,7 @@ final class GuestProgram {
   }
 
   void onMapGpaDone(boolean ok) {
+    assert tasks.peek() instanceof MapGpaTask : "MapGPA completed without a MapGpaTask in flight: " + tasks.peek();
     MapGpaTask m = (MapGpaTask) tasks.pop();
     if (!ok) {
       // set_memory_decrypted()/set_memory_encrypted() fails; the guest keeps its view of the pages.
@@ -96,6 +100,7 @@ final class GuestProgram {
   }
 
   void onPrefetchDone() {
+    assert tasks.peek() instanceof PrefetchTask : "the prefetch ioctl returned during " + tasks.peek();
     tasks.pop();
   }
 

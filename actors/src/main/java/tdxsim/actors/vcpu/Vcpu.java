@@ -295,6 +295,7 @@ public final class Vcpu {
   }
 
   private void onTdExit(GuestResult.TdExit r) {
+    assert mode == Mode.OUTSIDE && !hostBusy : "a TD exit handled in " + mode + (hostBusy ? " while busy" : "");
     if (r.reason() == ExitReason.EPT_VIOLATION) {
       hostBusy = true;
       ept.handle(r.gfn(), r.acceptLevel(), r.pendingEptViolation(), result -> {
@@ -333,6 +334,7 @@ public final class Vcpu {
 
   /** tdx_map_gpa: KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) to the VMM; resume when it completes the call. */
   private void mapGpaExit(GuestAction.MapGpaCall m) {
+    assert mode == Mode.OUTSIDE : "MapGPA exit in " + mode;
     hostBusy = true;
     monitor.observe(new FlowStep(m.toShared() ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, m.start(), Level.PG_LEVEL_4K));
     long tag = kvm.mintTag();
@@ -368,6 +370,7 @@ public final class Vcpu {
    * mapped chunk; the next chunk starts after the huge page just mapped.
    */
   private void prefetch(long cur, long end) {
+    assert hostBusy && mode == Mode.OUTSIDE : "prefetch in " + mode + (hostBusy ? "" : " while not busy");
     if (cur >= end) {
       hostBusy = false;
       guest.onPrefetchDone();
