@@ -175,7 +175,7 @@ public final class ScenarioLoader {
           r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD),
           r.nonNegativeInt("fail-page-remove", 0));
       if (r.has("description")) r.string("description");
-      return new Scenario(name, source, vm, bounds);
+      return new Scenario(name, source, text, vm, bounds);
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("scenario " + source + ": " + e.getMessage(), e);
     }
