@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.strategy.Delivery;
 import tdxsim.stress.strategy.Strategy;
 
