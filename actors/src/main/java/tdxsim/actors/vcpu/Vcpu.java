@@ -336,7 +336,8 @@ public final class Vcpu {
   private void mapGpaExit(GuestAction.MapGpaCall m) {
     assert mode == Mode.OUTSIDE : "MapGPA exit in " + mode;
     hostBusy = true;
-    monitor.observe(new FlowStep(m.toShared() ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, m.start(), Level.PG_LEVEL_4K));
+    monitor.observe(new FlowStep(m.toShared() ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, m.start(),
+        Level.PG_LEVEL_4K));
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.MapGpaDone.class, d -> {
       hostBusy = false;
