@@ -84,9 +84,9 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
 
   /**
    * kvm_gmem_get_pfn: the pfn backing gfn, the largest mapping level the folio allows (max_order), whether the
-   * gfn is private (kvm_mem_is_private), or an error ("-EFAULT" outside the file, ...).
+   * gfn is private (kvm_mem_is_private), or an error (-EFAULT outside the file).
    */
-  record PfnResult(long gfn, long pfn, Level maxLevel, boolean isPrivate, String error, long tag)
+  record PfnResult(long gfn, long pfn, Level maxLevel, boolean isPrivate, Errno error, long tag)
       implements KvmReply {
     public boolean ok() {
       return error == null;
@@ -95,8 +95,8 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
 
   record FolioRefDone(long tag) implements KvmReply {}
 
-  /** A guest_memfd ioctl ("convert-private", "convert-shared", "punch-hole") completed; error is an errno name. */
-  record GmemIoctlDone(String kind, long start, long end, boolean ok, String error, long tag) implements KvmReply {}
+  /** A guest_memfd ioctl ("convert-private", "convert-shared", "punch-hole") completed (error: its errno). */
+  record GmemIoctlDone(String kind, long start, long end, boolean ok, Errno error, long tag) implements KvmReply {}
 
   /** The VMM completed the MapGPA hypercall: ok = TDVMCALL_STATUS_SUCCESS. */
   record MapGpaDone(boolean ok, String error, long tag) implements KvmReply {}

@@ -35,10 +35,6 @@ public enum SeptState {
     };
   }
 
-  public boolean isPending() {
-    return this == PENDING || this == PENDING_BLOCKED || this == PENDING_BLOCKEDW;
-  }
-
   /** Entry state once a BLOCK is undone (by DEMOTE's children or UNBLOCK). */
   public SeptState unblocked() {
     return switch (this) {

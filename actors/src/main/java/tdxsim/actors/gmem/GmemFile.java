@@ -6,6 +6,7 @@ import tdxsim.actors.monitor.GmemObservation.FolioChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioRefChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioSplit;
 import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 
@@ -84,7 +85,7 @@ final class GmemFile {
    * kvm_mem_is_private read the fault made before kvm_gmem_get_pfn).
    */
   KvmReply.PfnResult getPfn(long gfn, boolean isPrivate, long tag) {
-    if (!contains(gfn)) return new KvmReply.PfnResult(gfn, 0, Level.PG_LEVEL_4K, false, "-EFAULT", tag);
+    if (!contains(gfn)) return new KvmReply.PfnResult(gfn, 0, Level.PG_LEVEL_4K, false, Errno.EFAULT, tag);
     int i = idx(gfn);
     int r = i / PAGES_2M;
     if (folioKind[r] == NONE) {
@@ -94,6 +95,7 @@ final class GmemFile {
       monitor.observe(new FolioChanged(gfnOf(r * PAGES_2M), Level.PG_LEVEL_2M, hugePfn[r], true));
       if (!allPrivate(r)) splitFolio(r);
     }
+    assert folioKind[r] != NONE && (folioKind[r] == SMALL || allPrivate(r)) : "a huge folio over a shared page";
     if (folioKind[r] == HUGE) {
       return new KvmReply.PfnResult(gfn, hugePfn[r] + (i % PAGES_2M), Level.PG_LEVEL_2M, isPrivate, null, tag);
     }
@@ -120,6 +122,7 @@ final class GmemFile {
 
   /** Set the shareability of [start, end) (the in-place conversion's maple tree update). */
   void setAttributes(long start, long end, boolean toPrivate) {
+    assert contains(start) && start < end && end <= base + pages : "attributes outside the file: " + start;
     if (toPrivate) {
       shared.clear(idx(start), idx(end));
     } else {
@@ -179,6 +182,7 @@ final class GmemFile {
 
   /** Split the huge folio of range r into 512 4K folios (same pfns). */
   void splitFolio(int r) {
+    assert folioKind[r] != NONE : "split of an absent folio in range " + r;
     if (folioKind[r] != HUGE) return;
     folioKind[r] = SMALL;
     monitor.observe(new FolioSplit(gfnOf(r * PAGES_2M)));
@@ -190,6 +194,7 @@ final class GmemFile {
    * [GMEM-BASE kvm_gmem_restructure].
    */
   void restructure(long start, long end, boolean toPrivate) {
+    assert contains(start) && start < end && end <= base + pages : "restructure outside the file: " + start;
     for (int r = firstRange(start); r <= lastRange(end); r++) {
       if (folioKind[r] == NONE) continue;
       if (!toPrivate) {
@@ -235,6 +240,7 @@ final class GmemFile {
    * KVM_PAGES_PER_HPAGE(level) for a leaf); reported per folio with its new total.
    */
   void folioRef(long gfn, long count, int sign) {
+    assert (sign == 1 || sign == -1) && count > 0 && contains(gfn) && contains(gfn + count - 1) : gfn + "+" + count;
     int i0 = idx(gfn);
     int r0 = i0 / PAGES_2M;
     int r1 = (i0 + (int) count - 1) / PAGES_2M;

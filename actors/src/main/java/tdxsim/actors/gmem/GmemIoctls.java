@@ -3,7 +3,8 @@ package tdxsim.actors.gmem;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import tdxsim.actors.kvm.Errno;
+import tdxsim.actors.monitor.Flow;
+import tdxsim.protocol.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
 import tdxsim.actors.monitor.GmemObservation.ConversionBegin;
@@ -68,13 +69,14 @@ final class GmemIoctls {
     this.storeAfterEnd = kvm.config().has(DesignOption.GMEM_STORE_AFTER_INVALIDATE_END);
   }
 
-  /** ioctl outcome: (ok, errno name or null). */
-  interface Done extends BiConsumer<Boolean, String> {}
+  /** ioctl outcome: (ok, the errno or null). */
+  interface Done extends BiConsumer<Boolean, Errno> {}
 
   /** Reports ConversionBegin now and ConversionEnd with the outcome, then passes it on. */
   static Done observed(KvmContext kvm, String kind, long start, long end, Done done) {
     kvm.observe(new ConversionBegin(kind, start, end));
     return (ok, err) -> {
+      assert ok == (err == null) : kind + " ok=" + ok + " with errno " + err;
       kvm.observe(new ConversionEnd(kind, start, end, ok, err));
       done.accept(ok, err);
     };
@@ -84,7 +86,7 @@ final class GmemIoctls {
 
   /** __kvm_gmem_set_attributes over [start, end). */
   void convert(long start, long end, boolean toPrivate, Done done) {
-    kvm.flow("CONVERSION", start, Level.PG_LEVEL_4K);
+    kvm.flow(Flow.CONVERSION, start, Level.PG_LEVEL_4K);
     if (file.hasAttributes(start, end, toPrivate)) {
       done.accept(true, null);
       return;
@@ -102,7 +104,7 @@ final class GmemIoctls {
     long batchEnd = onePass ? end : Math.min(file.hugePageEnd(batchStart + 1), end);
     convertBatch(batchStart, batchEnd, toPrivate, (ok, err) -> {
       if (!ok) {
-        kvm.flow("CONVERT_ERROR_OFFSET", batchStart, Level.PG_LEVEL_4K);
+        kvm.flow(Flow.CONVERT_ERROR_OFFSET, batchStart, Level.PG_LEVEL_4K);
         done.accept(false, err);
         return;
       }
@@ -112,6 +114,7 @@ final class GmemIoctls {
 
   /** kvm_gmem_convert of one batch inside one huge page. */
   private void convertBatch(long start, long end, boolean toPrivate, Done done) {
+    assert start < end && (onePass || file.firstRange(start) == file.lastRange(end)) : "a batch is one huge page";
     Done batchDone = observed(kvm, toPrivate ? "convert-private" : "convert-shared", start, end, done);
     if (!toPrivate) {
       invalidateSplitZap(start, end, true, batchDone);
@@ -119,7 +122,7 @@ final class GmemIoctls {
     }
     Consumer<Boolean> unmapped = ok -> {
       if (!ok) {
-        batchDone.accept(false, "-EBUSY");
+        batchDone.accept(false, Errno.EBUSY);
         return;
       }
       invalidateSplitZap(start, end, false, batchDone);
@@ -146,10 +149,11 @@ final class GmemIoctls {
   private void invalidateSplitZap(long start, long end, boolean toShared, Done done) {
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
+    assert invStart <= start && end <= invEnd : "the invalidation covers the range";
     mmu.invalidateBegin(invStart, invEnd, () -> {
       IntConsumer splitDone = err -> {
         if (err != 0) {
-          mmu.invalidateEnd(invStart, invEnd, () -> done.accept(false, Errno.name(err)));
+          mmu.invalidateEnd(invStart, invEnd, () -> done.accept(false, Errno.of(err)));
           return;
         }
         Runnable ended = storeAfterEnd
@@ -176,7 +180,7 @@ final class GmemIoctls {
   private void restructureAndStore(long start, long end, boolean toShared, Done done) {
     if (toShared && TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, true)) {
       // filemap_remove_folio_for_restructuring: TDX refs cannot be told apart from transient ones [T08].
-      done.accept(false, "-EAGAIN");
+      done.accept(false, Errno.EAGAIN);
       return;
     }
     file.restructure(start, end, !toShared);
@@ -189,21 +193,21 @@ final class GmemIoctls {
   /** kvm_gmem_fallocate(FALLOC_FL_PUNCH_HOLE) → kvm_gmem_punch_hole over [start, end). */
   void punchHole(long start, long end, Done done) {
     Done end2 = observed(kvm, "punch-hole", start, end, done);
-    kvm.flow("PUNCH_HOLE", start, Level.PG_LEVEL_4K);
+    kvm.flow(Flow.PUNCH_HOLE, start, Level.PG_LEVEL_4K);
     if (!file.folioAligned(start, end)) { // !IS_ALIGNED(offset, page_size) || !IS_ALIGNED(len, page_size)
-      kvm.flow("PUNCH_HOLE_EINVAL", start, Level.PG_LEVEL_4K);
-      end2.accept(false, "-EINVAL");
+      kvm.flow(Flow.PUNCH_HOLE_EINVAL, start, Level.PG_LEVEL_4K);
+      end2.accept(false, Errno.EINVAL);
       return;
     }
     mmu.invalidateBegin(start, end, () -> {
       IntConsumer zapped = err -> {
         if (err != 0) {
-          mmu.invalidateEnd(start, end, () -> end2.accept(false, Errno.name(err)));
+          mmu.invalidateEnd(start, end, () -> end2.accept(false, Errno.of(err)));
           return;
         }
         users.invalidateUsersInfallible(start, end, 0, () -> {
           if (TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, false)) {
-            mmu.invalidateEnd(start, end, () -> end2.accept(false, "-EAGAIN"));
+            mmu.invalidateEnd(start, end, () -> end2.accept(false, Errno.EAGAIN));
             return;
           }
           file.truncate(start, end);

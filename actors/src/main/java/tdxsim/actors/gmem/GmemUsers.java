@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.InvalidationUserMsg;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
@@ -49,13 +50,22 @@ final class GmemUsers {
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.UserAck.class, a -> {
       if (!a.ok()) {
-        kvm.flow("USER_REFUSED_" + a.user().toUpperCase(java.util.Locale.ROOT), start, Level.PG_LEVEL_4K);
+        kvm.flow(refused(a.user()), start, Level.PG_LEVEL_4K);
         k.accept(false);
         return;
       }
       askUsers(start, i + 1, ask, k);
     });
     users.get(i).tell(ask.apply(tag));
+  }
+
+  /** The flow step of a user that refused an invalidation (the users are named in {@code Vm}). */
+  private static Flow refused(String user) {
+    return switch (user) {
+      case "iommu" -> Flow.USER_REFUSED_IOMMU;
+      case "userspace" -> Flow.USER_REFUSED_USERSPACE;
+      default -> throw new IllegalStateException("unknown invalidation user " + user);
+    };
   }
 
   void invalidateUsersInfallible(long start, long end, int i, Runnable k) {

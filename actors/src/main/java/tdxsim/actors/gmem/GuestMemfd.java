@@ -2,9 +2,10 @@ package tdxsim.actors.gmem;
 
 import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
@@ -19,7 +20,7 @@ import tdxsim.protocol.KvmReply;
  * as the ioctl context ({@link GmemIoctls}), including the KVM flows they call under mmu_lock, and answers
  * kvm_gmem_get_pfn under filemap_invalidate_lock_shared: at once, or once the ioctl holding it is done.
  */
-public final class GuestMemfd {
+public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
   public static final String NAME = "guest-memfd";
   /** Tag sender id of the ioctl context. */
   public static final int SENDER_ID = 2;
@@ -41,7 +42,8 @@ public final class GuestMemfd {
   /** A kvm_gmem_get_pfn blocked on filemap_invalidate_lock_shared, with the caller's earlier attribute read. */
   private record BlockedGetPfn(GuestMemfdMsg.GetPfn call, boolean isPrivate) {}
 
-  private GuestMemfd(KvmConfig config, Monitor monitor) {
+  private GuestMemfd(ActorContext<GuestMemfdMsg> ctx, KvmConfig config, Monitor monitor) {
+    super(ctx);
     this.kvm = new KvmContext(NAME, SENDER_ID, -1, config, monitor);
     this.file = new GmemFile(config.baseGfn(), config.pages(), monitor);
     this.ioctls = new GmemIoctls(kvm, file);
@@ -49,46 +51,49 @@ public final class GuestMemfd {
   }
 
   public static Behavior<GuestMemfdMsg> create(KvmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> new GuestMemfd(config, monitor).unwired(ctx, stash)));
+    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
+      GuestMemfd gmem = new GuestMemfd(ctx, config, monitor);
+      return AwaitWire.stashUntil(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, stash, w -> {
+        gmem.kvm.wire(w.peers(), ctx.getSelf().narrow());
+        return gmem;
+      });
+    }));
   }
 
-  private Behavior<GuestMemfdMsg> unwired(ActorContext<GuestMemfdMsg> ctx, StashBuffer<GuestMemfdMsg> stash) {
-    return AwaitWire.stashUntil(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, stash, w -> {
-      kvm.wire(w.peers(), ctx.getSelf().narrow());
-      return running();
-    });
-  }
-
-  private Behavior<GuestMemfdMsg> running() {
-    return Behaviors.receive(GuestMemfdMsg.class)
+  @Override
+  public Receive<GuestMemfdMsg> createReceive() {
+    return newReceiveBuilder()
         .onMessage(GuestMemfdMsg.TdRunnable.class, m -> {
           kvm.setTdRunnable();
-          return Behaviors.same();
+          return this;
         })
         .onMessage(GuestMemfdMsg.NmiBurst.class, m -> {
           kvm.nmiBurst(m.count());
-          return Behaviors.same();
+          return this;
         })
         .onMessage(GuestMemfdMsg.GetPfn.class, m -> {
           getPfn(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(GuestMemfdMsg.FolioRef.class, m -> {
           file.folioRef(m.gfn(), m.pages(), Integer.signum(m.delta()));
           m.replyTo().tell(new KvmReply.FolioRefDone(m.tag()));
-          return Behaviors.same();
+          return this;
         })
         .onMessage(GuestMemfdMsg.Convert.class, m -> {
           ioctl(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(GuestMemfdMsg.PunchHole.class, m -> {
           ioctl(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(KvmReply.class, r -> {
           kvm.dispatch(r);
-          return Behaviors.same();
+          return this;
+        })
+        .onMessage(GuestMemfdMsg.Wire.class, w -> {
+          throw new IllegalStateException(NAME + ": wired twice");
         })
         .build();
   }
@@ -114,6 +119,7 @@ public final class GuestMemfd {
       waiting.addLast(m);
       return;
     }
+    assert !readersBlocked : "kvm_gmem_get_pfn callers blocked while nobody holds filemap_invalidate_lock";
     invalidateLockHeld = true;
     readersBlocked = !(m instanceof GuestMemfdMsg.Convert && vmAttributes != null);
     if (m instanceof GuestMemfdMsg.Convert c) {
@@ -138,6 +144,7 @@ public final class GuestMemfd {
 
   /** filemap_invalidate_unlock: the readers at the head of the queue go, then the next writer takes it. */
   private void unlockInvalidate() {
+    assert invalidateLockHeld : "filemap_invalidate_unlock without holding it";
     invalidateLockHeld = false;
     readersBlocked = false;
     while (!waiting.isEmpty() && !invalidateLockHeld) {

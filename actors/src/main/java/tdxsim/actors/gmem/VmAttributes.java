@@ -1,7 +1,8 @@
 package tdxsim.actors.gmem;
 
 import java.util.function.IntConsumer;
-import tdxsim.actors.kvm.Errno;
+import tdxsim.actors.monitor.Flow;
+import tdxsim.protocol.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
@@ -44,7 +45,7 @@ final class VmAttributes {
   }
 
   void convert(long start, long end, boolean toPrivate, GmemIoctls.Done done) {
-    kvm.flow("SET_MEMORY_ATTRIBUTES", start, Level.PG_LEVEL_4K);
+    kvm.flow(Flow.SET_MEMORY_ATTRIBUTES, start, Level.PG_LEVEL_4K);
     if (file.hasAttributes(start, end, toPrivate)) {
       done.accept(true, null);
       return;
@@ -56,8 +57,8 @@ final class VmAttributes {
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(invStart, invEnd, () -> preSet(start, end, toPrivate, err -> {
       kvm.unlock();
       if (err != 0) { // goto out_unlock: no post_set, no kvm_mmu_invalidate_end [P3-15]
-        kvm.flow("PRE_SET_FAILED", start, Level.PG_LEVEL_4K);
-        end2.accept(false, Errno.name(err));
+        kvm.flow(Flow.PRE_SET_FAILED, start, Level.PG_LEVEL_4K);
+        end2.accept(false, Errno.of(err));
         return;
       }
       file.setAttributes(start, end, toPrivate); // xa_store

@@ -3,6 +3,7 @@ package tdxsim.actors.invariants;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.TdxStatus;
@@ -65,9 +66,9 @@ public final class FlowCounters {
     seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()]++;
   }
 
-  void flow(String name) {
-    long[] c = flows.get(name);
-    if (c == null) flows.put(name, c = new long[1]);
+  void flow(Flow flow) {
+    long[] c = flows.get(flow.name());
+    if (c == null) flows.put(flow.name(), c = new long[1]);
     c[0]++;
   }
 

@@ -83,7 +83,7 @@ final class GmemTracker {
     if (c == null) return;
     String what = c.kind + " [" + Violations.hex(c.start) + ", " + Violations.hex(c.end) + ")";
     if (!o.ok()) {
-      String why = o.error() == null || o.error().isEmpty() ? "" : " (" + o.error() + ")";
+      String why = o.error() == null ? "" : " (" + o.error() + ")";
       if (c.zaps() > 0) {
         g.v.report(Invariant.GMEM_FAILED_CONVERSION_NO_ZAP, what + " failed" + why + " after zapping " + c.zaps()
             + " private mapping(s)", c.firstZapGfn);

@@ -10,7 +10,9 @@ import tdxsim.actors.monitor.Observation;
 import tdxsim.actors.monitor.SeptObservation;
 import tdxsim.actors.monitor.TeardownObservation;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.PfResult;
 
 /**
  * The invariant checker: a {@link Monitor} that rebuilds the global state (mirror SPTEs, S-EPT entries, folios,
@@ -80,8 +82,8 @@ public final class InvariantChecker implements Monitor {
       g.counters.faults++;
       g.liveness.faultBegin(x.vcpu(), x.gfn());
     } else if (o instanceof MmuObservation.FaultEnd x) {
-      if ("RET_PF_RETRY".equals(x.result())) g.counters.faultRetries++;
-      if ("-ENOMEM".equals(x.result())) stoppedOnEnomem = true;
+      if (PfResult.isRetry(x.result())) g.counters.faultRetries++;
+      if (x.result() == Errno.ENOMEM) stoppedOnEnomem = true;
       g.liveness.faultEnd(x.vcpu(), x.gfn(), x.result());
     } else if (o instanceof MmuObservation.SpteCmpxchgFailed x) {
       g.liveness.cmpxchgFailed(x.owner(), x.gfn(), x.level(), x.found().isFrozen());

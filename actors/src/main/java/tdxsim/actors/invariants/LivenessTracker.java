@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.TdxStatus;
 
@@ -69,11 +70,11 @@ final class LivenessTracker {
     openFault[vcpu] = gfn;
   }
 
-  void faultEnd(int vcpu, long gfn, String result) {
+  void faultEnd(int vcpu, long gfn, PfResult result) {
     grow(vcpu);
     openFault[vcpu] = -1;
     if (!cmpxchgStreaks.isEmpty()) cmpxchgStreaks.remove(Names.vcpu(vcpu)); // the attempt is over
-    if (!"RET_PF_RETRY".equals(result)) {
+    if (!PfResult.isRetry(result)) {
       retries[vcpu] = 0;
       retryGfn[vcpu] = -1;
       return;

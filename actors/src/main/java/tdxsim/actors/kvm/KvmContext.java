@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.monitor.Monitor;
@@ -172,7 +173,7 @@ public final class KvmContext {
     return monitor;
   }
 
-  public void flow(String flow, long gfn, Level level) {
+  public void flow(Flow flow, long gfn, Level level) {
     monitor.observe(new FlowStep(flow, gfn, level));
   }
 
@@ -192,7 +193,7 @@ public final class KvmContext {
   public void vmDead(long gfn) {
     if (vmDead) return;
     vmDead = true;
-    flow("KVM_VM_DEAD", gfn, Level.PG_LEVEL_4K);
+    flow(Flow.KVM_VM_DEAD, gfn, Level.PG_LEVEL_4K);
     requests.vmDead();
   }
 
@@ -201,6 +202,7 @@ public final class KvmContext {
   /** Register what to do with the reply carrying {@code tag}. */
   @SuppressWarnings("unchecked")
   public <T extends KvmReply> void await(long tag, Class<T> type, Consumer<? super T> k) {
+    assert !waiting.containsKey(tag) : name + ": tag " + tag + " awaited twice";
     waiting.put(tag, r -> {
       if (!type.isInstance(r)) {
         throw new IllegalStateException(name + ": expected " + type.getSimpleName() + " for tag " + tag + ", got " + r);
@@ -209,12 +211,11 @@ public final class KvmContext {
     });
   }
 
-  /** Run the continuation waiting for this reply; false if nothing waits for it. */
-  public boolean dispatch(KvmReply r) {
+  /** Run the continuation waiting for this reply; a reply nothing waits for fails loudly. */
+  public void dispatch(KvmReply r) {
     Consumer<KvmReply> k = waiting.remove(r.tag());
-    if (k == null) return false;
+    if (k == null) throw new IllegalStateException(name + ": a reply nothing waits for: " + r);
     k.accept(r);
-    return true;
   }
 
   /** Nothing in flight (for tests and assertions). */
@@ -258,6 +259,7 @@ public final class KvmContext {
 
   public void unlock() {
     if (held == null) throw new IllegalStateException(name + " releases mmu_lock it does not hold");
+    assert held == LockMode.SHARED || splitCacheFree >= 0 : name + ": split cache " + splitCacheFree;
     LockMode m = held;
     int cache = m == LockMode.EXCLUSIVE ? splitCacheFree : -1;
     held = null;
@@ -274,6 +276,7 @@ public final class KvmContext {
   /** kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add (write lock held). */
   public void invalidateBegin(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_begin");
+    assert start < end : "empty invalidation";
     long tag = mintTag();
     await(tag, KvmReply.InvalidateDone.class, d -> k.run());
     peers.mmuLock().tell(new MmuLockMsg.InvalidateBegin(name, start, end, self, tag));
@@ -282,6 +285,7 @@ public final class KvmContext {
   /** kvm_mmu_invalidate_end (write lock held). */
   public void invalidateEnd(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_end");
+    assert start < end : "empty invalidation";
     long tag = mintTag();
     await(tag, KvmReply.InvalidateDone.class, d -> k.run());
     peers.mmuLock().tell(new MmuLockMsg.InvalidateEnd(name, start, end, self, tag));
@@ -300,6 +304,7 @@ public final class KvmContext {
   }
 
   public void cmpxchgSpte(long gfn, Level level, Spte expected, Spte newSpte, Consumer<KvmReply.CmpxchgResult> k) {
+    assert level.isAligned(gfn) && !expected.equals(newSpte) : name + ": cmpxchg " + expected + " -> " + newSpte;
     long tag = mintTag();
     await(tag, KvmReply.CmpxchgResult.class, k);
     shard(gfn).tell(new TdpMmuMsg.CmpxchgSpte(gfn, level, expected, newSpte, self, tag));
@@ -307,6 +312,7 @@ public final class KvmContext {
 
   public void writeSpte(long gfn, Level level, Spte newSpte, Consumer<KvmReply.SpteWritten> k) {
     assertLocked("__kvm_tdp_mmu_write_spte");
+    assert level.isAligned(gfn) : name + ": unaligned " + level + " gfn " + gfn;
     long tag = mintTag();
     await(tag, KvmReply.SpteWritten.class, k);
     shard(gfn).tell(new TdpMmuMsg.WriteSpte(gfn, level, newSpte, self, tag));

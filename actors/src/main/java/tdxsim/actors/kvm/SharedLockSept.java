@@ -2,6 +2,8 @@ package tdxsim.actors.kvm;
 
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import tdxsim.actors.monitor.Flow;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
@@ -28,18 +30,18 @@ public final class SharedLockSept {
   public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertLocked("tdx_sept_split_private_spte");
     blockTrackKick(ctx, gfn, level, () -> once(ctx, "TDH_MEM_PAGE_DEMOTE",
-        c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), "DEMOTE", done), done);
+        c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), Flow.DEMOTE, done), done);
   }
 
   /** Mutation 3: BLOCK, TRACK + kick, PROMOTE of the non-leaf at (gfn, level), with mmu_lock held for read. */
   public static void promotePrivateSpt(KvmContext ctx, long gfn, Level level, IntConsumer done) {
     ctx.assertLocked("tdx_sept_promote_private_spt");
     blockTrackKick(ctx, gfn, level, () -> once(ctx, "TDH_MEM_PAGE_PROMOTE",
-        c -> new TdxModuleMsg.TdhMemPagePromote(gfn, level, c), "PROMOTE", done), done);
+        c -> new TdxModuleMsg.TdhMemPagePromote(gfn, level, c), Flow.PROMOTE, done), done);
   }
 
   private static void blockTrackKick(KvmContext ctx, long gfn, Level level, Runnable next, IntConsumer failed) {
-    once(ctx, "TDH_MEM_RANGE_BLOCK", c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), "BLOCK", err -> {
+    once(ctx, "TDH_MEM_RANGE_BLOCK", c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), Flow.BLOCK, err -> {
       if (err != 0) {
         failed.accept(err);
         return;
@@ -48,7 +50,7 @@ public final class SharedLockSept {
         next.run();
         return;
       }
-      once(ctx, "TDH_MEM_TRACK", TdxModuleMsg.TdhMemTrack::new, "TRACK", t -> {
+      once(ctx, "TDH_MEM_TRACK", TdxModuleMsg.TdhMemTrack::new, Flow.TRACK, t -> {
         if (t != 0) {
           failed.accept(t);
           return;
@@ -60,17 +62,17 @@ public final class SharedLockSept {
 
   /** One SEAMCALL: 0, -EBUSY for a retryable status, or TDX_BUG_ON and -EIO. */
   private static void once(KvmContext ctx, String name, Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> call,
-      String flow, IntConsumer done) {
+      Flow flow, IntConsumer done) {
     ctx.seamcall(call, r -> {
       if (r.status().isSuccess()) {
         ctx.flow(flow, r.gfn(), r.level());
         done.accept(0);
       } else if (retryable(r)) {
-        ctx.flow(flow + "_BUSY", r.gfn(), r.level());
-        done.accept(Errno.EBUSY);
+        ctx.flow(flow.busy(), r.gfn(), r.level());
+        done.accept(Errno.EBUSY.value);
       } else {
         ctx.bugOn("TDX_BUG_ON(" + name + ")", TdxSept.detail(r), r.gfn());
-        done.accept(Errno.EIO);
+        done.accept(Errno.EIO.value);
       }
     });
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.TeardownObservation.SeptPageFreed;
 import tdxsim.actors.monitor.TeardownObservation.TeardownBegin;
 import tdxsim.actors.monitor.TeardownObservation.TeardownDone;
@@ -54,7 +55,7 @@ public final class TdTeardown {
   private void gmemRelease() {
     long start = kvm.config().baseGfn();
     long end = kvm.config().endGfn();
-    kvm.flow("GMEM_RELEASE", start, Level.PG_LEVEL_4K);
+    kvm.flow(Flow.GMEM_RELEASE, start, Level.PG_LEVEL_4K);
     long zapEnd = kvm.config().has(DesignOption.MUT_GMEM_RELEASE_NO_ZAP) ? start : end; // mutation 14
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () ->
         ZapPrivateLeafs.run(kvm, start, zapEnd, () -> {
@@ -82,7 +83,7 @@ public final class TdTeardown {
     }
     kvm.seamcall(c -> new TdxModuleMsg.TdhVpFlush(vcpu, c), r -> {
       if (!r.status().isSuccess() && r.status() != TdxStatus.TDX_VCPU_NOT_ASSOCIATED) {
-        kvm.flow("VP_FLUSH_WARN", 0, Level.PG_LEVEL_4K); // WARN_ON_ONCE(arg.err) in tdx_flush_vp_on_cpu
+        kvm.flow(Flow.VP_FLUSH_WARN, 0, Level.PG_LEVEL_4K); // WARN_ON_ONCE(arg.err) in tdx_flush_vp_on_cpu
       }
       flushVp(vcpu + 1);
     });
@@ -97,7 +98,7 @@ public final class TdTeardown {
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
       if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
-        kvm.flow("CACHE_WB_WARN", 0, Level.PG_LEVEL_4K);
+        kvm.flow(Flow.CACHE_WB_WARN, 0, Level.PG_LEVEL_4K);
       }
       keyFreeid(freed -> {
         kvm.unlock();
@@ -157,7 +158,7 @@ public final class TdTeardown {
     }
     kvm.seamcall(c -> new TdxModuleMsg.TdhPhymemPageReclaim(pfn, c), r -> {
       if (r.status().isSuccess()) kvm.observe(new SeptPageFreed(pfn));
-      else kvm.flow("RECLAIM_PAGE_LEAKED", tables.get(i).gfn(), Level.PG_LEVEL_4K);
+      else kvm.flow(Flow.RECLAIM_PAGE_LEAKED, tables.get(i).gfn(), Level.PG_LEVEL_4K);
       next.run();
     });
   }

@@ -2,6 +2,7 @@ package tdxsim.actors.kvm;
 
 import java.util.function.Consumer;
 import java.util.function.Function;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
@@ -24,9 +25,10 @@ public final class TdhDoNoVcpus {
         done.accept(first);
         return;
       }
-      ctx.flow("NO_VCPUS_RETRY", first.gfn(), first.level());
+      ctx.flow(Flow.NO_VCPUS_RETRY, first.gfn(), first.level());
       // WRITE_ONCE(wait_for_sept_zap, true); kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE)
       ctx.kickAllVcpus(true, () -> ctx.seamcall(tdhFunc, second -> {
+        ctx.assertWriteLocked("tdh_do_no_vcpus"); // the write lock is held across the kick and the retry
         ctx.clearWaitForSeptZap(); // WRITE_ONCE(wait_for_sept_zap, false)
         done.accept(second);
       }));

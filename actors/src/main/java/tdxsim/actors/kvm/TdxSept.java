@@ -1,7 +1,9 @@
 package tdxsim.actors.kvm;
 
 import java.util.function.IntConsumer;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
@@ -20,14 +22,16 @@ public final class TdxSept {
    * TDX_OPERAND_BUSY → -EBUSY (the fault retries); any other error → KVM_BUG_ON, -EIO.
    */
   public static void linkPrivateSpt(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+    ctx.assertLocked("tdx_sept_link_private_spt");
+    assert level != Level.PG_LEVEL_4K && level.isAligned(gfn) : "SEPT.ADD links a table at 2M or 1G: " + level;
     ctx.seamcall(c -> new TdxModuleMsg.TdhMemSeptAdd(gfn, level, sptPfn, c), r -> {
       if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
-        done.accept(Errno.EBUSY);
+        done.accept(Errno.EBUSY.value);
       } else if (!r.status().isSuccess()) {
         ctx.bugOn("KVM_BUG_ON(TDH_MEM_SEPT_ADD)", detail(r), gfn);
-        done.accept(Errno.EIO);
+        done.accept(Errno.EIO.value);
       } else {
-        ctx.flow("SEPT_ADD", gfn, level);
+        ctx.flow(Flow.SEPT_ADD, gfn, level);
         done.accept(0);
       }
     });
@@ -40,13 +44,15 @@ public final class TdxSept {
    * KVM_PAGES_PER_HPAGE(level) folio references first and puts them back if the SEAMCALL fails [P1-08].
    */
   public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, IntConsumer done) {
+    ctx.assertLocked("tdx_sept_set_private_spte");
+    assert level.isAligned(gfn) && level.isAligned(pfn) : "unaligned " + level + " mapping " + gfn + " -> " + pfn;
     boolean v1Refs = v1Refs(ctx);
     // mutation 9: folio_get(folio) instead of folio_ref_add(folio, KVM_PAGES_PER_HPAGE(level))
     long refs = ctx.config().has(DesignOption.MUT_REFCOUNT_IMBALANCE) ? 1 : level.pages();
     boolean build = !ctx.tdRunnable();
     if (build && level != Level.PG_LEVEL_4K) {
       ctx.bugOn("KVM_BUG_ON(level != PG_LEVEL_4K) in tdx_mem_page_add", level.shortName(), gfn);
-      done.accept(Errno.EIO);
+      done.accept(Errno.EIO.value);
       return;
     }
     Runnable issue = () -> ctx.seamcall(
@@ -54,10 +60,10 @@ public final class TdxSept {
         r -> {
           int err = 0;
           if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
-            err = Errno.EBUSY;
+            err = Errno.EBUSY.value;
           } else if (!r.status().isSuccess()) {
             ctx.bugOn(build ? "KVM_BUG_ON(TDH_MEM_PAGE_ADD)" : "KVM_BUG_ON(TDH_MEM_PAGE_AUG)", detail(r), gfn);
-            err = Errno.EIO;
+            err = Errno.EIO.value;
           }
           int result = err;
           if (result != 0 && v1Refs) {
@@ -88,13 +94,15 @@ public final class TdxSept {
    */
   public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertWriteLocked("tdx_sept_split_private_spte");
+    assert level.isAligned(gfn) : "unaligned " + level + " split at " + gfn;
     if (!ctx.tdRunnable() || level != Level.PG_LEVEL_2M) {
       ctx.bugOn("KVM_BUG_ON(state != TD_STATE_RUNNABLE || level != PG_LEVEL_2M)",
           (ctx.tdRunnable() ? "RUNNABLE" : "not RUNNABLE") + " " + level.shortName(), gfn);
-      done.accept(Errno.EIO);
+      done.accept(Errno.EIO.value);
       return;
     }
-    blockAndTrack(ctx, gfn, level, () -> demote(ctx, gfn, level, sptPfn, done), () -> done.accept(Errno.EIO));
+    blockAndTrack(ctx, gfn, level, () -> demote(ctx, gfn, level, sptPfn, done),
+        () -> done.accept(Errno.EIO.value));
   }
 
   /** tdh_do_no_vcpus(tdh_mem_page_demote), and v1's endless retry of an interrupted one (mutation 10). */
@@ -102,16 +110,16 @@ public final class TdxSept {
     TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
       if (demote.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE
           && ctx.config().has(DesignOption.MUT_ENDLESS_RESTARTABLE)) {
-        ctx.flow("DEMOTE_RESTART", gfn, level); // v1: do { ... } while (err == TDX_INTERRUPTED_RESTARTABLE)
+        ctx.flow(Flow.DEMOTE_RESTART, gfn, level); // v1: do { ... } while (err == TDX_INTERRUPTED_RESTARTABLE)
         demote(ctx, gfn, level, sptPfn, done);
         return;
       }
       if (!demote.status().isSuccess()) {
         ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_DEMOTE)", detail(demote), gfn);
-        done.accept(Errno.EIO);
+        done.accept(Errno.EIO.value);
         return;
       }
-      ctx.flow("DEMOTE", gfn, level);
+      ctx.flow(Flow.DEMOTE, gfn, level);
       done.accept(0);
     });
   }
@@ -138,7 +146,7 @@ public final class TdxSept {
         failed.run();
         return;
       }
-      ctx.flow("BLOCK", gfn, level);
+      ctx.flow(Flow.BLOCK, gfn, level);
       track.run();
     });
   }
@@ -158,15 +166,15 @@ public final class TdxSept {
             done.run();
             return;
           }
-          ctx.flow("REMOVE", gfn, level);
+          ctx.flow(Flow.REMOVE, gfn, level);
           ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
             if (!wb.status().isSuccess()) {
               ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
               done.run();
               return;
             }
-            ctx.flow("WBINVD", gfn, level);
-            ctx.flow("CLEAR_PAGE", gfn, level); // tdx_quirk_reset_folio
+            ctx.flow(Flow.WBINVD, gfn, level);
+            ctx.flow(Flow.CLEAR_PAGE, gfn, level); // tdx_quirk_reset_folio
             if (v1Refs(ctx)) {
               ctx.folioRef(gfn, pfn, level.pages(), -(int) level.pages(), done);
             } else {

@@ -1,5 +1,6 @@
 package tdxsim.actors.kvm;
 
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.TdxModuleMsg;
@@ -23,7 +24,7 @@ public final class TdxTrack {
       if (!r.status().isSuccess()) {
         ctx.bugOn("TDX_BUG_ON(TDH_MEM_TRACK)", r.status().name() + " " + r.status().hex(), gfn);
       }
-      ctx.flow("TRACK", gfn, Level.PG_LEVEL_4K);
+      ctx.flow(Flow.TRACK, gfn, Level.PG_LEVEL_4K);
       if (ctx.config().has(DesignOption.MUT_SKIP_KICK)) {
         done.run(); // mutation 7c: no kvm_make_all_cpus_request(KVM_REQ_OUTSIDE_GUEST_MODE)
         return;

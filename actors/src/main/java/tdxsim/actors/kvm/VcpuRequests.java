@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.VcpuMsg;
@@ -24,7 +25,9 @@ final class VcpuRequests {
 
   /** The kick with wait; {@code k} runs once every other vCPU has acknowledged it. */
   void kickAll(boolean waitForSeptZap, Runnable k) {
-    ctx.flow(waitForSeptZap ? "KICK_WAIT_FOR_SEPT_ZAP" : "KICK", 0, Level.PG_LEVEL_4K);
+    // wait_for_sept_zap is set and cleared under the write lock: one tdh_do_no_vcpus at a time
+    assert !waitForSeptZap || septZapHeld.isEmpty() : ctx.name() + ": wait_for_sept_zap already set";
+    ctx.flow(waitForSeptZap ? Flow.KICK_WAIT_FOR_SEPT_ZAP : Flow.KICK, 0, Level.PG_LEVEL_4K);
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     int others = 0;
     long tag = ctx.mintTag();

@@ -2,7 +2,10 @@ package tdxsim.actors.mmu;
 
 import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.MmuObservation.InvalidateBegin;
 import tdxsim.actors.monitor.MmuObservation.InvalidateEnd;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
@@ -27,129 +30,145 @@ import tdxsim.protocol.MmuLockMsg;
  * is held. The VM's split page cache travels with the write lock (its holder owns it: the count check and the
  * dequeue happen under the lock [C3 §9]).
  */
-public final class MmuLock {
-  private MmuLock() {}
+public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
+  private final Monitor monitor;
+  private int readers;
+  private String writer;
+  private final ArrayDeque<MmuLockMsg.Acquire> queue = new ArrayDeque<>();
+  private long invalidateSeq;
+  private int invalidateInProgress;
+  private long rangeStart = KvmReply.INVALID_GFN;
+  private long rangeEnd = KvmReply.INVALID_GFN;
+  private int splitCacheFree;
 
-  public static Behavior<MmuLockMsg> create(int splitCachePages, Monitor monitor) {
-    return Behaviors.setup(ctx -> new MmuLock.State(splitCachePages, monitor).behavior());
+  private MmuLock(ActorContext<MmuLockMsg> ctx, int splitCachePages, Monitor monitor) {
+    super(ctx);
+    this.splitCacheFree = splitCachePages;
+    this.monitor = monitor;
   }
 
-  /** The lock's state; one instance per actor. */
-  static final class State {
-    private final Monitor monitor;
-    private int readers;
-    private String writer;
-    private final ArrayDeque<MmuLockMsg.Acquire> queue = new ArrayDeque<>();
-    private long invalidateSeq;
-    private int invalidateInProgress;
-    private long rangeStart = KvmReply.INVALID_GFN;
-    private long rangeEnd = KvmReply.INVALID_GFN;
-    private int splitCacheFree;
+  public static Behavior<MmuLockMsg> create(int splitCachePages, Monitor monitor) {
+    return Behaviors.setup(ctx -> new MmuLock(ctx, splitCachePages, monitor));
+  }
 
-    State(int splitCachePages, Monitor monitor) {
-      this.splitCacheFree = splitCachePages;
-      this.monitor = monitor;
-    }
+  @Override
+  public Receive<MmuLockMsg> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(MmuLockMsg.Acquire.class, m -> {
+          acquire(m);
+          return this;
+        })
+        .onMessage(MmuLockMsg.Release.class, m -> {
+          release(m);
+          return this;
+        })
+        .onMessage(MmuLockMsg.InvalidateBegin.class, m -> {
+          invalidateBegin(m);
+          return this;
+        })
+        .onMessage(MmuLockMsg.InvalidateEnd.class, m -> {
+          invalidateEnd(m);
+          return this;
+        })
+        .onMessage(MmuLockMsg.ReadInvalidateSeq.class, m -> {
+          m.replyTo().tell(new KvmReply.InvalidateSnapshot(invalidateSeq, invalidateInProgress, rangeStart, rangeEnd,
+              m.tag()));
+          return this;
+        })
+        .build();
+  }
 
-    Behavior<MmuLockMsg> behavior() {
-      return Behaviors.receive(MmuLockMsg.class)
-          .onMessage(MmuLockMsg.Acquire.class, m -> {
-            acquire(m);
-            return Behaviors.same();
-          })
-          .onMessage(MmuLockMsg.Release.class, m -> {
-            release(m);
-            return Behaviors.same();
-          })
-          .onMessage(MmuLockMsg.InvalidateBegin.class, m -> {
-            invalidateBegin(m);
-            return Behaviors.same();
-          })
-          .onMessage(MmuLockMsg.InvalidateEnd.class, m -> {
-            invalidateEnd(m);
-            return Behaviors.same();
-          })
-          .onMessage(MmuLockMsg.ReadInvalidateSeq.class, m -> {
-            m.replyTo().tell(new KvmReply.InvalidateSnapshot(invalidateSeq, invalidateInProgress, rangeStart,
-                rangeEnd, m.tag()));
-            return Behaviors.same();
-          })
-          .build();
-    }
+  private boolean compatible(LockMode mode) {
+    return mode == LockMode.SHARED ? writer == null : writer == null && readers == 0;
+  }
 
-    private boolean compatible(LockMode mode) {
-      return mode == LockMode.SHARED ? writer == null : writer == null && readers == 0;
+  private void acquire(MmuLockMsg.Acquire m) {
+    assert consistent() : this;
+    // rwlocks are not recursive: a holder asking again would deadlock (lockdep: "possible recursive locking")
+    assert !m.owner().equals(writer) : m.owner() + " asks for mmu_lock while holding it for write";
+    if (queue.isEmpty() && compatible(m.mode())) {
+      grant(m);
+      return;
     }
+    queue.addLast(m);
+    monitor.observe(new MmuLockWaiting(m.owner(), m.mode()));
+  }
 
-    void acquire(MmuLockMsg.Acquire m) {
-      if (queue.isEmpty() && compatible(m.mode())) {
-        grant(m);
-        return;
-      }
-      queue.addLast(m);
-      monitor.observe(new MmuLockWaiting(m.owner(), m.mode()));
+  private void grant(MmuLockMsg.Acquire m) {
+    assert compatible(m.mode()) : "granting " + m.mode() + " to " + m.owner() + " over " + this;
+    if (m.mode() == LockMode.SHARED) {
+      readers++;
+    } else {
+      writer = m.owner();
     }
+    monitor.observe(new MmuLockChanged(m.owner(), m.mode(), true));
+    m.replyTo().tell(new KvmReply.MmuLockGranted(m.mode(), invalidateSeq, invalidateInProgress, rangeStart,
+        rangeEnd, m.mode() == LockMode.EXCLUSIVE ? splitCacheFree : -1, m.tag()));
+  }
 
-    private void grant(MmuLockMsg.Acquire m) {
-      if (m.mode() == LockMode.SHARED) {
-        readers++;
-      } else {
-        writer = m.owner();
-      }
-      monitor.observe(new MmuLockChanged(m.owner(), m.mode(), true));
-      m.replyTo().tell(new KvmReply.MmuLockGranted(m.mode(), invalidateSeq, invalidateInProgress, rangeStart,
-          rangeEnd, m.mode() == LockMode.EXCLUSIVE ? splitCacheFree : -1, m.tag()));
+  private void release(MmuLockMsg.Release m) {
+    if (m.mode() == LockMode.EXCLUSIVE) {
+      if (!m.owner().equals(writer)) throw new IllegalStateException(m.owner() + " write_unlock without holding");
+      writer = null;
+      splitCacheFree = m.splitCacheFree();
+    } else {
+      if (readers == 0) throw new IllegalStateException(m.owner() + " read_unlock without holding");
+      readers--;
     }
+    assert m.mode() == LockMode.SHARED || splitCacheFree >= 0 : "split cache below zero: " + splitCacheFree;
+    monitor.observe(new MmuLockChanged(m.owner(), m.mode(), false));
+    while (!queue.isEmpty() && compatible(queue.peekFirst().mode())) grant(queue.pollFirst());
+    assert consistent() : this;
+  }
 
-    void release(MmuLockMsg.Release m) {
-      if (m.mode() == LockMode.EXCLUSIVE) {
-        if (!m.owner().equals(writer)) throw new IllegalStateException(m.owner() + " write_unlock without holding");
-        writer = null;
-        splitCacheFree = m.splitCacheFree();
-      } else {
-        if (readers == 0) throw new IllegalStateException(m.owner() + " read_unlock without holding");
-        readers--;
-      }
-      monitor.observe(new MmuLockChanged(m.owner(), m.mode(), false));
-      while (!queue.isEmpty() && compatible(queue.peekFirst().mode())) grant(queue.pollFirst());
-    }
+  /** qrwlock: readers or one writer, never both; a waiter is queued only behind a holder or an earlier waiter. */
+  private boolean consistent() {
+    return readers >= 0 && (writer == null || readers == 0) && (queue.isEmpty() || writer != null || readers > 0);
+  }
 
-    private boolean heldForWriteBy(String owner, long gfn) {
-      if (owner.equals(writer)) return true;
-      monitor.observe(new KvmBugOn("lockdep_assert_held_write(&kvm->mmu_lock)", owner + " does not hold it", gfn));
-      return false;
-    }
+  @Override
+  public String toString() {
+    return "mmu_lock[readers=" + readers + " writer=" + writer + " queued=" + queue.size() + "]";
+  }
 
-    void invalidateBegin(MmuLockMsg.InvalidateBegin m) {
-      heldForWriteBy(m.owner(), m.start());
-      // kvm_mmu_invalidate_begin
-      invalidateInProgress++;
-      if (invalidateInProgress == 1) {
-        rangeStart = KvmReply.INVALID_GFN;
-        rangeEnd = KvmReply.INVALID_GFN;
-      }
-      // kvm_mmu_invalidate_range_add
-      if (rangeStart == KvmReply.INVALID_GFN) {
-        rangeStart = m.start();
-        rangeEnd = m.end();
-      } else {
-        rangeStart = Math.min(rangeStart, m.start());
-        rangeEnd = Math.max(rangeEnd, m.end());
-      }
-      monitor.observe(new InvalidateBegin(m.start(), m.end(), invalidateSeq, invalidateInProgress));
-      m.replyTo().tell(new KvmReply.InvalidateDone(invalidateSeq, invalidateInProgress, m.tag()));
-    }
+  private boolean heldForWriteBy(String owner, long gfn) {
+    if (owner.equals(writer)) return true;
+    monitor.observe(new KvmBugOn("lockdep_assert_held_write(&kvm->mmu_lock)", owner + " does not hold it", gfn));
+    return false;
+  }
 
-    void invalidateEnd(MmuLockMsg.InvalidateEnd m) {
-      heldForWriteBy(m.owner(), m.start());
-      // kvm_mmu_invalidate_end: seq++ (smp_wmb) then in_progress--
-      invalidateSeq++;
-      invalidateInProgress--;
-      if (invalidateInProgress < 0) {
-        monitor.observe(new KvmBugOn("kvm_mmu_invalidate_end", "mmu_invalidate_in_progress < 0", m.start()));
-      }
-      monitor.observe(new InvalidateEnd(m.start(), m.end(), invalidateSeq, invalidateInProgress));
-      m.replyTo().tell(new KvmReply.InvalidateDone(invalidateSeq, invalidateInProgress, m.tag()));
+  private void invalidateBegin(MmuLockMsg.InvalidateBegin m) {
+    assert m.start() < m.end() : "empty invalidation " + m;
+    heldForWriteBy(m.owner(), m.start());
+    // kvm_mmu_invalidate_begin
+    invalidateInProgress++;
+    if (invalidateInProgress == 1) {
+      rangeStart = KvmReply.INVALID_GFN;
+      rangeEnd = KvmReply.INVALID_GFN;
     }
+    // kvm_mmu_invalidate_range_add
+    if (rangeStart == KvmReply.INVALID_GFN) {
+      rangeStart = m.start();
+      rangeEnd = m.end();
+    } else {
+      rangeStart = Math.min(rangeStart, m.start());
+      rangeEnd = Math.max(rangeEnd, m.end());
+    }
+    assert rangeStart <= m.start() && m.end() <= rangeEnd : "the range covers every begun invalidation";
+    monitor.observe(new InvalidateBegin(m.start(), m.end(), invalidateSeq, invalidateInProgress));
+    m.replyTo().tell(new KvmReply.InvalidateDone(invalidateSeq, invalidateInProgress, m.tag()));
+  }
+
+  private void invalidateEnd(MmuLockMsg.InvalidateEnd m) {
+    assert m.start() < m.end() : "empty invalidation " + m;
+    heldForWriteBy(m.owner(), m.start());
+    // kvm_mmu_invalidate_end: seq++ (smp_wmb) then in_progress--
+    invalidateSeq++;
+    invalidateInProgress--;
+    if (invalidateInProgress < 0) {
+      monitor.observe(new KvmBugOn("kvm_mmu_invalidate_end", "mmu_invalidate_in_progress < 0", m.start()));
+    }
+    monitor.observe(new InvalidateEnd(m.start(), m.end(), invalidateSeq, invalidateInProgress));
+    m.replyTo().tell(new KvmReply.InvalidateDone(invalidateSeq, invalidateInProgress, m.tag()));
   }
 }

@@ -3,8 +3,9 @@ package tdxsim.actors.mmu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
-import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.monitor.Flow;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 import tdxsim.protocol.SeamcallResult;
@@ -54,7 +55,7 @@ public final class NonBlockingSplit {
       if (!old.isLeaf()) {
         visit(i + 1);
       } else if (!sp) {
-        ctx.flow("SPLIT_ALLOC_UNLOCK", base, Level.PG_LEVEL_2M);
+        ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, base, Level.PG_LEVEL_2M);
         ctx.unlock();
         ctx.lock(LockMode.SHARED, g -> {
           sp = true;
@@ -68,7 +69,7 @@ public final class NonBlockingSplit {
 
   private void split(int i, long base, Spte old) {
     splitFrozen(ctx, base, old, err -> {
-      if (err == Errno.EBUSY) {
+      if (err == Errno.EBUSY.value) {
         visit(i); // a lost cmpxchg or a BUSY DEMOTE: goto retry, the SPTE read again
       } else if (err != 0) {
         done.accept(err);
@@ -88,7 +89,7 @@ public final class NonBlockingSplit {
   static void splitFrozen(KvmContext ctx, long base, Spte old, IntConsumer done) {
     ctx.cmpxchgSpte(base, Level.PG_LEVEL_2M, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        done.accept(Errno.EBUSY);
+        done.accept(Errno.EBUSY.value);
         return;
       }
       long sptPfn = ctx.allocSptPfn();
@@ -101,15 +102,15 @@ public final class NonBlockingSplit {
       IntConsumer done) {
     if (res.status().isSuccess()) {
       ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
-        ctx.flow("NON_BLOCKING_SPLIT", base, Level.PG_LEVEL_2M);
+        ctx.flow(Flow.NON_BLOCKING_SPLIT, base, Level.PG_LEVEL_2M);
         done.accept(0);
       });
     } else if (res.status() == TdxStatus.TDX_OPERAND_BUSY || res.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE) {
-      ctx.flow("NON_BLOCKING_DEMOTE_BUSY", base, Level.PG_LEVEL_2M);
-      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EBUSY)); // restore the leaf
+      ctx.flow(Flow.NON_BLOCKING_DEMOTE_BUSY, base, Level.PG_LEVEL_2M);
+      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EBUSY.value)); // restore the leaf
     } else {
       ctx.bugOn("TDX_BUG_ON(TDH_MEM_PAGE_DEMOTE)", res.status().name(), base);
-      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EIO));
+      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EIO.value));
     }
   }
 }

@@ -2,10 +2,11 @@ package tdxsim.actors.mmu;
 
 import java.util.List;
 import java.util.function.IntConsumer;
-import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
@@ -86,12 +87,12 @@ public final class SplitCrossBoundaryLeafs {
   /** The window: drop mmu_lock, allocate, retake it, and read the SPTE at the same gfn again. */
   private void allocate(long pos, KvmReply.Leaf leaf) {
     LockMode mode = ctx.held();
-    ctx.flow("SPLIT_ALLOC_UNLOCK", leaf.gfn(), leaf.level());
+    ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, leaf.gfn(), leaf.level());
     ctx.unlock();
     ctx.lock(mode, g -> {
       if (!ctx.takeSplitCachePage()) { // if (!sp) { ret = -ENOMEM; break; }, after the lock is retaken
-        ctx.flow("SPLIT_ENOMEM", leaf.gfn(), leaf.level());
-        done.accept(Errno.ENOMEM);
+        ctx.flow(Flow.SPLIT_ENOMEM, leaf.gfn(), leaf.level());
+        done.accept(Errno.ENOMEM.value);
         return;
       }
       sp = true;
@@ -107,7 +108,7 @@ public final class SplitCrossBoundaryLeafs {
         return;
       }
       ctx.splitHugeSpte(leaf.gfn(), sptPfn, w -> {
-        ctx.flow("SPLIT", leaf.gfn(), leaf.level());
+        ctx.flow(Flow.SPLIT, leaf.gfn(), leaf.level());
         sp = false;
         walk(leaf.end());
       });
@@ -118,7 +119,7 @@ public final class SplitCrossBoundaryLeafs {
   private void finish(int err) {
     if (sp) {
       ctx.returnSplitCachePage();
-      ctx.flow("SPLIT_SP_FREED", start, Level.PG_LEVEL_4K);
+      ctx.flow(Flow.SPLIT_SP_FREED, start, Level.PG_LEVEL_4K);
     }
     done.accept(err);
   }

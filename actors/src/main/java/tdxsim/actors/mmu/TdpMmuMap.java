@@ -3,12 +3,14 @@ package tdxsim.actors.mmu;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
-import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.SharedLockSept;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.Spte;
 
 /**
@@ -32,7 +34,7 @@ public final class TdpMmuMap {
   private final Runnable ignoreSharedSplit;
   private Level goalLevel = Level.PG_LEVEL_4K;
   private Level mappedLevel;
-  private Consumer<String> done;
+  private Consumer<PfResult> done;
 
   /**
    * @param maxLevel fault->max_level after kvm_mmu_faultin_pfn (folio order, private_max_mapping_level hook)
@@ -63,8 +65,9 @@ public final class TdpMmuMap {
     return goalLevel;
   }
 
-  public void run(Consumer<String> done) {
+  public void run(Consumer<PfResult> done) {
     ctx.assertLocked("kvm_tdp_mmu_map");
+    assert this.done == null && mappedLevel == null : "one kvm_tdp_mmu_map per attempt";
     this.done = done;
     // The first READ_ONCE of the walk also brings lpage_info(gfn, 2M); lpage_info only changes under the write
     // lock, so reading it here is the same as kvm_mmu_hugepage_adjust reading it just before the walk.
@@ -84,10 +87,12 @@ public final class TdpMmuMap {
     goalLevel = Level.PG_LEVEL_4K;
     if (maxLevel.get() == Level.PG_LEVEL_4K) return;
     goalLevel = disallowLpage2M != 0 ? Level.PG_LEVEL_4K : Level.PG_LEVEL_2M;
+    assert maxLevel.get() != Level.PG_LEVEL_1G : "1G mappings are not supported for TDX";
   }
 
   /** One iteration of for_each_tdp_pte at {@code level}, with iter.old_spte = {@code old}. */
   private void atLevel(Level level, Spte old) {
+    assert level.compareTo(goalLevel) >= 0 : "the walk went below the goal level " + goalLevel + " to " + level;
     // disallowed_hugepage_adjust is called for every fault on a mirror root: never map a huge leaf over an
     // existing non-leaf, i.e. never promote [P1-10, P3-06, S06]. Mutation 3 leaves it out.
     boolean adjust = !ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION);
@@ -95,7 +100,7 @@ public final class TdpMmuMap {
       goalLevel = goalLevel.lower();
     }
     if (old.isFrozen()) { // another thread froze it: give up and retry
-      ctx.flow("FROZEN_RETRY", level.base(gfn), level);
+      ctx.flow(Flow.FROZEN_RETRY, level.base(gfn), level);
       finish(PfResult.RET_PF_RETRY);
       return;
     }
@@ -123,6 +128,7 @@ public final class TdpMmuMap {
   }
 
   private void stepDown(Level level) {
+    assert level != Level.PG_LEVEL_4K : "no level below 4K";
     Level lower = level.lower();
     ctx.readSpte(gfn, lower, v -> atLevel(lower, v.spte()));
   }
@@ -136,8 +142,8 @@ public final class TdpMmuMap {
   private void splitHugePageShared(Level level, Spte old) {
     if (ignoreSharedSplit != null) {
       ignoreSharedSplit.run();
-      ctx.flow("IGNORE_SHARED_SPLIT", level.base(gfn), level);
-      finishError(Errno.EBUSY);
+      ctx.flow(Flow.IGNORE_SHARED_SPLIT, level.base(gfn), level);
+      finishError(Errno.EBUSY.value);
       return;
     }
     if (ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK)) {
@@ -154,11 +160,11 @@ public final class TdpMmuMap {
     }
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY);
+        finishError(Errno.EBUSY.value);
         return;
       }
-      ctx.flow("SHARED_SPLIT_EOPNOTSUPP", base, level); // WARN_ON_ONCE in the TDX hook, -EOPNOTSUPP
-      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP));
+      ctx.flow(Flow.SHARED_SPLIT_EOPNOTSUPP, base, level); // WARN_ON_ONCE in the TDX hook, -EOPNOTSUPP
+      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP.value));
     });
   }
 
@@ -172,7 +178,7 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY);
+        finishError(Errno.EBUSY.value);
         return;
       }
       long sptPfn = ctx.allocSptPfn(); // tdp_mmu_alloc_sp + kvm_mmu_alloc_external_spt
@@ -182,7 +188,7 @@ public final class TdpMmuMap {
           return;
         }
         ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
-          ctx.flow("SHARED_SPLIT", base, level);
+          ctx.flow(Flow.SHARED_SPLIT, base, level);
           stepDown(level);
         });
       });
@@ -197,7 +203,7 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY);
+        finishError(Errno.EBUSY.value);
         return;
       }
       SharedLockSept.promotePrivateSpt(ctx, base, level, err -> ctx.writeSpte(base, level, err == 0 ? leaf : old,
@@ -207,7 +213,7 @@ public final class TdpMmuMap {
               return;
             }
             mappedLevel = level;
-            ctx.flow("PROMOTE", base, level);
+            ctx.flow(Flow.PROMOTE, base, level);
             finish(PfResult.RET_PF_FIXED);
           }));
     });
@@ -215,11 +221,12 @@ public final class TdpMmuMap {
 
   /** tdp_mmu_map_handle_target_level. */
   private void mapTargetLevel(Level level, Spte old) {
+    assert level == goalLevel : level + " is not the goal " + goalLevel;
     long base = level.base(gfn);
     Spte leaf = Spte.leaf(pfn & ~(level.pages() - 1));
     if (old.equals(leaf)) {
       mappedLevel = level;
-      ctx.flow("SPURIOUS", base, level);
+      ctx.flow(Flow.SPURIOUS, base, level);
       finish(PfResult.RET_PF_SPURIOUS);
       return;
     }
@@ -231,7 +238,7 @@ public final class TdpMmuMap {
       // set_external_spte_present: KVM_BUG_ON(was_present)
       ctx.bugOn("KVM_BUG_ON(was_present) in set_external_spte_present",
           "old " + old + " new " + leaf + " at " + level.shortName(), base);
-      finish("-EIO");
+      finish(Errno.EIO);
       return;
     }
     setSpteAtomic(level, old, leaf, err -> {
@@ -240,7 +247,7 @@ public final class TdpMmuMap {
         return;
       }
       mappedLevel = level;
-      ctx.flow(!ctx.tdRunnable() ? "PAGE_ADD" : level == Level.PG_LEVEL_2M ? "AUG_2M" : "AUG_4K", base, level);
+      ctx.flow(!ctx.tdRunnable() ? Flow.PAGE_ADD : level == Level.PG_LEVEL_2M ? Flow.AUG_2M : Flow.AUG_4K, base, level);
       finish(PfResult.RET_PF_FIXED);
     });
   }
@@ -251,6 +258,8 @@ public final class TdpMmuMap {
    * old one if the external op failed.
    */
   private void setSpteAtomic(Level level, Spte old, Spte newSpte, IntConsumer k) {
+    ctx.assertLocked("tdp_mmu_set_spte_atomic"); // lockdep_assert_held_read(&kvm->mmu_lock)
+    assert !old.isFrozen() && !newSpte.isFrozen() : "FROZEN_SPTE is only set by the cmpxchg: " + old + " -> " + newSpte;
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
@@ -259,7 +268,7 @@ public final class TdpMmuMap {
           setSpteAtomic(level, old, newSpte, k);
           return;
         }
-        k.accept(Errno.EBUSY); // iter->old_spte = r.current()
+        k.accept(Errno.EBUSY.value); // iter->old_spte = r.current()
         return;
       }
       IntConsumer afterExternal = err -> ctx.writeSpte(base, level, err == 0 ? newSpte : old, w -> k.accept(err));
@@ -273,16 +282,18 @@ public final class TdpMmuMap {
 
   /** An install error: the VM is bugged (-EIO) or the fault retries (goto retry). */
   private void finishError(int err) {
-    if (err == Errno.EIO || ctx.vmDead()) {
-      finish(Errno.name(Errno.EIO));
+    if (err == Errno.EIO.value || ctx.vmDead()) {
+      finish(Errno.EIO);
       return;
     }
-    if (err == Errno.EBUSY) ctx.flow("BUSY_RETRY", gfn, goalLevel);
+    if (err == Errno.EBUSY.value) ctx.flow(Flow.BUSY_RETRY, gfn, goalLevel);
     finish(PfResult.RET_PF_RETRY);
   }
 
-  private void finish(String r) {
-    Consumer<String> d = done;
+  private void finish(PfResult r) {
+    assert done != null : "kvm_tdp_mmu_map returned twice: " + r;
+    assert !PfResult.isDone(r) || mappedLevel != null : r + " without a mapped level";
+    Consumer<PfResult> d = done;
     done = null;
     d.accept(r);
   }

@@ -2,9 +2,12 @@ package tdxsim.actors.mmu;
 
 import java.util.function.BiConsumer;
 import tdxsim.actors.kvm.KvmContext;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.PfResult;
 
 /**
  * kvm_tdp_mmu_page_fault for a private gfn, as a vCPU runs it (also for KVM_PRE_FAULT_MEMORY):
@@ -55,7 +58,9 @@ public final class TdpPageFault {
     return map == null ? null : map.mappedLevel();
   }
 
-  public void run(BiConsumer<String, TdpPageFault> done) {
+  public void run(BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null : "kvm_mmu_faultin_pfn runs without mmu_lock, " + ctx.held() + " is held";
+    assert map == null && !memoryFaultExit : "one TdpPageFault per fault";
     ctx.readInvalidateSeq(snap -> {
       long mmuSeq = snap.seq();
       if (retryCheck && snap.retryGfnUnsafe(mmuSeq, gfn)) {
@@ -68,9 +73,9 @@ public final class TdpPageFault {
           return;
         }
         if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
-          ctx.flow("MEMORY_FAULT_EXIT", gfn, Level.PG_LEVEL_4K);
+          ctx.flow(Flow.MEMORY_FAULT_EXIT, gfn, Level.PG_LEVEL_4K);
           memoryFaultExit = true;
-          done.accept("-EFAULT", this);
+          done.accept(Errno.EFAULT, this);
           return;
         }
         ctx.readInvalidateSeq(again -> {
@@ -96,8 +101,8 @@ public final class TdpPageFault {
     });
   }
 
-  private void stale(BiConsumer<String, TdpPageFault> done) {
-    ctx.flow("STALE_RETRY", gfn, Level.PG_LEVEL_4K);
+  private void stale(BiConsumer<PfResult, TdpPageFault> done) {
+    ctx.flow(Flow.STALE_RETRY, gfn, Level.PG_LEVEL_4K);
     done.accept(PfResult.RET_PF_RETRY, this);
   }
 

@@ -3,6 +3,7 @@ package tdxsim.actors.mmu;
 import java.util.List;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
@@ -71,7 +72,7 @@ public final class ZapPrivateLeafs {
     lastRange = range;
     ctx.writeSpte(leaf.gfn(), leaf.level(), Spte.SHADOW_NONPRESENT_VALUE, w ->
         TdxSept.removePrivateSpte(ctx, leaf.gfn(), leaf.level(), leaf.pfn(), () -> {
-          ctx.flow("ZAP", leaf.gfn(), leaf.level());
+          ctx.flow(Flow.ZAP, leaf.gfn(), leaf.level());
           flush = true;
           Runnable next = () -> zapNext(leafs, i + 1);
           if (ctx.config().has(DesignOption.MUT_CLEAR_INHIBIT_ON_ZAP)) {
@@ -85,7 +86,7 @@ public final class ZapPrivateLeafs {
   /** tdp_mmu_iter_cond_resched: flush if needed, cond_resched_rwlock_write, restart the walk at {@code pos}. */
   private void condResched(long pos) {
     flushThen(() -> {
-      ctx.flow("ZAP_YIELD", pos, Level.PG_LEVEL_4K);
+      ctx.flow(Flow.ZAP_YIELD, pos, Level.PG_LEVEL_4K);
       ctx.unlock();
       ctx.lock(LockMode.EXCLUSIVE, g -> {
         batch = 0;
@@ -100,7 +101,7 @@ public final class ZapPrivateLeafs {
       return;
     }
     flush = false;
-    ctx.flow("FLUSH_REMOTE_TLBS", lastRange, Level.PG_LEVEL_4K);
+    ctx.flow(Flow.FLUSH_REMOTE_TLBS, lastRange, Level.PG_LEVEL_4K);
     ctx.kickAllVcpus(false, k);
   }
 

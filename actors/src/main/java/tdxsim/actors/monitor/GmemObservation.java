@@ -1,5 +1,6 @@
 package tdxsim.actors.monitor;
 
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 
 /** What guest_memfd and the invalidation users report. */
@@ -21,7 +22,7 @@ public sealed interface GmemObservation extends Observation {
    * A conversion (or punch hole) ended. {@code ok} false = the ioctl failed; then attributes must be unchanged and
    * no user may have lost a mapping (all-or-nothing).
    */
-  record ConversionEnd(String kind, long start, long end, boolean ok, String error) implements GmemObservation {}
+  record ConversionEnd(String kind, long start, long end, boolean ok, Errno error) implements GmemObservation {}
 
   /** An invalidation user (kvm, iommu, userspace) mapped or unmapped [start, end). */
   record UserMapping(String user, long start, long end, boolean mapped) implements GmemObservation {}

@@ -2,6 +2,7 @@ package tdxsim.actors.monitor;
 
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.Spte;
 
 /** What the KVM side (TDP MMU mirror root, mmu_lock, vCPUs, fault/split/zap flows) reports. */
@@ -38,11 +39,11 @@ public sealed interface MmuObservation extends Observation {
   /** A vCPU began handling a private EPT violation on gfn (fault flow entry). */
   record FaultBegin(int vcpu, long gfn) implements MmuObservation {}
 
-  /** The fault flow ended: {@code result} is RET_PF_FIXED, RET_PF_RETRY, RET_PF_SPURIOUS, or an error name. */
-  record FaultEnd(int vcpu, long gfn, String result) implements MmuObservation {}
+  /** The fault flow ended: {@code result} is what kvm_tdp_mmu_page_fault returned. */
+  record FaultEnd(int vcpu, long gfn, PfResult result) implements MmuObservation {}
 
   /** A flow step worth counting (AUG_2M, AUG_4K, DEMOTE, REMOVE, BUSY_RETRY, ...): feeds explore --json. */
-  record FlowStep(String flow, long gfn, Level level) implements MmuObservation {}
+  record FlowStep(Flow flow, long gfn, Level level) implements MmuObservation {}
 
   /** KVM_BUG_ON / TDX_BUG_ON fired: the VM is bugged (kvm->vm_bugged), e.g. a SEAMCALL error on a no-fail path. */
   record KvmBugOn(String where, String detail, long gfn) implements MmuObservation {}

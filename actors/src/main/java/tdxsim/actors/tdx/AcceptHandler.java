@@ -81,6 +81,7 @@ final class AcceptHandler {
     TdxModuleMsg.TdgMemPageAccept m = op.msg;
     VcpuContext v = s.vcpu(m.vcpu());
     SeptEntry e = op.entry;
+    assert e.isLocked() && m.level().isAligned(e.gfn()) : "ACCEPT commits on an entry it does not hold: " + e;
     SeptState st = e.state();
     if (st != SeptState.FREE && st.isNonLeaf()) {
       done(op, v, false);
@@ -98,6 +99,7 @@ final class AcceptHandler {
     } else {
       int pages = Math.min(s.config().accept2mPagesPerStep(), 512 - e.acceptCounter);
       e.acceptCounter += pages;
+      assert pages > 0 && e.acceptCounter <= 512 : "ACCEPT_COUNTER " + e.acceptCounter;
       if (e.acceptCounter == 512) {
         s.ept().accepted(e); // ACCEPT_COUNTER back to 0, PENDING -> MAPPED
         done(op, v, true);

@@ -197,6 +197,9 @@ final class SeamcallHandlers {
     if (m instanceof TdxModuleMsg.TdhMrFinalize) return mrFinalize();
     if (m instanceof TdxModuleMsg.TdhMemTrack) return track();
     SeptEntry e = op.entry;
+    boolean pageAdd = m instanceof TdxModuleMsg.TdhMemPageAdd;
+    assert e != null && (pageAdd || op.entryLocked && e.isLocked()) : "entry not locked by " + m;
+    assert pageAdd || !s.septTreeLock().isFree() : m + " without the S-EPT tree lock";
     if (m instanceof TdxModuleMsg.TdhMemPageAdd add) return pageAdd(e, add);
     if (m instanceof TdxModuleMsg.TdhMemSeptAdd add) return septAdd(e, add);
     if (m instanceof TdxModuleMsg.TdhMemPageAug aug) return aug(e, aug);
@@ -211,6 +214,7 @@ final class SeamcallHandlers {
 
   /** [TDXM tdh_mr_finalize.c] OP_STATE = RUNNABLE. */
   private Outcome mrFinalize() {
+    assert s.opState == TdOpState.INITIALIZED : s.opState;
     s.opState = TdOpState.RUNNABLE;
     s.monitor().observe(new TdRunnable());
     return Outcome.of(TDX_SUCCESS);
@@ -264,6 +268,7 @@ final class SeamcallHandlers {
       return Outcome.of(e.state().isBlocked() ? TDX_GPA_RANGE_ALREADY_BLOCKED : TDX_EPT_ENTRY_STATE_INCORRECT);
     }
     s.ept().block(e, s.epochs().tdEpoch());
+    assert e.state().isBlocked() && e.bepoch() == s.epochs().tdEpoch() : e;
     return Outcome.committed();
   }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.SeptObservation.SeptEntryChanged;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeptState;
 
 /**
@@ -117,6 +118,8 @@ public final class SecureEpt {
 
   /** TDH.MEM.PAGE.ADD: FREE -> MAPPED at 4K, build time. */
   void pageAdd(SeptEntry e, long pfn) {
+    assert e.level() == Level.PG_LEVEL_4K : e;
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_ADD, e.state) : e;
     e.pfn = pfn;
     e.bepoch = 0;
     e.acceptCounter = 0;
@@ -125,6 +128,8 @@ public final class SecureEpt {
 
   /** TDH.MEM.SEPT.ADD: FREE -> NL_MAPPED pointing at the new S-EPT page; its 512 children are FREE. */
   void septAdd(SeptEntry e, long septPagePfn) {
+    assert e.level() != Level.PG_LEVEL_4K : e;
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_SEPT_ADD, e.state) : e;
     e.pfn = septPagePfn;
     e.bepoch = 0;
     setState(e, SeptState.NL_MAPPED);
@@ -132,6 +137,9 @@ public final class SecureEpt {
 
   /** TDH.MEM.PAGE.AUG: FREE/REMOVED -> PENDING; PAMT.BEPOCH is reset [TDXM tdh_mem_page_aug.c]. */
   void aug(SeptEntry e, long pfn) {
+    assert e.level().ordinal() <= SeptRules.maxLevel(SeamcallLeaf.TDH_MEM_PAGE_AUG).ordinal() : e;
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_AUG, e.state) : e;
+    assert pfn % e.level().pages() == 0 : "pfn not aligned to the entry's level: " + pfn;
     e.pfn = pfn;
     e.bepoch = 0;
     e.acceptCounter = 0;
@@ -143,6 +151,8 @@ public final class SecureEpt {
    * progress (sept_cleanup_if_pending in block_sept_entry) [TDXM tdh_mem_range_block.c].
    */
   void block(SeptEntry e, long tdEpoch) {
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, e.state) : e;
+    assert tdEpoch >= e.bepoch : "BEPOCH only grows: " + tdEpoch + " < " + e;
     if (e.level() == Level.PG_LEVEL_2M) e.acceptCounter = 0;
     e.bepoch = tdEpoch;
     setState(e, SeptRules.blockedOf(e.state));
@@ -150,11 +160,13 @@ public final class SecureEpt {
 
   /** TDH.MEM.RANGE.UNBLOCK: *BLOCKED -> the unblocked state (sept_unblock). */
   void unblock(SeptEntry e) {
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK, e.state) : e;
     setState(e, e.state.unblocked());
   }
 
   /** TDH.MEM.PAGE.REMOVE: leaf -> FREE (REMOVED only during an import, out of scope). */
   void remove(SeptEntry e) {
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, e.state) : e;
     e.pfn = -1;
     e.bepoch = 0;
     e.acceptCounter = 0;
@@ -167,6 +179,8 @@ public final class SecureEpt {
    * progress: no UNBLOCK is needed afterwards [TDXM tdh_mem_page_demote.c sept_split_entry; P3-08].
    */
   void demote(SeptEntry e, long septPagePfn) {
+    assert e.level() != Level.PG_LEVEL_4K : e;
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, e.state) : e;
     SeptState childState = e.state.unblocked();
     long pfn = e.pfn;
     Level lower = e.level().lower();
@@ -190,6 +204,8 @@ public final class SecureEpt {
    * their first pfn; the S-EPT page of children is freed [TDXM tdh_mem_page_promote.c].
    */
   void promote(SeptEntry e, List<SeptEntry> children) {
+    assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_PROMOTE, e.state) : e;
+    assert children.size() == 512 && children.stream().allMatch(c -> c.state == children.get(0).state) : e;
     SeptEntry first = children.get(0);
     SeptState leafState = first.state;
     e.pfn = first.pfn;
@@ -205,6 +221,7 @@ public final class SecureEpt {
 
   /** TDG.MEM.PAGE.ACCEPT commit: PENDING -> MAPPED once every 4K page of the entry is zeroed. */
   void accepted(SeptEntry e) {
+    assert SeptRules.acceptAllowed(e.state) : e;
     e.acceptCounter = 0;
     setState(e, SeptState.MAPPED);
   }
@@ -222,6 +239,8 @@ public final class SecureEpt {
   }
 
   private void setState(SeptEntry e, SeptState to) {
+    assert to != null && (to == SeptState.FREE || e.pfn >= 0) : e + " -> " + to;
+    assert !to.isLeaf() || e.pfn % e.level().pages() == 0 : "a leaf maps a level-aligned pfn: " + e;
     SeptState from = e.state;
     if (from == to) return;
     e.state = to;

@@ -67,6 +67,8 @@ public final class SeptEntry {
    * returns TDX_OPERAND_BUSY [TDXM tdx_locks.h].
    */
   boolean tryLockHost(long opId) {
+    assert opId >= 0 && lockHolder != opId : "op " + opId + " locks " + this + " twice";
+    assert locksConsistent() : this;
     if (locked) {
       hostPriority = true;
       return false;
@@ -85,6 +87,8 @@ public final class SeptEntry {
    * released again: BUSY_HOST_PRIORITY [TDXM tdx_locks.h].
    */
   GuestLock tryLockGuest(long opId) {
+    assert opId >= 0 && lockHolder != opId : "op " + opId + " locks " + this + " twice";
+    assert locksConsistent() : this;
     if (locked) return GuestLock.BUSY;
     if (hostPriority) return GuestLock.BUSY_HOST_PRIORITY;
     locked = true;
@@ -105,6 +109,12 @@ public final class SeptEntry {
     locked = false;
     lockHolder = -1;
     if (wroteEntry) hostPriority = false;
+    assert locksConsistent() : this;
+  }
+
+  /** TDEL is set exactly while an op holds it; the 2M ACCEPT_COUNTER counts at most the entry's 4K pages. */
+  private boolean locksConsistent() {
+    return locked == (lockHolder >= 0) && acceptCounter >= 0 && acceptCounter <= level.pages();
   }
 
   @Override

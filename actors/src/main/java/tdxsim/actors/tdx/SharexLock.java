@@ -16,14 +16,17 @@ public final class SharexLock {
   }
 
   public boolean tryShared() {
+    assert !(exclusive && readers > 0) && readers >= 0 : this;
     if (exclusive) return false;
     readers++;
     return true;
   }
 
   public boolean tryExclusive() {
+    assert !(exclusive && readers > 0) && readers >= 0 : this;
     if (exclusive || readers > 0) return false;
     exclusive = true;
+    assert readers == 0 : this;
     return true;
   }
 

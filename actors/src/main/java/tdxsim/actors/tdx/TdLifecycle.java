@@ -83,7 +83,10 @@ final class TdLifecycle {
       state = State.TEARDOWN;
       return TDX_SUCCESS;
     }
-    TdxModuleMsg.TdhPhymemPageReclaim r = (TdxModuleMsg.TdhPhymemPageReclaim) m;
+    // Java 17 has no pattern switch over the sealed Seamcall: the last TdScoped leaf, or a loud failure
+    if (!(m instanceof TdxModuleMsg.TdhPhymemPageReclaim r)) {
+      throw new IllegalStateException(m.leaf().abiName() + " is not a TD teardown SEAMCALL");
+    }
     if (state != State.TEARDOWN) return TDX_LIFECYCLE_STATE_INCORRECT;
     s.monitor().observe(new PageReclaimed(r.pfn()));
     return TDX_SUCCESS;

@@ -34,6 +34,7 @@ public final class TlbEpochs {
   /** A vCPU enters: it is counted in the current epoch, which is returned (its VCPU_EPOCH). */
   long countIn() {
     long e = tdEpoch;
+    assert e >= 1 && refcount[(int) (e & 1)] >= 0 : "td_epoch " + e;
     refcount[(int) (e & 1)]++;
     return e;
   }
@@ -52,11 +53,14 @@ public final class TlbEpochs {
 
   /** TDH.MEM.TRACK's commit: td_epoch++ (the freed previous REFCOUNT becomes the current one). */
   long advance() {
+    // TDH.MEM.TRACK advances only once the previous epoch has drained (TDX_PREVIOUS_TLB_EPOCH_BUSY otherwise)
+    assert !previousEpochBusy() : "td_epoch " + tdEpoch + " advanced over a busy previous epoch";
     return ++tdEpoch;
   }
 
   /** is_tlb_tracked(bepoch) [TDXM helpers.h]. */
   public boolean isTlbTracked(long bepoch) {
+    assert bepoch >= 0 && bepoch <= tdEpoch : "BEPOCH " + bepoch + " ahead of td_epoch " + tdEpoch;
     if (bepoch == tdEpoch - 1 && refcount[(int) (bepoch & 1)] == 0) return true;
     return bepoch < tdEpoch - 1;
   }

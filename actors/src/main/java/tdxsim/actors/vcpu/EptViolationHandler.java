@@ -2,18 +2,19 @@ package tdxsim.actors.vcpu;
 
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import tdxsim.actors.kvm.Errno;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxMappingLevel;
-import tdxsim.actors.mmu.PfResult;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.TdpPageFault;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.VmDead;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.TdpMmuMsg;
 
 /**
@@ -59,11 +60,12 @@ final class EptViolationHandler {
    * fault it in (the mirror SPTE is already present, and a second install would be a KVM_BUG_ON): kvm_vm_dead,
    * -EIO [LNX tdx.c].
    */
-  void handle(long gfn, Level acceptLevel, boolean pendingEpt, Consumer<String> done) {
+  void handle(long gfn, Level acceptLevel, boolean pendingEpt, Consumer<PfResult> done) {
+    assert ctx.held() == null : "tdx_handle_ept_violation entered with mmu_lock " + ctx.held();
     if (pendingEpt) {
       ctx.observe(new VmDead(vcpu, "Guest access before accepting", gfn));
       ctx.vmDead(gfn);
-      done.accept(Errno.name(Errno.EIO));
+      done.accept(Errno.EIO);
       return;
     }
     ctx.observe(new FaultBegin(vcpu, gfn));
@@ -78,20 +80,21 @@ final class EptViolationHandler {
     }
     honorGuestAcceptLevel(gfn, acceptLevel, err -> {
       if (err != 0) {
-        ctx.observe(new FaultEnd(vcpu, gfn, Errno.name(err)));
-        done.accept(Errno.name(err));
+        ctx.observe(new FaultEnd(vcpu, gfn, Errno.of(err)));
+        done.accept(Errno.of(err));
         return;
       }
       faultLoop(gfn, done);
     });
   }
 
-  private void faultLoop(long gfn, Consumer<String> done) {
+  private void faultLoop(long gfn, Consumer<PfResult> done) {
+    assert ctx.held() == null : "the local retry loop runs without mmu_lock";
     new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null)
         .run((r, f) -> {
           ctx.observe(new FaultEnd(vcpu, gfn, r));
           if (PfResult.isRetry(r) && ctx.vmDead()) {
-            done.accept(Errno.name(Errno.EIO)); // kvm_check_request(KVM_REQ_VM_DEAD, vcpu): -EIO
+            done.accept(Errno.EIO); // kvm_check_request(KVM_REQ_VM_DEAD, vcpu): -EIO
             return;
           }
           if (PfResult.isRetry(r)) {
@@ -126,7 +129,7 @@ final class EptViolationHandler {
       long base = level.base(gfn);
       // NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
       ctx.lock(ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE, g -> {
-        ctx.flow("ACCEPT_LEVEL_SPLIT", base, level);
+        ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
         SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
           if (err != 0) {
             ctx.unlock();

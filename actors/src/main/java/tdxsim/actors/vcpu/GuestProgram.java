@@ -2,6 +2,7 @@ package tdxsim.actors.vcpu;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.GuestAccepted;
 import tdxsim.actors.monitor.MmuObservation.GuestDataLost;
@@ -51,15 +52,18 @@ final class GuestProgram {
   }
 
   void onTdcallReturn(TdxStatus status) {
+    assert tasks.peek() instanceof AcceptTask : "TDG.MEM.PAGE.ACCEPT returned during " + tasks.peek();
     ((AcceptTask) tasks.peek()).onStatus(status);
   }
 
   void onAccessOk() {
+    assert tasks.peek() instanceof TouchTask : "an access completed without a TouchTask in flight: " + tasks.peek();
     ((TouchTask) tasks.peek()).cur++;
   }
 
   /** #VE on the access: the page is PENDING. */
   void onVirtualizationException() {
+    assert tasks.peek() instanceof TouchTask : "#VE without a TouchTask in flight: " + tasks.peek();
     TouchTask t = (TouchTask) tasks.peek();
     if (mem.isAccepted(t.cur)) {
       monitor.observe(new GuestDataLost(vcpu, t.cur));
@@ -82,10 +86,11 @@ final class GuestProgram {
   }
 
   void onMapGpaDone(boolean ok) {
+    assert tasks.peek() instanceof MapGpaTask : "MapGPA completed without a MapGpaTask in flight: " + tasks.peek();
     MapGpaTask m = (MapGpaTask) tasks.pop();
     if (!ok) {
       // set_memory_decrypted()/set_memory_encrypted() fails; the guest keeps its view of the pages.
-      monitor.observe(new FlowStep("MAPGPA_FAILED", m.start, Level.PG_LEVEL_4K));
+      monitor.observe(new FlowStep(Flow.MAPGPA_FAILED, m.start, Level.PG_LEVEL_4K));
       return;
     }
     mem.forget(m.start, m.end - m.start);
@@ -95,6 +100,7 @@ final class GuestProgram {
   }
 
   void onPrefetchDone() {
+    assert tasks.peek() instanceof PrefetchTask : "the prefetch ioctl returned during " + tasks.peek();
     tasks.pop();
   }
 
@@ -154,20 +160,19 @@ final class GuestProgram {
       if (ok) {
         mem.accepted(cur, level.pages());
         monitor.observe(new GuestAccepted(vcpu, cur, level));
-        monitor.observe(new FlowStep(level == Level.PG_LEVEL_4K ? "ACCEPT_4K" : "ACCEPT_" + level.shortName(), cur,
-            level));
+        monitor.observe(new FlowStep(Flow.accept(level), cur, level));
         cur += level.pages();
         tryLevel = null;
         return;
       }
       if (level != Level.PG_LEVEL_4K) {
         // Any non-zero status falls through to the next smaller size that fits (Linux), or to 4K.
-        monitor.observe(new FlowStep("ACCEPT_FALLBACK", cur, level));
+        monitor.observe(new FlowStep(Flow.ACCEPT_FALLBACK, cur, level));
         tryLevel = tolerant ? Level.PG_LEVEL_4K : largestFitting(cur, level.lower());
         return;
       }
       if (tolerant && st.isBusy()) {
-        monitor.observe(new FlowStep("ACCEPT_BUSY_RETRY", cur, level));
+        monitor.observe(new FlowStep(Flow.ACCEPT_BUSY_RETRY, cur, level));
         return; // try the same page again
       }
       dead = true;

@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
-import tdxsim.actors.mmu.PfResult;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.mmu.TdpPageFault;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
@@ -25,6 +25,7 @@ import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.VcpuMsg;
 import tdxsim.protocol.VmmMsg;
@@ -170,7 +171,7 @@ public final class Vcpu {
           if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
           mode = Mode.OUTSIDE;
           ackPendingKicks();
-          monitor.observe(new FlowStep("VP_ENTER_FAILED", 0, Level.PG_LEVEL_4K));
+          monitor.observe(new FlowStep(Flow.VP_ENTER_FAILED, 0, Level.PG_LEVEL_4K));
           vcpuRun();
           return Behaviors.same();
         })
@@ -239,7 +240,7 @@ public final class Vcpu {
     if (mode != Mode.OUTSIDE || hostBusy) return;
     if (kvm.vmDead()) { // vcpu_enter_guest: kvm_check_request(KVM_REQ_VM_DEAD) → -EIO; so does every later KVM_RUN
       mode = Mode.HALTED;
-      monitor.observe(new FlowStep("KVM_RUN_EIO", 0, Level.PG_LEVEL_4K));
+      monitor.observe(new FlowStep(Flow.KVM_RUN_EIO, 0, Level.PG_LEVEL_4K));
       joinIfHalted();
       return;
     }
@@ -294,6 +295,7 @@ public final class Vcpu {
   }
 
   private void onTdExit(GuestResult.TdExit r) {
+    assert mode == Mode.OUTSIDE && !hostBusy : "a TD exit handled in " + mode + (hostBusy ? " while busy" : "");
     if (r.reason() == ExitReason.EPT_VIOLATION) {
       hostBusy = true;
       ept.handle(r.gfn(), r.acceptLevel(), r.pendingEptViolation(), result -> {
@@ -317,7 +319,7 @@ public final class Vcpu {
 
   private void halt() {
     mode = Mode.HALTED;
-    monitor.observe(new FlowStep("VCPU_HALTED", 0, Level.PG_LEVEL_4K));
+    monitor.observe(new FlowStep(Flow.VCPU_HALTED, 0, Level.PG_LEVEL_4K));
     joinIfHalted();
   }
 
@@ -332,8 +334,10 @@ public final class Vcpu {
 
   /** tdx_map_gpa: KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) to the VMM; resume when it completes the call. */
   private void mapGpaExit(GuestAction.MapGpaCall m) {
+    assert mode == Mode.OUTSIDE : "MapGPA exit in " + mode;
     hostBusy = true;
-    monitor.observe(new FlowStep(m.toShared() ? "MAPGPA_SHARED" : "MAPGPA_PRIVATE", m.start(), Level.PG_LEVEL_4K));
+    monitor.observe(new FlowStep(m.toShared() ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, m.start(),
+        Level.PG_LEVEL_4K));
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.MapGpaDone.class, d -> {
       hostBusy = false;
@@ -367,6 +371,7 @@ public final class Vcpu {
    * mapped chunk; the next chunk starts after the huge page just mapped.
    */
   private void prefetch(long cur, long end) {
+    assert hostBusy && mode == Mode.OUTSIDE : "prefetch in " + mode + (hostBusy ? "" : " while not busy");
     if (cur >= end) {
       hostBusy = false;
       guest.onPrefetchDone();
@@ -384,7 +389,7 @@ public final class Vcpu {
             Level l = f.mappedLevel();
             prefetch(l.base(cur) + l.pages(), end);
           } else {
-            monitor.observe(new FlowStep("PREFETCH_FAILED", cur, Level.PG_LEVEL_4K)); // r: the FaultEnd before it
+            monitor.observe(new FlowStep(Flow.PREFETCH_FAILED, cur, Level.PG_LEVEL_4K)); // r: the FaultEnd before it
             prefetch(end, end); // the ioctl returns the error; the VMM goes on
           }
         });

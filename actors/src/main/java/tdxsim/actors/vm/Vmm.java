@@ -9,7 +9,7 @@ import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdTeardown;
 import tdxsim.actors.kvm.TdxMappingLevel;
-import tdxsim.actors.mmu.PfResult;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.mmu.TdpMmuMap;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.GuestMemfdMsg;
@@ -17,6 +17,7 @@ import tdxsim.protocol.InvalidationUserMsg;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.VcpuMsg;
 import tdxsim.protocol.VmmMsg;
@@ -91,7 +92,7 @@ public final class Vmm {
     long gfn = pages.get(i);
     kvm.getPfn(gfn, pfn -> { // kvm_gmem_populate
       if (!pfn.ok()) {
-        kvm.flow("INIT_MEM_REGION_FAILED", gfn, Level.PG_LEVEL_4K);
+        kvm.flow(Flow.INIT_MEM_REGION_FAILED, gfn, Level.PG_LEVEL_4K);
         build(i + 1);
         return;
       }
@@ -115,7 +116,7 @@ public final class Vmm {
         mapPrivatePfn(gfn, pfn, maxLevel, done);
         return;
       }
-      if (PfResult.isError(r)) kvm.flow("INIT_MEM_REGION_FAILED", gfn, Level.PG_LEVEL_4K);
+      if (PfResult.isError(r)) kvm.flow(Flow.INIT_MEM_REGION_FAILED, gfn, Level.PG_LEVEL_4K);
       done.run();
     }));
   }
@@ -152,7 +153,7 @@ public final class Vmm {
       joinVcpus(0, () -> TdTeardown.run(kvm, () -> runAction(i + 1)));
     } else if (a instanceof VmmAction.Nmi n) {
       // every logical processor running KVM code gets the burst; each lands its NMIs where the explorer says
-      kvm.flow("NMI_BURST", 0, Level.PG_LEVEL_4K);
+      kvm.flow(Flow.NMI_BURST, 0, Level.PG_LEVEL_4K);
       kvm.nmiBurst(n.count());
       for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.NmiBurst(n.count()));
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.NmiBurst(n.count()));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.kvm.testkit.CollectingMonitor;
 import tdxsim.actors.kvm.testkit.VmRunner;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.GmemObservation.AttributesChanged;
 import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.monitor.GmemObservation.FolioChanged;
@@ -24,6 +25,7 @@ import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.vcpu.WorkloadStep;
 import tdxsim.actors.vm.GfnRange;
 import tdxsim.actors.vm.VmConfig;
+import tdxsim.protocol.Errno;
 
 /**
  * Conversions and punch hole end to end (real TDX module, real threads; each outcome is schedule-independent):
@@ -39,7 +41,7 @@ class ConversionTest {
   }
 
   private static long flows(CollectingMonitor m, String f) {
-    return m.count(FlowStep.class, s -> s.flow().equals(f));
+    return m.count(FlowStep.class, s -> s.flow() == Flow.valueOf(f));
   }
 
   /** Two 2M ranges accepted, then a conversion to shared of [R1 + 256, R2 + 256) with no split cache left. */
@@ -57,7 +59,7 @@ class ConversionTest {
     CollectingMonitor m = VmRunner.run(kit, enomemScenario(Set.of()), 1);
     ConversionEnd end = m.of(ConversionEnd.class).get(0);
     assertFalse(end.ok());
-    assertEquals("-ENOMEM", end.error());
+    assertEquals(Errno.ENOMEM, end.error());
     assertEquals(0, flows(m, "REMOVE"), "nothing zapped");
     assertEquals(0, m.count(AttributesChanged.class));
     assertEquals(0, m.count(GuestDataLost.class));
@@ -80,7 +82,7 @@ class ConversionTest {
     assertTrue(ends.get(0).ok());
     assertEquals(r1 + 511, ends.get(0).start());
     assertFalse(ends.get(1).ok());
-    assertEquals("-ENOMEM", ends.get(1).error());
+    assertEquals(Errno.ENOMEM, ends.get(1).error());
     assertEquals(r2, ends.get(1).start(), "error_offset: the failed batch's start");
     assertEquals(1, flows(m, "REMOVE"), "batch 1's page zapped, nothing of batch 2");
     assertEquals(1, flows(m, "CONVERT_ERROR_OFFSET"));
@@ -94,7 +96,7 @@ class ConversionTest {
     CollectingMonitor m = VmRunner.run(kit, enomemScenario(EnumSet.of(DesignOption.FAILABLE_NOTIFIER)), 1);
     ConversionEnd end = m.of(ConversionEnd.class).get(0);
     assertFalse(end.ok());
-    assertEquals("-ENOMEM", end.error());
+    assertEquals(Errno.ENOMEM, end.error());
     assertEquals(0, flows(m, "REMOVE"), "nothing zapped");
   }
 

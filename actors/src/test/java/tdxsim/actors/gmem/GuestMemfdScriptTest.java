@@ -17,6 +17,7 @@ import tdxsim.actors.monitor.GmemObservation;
 import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.monitor.Observation;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.InvalidationUserMsg;
 import tdxsim.protocol.KvmReply;
@@ -116,7 +117,7 @@ class GuestMemfdScriptTest {
     gmem.run(new GuestMemfdMsg.PunchHole(R1 + 3, R1 + 4, vmm.getRef(), 5));
     KvmReply.GmemIoctlDone done = (KvmReply.GmemIoctlDone) vmm.receiveMessage();
     assertFalse(done.ok());
-    assertEquals("-EINVAL", done.error());
+    assertEquals(Errno.EINVAL, done.error());
     assertFalse(p.mmuLock.hasMessages(), "kvm_gmem_fallocate refuses before filemap_invalidate_lock");
   }
 

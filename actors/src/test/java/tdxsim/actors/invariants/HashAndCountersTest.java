@@ -9,6 +9,7 @@ import static tdxsim.actors.invariants.Script.R;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 
 /** stateHash() is a function of the final state only; counters() has a fixed, deterministic order. */
@@ -38,7 +39,7 @@ class HashAndCountersTest {
   @Test
   void countersSummaryFirstThenSortedDetails() {
     Script s = mapped(0, 0).split("vmm", R(0));
-    s.obs(new FlowStep("SPLIT", R(0), M2)).obs(new FlowStep("AUG_2M", R(0), M2)).step();
+    s.obs(new FlowStep(Flow.SPLIT, R(0), M2)).obs(new FlowStep(Flow.AUG_2M, R(0), M2)).step();
     Map<String, Long> m = s.c.counters();
     List<String> keys = List.copyOf(m.keySet());
     assertEquals("aug.2m", keys.get(0));
@@ -53,7 +54,7 @@ class HashAndCountersTest {
     assertTrue(first > keys.indexOf("monitor.from_mismatch"), "details after the summary");
     List<String> details = keys.subList(first, keys.size());
     assertEquals(details.stream().sorted().toList(), details);
-    assertEquals(keys, List.copyOf(mapped(0, 0).split("vmm", R(0)).obs(new FlowStep("SPLIT", R(0), M2))
-        .obs(new FlowStep("AUG_2M", R(0), M2)).c.counters().keySet()));
+    assertEquals(keys, List.copyOf(mapped(0, 0).split("vmm", R(0)).obs(new FlowStep(Flow.SPLIT, R(0), M2))
+        .obs(new FlowStep(Flow.AUG_2M, R(0), M2)).c.counters().keySet()));
   }
 }

@@ -44,6 +44,7 @@ import tdxsim.actors.monitor.MmuObservation.VmDead;
 import tdxsim.actors.monitor.SeptObservation.AcceptCompleted;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.RetPf;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeptState;
 import tdxsim.protocol.Spte;
@@ -81,7 +82,7 @@ class InvariantCatalogueTest {
     s.begin("punch_hole", start, end).zapLocked(GMEM, start, M2).unlock(GMEM, LockMode.EXCLUSIVE);
     s.obs(new FolioChanged(start, M2, pfn(start), false)).step();
     s.obs(new InvalidateEnd(start, end, 1, 0)).step();
-    return s.obs(new ConversionEnd("punch_hole", start, end, true, "")).step();
+    return s.obs(new ConversionEnd("punch_hole", start, end, true, null)).step();
   }
 
   static {
@@ -243,11 +244,11 @@ class InvariantCatalogueTest {
     });
     row(Invariant.LIVENESS_FAULT_RETRIES, s -> {
       base(s);
-      for (int i = 0; i < 3; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), "RET_PF_RETRY")).step();
+      for (int i = 0; i < 3; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), RetPf.RET_PF_RETRY)).step();
       return s.fault(0, R(0), M2).finish();
     }, s -> {
       base(s);
-      for (int i = 0; i < 4; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), "RET_PF_RETRY")).step();
+      for (int i = 0; i < 4; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), RetPf.RET_PF_RETRY)).step();
       return s.result();
     });
     row(Invariant.LIVENESS_CMPXCHG_RETRIES, s -> cmpxchgRetries(s, 3, true), s -> cmpxchgRetries(s, 4, false));
@@ -320,10 +321,10 @@ class InvariantCatalogueTest {
     }
     Optional<Violation> v = s.result();
     if (v.isPresent() || !thenEnds) return v;
-    s.unlock("vcpu-0", LockMode.SHARED).obs(new FaultEnd(0, R(0), "RET_PF_RETRY")).step();
+    s.unlock("vcpu-0", LockMode.SHARED).obs(new FaultEnd(0, R(0), RetPf.RET_PF_RETRY)).step();
     s.obs(new FaultBegin(0, R(0))).lock("vcpu-0", LockMode.SHARED);
     s.obs(new SpteCmpxchgFailed("vcpu-0", R(0), M2, Spte.SHADOW_NONPRESENT_VALUE, Spte.leaf(pfn(R(0))))).step();
-    s.unlock("vcpu-0", LockMode.SHARED).obs(new FaultEnd(0, R(0), "RET_PF_SPURIOUS")).step();
+    s.unlock("vcpu-0", LockMode.SHARED).obs(new FaultEnd(0, R(0), RetPf.RET_PF_SPURIOUS)).step();
     return s.finish();
   }
 

@@ -13,6 +13,7 @@ import tdxsim.actors.monitor.MmuObservation.InvalidateEnd;
 import tdxsim.actors.monitor.SeptObservation.AcceptCompleted;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.RetPf;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.Spte;
 import tdxsim.protocol.TdxStatus;
@@ -29,7 +30,7 @@ class RetryExplanationTest {
   }
 
   static void staleRetries(Script s, int n) {
-    for (int i = 0; i < n; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), "RET_PF_RETRY")).step();
+    for (int i = 0; i < n; i++) s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), RetPf.RET_PF_RETRY)).step();
   }
 
   @Test

@@ -25,8 +25,10 @@ import tdxsim.actors.monitor.SeptObservation.TdEpochAdvanced;
 import tdxsim.actors.monitor.SeptObservation.TdRunnable;
 import tdxsim.actors.monitor.SeptObservation.VcpuGuestMode;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.RetPf;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeptState;
 import tdxsim.protocol.Spte;
@@ -163,7 +165,7 @@ final class Script {
     lock(me, LockMode.SHARED);
     install(me, gfn, l);
     unlock(me, LockMode.SHARED);
-    return obs(new FaultEnd(v, gfn, "RET_PF_FIXED")).step();
+    return obs(new FaultEnd(v, gfn, RetPf.RET_PF_FIXED)).step();
   }
 
   /** The body of a fault (caller holds the lock): SEPT.ADD the 2M non-leaf if needed, then AUG. */
@@ -247,7 +249,7 @@ final class Script {
     unlock(GMEM, LockMode.EXCLUSIVE);
     if (toPrivate != null) obs(new AttributesChanged(start, end, toPrivate)).step();
     obs(new InvalidateEnd(start, end, 1, 0)).step();
-    return obs(new ConversionEnd(kind, start, end, ok, ok ? "" : "-ENOMEM")).step();
+    return obs(new ConversionEnd(kind, start, end, ok, ok ? null : Errno.ENOMEM)).step();
   }
 
   static SeptState blocked(SeptState s) {

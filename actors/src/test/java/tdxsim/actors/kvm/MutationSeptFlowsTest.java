@@ -17,6 +17,7 @@ import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
@@ -49,7 +50,7 @@ class MutationSeptFlowsTest {
 
   private List<String> flows() {
     List<String> out = new ArrayList<>();
-    for (FlowStep f : mon.of(FlowStep.class)) out.add(f.flow());
+    for (FlowStep f : mon.of(FlowStep.class)) out.add(f.flow().name());
     return out;
   }
 
@@ -84,7 +85,7 @@ class MutationSeptFlowsTest {
     p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
-    assertEquals(List.of(Errno.EIO), results);
+    assertEquals(List.of(Errno.EIO.value), results);
     assertFalse(flows().contains("BLOCK"));
   }
 
@@ -177,12 +178,18 @@ class MutationSeptFlowsTest {
   @Test
   void mutation9TakesOneRefAtA2mMapButPutsPagesPerRemove() {
     setUp(true, DesignOption.MUT_REFCOUNT_IMBALANCE);
-    host.run(new ProcedureHost.Run(kvm -> TdxSept.setPrivateSpte(kvm, G, Level.PG_LEVEL_2M, 0x40000, results::add)));
+    host.run(new ProcedureHost.Run(kvm -> kvm.lock(LockMode.SHARED, g ->
+        TdxSept.setPrivateSpte(kvm, G, Level.PG_LEVEL_2M, 0x40000, err -> {
+          kvm.unlock(); // tdx_sept_set_private_spte runs under mmu_lock
+          results.add(err);
+        }))));
+    p.grant(LockMode.SHARED, -1);
     GuestMemfdMsg.FolioRef take = ScriptedPeers.next(p.gmem, GuestMemfdMsg.FolioRef.class);
     assertEquals(1, take.delta(), "folio_get, not folio_ref_add(KVM_PAGES_PER_HPAGE(2M))");
     host.run(new KvmReply.FolioRefDone(take.tag()));
     p.seamcall(TdxModuleMsg.TdhMemPageAug.class, TdxStatus.TDX_SUCCESS);
     assertEquals(List.of(0), results);
+    p.release(LockMode.SHARED);
     zap4k();
     p.seamcall(TdxModuleMsg.TdhMemRangeBlock.class, TdxStatus.TDX_SUCCESS);
     p.seamcall(TdxModuleMsg.TdhMemTrack.class, TdxStatus.TDX_SUCCESS);

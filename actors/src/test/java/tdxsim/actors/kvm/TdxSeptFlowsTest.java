@@ -17,6 +17,7 @@ import tdxsim.actors.mmu.ZapPrivateLeafs;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.options.DesignOption;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
@@ -48,7 +49,7 @@ class TdxSeptFlowsTest {
 
   private List<String> flows() {
     List<String> out = new ArrayList<>();
-    for (FlowStep f : mon.of(FlowStep.class)) out.add(f.flow());
+    for (FlowStep f : mon.of(FlowStep.class)) out.add(f.flow().name());
     return out;
   }
 
@@ -137,7 +138,7 @@ class TdxSeptFlowsTest {
     p.grant(LockMode.EXCLUSIVE, 0); // write_lock; if (!sp) { ret = -ENOMEM; break; }
     p.release(LockMode.EXCLUSIVE);
     p.assertQuiet();
-    assertEquals(List.of(Errno.ENOMEM), results);
+    assertEquals(List.of(Errno.ENOMEM.value), results);
   }
 
   @Test
@@ -212,7 +213,7 @@ class TdxSeptFlowsTest {
     p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
-    assertEquals(List.of(Errno.EIO), results);
+    assertEquals(List.of(Errno.EIO.value), results);
     assertEquals(1, mon.count(KvmBugOn.class, b -> b.where().contains("DEMOTE")));
   }
 
@@ -225,7 +226,7 @@ class TdxSeptFlowsTest {
     p.release(LockMode.EXCLUSIVE);
     p.expectVmDead(); // KVM_BUG_ON is per VM: every vCPU gets KVM_REQ_VM_DEAD
     p.assertQuiet();
-    assertEquals(List.of(Errno.EIO), results);
+    assertEquals(List.of(Errno.EIO.value), results);
     assertEquals(1, mon.count(KvmBugOn.class));
   }
 

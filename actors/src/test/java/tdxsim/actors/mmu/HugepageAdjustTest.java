@@ -42,7 +42,7 @@ class HugepageAdjustTest {
     host[0].run(new ProcedureHost.Run(k -> new TdpPageFault(k, G, false, (gfn, prefetch) -> {
       heldAtHook.add(k.held());
       return Level.PG_LEVEL_4K; // the hook clamps to 4K
-    }, null).run((r, f) -> results.add(r))));
+    }, null).run((r, f) -> results.add(r.toString()))));
     p.snapshot(0, 0, KvmReply.INVALID_GFN, KvmReply.INVALID_GFN);
     GuestMemfdMsg.GetPfn g = ScriptedPeers.next(p.gmem, GuestMemfdMsg.GetPfn.class);
     host[0].run(new KvmReply.PfnResult(G, 0x200005, Level.PG_LEVEL_2M, true, null, g.tag()));

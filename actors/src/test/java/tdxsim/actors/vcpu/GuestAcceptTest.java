@@ -6,6 +6,7 @@ import static tdxsim.actors.vcpu.VcpuScript.G2M;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.GuestAccepted;
 import tdxsim.actors.monitor.MmuObservation.GuestDataLost;
@@ -34,7 +35,7 @@ class GuestAcceptTest {
     s.enter();
     s.acceptReturns(G2M, Level.PG_LEVEL_2M, TdxStatus.TDX_PAGE_SIZE_MISMATCH);
     for (int i = 0; i < 512; i++) s.acceptReturns(G2M + i, Level.PG_LEVEL_4K, TdxStatus.TDX_SUCCESS);
-    assertEquals(1, s.mon.count(FlowStep.class, f -> f.flow().equals("ACCEPT_FALLBACK")));
+    assertEquals(1, s.mon.count(FlowStep.class, f -> f.flow() == Flow.ACCEPT_FALLBACK));
     assertEquals(512, s.mon.count(GuestAccepted.class));
     finish(s);
   }

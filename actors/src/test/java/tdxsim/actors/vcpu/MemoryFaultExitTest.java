@@ -9,8 +9,10 @@ import static tdxsim.actors.vcpu.VcpuScript.PFN2M;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.kvm.testkit.ScriptedPeers;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
@@ -33,7 +35,7 @@ class MemoryFaultExitTest {
     s.p.snapshot(0, 0, KvmReply.INVALID_GFN, KvmReply.INVALID_GFN);
     GuestMemfdMsg.GetPfn g = ScriptedPeers.next(s.p.gmem, GuestMemfdMsg.GetPfn.class);
     s.vcpu.run(new KvmReply.PfnResult(G, PFN2M + 5, Level.PG_LEVEL_4K, false, null, g.tag()));
-    assertEquals(List.of("-EFAULT"), s.mon.of(FaultEnd.class).stream().map(FaultEnd::result).toList());
+    assertEquals(List.of(Errno.EFAULT), s.mon.of(FaultEnd.class).stream().map(FaultEnd::result).toList());
     VmmMsg.MemoryFaultExit exit = ScriptedPeers.next(s.p.vmm, VmmMsg.MemoryFaultExit.class);
     assertEquals(new VmmMsg.MemoryFaultExit(0, G, 1, true, exit.replyTo(), exit.tag()), exit);
     assertFalse(s.p.module.hasMessages(), "no TDH.VP.ENTER while the VMM converts");
@@ -47,7 +49,7 @@ class MemoryFaultExitTest {
     s.vcpu.run(new KvmReply.MemoryFaultHandled(true, exit.tag()));
     s.enter(); // KVM_RUN again; the guest re-executes its access
     assertEquals(G, s.p.module(TdxModuleMsg.GuestMemAccess.class).gfn());
-    assertEquals(0, s.mon.count(FlowStep.class, f -> f.flow().equals("VCPU_HALTED")));
+    assertEquals(0, s.mon.count(FlowStep.class, f -> f.flow() == Flow.VCPU_HALTED));
   }
 
   @Test
@@ -55,7 +57,7 @@ class MemoryFaultExitTest {
     VcpuScript s = new VcpuScript(List.of(new WorkloadStep.Touch(G, 1)));
     VmmMsg.MemoryFaultExit exit = faultOnASharedGfn(s);
     s.vcpu.run(new KvmReply.MemoryFaultHandled(false, exit.tag()));
-    assertTrue(s.mon.count(FlowStep.class, f -> f.flow().equals("VCPU_HALTED")) > 0);
+    assertTrue(s.mon.count(FlowStep.class, f -> f.flow() == Flow.VCPU_HALTED) > 0);
     s.p.assertQuiet();
   }
 }

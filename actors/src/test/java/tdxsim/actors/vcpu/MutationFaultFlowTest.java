@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.kvm.testkit.ScriptedPeers;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.options.DesignOption;
@@ -31,12 +32,12 @@ class MutationFaultFlowTest {
 
   private static List<String> results(VcpuScript s) {
     List<String> out = new ArrayList<>();
-    for (FaultEnd e : s.mon.of(FaultEnd.class)) out.add(e.result());
+    for (FaultEnd e : s.mon.of(FaultEnd.class)) out.add(e.result().toString());
     return out;
   }
 
   private static boolean flowed(VcpuScript s, String flow) {
-    return s.mon.count(FlowStep.class, f -> f.flow().equals(flow)) > 0;
+    return s.mon.count(FlowStep.class, f -> f.flow() == Flow.valueOf(flow)) > 0;
   }
 
   private static VcpuScript touchFaulting(DesignOption o) {

@@ -8,6 +8,7 @@ import static tdxsim.actors.vcpu.VcpuScript.G2M;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.kvm.testkit.ScriptedPeers;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
@@ -16,6 +17,7 @@ import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.RetPf;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.VcpuMsg;
 
@@ -36,7 +38,7 @@ class VmDeadTest {
   }
 
   private static boolean flowed(VcpuScript s, String flow) {
-    return s.mon.count(FlowStep.class, f -> f.flow().equals(flow)) > 0;
+    return s.mon.count(FlowStep.class, f -> f.flow() == Flow.valueOf(flow)) > 0;
   }
 
   @Test
@@ -71,7 +73,7 @@ class VmDeadTest {
     // An invalidation covering G began after the snapshot: RET_PF_RETRY.
     s.p.grant(s.p.acquire(LockMode.SHARED), 0, 1, G2M, G2M + 512, -1);
     s.p.release(LockMode.SHARED);
-    assertEquals(List.of("RET_PF_RETRY"), s.mon.of(FaultEnd.class).stream().map(FaultEnd::result).toList());
+    assertEquals(List.of(RetPf.RET_PF_RETRY), s.mon.of(FaultEnd.class).stream().map(FaultEnd::result).toList());
     assertEquals(1, s.mon.count(FaultBegin.class), "kvm_check_request(KVM_REQ_VM_DEAD): no local retry");
     assertTrue(flowed(s, "KVM_RUN_EIO"));
     s.p.assertQuiet();

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.kvm.testkit.CollectingMonitor;
 import tdxsim.actors.kvm.testkit.VmRunner;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.monitor.GmemObservation.FolioRefChanged;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.KvmBugOn;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.actors.vcpu.WorkloadStep;
+import tdxsim.protocol.Errno;
 
 /** Each v1 design option changes what the baseline does, end to end. */
 class DesignOptionsTest {
@@ -29,7 +31,7 @@ class DesignOptionsTest {
   }
 
   private static long flows(CollectingMonitor m, String f) {
-    return m.count(FlowStep.class, s -> s.flow().equals(f));
+    return m.count(FlowStep.class, s -> s.flow() == Flow.valueOf(f));
   }
 
   private static VmConfig prefetch2M(Set<DesignOption> options) {
@@ -71,7 +73,7 @@ class DesignOptionsTest {
     assertEquals(4, refs.stream().filter(r -> r.delta() == -1).count(), "folio_put_refs(1) per 4K REMOVE");
     ConversionEnd end = m.of(ConversionEnd.class).get(0);
     assertFalse(end.ok(), "the 2M folio cannot be split while TDX holds refs on its other pages [R8]");
-    assertEquals("-EAGAIN", end.error());
+    assertEquals(Errno.EAGAIN, end.error());
     assertEquals(4, flows(m, "REMOVE"));
   }
 
@@ -94,7 +96,7 @@ class DesignOptionsTest {
     // Touch first: KVM maps 2M; #VE; the 4K ACCEPT exits (case b); v1 ignores the split and maps 2M again...
     // with no vCPU to ACCEPT the 2M page, "the worst outcome ... endless EPT violation" [C2 Open 2, R2].
     CollectingMonitor m = VmRunner.runUntil(kit, c, mon -> mon.count(FlowStep.class,
-        f -> f.flow().equals("IGNORE_SHARED_SPLIT")) >= 20);
+        f -> f.flow() == Flow.IGNORE_SHARED_SPLIT) >= 20);
     assertEquals(0, flows(m, "DEMOTE"));
     assertEquals(0, flows(m, "ACCEPT_4K"));
     assertEquals(0, m.count(KvmBugOn.class));

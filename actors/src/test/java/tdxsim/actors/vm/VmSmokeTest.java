@@ -8,6 +8,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.kvm.testkit.CollectingMonitor;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
@@ -51,7 +52,7 @@ class VmSmokeTest {
     assertClean(mon);
     for (String flow : new String[] {"AUG_2M", "AUG_4K", "SEPT_ADD", "PAGE_ADD", "DEMOTE", "REMOVE", "TRACK",
         "KICK", "ACCEPT_2M", "ACCEPT_4K", "CONVERSION", "PUNCH_HOLE", "ACCEPT_LEVEL_SPLIT"}) {
-      assertTrue(mon.count(FlowStep.class, f -> f.flow().equals(flow)) > 0, "flow " + flow + " happened");
+      assertTrue(mon.count(FlowStep.class, f -> f.flow() == Flow.valueOf(flow)) > 0, "flow " + flow + " happened");
     }
   }
 

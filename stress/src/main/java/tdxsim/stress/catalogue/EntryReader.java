@@ -2,59 +2,25 @@ package tdxsim.stress.catalogue;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import tdxsim.stress.scenario.HoconReader;
 
 /**
  * Typed reads from one HOCON object of the catalogue, in the scenario loader's style: every object is checked for
  * unknown keys (a typo such as {@code exposed_by} is refused, not silently ignored), and every error is one line
  * naming the file and the key path ({@code races[2].exposed-by[0].options[1]}) with the offending value.
  */
-final class EntryReader {
-  private final String source;
-  private final String path;
-  private final ConfigObject obj;
-
+final class EntryReader extends HoconReader {
   EntryReader(String source, String path, ConfigObject obj) {
-    this.source = source;
-    this.path = path;
-    this.obj = obj;
+    super(source, path, obj);
   }
 
-  CatalogueException error(String key, String problem) {
-    return new CatalogueException("catalogue " + source + ": " + at(key) + ": " + problem);
-  }
-
-  String at(String key) {
-    if (key == null) return path.isEmpty() ? "(top level)" : path;
-    return path.isEmpty() ? key : path + "." + key;
-  }
-
-  private static String render(ConfigValue v) {
-    return v.render(ConfigRenderOptions.concise());
-  }
-
-  void onlyKeys(Set<String> allowed) {
-    for (String k : new TreeSet<>(obj.keySet())) {
-      if (!allowed.contains(k)) {
-        throw error(k, "unknown key (known: " + String.join(", ", new TreeSet<>(allowed)) + ")");
-      }
-    }
-  }
-
-  boolean has(String key) {
-    return obj.containsKey(key) && obj.get(key).valueType() != ConfigValueType.NULL;
-  }
-
-  private ConfigValue value(String key) {
-    ConfigValue v = obj.get(key);
-    if (v == null || v.valueType() == ConfigValueType.NULL) throw error(key, "missing");
-    return v;
+  @Override
+  public CatalogueException error(String key, String problem) {
+    return new CatalogueException(message("catalogue", key, problem));
   }
 
   /** A non-empty string; a bare HOCON word ({@code id = R2}) and a number ({@code id = 5}) read as text too. */
@@ -99,13 +65,7 @@ final class EntryReader {
     ConfigList l = list(key);
     List<EntryReader> out = new ArrayList<>();
     for (int i = 0; i < l.size(); i++) {
-      ConfigValue v = l.get(i);
-      String p = at(key) + "[" + i + "]";
-      if (v.valueType() != ConfigValueType.OBJECT) {
-        throw new CatalogueException("catalogue " + source + ": " + p + ": expected an object { ... }, got "
-            + render(v));
-      }
-      out.add(new EntryReader(source, p, (ConfigObject) v));
+      out.add(new EntryReader(source, at(key) + "[" + i + "]", element(key, l.get(i), i)));
     }
     if (out.isEmpty() && !allowEmpty) throw error(key, "must not be empty");
     return out;

@@ -1,15 +1,10 @@
 package tdxsim.stress.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import tdxsim.stress.model.TdxWorldFactory;
 import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
-import tdxsim.stress.scenario.ScenarioLoader;
 import tdxsim.stress.trace.Trace;
 
 /**
@@ -36,21 +31,11 @@ public final class Worlds {
     }
   }
 
-  /** How a trace records the scenario: its name and its whole text. */
+  /** How a trace records the scenario: its name and the whole text that was loaded (not re-read). */
   public static Trace.Scenario traceScenario(Scenario scenario) {
-    return new Trace.Scenario(scenario.name(), text(scenario));
-  }
-
-  private static String text(Scenario scenario) {
-    Path file = Path.of(scenario.source());
-    if (Files.isRegularFile(file)) {
-      try {
-        return Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new BadInput("scenario " + file + ": cannot read: " + e.getMessage(), e);
-      }
+    if (scenario.text() == null) {
+      throw new IllegalArgumentException("scenario " + scenario.name() + " was built in code: no text to record");
     }
-    String builtIn = scenario.source().replaceFirst("\\.conf$", "");
-    return ScenarioLoader.builtInText(builtIn);
+    return new Trace.Scenario(scenario.name(), scenario.text());
   }
 }

@@ -2,6 +2,7 @@ package tdxsim.stress.coverage;
 
 import java.util.HashMap;
 import java.util.Map;
+import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.GmemObservation;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.MmuObservation;
@@ -77,7 +78,7 @@ public final class CoverageMonitor implements Monitor {
       else shared += d;
     } else if (m instanceof MmuObservation.FlowStep f) {
       coverage.add("flow " + f.flow() + " / " + (exclusive > 0 ? "exclusive" : shared > 0 ? "shared" : "unlocked"));
-      if (f.flow().equals("STALE_RETRY") && invalidations > 0) coverage.add("meets " + Coverage.MEETS[2]);
+      if (f.flow() == Flow.STALE_RETRY && invalidations > 0) coverage.add("meets " + Coverage.MEETS[2]);
     } else if (m instanceof MmuObservation.InvalidateBegin) {
       invalidations++;
     } else if (m instanceof MmuObservation.InvalidateEnd) {

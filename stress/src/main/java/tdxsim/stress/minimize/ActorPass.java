@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Postpones one actor at a time: drops every delivery to it from the candidates. Irrelevant activity (another

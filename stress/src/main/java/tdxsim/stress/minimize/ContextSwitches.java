@@ -1,7 +1,7 @@
 package tdxsim.stress.minimize;
 
 import java.util.List;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Counts context switches: consecutive deliveries to different receivers. Among traces of equal length the one

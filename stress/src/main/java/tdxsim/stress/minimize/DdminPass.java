@@ -2,7 +2,7 @@ package tdxsim.stress.minimize;
 
 import java.util.ArrayList;
 import java.util.List;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Zeller and Hildebrandt's ddmin ("Simplifying and Isolating Failure-Inducing Input", TSE 2002) over the decision

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.strategy.Delivery;
 import tdxsim.stress.strategy.Strategy;
 

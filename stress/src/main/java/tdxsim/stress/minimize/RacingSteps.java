@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.WorldFactory;

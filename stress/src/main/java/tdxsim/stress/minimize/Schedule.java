@@ -2,7 +2,7 @@ package tdxsim.stress.minimize;
 
 import java.util.List;
 import tdxsim.actors.monitor.Violation;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.runtime.ScheduleResult;
 
 /**

@@ -2,7 +2,7 @@ package tdxsim.stress.minimize;
 
 import java.util.List;
 import java.util.function.Consumer;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.WorldFactory;

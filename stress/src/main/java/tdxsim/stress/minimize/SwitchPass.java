@@ -2,7 +2,7 @@ package tdxsim.stress.minimize;
 
 import java.util.ArrayList;
 import java.util.List;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Removes needless context switches: where the receiver changes from R to S, tries to pull R's next delivery

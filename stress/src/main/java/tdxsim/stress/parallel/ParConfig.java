@@ -22,7 +22,7 @@ final class ParConfig {
   static Config forRuntime(String runtimeId, int throughput) {
     String pkg = ParConfig.class.getPackageName();
     String overrides =
-        ParRegistry.CONFIG_KEY + " = \"" + runtimeId + "\"\n"
+        ParRuntime.REGISTRY.configKey() + " = \"" + runtimeId + "\"\n"
             + "pekko {\n"
             + "  use-slf4j = on\n"
             + "  loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"

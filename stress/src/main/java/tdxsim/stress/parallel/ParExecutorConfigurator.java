@@ -20,7 +20,7 @@ public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
 
   public ParExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
-    this.runtime = ParRegistry.lookup(prerequisites.settings().config());
+    this.runtime = ParRuntime.REGISTRY.lookup(prerequisites.settings().config());
   }
 
   @Override

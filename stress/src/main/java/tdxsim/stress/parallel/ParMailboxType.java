@@ -17,7 +17,7 @@ public final class ParMailboxType implements MailboxType, ProducesMessageQueue<P
   private final ParRuntime runtime;
 
   public ParMailboxType(ActorSystem.Settings settings, Config config) {
-    this.runtime = ParRegistry.lookup(settings.config());
+    this.runtime = ParRuntime.REGISTRY.lookup(settings.config());
   }
 
   @Override

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.dispatch.Mailbox;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.RuntimeViolations;
+import tdxsim.stress.runtime.SystemRegistry;
 
 /**
  * The per-ActorSystem state of the parallel runtime: its pool and threads, the world's actors (their queues, in
@@ -20,6 +21,9 @@ import tdxsim.stress.runtime.RuntimeViolations;
  * recording, the external/timer sequence counters for sends from outside the pool.
  */
 final class ParRuntime {
+  /** The open parallel runtimes, by the id in their system's config. */
+  static final SystemRegistry<ParRuntime> REGISTRY = new SystemRegistry<>("tdxsim.par.runtime-id", "par", r -> r.id);
+
   /** Sender codes below the first world actor. */
   static final int EXTERNAL = 0;
 

@@ -60,10 +60,6 @@ public final class ParallelRun {
     runtime.resume();
   }
 
-  public boolean isPaused() {
-    return paused;
-  }
-
   /**
    * While paused: no world actor has a message (normal or system) waiting, so none will ever run again (the
    * model uses no timers and nothing outside the world sends to it).

@@ -39,7 +39,8 @@ public final class ParallelSystem implements AutoCloseable {
     // initialise slf4j/logback on this thread first: several pool threads racing to do it make slf4j replay
     // (and announce) the calls it intercepted meanwhile
     org.slf4j.LoggerFactory.getILoggerFactory();
-    ParRuntime runtime = ParRegistry.register(settings.recording(), settings.threads());
+    ParRuntime runtime =
+        ParRuntime.REGISTRY.register(id -> new ParRuntime(id, settings.recording(), settings.threads()));
     try {
       ActorSystem<Void> system =
           ActorSystem.create(Behaviors.empty(), name, ParConfig.forRuntime(runtime.id, settings.throughput()));
@@ -49,7 +50,7 @@ public final class ParallelSystem implements AutoCloseable {
           org.apache.pekko.event.Logging.Error.class);
       return new ParallelSystem(runtime, system, settings);
     } catch (RuntimeException | Error e) {
-      ParRegistry.remove(runtime);
+      ParRuntime.REGISTRY.remove(runtime);
       throw e;
     }
   }
@@ -114,7 +115,7 @@ public final class ParallelSystem implements AutoCloseable {
     } catch (TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
     } finally {
-      ParRegistry.remove(runtime);
+      ParRuntime.REGISTRY.remove(runtime);
     }
   }
 }

@@ -8,6 +8,7 @@ import org.HdrHistogram.Histogram;
 import tdxsim.actors.monitor.MmuObservation;
 import tdxsim.actors.monitor.Observation;
 import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.protocol.PfResult;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.TdxStatus;
 
@@ -73,7 +74,7 @@ public final class StressStats {
       }
     } else if (o instanceof MmuObservation.FaultEnd e) {
       int v = vcpuBase + e.vcpu();
-      if ("RET_PF_RETRY".equals(e.result())) {
+      if (PfResult.isRetry(e.result())) {
         t.faultRetries++;
       } else if (v < faultStart.length && faultStart[v] != 0) {
         long ns = System.nanoTime() - faultStart[v];
@@ -81,13 +82,13 @@ public final class StressStats {
         t.faultLatency.recordValue(Math.max(0, Math.min(ns, t.faultLatency.getHighestTrackableValue())));
       }
     } else if (o instanceof MmuObservation.FlowStep f) {
-      long[] c = t.flows.get(f.flow());
-      if (c == null) t.flows.put(f.flow(), c = new long[1]);
+      long[] c = t.flows.get(f.flow().name());
+      if (c == null) t.flows.put(f.flow().name(), c = new long[1]);
       c[0]++;
       switch (f.flow()) {
-        case "DEMOTE" -> t.splits++;
-        case "ZAP" -> t.zaps++;
-        case "CONVERSION" -> t.conversions++;
+        case DEMOTE -> t.splits++;
+        case ZAP -> t.zaps++;
+        case CONVERSION -> t.conversions++;
         default -> { }
       }
     } else if (o instanceof SeptObservation.SeamcallCompleted s) {

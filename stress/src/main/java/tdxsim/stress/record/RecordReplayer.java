@@ -3,7 +3,7 @@ package tdxsim.stress.record;
 import java.util.List;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.WorldFactory;

@@ -1,7 +1,7 @@
 package tdxsim.stress.report;
 
 import java.util.function.Predicate;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Which column a delivery is drawn in. Kernel race diagrams have one column per CPU; here a "CPU context" is

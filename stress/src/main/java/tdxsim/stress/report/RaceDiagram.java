@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import tdxsim.actors.monitor.Violation;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.trace.Trace;
 
 /**

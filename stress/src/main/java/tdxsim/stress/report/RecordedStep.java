@@ -1,6 +1,6 @@
 package tdxsim.stress.report;
 
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * One delivery of a replayed trace, with the message object (decisions alone only name its class).

@@ -3,6 +3,7 @@ package tdxsim.stress.runtime;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * The decisions of one schedule, stored column-wise (no object per step while exploring) and turned into

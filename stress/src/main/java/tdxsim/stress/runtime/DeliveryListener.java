@@ -1,5 +1,7 @@
 package tdxsim.stress.runtime;
 
+import tdxsim.stress.schedule.Decision;
+
 /**
  * Sees each delivery of one schedule as it happens, with the message object itself. Decisions only name the
  * message class; a report that draws a race needs the fields (gfn, level, status), and replaying with a listener

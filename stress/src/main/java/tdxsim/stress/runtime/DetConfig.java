@@ -24,7 +24,7 @@ final class DetConfig {
   static Config forRuntime(String runtimeId) {
     String pkg = DetConfig.class.getPackageName();
     String overrides =
-        RuntimeRegistry.CONFIG_KEY + " = \"" + runtimeId + "\"\n"
+        DetRuntime.REGISTRY.configKey() + " = \"" + runtimeId + "\"\n"
             + "pekko {\n"
             + "  use-slf4j = off\n"
             + "  loggers = [\"org.apache.pekko.event.Logging$StandardOutLogger\"]\n"

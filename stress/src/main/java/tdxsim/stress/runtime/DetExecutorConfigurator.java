@@ -15,7 +15,7 @@ public final class DetExecutorConfigurator extends ExecutorServiceConfigurator {
 
   public DetExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
-    this.runtime = RuntimeRegistry.lookup(prerequisites.settings().config());
+    this.runtime = DetRuntime.REGISTRY.lookup(prerequisites.settings().config());
   }
 
   @Override

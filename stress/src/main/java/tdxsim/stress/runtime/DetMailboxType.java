@@ -16,7 +16,7 @@ public final class DetMailboxType implements MailboxType {
   private final DetRuntime runtime;
 
   public DetMailboxType(ActorSystem.Settings settings, Config config) {
-    this.runtime = RuntimeRegistry.lookup(settings.config());
+    this.runtime = DetRuntime.REGISTRY.lookup(settings.config());
   }
 
   @Override

@@ -22,6 +22,9 @@ import tdxsim.stress.strategy.Delivery;
  * messages (which Pekko cannot announce for a scheduled mailbox, so the driver looks for them after every run).
  */
 final class DetRuntime implements EnabledIndex {
+  /** The open deterministic runtimes, by the id in their system's config. */
+  static final SystemRegistry<DetRuntime> REGISTRY = new SystemRegistry<>("tdxsim.det.runtime-id", "det", r -> r.id);
+
   /** World actors sort after every system channel. */
   static final int WORLD_ORDER_BASE = 1 << 24;
 

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.strategy.Delivery;
 import tdxsim.stress.strategy.Strategy;
 
@@ -41,13 +42,13 @@ public final class DeterministicSystem implements AutoCloseable {
 
   /** Creates a system whose driver is the calling thread. */
   public static DeterministicSystem create(String name) {
-    DetRuntime runtime = RuntimeRegistry.register(Thread.currentThread());
+    DetRuntime runtime = DetRuntime.REGISTRY.register(id -> new DetRuntime(id, Thread.currentThread()));
     try {
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, DetConfig.forRuntime(runtime.id));
       runtime.settle();
       return new DeterministicSystem(runtime, system);
     } catch (RuntimeException | Error e) {
-      RuntimeRegistry.remove(runtime);
+      DetRuntime.REGISTRY.remove(runtime);
       throw e;
     }
   }
@@ -228,7 +229,7 @@ public final class DeterministicSystem implements AutoCloseable {
       }
     } finally {
       runtime.markClosed();
-      RuntimeRegistry.remove(runtime);
+      DetRuntime.REGISTRY.remove(runtime);
     }
   }
 }

@@ -24,7 +24,7 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
 
   /** The constructor Pekko calls reflectively. */
   public VirtualTimeScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
-    this.runtime = RuntimeRegistry.lookup(config);
+    this.runtime = DetRuntime.REGISTRY.lookup(config);
     runtime.attach(this);
   }
 

@@ -2,65 +2,29 @@ package tdxsim.stress.scenario;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import tdxsim.protocol.Level;
 
 /**
  * Typed reads from one HOCON object with errors that name the key path and the value, in one line. Every object
  * is also checked for unknown keys, so a typo ({@code vcpu = 4}) is refused rather than silently ignored.
  */
-final class ConfigReader {
-  private final String source;
-  private final String path;
-  private final ConfigObject obj;
-
+final class ConfigReader extends HoconReader {
   ConfigReader(String source, String path, ConfigObject obj) {
-    this.source = source;
-    this.path = path;
-    this.obj = obj;
+    super(source, path, obj);
   }
 
   String source() {
     return source;
   }
 
-  ScenarioException error(String key, String problem) {
-    return new ScenarioException("scenario " + source + ": " + at(key) + ": " + problem);
-  }
-
-  String at(String key) {
-    if (key == null) return path.isEmpty() ? "(top level)" : path;
-    return path.isEmpty() ? key : path + "." + key;
-  }
-
-  static String render(ConfigValue v) {
-    return v.render(ConfigRenderOptions.concise());
-  }
-
-  /** Refuse keys other than {@code allowed}. */
-  void onlyKeys(Set<String> allowed) {
-    for (String k : new TreeSet<>(obj.keySet())) {
-      if (!allowed.contains(k)) {
-        throw error(k, "unknown key (known: " + String.join(", ", new TreeSet<>(allowed)) + ")");
-      }
-    }
-  }
-
-  boolean has(String key) {
-    return obj.containsKey(key) && obj.get(key).valueType() != ConfigValueType.NULL;
-  }
-
-  ConfigValue value(String key) {
-    ConfigValue v = obj.get(key);
-    if (v == null || v.valueType() == ConfigValueType.NULL) throw error(key, "missing");
-    return v;
+  @Override
+  public ScenarioException error(String key, String problem) {
+    return new ScenarioException(message("scenario", key, problem));
   }
 
   private long integer(String key, ConfigValue v, long min, String expected) {
@@ -161,10 +125,7 @@ final class ConfigReader {
 
   /** Element i of a list, which must be an object. */
   ConfigReader element(String key, ConfigList list, int i) {
-    ConfigValue v = list.get(i);
-    String p = at(key) + "[" + i + "]";
-    if (v.valueType() == ConfigValueType.OBJECT) return new ConfigReader(source, p, (ConfigObject) v);
-    throw new ScenarioException("scenario " + source + ": " + p + ": expected an object { ... }, got " + render(v));
+    return new ConfigReader(source, at(key) + "[" + i + "]", element(key, list.get(i), i));
   }
 
   /** A list of strings (e.g. options). */

@@ -15,12 +15,14 @@ import tdxsim.stress.ext.TdxSimPlugin;
  *
  * @param name the scenario's name (the {@code name} key, else the file's base name)
  * @param source what the user named: a built-in's file name ({@code small.conf}) or the path given
+ * @param text the text that was parsed (a trace stores it), or null for a scenario built in code
  * @param tds the TDs, each with the scenario's design options; actors {@code td-0/..} when there are several
  * @param bounds liveness bounds for each TD's invariant checker ({@code bounds} section, else the defaults)
  * @param extensions the plugins in effect and their options switched on ({@link Extensions#installed()} unless
  *     a test adds its own)
  */
-public record Scenario(String name, String source, List<VmConfig> tds, Bounds bounds, Extensions extensions) {
+public record Scenario(String name, String source, String text, List<VmConfig> tds, Bounds bounds,
+    Extensions extensions) {
   public Scenario {
     tds = List.copyOf(tds);
     if (tds.isEmpty()) throw new IllegalArgumentException("a scenario runs at least one TD");
@@ -28,17 +30,22 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
 
   /** With the plugins installed on the class path. */
   public Scenario(String name, String source, List<VmConfig> tds, Bounds bounds) {
-    this(name, source, tds, bounds, Extensions.installed());
+    this(name, source, null, tds, bounds, Extensions.installed());
   }
 
   /** With {@code plugin} in effect too (a test's own options and invariants). */
   public Scenario withPlugin(TdxSimPlugin plugin) {
-    return new Scenario(name, source, tds, bounds, extensions.withPlugin(plugin));
+    return new Scenario(name, source, text, tds, bounds, extensions.withPlugin(plugin));
   }
 
   /** A scenario of one TD. */
   public Scenario(String name, String source, VmConfig config, Bounds bounds) {
     this(name, source, List.of(config), bounds);
+  }
+
+  /** A scenario of one TD parsed from {@code text}. */
+  public Scenario(String name, String source, String text, VmConfig config, Bounds bounds) {
+    this(name, source, text, List.of(config), bounds, Extensions.installed());
   }
 
   /** The VM (of a host of several TDs: the first). */
@@ -74,7 +81,7 @@ public record Scenario(String name, String source, List<VmConfig> tds, Bounds bo
       added.add(c.name());
     }
     Extensions chosen = ext;
-    return new Scenario(name, source, tds.stream().map(c -> chosen.configure(c, added)).toList(), bounds, chosen);
+    return new Scenario(name, source, text, tds.stream().map(c -> chosen.configure(c, added)).toList(), bounds, chosen);
   }
 
   private void requirePlugin(String entry) {

@@ -171,7 +171,7 @@ public final class ScenarioLoader {
           r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD),
           r.nonNegativeInt("fail-page-remove", 0));
       if (r.has("description")) r.string("description");
-      return new Scenario(name, source, vm, bounds).withOptions(optionNames);
+      return new Scenario(name, source, text, vm, bounds).withOptions(optionNames);
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("scenario " + source + ": " + e.getMessage(), e);
     }

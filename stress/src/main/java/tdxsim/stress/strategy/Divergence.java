@@ -1,7 +1,7 @@
 package tdxsim.stress.strategy;
 
 import java.util.List;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Where a replay left its trace: at step {@code step} (1-based) the trace expected {@code expected} (null if the

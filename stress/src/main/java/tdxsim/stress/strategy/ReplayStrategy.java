@@ -2,7 +2,7 @@ package tdxsim.stress.strategy;
 
 import java.util.ArrayList;
 import java.util.List;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Follows recorded decisions, matching each by receiver, sender and message class (not by position in the

@@ -5,7 +5,7 @@ import java.util.Optional;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.Counterexample;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * Everything needed to re-run one schedule and to know whether it came out the same: what was run (model

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /**
  * The JSON form of a {@link Trace}, mapped by hand rather than by reflection so that every missing or mistyped

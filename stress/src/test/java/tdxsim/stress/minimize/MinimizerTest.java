@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tdxsim.stress.minimize.fixtures.FixtureTraces;
 import tdxsim.stress.minimize.fixtures.NoisyRaceWorld;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.trace.ReplayReport;
 import tdxsim.stress.trace.Replayer;

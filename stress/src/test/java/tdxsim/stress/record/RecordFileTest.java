@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.cli.CliRun;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /** The README's R5 race as a person reads it: 80 columns, nothing of the race folded, racing steps marked. */
 class RaceViewsTest {

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tdxsim.stress.runtime.fixtures.FanInWorld;
 import tdxsim.stress.runtime.fixtures.LockTableWorld;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.strategy.Strategy;
 import tdxsim.stress.strategy.StrategyKind;
 

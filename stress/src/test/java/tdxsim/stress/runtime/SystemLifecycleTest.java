@@ -14,9 +14,9 @@ class SystemLifecycleTest {
 
   @Test
   void oneSystemRunsManyWorldsAndCloseReleasesTheRuntime() {
-    int before = RuntimeRegistry.size();
+    int before = DetRuntime.REGISTRY.size();
     DeterministicSystem system = DeterministicSystem.create("lifecycle");
-    assertEquals(before + 1, RuntimeRegistry.size());
+    assertEquals(before + 1, DetRuntime.REGISTRY.size());
     var strategy = StrategyKind.RANDOM.create();
     for (int i = 0; i < 50; i++) {
       strategy.reset(i);
@@ -24,7 +24,7 @@ class SystemLifecycleTest {
       assertEquals(0, system.runtime().liveWorldQueues(), "the world is gone after its schedule");
     }
     system.close();
-    assertEquals(before, RuntimeRegistry.size());
+    assertEquals(before, DetRuntime.REGISTRY.size());
     assertTrue(system.system().whenTerminated().isCompleted(), "the actor system terminated");
     assertThrows(IllegalStateException.class, () -> system.run(new PingPongWorld(1), strategy, Budget.DEFAULT));
   }

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 /** Strategies in isolation, on hand-made enabled sets. */
 class StrategyUnitTest {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.Counterexample;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 import tdxsim.stress.runtime.DeterministicSystem;
 import tdxsim.stress.runtime.Explorer;
 import tdxsim.stress.runtime.WorldFactory;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Budget;
-import tdxsim.stress.runtime.Decision;
+import tdxsim.stress.schedule.Decision;
 
 class TraceFileTest {
   static final String MODEL = "fixture-model-1";

@@ -1,4 +1,4 @@
-package tdxsim.stress.runtime;
+package tdxsim.stress.schedule;
 
 /**
  * One scheduling decision: which delivery ran. Keyed by names and a per-receiver sequence number, not by
