@@ -54,7 +54,7 @@ final class WindowProbe implements TdxSimPlugin {
 
     @Override
     public void observe(Observation o) {
-      if (o instanceof MmuObservation.FlowStep f && f.flow().equals(opens) && writer != null) {
+      if (o instanceof MmuObservation.FlowStep f && f.flow().name().equals(opens) && writer != null) {
         dropped = writer;
       } else if (o instanceof MmuObservation.MmuLockChanged l && l.acquired()) {
         if (l.mode() == LockMode.EXCLUSIVE) writer = l.owner();
