@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface VcpuMsg
     permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, VcpuMsg.NmiBurst, KvmReply,
-        GuestResult, VcpuMsg.VmDead, VcpuMsg.Join {
+        GuestResult, VcpuMsg.VmDead, VcpuMsg.Join, VcpuMsg.PostedInterrupt {
 
   /** The VM's actors; the first message a vCPU handles (others are stashed until it arrives). */
   record Wire(KvmPeers peers) implements VcpuMsg {}
@@ -50,4 +50,11 @@ public sealed interface VcpuMsg
    * KVM_RUN gave -EIO).
    */
   record Join(ActorRef<KvmReply> replyTo, long tag) implements VcpuMsg {}
+
+  /**
+   * A device interrupt for the guest (an irqfd or KVM_SIGNAL_MSI from the VMM: kvm_set_msi → posted interrupt,
+   * pi_desc.ON set, kvm_vcpu_kick). In guest mode the CPU delivers it without a TD exit; otherwise it stays
+   * pending (kvm_vcpu_has_events() is true) until the next TDH.VP.ENTER delivers it.
+   */
+  record PostedInterrupt() implements VcpuMsg {}
 }

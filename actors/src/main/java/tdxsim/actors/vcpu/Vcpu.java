@@ -8,19 +8,17 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.mmu.PfResult;
-import tdxsim.actors.mmu.TdpPageFault;
-import tdxsim.actors.monitor.MmuObservation.FaultBegin;
-import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
 import tdxsim.actors.monitor.Monitor;
-import tdxsim.actors.options.DesignOption;
+import tdxsim.actors.monitor.VcpuObservation;
 import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
@@ -53,6 +51,8 @@ public final class Vcpu {
   private final KvmContext kvm;
   private final GuestProgram guest;
   private final EptViolationHandler ept;
+  private final MemslotView slots;
+  private final MapGpaCall mapGpa;
   private final Monitor monitor;
   private ActorRef<GuestResult> selfGuest;
 
@@ -66,6 +66,8 @@ public final class Vcpu {
   /** Kicks to acknowledge once out of guest mode. */
   private final List<VcpuMsg.KickRequest> pendingKicks = new ArrayList<>();
   private boolean interruptSent;
+  /** A posted interrupt (pi_desc.ON) for the guest, delivered by the next TD entry: kvm_vcpu_has_events(). */
+  private boolean piPending;
   private long enterTag = -1;
   /** Tag of the guest operation in flight, or -1. */
   private long opTag = -1;
@@ -81,7 +83,9 @@ public final class Vcpu {
     GuestMemoryView mem = new GuestMemoryView(config.baseGfn());
     for (long g : preAccepted) mem.accepted(g, 1);
     this.guest = new GuestProgram(id, workload, mem, monitor);
-    this.ept = new EptViolationHandler(kvm, id);
+    this.slots = new MemslotView(kvm);
+    this.ept = new EptViolationHandler(kvm, id, slots, () -> piPending);
+    this.mapGpa = new MapGpaCall(kvm, id, () -> piPending);
   }
 
   public static String name(int id) {
@@ -107,7 +111,7 @@ public final class Vcpu {
 
   /** The cases are tested in order: the most frequent messages first. */
   private Behavior<VcpuMsg> running() {
-    return Behaviors.receive(VcpuMsg.class)
+    return hostSide(Behaviors.receive(VcpuMsg.class)
         .onMessage(GuestResult.GuestAccessOk.class, r -> {
           if (!currentOp(r.tag())) return Behaviors.same();
           guest.onAccessOk();
@@ -118,6 +122,7 @@ public final class Vcpu {
           if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
           mode = Mode.IN_GUEST;
           interruptSent = false;
+          deliverPostedInterrupt();
           if (!pendingKicks.isEmpty() || kvm.vmDead()) raiseInterrupt(); // the IPI was pending across the entry
           guestRun();
           return Behaviors.same();
@@ -145,7 +150,13 @@ public final class Vcpu {
           guest.onVirtualizationException();
           guestRun();
           return Behaviors.same();
-        })
+        }))
+        .build();
+  }
+
+  /** KVM requests from other CPUs, the VMM's and the host's messages. */
+  private BehaviorBuilder<VcpuMsg> hostSide(BehaviorBuilder<VcpuMsg> b) {
+    return b
         .onMessage(VcpuMsg.KickRequest.class, m -> {
           onKick(m);
           return Behaviors.same();
@@ -184,11 +195,16 @@ public final class Vcpu {
           joinIfHalted();
           return Behaviors.same();
         })
+        .onMessage(VcpuMsg.PostedInterrupt.class, m -> {
+          if (!piPending) monitor.observe(new VcpuObservation.InterruptPosted(id));
+          piPending = true;
+          if (mode == Mode.IN_GUEST) deliverPostedInterrupt(); // posted-interrupt processing, no TD exit
+          return Behaviors.same();
+        })
         .onMessage(VcpuMsg.NmiBurst.class, m -> {
           kvm.nmiBurst(m.count());
           return Behaviors.same();
-        })
-        .build();
+        });
   }
 
   private boolean currentOp(long tag) {
@@ -225,6 +241,13 @@ public final class Vcpu {
     pendingKicks.clear();
   }
 
+  /** The guest takes the posted interrupt (the TDX module delivers it on entry, or at once in guest mode). */
+  private void deliverPostedInterrupt() {
+    if (!piPending) return;
+    piPending = false;
+    monitor.observe(new VcpuObservation.InterruptDelivered(id));
+  }
+
   /** An interrupt for the logical processor running this vCPU: the TDX module takes it as a TD exit. */
   private void raiseInterrupt() {
     if (interruptSent) return;
@@ -259,7 +282,11 @@ public final class Vcpu {
     }
     if (a instanceof GuestAction.PrefetchIoctl p) {
       hostBusy = true;
-      prefetch(p.start(), p.end());
+      new PrefetchIoctl(kvm, id, slots, ept, p.end(), () -> {
+        hostBusy = false;
+        guest.onPrefetchDone();
+        vcpuRun();
+      }).issue(p.start());
       return;
     }
     if (a instanceof GuestAction.MapGpaCall m && exit != null) {
@@ -296,7 +323,9 @@ public final class Vcpu {
   private void onTdExit(GuestResult.TdExit r) {
     if (r.reason() == ExitReason.EPT_VIOLATION) {
       hostBusy = true;
+      slots.readLock(); // vcpu_enter_guest re-takes kvm->srcu after the exit
       ept.handle(r.gfn(), r.acceptLevel(), r.pendingEptViolation(), result -> {
+        slots.readUnlock(); // before TDH.VP.ENTER, or as KVM_RUN returns
         hostBusy = false;
         if (r.acceptLevel() == null && PfResult.RET_PF_FIXED.equals(result)) guest.onAccessFaultInstalled(r.gfn());
         long memoryFault = ept.takeMemoryFaultExit();
@@ -330,17 +359,14 @@ public final class Vcpu {
 
   // ------------------------------------------------------------------------------------------ host-side work
 
-  /** tdx_map_gpa: KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) to the VMM; resume when it completes the call. */
+  /** The guest's TDVMCALL MapGPA: one KVM_HC_MAP_GPA_RANGE exit to the VMM per chunk ({@link MapGpaCall}). */
   private void mapGpaExit(GuestAction.MapGpaCall m) {
     hostBusy = true;
-    monitor.observe(new FlowStep(m.toShared() ? "MAPGPA_SHARED" : "MAPGPA_PRIVATE", m.start(), Level.PG_LEVEL_4K));
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MapGpaDone.class, d -> {
+    mapGpa.start(m, res -> {
       hostBusy = false;
-      guest.onMapGpaDone(d.ok());
+      guest.onMapGpaReturn(res);
       vcpuRun();
     });
-    kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(id, m.start(), m.end(), m.toShared(), kvm.self(), tag));
   }
 
   /**
@@ -362,31 +388,4 @@ public final class Vcpu {
     kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag));
   }
 
-  /**
-   * KVM_PRE_FAULT_MEMORY: kvm_arch_vcpu_pre_fault_memory → kvm_tdp_map_page (retry while RET_PF_RETRY) for each
-   * mapped chunk; the next chunk starts after the huge page just mapped.
-   */
-  private void prefetch(long cur, long end) {
-    if (cur >= end) {
-      hostBusy = false;
-      guest.onPrefetchDone();
-      vcpuRun();
-      return;
-    }
-    monitor.observe(new FaultBegin(id, cur));
-    new TdpPageFault(kvm, cur, true, ept::privateMaxMappingLevel,
-        kvm.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT) ? () -> { } : null)
-        .run((r, f) -> {
-          monitor.observe(new FaultEnd(id, cur, r));
-          if (PfResult.isRetry(r) && !kvm.vmDead()) {
-            prefetch(cur, end);
-          } else if (PfResult.isDone(r)) {
-            Level l = f.mappedLevel();
-            prefetch(l.base(cur) + l.pages(), end);
-          } else {
-            monitor.observe(new FlowStep("PREFETCH_FAILED", cur, Level.PG_LEVEL_4K)); // r: the FaultEnd before it
-            prefetch(end, end); // the ioctl returns the error; the VMM goes on
-          }
-        });
-  }
 }
