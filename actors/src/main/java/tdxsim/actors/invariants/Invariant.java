@@ -109,7 +109,7 @@ public enum Invariant {
       "a vCPU retries a fault on an invalid memslot at most N times inside one SRCU read-side section, or the"
           + " deleter's synchronize_srcu waits for ever [MEMSLOT-RETRY, mutation 16]"),
   LIVENESS_LOCAL_RETRY_EVENTS("liveness.local-retry-events",
-      "the TDX local-retry loop never goes round again while a posted interrupt is pending (kvm_vcpu_has_events)"
+      "the TDX local-retry loop never goes round again while a posted interrupt or a signal is pending"
           + " [LNX tdx.c, mutation 17]");
 
   private final String id;

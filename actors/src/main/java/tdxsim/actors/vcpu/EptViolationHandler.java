@@ -27,11 +27,11 @@ import tdxsim.protocol.TdpMmuMsg;
  *       one-way inhibit on level+1 (and level+2 for 4K). An error goes back to userspace (KVM_RUN fails).</li>
  *   <li>kvm_mmu_page_fault → kvm_tdp_mmu_page_fault ({@link MemslotView#fault}), retried in place while it
  *       returns RET_PF_RETRY ({@code local_retry}, the zero-step mitigation: a private fault is not bounced back
- *       to the guest). The loop leaves, in the kernel's order, on kvm_vcpu_has_events() (a posted interrupt is
- *       pending: RET_PF_RETRY, the guest is entered, takes it and faults again), on KVM_REQ_VM_DEAD (-EIO), and
- *       on a memslot flagged KVM_MEMSLOT_INVALID (RET_PF_RETRY: the vCPU leaves its SRCU read-side section on
- *       entry, so the deleter's synchronize_srcu can end) [MEMSLOT-RETRY]. signal_pending() has no cause in the
- *       model (no userspace signals).</li>
+ *       to the guest). The loop leaves, in the kernel's order, on kvm_vcpu_has_events() or signal_pending() (a
+ *       posted interrupt or a signal is pending: RET_PF_RETRY, KVM_RUN returns -EINTR for a signal, the guest is
+ *       entered, takes the interrupt and faults again), on KVM_REQ_VM_DEAD (-EIO), and on a memslot flagged
+ *       KVM_MEMSLOT_INVALID (RET_PF_RETRY: the vCPU leaves its SRCU read-side section on entry, so the deleter's
+ *       synchronize_srcu can end) [MEMSLOT-RETRY].</li>
  * </ol>
  * It also owns the private_max_mapping_level hook's per-vCPU inputs: the v1 violation_request_level and
  * violation_gfn_start/end [P1-12, P1-21].

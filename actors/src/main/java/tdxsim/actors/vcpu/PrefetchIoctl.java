@@ -12,21 +12,24 @@ import tdxsim.protocol.Level;
  * kvm_arch_vcpu_pre_fault_memory → kvm_tdp_map_page (retried while RET_PF_RETRY) for each chunk; the next chunk
  * starts after the huge page just mapped. -EAGAIN (the gfn's memslot is being deleted or moved [LNX mmu.c,
  * MEMSLOT-RETRY]) returns to userspace, which drops SRCU with the ioctl and issues it again from where it stopped;
- * any other error ends the ioctl, and the VMM goes on.
+ * so does -EINTR (a signal is pending before an attempt); any other error ends the ioctl, and the VMM goes on.
  */
 final class PrefetchIoctl {
   private final KvmContext kvm;
   private final int vcpu;
   private final MemslotView slots;
   private final EptViolationHandler ept;
+  private final PendingEvents events;
   private final long end;
   private final Runnable done;
 
-  PrefetchIoctl(KvmContext kvm, int vcpu, MemslotView slots, EptViolationHandler ept, long end, Runnable done) {
+  PrefetchIoctl(KvmContext kvm, int vcpu, MemslotView slots, EptViolationHandler ept, PendingEvents events, long end,
+      Runnable done) {
     this.kvm = kvm;
     this.vcpu = vcpu;
     this.slots = slots;
     this.ept = ept;
+    this.events = events;
     this.end = end;
     this.done = done;
   }
@@ -40,6 +43,11 @@ final class PrefetchIoctl {
   private void step(long cur) {
     if (cur >= end) {
       finish();
+      return;
+    }
+    if (events.takeSignal("PREFAULT_EINTR", cur)) { // kvm_tdp_map_page: signal_pending → -EINTR
+      slots.readUnlock(); // userspace handles the signal and issues the ioctl again from cur
+      issue(cur);
       return;
     }
     kvm.observe(new FaultBegin(vcpu, cur));

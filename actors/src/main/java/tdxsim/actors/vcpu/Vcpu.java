@@ -18,7 +18,6 @@ import tdxsim.actors.mmu.PfResult;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
 import tdxsim.actors.monitor.Monitor;
-import tdxsim.actors.monitor.VcpuObservation;
 import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
@@ -53,6 +52,7 @@ public final class Vcpu {
   private final EptViolationHandler ept;
   private final MemslotView slots;
   private final MapGpaCall mapGpa;
+  private final PendingEvents events;
   private final Monitor monitor;
   private ActorRef<GuestResult> selfGuest;
 
@@ -66,8 +66,6 @@ public final class Vcpu {
   /** Kicks to acknowledge once out of guest mode. */
   private final List<VcpuMsg.KickRequest> pendingKicks = new ArrayList<>();
   private boolean interruptSent;
-  /** A posted interrupt (pi_desc.ON) for the guest, delivered by the next TD entry: kvm_vcpu_has_events(). */
-  private boolean piPending;
   private long enterTag = -1;
   /** Tag of the guest operation in flight, or -1. */
   private long opTag = -1;
@@ -84,8 +82,9 @@ public final class Vcpu {
     for (long g : preAccepted) mem.accepted(g, 1);
     this.guest = new GuestProgram(id, workload, mem, monitor);
     this.slots = new MemslotView(kvm);
-    this.ept = new EptViolationHandler(kvm, id, slots, () -> piPending);
-    this.mapGpa = new MapGpaCall(kvm, id, () -> piPending);
+    this.events = new PendingEvents(id, monitor);
+    this.ept = new EptViolationHandler(kvm, id, slots, events::eventsOrSignal);
+    this.mapGpa = new MapGpaCall(kvm, id, events::hasEvents);
   }
 
   public static String name(int id) {
@@ -122,8 +121,10 @@ public final class Vcpu {
           if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
           mode = Mode.IN_GUEST;
           interruptSent = false;
-          deliverPostedInterrupt();
-          if (!pendingKicks.isEmpty() || kvm.vmDead()) raiseInterrupt(); // the IPI was pending across the entry
+          events.deliverInterrupt();
+          if (!pendingKicks.isEmpty() || kvm.vmDead() || events.signalPending()) {
+            raiseInterrupt(); // the IPI was pending across the entry
+          }
           guestRun();
           return Behaviors.same();
         })
@@ -196,9 +197,13 @@ public final class Vcpu {
           return Behaviors.same();
         })
         .onMessage(VcpuMsg.PostedInterrupt.class, m -> {
-          if (!piPending) monitor.observe(new VcpuObservation.InterruptPosted(id));
-          piPending = true;
-          if (mode == Mode.IN_GUEST) deliverPostedInterrupt(); // posted-interrupt processing, no TD exit
+          events.postInterrupt();
+          if (mode == Mode.IN_GUEST) events.deliverInterrupt(); // posted-interrupt processing, no TD exit
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.Signal.class, m -> {
+          events.signal();
+          if (mode == Mode.IN_GUEST) raiseInterrupt(); // the signal's IPI takes the CPU out of guest mode
           return Behaviors.same();
         })
         .onMessage(VcpuMsg.NmiBurst.class, m -> {
@@ -241,13 +246,6 @@ public final class Vcpu {
     pendingKicks.clear();
   }
 
-  /** The guest takes the posted interrupt (the TDX module delivers it on entry, or at once in guest mode). */
-  private void deliverPostedInterrupt() {
-    if (!piPending) return;
-    piPending = false;
-    monitor.observe(new VcpuObservation.InterruptDelivered(id));
-  }
-
   /** An interrupt for the logical processor running this vCPU: the TDX module takes it as a TD exit. */
   private void raiseInterrupt() {
     if (interruptSent) return;
@@ -282,7 +280,7 @@ public final class Vcpu {
     }
     if (a instanceof GuestAction.PrefetchIoctl p) {
       hostBusy = true;
-      new PrefetchIoctl(kvm, id, slots, ept, p.end(), () -> {
+      new PrefetchIoctl(kvm, id, slots, ept, events, p.end(), () -> {
         hostBusy = false;
         guest.onPrefetchDone();
         vcpuRun();
@@ -293,6 +291,7 @@ public final class Vcpu {
       mapGpaExit(m); // the guest executed the TDVMCALL: exit to userspace
       return;
     }
+    events.takeSignal("KVM_EXIT_INTR", 0); // -EINTR to the VMM, whose vCPU loop calls KVM_RUN again
     if (!waitForSeptZap.isEmpty()) { // tdx_vcpu_run: EXIT_FASTPATH_EXIT_HANDLED
       waitingToEnter = true;
       return;

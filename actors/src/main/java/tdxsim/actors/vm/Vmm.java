@@ -168,6 +168,10 @@ public final class Vmm {
       kvm.flow("INTERRUPT", 0, Level.PG_LEVEL_4K);
       for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.PostedInterrupt());
       runAction(i + 1);
+    } else if (a instanceof VmmAction.Signal) {
+      kvm.flow("SIGNAL", 0, Level.PG_LEVEL_4K);
+      for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.Signal());
+      runAction(i + 1);
     } else if (a instanceof VmmAction.Destroy) {
       joinVcpus(0, () -> TdTeardown.run(kvm, () -> runAction(i + 1)));
     } else if (a instanceof VmmAction.Nmi n) {

@@ -59,4 +59,7 @@ public sealed interface VmmAction {
    * A device interrupt for every vCPU (irqfd / KVM_SIGNAL_MSI: a posted interrupt each); the VMM goes on at once.
    */
   record Interrupt() implements VmmAction {}
+
+  /** A signal to every vCPU thread (SIG_IPI, as QEMU's qemu_cpu_kick sends); the VMM goes on at once. */
+  record Signal() implements VmmAction {}
 }

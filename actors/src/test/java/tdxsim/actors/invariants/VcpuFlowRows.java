@@ -14,6 +14,8 @@ import tdxsim.actors.monitor.MemslotObservation.SrcuSection;
 import tdxsim.actors.monitor.VcpuObservation.InterruptDelivered;
 import tdxsim.actors.monitor.VcpuObservation.InterruptPosted;
 import tdxsim.actors.monitor.VcpuObservation.LocalRetry;
+import tdxsim.actors.monitor.VcpuObservation.SignalHandled;
+import tdxsim.actors.monitor.VcpuObservation.SignalPending;
 
 /**
  * The vCPU-side flows' rows of {@link InvariantCatalogueTest} (memslot deletion, the local-retry loop's events): a
@@ -46,7 +48,7 @@ final class VcpuFlowRows {
         s -> retries(base(s), TIGHT.faultRetries() + 1).result());
     row(Invariant.LIVENESS_LOCAL_RETRY_EVENTS,
         s -> base(s).obs(new LocalRetry(0, R(0))).obs(new InterruptPosted(0)).obs(new InterruptDelivered(0))
-            .obs(new LocalRetry(0, R(0))).finish(),
+            .obs(new SignalPending(0)).obs(new SignalHandled(0)).obs(new LocalRetry(0, R(0))).finish(),
         s -> base(s).obs(new InterruptPosted(0)).obs(new LocalRetry(0, R(0))).result());
   }
 }

@@ -69,4 +69,30 @@ class LocalRetryEventsTest {
     assertEquals(G2M, s.p.module(TdxModuleMsg.GuestMemAccess.class).gfn());
     assertTrue(s.p.vmm.getAllReceived().isEmpty());
   }
+
+  @Test
+  void aSignalEndsTheLoopAndKvmRunReturnsEintrBeforeTheNextEntry() {
+    VcpuScript s = retrying(Set.of());
+    s.vcpu.run(new VcpuMsg.Signal());
+    s.p.snapshot(0, 1, G2M, G2M + 512);
+    assertEquals(1, s.mon.count(FlowStep.class, f -> f.flow().equals("LOCAL_RETRY_EVENT_EXIT")));
+    assertEquals(1, s.mon.count(FlowStep.class, f -> f.flow().equals("KVM_EXIT_INTR")));
+    assertEquals(1, s.mon.count(VcpuObservation.SignalHandled.class));
+    s.enter(); // the VMM's vCPU loop calls KVM_RUN again
+    s.accessFaults(G2M);
+  }
+
+  @Test
+  void aSignalInGuestModeTakesTheVcpuOutThenKvmRunReturnsEintr() {
+    VcpuScript s = new VcpuScript(List.of(new WorkloadStep.Touch(G2M, 1)));
+    s.start();
+    s.enter();
+    ScriptedPeers.next(s.p.module, TdxModuleMsg.GuestMemAccess.class);
+    s.vcpu.run(new VcpuMsg.Signal());
+    ScriptedPeers.next(s.p.module, TdxModuleMsg.ExternalInterrupt.class);
+    s.vcpu.run(new tdxsim.protocol.GuestResult.TdExit(0, tdxsim.protocol.ExitReason.EXTERNAL_INTERRUPT, 0, null, 0));
+    assertEquals(1, s.mon.count(FlowStep.class, f -> f.flow().equals("KVM_EXIT_INTR")));
+    s.enter();
+    assertEquals(G2M, s.p.module(TdxModuleMsg.GuestMemAccess.class).gfn(), "the access runs again");
+  }
 }

@@ -94,7 +94,8 @@ final class StepParser {
    * vmm = [ { op = punch-hole | convert, at, pages, to = shared|private (convert) }, { op = nmi, count = N },
    * { op = destroy } (the TD teardown, once every vCPU finished), { op = delete-memslot, at, pages } (2M aligned:
    * the memslot [at, at + pages) is deleted), { op = move-memslot, at, pages, to } (refused: -EINVAL),
-   * { op = interrupt } (a device interrupt posted to every vCPU), ... ].
+   * { op = interrupt } (a device interrupt posted to every vCPU), { op = signal } (SIG_IPI to every vCPU thread),
+   * ... ].
    */
   List<VmmAction> vmmActions(ConfigReader r, String key) {
     List<VmmAction> out = new ArrayList<>();
@@ -103,16 +104,16 @@ final class StepParser {
     for (int i = 0; i < l.size(); i++) {
       ConfigReader s = r.element(key, l, i);
       String op = s.choice("op", null, "punch-hole", "convert", "nmi", "destroy", "delete-memslot", "move-memslot",
-          "interrupt");
+          "interrupt", "signal");
       if (op == null) {
         throw s.error("op", "missing (one of punch-hole, convert, nmi, destroy, delete-memslot, move-memslot,"
-            + " interrupt)");
+            + " interrupt, signal)");
       }
       if (op.equals("delete-memslot") || op.equals("move-memslot")) {
         out.add(memslotAction(s, op));
-      } else if (op.equals("interrupt")) {
+      } else if (op.equals("interrupt") || op.equals("signal")) {
         s.onlyKeys(DESTROY_KEYS);
-        out.add(new VmmAction.Interrupt());
+        out.add(op.equals("signal") ? new VmmAction.Signal() : new VmmAction.Interrupt());
       } else if (op.equals("destroy")) {
         s.onlyKeys(DESTROY_KEYS);
         out.add(new VmmAction.Destroy());
