@@ -6,6 +6,8 @@ package tdxsim.protocol;
  * #toString()} is the kernel's spelling, "-EIO", so observations print as before.
  */
 public enum Errno implements PfResult {
+  ENOENT(-2),
+  EINTR(-4),
   EIO(-5),
   EAGAIN(-11),
   ENOMEM(-12),

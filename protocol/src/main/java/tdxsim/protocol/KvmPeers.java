@@ -16,9 +16,17 @@ public record KvmPeers(
     ActorRef<VmmMsg> vmm,
     List<ActorRef<VcpuMsg>> vcpus,
     ActorRef<InvalidationUserMsg> iommu,
-    ActorRef<InvalidationUserMsg> userspace) {
+    ActorRef<InvalidationUserMsg> userspace,
+    ActorRef<MemslotsMsg> memslots) {
   public KvmPeers {
     tdpMmu = List.copyOf(tdpMmu);
     vcpus = List.copyOf(vcpus);
+  }
+
+  /** A VM whose memslots never change: no {@code memslots} actor (every lookup would find the slot valid). */
+  public KvmPeers(ActorRef<TdxModuleMsg> tdxModule, ActorRef<MmuLockMsg> mmuLock, List<ActorRef<TdpMmuMsg>> tdpMmu,
+      ActorRef<GuestMemfdMsg> guestMemfd, ActorRef<VmmMsg> vmm, List<ActorRef<VcpuMsg>> vcpus,
+      ActorRef<InvalidationUserMsg> iommu, ActorRef<InvalidationUserMsg> userspace) {
+    this(tdxModule, mmuLock, tdpMmu, guestMemfd, vmm, vcpus, iommu, userspace, null);
   }
 }

@@ -7,12 +7,12 @@ import java.util.List;
  * SEAMCALL completions, mmu_lock grants, TDP MMU step results, kick acks, guest_memfd answers. Every reply echoes
  * the {@code tag} its requester minted, so that a context can match it to the step that waits for it.
  */
-public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
+public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg, MemslotsMsg
     permits SeamcallResult, KvmReply.MmuLockGranted, KvmReply.InvalidateSnapshot, KvmReply.InvalidateDone,
         KvmReply.SpteValue, KvmReply.CmpxchgResult, KvmReply.SpteWritten, KvmReply.LeafList,
         KvmReply.LpageInfo, KvmReply.LpageUpdated, KvmReply.KickAck, KvmReply.PfnResult, KvmReply.FolioRefDone,
         KvmReply.GmemIoctlDone, KvmReply.MapGpaDone, KvmReply.UserAck, KvmReply.MemoryFaultHandled,
-        KvmReply.VcpuJoined {
+        KvmReply.VcpuJoined, KvmReply.MemslotLookup, KvmReply.MemslotUpdated {
 
   long tag();
 
@@ -109,4 +109,10 @@ public sealed interface KvmReply extends VcpuMsg, VmmMsg, GuestMemfdMsg
 
   /** The answer to VcpuMsg.Join: the vCPU's thread is gone. */
   record VcpuJoined(int vcpu, long tag) implements KvmReply {}
+
+  /** The answer to MemslotsMsg.GfnToMemslot: what the reader found for {@code gfn}. */
+  record MemslotLookup(long gfn, MemslotsMsg.SlotState state, long tag) implements KvmReply {}
+
+  /** KVM_SET_USER_MEMORY_REGION2 returned: {@code error} is an errno name, or null on success. */
+  record MemslotUpdated(Errno error, long tag) implements KvmReply {}
 }

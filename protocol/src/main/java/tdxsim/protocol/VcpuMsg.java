@@ -8,7 +8,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface VcpuMsg
     permits VcpuMsg.Wire, VcpuMsg.RunWorkload, VcpuMsg.KickRequest, VcpuMsg.SeptZapDone, VcpuMsg.NmiBurst, KvmReply,
-        GuestResult, VcpuMsg.VmDead, VcpuMsg.Join {
+        GuestResult, VcpuMsg.VmDead, VcpuMsg.Join, VcpuMsg.PostedInterrupt,
+        VcpuMsg.Signal {
 
   /** The VM's actors; the first message a vCPU handles (others are stashed until it arrives). */
   record Wire(KvmPeers peers) implements VcpuMsg {}
@@ -50,4 +51,18 @@ public sealed interface VcpuMsg
    * KVM_RUN gave -EIO).
    */
   record Join(ActorRef<KvmReply> replyTo, long tag) implements VcpuMsg {}
+
+  /**
+   * A device interrupt for the guest (an irqfd or KVM_SIGNAL_MSI from the VMM: kvm_set_msi → posted interrupt,
+   * pi_desc.ON set, kvm_vcpu_kick). In guest mode the CPU delivers it without a TD exit; otherwise it stays
+   * pending (kvm_vcpu_has_events() is true) until the next TDH.VP.ENTER delivers it.
+   */
+  record PostedInterrupt() implements VcpuMsg {}
+
+  /**
+   * A signal for the vCPU thread (userspace's SIG_IPI, QEMU's qemu_cpu_kick): in guest mode its IPI makes the CPU
+   * leave the guest; signal_pending(current) then ends KVM_RUN with -EINTR (KVM_EXIT_INTR), the local-retry loop
+   * and KVM_PRE_FAULT_MEMORY with it; the VMM's handler runs and its vCPU loop calls KVM_RUN again.
+   */
+  record Signal() implements VcpuMsg {}
 }

@@ -22,6 +22,8 @@ final class GlobalState {
   final LivenessTracker liveness;
   final FlowCounters counters = new FlowCounters();
   final RestChecks rest = new RestChecks();
+  final MemslotTracker memslots = new MemslotTracker(this);
+  final InterruptTracker interrupts = new InterruptTracker(this);
   /** 1G-aligned bases with GUEST_INHIBIT set at 1G. */
   final Set<Long> inhibit1g = new LinkedHashSet<>();
   /**
@@ -46,6 +48,7 @@ final class GlobalState {
    */
   boolean othersInFlight(long gfn) {
     if (inval.intersecting(gfn, gfn + 1) != null || frozen1g > 0 || locks.exclusiveHeld()) return true;
+    if (memslots.deleting(gfn)) return true; // a memslot deletion: KVM_MEMSLOT_INVALID until it ends
     Range2M r = pt.peekRange(gfn);
     return r != null && r.frozen > 0;
   }

@@ -99,7 +99,18 @@ public enum Invariant {
       "an S-EPT page goes back to the host only after TDH.PHYMEM.PAGE.RECLAIM [TDXM tdh_phymem_page_reclaim.c, T08]"),
   TDX_TEARDOWN_UNMAPPED("tdx.teardown-unmapped",
       "when the teardown frees the HKID no S-EPT leaf maps a page (kvm_gmem_release zapped it) [LNX guest_memfd.c]"),
-  LIVENESS_TEARDOWN_DONE("liveness.teardown-done", "at quiescence a TD teardown that began has ended");
+  LIVENESS_TEARDOWN_DONE("liveness.teardown-done", "at quiescence a TD teardown that began has ended"),
+  KVM_MEMSLOT_ZAPPED_UNMAPPED("kvm.memslot-zapped-unmapped",
+      "once kvm_arch_flush_shadow_memslot zapped a memslot being deleted, no mirror or S-EPT leaf maps its gfns"
+          + " [LNX kvm_main.c, LNX mmu.c, mutation 15]"),
+  LIVENESS_MEMSLOT_DELETED("liveness.memslot-deleted", "at quiescence a memslot deletion that began has ended"
+      + " [LNX kvm_main.c]"),
+  LIVENESS_SRCU_SECTION("liveness.srcu-section",
+      "a vCPU retries a fault on an invalid memslot at most N times inside one SRCU read-side section, or the"
+          + " deleter's synchronize_srcu waits for ever [MEMSLOT-RETRY, mutation 16]"),
+  LIVENESS_LOCAL_RETRY_EVENTS("liveness.local-retry-events",
+      "the TDX local-retry loop never goes round again while a posted interrupt or a signal is pending"
+          + " [LNX tdx.c, mutation 17]");
 
   private final String id;
   private final String description;

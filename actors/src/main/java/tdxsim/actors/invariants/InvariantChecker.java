@@ -8,6 +8,8 @@ import tdxsim.actors.monitor.MmuObservation;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Observation;
 import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.actors.monitor.MemslotObservation;
+import tdxsim.actors.monitor.VcpuObservation;
 import tdxsim.actors.monitor.TeardownObservation;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Errno;
@@ -69,6 +71,8 @@ public final class InvariantChecker implements Monitor {
     else if (o instanceof SeptObservation s) sept(s);
     else if (o instanceof GmemObservation gm) gmem(gm);
     else if (o instanceof TeardownObservation t) teardown.on(t);
+    else if (o instanceof MemslotObservation m) g.memslots.on(m);
+    else if (o instanceof VcpuObservation v) g.interrupts.on(v);
   }
 
   private void mmu(MmuObservation o) {
@@ -165,6 +169,7 @@ public final class InvariantChecker implements Monitor {
    * what the delivery touched, and returns the first violation so far.
    */
   public Optional<Violation> check() {
+    g.memslots.check();
     g.rest.flush(g);
     return g.v.first();
   }
@@ -210,7 +215,8 @@ public final class InvariantChecker implements Monitor {
     }
     if (!stoppedOnEnomem) kvm.checkAcceptLevels();
     teardown.atQuiescence();
-    for (int i = 0; i < g.vcpus && !stoppedOnEnomem; i++) {
+    g.memslots.atQuiescence();
+    for (int i = 0; i < g.vcpus; i++) {
       if (!g.td.isDone(i)) {
         g.v.report(Invariant.LIVENESS_WORKLOAD_DONE, "quiescent but vcpu " + i + " never finished its workload",
             List.of(Names.vcpu(i)));

@@ -16,7 +16,8 @@ import tdxsim.protocol.SeptState;
  *   <li>PROMOTE needs 512 uniform children (snapshotted at the parent's BLOCK, since the module may report the
  *       children's release before or after the parent) [C1 Page merging];</li>
  *   <li>build time is 4K only, DEMOTE only when RUNNABLE [P1-09, P3-08];</li>
- *   <li>removing accepted data (MAPPED/BLOCKED -> FREE) outside any invalidation, conversion or punch hole
+ *   <li>removing accepted data (MAPPED/BLOCKED -> FREE) outside any invalidation, conversion, punch hole or
+ *       memslot deletion
  *       loses it [R6].</li>
  * </ul>
  */
@@ -72,7 +73,8 @@ final class SeptTracker {
       g.conv.zapped(gfn, l.pages(), false);
       boolean accepted = prev == SeptState.MAPPED || prev == SeptState.BLOCKED || prev == SeptState.BLOCKEDW;
       long end = gfn + l.pages();
-      if (accepted && !releasedByPromote && !g.inval.covers(gfn, end) && !g.conv.covers(gfn, l.pages())) {
+      if (accepted && !releasedByPromote && !g.inval.covers(gfn, end) && !g.conv.covers(gfn, l.pages())
+          && !g.memslots.deleting(gfn)) { // a memslot deletion zaps without an invalidation [LNX kvm_main.c]
         g.v.report(Invariant.GUEST_DATA_LOST, "accepted private page " + e.where() + " removed (" + prev
             + " -> " + to + ") outside any invalidation, conversion or punch hole", RestChecks.actors(e), gfn);
       }

@@ -193,7 +193,30 @@ public enum DesignOption {
    * S-EPT leaves still map them, the use-after-free R8 is about [LNX guest_memfd.c, T08 Yan 06-05].
    */
   MUT_GMEM_RELEASE_NO_ZAP("mut-gmem-release-no-zap", Kind.MUTATION, 14, "LNX guest_memfd.c, T08",
-      "TD teardown: kvm_gmem_release does not zap the private mappings before the folios go");
+      "TD teardown: kvm_gmem_release does not zap the private mappings before the folios go"),
+
+  /**
+   * Mutation 15: kvm_mmu_faultin_pfn without the KVM_MEMSLOT_INVALID check: a fault that starts after the deleter
+   * published the invalid slot is not waited for by its synchronize_srcu, maps the page anyway and can install it
+   * after kvm_arch_flush_shadow_memslot zapped the slot [LNX mmu.c, LNX kvm_main.c].
+   */
+  MUT_MEMSLOT_NO_INVALID_CHECK("mut-memslot-no-invalid-check", Kind.MUTATION, 15, "LNX mmu.c, LNX kvm_main.c",
+      "memslot deletion: the fault path does not retry on a KVM_MEMSLOT_INVALID slot"),
+
+  /**
+   * Mutation 16: tdx_handle_ept_violation's local-retry loop without the break on an invalid memslot (the kernel
+   * before MEMSLOT-RETRY 2/3): the vCPU retries inside its SRCU read-side section for as long as the slot is
+   * invalid, and the deleter's synchronize_srcu waits for it for ever [LNX tdx.c, MEMSLOT-RETRY].
+   */
+  MUT_LOCAL_RETRY_IGNORES_INVALID_SLOT("mut-local-retry-ignores-invalid-slot", Kind.MUTATION, 16,
+      "LNX tdx.c, MEMSLOT-RETRY", "memslot deletion: the TDX local-retry loop keeps retrying on an invalid slot"),
+
+  /**
+   * Mutation 17: tdx_handle_ept_violation's local-retry loop without the kvm_vcpu_has_events() break: a posted
+   * interrupt waits until the fault is resolved, however long an invalidation makes it retry [LNX tdx.c].
+   */
+  MUT_LOCAL_RETRY_IGNORES_EVENTS("mut-local-retry-ignores-events", Kind.MUTATION, 17, "LNX tdx.c",
+      "the TDX local-retry loop does not leave on a pending interrupt (kvm_vcpu_has_events)");
 
   /** Design option (a choice argued on the list) or protocol mutation (a deliberate break, section 4). */
   public enum Kind {

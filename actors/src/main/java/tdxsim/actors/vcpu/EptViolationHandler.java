@@ -1,5 +1,6 @@
 package tdxsim.actors.vcpu;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
@@ -10,11 +11,13 @@ import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.VmDead;
+import tdxsim.actors.monitor.VcpuObservation.LocalRetry;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 import tdxsim.protocol.PfResult;
+import tdxsim.protocol.MemslotsMsg;
 import tdxsim.protocol.TdpMmuMsg;
 
 /**
@@ -24,10 +27,13 @@ import tdxsim.protocol.TdpMmuMsg;
  *       GUEST_INHIBIT(level+1) is not set (read without mmu_lock), take mmu_lock for write, split the leafs
  *       crossing the aligned [base, base + pages(level)) (kvm_split_cross_boundary_leafs), and only then set the
  *       one-way inhibit on level+1 (and level+2 for 4K). An error goes back to userspace (KVM_RUN fails).</li>
- *   <li>kvm_mmu_page_fault → kvm_tdp_mmu_page_fault, retried in place while it returns RET_PF_RETRY
- *       ({@code local_retry}, the zero-step mitigation: a private fault is not bounced back to the guest), until
- *       KVM_REQ_VM_DEAD (-EIO). The loop's other exits, kvm_vcpu_has_events() and signal_pending(), have no
- *       cause in the model (no interrupt injection, no userspace signals).</li>
+ *   <li>kvm_mmu_page_fault → kvm_tdp_mmu_page_fault ({@link MemslotView#fault}), retried in place while it
+ *       returns RET_PF_RETRY ({@code local_retry}, the zero-step mitigation: a private fault is not bounced back
+ *       to the guest). The loop leaves, in the kernel's order, on kvm_vcpu_has_events() or signal_pending() (a
+ *       posted interrupt or a signal is pending: RET_PF_RETRY, KVM_RUN returns -EINTR for a signal, the guest is
+ *       entered, takes the interrupt and faults again), on KVM_REQ_VM_DEAD (-EIO), and on a memslot flagged
+ *       KVM_MEMSLOT_INVALID (RET_PF_RETRY: the vCPU leaves its SRCU read-side section on entry, so the deleter's
+ *       synchronize_srcu can end) [MEMSLOT-RETRY].</li>
  * </ol>
  * It also owns the private_max_mapping_level hook's per-vCPU inputs: the v1 violation_request_level and
  * violation_gfn_start/end [P1-12, P1-21].
@@ -35,6 +41,12 @@ import tdxsim.protocol.TdpMmuMsg;
 final class EptViolationHandler {
   private final KvmContext ctx;
   private final int vcpu;
+  private final MemslotView slots;
+  private final BooleanSupplier hasEvents;
+  /** Mutation 16: no break on an invalid memslot. */
+  private final boolean ignoresInvalidSlot;
+  /** Mutation 17: no break on a pending event. */
+  private final boolean ignoresEvents;
   private final boolean v1AcceptLevel;
   private final boolean ignoreSharedSplit;
   private Level violationRequestLevel = Level.PG_LEVEL_2M;
@@ -43,9 +55,13 @@ final class EptViolationHandler {
   /** vcpu->run->memory_fault of the last fault: the gfn, or -1 if the fault did not prepare a memory-fault exit. */
   private long memoryFaultGfn = -1;
 
-  EptViolationHandler(KvmContext ctx, int vcpu) {
+  EptViolationHandler(KvmContext ctx, int vcpu, MemslotView slots, BooleanSupplier hasEvents) {
     this.ctx = ctx;
     this.vcpu = vcpu;
+    this.slots = slots;
+    this.hasEvents = hasEvents;
+    this.ignoresInvalidSlot = ctx.config().has(DesignOption.MUT_LOCAL_RETRY_IGNORES_INVALID_SLOT);
+    this.ignoresEvents = ctx.config().has(DesignOption.MUT_LOCAL_RETRY_IGNORES_EVENTS);
     // v1's per-vCPU ACCEPT level [P1-12]; mutation 1 keeps it but splits the huge leaf in the way under the read
     // lock instead of ignoring it (P1-21) [P3-09]
     this.v1AcceptLevel = ctx.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT)
@@ -89,22 +105,38 @@ final class EptViolationHandler {
   }
 
   private void faultLoop(long gfn, Consumer<PfResult> done) {
-    assert ctx.held() == null : "the local retry loop runs without mmu_lock";
-    new TdpPageFault(ctx, gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null)
-        .run((r, f) -> {
-          ctx.observe(new FaultEnd(vcpu, gfn, r));
-          if (PfResult.isRetry(r) && ctx.vmDead()) {
-            done.accept(Errno.EIO); // kvm_check_request(KVM_REQ_VM_DEAD, vcpu): -EIO
-            return;
-          }
-          if (PfResult.isRetry(r)) {
-            ctx.observe(new FaultBegin(vcpu, gfn)); // local_retry
-            faultLoop(gfn, done);
-            return;
-          }
-          memoryFaultGfn = f.memoryFaultExit() ? gfn : -1;
-          done.accept(r);
-        });
+    slots.fault(gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null, o -> {
+      ctx.observe(new FaultEnd(vcpu, gfn, o.result()));
+      if (PfResult.isRetry(o.result())) {
+        localRetry(gfn, done);
+        return;
+      }
+      memoryFaultGfn = o.memoryFaultExit() ? gfn : -1;
+      done.accept(o.result());
+    });
+  }
+
+  /** The local-retry loop after a RET_PF_RETRY: its exits in the kernel's order, else the next attempt. */
+  private void localRetry(long gfn, Consumer<PfResult> done) {
+    if (hasEvents.getAsBoolean() && !ignoresEvents) { // kvm_vcpu_has_events(vcpu) || signal_pending(current)
+      ctx.flow(Flow.LOCAL_RETRY_EVENT_EXIT, gfn, Level.PG_LEVEL_4K);
+      done.accept(PfResult.RET_PF_RETRY);
+      return;
+    }
+    if (ctx.vmDead()) {
+      done.accept(Errno.EIO); // kvm_check_request(KVM_REQ_VM_DEAD, vcpu): -EIO
+      return;
+    }
+    ctx.observe(new LocalRetry(vcpu, gfn)); // past the kvm_vcpu_has_events() check
+    slots.lookup(gfn, slot -> {
+      if (slot == MemslotsMsg.SlotState.INVALID && !ignoresInvalidSlot) {
+        ctx.flow(Flow.LOCAL_RETRY_INVALID_SLOT_EXIT, gfn, Level.PG_LEVEL_4K);
+        done.accept(PfResult.RET_PF_RETRY);
+        return;
+      }
+      ctx.observe(new FaultBegin(vcpu, gfn)); // local_retry
+      faultLoop(gfn, done);
+    });
   }
 
   /** The gfn of the KVM_EXIT_MEMORY_FAULT the last fault prepared (KVM_RUN returns -EFAULT with it), or -1. */

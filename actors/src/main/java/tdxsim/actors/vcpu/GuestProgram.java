@@ -21,6 +21,8 @@ final class GuestProgram {
   private final List<WorkloadStep> steps;
   private final Monitor monitor;
   private final GuestMemoryView mem;
+  /** The guest's max_retries_per_page of tdx_map_gpa. */
+  private static final int MAPGPA_MAX_RETRIES_PER_PAGE = 3;
   private final ArrayDeque<Task> tasks = new ArrayDeque<>();
   private int nextStep;
   private boolean dead;
@@ -85,17 +87,27 @@ final class GuestProgram {
     }
   }
 
-  void onMapGpaDone(boolean ok) {
-    assert tasks.peek() instanceof MapGpaTask : "MapGPA completed without a MapGpaTask in flight: " + tasks.peek();
-    MapGpaTask m = (MapGpaTask) tasks.pop();
-    if (!ok) {
-      // set_memory_decrypted()/set_memory_encrypted() fails; the guest keeps its view of the pages.
+  /**
+   * The TDVMCALL returned (arch/x86/coco/tdx/tdx.c tdx_map_gpa): SUCCESS ends the call; RETRY with R11 inside
+   * [start, end) retries from R11, at most 3 times in a row without progress; anything else fails
+   * set_memory_decrypted()/set_memory_encrypted(), and the guest keeps its view of the pages.
+   */
+  void onMapGpaReturn(MapGpaCall.Result r) {
+    MapGpaTask m = (MapGpaTask) tasks.peek();
+    if (r.status() == MapGpaCall.Status.RETRY && r.r11() >= m.start && r.r11() < m.end
+        && (r.r11() != m.start || ++m.retries < MAPGPA_MAX_RETRIES_PER_PAGE)) {
+      if (r.r11() != m.start) m.retries = 0;
+      m.start = r.r11();
+      return;
+    }
+    tasks.pop();
+    if (r.status() != MapGpaCall.Status.SUCCESS) {
       monitor.observe(new FlowStep(Flow.MAPGPA_FAILED, m.start, Level.PG_LEVEL_4K));
       return;
     }
-    mem.forget(m.start, m.end - m.start);
+    mem.forget(m.first, m.end - m.first);
     if (!m.toShared) {
-      tasks.push(new AcceptTask(m.start, m.end, Level.PG_LEVEL_1G, WorkloadStep.AcceptStyle.LINUX));
+      tasks.push(new AcceptTask(m.first, m.end, Level.PG_LEVEL_1G, WorkloadStep.AcceptStyle.LINUX));
     }
   }
 
@@ -203,11 +215,14 @@ final class GuestProgram {
   }
 
   private static final class MapGpaTask implements Task {
-    final long start;
+    final long first;
+    long start;
     final long end;
     final boolean toShared;
+    int retries;
 
     MapGpaTask(long start, long end, boolean toShared) {
+      this.first = start;
       this.start = start;
       this.end = end;
       this.toShared = toShared;
@@ -215,7 +230,7 @@ final class GuestProgram {
 
     @Override
     public boolean finished() {
-      return false; // popped when the VMM completes the hypercall
+      return false; // popped when the call returns for good
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import tdxsim.actors.kvm.AwaitWire;
@@ -17,10 +18,10 @@ import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.mmu.TdpPageFault;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
+import tdxsim.protocol.PfResult;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
 import tdxsim.actors.monitor.Monitor;
-import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
@@ -54,6 +55,9 @@ public final class Vcpu {
   private final KvmContext kvm;
   private final GuestProgram guest;
   private final EptViolationHandler ept;
+  private final MemslotView slots;
+  private final MapGpaCall mapGpa;
+  private final PendingEvents events;
   private final Monitor monitor;
   private ActorRef<GuestResult> selfGuest;
 
@@ -82,7 +86,10 @@ public final class Vcpu {
     GuestMemoryView mem = new GuestMemoryView(config.baseGfn());
     for (long g : preAccepted) mem.accepted(g, 1);
     this.guest = new GuestProgram(id, workload, mem, monitor);
-    this.ept = new EptViolationHandler(kvm, id);
+    this.slots = new MemslotView(kvm);
+    this.events = new PendingEvents(id, monitor);
+    this.ept = new EptViolationHandler(kvm, id, slots, events::eventsOrSignal);
+    this.mapGpa = new MapGpaCall(kvm, id, events::hasEvents);
   }
 
   public static String name(int id) {
@@ -108,7 +115,7 @@ public final class Vcpu {
 
   /** The cases are tested in order: the most frequent messages first. */
   private Behavior<VcpuMsg> running() {
-    return Behaviors.receive(VcpuMsg.class)
+    return hostSide(Behaviors.receive(VcpuMsg.class)
         .onMessage(GuestResult.GuestAccessOk.class, r -> {
           if (!currentOp(r.tag())) return Behaviors.same();
           guest.onAccessOk();
@@ -119,7 +126,10 @@ public final class Vcpu {
           if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
           mode = Mode.IN_GUEST;
           interruptSent = false;
-          if (!pendingKicks.isEmpty() || kvm.vmDead()) raiseInterrupt(); // the IPI was pending across the entry
+          events.deliverInterrupt();
+          if (!pendingKicks.isEmpty() || kvm.vmDead() || events.signalPending()) {
+            raiseInterrupt(); // the IPI was pending across the entry
+          }
           guestRun();
           return Behaviors.same();
         })
@@ -146,7 +156,13 @@ public final class Vcpu {
           guest.onVirtualizationException();
           guestRun();
           return Behaviors.same();
-        })
+        }))
+        .build();
+  }
+
+  /** KVM requests from other CPUs, the VMM's and the host's messages. */
+  private BehaviorBuilder<VcpuMsg> hostSide(BehaviorBuilder<VcpuMsg> b) {
+    return b
         .onMessage(VcpuMsg.KickRequest.class, m -> {
           onKick(m);
           return Behaviors.same();
@@ -185,11 +201,20 @@ public final class Vcpu {
           joinIfHalted();
           return Behaviors.same();
         })
+        .onMessage(VcpuMsg.PostedInterrupt.class, m -> {
+          events.postInterrupt();
+          if (mode == Mode.IN_GUEST) events.deliverInterrupt(); // posted-interrupt processing, no TD exit
+          return Behaviors.same();
+        })
+        .onMessage(VcpuMsg.Signal.class, m -> {
+          events.signal();
+          if (mode == Mode.IN_GUEST) raiseInterrupt(); // the signal's IPI takes the CPU out of guest mode
+          return Behaviors.same();
+        })
         .onMessage(VcpuMsg.NmiBurst.class, m -> {
           kvm.nmiBurst(m.count());
           return Behaviors.same();
-        })
-        .build();
+        });
   }
 
   private boolean currentOp(long tag) {
@@ -260,13 +285,18 @@ public final class Vcpu {
     }
     if (a instanceof GuestAction.PrefetchIoctl p) {
       hostBusy = true;
-      prefetch(p.start(), p.end());
+      new PrefetchIoctl(kvm, id, slots, ept, events, p.end(), () -> {
+        hostBusy = false;
+        guest.onPrefetchDone();
+        vcpuRun();
+      }).issue(p.start());
       return;
     }
     if (a instanceof GuestAction.MapGpaCall m && exit != null) {
       mapGpaExit(m); // the guest executed the TDVMCALL: exit to userspace
       return;
     }
+    events.takeSignal(Flow.KVM_EXIT_INTR, 0); // -EINTR to the VMM, whose vCPU loop calls KVM_RUN again
     if (!waitForSeptZap.isEmpty()) { // tdx_vcpu_run: EXIT_FASTPATH_EXIT_HANDLED
       waitingToEnter = true;
       return;
@@ -298,7 +328,9 @@ public final class Vcpu {
     assert mode == Mode.OUTSIDE && !hostBusy : "a TD exit handled in " + mode + (hostBusy ? " while busy" : "");
     if (r.reason() == ExitReason.EPT_VIOLATION) {
       hostBusy = true;
+      slots.readLock(); // vcpu_enter_guest re-takes kvm->srcu after the exit
       ept.handle(r.gfn(), r.acceptLevel(), r.pendingEptViolation(), result -> {
+        slots.readUnlock(); // before TDH.VP.ENTER, or as KVM_RUN returns
         hostBusy = false;
         if (r.acceptLevel() == null && PfResult.RET_PF_FIXED.equals(result)) guest.onAccessFaultInstalled(r.gfn());
         long memoryFault = ept.takeMemoryFaultExit();
@@ -332,19 +364,15 @@ public final class Vcpu {
 
   // ------------------------------------------------------------------------------------------ host-side work
 
-  /** tdx_map_gpa: KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) to the VMM; resume when it completes the call. */
+  /** The guest's TDVMCALL MapGPA: one KVM_HC_MAP_GPA_RANGE exit to the VMM per chunk ({@link MapGpaCall}). */
   private void mapGpaExit(GuestAction.MapGpaCall m) {
     assert mode == Mode.OUTSIDE : "MapGPA exit in " + mode;
     hostBusy = true;
-    monitor.observe(new FlowStep(m.toShared() ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, m.start(),
-        Level.PG_LEVEL_4K));
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MapGpaDone.class, d -> {
+    mapGpa.start(m, res -> {
       hostBusy = false;
-      guest.onMapGpaDone(d.ok());
+      guest.onMapGpaReturn(res);
       vcpuRun();
     });
-    kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(id, m.start(), m.end(), m.toShared(), kvm.self(), tag));
   }
 
   /**
@@ -366,32 +394,4 @@ public final class Vcpu {
     kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag));
   }
 
-  /**
-   * KVM_PRE_FAULT_MEMORY: kvm_arch_vcpu_pre_fault_memory → kvm_tdp_map_page (retry while RET_PF_RETRY) for each
-   * mapped chunk; the next chunk starts after the huge page just mapped.
-   */
-  private void prefetch(long cur, long end) {
-    assert hostBusy && mode == Mode.OUTSIDE : "prefetch in " + mode + (hostBusy ? "" : " while not busy");
-    if (cur >= end) {
-      hostBusy = false;
-      guest.onPrefetchDone();
-      vcpuRun();
-      return;
-    }
-    monitor.observe(new FaultBegin(id, cur));
-    new TdpPageFault(kvm, cur, true, ept::privateMaxMappingLevel,
-        kvm.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT) ? () -> { } : null)
-        .run((r, f) -> {
-          monitor.observe(new FaultEnd(id, cur, r));
-          if (PfResult.isRetry(r) && !kvm.vmDead()) {
-            prefetch(cur, end);
-          } else if (PfResult.isDone(r)) {
-            Level l = f.mappedLevel();
-            prefetch(l.base(cur) + l.pages(), end);
-          } else {
-            monitor.observe(new FlowStep(Flow.PREFETCH_FAILED, cur, Level.PG_LEVEL_4K)); // r: the FaultEnd before it
-            prefetch(end, end); // the ioctl returns the error; the VMM goes on
-          }
-        });
-  }
 }

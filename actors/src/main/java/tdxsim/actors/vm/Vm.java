@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.gmem.GuestMemfd;
 import tdxsim.actors.gmem.InvalidationUser;
 import tdxsim.actors.kvm.KvmConfig;
+import tdxsim.actors.kvm.Memslots;
 import tdxsim.actors.mmu.MmuLock;
 import tdxsim.actors.mmu.TdpMmu;
 import tdxsim.actors.monitor.Monitor;
@@ -19,6 +20,7 @@ import tdxsim.actors.vcpu.Vcpu;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.InvalidationUserMsg;
 import tdxsim.protocol.KvmPeers;
+import tdxsim.protocol.MemslotsMsg;
 import tdxsim.protocol.TdpMmuMsg;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.VcpuMsg;
@@ -86,9 +88,14 @@ public final class Vm {
       }
       ActorRef<VmmMsg> vmm = ctx.spawn(p.apply(Vmm.NAME, VmmMsg.class, Vmm.create(config, monitor), config, monitor),
           Vmm.NAME);
-      KvmPeers peers = new KvmPeers(module, mmuLock, shards, gmem, vmm, vcpus, iommu, userspace);
+      ActorRef<MemslotsMsg> memslots = config.changesMemslots()
+          ? ctx.spawn(p.apply(Memslots.NAME, MemslotsMsg.class, Memslots.create(kvm, monitor), config, monitor),
+              Memslots.NAME)
+          : null;
+      KvmPeers peers = new KvmPeers(module, mmuLock, shards, gmem, vmm, vcpus, iommu, userspace, memslots);
       for (ActorRef<VcpuMsg> v : vcpus) v.tell(new VcpuMsg.Wire(peers));
       gmem.tell(new GuestMemfdMsg.Wire(peers));
+      if (memslots != null) memslots.tell(new MemslotsMsg.Wire(peers));
       vmm.tell(new VmmMsg.Wire(peers));
       vmm.tell(new VmmMsg.Start());
       return Behaviors.empty();

@@ -114,6 +114,14 @@ public record VmConfig(
     return new KvmConfig(vcpus, baseGfn, pages(), options, tdxHugePage);
   }
 
+  /** The VMM deletes or moves a memslot: the VM gets a {@code memslots} actor (kvm->memslots and kvm->srcu). */
+  public boolean changesMemslots() {
+    for (VmmAction a : vmmActions) {
+      if (a instanceof VmmAction.DeleteMemslot || a instanceof VmmAction.MoveMemslot) return true;
+    }
+    return false;
+  }
+
   public TdxModuleConfig tdxModuleConfig() {
     return new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
         zeroStepThreshold, accept2mPagesPerStep, failPageRemove);
@@ -176,14 +184,15 @@ public record VmConfig(
    * The default scenario: 8 vCPUs over 16 2M ranges, every flow at once: Linux 2M ACCEPTs, a 2M and a 4K ACCEPT
    * racing on one 2M range (R2), touch-before-accept (KVM maps 2M, the guest then ACCEPTs 4K), MapGPA conversions
    * both ways (a boundary split of a 2M mapping), a conversion back to private refused by a pinned IOMMU mapping,
-   * a prefetch followed by a 4K ACCEPT (R11), a prefetch racing a punch hole, and VMM conversions with the IOMMU
-   * and userspace users.
+   * a prefetch followed by a 4K ACCEPT (R11), a prefetch racing a punch hole, VMM conversions with the IOMMU
+   * and userspace users, a two-chunk MapGPA, a posted interrupt and a memslot deletion under a prefetch.
    */
   public static VmConfig defaultScenario() {
     VmConfig e = empty("default", 8, 16);
     long r0 = e.range(0);
     List<List<WorkloadStep>> w = List.of(
-        List.of(Accept.linux(e.range(1), 512), new Touch(e.range(1), 4)),
+        List.of(Accept.linux(e.range(1), 512), new Touch(e.range(1), 4), new MapGpa(e.range(14), 1024, true),
+            new Prefetch(e.range(13), 512)),
         List.of(Accept.linux(e.range(2), 512), new MapGpa(e.range(2), 16, true), new MapGpa(e.range(2), 16, false),
             new Touch(e.range(2) + 16, 8)),
         List.of(Accept.tolerant(e.range(3), 512, Level.PG_LEVEL_2M), new Touch(e.range(3) + 64, 4)),
@@ -197,7 +206,9 @@ public record VmConfig(
     List<VmmAction> vmm = List.of(
         new VmmAction.PunchHole(e.range(9), 512),
         new VmmAction.Convert(e.range(12), 512, false),
-        new VmmAction.Convert(e.range(12), 512, true));
+        new VmmAction.Convert(e.range(12), 512, true),
+        new VmmAction.Interrupt(),
+        new VmmAction.DeleteMemslot(e.range(13), 512));
     return new VmConfig("default", 8, e.baseGfn(), 16, List.of(r0, r0 + 1, r0 + 2, r0 + 3), w, vmm,
         List.of(new GfnRange(e.range(6), 8)), true, 64, EnumSet.noneOf(DesignOption.class), false, true,
         TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP, TdxModuleConfig.STEPPING_EPF_THRESHOLD);

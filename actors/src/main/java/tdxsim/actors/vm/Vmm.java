@@ -11,6 +11,7 @@ import tdxsim.actors.kvm.TdTeardown;
 import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.mmu.TdpMmuMap;
+import tdxsim.actors.monitor.MemslotObservation;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.InvalidationUserMsg;
@@ -18,6 +19,7 @@ import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 import tdxsim.protocol.PfResult;
+import tdxsim.protocol.MemslotsMsg;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.VcpuMsg;
 import tdxsim.protocol.VmmMsg;
@@ -41,6 +43,8 @@ public final class Vmm {
 
   private final VmConfig config;
   private final KvmContext kvm;
+  /** Memslots this VMM deleted, [start, end). */
+  private final List<long[]> deleted = new java.util.ArrayList<>();
 
   private Vmm(VmConfig config, Monitor monitor) {
     this.config = config;
@@ -69,6 +73,11 @@ public final class Vmm {
           return Behaviors.same();
         })
         .onMessage(VmmMsg.MemoryFaultExit.class, m -> {
+          if (inDeletedMemslot(m.gfn())) { // no memory region: nothing to convert, the vCPU stops
+            kvm.observe(new MemslotObservation.NoMemslotExit(m.vcpu(), m.gfn()));
+            m.replyTo().tell(new KvmReply.MemoryFaultHandled(false, m.tag()));
+            return Behaviors.same();
+          }
           // QEMU's kvm_convert_memory: convert to what the guest accessed the range as, then KVM_RUN again
           convert(m.gfn(), m.gfn() + m.pages(), m.isPrivate(),
               ok -> m.replyTo().tell(new KvmReply.MemoryFaultHandled(ok, m.tag())));
@@ -149,6 +158,21 @@ public final class Vmm {
       long tag = kvm.mintTag();
       kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> runAction(i + 1));
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
+    } else if (a instanceof VmmAction.DeleteMemslot d) {
+      setMemoryRegion(d.gfn(), d.end(), -1, () -> {
+        deleted.add(new long[] {d.gfn(), d.end()});
+        runAction(i + 1);
+      });
+    } else if (a instanceof VmmAction.MoveMemslot m) {
+      setMemoryRegion(m.gfn(), m.gfn() + m.pages(), m.to(), () -> runAction(i + 1));
+    } else if (a instanceof VmmAction.Interrupt) {
+      kvm.flow(Flow.INTERRUPT, 0, Level.PG_LEVEL_4K);
+      for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.PostedInterrupt());
+      runAction(i + 1);
+    } else if (a instanceof VmmAction.Signal) {
+      kvm.flow(Flow.SIGNAL, 0, Level.PG_LEVEL_4K);
+      for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.Signal());
+      runAction(i + 1);
     } else if (a instanceof VmmAction.Destroy) {
       joinVcpus(0, () -> TdTeardown.run(kvm, () -> runAction(i + 1)));
     } else if (a instanceof VmmAction.Nmi n) {
@@ -162,6 +186,18 @@ public final class Vmm {
       VmmAction.Convert c = (VmmAction.Convert) a;
       convert(c.gfn(), c.end(), c.toPrivate(), ok -> runAction(i + 1));
     }
+  }
+
+  /** KVM_SET_USER_MEMORY_REGION2 (its KVM side runs in the memslots actor). */
+  private void setMemoryRegion(long start, long end, long moveTo, Runnable k) {
+    long tag = kvm.mintTag();
+    kvm.await(tag, KvmReply.MemslotUpdated.class, u -> k.run());
+    kvm.peers().memslots().tell(new MemslotsMsg.SetUserMemoryRegion(start, end, moveTo, kvm.self(), tag));
+  }
+
+  private boolean inDeletedMemslot(long gfn) {
+    for (long[] r : deleted) if (gfn >= r[0] && gfn < r[1]) return true;
+    return false;
   }
 
   /** pthread_join of each vCPU thread (after its last KVM_RUN), in vCPU order. */

@@ -41,4 +41,25 @@ public sealed interface VmmAction {
    * freed). The last action: nothing runs in the TD after it.
    */
   record Destroy() implements VmmAction {}
+
+  /**
+   * KVM_SET_USER_MEMORY_REGION2 with size 0 on the memslot [gfn, gfn + pages) (the VMM's layout has it as a
+   * memslot of its own; 2M aligned): the slot is invalidated, zapped and deleted while the vCPUs run.
+   */
+  record DeleteMemslot(long gfn, long pages) implements VmmAction {
+    public long end() {
+      return gfn + pages;
+    }
+  }
+
+  /** KVM_SET_USER_MEMORY_REGION2 moving the memslot at [gfn, gfn + pages) to {@code to}: -EINVAL for gmem. */
+  record MoveMemslot(long gfn, long pages, long to) implements VmmAction {}
+
+  /**
+   * A device interrupt for every vCPU (irqfd / KVM_SIGNAL_MSI: a posted interrupt each); the VMM goes on at once.
+   */
+  record Interrupt() implements VmmAction {}
+
+  /** A signal to every vCPU thread (SIG_IPI, as QEMU's qemu_cpu_kick sends); the VMM goes on at once. */
+  record Signal() implements VmmAction {}
 }

@@ -216,7 +216,7 @@ class MutationSeptFlowsTest {
       assertFalse(o.description().isBlank() || o.description().contains("\n"), o.cliName());
       if (o.kind() == DesignOption.Kind.MUTATION) {
         assertTrue(o.cliName().startsWith("mut-"), o.cliName());
-        assertTrue(o.mutation() >= 1 && o.mutation() <= 14, o.cliName());
+        assertTrue(o.mutation() >= 1 && o.mutation() <= 17, o.cliName());
       }
       assertEquals(o, DesignOption.parse(o.cliName()));
       assertEquals(o, DesignOption.parse(o.name()));

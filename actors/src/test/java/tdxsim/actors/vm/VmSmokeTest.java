@@ -48,7 +48,7 @@ class VmSmokeTest {
   @Test
   void defaultScenarioRunsToCompletion() throws InterruptedException {
     VmConfig config = VmConfig.defaultScenario();
-    CollectingMonitor mon = run(config, "vm-default", 8);
+    CollectingMonitor mon = run(config, "vm-default", 10); // 8, and the two 2M batches of the 1024-page MapGPA
     assertClean(mon);
     for (String flow : new String[] {"AUG_2M", "AUG_4K", "SEPT_ADD", "PAGE_ADD", "DEMOTE", "REMOVE", "TRACK",
         "KICK", "ACCEPT_2M", "ACCEPT_4K", "CONVERSION", "PUNCH_HOLE", "ACCEPT_LEVEL_SPLIT"}) {

@@ -13,7 +13,7 @@ record GenOp(Kind kind, long start, long pages, String tail) {
   enum Kind {
     ACCEPT("accept"), TOUCH("touch"), PREFETCH("prefetch"), TO_SHARED("map-gpa"), TO_PRIVATE("map-gpa"),
     PUNCH_HOLE("punch-hole"), CONVERT_SHARED("convert"), CONVERT_PRIVATE("convert"), NMI("nmi"),
-    DESTROY("destroy");
+    DESTROY("destroy"), INTERRUPT("interrupt"), DELETE_MEMSLOT("delete-memslot");
 
     final String op;
 
@@ -51,6 +51,7 @@ record GenOp(Kind kind, long start, long pages, String tail) {
   String render() {
     if (kind == Kind.NMI) return "{ op = nmi, count = " + pages + " }";
     if (kind == Kind.DESTROY) return "{ op = destroy }";
+    if (kind == Kind.INTERRUPT) return "{ op = interrupt }";
     long r = start / 512;
     long off = start % 512;
     String at = off == 0 ? "r" + r : "\"r" + r + "+" + off + "\"";

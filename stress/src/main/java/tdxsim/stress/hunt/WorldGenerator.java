@@ -83,6 +83,7 @@ public final class WorldGenerator {
     List<GenOp> actions = vmm();
     if (neighbour != null) actions.add(0, neighbour[1]);
     List<GenOp> vmm = rules.fit(actions, -1);
+    vcpuFlows(new SplittableRandom(~worldSeed), vmm, workloads, ranges);
     // the TD's destroy joins every vCPU first and ends the VM: the VMM's last action, in one world of four
     if (rng.nextInt(4) == 0) vmm.add(new GenOp(GenOp.Kind.DESTROY, 0, 0, ""));
     line("workloads = [");
@@ -106,6 +107,20 @@ public final class WorldGenerator {
     line("zero-step-threshold = " + (rng.nextInt(4) == 0 ? 1 + rng.nextInt(5) : 6));
     bounds(vmm, enhanced);
     return out.toString();
+  }
+
+  /**
+   * A posted interrupt to every vCPU (the local-retry loop's and MapGPA's exits on kvm_vcpu_has_events), in one
+   * world of three; the deletion of a 2M memslot that only prefetches use, in one world of four. Drawn from a
+   * generator of their own, so that every other draw of a world stays what it was before these flows existed.
+   */
+  private static void vcpuFlows(SplittableRandom rng, List<GenOp> vmm, List<List<GenOp>> workloads, int ranges) {
+    if (rng.nextInt(3) == 0) vmm.add(rng.nextInt(vmm.size() + 1), new GenOp(GenOp.Kind.INTERRUPT, 0, 0, ""));
+    if (rng.nextInt(4) != 0) return;
+    GenOp slot = new GenOp(GenOp.Kind.DELETE_MEMSLOT, 512L * rng.nextInt(ranges), 512, "");
+    boolean used = workloads.stream().flatMap(List::stream)
+        .anyMatch(o -> o.overlaps(slot) && o.kind() != GenOp.Kind.PREFETCH);
+    if (!used && vmm.stream().noneMatch(a -> a.overlaps(slot))) vmm.add(slot);
   }
 
   private static String render(List<GenOp> ops) {

@@ -41,7 +41,9 @@ import tdxsim.stress.ext.Extensions;
  *     { op = prefetch, at = r3, pages = 512 } ]
  * ]
  * vmm = [ { op = punch-hole, at = r3, pages = 512 }, { op = convert, at = r2, pages = 512, to = shared }
- *         { op = nmi, count = 64 } ]  # a burst of host NMIs, each landing where the explorer puts it
+ *         { op = nmi, count = 64 }    # a burst of host NMIs, each landing where the explorer puts it
+ *         { op = interrupt }          # a device interrupt posted to every vCPU
+ *         { op = delete-memslot, at = r3, pages = 512 } ]  # 2M aligned; move-memslot (with to) is -EINVAL
  * iommu-pinned = [ { at = r2, pages = 8 } ]
  * map-shared-into-users = true
  * split-cache-pages = 16              # pages the splits may still allocate (one per split); then -ENOMEM
@@ -61,7 +63,7 @@ public final class ScenarioLoader {
   public static final List<String> BUILT_INS = List.of("default", "small", "race-r1", "race-r2", "race-r3",
       "race-r4", "race-r5", "race-r6", "race-r7", "race-r8", "race-r9", "race-r10", "race-r11", "race-r12",
       "nmi-demote", "remove-fails", "r9-adjacent", "r6-vm-attributes", "memory-fault",
-      "teardown");
+      "teardown", "memslot-delete", "interrupt-retry", "map-gpa-chunks");
 
   private static final Set<String> KEYS = Set.of("name", "description", "vcpus", "base-gfn", "ranges-2m",
       "build-pages", "workloads", "vmm", "iommu-pinned", "map-shared-into-users", "split-cache-pages", "options",

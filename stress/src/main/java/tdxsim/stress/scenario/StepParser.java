@@ -23,6 +23,7 @@ final class StepParser {
   private static final Set<String> RANGE_KEYS = Set.of("at", "pages");
   private static final Set<String> NMI_KEYS = Set.of("op", "count");
   private static final Set<String> DESTROY_KEYS = Set.of("op");
+  private static final Set<String> MOVE_KEYS = Set.of("op", "at", "pages", "to");
   static final int MAX_NMI_BURST = 1 << 20;
 
   private final Addresses addr;
@@ -91,7 +92,10 @@ final class StepParser {
 
   /**
    * vmm = [ { op = punch-hole | convert, at, pages, to = shared|private (convert) }, { op = nmi, count = N },
-   * { op = destroy } (the TD teardown, once every vCPU finished), ... ].
+   * { op = destroy } (the TD teardown, once every vCPU finished), { op = delete-memslot, at, pages } (2M aligned:
+   * the memslot [at, at + pages) is deleted), { op = move-memslot, at, pages, to } (refused: -EINVAL),
+   * { op = interrupt } (a device interrupt posted to every vCPU), { op = signal } (SIG_IPI to every vCPU thread),
+   * ... ].
    */
   List<VmmAction> vmmActions(ConfigReader r, String key) {
     List<VmmAction> out = new ArrayList<>();
@@ -99,9 +103,18 @@ final class StepParser {
     if (l == null) return out;
     for (int i = 0; i < l.size(); i++) {
       ConfigReader s = r.element(key, l, i);
-      String op = s.choice("op", null, "punch-hole", "convert", "nmi", "destroy");
-      if (op == null) throw s.error("op", "missing (one of punch-hole, convert, nmi, destroy)");
-      if (op.equals("destroy")) {
+      String op = s.choice("op", null, "punch-hole", "convert", "nmi", "destroy", "delete-memslot", "move-memslot",
+          "interrupt", "signal");
+      if (op == null) {
+        throw s.error("op", "missing (one of punch-hole, convert, nmi, destroy, delete-memslot, move-memslot,"
+            + " interrupt, signal)");
+      }
+      if (op.equals("delete-memslot") || op.equals("move-memslot")) {
+        out.add(memslotAction(s, op));
+      } else if (op.equals("interrupt") || op.equals("signal")) {
+        s.onlyKeys(DESTROY_KEYS);
+        out.add(op.equals("signal") ? new VmmAction.Signal() : new VmmAction.Interrupt());
+      } else if (op.equals("destroy")) {
         s.onlyKeys(DESTROY_KEYS);
         out.add(new VmmAction.Destroy());
       } else if (op.equals("nmi")) {
@@ -121,6 +134,18 @@ final class StepParser {
       }
     }
     return out;
+  }
+
+  /** A memslot op: [at, at + pages) 2M aligned (a memslot of its own in the VMM's layout). */
+  private VmmAction memslotAction(ConfigReader s, String op) {
+    boolean move = op.equals("move-memslot");
+    s.onlyKeys(move ? MOVE_KEYS : RANGE_OP_KEYS);
+    long[] g = range(s);
+    if (!Level.PG_LEVEL_2M.isAligned(g[0]) || g[1] % Level.PG_LEVEL_2M.pages() != 0) {
+      throw s.error("pages", String.format("a memslot is 2M aligned: [0x%x, 0x%x) is not", g[0], g[0] + g[1]));
+    }
+    if (!move) return new VmmAction.DeleteMemslot(g[0], g[1]);
+    return new VmmAction.MoveMemslot(g[0], g[1], addr.gfn(s, "to", s.value("to")));
   }
 
   /** iommu-pinned = [ { at, pages }, ... ]. */

@@ -42,7 +42,8 @@ class WorldGeneratorTest {
       }
     }
     assertTrue(vcpus.contains(1) && vcpus.contains(4) && vcpus.stream().anyMatch(v -> v > 4), "vcpus drawn: " + vcpus);
-    assertEquals(Set.of("Accept", "Touch", "MapGpa", "Prefetch", "PunchHole", "Convert", "Nmi", "Destroy"), ops);
+    assertEquals(Set.of("Accept", "Touch", "MapGpa", "Prefetch", "PunchHole", "Convert", "Nmi", "Destroy",
+        "Interrupt", "DeleteMemslot"), ops);
   }
 
   /** Some worlds draw r9-adjacent's collision: a prefetch of one page and a VMM conversion of others of its 2M. */

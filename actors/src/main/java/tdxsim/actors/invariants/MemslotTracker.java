@@ -1,0 +1,84 @@
+package tdxsim.actors.invariants;
+
+import tdxsim.actors.monitor.Flow;
+import java.util.ArrayList;
+import java.util.List;
+import tdxsim.actors.monitor.MemslotObservation;
+
+/**
+ * Memslot deletion [LNX kvm_main.c, LNX mmu.c, MEMSLOT-RETRY]: once kvm_arch_flush_shadow_memslot has zapped a
+ * memslot, no mirror or S-EPT leaf maps any of its gfns again (a fault that could still see the slot valid has
+ * left SRCU before the zap; a later one sees it invalid or gone and never maps); a deletion that began ends
+ * (liveness: the deleter's synchronize_srcu is not blocked for ever by a vCPU retrying inside its read-side
+ * section). A vCPU whose KVM_RUN stopped on a gfn of a deleted memslot (KVM_EXIT_MEMORY_FAULT with nothing to
+ * convert) has ended legitimately.
+ */
+final class MemslotTracker {
+  private final GlobalState g;
+  /** Deletions begun and not ended, [start, end). */
+  private final List<long[]> deleting = new ArrayList<>();
+  /** Memslots zapped (flushed or deleted), [start, end). */
+  private final List<long[]> flushed = new ArrayList<>();
+  /** Per vCPU: RET_PF_RETRYs on an invalid memslot since its SRCU read-side section began. */
+  private int[] invalidRetries = new int[8];
+
+  MemslotTracker(GlobalState g) {
+    this.g = g;
+  }
+
+  void on(MemslotObservation o) {
+    if (o instanceof MemslotObservation.DeleteBegin x) {
+      deleting.add(new long[] {x.start(), x.end()});
+    } else if (o instanceof MemslotObservation.Flushed x) {
+      flushed.add(new long[] {x.start(), x.end()});
+    } else if (o instanceof MemslotObservation.DeleteDone x) {
+      deleting.removeIf(r -> r[0] == x.start() && r[1] == x.end());
+    } else if (o instanceof MemslotObservation.SrcuSection x) {
+      grow(x.vcpu());
+      invalidRetries[x.vcpu()] = 0;
+    } else if (o instanceof MemslotObservation.InvalidSlotRetry x) {
+      grow(x.vcpu());
+      if (++invalidRetries[x.vcpu()] == g.bounds.faultRetries() + 1) {
+        g.v.report(Invariant.LIVENESS_SRCU_SECTION, "vcpu " + x.vcpu() + " retried its fault on "
+            + Violations.hex(x.gfn()) + " " + invalidRetries[x.vcpu()] + " times on an invalid memslot inside one"
+            + " SRCU read-side section (bound " + g.bounds.faultRetries() + "): the deleter's synchronize_srcu waits"
+            + " for it", List.of(Names.vcpu(x.vcpu())), x.gfn());
+      }
+    } else if (o instanceof MemslotObservation.NoMemslotExit x) {
+      g.counters.flow(Flow.NO_MEMSLOT_EXIT);
+      g.td.workloadDone(x.vcpu());
+    }
+  }
+
+  /** A retry on a gfn whose memslot is being deleted waits for the deleter (it ends when the deletion does). */
+  boolean deleting(long gfn) {
+    for (long[] r : deleting) if (gfn >= r[0] && gfn < r[1]) return true;
+    return false;
+  }
+
+  /** After each delivery: nothing maps a flushed memslot. */
+  void check() {
+    for (long[] r : flushed) {
+      Entry e = g.pt.firstMappingIn(r[0], r[1], true, true);
+      if (e != null) {
+        g.v.report(Invariant.KVM_MEMSLOT_ZAPPED_UNMAPPED, "the leaf " + e.where() + " maps a gfn of the memslot ["
+            + Violations.hex(r[0]) + ", " + Violations.hex(r[1]) + ") after kvm_arch_flush_shadow_memslot",
+            RestChecks.actors(e), e.gfn);
+        return;
+      }
+    }
+  }
+
+  private void grow(int vcpu) {
+    if (vcpu >= invalidRetries.length) invalidRetries = java.util.Arrays.copyOf(invalidRetries, vcpu * 2 + 1);
+  }
+
+  /** At quiescence: every deletion that began has ended. */
+  void atQuiescence() {
+    if (!deleting.isEmpty()) {
+      g.v.report(Invariant.LIVENESS_MEMSLOT_DELETED, "quiescent with the deletion of the memslot ["
+          + Violations.hex(deleting.get(0)[0]) + ", " + Violations.hex(deleting.get(0)[1]) + ") unfinished",
+          deleting.get(0)[0]);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package tdxsim.actors.kvm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import tdxsim.actors.monitor.Monitor;
+import tdxsim.protocol.Errno;
+import tdxsim.protocol.KvmReply;
+import tdxsim.protocol.MemslotsMsg;
+import tdxsim.protocol.MemslotsMsg.SlotState;
+
+/**
+ * kvm->memslots and kvm->srcu, named {@code memslots} [LNX kvm_main.c]. Readers (vCPU threads in KVM code)
+ * look gfns up inside their SRCU read-side sections. The VMM's KVM_SET_USER_MEMORY_REGION2 runs here as its own
+ * KVM context ({@link SetMemslot}), as guest_memfd's ioctls run in the guest_memfd actor: its
+ * kvm_swap_active_memslots publishes a new state of one memslot, and its synchronize_srcu_expedited ends once every
+ * reader that entered its read-side section before the publish has left it. Readers that enter after the publish
+ * see the new state and are not waited for.
+ *
+ * <p>The VMM's memslot layout has each deleted range as a memslot of its own; every other gfn of the
+ * guest_memfd-backed region stays valid. Spawned only in worlds whose VMM deletes or moves memslots: elsewhere
+ * every lookup would answer VALID and nothing synchronizes, so the read side would change no outcome.
+ */
+public final class Memslots {
+  public static final String NAME = "memslots";
+  public static final int SENDER_ID = 3;
+
+  private record Pending(long startedAt, Runnable k) {}
+
+  private final KvmContext kvm;
+  /** Changed memslots by start gfn: {end, state ordinal}. */
+  private final Map<Long, long[]> slots = new LinkedHashMap<>();
+  /** Readers inside a read-side section, by name: when the section began (logical time). */
+  private final Map<String, Long> readers = new LinkedHashMap<>();
+  private final List<Pending> syncs = new ArrayList<>();
+  private long now;
+
+  private Memslots(KvmConfig config, Monitor monitor) {
+    this.kvm = new KvmContext(NAME, SENDER_ID, -1, config, monitor);
+  }
+
+  public static Behavior<MemslotsMsg> create(KvmConfig config, Monitor monitor) {
+    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash ->
+        new Memslots(config, monitor).unwired(ctx, stash)));
+  }
+
+  private Behavior<MemslotsMsg> unwired(ActorContext<MemslotsMsg> ctx, StashBuffer<MemslotsMsg> stash) {
+    return AwaitWire.stashUntil(MemslotsMsg.class, MemslotsMsg.Wire.class, stash, w -> {
+      kvm.wire(w.peers(), ctx.getSelf().narrow());
+      return running();
+    });
+  }
+
+  private Behavior<MemslotsMsg> running() {
+    return Behaviors.receive(MemslotsMsg.class)
+        .onMessage(MemslotsMsg.GfnToMemslot.class, m -> {
+          if (!readers.containsKey(m.reader())) {
+            throw new IllegalStateException(m.reader() + ": kvm_vcpu_gfn_to_memslot outside srcu_read_lock");
+          }
+          m.replyTo().tell(new KvmReply.MemslotLookup(m.gfn(), lookup(m.gfn()), m.tag()));
+          return Behaviors.same();
+        })
+        .onMessage(MemslotsMsg.SrcuReadLock.class, m -> {
+          if (readers.putIfAbsent(m.reader(), ++now) != null) {
+            throw new IllegalStateException(m.reader() + ": srcu_read_lock nested in the model");
+          }
+          return Behaviors.same();
+        })
+        .onMessage(MemslotsMsg.SrcuReadUnlock.class, m -> {
+          if (readers.remove(m.reader()) == null) {
+            throw new IllegalStateException(m.reader() + ": srcu_read_unlock without srcu_read_lock");
+          }
+          completeSyncs();
+          return Behaviors.same();
+        })
+        .onMessage(MemslotsMsg.SetUserMemoryRegion.class, m -> {
+          kvm.setTdRunnable(); // the VMM changes memslots only after KVM_TDX_FINALIZE_VM
+          Runnable reply = () -> m.replyTo().tell(new KvmReply.MemslotUpdated(m.moveTo() < 0 ? null : Errno.EINVAL,
+              m.tag()));
+          if (m.moveTo() < 0) SetMemslot.delete(kvm, this::swapActiveMemslots, m.start(), m.end(), reply);
+          else SetMemslot.move(kvm, m.start(), reply);
+          return Behaviors.same();
+        })
+        .onMessage(KvmReply.class, r -> {
+          kvm.dispatch(r);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private SlotState lookup(long gfn) {
+    for (Map.Entry<Long, long[]> e : slots.entrySet()) {
+      if (gfn >= e.getKey() && gfn < e.getValue()[0]) return SlotState.values()[(int) e.getValue()[1]];
+    }
+    return SlotState.VALID;
+  }
+
+  /** kvm_replace_memslot + kvm_swap_active_memslots: publish, then synchronize_srcu_expedited, then {@code k}. */
+  private void swapActiveMemslots(long start, long end, SlotState state, Runnable k) {
+    slots.put(start, new long[] {end, state.ordinal()});
+    syncs.add(new Pending(++now, k));
+    completeSyncs();
+  }
+
+  /** synchronize_srcu: a grace period ends once no reader that predates it is left. */
+  private void completeSyncs() {
+    List<Runnable> done = new ArrayList<>();
+    syncs.removeIf(p -> {
+      for (long since : readers.values()) if (since < p.startedAt()) return false;
+      done.add(p.k());
+      return true;
+    });
+    for (Runnable k : done) k.run();
+  }
+}

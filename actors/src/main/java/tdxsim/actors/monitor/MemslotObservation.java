@@ -1,0 +1,29 @@
+package tdxsim.actors.monitor;
+
+/** Memslot deletion (KVM_SET_USER_MEMORY_REGION2 with size 0) and what the vCPUs see of it [LNX kvm_main.c]. */
+public sealed interface MemslotObservation extends Observation {
+
+  /** The VMM's ioctl began deleting the memslot [start, end). */
+  record DeleteBegin(long start, long end) implements MemslotObservation {}
+
+  /**
+   * kvm_arch_flush_shadow_memslot returned (kvm_mmu_zap_memslot released mmu_lock): from here on no mapping of
+   * the memslot's gfns may exist, since every fault that could still see the slot valid has left SRCU.
+   */
+  record Flushed(long start, long end) implements MemslotObservation {}
+
+  /** The memslot is gone (kvm_swap_active_memslots published NULL and synchronized) and unbound from gmem. */
+  record DeleteDone(long start, long end) implements MemslotObservation {}
+
+  /**
+   * KVM_RUN of {@code vcpu} returned -EFAULT with KVM_EXIT_MEMORY_FAULT for {@code gfn}, which no memslot covers
+   * any more: the VMM has nothing to convert and stops the vCPU (its legitimate end).
+   */
+  record NoMemslotExit(int vcpu, long gfn) implements MemslotObservation {}
+
+  /** {@code vcpu}'s thread entered ({@code entered}) or left its kvm->srcu read-side section. */
+  record SrcuSection(int vcpu, boolean entered) implements MemslotObservation {}
+
+  /** kvm_mmu_faultin_pfn found {@code gfn}'s memslot flagged KVM_MEMSLOT_INVALID: RET_PF_RETRY (or -EAGAIN). */
+  record InvalidSlotRetry(int vcpu, long gfn) implements MemslotObservation {}
+}
