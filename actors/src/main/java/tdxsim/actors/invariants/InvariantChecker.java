@@ -216,7 +216,7 @@ public final class InvariantChecker implements Monitor {
     if (!stoppedOnEnomem) kvm.checkAcceptLevels();
     teardown.atQuiescence();
     g.memslots.atQuiescence();
-    for (int i = 0; i < g.vcpus; i++) {
+    for (int i = 0; i < g.vcpus && !stoppedOnEnomem; i++) {
       if (!g.td.isDone(i)) {
         g.v.report(Invariant.LIVENESS_WORKLOAD_DONE, "quiescent but vcpu " + i + " never finished its workload",
             List.of(Names.vcpu(i)));
