@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.monitor.Flow;
@@ -199,6 +200,13 @@ public final class KvmContext {
 
   // ------------------------------------------------------------------------------------------ replies
 
+  /** One request to another actor: a fresh tag, its continuation registered, then the message sent. */
+  private <T extends KvmReply> void request(Class<T> type, Consumer<? super T> k, LongConsumer send) {
+    long tag = mintTag();
+    await(tag, type, k);
+    send.accept(tag);
+  }
+
   /** Register what to do with the reply carrying {@code tag}. */
   @SuppressWarnings("unchecked")
   public <T extends KvmReply> void await(long tag, Class<T> type, Consumer<? super T> k) {
@@ -268,27 +276,24 @@ public final class KvmContext {
   }
 
   public void readInvalidateSeq(Consumer<KvmReply.InvalidateSnapshot> k) {
-    long tag = mintTag();
-    await(tag, KvmReply.InvalidateSnapshot.class, k);
-    peers.mmuLock().tell(new MmuLockMsg.ReadInvalidateSeq(self, tag));
+    request(KvmReply.InvalidateSnapshot.class, k, tag ->
+        peers.mmuLock().tell(new MmuLockMsg.ReadInvalidateSeq(self, tag)));
   }
 
   /** kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add (write lock held). */
   public void invalidateBegin(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_begin");
     assert start < end : "empty invalidation";
-    long tag = mintTag();
-    await(tag, KvmReply.InvalidateDone.class, d -> k.run());
-    peers.mmuLock().tell(new MmuLockMsg.InvalidateBegin(name, start, end, self, tag));
+    request(KvmReply.InvalidateDone.class, d -> k.run(), tag ->
+        peers.mmuLock().tell(new MmuLockMsg.InvalidateBegin(name, start, end, self, tag)));
   }
 
   /** kvm_mmu_invalidate_end (write lock held). */
   public void invalidateEnd(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_end");
     assert start < end : "empty invalidation";
-    long tag = mintTag();
-    await(tag, KvmReply.InvalidateDone.class, d -> k.run());
-    peers.mmuLock().tell(new MmuLockMsg.InvalidateEnd(name, start, end, self, tag));
+    request(KvmReply.InvalidateDone.class, d -> k.run(), tag ->
+        peers.mmuLock().tell(new MmuLockMsg.InvalidateEnd(name, start, end, self, tag)));
   }
 
   // ------------------------------------------------------------------------------------------ TDP MMU
@@ -298,39 +303,32 @@ public final class KvmContext {
   }
 
   public void readSpte(long gfn, Level level, Consumer<KvmReply.SpteValue> k) {
-    long tag = mintTag();
-    await(tag, KvmReply.SpteValue.class, k);
-    shard(gfn).tell(new TdpMmuMsg.ReadSpte(gfn, level, self, tag));
+    request(KvmReply.SpteValue.class, k, tag -> shard(gfn).tell(new TdpMmuMsg.ReadSpte(gfn, level, self, tag)));
   }
 
   public void cmpxchgSpte(long gfn, Level level, Spte expected, Spte newSpte, Consumer<KvmReply.CmpxchgResult> k) {
     assert level.isAligned(gfn) && !expected.equals(newSpte) : name + ": cmpxchg " + expected + " -> " + newSpte;
-    long tag = mintTag();
-    await(tag, KvmReply.CmpxchgResult.class, k);
-    shard(gfn).tell(new TdpMmuMsg.CmpxchgSpte(gfn, level, expected, newSpte, self, tag));
+    request(KvmReply.CmpxchgResult.class, k, tag ->
+        shard(gfn).tell(new TdpMmuMsg.CmpxchgSpte(gfn, level, expected, newSpte, self, tag)));
   }
 
   public void writeSpte(long gfn, Level level, Spte newSpte, Consumer<KvmReply.SpteWritten> k) {
     assertLocked("__kvm_tdp_mmu_write_spte");
     assert level.isAligned(gfn) : name + ": unaligned " + level + " gfn " + gfn;
-    long tag = mintTag();
-    await(tag, KvmReply.SpteWritten.class, k);
-    shard(gfn).tell(new TdpMmuMsg.WriteSpte(gfn, level, newSpte, self, tag));
+    request(KvmReply.SpteWritten.class, k, tag ->
+        shard(gfn).tell(new TdpMmuMsg.WriteSpte(gfn, level, newSpte, self, tag)));
   }
 
   public void splitHugeSpte(long gfn, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
     assertWriteLocked("tdp_mmu_split_huge_page");
-    long tag = mintTag();
-    await(tag, KvmReply.SpteWritten.class, k);
-    shard(gfn).tell(new TdpMmuMsg.SplitHugeSpte(gfn, sptPfn, self, tag));
+    request(KvmReply.SpteWritten.class, k, tag -> shard(gfn).tell(new TdpMmuMsg.SplitHugeSpte(gfn, sptPfn, self, tag)));
   }
 
   /** Mutation 1 only: the final write of a shared-lock split over the 2M entry this context froze. */
   public void splitFrozenHugeSpte(long gfn, Spte leaf, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
     assertLocked("tdp_mmu_split_huge_page(shared)");
-    long tag = mintTag();
-    await(tag, KvmReply.SpteWritten.class, k);
-    shard(gfn).tell(new TdpMmuMsg.SplitFrozenHugeSpte(gfn, leaf, sptPfn, self, tag));
+    request(KvmReply.SpteWritten.class, k, tag ->
+        shard(gfn).tell(new TdpMmuMsg.SplitFrozenHugeSpte(gfn, leaf, sptPfn, self, tag)));
   }
 
   /** The present leafs overlapping [start, end), across shards in gfn order (a write-locked walk). */
@@ -348,18 +346,15 @@ public final class KvmContext {
       return;
     }
     long shardEnd = config.shardBase(shard) + Level.PG_LEVEL_1G.pages();
-    long tag = mintTag();
-    await(tag, KvmReply.LeafList.class, l -> {
+    ActorRef<TdpMmuMsg> mmu = peers.tdpMmu().get(shard);
+    request(KvmReply.LeafList.class, l -> {
       out.addAll(l.leafs());
       collectFrom(shard + 1, shardEnd, end, out, k);
-    });
-    peers.tdpMmu().get(shard).tell(new TdpMmuMsg.CollectLeafs(start, Math.min(end, shardEnd), self, tag));
+    }, tag -> mmu.tell(new TdpMmuMsg.CollectLeafs(start, Math.min(end, shardEnd), self, tag)));
   }
 
   public void readLpageInfo(long gfn, Consumer<KvmReply.LpageInfo> k) {
-    long tag = mintTag();
-    await(tag, KvmReply.LpageInfo.class, k);
-    shard(gfn).tell(new TdpMmuMsg.ReadLpageInfo(gfn, self, tag));
+    request(KvmReply.LpageInfo.class, k, tag -> shard(gfn).tell(new TdpMmuMsg.ReadLpageInfo(gfn, self, tag)));
   }
 
   public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
@@ -367,24 +362,21 @@ public final class KvmContext {
     boolean sharedInhibit = held == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
         && config.has(DesignOption.NON_BLOCKING_RESIZE);
     if (!sharedInhibit) assertWriteLocked("lpage_info update");
-    long tag = mintTag();
-    await(tag, KvmReply.LpageUpdated.class, u -> k.run());
-    shard(gfn).tell(new TdpMmuMsg.UpdateLpageInfo(gfn, level, flag, set, self, tag));
+    request(KvmReply.LpageUpdated.class, u -> k.run(), tag ->
+        shard(gfn).tell(new TdpMmuMsg.UpdateLpageInfo(gfn, level, flag, set, self, tag)));
   }
 
   // ------------------------------------------------------------------------------------------ guest_memfd
 
   public void getPfn(long gfn, Consumer<KvmReply.PfnResult> k) {
-    long tag = mintTag();
-    await(tag, KvmReply.PfnResult.class, k);
-    peers.guestMemfd().tell(new GuestMemfdMsg.GetPfn(name, gfn, self, tag));
+    request(KvmReply.PfnResult.class, k, tag ->
+        peers.guestMemfd().tell(new GuestMemfdMsg.GetPfn(name, gfn, self, tag)));
   }
 
   /** v1 only: folio_ref_add (delta &gt; 0) / folio_put_refs (delta &lt; 0) [P1-08]. */
   public void folioRef(long gfn, long pfn, long pages, int delta, Runnable k) {
-    long tag = mintTag();
-    await(tag, KvmReply.FolioRefDone.class, d -> k.run());
-    peers.guestMemfd().tell(new GuestMemfdMsg.FolioRef(gfn, pfn, pages, delta, self, tag));
+    request(KvmReply.FolioRefDone.class, d -> k.run(), tag ->
+        peers.guestMemfd().tell(new GuestMemfdMsg.FolioRef(gfn, pfn, pages, delta, self, tag)));
   }
 
   // ------------------------------------------------------------------------------------------ vCPU requests
