@@ -138,7 +138,8 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void invalidateBegin(MmuLockMsg.InvalidateBegin m) {
-    assert m.start() < m.end() : "empty invalidation " + m;
+    // start == end is legal: kvm_mmu_invalidate_range_add checks no range (a design may pass an empty one)
+    assert m.start() <= m.end() : "inverted invalidation " + m;
     heldForWriteBy(m.owner(), m.start());
     // kvm_mmu_invalidate_begin
     invalidateInProgress++;
@@ -160,7 +161,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void invalidateEnd(MmuLockMsg.InvalidateEnd m) {
-    assert m.start() < m.end() : "empty invalidation " + m;
+    assert m.start() <= m.end() : "inverted invalidation " + m;
     heldForWriteBy(m.owner(), m.start());
     // kvm_mmu_invalidate_end: seq++ (smp_wmb) then in_progress--
     invalidateSeq++;
