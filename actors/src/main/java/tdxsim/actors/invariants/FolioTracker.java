@@ -93,6 +93,8 @@ final class FolioTracker {
     observed = true;
     byte code = live ? Range2M.orderCode(order) : 0;
     long pages = order.pages();
+    // a folio of order N covers the naturally aligned 2^N pages from its index (and its pfn, from the allocator)
+    assert order.isAligned(gfn) && pfn % pages == 0 : "a " + order + " folio at gfn " + gfn + ", pfn " + pfn;
     Folio replaced = null;
     long carried = 0; // refs of the pieces a merge (kvm_gmem_restructure back to the huge order) joins
     for (long g = gfn; g < gfn + pages; ) {

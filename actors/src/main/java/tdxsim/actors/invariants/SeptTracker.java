@@ -91,13 +91,18 @@ final class SeptTracker {
     if (prev == to) return;
     e.sept = to;
     if (e.level == Level.PG_LEVEL_4K && prev.isLeaf() != to.isLeaf()) {
-      g.pt.range(e.gfn).septLeaves4k += to.isLeaf() ? 1 : -1;
+      Range2M r = g.pt.range(e.gfn);
+      r.septLeaves4k += to.isLeaf() ? 1 : -1;
+      assert r.septLeaves4k >= 0 && r.septLeaves4k <= Range2M.PAGES : r.septLeaves4k + " 4K S-EPT leaves in a 2M range";
     }
     if (e.level == Level.PG_LEVEL_1G) return;
     Level up = e.level.upper();
     Entry p = g.pt.entry(up.base(e.gfn), up);
     p.septChildren += (Entry.present(to) ? 1 : 0) - (Entry.present(prev) ? 1 : 0);
     p.childMapped += (to == SeptState.MAPPED ? 1 : 0) - (prev == SeptState.MAPPED ? 1 : 0);
+    // a MAPPED child is present: 0 <= childMapped <= septChildren <= 512
+    assert p.childMapped >= 0 && p.childMapped <= p.septChildren && p.septChildren <= Range2M.PAGES
+        : "child counts of " + p.where() + ": " + p.childMapped + " mapped of " + p.septChildren;
     p.childPending += (to == SeptState.PENDING ? 1 : 0) - (prev == SeptState.PENDING ? 1 : 0);
     if (Entry.present(to) != Entry.present(prev)) g.rest.markStruct(p);
   }
