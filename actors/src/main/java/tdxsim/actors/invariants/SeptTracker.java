@@ -100,10 +100,11 @@ final class SeptTracker {
     Entry p = g.pt.entry(up.base(e.gfn), up);
     p.septChildren += (Entry.present(to) ? 1 : 0) - (Entry.present(prev) ? 1 : 0);
     p.childMapped += (to == SeptState.MAPPED ? 1 : 0) - (prev == SeptState.MAPPED ? 1 : 0);
-    // a MAPPED child is present: 0 <= childMapped <= septChildren <= 512
-    assert p.childMapped >= 0 && p.childMapped <= p.septChildren && p.septChildren <= Range2M.PAGES
-        : "child counts of " + p.where() + ": " + p.childMapped + " mapped of " + p.septChildren;
+    // MAPPED and PENDING children are present: 0 <= childMapped + childPending <= septChildren <= 512
     p.childPending += (to == SeptState.PENDING ? 1 : 0) - (prev == SeptState.PENDING ? 1 : 0);
+    assert p.childMapped >= 0 && p.childPending >= 0 && p.childMapped + p.childPending <= p.septChildren
+        && p.septChildren <= Range2M.PAGES : "child counts of " + p.where() + ": " + p.childMapped + " mapped, "
+        + p.childPending + " pending of " + p.septChildren;
     if (Entry.present(to) != Entry.present(prev)) g.rest.markStruct(p);
   }
 
