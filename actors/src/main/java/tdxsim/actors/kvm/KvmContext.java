@@ -241,7 +241,6 @@ public final class KvmContext {
 
   /** A burst of {@code count} host NMIs on this context's logical processor starts (VcpuMsg.NmiBurst). */
   public void nmiBurst(int count) {
-    assert count > 0 && nmisLeft >= 0 : name + ": an NMI burst of " + count + " with " + nmisLeft + " left";
     nmisLeft += count;
   }
 
@@ -251,7 +250,6 @@ public final class KvmContext {
     if (held != null) throw new IllegalStateException(name + " already holds mmu_lock " + held);
     long tag = mintTag();
     await(tag, KvmReply.MmuLockGranted.class, g -> {
-      assert held == null && g.mode() == mode : name + ": mmu_lock granted " + g.mode() + " for " + mode + ", held " + held;
       held = g.mode();
       if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
       k.accept(g);
