@@ -45,6 +45,7 @@ final class GmemFile {
   GmemFile(long base, long pages, Monitor monitor) {
     this.base = base;
     this.pages = (int) pages;
+    assert pages > 0 && pages % PAGES_2M == 0 && base % PAGES_2M == 0 : "guest_memfd of " + pages + " at " + base;
     this.monitor = monitor;
     int ranges = this.pages / PAGES_2M;
     this.folioKind = new int[ranges];
@@ -92,6 +93,7 @@ final class GmemFile {
       folioKind[r] = HUGE;
       hugePfn[r] = next2MPfn;
       next2MPfn += PAGES_2M;
+      assert hugePfn[r] % PAGES_2M == 0 : "a 2M folio at pfn " + hugePfn[r] + ", not aligned to its order";
       monitor.observe(new FolioChanged(gfnOf(r * PAGES_2M), Level.PG_LEVEL_2M, hugePfn[r], true));
       if (!allPrivate(r)) splitFolio(r);
     }
@@ -128,6 +130,7 @@ final class GmemFile {
     } else {
       shared.set(idx(start), idx(end));
     }
+    assert hasAttributes(start, end, toPrivate) : "attributes of [" + start + ", " + end + ") not stored";
     monitor.observe(new AttributesChanged(start, end, toPrivate));
   }
 
@@ -182,7 +185,7 @@ final class GmemFile {
 
   /** Split the huge folio of range r into 512 4K folios (same pfns). */
   void splitFolio(int r) {
-    assert folioKind[r] != NONE : "split of an absent folio in range " + r;
+    assert r >= 0 && r < folioKind.length && folioKind[r] != NONE : "split of an absent folio in range " + r;
     if (folioKind[r] != HUGE) return;
     folioKind[r] = SMALL;
     monitor.observe(new FolioSplit(gfnOf(r * PAGES_2M)));

@@ -102,6 +102,7 @@ final class GmemIoctls {
     }
     // mutation 6: no batches, the whole ioctl one unit (split+zap per 2M range, attributes stored at the end)
     long batchEnd = onePass ? end : Math.min(file.hugePageEnd(batchStart + 1), end);
+    assert batchEnd > batchStart : "conversion batch from " + batchStart + " made no progress"; // monotone
     convertBatch(batchStart, batchEnd, toPrivate, (ok, err) -> {
       if (!ok) {
         kvm.flow(Flow.CONVERT_ERROR_OFFSET, batchStart, Level.PG_LEVEL_4K);
@@ -192,6 +193,7 @@ final class GmemIoctls {
 
   /** kvm_gmem_fallocate(FALLOC_FL_PUNCH_HOLE) → kvm_gmem_punch_hole over [start, end). */
   void punchHole(long start, long end, Done done) {
+    assert start < end : "punch hole of [" + start + ", " + end + ")";
     Done end2 = observed(kvm, "punch-hole", start, end, done);
     kvm.flow(Flow.PUNCH_HOLE, start, Level.PG_LEVEL_4K);
     if (!file.folioAligned(start, end)) { // !IS_ALIGNED(offset, page_size) || !IS_ALIGNED(len, page_size)

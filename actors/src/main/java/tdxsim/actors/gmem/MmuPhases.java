@@ -26,6 +26,7 @@ final class MmuPhases {
   /** KVM_MMU_LOCK, one phase, KVM_MMU_UNLOCK; then k with the phase's error. */
   void locked(Consumer<IntConsumer> phase, IntConsumer k) {
     kvm.lock(LockMode.EXCLUSIVE, g -> phase.accept(err -> {
+      kvm.assertWriteLocked("KVM_MMU_UNLOCK after a guest_memfd phase");
       kvm.unlock();
       k.accept(err);
     }));
@@ -60,7 +61,10 @@ final class MmuPhases {
       k.accept(0);
       return;
     }
+    if (!lockEach) kvm.assertLocked("one-pass split and zap inside the caller's critical section");
     long next = Math.min(end, file.hugePageEnd(cur + 1));
+    assert next > cur && (next == end || next == file.hugePageStart(next))
+        : "one-pass step from " + cur + " to " + next + " is not one 2M range";
     IntConsumer zapNext = err -> {
       if (err != 0) {
         k.accept(err);
@@ -82,6 +86,8 @@ final class MmuPhases {
 
   /** kvm_arch_post_set_memory_attributes: KVM_LPAGE_MIXED_FLAG of each 2M range of [start, end) (write lock held). */
   void updateMixed(long start, long end, Runnable k) {
+    assert start < end : "KVM_LPAGE_MIXED_FLAG update of [" + start + ", " + end + ")";
+    kvm.assertWriteLocked("kvm_arch_post_set_memory_attributes"); // lockdep_assert_held_write(&kvm->mmu_lock)
     updateMixed(file.firstRange(start), file.lastRange(end), k);
   }
 

@@ -68,6 +68,7 @@ final class ConversionTracker {
       }
     }
     Conversion c = new Conversion(kind, start, end, snap);
+    assert snap == null || snap.length == end - start : "attribute snapshot of " + snap.length + " pages";
     active.add(c);
     return c;
   }
@@ -92,6 +93,7 @@ final class ConversionTracker {
         if (mirror) c.mirrorZaps++;
         else c.septZaps++;
         if (c.firstZapGfn < 0) c.firstZapGfn = Math.max(gfn, c.start);
+        assert c.firstZapGfn >= c.start && c.firstZapGfn < c.end : "first zap outside the conversion";
       }
     }
   }

@@ -42,6 +42,7 @@ final class Entry {
   boolean structDirty;
 
   Entry(long gfn, Level level) {
+    assert level != null && level.isAligned(gfn) : "a " + level + " entry at the unaligned gfn " + gfn;
     this.gfn = gfn;
     this.level = level;
   }

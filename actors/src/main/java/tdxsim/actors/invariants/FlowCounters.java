@@ -33,6 +33,7 @@ public final class FlowCounters {
 
   /** Adds {@code o}'s counts to these: how totals over many schedules are kept without a map per schedule. */
   public void add(FlowCounters o) {
+    assert o != null && o != this : "flow counters added to themselves";
     for (int i = 0; i < seamcalls.length; i++) {
       for (int j = 0; j < seamcalls[i].length; j++) {
         long[] to = seamcalls[i][j];
@@ -58,6 +59,7 @@ public final class FlowCounters {
   private static void addAll(Map<String, long[]> to, Map<String, long[]> from) {
     for (Map.Entry<String, long[]> e : from.entrySet()) {
       long[] c = to.computeIfAbsent(e.getKey(), k -> new long[e.getValue().length]);
+      assert c.length == e.getValue().length : e.getKey() + ": counters of " + c.length + " and " + e.getValue().length;
       for (int i = 0; i < c.length; i++) c[i] += e.getValue()[i];
     }
   }

@@ -30,6 +30,7 @@ final class FolioTracker {
       this.order = order;
       this.pfn = pfn;
       this.split = split;
+      assert split == null || order == Level.PG_LEVEL_4K : "a " + order + " piece of a split folio at " + gfn;
     }
 
     long end() {
@@ -93,6 +94,8 @@ final class FolioTracker {
     observed = true;
     byte code = live ? Range2M.orderCode(order) : 0;
     long pages = order.pages();
+    // a folio of order N covers the naturally aligned 2^N pages from its index (and its pfn, from the allocator)
+    assert order.isAligned(gfn) && pfn % pages == 0 : "a " + order + " folio at gfn " + gfn + ", pfn " + pfn;
     Folio replaced = null;
     long carried = 0; // refs of the pieces a merge (kvm_gmem_restructure back to the huge order) joins
     for (long g = gfn; g < gfn + pages; ) {
@@ -130,6 +133,7 @@ final class FolioTracker {
 
   /** A 2M folio at gfn became 512 4K folios; returns the 2M folio that was split (or null if unknown). */
   Folio split(PageTables pt, long gfn) {
+    assert Level.PG_LEVEL_2M.isAligned(gfn) : "split of a 2M folio at the unaligned gfn " + gfn;
     Range2M r = pt.range(gfn);
     Folio big = at(r.folioPfn(0));
     r.folioOrder.replaceNonZero(Range2M.orderCode(Level.PG_LEVEL_4K));

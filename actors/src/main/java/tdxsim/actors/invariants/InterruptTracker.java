@@ -47,9 +47,11 @@ final class InterruptTracker {
   }
 
   private void grow(int vcpu) {
+    assert vcpu >= 0 : "vcpu id " + vcpu;
     if (vcpu >= pending.length) {
       pending = Arrays.copyOf(pending, vcpu * 2 + 1);
       signal = Arrays.copyOf(signal, vcpu * 2 + 1);
     }
+    assert pending.length == signal.length && vcpu < pending.length : "per-vCPU arrays of " + pending.length;
   }
 }

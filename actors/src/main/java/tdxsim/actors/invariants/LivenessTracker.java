@@ -175,6 +175,7 @@ final class LivenessTracker {
   }
 
   private void grow(int vcpu) {
+    assert vcpu >= 0 : "vcpu id " + vcpu;
     if (vcpu < openFault.length) return;
     int n = Math.max(vcpu + 1, openFault.length * 2);
     int old = openFault.length;
@@ -184,6 +185,7 @@ final class LivenessTracker {
     Arrays.fill(retryGfn, old, n, -1);
     retries = Arrays.copyOf(retries, n);
     acceptStreak = Arrays.copyOf(acceptStreak, n);
+    assert retryGfn.length == n && retries.length == n && acceptStreak.length == n : "per-vCPU arrays of " + n;
   }
 
   private static long[] filled(int n) {

@@ -55,6 +55,7 @@ final class LockTracker {
       }
       if (mode == LockMode.EXCLUSIVE) exclusive = owner;
       else shared.merge(owner, 1, Integer::sum);
+      assert mode == LockMode.EXCLUSIVE || shared.get(owner) > 0 : owner + ": shared count not positive";
       for (Map.Entry<String, Waiter> w : waiters.entrySet()) {
         Waiter wt = w.getValue();
         if (wt.mode != LockMode.EXCLUSIVE) continue;
@@ -75,6 +76,7 @@ final class LockTracker {
       exclusive = null;
     } else {
       Integer n = shared.get(owner);
+      assert n == null || n > 0 : owner + " held the shared mmu_lock " + n + " times";
       if (n == null) {
         v.report(Invariant.MMU_LOCK_EXCLUSION, owner + " released a shared mmu_lock it does not hold",
             List.of(owner));

@@ -28,11 +28,13 @@ final class MemslotTracker {
 
   void on(MemslotObservation o) {
     if (o instanceof MemslotObservation.DeleteBegin x) {
+      assert x.start() < x.end() : "deletion of the memslot [" + x.start() + ", " + x.end() + ")";
       deleting.add(new long[] {x.start(), x.end()});
     } else if (o instanceof MemslotObservation.Flushed x) {
       flushed.add(new long[] {x.start(), x.end()});
     } else if (o instanceof MemslotObservation.DeleteDone x) {
-      deleting.removeIf(r -> r[0] == x.start() && r[1] == x.end());
+      boolean begun = deleting.removeIf(r -> r[0] == x.start() && r[1] == x.end());
+      assert begun : "the deletion of [" + x.start() + ", " + x.end() + ") ended without beginning";
     } else if (o instanceof MemslotObservation.SrcuSection x) {
       grow(x.vcpu());
       invalidRetries[x.vcpu()] = 0;
@@ -70,6 +72,7 @@ final class MemslotTracker {
   }
 
   private void grow(int vcpu) {
+    assert vcpu >= 0 : "vcpu id " + vcpu;
     if (vcpu >= invalidRetries.length) invalidRetries = java.util.Arrays.copyOf(invalidRetries, vcpu * 2 + 1);
   }
 

@@ -60,12 +60,15 @@ final class MirrorTracker {
     boolean frozenAfter = e.isFrozen();
     if (e.level == Level.PG_LEVEL_1G) {
       if (frozenBefore != frozenAfter) g.frozen1g += frozenAfter ? 1 : -1;
+      assert g.frozen1g >= 0 : "negative count of FROZEN 1G SPTEs after " + e.where();
       return;
     }
     Range2M r = g.pt.range(e.gfn);
     if (frozenBefore != frozenAfter) r.frozen += frozenAfter ? 1 : -1;
     boolean mapsAfter = e.mirrorMaps();
     if (e.level == Level.PG_LEVEL_4K && mapsBefore != mapsAfter) r.mirrorLeaves4k += mapsAfter ? 1 : -1;
+    assert r.frozen >= 0 && r.frozen <= Range2M.PAGES + 1 && r.mirrorLeaves4k >= 0
+        && r.mirrorLeaves4k <= Range2M.PAGES : "2M range counts out of bounds after " + e.where();
   }
 
   private void transition(Entry e, Spte before, Spte to) {

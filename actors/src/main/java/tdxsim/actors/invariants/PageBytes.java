@@ -16,6 +16,7 @@ final class PageBytes {
 
   /** Sets pages [from, to) to v. */
   void set(int from, int to, byte v) {
+    assert 0 <= from && from < to && to <= Range2M.PAGES : "pages [" + from + ", " + to + ") of a 2M range";
     if (from == 0 && to == Range2M.PAGES) {
       each = null;
       all = v;

@@ -32,6 +32,7 @@ final class PageTables {
     if (r != null && r.base == b) return r;
     r = lookup(b);
     if (r == null) r = add(new Range2M(b));
+    assert r.base == b : "the 2M range of " + gfn + " found at " + r.base;
     return last = r;
   }
 
@@ -61,6 +62,8 @@ final class PageTables {
     } else {
       insert(r);
     }
+    // open addressing at load factor <= 1/2 in a power-of-two table: lookup's probe always meets a null slot
+    assert 2 * ranges.size() <= index.length && Integer.bitCount(index.length) == 1 : "index of " + index.length;
     return r;
   }
 

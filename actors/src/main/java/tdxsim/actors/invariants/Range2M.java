@@ -58,6 +58,7 @@ final class Range2M {
   }
 
   Entry e4kCreate(int off) {
+    assert off >= 0 && off < PAGES : "4K entry " + off + " of the 2M range " + base;
     if (e4k == null) e4k = new Entry[PAGES];
     Entry e = e4k[off];
     if (e == null) e4k[off] = e = new Entry(base + off, Level.PG_LEVEL_4K);
@@ -76,6 +77,8 @@ final class Range2M {
 
   /** Records a folio's pages [from, to) of this range: pfn {@code pfn} at {@code from} and on, order {@code code}. */
   void setFolio(int from, int to, long pfn, byte code) {
+    assert 0 <= from && from < to && to <= PAGES && code >= 0 : "folio [" + from + ", " + to + ") order " + code;
+    assert code != orderCode(Level.PG_LEVEL_2M) || from == 0 && to == PAGES : "a 2M folio over part of " + base;
     folioOrder.set(from, to, code);
     if (from == 0 && to == PAGES) {
       folioPfn = null;

@@ -91,14 +91,20 @@ final class SeptTracker {
     if (prev == to) return;
     e.sept = to;
     if (e.level == Level.PG_LEVEL_4K && prev.isLeaf() != to.isLeaf()) {
-      g.pt.range(e.gfn).septLeaves4k += to.isLeaf() ? 1 : -1;
+      Range2M r = g.pt.range(e.gfn);
+      r.septLeaves4k += to.isLeaf() ? 1 : -1;
+      assert r.septLeaves4k >= 0 && r.septLeaves4k <= Range2M.PAGES : r.septLeaves4k + " 4K S-EPT leaves in a 2M range";
     }
     if (e.level == Level.PG_LEVEL_1G) return;
     Level up = e.level.upper();
     Entry p = g.pt.entry(up.base(e.gfn), up);
     p.septChildren += (Entry.present(to) ? 1 : 0) - (Entry.present(prev) ? 1 : 0);
     p.childMapped += (to == SeptState.MAPPED ? 1 : 0) - (prev == SeptState.MAPPED ? 1 : 0);
+    // MAPPED and PENDING children are present: 0 <= childMapped + childPending <= septChildren <= 512
     p.childPending += (to == SeptState.PENDING ? 1 : 0) - (prev == SeptState.PENDING ? 1 : 0);
+    assert p.childMapped >= 0 && p.childPending >= 0 && p.childMapped + p.childPending <= p.septChildren
+        && p.septChildren <= Range2M.PAGES : "child counts of " + p.where() + ": " + p.childMapped + " mapped, "
+        + p.childPending + " pending of " + p.septChildren;
     if (Entry.present(to) != Entry.present(prev)) g.rest.markStruct(p);
   }
 

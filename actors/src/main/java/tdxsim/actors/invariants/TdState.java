@@ -30,6 +30,7 @@ final class TdState {
   }
 
   void epochAdvanced(long e) {
+    assert e >= epoch : "the TD epoch went back from " + epoch + " to " + e; // TDH.MEM.TRACK only increments it
     epoch = e;
   }
 
@@ -77,5 +78,7 @@ final class TdState {
       done = Arrays.copyOf(done, n);
     }
     if (vcpu > maxVcpu) maxVcpu = vcpu;
+    assert maxVcpu < inGuest.length && vcpuEpoch.length == inGuest.length && done.length == inGuest.length
+        : "per-vCPU arrays of " + inGuest.length + " for vcpu " + maxVcpu;
   }
 }

@@ -31,6 +31,7 @@ final class TeardownTracker {
             + " freed to the host before TDH.PHYMEM.PAGE.RECLAIM");
       }
     } else if (o instanceof TeardownObservation.TeardownDone x) {
+      assert begun : "the TD teardown ended without beginning";
       ended = true;
       if (x.hkidFreed()) checkNothingMapped();
     }

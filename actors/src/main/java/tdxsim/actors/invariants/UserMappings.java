@@ -26,6 +26,7 @@ final class UserMappings {
    * Apply a (un)mapping. Returns the first gfn the user had mapped and now lost, or -1 (always -1 for a map).
    */
   long change(PageTables pt, String user, long start, long end, boolean mapped) {
+    assert user != null && start < end : user + " (un)mapping of [" + start + ", " + end + ")";
     int u = index(user);
     long lost = -1;
     for (long b = start & ~(Range2M.PAGES - 1L); b < end; b += Range2M.PAGES) {
@@ -46,6 +47,7 @@ final class UserMappings {
         }
       }
     }
+    assert lost < 0 || !mapped && lost >= start && lost < end : "lost " + lost + " outside [" + start + ", " + end + ")";
     return lost;
   }
 
@@ -78,6 +80,7 @@ final class UserMappings {
       if (!create) return null;
       r.userBits[u] = new long[Range2M.PAGES / 64];
     }
+    assert r.userBits[u].length * 64 == Range2M.PAGES : "user bitset of " + r.userBits[u].length + " words";
     return r.userBits[u];
   }
 }

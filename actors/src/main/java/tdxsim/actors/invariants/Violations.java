@@ -13,6 +13,7 @@ final class Violations {
   private long count;
 
   void report(Invariant inv, String detail, List<String> actors, long... gfns) {
+    assert inv != null && detail != null && actors != null : "a violation report without its invariant: " + detail;
     count++;
     if (first != null) return;
     Long[] boxed = new Long[gfns.length];

@@ -62,6 +62,7 @@ public final class Memslots {
           if (!readers.containsKey(m.reader())) {
             throw new IllegalStateException(m.reader() + ": kvm_vcpu_gfn_to_memslot outside srcu_read_lock");
           }
+          assert m.gfn() >= 0 : m.reader() + ": kvm_vcpu_gfn_to_memslot of gfn " + m.gfn();
           m.replyTo().tell(new KvmReply.MemslotLookup(m.gfn(), lookup(m.gfn()), m.tag()));
           return Behaviors.same();
         })
@@ -102,6 +103,13 @@ public final class Memslots {
 
   /** kvm_replace_memslot + kvm_swap_active_memslots: publish, then synchronize_srcu_expedited, then {@code k}. */
   private void swapActiveMemslots(long start, long end, SlotState state, Runnable k) {
+    long[] old = slots.get(start);
+    // kvm_invalidate_memslot publishes the INVALID copy before kvm_delete_memslot publishes no slot; slots_lock
+    // serializes the ioctls, so no other change of the slot is in flight
+    assert state != SlotState.NONE || old != null && old[0] == end && old[1] == SlotState.INVALID.ordinal()
+        : "memslot [" + start + ", " + end + ") deleted without KVM_MEMSLOT_INVALID first";
+    assert state != SlotState.INVALID || old == null || old[1] != SlotState.INVALID.ordinal()
+        : "memslot [" + start + ", " + end + ") invalidated twice";
     slots.put(start, new long[] {end, state.ordinal()});
     syncs.add(new Pending(++now, k));
     completeSyncs();
@@ -115,6 +123,7 @@ public final class Memslots {
       done.add(p.k());
       return true;
     });
+    assert syncs.isEmpty() || !readers.isEmpty() : "synchronize_srcu waiting with no reader in a section";
     for (Runnable k : done) k.run();
   }
 }

@@ -36,11 +36,15 @@ final class SetMemslot {
 
   /** Delete the memslot [start, end); {@code done} once the ioctl returns. */
   static void delete(KvmContext kvm, Swap swap, long start, long end, Runnable done) {
+    assert start < end && Level.PG_LEVEL_2M.isAligned(start) && Level.PG_LEVEL_2M.isAligned(end)
+        : "KVM_SET_USER_MEMORY_REGION2 delete of [" + start + ", " + end + "): not a 2M-aligned memslot";
     kvm.observe(new MemslotObservation.DeleteBegin(start, end));
     kvm.flow(Flow.MEMSLOT_DELETE, start, Level.PG_LEVEL_4K);
     swap.swap(start, end, SlotState.INVALID, () -> kvm.lock(LockMode.EXCLUSIVE, g -> {
+      kvm.assertWriteLocked("kvm_mmu_zap_memslot");
       kvm.flow(Flow.ZAP_MEMSLOT, start, Level.PG_LEVEL_4K);
       ZapPrivateLeafs.run(kvm, start, end, () -> {
+        kvm.assertWriteLocked("kvm_tdp_mmu_zap_leafs"); // lockdep_assert_held_write(&kvm->mmu_lock)
         kvm.unlock();
         kvm.observe(new MemslotObservation.Flushed(start, end));
         swap.swap(start, end, SlotState.NONE, () -> {

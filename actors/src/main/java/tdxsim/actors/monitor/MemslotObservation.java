@@ -4,7 +4,11 @@ package tdxsim.actors.monitor;
 public sealed interface MemslotObservation extends Observation {
 
   /** The VMM's ioctl began deleting the memslot [start, end). */
-  record DeleteBegin(long start, long end) implements MemslotObservation {}
+  record DeleteBegin(long start, long end) implements MemslotObservation {
+    public DeleteBegin {
+      assert start < end : "deletion of the memslot [" + start + ", " + end + ")";
+    }
+  }
 
   /**
    * kvm_arch_flush_shadow_memslot returned (kvm_mmu_zap_memslot released mmu_lock): from here on no mapping of
@@ -25,5 +29,9 @@ public sealed interface MemslotObservation extends Observation {
   record SrcuSection(int vcpu, boolean entered) implements MemslotObservation {}
 
   /** kvm_mmu_faultin_pfn found {@code gfn}'s memslot flagged KVM_MEMSLOT_INVALID: RET_PF_RETRY (or -EAGAIN). */
-  record InvalidSlotRetry(int vcpu, long gfn) implements MemslotObservation {}
+  record InvalidSlotRetry(int vcpu, long gfn) implements MemslotObservation {
+    public InvalidSlotRetry {
+      assert vcpu >= 0 && gfn >= 0 : "vcpu " + vcpu + " retried on an invalid memslot at gfn " + gfn;
+    }
+  }
 }

@@ -9,7 +9,11 @@ import tdxsim.protocol.Spte;
 public sealed interface MmuObservation extends Observation {
 
   /** A mirror SPTE at (gfn, level) changed; gfn is the first gfn the entry covers. */
-  record SpteChanged(long gfn, Level level, Spte from, Spte to) implements MmuObservation {}
+  record SpteChanged(long gfn, Level level, Spte from, Spte to) implements MmuObservation {
+    public SpteChanged {
+      assert level != null && level.isAligned(gfn) : "a " + level + " SPTE at the unaligned gfn " + gfn;
+    }
+  }
 
   /**
    * A try_cmpxchg64 on the mirror SPTE at (gfn, level) by {@code owner} (an actor name) failed: the entry held
@@ -19,13 +23,21 @@ public sealed interface MmuObservation extends Observation {
       implements MmuObservation {}
 
   /** {@code owner} (an actor name) acquired or released kvm->mmu_lock in {@code mode}. */
-  record MmuLockChanged(String owner, LockMode mode, boolean acquired) implements MmuObservation {}
+  record MmuLockChanged(String owner, LockMode mode, boolean acquired) implements MmuObservation {
+    public MmuLockChanged {
+      assert owner != null && mode != null : "mmu_lock " + mode + " changed by " + owner;
+    }
+  }
 
   /** {@code owner} started waiting for kvm->mmu_lock in {@code mode} (for the starvation bound). */
   record MmuLockWaiting(String owner, LockMode mode) implements MmuObservation {}
 
   /** kvm_mmu_invalidate_begin + range_add over [start, end). */
-  record InvalidateBegin(long start, long end, long seq, int inProgress) implements MmuObservation {}
+  record InvalidateBegin(long start, long end, long seq, int inProgress) implements MmuObservation {
+    public InvalidateBegin {
+      assert start < end : "kvm_mmu_invalidate_range_add of [" + start + ", " + end + ")";
+    }
+  }
 
   /** kvm_mmu_invalidate_end over [start, end): seq++ and in_progress--. */
   record InvalidateEnd(long start, long end, long seq, int inProgress) implements MmuObservation {}
@@ -40,7 +52,11 @@ public sealed interface MmuObservation extends Observation {
   record FaultBegin(int vcpu, long gfn) implements MmuObservation {}
 
   /** The fault flow ended: {@code result} is what kvm_tdp_mmu_page_fault returned. */
-  record FaultEnd(int vcpu, long gfn, PfResult result) implements MmuObservation {}
+  record FaultEnd(int vcpu, long gfn, PfResult result) implements MmuObservation {
+    public FaultEnd {
+      assert vcpu >= 0 && result != null : "vcpu " + vcpu + "'s fault at " + gfn + " ended with " + result;
+    }
+  }
 
   /** A flow step worth counting (AUG_2M, AUG_4K, DEMOTE, REMOVE, BUSY_RETRY, ...): feeds explore --json. */
   record FlowStep(Flow flow, long gfn, Level level) implements MmuObservation {}

@@ -9,7 +9,11 @@ import tdxsim.protocol.TdxStatus;
 public sealed interface SeptObservation extends Observation {
 
   /** One S-EPT entry (gfn, level) changed state. FREE covers "no entry". */
-  record SeptEntryChanged(long gfn, Level level, SeptState from, SeptState to) implements SeptObservation {}
+  record SeptEntryChanged(long gfn, Level level, SeptState from, SeptState to) implements SeptObservation {
+    public SeptEntryChanged {
+      assert level != null && level.isAligned(gfn) && to != null : "S-EPT entry " + level + " at gfn " + gfn;
+    }
+  }
 
   /** A host SEAMCALL completed (every outcome, BUSY included). {@code caller} is the caller's actor name. */
   record SeamcallCompleted(SeamcallLeaf leaf, long gfn, Level level, TdxStatus status, String caller)

@@ -8,6 +8,7 @@ import java.util.List;
  */
 public record Violation(String invariant, String detail, List<String> actors, List<Long> gfns) {
   public Violation {
+    assert invariant != null && !invariant.isEmpty() && detail != null : "a violation without an invariant: " + detail;
     actors = List.copyOf(actors);
     gfns = List.copyOf(gfns);
   }

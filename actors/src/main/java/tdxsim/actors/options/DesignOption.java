@@ -248,6 +248,10 @@ public enum DesignOption {
     this.source = source;
     this.description = description;
     this.aliases = List.of(aliases);
+    // a mutation has its section-4 number; every option cites its sources and is described for ./tdxsim list
+    assert mutation >= 0 && (kind != Kind.MUTATION || mutation > 0) : cliName + ": mutation number " + mutation;
+    assert !cliName.isEmpty() && cliName.equals(cliName.toLowerCase(java.util.Locale.ROOT)) : "CLI name " + cliName;
+    assert !source.isBlank() && !description.isBlank() : cliName + " without a source or a description";
   }
 
   /** The name used on the command line and in traces, e.g. "v1-folio-refcount". */
@@ -281,6 +285,7 @@ public enum DesignOption {
 
   /** Parses a CLI name, an alias or an enum constant name; null if unknown. */
   public static DesignOption parse(String s) {
+    assert s != null : "DesignOption.parse(null)";
     for (DesignOption o : values()) {
       if (o.cliName.equalsIgnoreCase(s) || o.name().equalsIgnoreCase(s)) return o;
       for (String a : o.aliases) if (a.equalsIgnoreCase(s)) return o;

@@ -78,6 +78,8 @@ final class EptViolationHandler {
    */
   void handle(long gfn, Level acceptLevel, boolean pendingEpt, Consumer<PfResult> done) {
     assert ctx.held() == null : "tdx_handle_ept_violation entered with mmu_lock " + ctx.held();
+    assert gfn >= 0 && done != null : ctx.name() + ": EPT violation at gfn " + gfn;
+    assert memoryFaultGfn == -1 : ctx.name() + ": the memory-fault exit for " + memoryFaultGfn + " was never taken";
     if (pendingEpt) {
       ctx.observe(new VmDead(vcpu, "Guest access before accepting", gfn));
       ctx.vmDead(gfn);
@@ -160,7 +162,9 @@ final class EptViolationHandler {
       }
       long base = level.base(gfn);
       // NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
+      assert base <= gfn && gfn < base + level.pages() : ctx.name() + ": " + level + " base " + base + " of " + gfn;
       ctx.lock(ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE, g -> {
+        ctx.assertLocked("kvm_split_cross_boundary_leafs");
         ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
         SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
           if (err != 0) {
@@ -207,6 +211,7 @@ final class EptViolationHandler {
     violationRequestLevel = acceptLevel;
     violationGfnStart = acceptLevel.base(gfn);
     violationGfnEnd = violationGfnStart + acceptLevel.pages();
+    assert violationGfnStart <= gfn && gfn < violationGfnEnd : ctx.name() + ": violation range misses " + gfn;
   }
 
   /** v1: a huge leaf is found where the request level wants 4K: accept the 2M mapping instead [P1-21]. */

@@ -93,6 +93,7 @@ final class GuestProgram {
    * set_memory_decrypted()/set_memory_encrypted(), and the guest keeps its view of the pages.
    */
   void onMapGpaReturn(MapGpaCall.Result r) {
+    assert tasks.peek() instanceof MapGpaTask : "the MapGPA TDVMCALL returned during " + tasks.peek();
     MapGpaTask m = (MapGpaTask) tasks.peek();
     if (r.status() == MapGpaCall.Status.RETRY && r.r11() >= m.start && r.r11() < m.end
         && (r.r11() != m.start || ++m.retries < MAPGPA_MAX_RETRIES_PER_PAGE)) {
@@ -153,6 +154,8 @@ final class GuestProgram {
     public GuestAction action() {
       if (tryLevel == null) tryLevel = largestFitting(cur, Level.values()[Math.min(maxLevel.ordinal(),
           style == WorkloadStep.AcceptStyle.LINUX ? Level.PG_LEVEL_1G.ordinal() : Level.PG_LEVEL_2M.ordinal())]);
+      assert tryLevel.isAligned(cur) && end - cur >= tryLevel.pages() : "ACCEPT of " + cur + " at " + tryLevel
+          + " outside its aligned range or past " + end;
       return new GuestAction.AcceptOp(cur, tryLevel);
     }
 
@@ -169,6 +172,7 @@ final class GuestProgram {
       boolean tolerant = style == WorkloadStep.AcceptStyle.TOLERANT;
       boolean ok = st == TdxStatus.TDX_SUCCESS || (tolerant && st == TdxStatus.TDX_PAGE_ALREADY_ACCEPTED);
       Level level = tryLevel;
+      assert level != null : "TDG.MEM.PAGE.ACCEPT returned " + st + " at " + cur + " with no level tried";
       if (ok) {
         mem.accepted(cur, level.pages());
         monitor.observe(new GuestAccepted(vcpu, cur, level));
@@ -222,6 +226,7 @@ final class GuestProgram {
     int retries;
 
     MapGpaTask(long start, long end, boolean toShared) {
+      assert start < end : "MapGPA of the empty range [" + start + ", " + end + ")";
       this.first = start;
       this.start = start;
       this.end = end;
@@ -244,6 +249,7 @@ final class GuestProgram {
     final long end;
 
     PrefetchTask(long start, long end) {
+      assert start < end : "KVM_PRE_FAULT_MEMORY of the empty range [" + start + ", " + end + ")";
       this.start = start;
       this.end = end;
     }

@@ -43,6 +43,8 @@ final class MapGpaCall {
   /** tdx_map_gpa for the guest's call; {@code k} gets the status the guest resumes with. */
   void start(GuestAction.MapGpaCall m, Consumer<Result> k) {
     if (done != null) throw new IllegalStateException(kvm.name() + ": MapGPA while one is in flight");
+    assert m.start() >= 0 && m.start() < m.end() : kvm.name() + ": MapGPA of [" + m.start() + ", " + m.end() + ")";
+    assert k != null : kvm.name() + ": MapGPA without a continuation";
     next = m.start();
     end = m.end();
     toShared = m.toShared();
@@ -52,7 +54,9 @@ final class MapGpaCall {
 
   /** __tdx_map_gpa: one KVM_HC_MAP_GPA_RANGE exit for [next, min(next + 2 MB, end)). */
   private void exit() {
+    assert done != null : kvm.name() + ": KVM_HC_MAP_GPA_RANGE exit with no MapGPA in flight";
     long chunkEnd = Math.min(next + MAX_PAGES, end);
+    assert next < chunkEnd : kvm.name() + ": empty MapGPA chunk at " + next + ", end " + end;
     kvm.flow(toShared ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, next, Level.PG_LEVEL_4K);
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.MapGpaDone.class, this::complete);
@@ -61,11 +65,15 @@ final class MapGpaCall {
 
   /** tdx_complete_vmcall_map_gpa, on the next KVM_RUN. */
   private void complete(KvmReply.MapGpaDone d) {
+    assert done != null : kvm.name() + ": MapGPA completion with no MapGPA in flight";
+    assert next < end : kvm.name() + ": MapGPA completion past its end: next " + next + ", end " + end;
     if (!d.ok()) {
       finish(Status.INVALID_OPERAND, next);
       return;
     }
+    long prev = next;
     next += MAX_PAGES;
+    assert next > prev : kvm.name() + ": map_gpa_next did not advance from " + prev; // chunk progress is monotone
     if (next >= end) {
       finish(Status.SUCCESS, 0);
       return;
@@ -79,6 +87,8 @@ final class MapGpaCall {
   }
 
   private void finish(Status s, long r11) {
+    assert done != null : kvm.name() + ": MapGPA finished twice (" + s + ")";
+    assert s == Status.SUCCESS ? r11 == 0 : r11 >= 0 && r11 < end : kvm.name() + ": MapGPA " + s + ", R11 " + r11;
     Consumer<Result> k = done;
     done = null;
     k.accept(new Result(s, r11));

@@ -66,14 +66,22 @@ final class MemslotView {
       return;
     }
     if (!held) throw new IllegalStateException(ctx.name() + ": memslot lookup outside srcu_read_lock");
+    assert gfn >= 0 : ctx.name() + ": memslot lookup of gfn " + gfn;
     long tag = ctx.mintTag();
-    ctx.await(tag, KvmReply.MemslotLookup.class, l -> k.accept(l.state()));
+    ctx.await(tag, KvmReply.MemslotLookup.class, l -> {
+      assert l.gfn() == gfn : ctx.name() + ": memslot of gfn " + l.gfn() + " for a lookup of " + gfn;
+      assert l.state() != null : ctx.name() + ": memslot lookup answered no state";
+      k.accept(l.state());
+    });
     ctx.peers().memslots().tell(new MemslotsMsg.GfnToMemslot(ctx.name(), gfn, ctx.self(), tag));
   }
 
   /** One fault attempt: the slot lookup and kvm_mmu_faultin_pfn's slot checks, then {@link TdpPageFault}. */
   void fault(long gfn, boolean prefetch, TdpPageFault.MaxMappingLevel hook, Runnable ignoreSharedSplit,
       Consumer<FaultOutcome> done) {
+    // kvm_mmu_faultin_pfn may sleep (it faults in the pfn from guest_memfd): not under mmu_lock
+    assert ctx.held() == null : ctx.name() + ": kvm_mmu_do_page_fault under mmu_lock " + ctx.held();
+    assert !modelled() || held : ctx.name() + ": page fault outside srcu_read_lock (srcu_read_lock_held)";
     lookup(gfn, slot -> {
       if (slot == SlotState.NONE) {
         ctx.flow(prefetch ? Flow.PREFAULT_NO_MEMSLOT : Flow.MEMORY_FAULT_EXIT_NO_MEMSLOT, gfn, Level.PG_LEVEL_4K);

@@ -46,6 +46,7 @@ final class PendingEvents {
 
   /** The pending signal makes the current KVM ioctl return -EINTR ({@code flow}); false if none is pending. */
   boolean takeSignal(Flow flow, long gfn) {
+    assert flow != null && gfn >= 0 : "vcpu-" + vcpu + ": -EINTR with flow " + flow + " at gfn " + gfn;
     if (!signal) return false;
     signal = false;
     monitor.observe(new VcpuObservation.SignalHandled(vcpu));

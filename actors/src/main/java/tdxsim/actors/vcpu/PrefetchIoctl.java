@@ -38,6 +38,7 @@ final class PrefetchIoctl {
 
   /** The ioctl from {@code start}. */
   void issue(long start) {
+    assert start >= 0 && start <= end : kvm.name() + ": KVM_PRE_FAULT_MEMORY from " + start + " to " + end;
     slots.readLock();
     step(start);
   }
@@ -61,7 +62,10 @@ final class PrefetchIoctl {
             step(cur);
           } else if (PfResult.isDone(r)) {
             Level l = o.mappedLevel();
-            step(l.base(cur) + l.pages());
+            assert l != null : kvm.name() + ": prefault " + r + " at " + cur + " without a mapped level";
+            long nextChunk = l.base(cur) + l.pages();
+            assert nextChunk > cur : kvm.name() + ": prefault made no progress at " + cur; // monotone chunks
+            step(nextChunk);
           } else if (r == Errno.EAGAIN && !kvm.vmDead()) {
             kvm.flow(Flow.PREFAULT_EAGAIN, cur, Level.PG_LEVEL_4K);
             slots.readUnlock(); // the ioctl returns -EAGAIN; userspace issues it again from cur

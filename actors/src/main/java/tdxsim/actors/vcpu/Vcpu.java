@@ -18,7 +18,6 @@ import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.mmu.TdpPageFault;
 import tdxsim.actors.monitor.MmuObservation.FaultBegin;
 import tdxsim.actors.monitor.MmuObservation.FaultEnd;
-import tdxsim.protocol.PfResult;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
 import tdxsim.actors.monitor.Monitor;
@@ -125,6 +124,7 @@ public final class Vcpu {
         .onMessage(GuestResult.TdEntered.class, r -> {
           if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
           mode = Mode.IN_GUEST;
+          assert !hostBusy && opTag == -1 : "TD entered with KVM work or a guest operation in flight";
           interruptSent = false;
           events.deliverInterrupt();
           if (!pendingKicks.isEmpty() || kvm.vmDead() || events.signalPending()) {
@@ -301,6 +301,7 @@ public final class Vcpu {
       waitingToEnter = true;
       return;
     }
+    assert pendingKicks.isEmpty() && !waitingToEnter : "TDH.VP.ENTER with unacknowledged kicks or waiting";
     mode = Mode.ENTERING;
     enterTag = kvm.mintTag();
     interruptSent = false;
@@ -350,6 +351,7 @@ public final class Vcpu {
   }
 
   private void halt() {
+    assert mode == Mode.OUTSIDE && !hostBusy : "KVM_RUN returned an error in " + mode;
     mode = Mode.HALTED;
     monitor.observe(new FlowStep(Flow.VCPU_HALTED, 0, Level.PG_LEVEL_4K));
     joinIfHalted();
@@ -393,5 +395,4 @@ public final class Vcpu {
     });
     kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag));
   }
-
 }

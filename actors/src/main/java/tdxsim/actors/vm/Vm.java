@@ -63,6 +63,8 @@ public final class Vm {
       BiFunction<TdxModuleConfig, Monitor, Behavior<TdxModuleMsg>> moduleFactory, ActorPatch p) {
     return Behaviors.setup(ctx -> {
       KvmConfig kvm = config.kvmConfig();
+      assert config.workloads().size() == config.vcpus() : config.workloads().size() + " workloads for "
+          + config.vcpus() + " vCPUs";
       ActorRef<tdxsim.protocol.MmuLockMsg> mmuLock = ctx.spawn(p.apply(MMU_LOCK, tdxsim.protocol.MmuLockMsg.class,
           MmuLock.create(config.splitCachePages(), monitor), config, monitor), MMU_LOCK);
       List<ActorRef<TdpMmuMsg>> shards = new ArrayList<>();

@@ -73,6 +73,7 @@ public final class Vmm {
           return Behaviors.same();
         })
         .onMessage(VmmMsg.MemoryFaultExit.class, m -> {
+          assert m.gfn() >= 0 && m.pages() >= 1 : "KVM_EXIT_MEMORY_FAULT of " + m.pages() + " pages at " + m.gfn();
           if (inDeletedMemslot(m.gfn())) { // no memory region: nothing to convert, the vCPU stops
             kvm.observe(new MemslotObservation.NoMemslotExit(m.vcpu(), m.gfn()));
             m.replyTo().tell(new KvmReply.MemoryFaultHandled(false, m.tag()));
@@ -94,6 +95,8 @@ public final class Vmm {
 
   private void build(int i) {
     List<Long> pages = config.buildPages();
+    // kvm_tdx_init_mem_region: -EINVAL once the TD is RUNNABLE; the VMM populates only before FINALIZE_VM
+    assert !kvm.tdRunnable() && i <= pages.size() : "KVM_TDX_INIT_MEM_REGION of page " + i + " after FINALIZE_VM";
     if (i == pages.size()) {
       finalizeVm();
       return;
@@ -120,6 +123,7 @@ public final class Vmm {
    */
   private void mapPrivatePfn(long gfn, long pfn, Level maxLevel, Runnable done) {
     kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
+      kvm.assertLocked("kvm_tdp_mmu_map_private_pfn"); // read_lock(&kvm->mmu_lock) around kvm_tdp_map_page
       kvm.unlock();
       if (PfResult.isRetry(r) && !kvm.vmDead()) {
         mapPrivatePfn(gfn, pfn, maxLevel, done);
@@ -147,6 +151,8 @@ public final class Vmm {
   // ------------------------------------------------------------------------------------------ runtime
 
   private void onMapGpa(VmmMsg.MapGpaExit m) {
+    assert m.start() < m.end() && m.end() - m.start() <= Level.PG_LEVEL_2M.pages()
+        : "KVM_HC_MAP_GPA_RANGE exit for [" + m.start() + ", " + m.end() + "): empty or over TDX_MAP_GPA_MAX_LEN";
     convert(m.start(), m.end(), !m.toShared(), ok -> m.replyTo().tell(new KvmReply.MapGpaDone(ok,
         ok ? null : "TDVMCALL_STATUS_INVALID_OPERAND", m.tag())));
   }
@@ -190,8 +196,14 @@ public final class Vmm {
 
   /** KVM_SET_USER_MEMORY_REGION2 (its KVM side runs in the memslots actor). */
   private void setMemoryRegion(long start, long end, long moveTo, Runnable k) {
+    assert start < end && kvm.peers().memslots() != null : "KVM_SET_USER_MEMORY_REGION2 of [" + start + ", " + end
+        + ") in a world without the memslots actor";
     long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MemslotUpdated.class, u -> k.run());
+    kvm.await(tag, KvmReply.MemslotUpdated.class, u -> {
+      // a delete succeeds; a MOVE of a guest_memfd memslot is refused ("Private memslots are immutable")
+      assert (moveTo < 0) == (u.error() == null) : "KVM_SET_USER_MEMORY_REGION2 (move to " + moveTo + "): " + u.error();
+      k.run();
+    });
     kvm.peers().memslots().tell(new MemslotsMsg.SetUserMemoryRegion(start, end, moveTo, kvm.self(), tag));
   }
 
@@ -207,14 +219,20 @@ public final class Vmm {
       return;
     }
     long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.VcpuJoined.class, j -> joinVcpus(v + 1, k));
+    kvm.await(tag, KvmReply.VcpuJoined.class, j -> {
+      assert j.vcpu() == v : "pthread_join of vcpu-" + v + " answered by vcpu-" + j.vcpu();
+      joinVcpus(v + 1, k);
+    });
     kvm.peers().vcpus().get(v).tell(new VcpuMsg.Join(kvm.self(), tag));
   }
 
   /** The conversion ioctl; a successful conversion to shared is then mapped into the users (acked). */
   private void convert(long start, long end, boolean toPrivate, java.util.function.Consumer<Boolean> done) {
+    assert start < end : "conversion of the empty range [" + start + ", " + end + ")";
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> {
+      assert d.ok() == (d.error() == null) : "conversion ioctl " + (d.ok() ? "succeeded with " : "failed without ")
+          + "an errno: " + d.error();
       if (!d.ok() || toPrivate || !config.mapSharedIntoUsers()) {
         done.accept(d.ok());
         return;
