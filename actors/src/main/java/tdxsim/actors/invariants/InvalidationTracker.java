@@ -12,7 +12,7 @@ final class InvalidationTracker {
   private final List<long[]> active = new ArrayList<>(2);
 
   void begin(long start, long end) {
-    assert start < end : "kvm_mmu_invalidate_range_add of [" + start + ", " + end + ")";
+    assert start <= end : "kvm_mmu_invalidate_range_add of [" + start + ", " + end + ")"; // empty: legal, as in MmuLock
     active.add(new long[] {start, end});
   }
 
