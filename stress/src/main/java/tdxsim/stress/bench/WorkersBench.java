@@ -20,7 +20,10 @@ import tdxsim.stress.workers.IndexedSearch;
  */
 public final class WorkersBench {
   static final String SCENARIO = "small";
-  static final long SCHEDULES = 8L * ExploreJob.RANGE_SIZE;
+  // 48 ranges, not 8: with 8, two workers share 4 ranges each and the one that draws the longer schedules runs
+  // its last range alone (up to a range in 8, 12% of the round); a round of 0.4 s was also at the mercy of one GC
+  // or JIT pause. With 48 the tail is at most a range in 48 and a round lasts seconds.
+  static final long SCHEDULES = 48L * ExploreJob.RANGE_SIZE;
 
   /** Medians of schedules/s with one and two workers; {@code same}: every round gave one verdict and hash. */
   public record Figures(double oneWorker, double twoWorkers, boolean same) {
