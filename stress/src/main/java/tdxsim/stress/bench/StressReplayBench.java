@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import tdxsim.actors.vm.ModelVersion;
@@ -33,32 +34,51 @@ import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
 
 /**
- * The replay half of {@code bench --stress}, one measurement each (printed, nothing asserted):
+ * The replay half of {@code bench --stress} (printed, nothing asserted):
  * <ul>
- *   <li>record replay messages/s of a recorded 1,000-vCPU host (one generation, run to its end), whole and TD by TD
- *       (each TD's cut, {@link HostReplay}), against explore deliveries/s of random schedules of one TD of the same
- *       generated model, on the same deterministic runtime; and the record's size in bytes per message, binary and
- *       compressed. The replay finds each step's delivery through the runtime's index (a heap of the receivers'
- *       next recorded messages; before it, the enabled-list scan and RecordedOrderStrategy.pick's walk over it took
- *       three quarters of a host replay, and a host's 1,100 actors replayed far slower than a TD's 70);</li>
- *   <li>a {@code mut-skip-track} stress run of 10,000 vCPUs, recording: the wall time from the end of the run
- *       ("violation found") to the trace of it replayed and reported (the record cut to the violating TD, replayed,
- *       its trace written and replayed on its own).</li>
+ *   <li>record replay messages/s of a recorded 1,000-vCPU host (one generation, run to its end) against explore
+ *       deliveries/s of random schedules of one TD of the same generated model, on the same deterministic runtime:
+ *       the headline is the replay {@code ./tdxsim replay} runs (TD by TD, each TD's cut, {@link HostReplay}), the
+ *       whole host's replay in one world is printed too. Each round runs explore for half its time, the two
+ *       replays, then explore again, so that both see the same load; the ratios are each round's, their median is
+ *       printed (by wall time and per CPU second of the driver thread). A round before them warms the JIT up (the
+ *       stress runs before use the parallel runtime, not this one). And the record's size in bytes per message;</li>
+ *   <li>a {@code mut-skip-track} stress run of 10,000 vCPUs, recording for {@value #MUT_SECONDS} s or until the
+ *       violation: the wall time from "violation found" (the last progress tick before the run stopped, an upper
+ *       bound) to the trace of it replayed and reported (the record cut to the violating TD, replayed, its trace
+ *       written and replayed on its own).</li>
  * </ul>
+ * JFR of the replay and of explore (see the README): explore's step scans every actor with a message waiting
+ * ({@code collectEnabled}, about a third of its samples); the replay's step is a heap of the receivers' next
+ * recorded messages, a lookup of the lane of the recorded sender (a binary search by sender,
+ * {@code DetMessageQueue.laneOf}, once a scan of the receiver's lanes) and one sift of that heap
+ * ({@code CursorHeap.replaceTop}); a replay of the whole host also runs every TD's checker after every delivery.
  */
 public final class StressReplayBench {
   private StressReplayBench() {}
 
-  /** The figures, for {@code --json}. */
+  /** Seconds the {@code mut-skip-track} run records for (unless its violation stops it first). */
+  static final int MUT_SECONDS = 60;
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** The figures, for {@code --json}: rates of the last round, ratios the medians over the rounds. */
   public record Figures(double replayPerSecond, double replayByTdPerSecond, double explorePerSecond,
-      double recordBytesPerMessage,
-      long recordMessages, double violationToReportSeconds, double violationRunSeconds, long cutMessages) {
-    public double ratio() {
-      return replayPerSecond / explorePerSecond;
+      double ratio, double wholeHostRatio, double recordBytesPerMessage,
+      long recordMessages, double violationToReportSeconds, double violationRunSeconds, long cutMessages) {}
+
+  /** One round's rates, messages per second: {wall, CPU} for explore, TD by TD and the whole host. */
+  private record Round(double[] explore, double[] byTd, double[] whole, boolean exact) {
+    double ratio(int cpu) {
+      return byTd[cpu] / explore[cpu];
+    }
+
+    double wholeRatio(int cpu) {
+      return whole[cpu] / explore[cpu];
     }
   }
 
-  public static Figures run(int seconds, PrintStream out) {
+  public static Figures run(int rounds, int seconds, PrintStream out) {
     Scenario host = StressScenario.scenario(StressScenario.spec(1000), List.of());
     Record rec;
     try (ParallelSystem sys = ParallelSystem.create("bench-record",
@@ -68,36 +88,83 @@ public final class StressReplayBench {
       rec = Records.of(r, "bench", ModelVersion.VERSION, new Trace.Scenario(host.name(), host.source()), List.of(),
           host.vcpus(), 0, sys.settings().threads());
     }
-    long t0 = System.nanoTime();
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
-    double replay = rep.replayed() * 1e9 / (System.nanoTime() - t0);
-    long t1 = System.nanoTime();
-    RecordReplayReport tdByTd = HostReplay.replay(rec); // what ./tdxsim replay does with a host's record
-    double byTd = tdByTd.reproduced() ? tdByTd.replayed() * 1e9 / (System.nanoTime() - t1) : Double.NaN;
+    Explore explore = new Explore();
+    round(rec, explore, 1); // warm-up
+    List<Round> rs = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      Round r = round(rec, explore, Math.max(2, seconds / 6));
+      rs.add(r);
+      out.printf(Locale.ROOT, "  round %d/%d: explore %.3f, replay TD by TD %.3f (%.2f), whole host %.3f (%.2f) "
+          + "M msg/s (ratio to explore); per CPU second %.3f, %.3f (%.2f), %.3f (%.2f)%s%n", i + 1, rounds,
+          r.explore[0] / 1e6, r.byTd[0] / 1e6, r.ratio(0), r.whole[0] / 1e6, r.wholeRatio(0), r.explore[1] / 1e6,
+          r.byTd[1] / 1e6, r.ratio(1), r.whole[1] / 1e6, r.wholeRatio(1), r.exact ? "" : "  NOT REPRODUCED");
+    }
+    Round last = rs.get(rs.size() - 1);
+    double ratio = median(rs, r -> r.ratio(0));
+    double whole = median(rs, r -> r.wholeRatio(0));
+    boolean exact = rs.stream().allMatch(Round::exact);
+    out.printf(Locale.ROOT, "  record replay as ./tdxsim replay runs it (TD by TD, %d TDs), 1,000 vCPUs (%,d messages, "
+        + "%s): ratio to explore (random, one TD of 64) %.2f, per CPU second %.2f   [target >= 1; medians of %d rounds]%n",
+        host.tds().size(), rec.deliveries(), exact ? "every replay reproduced exactly" : "NOT all reproduced", ratio,
+        median(rs, r -> r.ratio(1)), rounds);
+    out.printf(Locale.ROOT, "  the same record replayed whole (one world of the host, every TD's checker after every "
+        + "delivery): ratio to explore %.2f, per CPU second %.2f%n", whole, median(rs, r -> r.wholeRatio(1)));
     double bytes = (double) RecordBinary.size(rec) / Math.max(1, rec.deliveries());
-    double explore = explore(seconds);
-    out.printf(Locale.ROOT, "  record replay, 1,000 vCPUs (%,d messages, %s): %.2f M msg/s; explore, one TD of 64, "
-        + "random: %.2f M deliveries/s; ratio %.2f   [target >= 1]%n", rec.deliveries(),
-        rep.reproduced() ? "reproduced" : rep.summary(), replay / 1e6, explore / 1e6, replay / explore);
-    out.printf(Locale.ROOT, "  the same record replayed TD by TD, as ./tdxsim replay does (%d TDs, %s): %.2f M msg/s; "
-        + "ratio to explore %.2f%n", host.tds().size(), tdByTd.reproduced() ? "reproduced" : tdByTd.summary(),
-        byTd / 1e6, byTd / explore);
     out.printf(Locale.ROOT, "  record size: %.2f bytes per message (binary: varints, deflated blocks)%n", bytes);
+    double[] mut = mutSkipTrack(out);
+    return new Figures(last.whole[0], last.byTd[0], last.explore[0], ratio, whole, bytes, rec.deliveries(), mut[0],
+        mut[1], (long) mut[2]);
+  }
 
+  /** Explore for {@code half} s, both replays, explore for {@code half} s again. */
+  private static Round round(Record rec, Explore explore, int half) {
+    explore.run(half);
+    long w0 = System.nanoTime();
+    long c0 = CPU.getCurrentThreadCpuTime();
+    RecordReplayReport byTd = HostReplay.replay(rec); // what ./tdxsim replay does with a host's record
+    long w1 = System.nanoTime();
+    long c1 = CPU.getCurrentThreadCpuTime();
+    RecordReplayReport whole = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    long w2 = System.nanoTime();
+    long c2 = CPU.getCurrentThreadCpuTime();
+    explore.run(half);
+    double[] e = explore.rates();
+    boolean exact = byTd.reproduced() && whole.reproduced();
+    return new Round(e, new double[] {byTd.replayed() * 1e9 / (w1 - w0), byTd.replayed() * 1e9 / (c1 - c0)},
+        new double[] {whole.replayed() * 1e9 / (w2 - w1), whole.replayed() * 1e9 / (c2 - c1)}, exact);
+  }
+
+  private static double median(List<Round> rs, java.util.function.ToDoubleFunction<Round> f) {
+    return StressBench.median(rs.stream().mapToDouble(f).toArray());
+  }
+
+  /**
+   * The {@code mut-skip-track} run at 10,000 vCPUs and its report: {seconds from "violation found" to the trace
+   * replayed and reported, seconds the run took, messages of the record's cut}.
+   */
+  private static double[] mutSkipTrack(PrintStream out) {
     Scenario mut = StressScenario.scenario(StressScenario.spec(10000), List.of("mut-skip-track"));
-    StressRun.Config c = new StressRun.Config("bench", mut, List.of("mut-skip-track"), Duration.ofSeconds(seconds),
-        ParallelSettings.defaults().withRecording(true), true, Duration.ofMillis(250), false);
+    StressRun.Config c = new StressRun.Config("bench", mut, List.of("mut-skip-track"),
+        Duration.ofSeconds(MUT_SECONDS), ParallelSettings.defaults().withRecording(true), true,
+        Duration.ofMillis(250), false);
+    long[] lastTick = {0};
     long r0 = System.nanoTime();
-    StressRun.Outcome o = StressRun.run(c, () -> false, null);
-    long found = System.nanoTime();
+    lastTick[0] = r0;
+    StressRun.Outcome o = StressRun.run(c, () -> false, null, t -> lastTick[0] = System.nanoTime());
+    long ended = System.nanoTime();
     double toReport = Double.NaN;
+    double fromEnd = Double.NaN;
     long cut = o.record() == null ? 0 : o.record().deliveries();
-    if (!o.result().ok() && o.record() != null) toReport = report(o.record(), found);
-    out.printf(Locale.ROOT, "  mut-skip-track, 10,000 vCPUs recorded for up to %d s: %s after %.1f s; violation found "
-        + "-> trace replayed and reported: %.2f s (the record cut to the violating TD: %,d of %,d messages)   "
-        + "[target < 10 s]%n", seconds, o.result().ok() ? "no violation" : o.result().violation().invariant(),
-        (found - r0) / 1e9, toReport, cut, o.hostRecordMessages());
-    return new Figures(replay, byTd, explore, bytes, rec.deliveries(), toReport, (found - r0) / 1e9, cut);
+    if (!o.result().ok() && o.record() != null) {
+      toReport = report(o.record(), lastTick[0]);
+      fromEnd = toReport - (ended - lastTick[0]) / 1e9;
+    }
+    out.printf(Locale.ROOT, "  mut-skip-track, 10,000 vCPUs recorded for %d s or until the violation: %s after %.1f s; "
+        + "violation found -> trace replayed and reported: %.2f s (%.2f s after the run returned; the record cut to "
+        + "the violating TD: %,d of %,d messages)   [target < 10 s]%n", MUT_SECONDS,
+        o.result().ok() ? "no violation" : o.result().violation().invariant(), (ended - r0) / 1e9, toReport, fromEnd,
+        cut, o.hostRecordMessages());
+    return new double[] {toReport, (ended - r0) / 1e9, cut};
   }
 
   /** Replays the record, writes its trace, replays the trace from the file: seconds since {@code found}. */
@@ -120,21 +187,41 @@ public final class StressReplayBench {
     }
   }
 
-  /** Explore deliveries/s: random schedules of one generated TD of 64 vCPUs, on one deterministic system. */
-  private static double explore(int seconds) {
-    Scenario one = StressScenario.scenario(StressScenario.spec(64, 64), List.of());
-    TdxWorldFactory worlds = new TdxWorldFactory(one);
-    long deliveries = 0;
-    long t0 = System.nanoTime();
-    long until = t0 + Math.max(5, seconds / 3) * 1_000_000_000L;
-    try (DeterministicSystem sys = DeterministicSystem.create("bench-explore")) {
-      RandomWalkStrategy random = new RandomWalkStrategy();
-      for (long seed = 1; System.nanoTime() < until; seed++) {
-        random.reset(seed);
-        ScheduleResult r = sys.run(worlds.create(seed), random, Budget.DEFAULT);
-        deliveries += r.steps();
+  /**
+   * Explore deliveries/s: random schedules of one generated TD of 64 vCPUs, on one deterministic system, summed over
+   * the slices of a round (wall and driver-thread CPU time).
+   */
+  private static final class Explore {
+    private final TdxWorldFactory worlds =
+        new TdxWorldFactory(StressScenario.scenario(StressScenario.spec(64, 64), List.of()));
+    private final RandomWalkStrategy random = new RandomWalkStrategy();
+    private long seed = 1;
+    private long deliveries;
+    private long wall;
+    private long cpu;
+
+    void run(int seconds) {
+      long t0 = System.nanoTime();
+      long c0 = CPU.getCurrentThreadCpuTime();
+      long until = t0 + seconds * 1_000_000_000L;
+      try (DeterministicSystem sys = DeterministicSystem.create("bench-explore")) {
+        while (System.nanoTime() < until) {
+          random.reset(seed);
+          ScheduleResult r = sys.run(worlds.create(seed++), random, Budget.DEFAULT);
+          deliveries += r.steps();
+        }
       }
+      wall += System.nanoTime() - t0;
+      cpu += CPU.getCurrentThreadCpuTime() - c0;
     }
-    return deliveries * 1e9 / (System.nanoTime() - t0);
+
+    /** {wall, CPU} rates since the last call, and starts over. */
+    double[] rates() {
+      double[] r = {deliveries * 1e9 / wall, deliveries * 1e9 / cpu};
+      deliveries = 0;
+      wall = 0;
+      cpu = 0;
+      return r;
+    }
   }
 }

@@ -49,11 +49,23 @@ final class CursorHeap {
     set(i, time, cursor, position);
   }
 
+  /** The earliest time below the top (the top's children), or {@code Long.MAX_VALUE}: is the top's time unique? */
+  long secondTime() {
+    if (size < 2) return Long.MAX_VALUE;
+    return size == 2 ? times[1] : Math.min(times[1], times[2]);
+  }
+
   void pop() {
     int last = --size;
-    long t = times[last];
-    int c = cursors[last];
-    int p = positions[last];
+    siftDown(times[last], cursors[last], positions[last]);
+  }
+
+  /** {@link #pop} then {@link #push} in one sift: the top's cursor moved on to its next message. */
+  void replaceTop(long time, int cursor, int position) {
+    siftDown(time, cursor, position);
+  }
+
+  private void siftDown(long t, int c, int p) {
     int i = 0;
     for (; ; ) {
       int child = 2 * i + 1;

@@ -134,6 +134,29 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
    */
   @Override
   public Delivery next(EnabledIndex index) {
+    Delivery d = top(index);
+    return d != null ? d : search(index);
+  }
+
+  /**
+   * The common step: the heap's top is enabled and alone at its time, so nothing can come before it; its cursor
+   * moves on in one sift ({@link CursorHeap#replaceTop}) instead of a pop and a push. Null when that is not so.
+   */
+  private Delivery top(EnabledIndex index) {
+    if (heap.isEmpty() || heap.secondTime() == heap.topTime()) return null;
+    Cursor c = cursors[heap.topCursor()];
+    if (c.pos != heap.topPosition()) return null;
+    Delivery d = lookup(index, c);
+    if (d == null) return null;
+    c.pos++;
+    consumed++;
+    directed++;
+    if (c.done()) heap.pop();
+    else heap.replaceTop(c.order.time(c.pos), c.id, c.pos);
+    return d;
+  }
+
+  private Delivery search(EnabledIndex index) {
     Delivery best = null;
     Cursor bestCursor = null;
     long bestTime = 0;

@@ -30,6 +30,8 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   long delivered;
 
   Lane[] lanes = new Lane[2];
+  /** The senders' {@link Channel#order}s of {@link #lanes}, ascending: a lane is found by binary search. */
+  private int[] laneOrders = new int[2];
   int laneCount;
   int size;
 
@@ -99,18 +101,32 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   private Lane laneFor(Channel channel) {
     Lane[] ls = lanes;
     int n = laneCount;
-    for (int i = 0; i < n; i++) {
+    Lane found = laneOf(channel.order);
+    if (found != null && found.sender == channel) return found;
+    for (int i = 0; i < n; i++) { // two channels of one order (system channels past 2^24): the canonical order's tie
       if (ls[i].sender == channel) return ls[i];
     }
-    if (n == ls.length) lanes = ls = java.util.Arrays.copyOf(ls, n * 2);
+    if (n == ls.length) {
+      lanes = ls = java.util.Arrays.copyOf(ls, n * 2);
+      laneOrders = java.util.Arrays.copyOf(laneOrders, n * 2);
+    }
+    int[] os = laneOrders;
     int at = n;
     while (at > 0 && ls[at - 1].sender.order > channel.order) {
       ls[at] = ls[at - 1];
+      os[at] = os[at - 1];
       at--;
     }
     Lane lane = new Lane(this, channel);
     ls[at] = lane;
+    os[at] = channel.order;
     laneCount = n + 1;
     return lane;
+  }
+
+  /** The lane of the sender whose {@link Channel#order} is {@code order}, or null: a binary search, not a scan. */
+  Lane laneOf(int order) {
+    int i = java.util.Arrays.binarySearch(laneOrders, 0, laneCount, order);
+    return i >= 0 ? lanes[i] : null;
   }
 }

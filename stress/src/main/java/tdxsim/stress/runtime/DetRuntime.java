@@ -165,12 +165,8 @@ final class DetRuntime implements EnabledIndex {
     if (receiver < 0 || receiver >= worldQueues.size() || sender < 0) return null;
     DetMessageQueue q = worldQueues.get(receiver);
     if (!q.parked || q.size == 0 || !q.mailbox.shouldProcessMessage()) return null;
-    Lane[] lanes = q.lanes;
-    for (int j = 0, m = q.laneCount; j < m; j++) {
-      Lane l = lanes[j];
-      if (l.sender.order == sender) return l.size > 0 && l.senderSeq() == senderSeq ? l : null;
-    }
-    return null;
+    Lane l = q.laneOf(sender);
+    return l != null && l.size > 0 && l.senderSeq() == senderSeq ? l : null;
   }
 
   /**
