@@ -27,6 +27,8 @@ final class Packed4k {
   private final byte[] code = new byte[Range2M.PAGES];
   /** The last SEAMCALL caller of each packed entry (names are shared strings), allocated on first need. */
   private String[] callers;
+  /** Each packed entry's AUGs in its last freeze (an AUG'd page keeps its 1), allocated on first need. */
+  private byte[] ops;
   private long pfn0;
   private boolean pfnSet;
   private int count;
@@ -42,7 +44,8 @@ final class Packed4k {
   /** Packs {@code e} (at {@code off} of its range) if it holds only what a code byte keeps; true if it did. */
   boolean pack(Entry e, int off) {
     assert e.level == Level.PG_LEVEL_4K && !has(off) : e.where() + " packed twice";
-    if (e.restDirty || e.structDirty || e.preFreeze != null || e.externalOps != 0 || e.bepoch != -1
+    if (e.restDirty || e.structDirty || e.preFreeze != null || e.externalOps < 0 || e.externalOps > Byte.MAX_VALUE
+        || e.bepoch != -1
         || e.nonBlockingDemotes != 0 || e.uniformAtBlock || e.septChildren != 0 || e.childMapped != 0
         || e.childPending != 0) {
       return false;
@@ -59,6 +62,10 @@ final class Packed4k {
       if (callers == null) callers = new String[Range2M.PAGES];
       callers[off] = e.lastCaller;
     }
+    if (e.externalOps != 0) {
+      if (ops == null) ops = new byte[Range2M.PAGES];
+      ops[off] = (byte) e.externalOps;
+    }
     code[off] = (byte) c;
     count++;
     return true;
@@ -74,6 +81,7 @@ final class Packed4k {
     e.sept = STATES[c >>> STATE_SHIFT];
     if ((c & LEAF) != 0) e.spte = Spte.leaf(pfn0 + off);
     if (callers != null) e.lastCaller = callers[off];
+    if (ops != null) e.externalOps = ops[off];
     return e;
   }
 
@@ -82,6 +90,7 @@ final class Packed4k {
     Entry e = view(gfn, off);
     code[off] = 0;
     if (callers != null) callers[off] = null;
+    if (ops != null) ops[off] = 0;
     count--;
     assert count >= 0 : "negative count of packed entries";
     return e;
