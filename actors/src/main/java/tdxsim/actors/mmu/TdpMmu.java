@@ -40,11 +40,12 @@ public final class TdpMmu {
     private Spte spte1G;
     private final Spte[] spte2M = new Spte[ENTRIES];
     /**
-     * The 4K page tables by 2M index. A null slot holds the leaf {@code Spte.leaf(run4K[i] + slot)}: a split's 512
-     * leaves, and 4K leaves mapping that run of pfns, cost no object until one is written otherwise.
+     * The 4K page tables by 2M index, each with one more slot, {@link #RUN}: {@code Spte.leaf(run)} or null. A
+     * null slot c holds the leaf {@code Spte.leaf(run + c)}: a split's 512 leaves, and 4K leaves mapping that run
+     * of pfns, cost no object until one is written otherwise.
      */
     private final Spte[][] spte4K = new Spte[ENTRIES][];
-    private final long[] run4K = new long[ENTRIES];
+    private static final int RUN = ENTRIES;
     private final int[] lpage2M = new int[ENTRIES];
     private int lpage1G;
 
@@ -154,28 +155,28 @@ public final class TdpMmu {
 
     private Spte spte4k(int i, int c) {
       Spte s = spte4K[i][c];
-      return s != null ? s : Spte.leaf(run4K[i] + c);
+      return s != null ? s : Spte.leaf(spte4K[i][RUN].pfn() + c);
     }
 
     /** Stores a 4K SPTE: a leaf on the table's run of pfns (the first leaf written starts the run) as null. */
     private void put4k(int i, int c, Spte to) {
       Spte[] pt = spte4K[i];
-      boolean run = to.isLeaf() && to.pfn() - c == run4K[i];
+      boolean run = to.isLeaf() && pt[RUN] != null && to.pfn() - c == pt[RUN].pfn();
       if (to.isLeaf() && !run && runUnused(pt)) {
-        run4K[i] = to.pfn() - c;
+        pt[RUN] = Spte.leaf(to.pfn() - c);
         run = true;
       }
       pt[c] = run ? null : to;
     }
 
     private static boolean runUnused(Spte[] pt) {
-      for (Spte s : pt) if (s == null) return false;
+      for (int c = 0; c < ENTRIES; c++) if (pt[c] == null) return false;
       return true;
     }
 
     private static Spte[] emptyTable() {
-      Spte[] pt = new Spte[ENTRIES];
-      java.util.Arrays.fill(pt, Spte.SHADOW_NONPRESENT_VALUE);
+      Spte[] pt = new Spte[ENTRIES + 1];
+      java.util.Arrays.fill(pt, 0, ENTRIES, Spte.SHADOW_NONPRESENT_VALUE);
       return pt;
     }
 
@@ -186,8 +187,8 @@ public final class TdpMmu {
       if (!old.isLeaf()) throw new IllegalStateException("split of a non-leaf 2M SPTE at 0x" + Long.toHexString(gfn));
       long base = Level.PG_LEVEL_2M.base(gfn);
       spte2M[i] = Spte.nonLeaf(sptPfn);
-      spte4K[i] = new Spte[ENTRIES]; // every slot on the run: the leaves map the huge page's pfns
-      run4K[i] = old.pfn();
+      spte4K[i] = new Spte[ENTRIES + 1]; // every slot on the run: the leaves map the huge page's pfns
+      spte4K[i][RUN] = Spte.leaf(old.pfn());
       monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
       for (int c = 0; c < ENTRIES; c++) {
         monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, spte4k(i, c)));
@@ -204,8 +205,8 @@ public final class TdpMmu {
       }
       long base = Level.PG_LEVEL_2M.base(gfn);
       spte2M[i] = Spte.nonLeaf(sptPfn);
-      spte4K[i] = new Spte[ENTRIES]; // every slot on the run: the leaves map the huge page's pfns
-      run4K[i] = leaf.pfn();
+      spte4K[i] = new Spte[ENTRIES + 1]; // every slot on the run: the leaves map the huge page's pfns
+      spte4K[i][RUN] = Spte.leaf(leaf.pfn());
       monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
       for (int c = 0; c < ENTRIES; c++) {
         monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, spte4k(i, c)));
