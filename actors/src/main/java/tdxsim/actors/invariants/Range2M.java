@@ -24,6 +24,8 @@ final class Range2M {
   final long base;
   Entry e2m;
   private Entry[] e4k;
+  /** 4K entries packed to a byte after their checks ({@link #pack}); a slot is in e4k or here, not both. */
+  private Packed4k packed;
 
   /** 4K entries with a mirror mapping / an S-EPT leaf; entries (2M or 4K) whose SPTE is FROZEN. */
   int mirrorLeaves4k;
@@ -53,16 +55,38 @@ final class Range2M {
     this.base = base;
   }
 
+  /**
+   * The 4K entry at {@code off} to read, or null: a packed one is made afresh and stays packed, so a caller must not
+   * change it (the trackers change entries they get from {@link #e4kCreate}).
+   */
   Entry e4k(int off) {
-    return e4k == null ? null : e4k[off];
+    if (e4k == null) return null;
+    Entry e = e4k[off];
+    return e != null || packed == null || !packed.has(off) ? e : packed.view(base + off, off);
+  }
+
+  /** The 4K entry at {@code off} to change (a packed one is unpacked), or null if there is none. */
+  Entry e4kIfAny(int off) {
+    return e4k == null || (e4k[off] == null && (packed == null || !packed.has(off))) ? null : e4kCreate(off);
   }
 
   Entry e4kCreate(int off) {
     assert off >= 0 && off < PAGES : "4K entry " + off + " of the 2M range " + base;
     if (e4k == null) e4k = new Entry[PAGES];
     Entry e = e4k[off];
-    if (e == null) e4k[off] = e = new Entry(base + off, Level.PG_LEVEL_4K);
+    if (e == null) {
+      e = packed != null && packed.has(off) ? packed.unpack(base + off, off) : new Entry(base + off, Level.PG_LEVEL_4K);
+      e4k[off] = e;
+    }
     return e;
+  }
+
+  /** Packs the 4K entry {@code e} of this range if it holds nothing but its states (see {@link Packed4k}). */
+  void pack(Entry e) {
+    int off = (int) (e.gfn - base);
+    assert e.level == Level.PG_LEVEL_4K && e4k != null && e4k[off] == e : e.where() + " is not this range's entry";
+    if (packed == null) packed = new Packed4k();
+    if (packed.pack(e, off)) e4k[off] = null;
   }
 
   Entry e2mCreate() {

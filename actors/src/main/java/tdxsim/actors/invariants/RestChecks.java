@@ -47,7 +47,7 @@ final class RestChecks {
       if (r.e2m != null) markRest(r.e2m);
       if (!r.has4kEntries()) continue;
       for (int i = 0; i < Range2M.PAGES; i++) {
-        Entry e = r.e4k(i);
+        Entry e = r.e4kIfAny(i);
         if (e != null) markRest(e);
       }
     }
@@ -74,6 +74,7 @@ final class RestChecks {
         }
         e.restDirty = false;
         if (!e.isFrozen()) checkAgreement(g, e);
+        if (e.level == Level.PG_LEVEL_4K) g.pt.range(e.gfn).pack(e); // checked: a byte until looked up again
       }
       rest.clear();
       rest.addAll(later);

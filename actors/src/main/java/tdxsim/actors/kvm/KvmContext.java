@@ -1,9 +1,7 @@
 package tdxsim.actors.kvm;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Function;
@@ -49,7 +47,7 @@ public final class KvmContext {
   private ActorRef<SeamcallResult> selfSeamcall;
 
   private long tagSeq;
-  private final Map<Long, Consumer<KvmReply>> waiting = new LinkedHashMap<>();
+  private final ReplyWaits waiting = new ReplyWaits();
   private final VcpuRequests requests = new VcpuRequests(this);
 
   /** kvm_tdx->state == TD_STATE_RUNNABLE, as this context has learnt it. */
@@ -208,21 +206,21 @@ public final class KvmContext {
   }
 
   /** Register what to do with the reply carrying {@code tag}. */
-  @SuppressWarnings("unchecked")
   public <T extends KvmReply> void await(long tag, Class<T> type, Consumer<? super T> k) {
-    assert !waiting.containsKey(tag) : name + ": tag " + tag + " awaited twice";
-    waiting.put(tag, r -> {
-      if (!type.isInstance(r)) {
-        throw new IllegalStateException(name + ": expected " + type.getSimpleName() + " for tag " + tag + ", got " + r);
-      }
-      k.accept((T) r);
-    });
+    assert !waiting.contains(tag) : name + ": tag " + tag + " awaited twice";
+    waiting.put(tag, type, k);
   }
 
   /** Run the continuation waiting for this reply; a reply nothing waits for fails loudly. */
+  @SuppressWarnings("unchecked")
   public void dispatch(KvmReply r) {
-    Consumer<KvmReply> k = waiting.remove(r.tag());
+    long tag = r.tag();
+    Class<?> type = waiting.type(tag);
+    Consumer<KvmReply> k = (Consumer<KvmReply>) waiting.remove(tag);
     if (k == null) throw new IllegalStateException(name + ": a reply nothing waits for: " + r);
+    if (!type.isInstance(r)) {
+      throw new IllegalStateException(name + ": expected " + type.getSimpleName() + " for tag " + tag + ", got " + r);
+    }
     k.accept(r);
   }
 

@@ -39,7 +39,13 @@ public final class TdpMmu {
     private final Monitor monitor;
     private Spte spte1G;
     private final Spte[] spte2M = new Spte[ENTRIES];
+    /**
+     * The 4K page tables by 2M index, each with one more slot, {@link #RUN}: {@code Spte.leaf(run)} or null. A
+     * null slot c holds the leaf {@code Spte.leaf(run + c)}: a split's 512 leaves, and 4K leaves mapping that run
+     * of pfns, cost no object until one is written otherwise.
+     */
     private final Spte[][] spte4K = new Spte[ENTRIES][];
+    private static final int RUN = ENTRIES;
     private final int[] lpage2M = new int[ENTRIES];
     private int lpage1G;
 
@@ -120,7 +126,7 @@ public final class TdpMmu {
           Spte[] pt = spte4K[idx2M(gfn)];
           // No child page table: the walk cannot reach a 4K entry; report it non-present.
           yield pt == null || !spte2M[idx2M(gfn)].isPresent() || spte2M[idx2M(gfn)].isLeaf()
-              ? Spte.SHADOW_NONPRESENT_VALUE : pt[(int) (gfn & 511)];
+              ? Spte.SHADOW_NONPRESENT_VALUE : spte4k(idx2M(gfn), (int) (gfn & 511));
         }
       };
     }
@@ -141,15 +147,36 @@ public final class TdpMmu {
           if (pt == null || !spte2M[idx2M(gfn)].isPresent() || spte2M[idx2M(gfn)].isLeaf()) {
             throw new IllegalStateException("4K SPTE write at 0x" + Long.toHexString(gfn) + " without a page table");
           }
-          pt[(int) (gfn & 511)] = to;
+          put4k(idx2M(gfn), (int) (gfn & 511), to);
         }
       }
       if (!from.equals(to)) monitor.observe(new SpteChanged(base, level, from, to));
     }
 
+    private Spte spte4k(int i, int c) {
+      Spte s = spte4K[i][c];
+      return s != null ? s : Spte.leaf(spte4K[i][RUN].pfn() + c);
+    }
+
+    /** Stores a 4K SPTE: a leaf on the table's run of pfns (the first leaf written starts the run) as null. */
+    private void put4k(int i, int c, Spte to) {
+      Spte[] pt = spte4K[i];
+      boolean run = to.isLeaf() && pt[RUN] != null && to.pfn() - c == pt[RUN].pfn();
+      if (to.isLeaf() && !run && runUnused(pt)) {
+        pt[RUN] = Spte.leaf(to.pfn() - c);
+        run = true;
+      }
+      pt[c] = run ? null : to;
+    }
+
+    private static boolean runUnused(Spte[] pt) {
+      for (int c = 0; c < ENTRIES; c++) if (pt[c] == null) return false;
+      return true;
+    }
+
     private static Spte[] emptyTable() {
-      Spte[] pt = new Spte[ENTRIES];
-      java.util.Arrays.fill(pt, Spte.SHADOW_NONPRESENT_VALUE);
+      Spte[] pt = new Spte[ENTRIES + 1];
+      java.util.Arrays.fill(pt, 0, ENTRIES, Spte.SHADOW_NONPRESENT_VALUE);
       return pt;
     }
 
@@ -159,13 +186,12 @@ public final class TdpMmu {
       Spte old = spte2M[i];
       if (!old.isLeaf()) throw new IllegalStateException("split of a non-leaf 2M SPTE at 0x" + Long.toHexString(gfn));
       long base = Level.PG_LEVEL_2M.base(gfn);
-      Spte[] pt = new Spte[ENTRIES];
-      for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(old.pfn() + c);
       spte2M[i] = Spte.nonLeaf(sptPfn);
-      spte4K[i] = pt;
+      spte4K[i] = new Spte[ENTRIES + 1]; // every slot on the run: the leaves map the huge page's pfns
+      spte4K[i][RUN] = Spte.leaf(old.pfn());
       monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
       for (int c = 0; c < ENTRIES; c++) {
-        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, pt[c]));
+        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, spte4k(i, c)));
       }
       return old;
     }
@@ -178,13 +204,12 @@ public final class TdpMmu {
         throw new IllegalStateException("shared split of 0x" + Long.toHexString(gfn) + " that is " + old);
       }
       long base = Level.PG_LEVEL_2M.base(gfn);
-      Spte[] pt = new Spte[ENTRIES];
-      for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(leaf.pfn() + c);
       spte2M[i] = Spte.nonLeaf(sptPfn);
-      spte4K[i] = pt;
+      spte4K[i] = new Spte[ENTRIES + 1]; // every slot on the run: the leaves map the huge page's pfns
+      spte4K[i][RUN] = Spte.leaf(leaf.pfn());
       monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
       for (int c = 0; c < ENTRIES; c++) {
-        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, pt[c]));
+        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, spte4k(i, c)));
       }
       return old;
     }
@@ -223,7 +248,7 @@ public final class TdpMmu {
           long from = Math.max(lo, base);
           long to = Math.min(hi, base + 512);
           for (long g = from; g < to; g++) {
-            Spte c = spte4K[i][(int) (g & 511)];
+            Spte c = spte4k(i, (int) (g & 511));
             if (c.isLeaf()) out.add(new KvmReply.Leaf(g, Level.PG_LEVEL_4K, c.pfn()));
           }
         }

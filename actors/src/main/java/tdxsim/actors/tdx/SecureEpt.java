@@ -18,7 +18,9 @@ import tdxsim.protocol.SeptState;
  * the page table under its 1G non-leaf, a 4K entry in the one under its 2M non-leaf. The table is kept as such
  * pages: per level, arrays of 512 slots, one per parent slot, allocated when a slot under it is first used; a
  * guest access (the module's hottest path) indexes three arrays. Slots are listed in gfn order, so
- * {@link #presentEntries()} and {@link #fingerprint()} are deterministic.
+ * {@link #presentEntries()} and {@link #fingerprint()} are deterministic. The 512 children a DEMOTE writes are
+ * one {@link DemotedPage} until each is first looked up (most of a split range's pages are never touched again):
+ * the entry is then made with the state and pfn DEMOTE gave it, as if it had been kept all along.
  *
  * <p>A plain class: no actor, no locks beyond the per-entry bits; the handlers decide <em>whether</em> a
  * transition is allowed, this class only performs it.
@@ -43,6 +45,8 @@ public final class SecureEpt {
   private final long end;
   /** By level ordinal, then by page (slot index within the level / 512): the 512 slots of that page, or null. */
   private final SeptEntry[][][] pages = new SeptEntry[Level.values().length][][];
+  /** By level ordinal, then by page: the children a DEMOTE wrote there and nobody has looked up since, or null. */
+  private final DemotedPage[][] demoted = new DemotedPage[Level.values().length][];
 
   public SecureEpt(TdxModuleConfig config, Monitor monitor) {
     this.config = config;
@@ -52,6 +56,7 @@ public final class SecureEpt {
     for (Level l : Level.values()) {
       long slots = (end - origin + l.pages() - 1) / l.pages();
       pages[l.ordinal()] = new SeptEntry[(int) ((slots + 511) / 512)][];
+      demoted[l.ordinal()] = new DemotedPage[pages[l.ordinal()].length];
     }
   }
 
@@ -66,7 +71,19 @@ public final class SecureEpt {
     SeptEntry[] page = lp[(int) (i >>> 9)];
     if (page == null) lp[(int) (i >>> 9)] = page = new SeptEntry[512];
     SeptEntry e = page[(int) (i & 511)];
-    if (e == null) page[(int) (i & 511)] = e = new SeptEntry(level.base(gfn), level);
+    if (e == null) page[(int) (i & 511)] = e = made(gfn, level, (int) (i >>> 9), (int) (i & 511));
+    return e;
+  }
+
+  /** A slot's first entry: FREE, or what a DEMOTE wrote there. */
+  private SeptEntry made(long gfn, Level level, int page, int k) {
+    SeptEntry e = new SeptEntry(level.base(gfn), level);
+    DemotedPage d = demoted[level.ordinal()][page];
+    if (d != null && d.take(k)) {
+      e.pfn = d.pfn0 + (long) k * level.pages();
+      e.state = d.state;
+      if (d.isEmpty()) demoted[level.ordinal()][page] = null;
+    }
     return e;
   }
 
@@ -75,7 +92,16 @@ public final class SecureEpt {
     long i = slot(gfn, level);
     SeptEntry[] page = pages[level.ordinal()][(int) (i >>> 9)];
     SeptEntry e = page == null ? null : page[(int) (i & 511)];
-    return e == null ? SeptState.FREE : e.state;
+    if (e != null) return e.state;
+    DemotedPage d = demoted[level.ordinal()][(int) (i >>> 9)];
+    return d != null && d.has((int) (i & 511)) ? d.state : SeptState.FREE;
+  }
+
+  /** The entry in a slot if one was made, else null (a DEMOTE's untouched children are made). */
+  private SeptEntry existing(long gfn, Level level) {
+    long i = slot(gfn, level);
+    SeptEntry[] page = pages[level.ordinal()][(int) (i >>> 9)];
+    return page == null ? null : page[(int) (i & 511)];
   }
 
   /** The slot's index within its level; the table covers the private range (and the rest of its first 1G). */
@@ -188,15 +214,24 @@ public final class SecureEpt {
     e.acceptCounter = 0;
     e.bepoch = 0;
     setState(e, SeptState.NL_MAPPED);
-    int i = 0;
-    for (SeptEntry c : children(e)) {
+    long i0 = slot(e.gfn(), lower);
+    assert (i0 & 511) == 0 && demoted[lower.ordinal()][(int) (i0 >>> 9)] == null : "children of " + e;
+    DemotedPage d = new DemotedPage(childState, pfn);
+    for (int i = 0; i < 512; i++) {
+      long gfn = e.gfn() + i * lower.pages();
+      SeptEntry c = existing(gfn, lower);
+      if (c == null) { // a fresh slot: FREE -> the child's state, made when first looked up
+        d.put(i);
+        monitor.observe(new SeptEntryChanged(gfn, lower, SeptState.FREE, childState));
+        continue;
+      }
       c.pfn = pfn + i * lower.pages();
       c.bepoch = 0;
       c.acceptCounter = 0;
       c.hostPriority = false;
       setState(c, childState);
-      i++;
     }
+    if (!d.isEmpty()) demoted[lower.ordinal()][(int) (i0 >>> 9)] = d;
   }
 
   /**
@@ -251,6 +286,7 @@ public final class SecureEpt {
 
   /** Every entry that is not FREE, by level (1G first) then gfn. */
   public List<SeptEntry> presentEntries() {
+    makeDemoted();
     List<SeptEntry> out = new ArrayList<>();
     for (int l = pages.length - 1; l >= 0; l--) {
       for (SeptEntry[] page : pages[l]) {
@@ -261,6 +297,19 @@ public final class SecureEpt {
       }
     }
     return out;
+  }
+
+  /** Makes every DEMOTE child not looked up yet (a view lists them all). */
+  private void makeDemoted() {
+    for (int l = 0; l < demoted.length; l++) {
+      Level level = Level.values()[l];
+      for (int p = 0; p < demoted[l].length; p++) {
+        DemotedPage d = demoted[l][p];
+        if (d == null) continue;
+        long first = origin + (long) p * 512 * level.pages();
+        for (int k = 0; k < 512; k++) if (d.has(k)) entry(first + (long) k * level.pages(), level);
+      }
+    }
   }
 
   /** A deterministic, order-stable description of the whole table, for final-state hashes. */

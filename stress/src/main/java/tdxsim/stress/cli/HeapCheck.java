@@ -10,15 +10,16 @@ import tdxsim.stress.scenario.Scenario;
 /**
  * Refuses, before building it, a world the heap cannot hold: a run that runs out of memory halfway would either
  * end in an OutOfMemoryError or, worse, thrash in the collector for minutes. The estimate is what the world holds:
- * {@value #BYTES_PER_VCPU} bytes per vCPU (the stress summary measures about 7 KB per vCPU held after a GC at the
- * end, its 2M ranges included, since split folios and uniform ranges hold no per-4K arrays) plus
+ * {@value #BYTES_PER_VCPU} bytes per vCPU (the stress summary measures 5.9 KB per vCPU held after a GC at the end
+ * of the first generation at 10,000 vCPUs, 4.0-6.9 KB in the middle of one, its 2M ranges included: a split range's
+ * untouched pages are bits in the S-EPT, the checker and the mirror) plus
  * {@value #BYTES_PER_RANGE} bytes per 2M range of a TD's memslot (a range's per-4K arrays once its pages differ) plus
  * a fixed {@value #BASE_BYTES}. It must fit in 90% of the old
  * generation: the long-lived world ends up there, and under the launcher's collector settings that is half the
  * heap.
  */
 final class HeapCheck {
-  static final long BYTES_PER_VCPU = 7_500;
+  static final long BYTES_PER_VCPU = 6_500;
   static final long BYTES_PER_RANGE = 1_000;
   static final long BASE_BYTES = 32L << 20;
   private static final double USABLE = 0.9;

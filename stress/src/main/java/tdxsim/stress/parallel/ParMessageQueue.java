@@ -140,9 +140,13 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   @Override
   public Envelope dequeue() {
     if (inWorld && runtime.frozen) return null;
-    Node n = (Node) NEXT.getAcquire(head);
+    Node h = head;
+    Node n = (Node) NEXT.getAcquire(h);
     if (n == null) return null;
     head = n;
+    // The old head is garbage: unlinked, it cannot keep the messages after it alive once it has been promoted (a
+    // dead old-generation node is a root for every young GC: the whole later stream was being promoted).
+    NEXT.set(h, null);
     Envelope e = n.env;
     n.env = null;
     delivered++;
