@@ -107,6 +107,7 @@ public final class InvariantChecker implements Monitor {
       g.td.workloadDone(x.vcpu());
     } else if (o instanceof MmuObservation.KvmBugOn x) {
       g.counters.kvmBugOns++;
+      g.bugged = true;
       g.v.report(Invariant.KVM_BUG_ON, x.where() + ": " + x.detail(), List.of(x.where()), x.gfn());
     } else if (o instanceof MmuObservation.VmDead x) {
       g.v.report(Invariant.KVM_VM_DEAD, "vcpu " + x.vcpu() + ": " + x.reason() + " " + Violations.hex(x.gfn()),
@@ -213,10 +214,11 @@ public final class InvariantChecker implements Monitor {
       g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with " + c.kind + " [" + Violations.hex(c.start)
           + ", " + Violations.hex(c.end) + ") unfinished", c.start);
     }
-    if (!stoppedOnEnomem) kvm.checkAcceptLevels();
+    boolean stopped = stoppedOnEnomem || g.bugged; // the VMM stops a VM whose KVM_RUN fails (-ENOMEM, -EIO)
+    if (!stopped) kvm.checkAcceptLevels();
     teardown.atQuiescence();
     g.memslots.atQuiescence();
-    for (int i = 0; i < g.vcpus && !stoppedOnEnomem; i++) {
+    for (int i = 0; i < g.vcpus && !stopped; i++) {
       if (!g.td.isDone(i)) {
         g.v.report(Invariant.LIVENESS_WORKLOAD_DONE, "quiescent but vcpu " + i + " never finished its workload",
             List.of(Names.vcpu(i)));
