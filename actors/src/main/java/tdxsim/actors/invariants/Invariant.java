@@ -90,7 +90,7 @@ public enum Invariant {
           + " the entry's HP bit comes back for the lock [TDXM tdx_locks.h]"),
   LIVENESS_FAULT_INVALIDATE_RETRIES("liveness.fault-invalidate-retries",
       "a vCPU's fault on one gfn returns RET_PF_RETRY at most N times in a row while an invalidation covers it"
-          + " (mmu_invalidate_retry_gfn): the invalidation ends [LNX kvm_host.h]"),
+          + " (mmu_invalidate_retry_gfn) and no other flow moves: the invalidation ends [LNX kvm_host.h]"),
   LIVENESS_SEAMCALL_RETRIES("liveness.seamcall-retries",
       "one caller retries a SEAMCALL after BUSY/INTERRUPTED_RESTARTABLE at most N times in a row"
           + " [C2 Open 3, mutation 10]"),

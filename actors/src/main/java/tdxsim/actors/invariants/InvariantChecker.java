@@ -67,12 +67,21 @@ public final class InvariantChecker implements Monitor {
 
   @Override
   public void observe(Observation o) {
+    if (progressOfAFlow(o)) g.liveness.progress();
     if (o instanceof MmuObservation m) mmu(m);
     else if (o instanceof SeptObservation s) sept(s);
     else if (o instanceof GmemObservation gm) gmem(gm);
     else if (o instanceof TeardownObservation t) teardown.on(t);
     else if (o instanceof MemslotObservation m) g.memslots.on(m);
     else if (o instanceof VcpuObservation v) g.interrupts.on(v);
+  }
+
+  /** A step another flow's retry may wait for (a vCPU's own retry loop emits none of these). */
+  private static boolean progressOfAFlow(Observation o) {
+    return o instanceof MmuObservation.SpteChanged || o instanceof SeptObservation.SeptEntryChanged
+        || o instanceof SeptObservation.SeamcallCompleted || o instanceof MmuObservation.InvalidateBegin
+        || o instanceof MmuObservation.InvalidateEnd || o instanceof GmemObservation
+        || o instanceof TeardownObservation;
   }
 
   private void mmu(MmuObservation o) {

@@ -25,7 +25,8 @@ import tdxsim.protocol.TdxStatus;
  * <p>Two explained waits get their own, much larger bounds, so that a vCPU starved by them is named rather than
  * left to the step budget: ACCEPTs that keep returning TDX_OPERAND_BUSY_HOST_PRIORITY (a host SEAMCALL lost the
  * entry lock, set its HP bit and never came back for it [TDXM tdx_locks.h]), and fault retries on one gfn while
- * an invalidation covers it (mmu_invalidate_retry_gfn [LNX kvm_host.h]: an invalidation that never ends).
+ * an invalidation covers it and nothing else moves (mmu_invalidate_retry_gfn [LNX kvm_host.h]: an invalidation
+ * that never ends).
  *
  * <p>Also remembers open faults for the quiescence check.
  */
@@ -55,8 +56,16 @@ final class LivenessTracker {
   private int[] acceptStreak = new int[8];
   /** Consecutive BUSY_HOST_PRIORITY ACCEPTs per vCPU (plain BUSY neither counts nor resets). */
   private int[] hostPriorityStreak = new int[8];
-  /** Consecutive fault retries per vCPU on {@code retryGfn} while an invalidation covered it. */
+  /**
+   * Consecutive fault retries per vCPU on {@code retryGfn} while an invalidation covered it and no other flow
+   * made progress ({@link #progress()}): a priority scheduler may run the retry loop many times between two steps
+   * of the invalidation, which is the invalidation progressing, not a starvation.
+   */
   private int[] invalidateRetries = new int[8];
+  /** {@link #progress} when each vCPU's last invalidation-explained retry was counted. */
+  private long[] progressAtRetry = new long[8];
+  /** Steps of other flows: SPTE, S-EPT, SEAMCALL, invalidation and guest_memfd changes. */
+  private long progress;
   private final Map<String, Streak> streaks = new LinkedHashMap<>();
   /** Consecutive failed cmpxchgs per owner, on one SPTE, within one fault attempt. */
   private final Map<String, Streak> cmpxchgStreaks = new LinkedHashMap<>();
@@ -109,12 +118,22 @@ final class LivenessTracker {
     }
   }
 
+  /** Another flow changed something a retrying vCPU may be waiting for. */
+  void progress() {
+    progress++;
+  }
+
   /** A retry that mmu_invalidate_retry_gfn explains: bounded by the invalidation's progress [LNX kvm_host.h]. */
   private void invalidateRetry(int vcpu, long gfn) {
+    if (progressAtRetry[vcpu] != progress) {
+      progressAtRetry[vcpu] = progress;
+      invalidateRetries[vcpu] = 0;
+    }
     if (++invalidateRetries[vcpu] == bounds.invalidateRetries() + 1) {
       v.report(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES, "vcpu " + vcpu + " retried its fault on "
           + Violations.hex(gfn) + " " + invalidateRetries[vcpu] + " times in a row while an invalidation covered it"
-          + " (bound " + bounds.invalidateRetries() + ")", List.of(Names.vcpu(vcpu)), gfn);
+          + " and no other flow made progress (bound " + bounds.invalidateRetries() + ")", List.of(Names.vcpu(vcpu)),
+          gfn);
     }
   }
 
@@ -229,6 +248,7 @@ final class LivenessTracker {
     acceptStreak = Arrays.copyOf(acceptStreak, n);
     hostPriorityStreak = Arrays.copyOf(hostPriorityStreak, n);
     invalidateRetries = Arrays.copyOf(invalidateRetries, n);
+    progressAtRetry = Arrays.copyOf(progressAtRetry, n);
     assert retryGfn.length == n && retries.length == n && acceptStreak.length == n : "per-vCPU arrays of " + n;
   }
 

@@ -91,7 +91,7 @@ class RetryExplanationTest {
   }
 
   @Test
-  void invalidationRetriesCountAcrossInvalidationsAndEndWhenTheFaultCompletes() {
+  void invalidationRetriesEndWhenTheFaultCompletes() {
     Bounds b = new Bounds(3, 3, 3, 3, 3, 3);
     Script s = InvariantCatalogueTest.base(new Script(2, b)).obs(new InvalidateBegin(R(0), R(1), 0, 1));
     StarvationRows.retries(s, 2).obs(new InvalidateEnd(R(0), R(1), 1, 0)).obs(new InvalidateBegin(R(0), R(1), 0, 1));
@@ -100,6 +100,18 @@ class RetryExplanationTest {
     s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), RetPf.RET_PF_FIXED)).step();
     StarvationRows.retries(s, 3);
     assertEquals(Optional.empty(), id(s.result()), "the completed fault ended the streak");
+    StarvationRows.retries(s, 1);
+    assertEquals(Optional.of(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES.id()), id(s.result()));
+  }
+
+  @Test
+  void invalidationRetriesCountOnlyWhileNoOtherFlowMoves() {
+    Bounds b = new Bounds(3, 3, 3, 3, 3, 3);
+    Script s = InvariantCatalogueTest.base(new Script(2, b)).obs(new InvalidateBegin(R(0), R(1), 0, 1));
+    StarvationRows.retries(s, 3);
+    s.lock("vmm", LockMode.EXCLUSIVE).track("vmm").unlock("vmm", LockMode.EXCLUSIVE); // the invalidator moves
+    StarvationRows.retries(s, 3);
+    assertEquals(Optional.empty(), id(s.result()), "the invalidation's TRACK restarted the count");
     StarvationRows.retries(s, 1);
     assertEquals(Optional.of(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES.id()), id(s.result()));
   }

@@ -58,7 +58,7 @@ import tdxsim.stress.ext.Extensions;
  * fail-page-wbinvd = 0                # fault injection: the n-th TDH.PHYMEM.PAGE.WBINVD fails (0 = never)
  * expect-violations = [kvm.bug-on]    # invariants expected to fire: counted, checking goes on past them
  * bounds { fault-retries = 256, accept-retries = 256, seamcall-retries = 128, lock-bypasses = 256,
- *          host-priority-accepts = 40000, invalidate-retries = 50000 }   # the last two: explained waits
+ *          host-priority-accepts = 40000, invalidate-retries = 10000 }   # the last two: explained waits
  * </pre>
  */
 public final class ScenarioLoader {
