@@ -243,7 +243,9 @@ final class ExploreCommand implements Callable<Integer> {
     summary.put("timedOut", r.search().timedOut() && !interrupts.requested());
     summary.put("complete", complete(r));
     summary.put("stoppedBy", stopped == null ? null : interrupts.requested() ? interrupts.signal() : "time-limit");
-    summary.put("verdict", v == null ? "ok" : ModelFailure.is(v) ? "model-failure" : "violation");
+    boolean vacuous = v == null && !ExpectedViolations.missing(expected).isEmpty();
+    summary.put("verdict", vacuous ? "expected-violation-missing" : v == null ? "ok"
+        : ModelFailure.is(v) ? "model-failure" : "violation");
     summary.put("violation", v == null ? null : Map.of(
         "invariant", v.invariant(), "detail", v.detail(), "actors", v.actors(), "gfns", v.gfns()));
     summary.put("scheduleIndex", shown == null ? null : shown.scheduleIndex());
