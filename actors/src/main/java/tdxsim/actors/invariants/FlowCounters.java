@@ -30,6 +30,8 @@ public final class FlowCounters {
   long mirrorSplits;
   long kvmBugOns;
   long fromMismatches;
+  /** Expected violations per {@link Invariant} (ordinal): counted, not fatal; {@code expected.<id>} when > 0. */
+  final long[] expected = new long[Invariant.values().length];
 
   /** Adds {@code o}'s counts to these: how totals over many schedules are kept without a map per schedule. */
   public void add(FlowCounters o) {
@@ -54,6 +56,7 @@ public final class FlowCounters {
     mirrorSplits += o.mirrorSplits;
     kvmBugOns += o.kvmBugOns;
     fromMismatches += o.fromMismatches;
+    for (int i = 0; i < expected.length; i++) expected[i] += o.expected[i];
   }
 
   private static void addAll(Map<String, long[]> to, Map<String, long[]> from) {
@@ -152,6 +155,9 @@ public final class FlowCounters {
       throw new IllegalStateException("SUMMARY_KEYS out of date: " + m.keySet());
     }
     Map<String, Long> detail = new TreeMap<>();
+    for (Invariant i : Invariant.values()) {
+      if (expected[i.ordinal()] > 0) detail.put("expected." + i.id(), expected[i.ordinal()]);
+    }
     for (Map.Entry<String, long[]> e : flows.entrySet()) detail.put("flow." + e.getKey(), e.getValue()[0]);
     for (Map.Entry<String, long[]> e : conversions.entrySet()) {
       detail.put("conversion." + e.getKey() + ".ok", e.getValue()[0]);

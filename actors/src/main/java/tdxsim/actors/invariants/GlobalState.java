@@ -9,7 +9,8 @@ import java.util.Set;
  * liveness streaks and counters. One instance per world; never shared between runs or threads.
  */
 final class GlobalState {
-  final Violations v = new Violations();
+  final FlowCounters counters = new FlowCounters();
+  final Violations v;
   final Bounds bounds;
   final int vcpus;
   final PageTables pt = new PageTables();
@@ -20,7 +21,6 @@ final class GlobalState {
   final UserMappings users = new UserMappings();
   final ConversionTracker conv = new ConversionTracker();
   final LivenessTracker liveness;
-  final FlowCounters counters = new FlowCounters();
   final RestChecks rest = new RestChecks();
   final MemslotTracker memslots = new MemslotTracker(this);
   final InterruptTracker interrupts = new InterruptTracker(this);
@@ -31,14 +31,22 @@ final class GlobalState {
    * {@code gfn << 2 | level}, in removal order.
    */
   final Set<Long> unflushed = new LinkedHashSet<>();
+  /**
+   * A KVM_BUG_ON fired (expected by the scenario, or checking would have stopped): the VM is dead (kvm_vm_dead,
+   * vCPU ioctls return -EIO) and the kernel deliberately leaks what it could not undo, e.g. the page a failed
+   * TDH.PHYMEM.PAGE.WBINVD left behind, with its refs [LNX tdx.c tdx_sept_remove_private_spte].
+   */
+  boolean bugged;
   /** 1G entries whose SPTE is FROZEN (2M/4K ones are counted per range). */
   int frozen1g;
 
   GlobalState(int vcpus, Bounds bounds) {
     this.vcpus = vcpus;
     this.bounds = bounds;
+    this.v = new Violations(counters, bounds.expectedViolations());
     this.locks = new LockTracker(v, bounds);
-    this.liveness = new LivenessTracker(v, bounds, this::othersInFlight, this::vcpusInPreviousEpoch);
+    this.liveness = new LivenessTracker(v, bounds, this::othersInFlight, this::vcpusInPreviousEpoch,
+        gfn -> inval.intersecting(gfn, gfn + 1) != null);
   }
 
   /**

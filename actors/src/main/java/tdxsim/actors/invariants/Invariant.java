@@ -85,6 +85,12 @@ public enum Invariant {
           + " before its fault attempt ends [S5-02, mutation 10]"),
   LIVENESS_ACCEPT_RETRIES("liveness.accept-retries",
       "an ACCEPT ends in SUCCESS, ALREADY_ACCEPTED or SIZE_MISMATCH within N attempts [R2]"),
+  LIVENESS_ACCEPT_HOST_PRIORITY("liveness.accept-host-priority",
+      "a vCPU's ACCEPT returns TDX_OPERAND_BUSY_HOST_PRIORITY at most N times in a row: the host SEAMCALL that set"
+          + " the entry's HP bit comes back for the lock [TDXM tdx_locks.h]"),
+  LIVENESS_FAULT_INVALIDATE_RETRIES("liveness.fault-invalidate-retries",
+      "a vCPU's fault on one gfn returns RET_PF_RETRY at most N times in a row while an invalidation covers it"
+          + " (mmu_invalidate_retry_gfn) and no other flow moves: the invalidation ends [LNX kvm_host.h]"),
   LIVENESS_SEAMCALL_RETRIES("liveness.seamcall-retries",
       "one caller retries a SEAMCALL after BUSY/INTERRUPTED_RESTARTABLE at most N times in a row"
           + " [C2 Open 3, mutation 10]"),

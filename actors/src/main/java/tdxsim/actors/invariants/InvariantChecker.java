@@ -67,12 +67,21 @@ public final class InvariantChecker implements Monitor {
 
   @Override
   public void observe(Observation o) {
+    if (progressOfAFlow(o)) g.liveness.progress();
     if (o instanceof MmuObservation m) mmu(m);
     else if (o instanceof SeptObservation s) sept(s);
     else if (o instanceof GmemObservation gm) gmem(gm);
     else if (o instanceof TeardownObservation t) teardown.on(t);
     else if (o instanceof MemslotObservation m) g.memslots.on(m);
     else if (o instanceof VcpuObservation v) g.interrupts.on(v);
+  }
+
+  /** A step another flow's retry may wait for (a vCPU's own retry loop emits none of these). */
+  private static boolean progressOfAFlow(Observation o) {
+    return o instanceof MmuObservation.SpteChanged || o instanceof SeptObservation.SeptEntryChanged
+        || o instanceof SeptObservation.SeamcallCompleted || o instanceof MmuObservation.InvalidateBegin
+        || o instanceof MmuObservation.InvalidateEnd || o instanceof GmemObservation
+        || o instanceof TeardownObservation;
   }
 
   private void mmu(MmuObservation o) {
@@ -107,6 +116,7 @@ public final class InvariantChecker implements Monitor {
       g.td.workloadDone(x.vcpu());
     } else if (o instanceof MmuObservation.KvmBugOn x) {
       g.counters.kvmBugOns++;
+      g.bugged = true;
       g.v.report(Invariant.KVM_BUG_ON, x.where() + ": " + x.detail(), List.of(x.where()), x.gfn());
     } else if (o instanceof MmuObservation.VmDead x) {
       g.v.report(Invariant.KVM_VM_DEAD, "vcpu " + x.vcpu() + ": " + x.reason() + " " + Violations.hex(x.gfn()),
@@ -213,10 +223,11 @@ public final class InvariantChecker implements Monitor {
       g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with " + c.kind + " [" + Violations.hex(c.start)
           + ", " + Violations.hex(c.end) + ") unfinished", c.start);
     }
-    if (!stoppedOnEnomem) kvm.checkAcceptLevels();
+    boolean stopped = stoppedOnEnomem || g.bugged; // the VMM stops a VM whose KVM_RUN fails (-ENOMEM, -EIO)
+    if (!stopped) kvm.checkAcceptLevels();
     teardown.atQuiescence();
     g.memslots.atQuiescence();
-    for (int i = 0; i < g.vcpus && !stoppedOnEnomem; i++) {
+    for (int i = 0; i < g.vcpus && !stopped; i++) {
       if (!g.td.isDone(i)) {
         g.v.report(Invariant.LIVENESS_WORKLOAD_DONE, "quiescent but vcpu " + i + " never finished its workload",
             List.of(Names.vcpu(i)));

@@ -22,6 +22,12 @@ import tdxsim.protocol.TdxStatus;
  * schedule that starves the other flow is the runtime's step budget's business, not a protocol bug. A livelock
  * is a retry with nothing in flight to wait for. Explained retries neither count nor reset a streak.
  *
+ * <p>Two explained waits get their own, much larger bounds, so that a vCPU starved by them is named rather than
+ * left to the step budget: ACCEPTs that keep returning TDX_OPERAND_BUSY_HOST_PRIORITY (a host SEAMCALL lost the
+ * entry lock, set its HP bit and never came back for it [TDXM tdx_locks.h]), and fault retries on one gfn while
+ * an invalidation covers it and nothing else moves (mmu_invalidate_retry_gfn [LNX kvm_host.h]: an invalidation
+ * that never ends).
+ *
  * <p>Also remembers open faults for the quiescence check.
  */
 final class LivenessTracker {
@@ -43,10 +49,23 @@ final class LivenessTracker {
   private final Bounds bounds;
   private final java.util.function.LongPredicate othersInFlight;
   private final java.util.function.BooleanSupplier vcpusInPreviousEpoch;
+  private final java.util.function.LongPredicate invalidating;
   private long[] openFault = filled(8);
   private long[] retryGfn = filled(8);
   private int[] retries = new int[8];
   private int[] acceptStreak = new int[8];
+  /** Consecutive BUSY_HOST_PRIORITY ACCEPTs per vCPU (plain BUSY neither counts nor resets). */
+  private int[] hostPriorityStreak = new int[8];
+  /**
+   * Consecutive fault retries per vCPU on {@code retryGfn} while an invalidation covered it and no other flow
+   * made progress ({@link #progress()}): a priority scheduler may run the retry loop many times between two steps
+   * of the invalidation, which is the invalidation progressing, not a starvation.
+   */
+  private int[] invalidateRetries = new int[8];
+  /** {@link #progress} when each vCPU's last invalidation-explained retry was counted. */
+  private long[] progressAtRetry = new long[8];
+  /** Steps of other flows: SPTE, S-EPT, SEAMCALL, invalidation and guest_memfd changes. */
+  private long progress;
   private final Map<String, Streak> streaks = new LinkedHashMap<>();
   /** Consecutive failed cmpxchgs per owner, on one SPTE, within one fault attempt. */
   private final Map<String, Streak> cmpxchgStreaks = new LinkedHashMap<>();
@@ -58,8 +77,9 @@ final class LivenessTracker {
   }
 
   LivenessTracker(Violations v, Bounds bounds, java.util.function.LongPredicate othersInFlight,
-      java.util.function.BooleanSupplier vcpusInPreviousEpoch) {
+      java.util.function.BooleanSupplier vcpusInPreviousEpoch, java.util.function.LongPredicate invalidating) {
     this.v = v;
+    this.invalidating = invalidating;
     this.bounds = bounds;
     this.othersInFlight = othersInFlight;
     this.vcpusInPreviousEpoch = vcpusInPreviousEpoch;
@@ -76,18 +96,44 @@ final class LivenessTracker {
     if (!cmpxchgStreaks.isEmpty()) cmpxchgStreaks.remove(Names.vcpu(vcpu)); // the attempt is over
     if (!PfResult.isRetry(result)) {
       retries[vcpu] = 0;
+      invalidateRetries[vcpu] = 0;
       retryGfn[vcpu] = -1;
       return;
     }
     if (retryGfn[vcpu] != gfn) {
       retryGfn[vcpu] = gfn;
       retries[vcpu] = 0;
+      invalidateRetries[vcpu] = 0;
     }
+    if (invalidating.test(gfn)) {
+      invalidateRetry(vcpu, gfn);
+      return;
+    }
+    invalidateRetries[vcpu] = 0;
     if (othersInFlight.test(gfn) || lastSeamcallBusy(Names.vcpu(vcpu))) return;
     if (++retries[vcpu] == bounds.faultRetries() + 1) {
       v.report(Invariant.LIVENESS_FAULT_RETRIES, "vcpu " + vcpu + " retried its fault on " + Violations.hex(gfn)
           + " " + retries[vcpu] + " times in a row (bound " + bounds.faultRetries() + ")",
           List.of(Names.vcpu(vcpu)), gfn);
+    }
+  }
+
+  /** Another flow changed something a retrying vCPU may be waiting for. */
+  void progress() {
+    progress++;
+  }
+
+  /** A retry that mmu_invalidate_retry_gfn explains: bounded by the invalidation's progress [LNX kvm_host.h]. */
+  private void invalidateRetry(int vcpu, long gfn) {
+    if (progressAtRetry[vcpu] != progress) {
+      progressAtRetry[vcpu] = progress;
+      invalidateRetries[vcpu] = 0;
+    }
+    if (++invalidateRetries[vcpu] == bounds.invalidateRetries() + 1) {
+      v.report(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES, "vcpu " + vcpu + " retried its fault on "
+          + Violations.hex(gfn) + " " + invalidateRetries[vcpu] + " times in a row while an invalidation covered it"
+          + " and no other flow made progress (bound " + bounds.invalidateRetries() + ")", List.of(Names.vcpu(vcpu)),
+          gfn);
     }
   }
 
@@ -119,14 +165,29 @@ final class LivenessTracker {
     grow(vcpu);
     if (acceptFinal(status)) {
       acceptStreak[vcpu] = 0;
+      hostPriorityStreak[vcpu] = 0;
       return;
     }
+    if (status == TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY) {
+      hostPriority(vcpu, gfn, level);
+      return;
+    }
+    if (status == null) hostPriorityStreak[vcpu] = 0; // a TD exit: the guest left the ACCEPT loop
     if (status != null || othersInFlight.test(gfn)) return; // BUSY: the entry lock is someone else's
     if (++acceptStreak[vcpu] == bounds.acceptRetries() + 1) {
       v.report(Invariant.LIVENESS_ACCEPT_RETRIES, "vcpu " + vcpu + ": " + acceptStreak[vcpu]
           + " ACCEPT attempts in a row without a final status, last " + level.shortName() + " "
           + Violations.hex(gfn) + " -> " + (status == null ? "TD exit" : status.name()) + " (bound "
           + bounds.acceptRetries() + ")", List.of(Names.vcpu(vcpu)), gfn);
+    }
+  }
+
+  /** An ACCEPT that found the entry's HP bit set: it waits for the host SEAMCALL that set it [TDXM tdx_locks.h]. */
+  private void hostPriority(int vcpu, long gfn, Level level) {
+    if (++hostPriorityStreak[vcpu] == bounds.hostPriorityAccepts() + 1) {
+      v.report(Invariant.LIVENESS_ACCEPT_HOST_PRIORITY, "vcpu " + vcpu + ": " + hostPriorityStreak[vcpu]
+          + " ACCEPTs in a row returned TDX_OPERAND_BUSY_HOST_PRIORITY, last " + level.shortName() + " "
+          + Violations.hex(gfn) + " (bound " + bounds.hostPriorityAccepts() + ")", List.of(Names.vcpu(vcpu)), gfn);
     }
   }
 
@@ -185,6 +246,9 @@ final class LivenessTracker {
     Arrays.fill(retryGfn, old, n, -1);
     retries = Arrays.copyOf(retries, n);
     acceptStreak = Arrays.copyOf(acceptStreak, n);
+    hostPriorityStreak = Arrays.copyOf(hostPriorityStreak, n);
+    invalidateRetries = Arrays.copyOf(invalidateRetries, n);
+    progressAtRetry = Arrays.copyOf(progressAtRetry, n);
     assert retryGfn.length == n && retries.length == n && acceptStreak.length == n : "per-vCPU arrays of " + n;
   }
 

@@ -40,7 +40,8 @@ import tdxsim.protocol.TdxStatus;
  * would return it.
  *
  * <p>TDH.PHYMEM.PAGE.WBINVD touches no S-EPT state and no lock the model has (only the page's PAMT entry,
- * shared), so it is one step and always succeeds.
+ * shared), so it is one step; it succeeds unless a failure is injected
+ * ({@link TdxModuleConfig#failPageWbinvd()}).
  */
 final class SeamcallHandlers {
   private final TdxModuleState s;
@@ -56,7 +57,10 @@ final class SeamcallHandlers {
       s.monitor().observe(new SeptObservation.NonBlockingDemote(m.gfn(), m.level()));
     }
     if (m instanceof TdxModuleMsg.TdhPhymemPageWbinvd) {
-      finish(m, TDX_SUCCESS);
+      // fault injection: the n-th flush fails on its PAMT entry's lock and flushes nothing
+      // [TDXM tdh_phymem_page_wbinvd.c]; KVM no longer retries it [LNX tdx.c tdx_sept_remove_private_spte]
+      boolean fail = ++s.pageWbinvds == s.config().failPageWbinvd();
+      finish(m, fail ? TDX_OPERAND_BUSY : TDX_SUCCESS);
       return;
     }
     TdxStatus teardown = s.lifecycle.handle(m);

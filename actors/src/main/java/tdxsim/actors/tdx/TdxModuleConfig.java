@@ -19,6 +19,9 @@ package tdxsim.actors.tdx;
  * @param failPageRemove fault injection: the n-th TDH.MEM.PAGE.REMOVE (1-based, counting the calls that got their
  *     locks) fails with TDX_EPT_ENTRY_STATE_INCORRECT and removes nothing, as a module or KVM bug would make it;
  *     0 = never. For the "REMOVE fails" comparison of TDX folio refs [T08 Yan, R8].
+ * @param failPageWbinvd fault injection: the n-th TDH.PHYMEM.PAGE.WBINVD fails with TDX_OPERAND_BUSY (its PAMT
+ *     entry's lock, the only error KVM's tdh_phymem_page_wbinvd_hkid can meet on a page it just removed) and
+ *     flushes nothing; 0 = never
  */
 public record TdxModuleConfig(
     int vcpus,
@@ -28,7 +31,8 @@ public record TdxModuleConfig(
     boolean enhancedDemoteInterruptibility,
     int zeroStepThreshold,
     int accept2mPagesPerStep,
-    int failPageRemove) {
+    int failPageRemove,
+    int failPageWbinvd) {
 
   /** STEPPING_EPF_THRESHOLD [TDXM td_exit_stepping.h]. */
   public static final int STEPPING_EPF_THRESHOLD = 6;
@@ -57,6 +61,14 @@ public record TdxModuleConfig(
       throw new IllegalArgumentException("accept2mPagesPerStep must be in 1..512: " + accept2mPagesPerStep);
     }
     if (failPageRemove < 0) throw new IllegalArgumentException("failPageRemove < 0");
+    if (failPageWbinvd < 0) throw new IllegalArgumentException("failPageWbinvd < 0");
+  }
+
+  /** Only a PAGE.REMOVE failure injected (or none). */
+  public TdxModuleConfig(int vcpus, long privateGfnStart, long privateGfnCount, boolean septVeDisable,
+      boolean enhancedDemoteInterruptibility, int zeroStepThreshold, int accept2mPagesPerStep, int failPageRemove) {
+    this(vcpus, privateGfnStart, privateGfnCount, septVeDisable, enhancedDemoteInterruptibility, zeroStepThreshold,
+        accept2mPagesPerStep, failPageRemove, 0);
   }
 
   /** No fault injection. */
@@ -77,27 +89,27 @@ public record TdxModuleConfig(
 
   public TdxModuleConfig withSeptVeDisable(boolean v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, v, enhancedDemoteInterruptibility,
-        zeroStepThreshold, accept2mPagesPerStep, failPageRemove);
+        zeroStepThreshold, accept2mPagesPerStep, failPageRemove, failPageWbinvd);
   }
 
   public TdxModuleConfig withEnhancedDemoteInterruptibility(boolean v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable, v, zeroStepThreshold,
-        accept2mPagesPerStep, failPageRemove);
+        accept2mPagesPerStep, failPageRemove, failPageWbinvd);
   }
 
   public TdxModuleConfig withZeroStepThreshold(int v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
-        enhancedDemoteInterruptibility, v, accept2mPagesPerStep, failPageRemove);
+        enhancedDemoteInterruptibility, v, accept2mPagesPerStep, failPageRemove, failPageWbinvd);
   }
 
   public TdxModuleConfig withAccept2mPagesPerStep(int v) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
-        enhancedDemoteInterruptibility, zeroStepThreshold, v, failPageRemove);
+        enhancedDemoteInterruptibility, zeroStepThreshold, v, failPageRemove, failPageWbinvd);
   }
 
   public TdxModuleConfig withFailPageRemove(int n) {
     return new TdxModuleConfig(vcpus, privateGfnStart, privateGfnCount, septVeDisable,
-        enhancedDemoteInterruptibility, zeroStepThreshold, accept2mPagesPerStep, n);
+        enhancedDemoteInterruptibility, zeroStepThreshold, accept2mPagesPerStep, n, failPageWbinvd);
   }
 
   /** One past the last private gfn. */

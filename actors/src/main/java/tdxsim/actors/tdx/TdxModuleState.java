@@ -25,6 +25,8 @@ public final class TdxModuleState {
   private long nextOpId = 1;
   /** TDH.MEM.PAGE.REMOVE calls that got their locks (for {@link TdxModuleConfig#failPageRemove()}). */
   int pageRemoves;
+  /** TDH.PHYMEM.PAGE.WBINVD calls (for {@link TdxModuleConfig#failPageWbinvd()}). */
+  int pageWbinvds;
   /** TDR.LIFECYCLE_STATE, vCPU associations and the HKID's WBINVD bitmap (the key teardown). */
   final TdLifecycle lifecycle = new TdLifecycle(this);
 

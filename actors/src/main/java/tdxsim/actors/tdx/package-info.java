@@ -77,7 +77,7 @@
  *   <li>A guest access to a PENDING page with SEPT_VE_DISABLE set exits with the extended exit qualification
  *       type PENDING_EPT_VIOLATION (TdExit.pendingEptViolation).</li>
  *   <li>A 2M ACCEPT checks for a pending interrupt every accept2mPagesPerStep pages (the module: every page).</li>
- *   <li>TDH.PHYMEM.PAGE.WBINVD is one step and always succeeds.</li>
+ *   <li>TDH.PHYMEM.PAGE.WBINVD is one step and succeeds unless a failure is injected.</li>
  * </ul>
  */
 package tdxsim.actors.tdx;

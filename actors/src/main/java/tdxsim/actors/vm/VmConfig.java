@@ -38,6 +38,7 @@ import tdxsim.protocol.Level;
  * @param accept2mPagesPerStep TDX module: 4K pages a 2M ACCEPT zeroes per step (interrupt window)
  * @param zeroStepThreshold TDX module: STEPPING_EPF_THRESHOLD
  * @param failPageRemove TDX module fault injection: the n-th TDH.MEM.PAGE.REMOVE fails (0 = never)
+ * @param failPageWbinvd TDX module fault injection: the n-th TDH.PHYMEM.PAGE.WBINVD fails (0 = never)
  */
 public record VmConfig(
     String name,
@@ -55,7 +56,8 @@ public record VmConfig(
     boolean enhancedDemoteInterruptibility,
     int accept2mPagesPerStep,
     int zeroStepThreshold,
-    int failPageRemove) {
+    int failPageRemove,
+    int failPageWbinvd) {
 
   public VmConfig {
     if (vcpus < 1) throw new IllegalArgumentException("vcpus < 1");
@@ -64,6 +66,7 @@ public record VmConfig(
     }
     if (ranges2M < 1) throw new IllegalArgumentException("ranges2M < 1");
     if (failPageRemove < 0) throw new IllegalArgumentException("failPageRemove < 0");
+    if (failPageWbinvd < 0) throw new IllegalArgumentException("failPageWbinvd < 0");
     if (!Level.PG_LEVEL_2M.isAligned(baseGfn)) throw new IllegalArgumentException("baseGfn must be 2M aligned");
     buildPages = List.copyOf(buildPages);
     List<List<WorkloadStep>> w = new ArrayList<>();
@@ -79,6 +82,16 @@ public record VmConfig(
     for (long g : buildPages) {
       if (g < baseGfn || g >= end) throw new IllegalArgumentException("build page outside the memslot: " + g);
     }
+  }
+
+  /** Only a PAGE.REMOVE failure injected (or none). */
+  public VmConfig(String name, int vcpus, long baseGfn, int ranges2M, List<Long> buildPages,
+      List<List<WorkloadStep>> workloads, List<VmmAction> vmmActions, List<GfnRange> iommuPinned,
+      boolean mapSharedIntoUsers, int splitCachePages, Set<DesignOption> options, boolean septVeDisable,
+      boolean enhancedDemoteInterruptibility, int accept2mPagesPerStep, int zeroStepThreshold, int failPageRemove) {
+    this(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned, mapSharedIntoUsers,
+        splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility, accept2mPagesPerStep,
+        zeroStepThreshold, failPageRemove, 0);
   }
 
   /** Without fault injection. */
@@ -124,50 +137,56 @@ public record VmConfig(
 
   public TdxModuleConfig tdxModuleConfig() {
     return new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
-        zeroStepThreshold, accept2mPagesPerStep, failPageRemove);
+        zeroStepThreshold, accept2mPagesPerStep, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withOptions(Set<DesignOption> opts) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, opts, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withSplitCachePages(int pagesInCache) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, pagesInCache, options, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withEnhancedDemoteInterruptibility(boolean v) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, options, septVeDisable, v, accept2mPagesPerStep, zeroStepThreshold,
-        failPageRemove);
+        failPageRemove, failPageWbinvd);
   }
 
   /** false: a non-Linux guest (touch before ACCEPT gets #VE); true: a Linux guest. */
   public VmConfig withSeptVeDisable(boolean v) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, options, v, enhancedDemoteInterruptibility, accept2mPagesPerStep,
-        zeroStepThreshold, failPageRemove);
+        zeroStepThreshold, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withWorkloads(List<List<WorkloadStep>> w, List<VmmAction> actions) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, w, actions, iommuPinned, mapSharedIntoUsers,
         splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility, accept2mPagesPerStep,
-        zeroStepThreshold, failPageRemove);
+        zeroStepThreshold, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withFailPageRemove(int n) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold, n);
+        accept2mPagesPerStep, zeroStepThreshold, n, failPageWbinvd);
+  }
+
+  public VmConfig withFailPageWbinvd(int n) {
+    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
+        mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove, n);
   }
 
   public VmConfig withIommuPinned(List<GfnRange> pinned) {
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, pinned,
         mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
+        accept2mPagesPerStep, zeroStepThreshold, failPageRemove, failPageWbinvd);
   }
 
   /**

@@ -56,7 +56,7 @@ import tdxsim.protocol.TdxStatus;
  * the table covers the whole catalogue, so a new invariant cannot ship without both.
  */
 class InvariantCatalogueTest {
-  static final Bounds TIGHT = new Bounds(3, 3, 3, 3);
+  static final Bounds TIGHT = new Bounds(3, 3, 3, 3, 3, 3);
 
   record Case(Function<Script, Optional<Violation>> legal, Function<Script, Optional<Violation>> violating) {}
 
@@ -279,6 +279,7 @@ class InvariantCatalogueTest {
     row(Invariant.LIVENESS_WORKLOAD_DONE, s -> base(s).finish(), s -> base(s).c.atQuiescence());
     TeardownRows.add();
     VcpuFlowRows.add();
+    StarvationRows.add();
   }
 
   /** PROMOTE seen on the S-EPT side only (the mirror side never reports here): child 0 in {@code first}. */

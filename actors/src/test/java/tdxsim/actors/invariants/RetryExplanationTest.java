@@ -78,6 +78,45 @@ class RetryExplanationTest {
   }
 
   @Test
+  void hostPriorityStreaksCountOnlyHostPriorityAndEndAtAFinalStatusOrATdExit() {
+    Bounds hp = new Bounds(3, 3, 3, 3, 3, 3);
+    Script s = InvariantCatalogueTest.base(new Script(2, hp)).fault(0, R(0), M2);
+    StarvationRows.hostPriority(s, 3).obs(new AcceptCompleted(0, R(0), M2, TdxStatus.TDX_OPERAND_BUSY)).step();
+    assertEquals(Optional.empty(), id(s.result()), "a plain BUSY (the lock held) neither counts nor resets");
+    s.obs(new AcceptCompleted(0, R(0), M2, null)).step();
+    StarvationRows.hostPriority(s, 3);
+    assertEquals(Optional.empty(), id(s.result()), "the TD exit ended the streak");
+    StarvationRows.hostPriority(s, 1);
+    assertEquals(Optional.of(Invariant.LIVENESS_ACCEPT_HOST_PRIORITY.id()), id(s.result()));
+  }
+
+  @Test
+  void invalidationRetriesEndWhenTheFaultCompletes() {
+    Bounds b = new Bounds(3, 3, 3, 3, 3, 3);
+    Script s = InvariantCatalogueTest.base(new Script(2, b)).obs(new InvalidateBegin(R(0), R(1), 0, 1));
+    StarvationRows.retries(s, 2).obs(new InvalidateEnd(R(0), R(1), 1, 0)).obs(new InvalidateBegin(R(0), R(1), 0, 1));
+    StarvationRows.retries(s, 1);
+    assertEquals(Optional.empty(), id(s.result()));
+    s.obs(new FaultBegin(0, R(0))).obs(new FaultEnd(0, R(0), RetPf.RET_PF_FIXED)).step();
+    StarvationRows.retries(s, 3);
+    assertEquals(Optional.empty(), id(s.result()), "the completed fault ended the streak");
+    StarvationRows.retries(s, 1);
+    assertEquals(Optional.of(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES.id()), id(s.result()));
+  }
+
+  @Test
+  void invalidationRetriesCountOnlyWhileNoOtherFlowMoves() {
+    Bounds b = new Bounds(3, 3, 3, 3, 3, 3);
+    Script s = InvariantCatalogueTest.base(new Script(2, b)).obs(new InvalidateBegin(R(0), R(1), 0, 1));
+    StarvationRows.retries(s, 3);
+    s.lock("vmm", LockMode.EXCLUSIVE).track("vmm").unlock("vmm", LockMode.EXCLUSIVE); // the invalidator moves
+    StarvationRows.retries(s, 3);
+    assertEquals(Optional.empty(), id(s.result()), "the invalidation's TRACK restarted the count");
+    StarvationRows.retries(s, 1);
+    assertEquals(Optional.of(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES.id()), id(s.result()));
+  }
+
+  @Test
   void trackWaitingForVcpusOfThePreviousEpochDoesNotCount() {
     Script s = InvariantCatalogueTest.base(new Script(2, TIGHT)).lock("vmm", LockMode.EXCLUSIVE).track("vmm");
     for (int i = 0; i < 10; i++) {

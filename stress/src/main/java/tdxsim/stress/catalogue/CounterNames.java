@@ -5,7 +5,7 @@ import tdxsim.actors.invariants.InvariantChecker;
 
 /**
  * Which checker counters a comparison may show. The summary keys always exist; the detail keys ({@code flow.*},
- * {@code conversion.*}, {@code seamcall.*}) appear only once something counted them, so a detail key can only be
+ * {@code conversion.*}, {@code seamcall.*}, {@code expected.*}: a scenario's expected violations) appear only once something counted them, so a detail key can only be
  * checked for its family: a misspelt summary key is refused, a detail key that never fires reads 0.
  */
 public final class CounterNames {
@@ -13,7 +13,7 @@ public final class CounterNames {
   public static final List<String> DEFAULT_ROWS =
       List.of("faults", "accepts", "mirror.splits", "mirror.zaps", "conversions", "conversions.failed", "kvm_bug_on");
 
-  private static final List<String> DETAIL_PREFIXES = List.of("flow.", "conversion.", "seamcall.");
+  private static final List<String> DETAIL_PREFIXES = List.of("flow.", "conversion.", "seamcall.", "expected.");
 
   private CounterNames() {}
 

@@ -118,7 +118,8 @@ final class ExploreCommand implements Callable<Integer> {
       }
       Violation v = r.violation() == null ? null : r.violation().violation();
       if (ModelFailure.is(v)) throw ModelFailure.of(v, trace);
-      return interrupts.exitCode(exitCode(r));
+      boolean vacuous = !ExpectedViolations.missing(ExpectedViolations.counts(scenario, r.counters())).isEmpty();
+      return interrupts.exitCode(vacuous && r.violation() == null ? Main.EXIT_VIOLATION : exitCode(r));
     }
   }
 
@@ -197,10 +198,15 @@ final class ExploreCommand implements Callable<Integer> {
     if (cluster != null) out.println(ClusterOptions.line(cluster));
     Map<String, Long> flows = r.counters();
     Units.counters("flows", flows, verbose).forEach(out::println);
+    Map<String, Long> expected = ExpectedViolations.counts(scenario, flows);
+    if (ExpectedViolations.line(expected) != null) out.println(ExpectedViolations.line(expected));
     Trace shown = r.shown();
     Violation v = r.violation() == null ? null : r.violation().violation();
     RunCoverage covered = r.coverage(kind);
-    if (v == null) {
+    if (v == null && !ExpectedViolations.missing(expected).isEmpty()) {
+      out.println("verdict: FAILED, an expected violation never fired: "
+          + String.join(", ", ExpectedViolations.missing(expected)));
+    } else if (v == null) {
       out.println("verdict: ok, no invariant broken" + (complete(r) ? "" : " in the schedules that ran"));
       out.println("covered: " + covered.summary());
     } else {
@@ -237,7 +243,9 @@ final class ExploreCommand implements Callable<Integer> {
     summary.put("timedOut", r.search().timedOut() && !interrupts.requested());
     summary.put("complete", complete(r));
     summary.put("stoppedBy", stopped == null ? null : interrupts.requested() ? interrupts.signal() : "time-limit");
-    summary.put("verdict", v == null ? "ok" : ModelFailure.is(v) ? "model-failure" : "violation");
+    boolean vacuous = v == null && !ExpectedViolations.missing(expected).isEmpty();
+    summary.put("verdict", vacuous ? "expected-violation-missing" : v == null ? "ok"
+        : ModelFailure.is(v) ? "model-failure" : "violation");
     summary.put("violation", v == null ? null : Map.of(
         "invariant", v.invariant(), "detail", v.detail(), "actors", v.actors(), "gfns", v.gfns()));
     summary.put("scheduleIndex", shown == null ? null : shown.scheduleIndex());
@@ -246,6 +254,7 @@ final class ExploreCommand implements Callable<Integer> {
     summary.put("trace", trace == null ? null : trace.toString());
     summary.put("error", writeError);
     summary.put("flows", flows);
+    summary.put("expectedViolations", expected);
     summary.put("coverage", covered.figures());
     json.print(out, summary);
   }

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * <p>Addresses are drawn from a few hot spots per world (a range's first page, page 1, page 256, the last page
  * and the boundary to the next range), so that operations of different vCPUs and of the VMM collide. Punch holes
  * are 2M aligned: hugetlb guest_memfd refuses anything else (-EINVAL). A fault-injected PAGE.REMOVE is never
- * drawn, since its KVM_BUG_ON is expected and would end every such world. A guest that touches a page before
+ * drawn, since its KVM_BUG_ON is expected and would end every such world; a failed PAGE.WBINVD is, with its
+ * KVM_BUG_ON declared expected (scenario key expect-violations), so checking goes on past it. A guest that touches a page before
  * accepting it is a non-Linux guest (SEPT_VE_DISABLE clear, the #VE delivered): with SEPT_VE_DISABLE set KVM kills
  * the VM on such a touch, and Linux always sets it.
  */
@@ -106,7 +107,20 @@ public final class WorldGenerator {
     line("accept-2m-pages-per-step = " + ACCEPT_PER_STEP[rng.nextInt(ACCEPT_PER_STEP.length)]);
     line("zero-step-threshold = " + (rng.nextInt(4) == 0 ? 1 + rng.nextInt(5) : 6));
     bounds(vmm, enhanced);
+    wbinvdFailure(new SplittableRandom(worldSeed ^ 0x5eedL));
     return out.toString();
+  }
+
+  /**
+   * SEAMCALL fault injection, in one world of eight: the n-th TDH.PHYMEM.PAGE.WBINVD fails. KVM's TDX_BUG_ON
+   * kills the VM and leaves the removed page unflushed [LNX tdx.c tdx_sept_remove_private_spte]: both are
+   * expected, and checking goes on past them to what becomes of the page. Its own generator, so that every other
+   * draw of a world stays what it was.
+   */
+  private void wbinvdFailure(SplittableRandom r) {
+    if (r.nextInt(8) != 0) return;
+    line("fail-page-wbinvd = " + (1 + r.nextInt(3)));
+    line("expect-violations = [kvm.bug-on, tdx.removed-page-flushed]");
   }
 
   /**

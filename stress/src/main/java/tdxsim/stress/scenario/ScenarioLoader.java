@@ -55,7 +55,10 @@ import tdxsim.stress.ext.Extensions;
  * accept-2m-pages-per-step = 256
  * zero-step-threshold = 6
  * fail-page-remove = 0                # fault injection: the n-th TDH.MEM.PAGE.REMOVE fails (0 = never)
- * bounds { fault-retries = 256, accept-retries = 256, seamcall-retries = 128, lock-bypasses = 256 }
+ * fail-page-wbinvd = 0                # fault injection: the n-th TDH.PHYMEM.PAGE.WBINVD fails (0 = never)
+ * expect-violations = [kvm.bug-on]    # invariants expected to fire: counted, checking goes on past them
+ * bounds { fault-retries = 256, accept-retries = 256, seamcall-retries = 128, lock-bypasses = 256,
+ *          host-priority-accepts = 40000, invalidate-retries = 10000 }   # the last two: explained waits
  * </pre>
  */
 public final class ScenarioLoader {
@@ -63,14 +66,16 @@ public final class ScenarioLoader {
   public static final List<String> BUILT_INS = List.of("default", "small", "race-r1", "race-r2", "race-r3",
       "race-r4", "race-r5", "race-r6", "race-r7", "race-r8", "race-r9", "race-r10", "race-r11", "race-r12",
       "nmi-demote", "remove-fails", "r9-adjacent", "r6-vm-attributes", "memory-fault",
-      "teardown", "memslot-delete", "interrupt-retry", "map-gpa-chunks");
+      "teardown", "memslot-delete", "interrupt-retry", "map-gpa-chunks",
+      "wbinvd-fails", "remove-fails-past");
 
   private static final Set<String> KEYS = Set.of("name", "description", "vcpus", "base-gfn", "ranges-2m",
       "build-pages", "workloads", "vmm", "iommu-pinned", "map-shared-into-users", "split-cache-pages", "options",
       "sept-ve-disable", "guest", "enhanced-demote-interruptibility", "accept-2m-pages-per-step", "zero-step-threshold",
-      "fail-page-remove", "bounds");
+      "fail-page-remove", "bounds", "expect-violations", "fail-page-wbinvd");
   private static final Set<String> BOUNDS_KEYS =
-      Set.of("fault-retries", "accept-retries", "seamcall-retries", "lock-bypasses");
+      Set.of("fault-retries", "accept-retries", "seamcall-retries", "lock-bypasses", "host-priority-accepts",
+          "invalidate-retries");
   private static final long DEFAULT_BASE_GFN = 0x100000L;
   /** The largest memslot the model holds: its 4K pages are indexed with an int (GmemFile). */
   public static final int MAX_RANGES_2M = Integer.MAX_VALUE / 512;
@@ -157,7 +162,7 @@ public final class ScenarioLoader {
             + Scenario.knownOptions() + ")");
       }
     }
-    Bounds bounds = bounds(r.object("bounds"));
+    Bounds bounds = bounds(r.object("bounds")).withExpectedViolations(expectedViolations(r));
     try {
       VmConfig vm = new VmConfig(name, vcpus, base, ranges,
           steps.gfns(r, "build-pages"),
@@ -171,7 +176,8 @@ public final class ScenarioLoader {
           r.bool("enhanced-demote-interruptibility", true),
           accept2mPagesPerStep(r),
           r.nonNegativeInt("zero-step-threshold", TdxModuleConfig.STEPPING_EPF_THRESHOLD),
-          r.nonNegativeInt("fail-page-remove", 0));
+          r.nonNegativeInt("fail-page-remove", 0),
+          r.nonNegativeInt("fail-page-wbinvd", 0));
       if (r.has("description")) r.string("description");
       return new Scenario(name, source, text, vm, bounds).withOptions(optionNames);
     } catch (IllegalArgumentException e) {
@@ -200,6 +206,24 @@ public final class ScenarioLoader {
     return v;
   }
 
+  /**
+   * {@code expect-violations}: invariants the scenario expects to fire (the KVM_BUG_ON of an injected SEAMCALL
+   * failure): counted and checked past; any other violation still ends the schedule.
+   */
+  private static Set<tdxsim.actors.invariants.Invariant> expectedViolations(ConfigReader r) {
+    List<String> ids = r.strings("expect-violations");
+    Set<tdxsim.actors.invariants.Invariant> s = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      var inv = tdxsim.actors.invariants.Invariant.byId(ids.get(i));
+      if (inv.isEmpty()) {
+        throw r.error("expect-violations[" + i + "]", "unknown invariant \"" + ids.get(i)
+            + "\" (./tdxsim list shows the invariants)");
+      }
+      s.add(inv.get());
+    }
+    return s;
+  }
+
   private static Bounds bounds(ConfigReader b) {
     if (b == null) return Bounds.DEFAULT;
     b.onlyKeys(BOUNDS_KEYS);
@@ -207,7 +231,9 @@ public final class ScenarioLoader {
     return new Bounds(b.positiveInt("fault-retries", d.faultRetries()),
         b.positiveInt("accept-retries", d.acceptRetries()),
         b.positiveInt("seamcall-retries", d.seamcallRetries()),
-        b.positiveInt("lock-bypasses", d.lockBypasses()));
+        b.positiveInt("lock-bypasses", d.lockBypasses()),
+        b.positiveInt("host-priority-accepts", d.hostPriorityAccepts()),
+        b.positiveInt("invalidate-retries", d.invalidateRetries()));
   }
 
   private static String baseName(String file) {

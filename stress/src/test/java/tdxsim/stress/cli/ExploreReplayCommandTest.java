@@ -29,6 +29,24 @@ class ExploreReplayCommandTest {
   }
 
   @Test
+  void expectedViolationsAreCountedAndOneThatNeverFiresFailsTheRun() throws Exception {
+    CliRun past = CliRun.of("explore", "--scenario", "wbinvd-fails", "--schedules", "5", "--out", dir.toString(),
+        "--json");
+    assertEquals(Main.EXIT_OK, past.exit(), past.out() + past.err());
+    JsonNode p = JSON.readTree(past.lastLine());
+    assertEquals("ok", p.get("verdict").asText());
+    assertEquals(5, p.get("expectedViolations").get("kvm.bug-on").asLong());
+    Path vacuous = dir.resolve("vacuous.conf");
+    Files.writeString(vacuous, "vcpus = 1\nranges-2m = 1\nworkloads = [ [ { op = accept, at = r0, pages = 512 } ] ]\n"
+        + "expect-violations = [kvm.bug-on]\n");
+    CliRun none = CliRun.of("explore", "--scenario", vacuous.toString(), "--schedules", "2", "--out", dir.toString(),
+        "--json");
+    assertEquals(Main.EXIT_VIOLATION, none.exit(), none.out() + none.err());
+    assertEquals("expected-violation-missing", JSON.readTree(none.lastLine()).get("verdict").asText());
+    assertTrue(none.out().contains("NEVER FIRED: kvm.bug-on"), none.out());
+  }
+
+  @Test
   void theDefaultScenarioTwiceWithTheSameSeedGivesTheSameHashAndItsTraceReplaysExactly() throws Exception {
     JsonNode first = explore();
     JsonNode second = explore();

@@ -46,6 +46,35 @@ class WorldGeneratorTest {
         "Interrupt", "DeleteMemslot"), ops);
   }
 
+  /**
+   * One world in eight injects a TDH.PHYMEM.PAGE.WBINVD failure and declares its KVM_BUG_ON and unflushed page
+   * expected; on the baseline such worlds are checked past them and stay clean, and the failure does happen.
+   */
+  @Test
+  void someWorldsFailAWbinvdAndAreCheckedPastItsExpectedBugOn() {
+    java.util.List<Scenario> failing = new java.util.ArrayList<>();
+    for (long seed = 1; seed <= 200; seed++) {
+      String name = WorldGenerator.name(seed);
+      Scenario s = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed));
+      if (s.config().failPageWbinvd() == 0) continue;
+      failing.add(s);
+      assertEquals(Set.of(tdxsim.actors.invariants.Invariant.KVM_BUG_ON,
+          tdxsim.actors.invariants.Invariant.TDX_REMOVED_PAGE_FLUSHED), s.bounds().expectedViolations(), name);
+    }
+    assertTrue(failing.size() >= 10 && failing.size() <= 50, "WBINVD failures in 200 worlds: " + failing.size());
+    long bugOns = 0;
+    try (var system = tdxsim.stress.runtime.DeterministicSystem.create("wbinvd-worlds")) {
+      for (Scenario s : failing.subList(0, 8)) {
+        var r = tdxsim.stress.catalogue.Sweep.run(system, new tdxsim.stress.model.TdxWorldFactory(s),
+            tdxsim.stress.strategy.StrategyKind.PCTCP, 1, tdxsim.stress.catalogue.SweepLimits.schedules(4,
+                tdxsim.stress.runtime.Budget.DEFAULT), true);
+        assertTrue(r.clean(), () -> s.name() + ": " + r.first().violation().oneLine());
+        bugOns += r.counters().getOrDefault("expected.kvm.bug-on", 0L);
+      }
+    }
+    assertTrue(bugOns > 0, "no generated world reached its failing WBINVD");
+  }
+
   /** Some worlds draw r9-adjacent's collision: a prefetch of one page and a VMM conversion of others of its 2M. */
   @Test
   void someWorldsPrefetchAPageWhileTheVmmConvertsItsNeighbours() {

@@ -144,7 +144,8 @@ class ScenarioLoaderTest {
       "vcpus = 1.5|vcpus: expected a positive integer, got 1.5",
       "vcpus = 577|vcpus: a TD has at most 576 vCPUs (the TDX module's MAX_VCPUS_PER_TD), got 577",
       "vcpu = 3|vcpu: unknown key (known: accept-2m-pages-per-step, base-gfn, bounds, build-pages, description, "
-          + "enhanced-demote-interruptibility, fail-page-remove, guest, iommu-pinned, map-shared-into-users, name, options, "
+          + "enhanced-demote-interruptibility, expect-violations, fail-page-remove, fail-page-wbinvd, guest, iommu-pinned, "
+          + "map-shared-into-users, name, options, "
           + "ranges-2m, "
           + "sept-ve-disable, split-cache-pages, vcpus, vmm, workloads, zero-step-threshold)",
       "base-gfn = \"0x100001\"|base-gfn: 0x100001 is not 2M aligned",
@@ -171,8 +172,10 @@ class ScenarioLoaderTest {
       "map-shared-into-users = yes please|map-shared-into-users: expected true or false, got \"yes please\"",
       "accept-2m-pages-per-step = 513|accept-2m-pages-per-step: expected 1..512, got 513",
       "bounds { fault-retry = 3 }|bounds.fault-retry: unknown key (known: accept-retries, fault-retries, "
-          + "lock-bypasses, seamcall-retries)",
-      "bounds = 3|bounds: expected an object { ... }, got 3"})
+          + "host-priority-accepts, invalidate-retries, lock-bypasses, seamcall-retries)",
+      "bounds = 3|bounds: expected an object { ... }, got 3",
+      "expect-violations = [kvm.bug-on, nope]|expect-violations[1]: unknown invariant \"nope\" (./tdxsim list"
+          + " shows the invariants)"})
   void badKeysAreRefusedInOneLineNamingTheKey(String line, String problem) {
     ScenarioException e = bad(MINIMAL + line + "\n");
     assertEquals("scenario t.conf: " + problem, e.getMessage());
@@ -200,6 +203,9 @@ class ScenarioLoaderTest {
     assertFalse(s.config().enhancedDemoteInterruptibility());
     assertEquals(1, ScenarioLoader.load("remove-fails").config().failPageRemove());
     assertEquals(0, ScenarioLoader.load("race-r8").config().failPageRemove());
+    assertEquals(1, ScenarioLoader.load("wbinvd-fails").config().failPageWbinvd());
+    assertEquals(java.util.Set.of(tdxsim.actors.invariants.Invariant.KVM_BUG_ON),
+        ScenarioLoader.load("remove-fails-past").bounds().expectedViolations());
     assertEquals("scenario t.conf: vmm[0].count: missing",
         bad(MINIMAL + "vmm = [ { op = nmi } ]\n").getMessage());
   }
