@@ -155,28 +155,27 @@ public final class TdpMmu {
 
     /** tdp_mmu_split_huge_page: a child table of 512 leafs mapping the huge page, linked in place of the leaf. */
     Spte splitHuge(long gfn, long sptPfn) {
-      int i = idx2M(gfn);
-      Spte old = spte2M[i];
+      Spte old = spte2M[idx2M(gfn)];
       if (!old.isLeaf()) throw new IllegalStateException("split of a non-leaf 2M SPTE at 0x" + Long.toHexString(gfn));
-      long base = Level.PG_LEVEL_2M.base(gfn);
-      Spte[] pt = new Spte[ENTRIES];
-      for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(old.pfn() + c);
-      spte2M[i] = Spte.nonLeaf(sptPfn);
-      spte4K[i] = pt;
-      monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
-      for (int c = 0; c < ENTRIES; c++) {
-        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, pt[c]));
-      }
-      return old;
+      return linkSplit(gfn, old, sptPfn);
     }
 
     /** The FROZEN 2M entry at gfn (frozen from {@code leaf}) becomes a non-leaf over 512 4K leaves. */
     Spte splitFrozen(long gfn, Spte leaf, long sptPfn) {
-      int i = idx2M(gfn);
-      Spte old = spte2M[i];
+      Spte old = spte2M[idx2M(gfn)];
       if (!old.isFrozen() || !leaf.isLeaf()) {
         throw new IllegalStateException("shared split of 0x" + Long.toHexString(gfn) + " that is " + old);
       }
+      return linkSplit(gfn, leaf, sptPfn);
+    }
+
+    /**
+     * The shared core of both splits: 512 4K leafs mapping {@code leaf}'s huge page link in place of the 2M entry
+     * at gfn; the 2M change is observed, then each 4K leaf in gfn order. Returns the 2M entry replaced.
+     */
+    private Spte linkSplit(long gfn, Spte leaf, long sptPfn) {
+      int i = idx2M(gfn);
+      Spte old = spte2M[i];
       long base = Level.PG_LEVEL_2M.base(gfn);
       Spte[] pt = new Spte[ENTRIES];
       for (int c = 0; c < ENTRIES; c++) pt[c] = Spte.leaf(leaf.pfn() + c);
