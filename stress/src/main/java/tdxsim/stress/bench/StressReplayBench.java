@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRunner;
 import tdxsim.stress.parallel.ParallelSettings;
@@ -14,8 +16,6 @@ import tdxsim.stress.parallel.HostReplay;
 import tdxsim.stress.parallel.ParallelSystem;
 import tdxsim.stress.parallel.Records;
 import tdxsim.stress.parallel.StressRun;
-import tdxsim.stress.parallel.StressScenario;
-import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.parallel.TdxParallelWorld;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordBinary;
@@ -69,7 +69,7 @@ public final class StressReplayBench {
           host.vcpus(), 0, sys.settings().threads());
     }
     long t0 = System.nanoTime();
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     double replay = rep.replayed() * 1e9 / (System.nanoTime() - t0);
     long t1 = System.nanoTime();
     RecordReplayReport tdByTd = HostReplay.replay(rec); // what ./tdxsim replay does with a host's record
@@ -103,13 +103,13 @@ public final class StressReplayBench {
   /** Replays the record, writes its trace, replays the trace from the file: seconds since {@code found}. */
   private static double report(Record rec, long found) {
     try {
-      RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+      RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
       Trace t = rep.violationTrace().orElseThrow();
       Path f = Files.createTempFile("tdxsim-bench", "-trace.json");
       try {
         TraceFile.write(f, t);
         Trace back = TraceFile.read(f);
-        ReplayReport again = Replayer.replay(StressWorlds.forTrace(back), back);
+        ReplayReport again = Replayer.replay(Worlds.forTrace(back), back);
         if (!again.reproduced()) throw new IllegalStateException(again.summary());
       } finally {
         Files.deleteIfExists(f);

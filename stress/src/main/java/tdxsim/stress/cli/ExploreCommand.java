@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.cluster.ClusterResult;
 import tdxsim.stress.cluster.ExploreClusterJob;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.strategy.RunCoverage;
 import tdxsim.stress.strategy.StrategyKind;
@@ -64,18 +65,13 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--require-all", description = "Exit 4 if the time limit stopped the run before --schedules ran.")
   boolean requireAll;
 
-  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
-      description = "Deliveries allowed per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
-  long maxSteps;
+  @Mixin MaxStepsOption maxStepsOption;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "traces",
       description = "Directory for the trace. Default: ${DEFAULT-VALUE}.")
   Path out;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = {"Deterministic systems run side by side, one per thread. Default: the machine's cores.",
-          "The verdict, the trace and the hash do not depend on N."})
-  Integer workers;
+  @Mixin WorkersOption workersOption;
 
   @Option(names = "--verbose", description = "Print every flow counter, those at 0 too (--json has them all).")
   boolean verbose;
@@ -87,10 +83,9 @@ final class ExploreCommand implements Callable<Integer> {
   public Integer call() {
     StrategyKind kind = parseStrategy();
     if (schedules <= 0) throw new BadInput("--schedules must be positive, got " + schedules);
-    if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
-    int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-    if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
-    clusterOptions.check(workers);
+    maxStepsOption.value();
+    int n = workersOption.count();
+    clusterOptions.check(workersOption.given());
     Scenario scenario = scenarioOptions.load();
     HeapCheck.check(scenario);
     OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
@@ -147,7 +142,7 @@ final class ExploreCommand implements Callable<Integer> {
   private ExploreSpec spec(Scenario scenario, StrategyKind kind) {
     return new ExploreSpec(Worlds.traceScenario(scenario),
         scenario.extensions().traceOptions(scenarioOptions.options), kind.cliName(), seed, schedules,
-        maxSteps, Versions.TOOL);
+        maxStepsOption.maxSteps, Versions.TOOL);
   }
 
   private StrategyKind parseStrategy() {
@@ -183,7 +178,8 @@ final class ExploreCommand implements Callable<Integer> {
     scenarioOptions.options.forEach(opt -> sb.append(" --option ").append(opt));
     sb.append(" --strategy ").append(kind.cliName()).append(" --seed ").append(seed)
         .append(" --schedules ").append(t.scheduleIndex() + 1);
-    if (maxSteps != 200_000) sb.append(" --max-steps ").append(maxSteps);
+    long maxSteps = maxStepsOption.maxSteps;
+    if (maxSteps != MaxStepsOption.DEFAULT) sb.append(" --max-steps ").append(maxSteps);
     return sb.toString();
   }
 

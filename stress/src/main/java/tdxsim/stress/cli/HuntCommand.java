@@ -80,14 +80,9 @@ final class HuntCommand implements Callable<Integer> {
       converter = DurationConverter.class, description = "Wall-time limit (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
   Duration timeLimit;
 
-  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
-      description = "Deliveries allowed per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
-  long maxSteps;
+  @Mixin MaxStepsOption maxStepsOption;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = {"Deterministic systems run side by side, one per thread. Default: the machine's cores.",
-          "The verdict, the trace and the hash do not depend on N."})
-  Integer workers;
+  @Mixin WorkersOption workersOption;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "traces",
       description = "Directory for the trace of a violation. Default: ${DEFAULT-VALUE}.")
@@ -109,9 +104,8 @@ final class HuntCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StrategyKind kind = parse();
-    int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-    if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
-    clusterOptions.check(workers);
+    int n = workersOption.count();
+    clusterOptions.check(workersOption.given());
     OutputPlace.directory("--out", out, traceName());
     if (saveScenario != null) OutputPlace.file("--save-scenario", saveScenario);
     coverage = coverageOption.start();
@@ -122,7 +116,8 @@ final class HuntCommand implements Callable<Integer> {
         Units.duration(timeLimit),
         clusterOptions.enabled() ? "on the cluster at " + clusterOptions.bind() : n + " worker" + (n == 1 ? "" : "s"));
     o.flush();
-    HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxSteps), Versions.TOOL, Set.copyOf(skip));
+    HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxStepsOption.maxSteps), Versions.TOOL,
+        Set.copyOf(skip));
     job = new HuntJob(hunt, coverage);
     try (Interrupts interrupts = Interrupts.install()) {
       HuntTotals r = HuntTotals.of(search(hunt, n, interrupts));
@@ -153,7 +148,7 @@ final class HuntCommand implements Callable<Integer> {
   private StrategyKind parse() {
     if (worlds <= 0) throw new BadInput("--worlds must be positive, got " + worlds);
     if (perWorld <= 0) throw new BadInput("--schedules-per-world must be positive, got " + perWorld);
-    if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
+    maxStepsOption.value();
     Set<String> known = new HashSet<>();
     InvariantChecker.invariants().forEach(i -> known.add(i.id()));
     known.add(RuntimeViolations.STEP_BUDGET); // a model failure (runtime.*) is never skipped

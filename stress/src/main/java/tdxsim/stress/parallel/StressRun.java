@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.model.CounterTotals;
+import tdxsim.stress.model.StressScenario;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.scenario.Scenario;
