@@ -3,7 +3,10 @@ package tdxsim.actors.mmu;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitCleared;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitSet;
 import tdxsim.actors.monitor.MmuObservation.SpteChanged;
@@ -29,11 +32,11 @@ public final class TdpMmu {
   private TdpMmu() {}
 
   public static Behavior<TdpMmuMsg> create(int shard, long regionGfn, Monitor monitor) {
-    return Behaviors.setup(ctx -> new Shard(regionGfn, monitor).behavior());
+    return Behaviors.setup(ctx -> new Shard(ctx, regionGfn, monitor));
   }
 
-  /** The shard's tables. */
-  static final class Shard {
+  /** The shard's tables, and the actor that owns them. */
+  static final class Shard extends AbstractBehavior<TdpMmuMsg> {
     private static final int ENTRIES = 512;
     private final long region;
     private final Monitor monitor;
@@ -43,7 +46,8 @@ public final class TdpMmu {
     private final int[] lpage2M = new int[ENTRIES];
     private int lpage1G;
 
-    Shard(long regionGfn, Monitor monitor) {
+    Shard(ActorContext<TdpMmuMsg> ctx, long regionGfn, Monitor monitor) {
+      super(ctx);
       if (!Level.PG_LEVEL_1G.isAligned(regionGfn)) throw new IllegalArgumentException("region not 1G aligned");
       this.region = regionGfn;
       this.monitor = monitor;
@@ -51,12 +55,13 @@ public final class TdpMmu {
       spte1G = Spte.SHADOW_NONPRESENT_VALUE;
     }
 
-    Behavior<TdpMmuMsg> behavior() {
-      return Behaviors.receive(TdpMmuMsg.class)
+    @Override
+    public Receive<TdpMmuMsg> createReceive() {
+      return newReceiveBuilder()
           .onMessage(TdpMmuMsg.ReadSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteValue(m.gfn(), m.level(), get(m.gfn(), m.level()),
                 lpage2M[idx2M(m.gfn())], m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.CmpxchgSpte.class, m -> {
             Spte cur = get(m.gfn(), m.level());
@@ -68,40 +73,40 @@ public final class TdpMmu {
                   m.expected(), cur));
             }
             m.replyTo().tell(new KvmReply.CmpxchgResult(m.gfn(), m.level(), ok, ok ? m.newSpte() : cur, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.WriteSpte.class, m -> {
             Spte old = get(m.gfn(), m.level());
             set(m.gfn(), m.level(), m.newSpte());
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), m.level(), old, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.SplitHugeSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M, splitHuge(m.gfn(), m.sptPfn()),
                 m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.SplitFrozenHugeSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M,
                 splitFrozen(m.gfn(), m.leaf(), m.sptPfn()), m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.CollectLeafs.class, m -> {
             m.replyTo().tell(new KvmReply.LeafList(collect(m.start(), m.end()), m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.CollectPageTables.class, m -> {
             m.replyTo().tell(new KvmReply.LeafList(pageTables(m.start(), m.end()), m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.ReadLpageInfo.class, m -> {
             m.replyTo().tell(new KvmReply.LpageInfo(m.gfn(), lpage2M[idx2M(m.gfn())], lpage1G, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.UpdateLpageInfo.class, m -> {
             int v = updateLpage(m.gfn(), m.level(), m.flag(), m.set());
             m.replyTo().tell(new KvmReply.LpageUpdated(m.gfn(), m.level(), v, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .build();
     }
