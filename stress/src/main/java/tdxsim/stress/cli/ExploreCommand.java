@@ -43,6 +43,7 @@ final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
   @Mixin ScenarioOptions scenarioOptions;
+  @Mixin DesignOptionNames designOptions;
   @Mixin CoverageOption coverageOption;
   @Mixin ClusterOptions clusterOptions;
 
@@ -86,7 +87,7 @@ final class ExploreCommand implements Callable<Integer> {
     maxStepsOption.value();
     int n = workersOption.count();
     clusterOptions.check(workersOption.given());
-    Scenario scenario = scenarioOptions.load();
+    Scenario scenario = scenarioOptions.load(designOptions.names);
     HeapCheck.check(scenario);
     OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
     tdxsim.stress.coverage.Coverage coverage = coverageOption.start();
@@ -141,7 +142,7 @@ final class ExploreCommand implements Callable<Integer> {
 
   private ExploreSpec spec(Scenario scenario, StrategyKind kind) {
     return new ExploreSpec(Worlds.traceScenario(scenario),
-        scenario.extensions().traceOptions(scenarioOptions.options), kind.cliName(), seed, schedules,
+        scenario.extensions().traceOptions(designOptions.names), kind.cliName(), seed, schedules,
         maxStepsOption.maxSteps, Versions.TOOL);
   }
 
@@ -175,7 +176,7 @@ final class ExploreCommand implements Callable<Integer> {
   /** The command that runs the same schedules again, up to the one shown (exploration is deterministic). */
   private String again(StrategyKind kind, Trace t) {
     StringBuilder sb = new StringBuilder("./tdxsim explore --scenario ").append(scenarioOptions.scenario);
-    scenarioOptions.options.forEach(opt -> sb.append(" --option ").append(opt));
+    designOptions.names.forEach(opt -> sb.append(" --option ").append(opt));
     sb.append(" --strategy ").append(kind.cliName()).append(" --seed ").append(seed)
         .append(" --schedules ").append(t.scheduleIndex() + 1);
     long maxSteps = maxStepsOption.maxSteps;
@@ -219,7 +220,7 @@ final class ExploreCommand implements Callable<Integer> {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "explore");
     summary.put("scenario", scenario.name());
-    summary.put("options", scenarioOptions.options);
+    summary.put("options", designOptions.names);
     summary.put("strategy", kind.cliName());
     summary.put("seed", seed);
     summary.put("workers", r.search().workers());

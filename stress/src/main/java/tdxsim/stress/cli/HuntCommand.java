@@ -56,9 +56,8 @@ final class HuntCommand implements Callable<Integer> {
   @Mixin CoverageOption coverageOption;
   @Mixin ClusterOptions clusterOptions;
 
-  @Option(names = "--option", paramLabel = "NAME",
-      description = "Design option or protocol mutation to switch on in every world (repeatable).")
-  List<String> options = new ArrayList<>();
+  /** Switched on in every world ({@link #options()}). */
+  @Mixin DesignOptionNames designOptions;
 
   @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp|conflict", defaultValue = "pctcp",
       description = "Strategy of each world's schedules. Default: ${DEFAULT-VALUE}.")
@@ -101,6 +100,10 @@ final class HuntCommand implements Callable<Integer> {
   /** The cluster run's result, when there was one. */
   private ClusterResult<HuntRange> cluster;
 
+  private List<String> options() {
+    return designOptions.names;
+  }
+
   @Override
   public Integer call() {
     StrategyKind kind = parse();
@@ -112,11 +115,11 @@ final class HuntCommand implements Callable<Integer> {
     clusterOptions.checkCoverage(coverage);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %s%n",
-        options.isEmpty() ? "none (v3 baseline)" : String.join(" ", options), kind.cliName(), seed, perWorld,
+        options().isEmpty() ? "none (v3 baseline)" : String.join(" ", options()), kind.cliName(), seed, perWorld,
         Units.duration(timeLimit),
         clusterOptions.enabled() ? "on the cluster at " + clusterOptions.bind() : n + " worker" + (n == 1 ? "" : "s"));
     o.flush();
-    HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxStepsOption.maxSteps), Versions.TOOL,
+    HuntSpec hunt = new HuntSpec(options(), kind, seed, perWorld, Budget.steps(maxStepsOption.maxSteps), Versions.TOOL,
         Set.copyOf(skip));
     job = new HuntJob(hunt, coverage);
     try (Interrupts interrupts = Interrupts.install()) {
@@ -155,7 +158,7 @@ final class HuntCommand implements Callable<Integer> {
     known.add(RuntimeViolations.VIRTUAL_TIME_BUDGET);
     for (String s : skip) if (!known.contains(s)) throw new BadInput("--skip: no invariant " + s + " (./tdxsim list)");
     try {
-      Scenario.checkOptions(options);
+      Scenario.checkOptions(options());
       return StrategyKind.parse(strategy);
     } catch (IllegalArgumentException | ScenarioException e) {
       throw new BadInput(e.getMessage());
@@ -208,14 +211,14 @@ final class HuntCommand implements Callable<Integer> {
       if (saveScenario != null && trace != null) {
         o.println("scenario: " + saveScenario + "   (./tdxsim explore --scenario " + saveScenario + " --strategy "
             + kind.cliName() + " --seed " + TraceJson.hex(t.runSeed()) + " --schedules " + (t.scheduleIndex() + 1)
-            + options.stream().map(x -> " --option " + x).reduce("", String::concat) + ")");
+            + options().stream().map(x -> " --option " + x).reduce("", String::concat) + ")");
       }
       if (writeError != null) o.println("trace: NOT WRITTEN (" + writeError + ")\n" + t.scenario().source());
     }
     o.flush();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("command", "hunt");
-    s.put("options", options);
+    s.put("options", options());
     s.put("strategy", kind.cliName());
     s.put("seed", seed);
     s.put("workers", r.search().workers());

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -65,8 +64,7 @@ final class StressCommand implements Callable<Integer> {
       description = "Run a built-in scenario or a HOCON file instead of the generated one (it runs once, to its end).")
   String scenario;
 
-  @Option(names = "--option", paramLabel = "NAME", description = "Design option to switch on (repeatable).")
-  List<String> options = new ArrayList<>();
+  @Mixin DesignOptionNames designOptions;
 
   @Option(names = "--record", paramLabel = "FILE",
       description = "Record every actor's receive order to FILE (JSON if FILE ends in .json, else compact binary: "
@@ -123,7 +121,7 @@ final class StressCommand implements Callable<Integer> {
     if (duration.isZero()) throw new BadInput("--duration must be positive");
     if (throughput < 1) throw new BadInput("--throughput must be positive, got " + throughput);
     ParallelSettings settings = new ParallelSettings(nThreads, record != null, throughput);
-    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(options), duration, settings,
+    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(designOptions.names), duration, settings,
         checking, checkEvery, true);
 
     HeapCheck.check(s);
@@ -220,7 +218,7 @@ final class StressCommand implements Callable<Integer> {
         }
         StressScenario.Spec base = StressScenario.spec(n, tdVcpus);
         return StressScenario.scenario(
-            new StressScenario.Spec(n, tdVcpus, lives, splitEvery, conversions, base.touchPages()), options);
+            new StressScenario.Spec(n, tdVcpus, lives, splitEvery, conversions, base.touchPages()), designOptions.names);
       }
       if (vcpus != null) {
         throw new BadInput("--vcpus sizes the generated scenario; scenario " + scenario + " sets its own vCPUs");
@@ -228,7 +226,7 @@ final class StressCommand implements Callable<Integer> {
       if (spec.commandLine().getParseResult().hasMatchedOption("--td-vcpus")) {
         throw new BadInput("--td-vcpus sizes the generated scenario's TDs; scenario " + scenario + " is one TD");
       }
-      return ScenarioLoader.load(scenario, options);
+      return ScenarioLoader.load(scenario, designOptions.names);
     } catch (ScenarioException e) {
       throw new BadInput(e.getMessage(), e);
     }
@@ -249,7 +247,7 @@ final class StressCommand implements Callable<Integer> {
 
   /** The summary, computed once: its text lines, then (with --json) the same figures as JSON. */
   private void printSummary(PrintWriter out, StressRun.Outcome o, Written w) {
-    StressSummary s = StressSummary.of(o, options,
+    StressSummary s = StressSummary.of(o, designOptions.names,
         StressSummary.verdict(o, record, w.replayLine(), notWritten(w), w.error(), w.trace()));
     StressSummaryText.print(out, s);
     out.flush();
