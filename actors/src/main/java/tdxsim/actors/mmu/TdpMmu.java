@@ -3,7 +3,10 @@ package tdxsim.actors.mmu;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitCleared;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitSet;
 import tdxsim.actors.monitor.MmuObservation.SpteChanged;
@@ -29,11 +32,11 @@ public final class TdpMmu {
   private TdpMmu() {}
 
   public static Behavior<TdpMmuMsg> create(int shard, long regionGfn, Monitor monitor) {
-    return Behaviors.setup(ctx -> new Shard(regionGfn, monitor).behavior());
+    return Behaviors.setup(ctx -> new Shard(ctx, regionGfn, monitor));
   }
 
-  /** The shard's tables. */
-  static final class Shard {
+  /** The shard's tables, and the actor that owns them. */
+  static final class Shard extends AbstractBehavior<TdpMmuMsg> {
     private static final int ENTRIES = 512;
     private final long region;
     private final Monitor monitor;
@@ -49,7 +52,8 @@ public final class TdpMmu {
     private final int[] lpage2M = new int[ENTRIES];
     private int lpage1G;
 
-    Shard(long regionGfn, Monitor monitor) {
+    Shard(ActorContext<TdpMmuMsg> ctx, long regionGfn, Monitor monitor) {
+      super(ctx);
       if (!Level.PG_LEVEL_1G.isAligned(regionGfn)) throw new IllegalArgumentException("region not 1G aligned");
       this.region = regionGfn;
       this.monitor = monitor;
@@ -57,12 +61,13 @@ public final class TdpMmu {
       spte1G = Spte.SHADOW_NONPRESENT_VALUE;
     }
 
-    Behavior<TdpMmuMsg> behavior() {
-      return Behaviors.receive(TdpMmuMsg.class)
+    @Override
+    public Receive<TdpMmuMsg> createReceive() {
+      return newReceiveBuilder()
           .onMessage(TdpMmuMsg.ReadSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteValue(m.gfn(), m.level(), get(m.gfn(), m.level()),
                 lpage2M[idx2M(m.gfn())], m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.CmpxchgSpte.class, m -> {
             Spte cur = get(m.gfn(), m.level());
@@ -74,40 +79,40 @@ public final class TdpMmu {
                   m.expected(), cur));
             }
             m.replyTo().tell(new KvmReply.CmpxchgResult(m.gfn(), m.level(), ok, ok ? m.newSpte() : cur, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.WriteSpte.class, m -> {
             Spte old = get(m.gfn(), m.level());
             set(m.gfn(), m.level(), m.newSpte());
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), m.level(), old, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.SplitHugeSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M, splitHuge(m.gfn(), m.sptPfn()),
                 m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.SplitFrozenHugeSpte.class, m -> {
             m.replyTo().tell(new KvmReply.SpteWritten(m.gfn(), Level.PG_LEVEL_2M,
                 splitFrozen(m.gfn(), m.leaf(), m.sptPfn()), m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.CollectLeafs.class, m -> {
             m.replyTo().tell(new KvmReply.LeafList(collect(m.start(), m.end()), m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.CollectPageTables.class, m -> {
             m.replyTo().tell(new KvmReply.LeafList(pageTables(m.start(), m.end()), m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.ReadLpageInfo.class, m -> {
             m.replyTo().tell(new KvmReply.LpageInfo(m.gfn(), lpage2M[idx2M(m.gfn())], lpage1G, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .onMessage(TdpMmuMsg.UpdateLpageInfo.class, m -> {
             int v = updateLpage(m.gfn(), m.level(), m.flag(), m.set());
             m.replyTo().tell(new KvmReply.LpageUpdated(m.gfn(), m.level(), v, m.tag()));
-            return Behaviors.same();
+            return this;
           })
           .build();
     }
@@ -182,27 +187,27 @@ public final class TdpMmu {
 
     /** tdp_mmu_split_huge_page: a child table of 512 leafs mapping the huge page, linked in place of the leaf. */
     Spte splitHuge(long gfn, long sptPfn) {
-      int i = idx2M(gfn);
-      Spte old = spte2M[i];
+      Spte old = spte2M[idx2M(gfn)];
       if (!old.isLeaf()) throw new IllegalStateException("split of a non-leaf 2M SPTE at 0x" + Long.toHexString(gfn));
-      long base = Level.PG_LEVEL_2M.base(gfn);
-      spte2M[i] = Spte.nonLeaf(sptPfn);
-      spte4K[i] = new Spte[ENTRIES + 1]; // every slot on the run: the leaves map the huge page's pfns
-      spte4K[i][RUN] = Spte.leaf(old.pfn());
-      monitor.observe(new SpteChanged(base, Level.PG_LEVEL_2M, old, spte2M[i]));
-      for (int c = 0; c < ENTRIES; c++) {
-        monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, spte4k(i, c)));
-      }
-      return old;
+      return linkSplit(gfn, old, sptPfn);
     }
 
     /** The FROZEN 2M entry at gfn (frozen from {@code leaf}) becomes a non-leaf over 512 4K leaves. */
     Spte splitFrozen(long gfn, Spte leaf, long sptPfn) {
-      int i = idx2M(gfn);
-      Spte old = spte2M[i];
+      Spte old = spte2M[idx2M(gfn)];
       if (!old.isFrozen() || !leaf.isLeaf()) {
         throw new IllegalStateException("shared split of 0x" + Long.toHexString(gfn) + " that is " + old);
       }
+      return linkSplit(gfn, leaf, sptPfn);
+    }
+
+    /**
+     * The shared core of both splits: 512 4K leafs mapping {@code leaf}'s huge page link in place of the 2M entry
+     * at gfn; the 2M change is observed, then each 4K leaf in gfn order. Returns the 2M entry replaced.
+     */
+    private Spte linkSplit(long gfn, Spte leaf, long sptPfn) {
+      int i = idx2M(gfn);
+      Spte old = spte2M[i];
       long base = Level.PG_LEVEL_2M.base(gfn);
       spte2M[i] = Spte.nonLeaf(sptPfn);
       spte4K[i] = new Spte[ENTRIES + 1]; // every slot on the run: the leaves map the huge page's pfns

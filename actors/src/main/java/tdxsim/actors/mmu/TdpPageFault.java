@@ -5,6 +5,7 @@ import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
+import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 import tdxsim.protocol.PfResult;
@@ -58,6 +59,10 @@ public final class TdpPageFault {
     return map == null ? null : map.mappedLevel();
   }
 
+  /**
+   * kvm_mmu_faultin_pfn, first part: {@code fault->mmu_seq = kvm->mmu_invalidate_seq} (smp_rmb) and the
+   * mmu_invalidate_retry_gfn_unsafe pre-check, then {@link #gmemGetPfn}.
+   */
   public void run(BiConsumer<PfResult, TdpPageFault> done) {
     assert ctx.held() == null : "kvm_mmu_faultin_pfn runs without mmu_lock, " + ctx.held() + " is held";
     assert map == null && !memoryFaultExit : "one TdpPageFault per fault";
@@ -67,37 +72,53 @@ public final class TdpPageFault {
         stale(done);
         return;
       }
-      ctx.getPfn(gfn, pfn -> {
-        if (!pfn.ok()) { // kvm_mmu_prepare_memory_fault_exit
-          done.accept(pfn.error(), this);
-          return;
-        }
-        if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
-          ctx.flow(Flow.MEMORY_FAULT_EXIT, gfn, Level.PG_LEVEL_4K);
-          memoryFaultExit = true;
-          done.accept(Errno.EFAULT, this);
-          return;
-        }
-        ctx.readInvalidateSeq(again -> {
-          if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
-            stale(done);
-            return;
-          }
-          ctx.lock(LockMode.SHARED, g -> {
-            if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
-              ctx.unlock();
-              stale(done);
-              return;
-            }
-            map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
-                () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
-            map.run(r -> {
-              ctx.unlock();
-              done.accept(r, this);
-            });
-          });
-        });
-      });
+      gmemGetPfn(mmuSeq, done);
+    });
+  }
+
+  /**
+   * kvm_mmu_faultin_pfn_private: kvm_gmem_get_pfn (an error prepares a memory-fault exit), the
+   * private-vs-attribute check, then the second _unsafe check ({@link #recheckUnsafe}).
+   */
+  private void gmemGetPfn(long mmuSeq, BiConsumer<PfResult, TdpPageFault> done) {
+    ctx.getPfn(gfn, pfn -> {
+      if (!pfn.ok()) { // kvm_mmu_prepare_memory_fault_exit
+        done.accept(pfn.error(), this);
+        return;
+      }
+      if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
+        ctx.flow(Flow.MEMORY_FAULT_EXIT, gfn, Level.PG_LEVEL_4K);
+        memoryFaultExit = true;
+        done.accept(Errno.EFAULT, this);
+        return;
+      }
+      ctx.readInvalidateSeq(again -> recheckUnsafe(mmuSeq, again, pfn, done));
+    });
+  }
+
+  /** kvm_mmu_faultin_pfn's last mmu_invalidate_retry_gfn_unsafe, then read_lock(&kvm->mmu_lock). */
+  private void recheckUnsafe(long mmuSeq, KvmReply.InvalidateSnapshot again, KvmReply.PfnResult pfn,
+      BiConsumer<PfResult, TdpPageFault> done) {
+    if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
+      stale(done);
+      return;
+    }
+    ctx.lock(LockMode.SHARED, g -> mapUnderReadLock(mmuSeq, g, pfn, done));
+  }
+
+  /** Under the read lock: is_page_fault_stale, kvm_tdp_mmu_map ({@link TdpMmuMap}), read_unlock. */
+  private void mapUnderReadLock(long mmuSeq, KvmReply.MmuLockGranted g, KvmReply.PfnResult pfn,
+      BiConsumer<PfResult, TdpPageFault> done) {
+    if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
+      ctx.unlock();
+      stale(done);
+      return;
+    }
+    map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
+        () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
+    map.run(r -> {
+      ctx.unlock();
+      done.accept(r, this);
     });
   }
 

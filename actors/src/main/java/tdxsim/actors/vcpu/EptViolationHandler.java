@@ -148,45 +148,62 @@ final class EptViolationHandler {
     return g;
   }
 
-  /** tdx_honor_guest_accept_level(vcpu, gfn) [P3-13]. */
+  /**
+   * tdx_honor_guest_accept_level(vcpu, gfn) [P3-13]: only an ACCEPT at 4K or 2M, and only while
+   * hugepage_test_guest_inhibit(slot, gfn, level + 1) is clear (read without mmu_lock), goes on to
+   * {@link #splitCrossBoundary}.
+   */
   void honorGuestAcceptLevel(long gfn, Level level, IntConsumer done) {
     if (level != Level.PG_LEVEL_4K && level != Level.PG_LEVEL_2M) {
       done.accept(0);
       return;
     }
-    ctx.readLpageInfo(gfn, info -> { // hugepage_test_guest_inhibit(slot, gfn, level + 1), without mmu_lock
+    ctx.readLpageInfo(gfn, info -> {
       int flags = level == Level.PG_LEVEL_4K ? info.disallowLpage2M() : info.disallowLpage1G();
       if ((flags & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0) {
         done.accept(0);
         return;
       }
-      long base = level.base(gfn);
-      // NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
-      assert base <= gfn && gfn < base + level.pages() : ctx.name() + ": " + level + " base " + base + " of " + gfn;
-      ctx.lock(ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE, g -> {
-        ctx.assertLocked("kvm_split_cross_boundary_leafs");
-        ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
-        SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
-          if (err != 0) {
-            ctx.unlock();
-            done.accept(err);
-            return;
-          }
-          // Only after the split: set the one-way inhibit (a lockless reader that sees it finds no huge leaf).
-          ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
-            if (level == Level.PG_LEVEL_4K) {
-              ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
-                ctx.unlock();
-                done.accept(0);
-              });
-            } else {
-              ctx.unlock();
-              done.accept(0);
-            }
-          });
-        });
-      });
+      // write_lock(&kvm->mmu_lock); NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
+      LockMode mode = ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE;
+      ctx.lock(mode, g -> splitCrossBoundary(gfn, level, done));
     });
+  }
+
+  /** Under mmu_lock: kvm_split_cross_boundary_leafs over the aligned [base, base + pages(level)). */
+  private void splitCrossBoundary(long gfn, Level level, IntConsumer done) {
+    long base = level.base(gfn);
+    assert base <= gfn && gfn < base + level.pages() : ctx.name() + ": " + level + " base " + base + " of " + gfn;
+    ctx.assertLocked("kvm_split_cross_boundary_leafs");
+    ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
+    SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
+      if (err != 0) {
+        unlockAndReturn(err, done); // goto out
+        return;
+      }
+      setGuestInhibit(gfn, level, done);
+    });
+  }
+
+  /**
+   * Only after the split: hugepage_set_guest_inhibit(slot, gfn, level + 1), and level + 2 for 4K (the inhibit is
+   * one-way; a lockless reader that sees it finds no huge leaf); then out.
+   */
+  private void setGuestInhibit(long gfn, Level level, IntConsumer done) {
+    ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
+      if (level != Level.PG_LEVEL_4K) {
+        unlockAndReturn(0, done);
+        return;
+      }
+      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true,
+          () -> unlockAndReturn(0, done));
+    });
+  }
+
+  /** out: write_unlock(&kvm->mmu_lock); return r. */
+  private void unlockAndReturn(int r, IntConsumer done) {
+    ctx.unlock();
+    done.accept(r);
   }
 
   /**

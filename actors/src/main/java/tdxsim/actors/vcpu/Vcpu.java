@@ -1,26 +1,21 @@
 package tdxsim.actors.vcpu;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Flow;
-import tdxsim.actors.mmu.TdpPageFault;
-import tdxsim.actors.monitor.MmuObservation.FaultBegin;
-import tdxsim.actors.monitor.MmuObservation.FaultEnd;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
 import tdxsim.actors.monitor.Monitor;
+import tdxsim.actors.monitor.Observation;
 import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
@@ -47,7 +42,7 @@ import tdxsim.protocol.VmmMsg;
  * while TDH.VP.ENTER was on its way, as a pending IPI does). A TDVMCALL exit is carried the same way, since the
  * protocol has no TDVMCALL message: the module sees an ordinary TD exit.
  */
-public final class Vcpu {
+public final class Vcpu extends AbstractBehavior<VcpuMsg> {
   private enum Mode { IDLE, OUTSIDE, ENTERING, IN_GUEST, HALTED }
 
   private final int id;
@@ -58,6 +53,7 @@ public final class Vcpu {
   private final MapGpaCall mapGpa;
   private final PendingEvents events;
   private final Monitor monitor;
+  private final VcpuKicks kicks;
   private ActorRef<GuestResult> selfGuest;
 
   private Mode mode = Mode.IDLE;
@@ -65,11 +61,6 @@ public final class Vcpu {
   private boolean hostBusy;
   /** Blocked in the run loop on wait_for_sept_zap. */
   private boolean waitingToEnter;
-  /** kvm_tdx->wait_for_sept_zap, as set by each kicker (only the write-lock holder ever sets it). */
-  private final Set<String> waitForSeptZap = new LinkedHashSet<>();
-  /** Kicks to acknowledge once out of guest mode. */
-  private final List<VcpuMsg.KickRequest> pendingKicks = new ArrayList<>();
-  private boolean interruptSent;
   private long enterTag = -1;
   /** Tag of the guest operation in flight, or -1. */
   private long opTag = -1;
@@ -78,7 +69,9 @@ public final class Vcpu {
   /** VcpuMsg.Join waiting for KVM_RUN to return for good. */
   private VcpuMsg.Join join;
 
-  private Vcpu(int id, List<WorkloadStep> workload, Collection<Long> preAccepted, KvmConfig config, Monitor monitor) {
+  private Vcpu(ActorContext<VcpuMsg> ctx, int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
+      KvmConfig config, Monitor monitor) {
+    super(ctx);
     this.id = id;
     this.monitor = monitor;
     this.kvm = new KvmContext(name(id), 16 + id, id, config, monitor);
@@ -89,6 +82,7 @@ public final class Vcpu {
     this.events = new PendingEvents(id, monitor);
     this.ept = new EptViolationHandler(kvm, id, slots, events::eventsOrSignal);
     this.mapGpa = new MapGpaCall(kvm, id, events::hasEvents);
+    this.kicks = new VcpuKicks(id, kvm);
   }
 
   public static String name(int id) {
@@ -100,162 +94,154 @@ public final class Vcpu {
    */
   public static Behavior<VcpuMsg> create(int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
       KvmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash ->
-        new Vcpu(id, workload, preAccepted, config, monitor).unwired(ctx, stash)));
+    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
+      Vcpu vcpu = new Vcpu(ctx, id, workload, preAccepted, config, monitor);
+      return AwaitWire.stashUntil(VcpuMsg.class, VcpuMsg.Wire.class, stash, w -> {
+        vcpu.kvm.wire(w.peers(), ctx.getSelf().narrow());
+        vcpu.selfGuest = ctx.getSelf().narrow();
+        return vcpu;
+      });
+    }));
   }
 
-  private Behavior<VcpuMsg> unwired(ActorContext<VcpuMsg> ctx, StashBuffer<VcpuMsg> stash) {
-    return AwaitWire.stashUntil(VcpuMsg.class, VcpuMsg.Wire.class, stash, w -> {
-      kvm.wire(w.peers(), ctx.getSelf().narrow());
-      selfGuest = ctx.getSelf().narrow();
-      return running();
-    });
-  }
-
-  /** The cases are tested in order: the most frequent messages first. */
-  private Behavior<VcpuMsg> running() {
-    return hostSide(Behaviors.receive(VcpuMsg.class)
-        .onMessage(GuestResult.GuestAccessOk.class, r -> {
-          if (!currentOp(r.tag())) return Behaviors.same();
-          guest.onAccessOk();
-          guestRun();
-          return Behaviors.same();
-        })
-        .onMessage(GuestResult.TdEntered.class, r -> {
-          if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
-          mode = Mode.IN_GUEST;
-          assert !hostBusy && opTag == -1 : "TD entered with KVM work or a guest operation in flight";
-          interruptSent = false;
-          events.deliverInterrupt();
-          if (!pendingKicks.isEmpty() || kvm.vmDead() || events.signalPending()) {
-            raiseInterrupt(); // the IPI was pending across the entry
-          }
-          guestRun();
-          return Behaviors.same();
-        })
-        .onMessage(GuestResult.TdExit.class, r -> {
-          if (mode != Mode.ENTERING && mode != Mode.IN_GUEST) return Behaviors.same();
-          mode = Mode.OUTSIDE;
-          opTag = -1; // an operation in flight did not complete: the guest re-executes it after re-entry
-          ackPendingKicks();
-          onTdExit(r);
-          return Behaviors.same();
-        })
+  /** The cases are tested in order: the most frequent messages first; anything else is a protocol error. */
+  @Override
+  public Receive<VcpuMsg> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(GuestResult.GuestAccessOk.class, r -> opDone(r, r.tag(), guest::onAccessOk))
+        .onMessage(GuestResult.TdEntered.class, this::onTdEntered)
+        .onMessage(GuestResult.TdExit.class, this::onTdExitReceived)
         .onMessage(KvmReply.class, r -> {
           kvm.dispatch(r);
-          return Behaviors.same();
+          return this;
         })
-        .onMessage(GuestResult.TdcallReturn.class, r -> {
-          if (!currentOp(r.tag())) return Behaviors.same();
-          guest.onTdcallReturn(r.status());
-          guestRun();
-          return Behaviors.same();
-        })
-        .onMessage(GuestResult.VirtualizationException.class, r -> {
-          if (!currentOp(r.tag())) return Behaviors.same();
-          guest.onVirtualizationException();
-          guestRun();
-          return Behaviors.same();
-        }))
-        .build();
-  }
-
-  /** KVM requests from other CPUs, the VMM's and the host's messages. */
-  private BehaviorBuilder<VcpuMsg> hostSide(BehaviorBuilder<VcpuMsg> b) {
-    return b
+        .onMessage(GuestResult.TdcallReturn.class, r -> opDone(r, r.tag(), () -> guest.onTdcallReturn(r.status())))
+        .onMessage(GuestResult.VirtualizationException.class,
+            r -> opDone(r, r.tag(), guest::onVirtualizationException))
         .onMessage(VcpuMsg.KickRequest.class, m -> {
-          onKick(m);
-          return Behaviors.same();
+          kicks.kick(m, mode == Mode.ENTERING, mode == Mode.IN_GUEST);
+          return this;
         })
-        .onMessage(VcpuMsg.SeptZapDone.class, m -> {
-          waitForSeptZap.remove(m.from());
-          if (waitingToEnter && waitForSeptZap.isEmpty()) {
-            waitingToEnter = false;
-            vcpuRun();
-          }
-          return Behaviors.same();
-        })
-        .onMessage(VcpuMsg.RunWorkload.class, m -> {
-          kvm.setTdRunnable();
-          if (mode == Mode.IDLE) {
-            mode = Mode.OUTSIDE;
-            vcpuRun();
-          }
-          return Behaviors.same();
-        })
-        .onMessage(GuestResult.VpEnterFailed.class, r -> {
-          if (r.tag() != enterTag || mode != Mode.ENTERING) return Behaviors.same();
-          mode = Mode.OUTSIDE;
-          ackPendingKicks();
-          monitor.observe(new FlowStep(Flow.VP_ENTER_FAILED, 0, Level.PG_LEVEL_4K));
-          vcpuRun();
-          return Behaviors.same();
-        })
+        .onMessage(VcpuMsg.SeptZapDone.class, this::onSeptZapDone)
+        .onMessage(VcpuMsg.RunWorkload.class, this::onRunWorkload)
+        .onMessage(GuestResult.VpEnterFailed.class, this::onVpEnterFailed)
         .onMessage(VcpuMsg.VmDead.class, m -> {
           onVmDead();
-          return Behaviors.same();
+          return this;
         })
-        .onMessage(VcpuMsg.Join.class, m -> {
-          if (join != null) throw new IllegalStateException("a second Join before the first was answered: " + m);
-          join = m;
-          joinIfHalted();
-          return Behaviors.same();
-        })
+        .onMessage(VcpuMsg.Join.class, this::onJoin)
         .onMessage(VcpuMsg.PostedInterrupt.class, m -> {
           events.postInterrupt();
           if (mode == Mode.IN_GUEST) events.deliverInterrupt(); // posted-interrupt processing, no TD exit
-          return Behaviors.same();
+          return this;
         })
         .onMessage(VcpuMsg.Signal.class, m -> {
           events.signal();
-          if (mode == Mode.IN_GUEST) raiseInterrupt(); // the signal's IPI takes the CPU out of guest mode
-          return Behaviors.same();
+          if (mode == Mode.IN_GUEST) kicks.raiseInterrupt(); // the signal's IPI takes the CPU out of guest mode
+          return this;
         })
         .onMessage(VcpuMsg.NmiBurst.class, m -> {
           kvm.nmiBurst(m.count());
-          return Behaviors.same();
-        });
+          return this;
+        })
+        .onAnyMessage(m -> {
+          throw new IllegalStateException(name(id) + " in " + mode + ": unexpected " + m);
+        })
+        .build();
   }
 
-  private boolean currentOp(long tag) {
-    if (mode != Mode.IN_GUEST || tag != opTag) return false;
+  // ------------------------------------------------------------------------------------------ the TDX module's replies
+
+  /** The guest operation in flight completed in the guest ({@code guestStep} tells the guest how): the next one. */
+  private Behavior<VcpuMsg> opDone(GuestResult r, long tag, Runnable guestStep) {
+    require(mode == Mode.IN_GUEST && opTag != -1 && tag == opTag, r); // the module answers each operation once
     opTag = -1;
-    return true;
+    guestStep.run();
+    guestRun();
+    return this;
   }
 
-  // ------------------------------------------------------------------------------------------ kicks
-
-  private void onKick(VcpuMsg.KickRequest k) {
-    if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
-    if (mode == Mode.ENTERING || mode == Mode.IN_GUEST) {
-      pendingKicks.add(k);
-      if (mode == Mode.IN_GUEST) raiseInterrupt();
-      return;
+  /** TDH.VP.ENTER entered the guest: ENTERING → IN_GUEST. */
+  private Behavior<VcpuMsg> onTdEntered(GuestResult.TdEntered r) {
+    requireEntering(r, r.tag());
+    mode = Mode.IN_GUEST;
+    assert !hostBusy && opTag == -1 : "TD entered with KVM work or a guest operation in flight";
+    kicks.resetInterrupt();
+    events.deliverInterrupt();
+    if (kicks.hasPending() || kvm.vmDead() || events.signalPending()) {
+      kicks.raiseInterrupt(); // the IPI was pending across the entry
     }
-    k.replyTo().tell(new KvmReply.KickAck(id, k.tag()));
+    guestRun();
+    return this;
+  }
+
+  /** TDH.VP.ENTER failed before entry: ENTERING → OUTSIDE, and the run loop tries again. */
+  private Behavior<VcpuMsg> onVpEnterFailed(GuestResult.VpEnterFailed r) {
+    requireEntering(r, r.tag());
+    mode = Mode.OUTSIDE;
+    kicks.ackPending();
+    monitor.observe(new FlowStep(Flow.VP_ENTER_FAILED, 0, Level.PG_LEVEL_4K));
+    vcpuRun();
+    return this;
+  }
+
+  /** TDH.VP.ENTER returned: ENTERING or IN_GUEST → OUTSIDE. */
+  private Behavior<VcpuMsg> onTdExitReceived(GuestResult.TdExit r) {
+    require(r.vcpu() == id && (mode == Mode.ENTERING || mode == Mode.IN_GUEST), r);
+    mode = Mode.OUTSIDE;
+    opTag = -1; // an operation in flight did not complete: the guest re-executes it after re-entry
+    kicks.ackPending();
+    onTdExit(r);
+    return this;
+  }
+
+  private void requireEntering(GuestResult r, long tag) {
+    require(mode == Mode.ENTERING && tag == enterTag, r);
+  }
+
+  /** A reply the vCPU state machine does not expect in its state is a protocol error: fail loudly. */
+  private void require(boolean expected, Object reply) {
+    if (!expected) {
+      throw new IllegalStateException(name(id) + " in " + mode + " (enter tag " + enterTag + ", op tag " + opTag
+          + "): unexpected " + reply);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ host-side messages
+
+  private Behavior<VcpuMsg> onSeptZapDone(VcpuMsg.SeptZapDone m) {
+    if (kicks.septZapDone(m.from()) && waitingToEnter) {
+      waitingToEnter = false;
+      vcpuRun();
+    }
+    return this;
+  }
+
+  private Behavior<VcpuMsg> onRunWorkload(VcpuMsg.RunWorkload m) {
+    kvm.setTdRunnable();
+    if (mode == Mode.IDLE) { // IDLE → OUTSIDE: the VMM's first KVM_RUN
+      mode = Mode.OUTSIDE;
+      vcpuRun();
+    }
+    return this;
+  }
+
+  private Behavior<VcpuMsg> onJoin(VcpuMsg.Join m) {
+    if (join != null) throw new IllegalStateException("a second Join before the first was answered: " + m);
+    join = m;
+    joinIfHalted();
+    return this;
   }
 
   /** KVM_REQ_VM_DEAD: its kick takes the vCPU out of guest mode; outside, the next KVM_RUN check sees it. */
   private void onVmDead() {
     kvm.learnVmDead();
     if (mode == Mode.IN_GUEST) {
-      raiseInterrupt();
+      kicks.raiseInterrupt();
     } else if (waitingToEnter) {
       waitingToEnter = false;
       vcpuRun();
     }
-  }
-
-  private void ackPendingKicks() {
-    for (VcpuMsg.KickRequest k : pendingKicks) k.replyTo().tell(new KvmReply.KickAck(id, k.tag()));
-    pendingKicks.clear();
-  }
-
-  /** An interrupt for the logical processor running this vCPU: the TDX module takes it as a TD exit. */
-  private void raiseInterrupt() {
-    if (interruptSent) return;
-    interruptSent = true;
-    kvm.peers().tdxModule().tell(new TdxModuleMsg.ExternalInterrupt(id));
   }
 
   // ------------------------------------------------------------------------------------------ run loop
@@ -264,23 +250,18 @@ public final class Vcpu {
   private void vcpuRun() {
     if (mode != Mode.OUTSIDE || hostBusy) return;
     if (kvm.vmDead()) { // vcpu_enter_guest: kvm_check_request(KVM_REQ_VM_DEAD) → -EIO; so does every later KVM_RUN
-      mode = Mode.HALTED;
-      monitor.observe(new FlowStep(Flow.KVM_RUN_EIO, 0, Level.PG_LEVEL_4K));
-      joinIfHalted();
+      returnForGood(new FlowStep(Flow.KVM_RUN_EIO, 0, Level.PG_LEVEL_4K));
       return;
     }
     GuestAction exit = pendingExit;
     pendingExit = null;
     GuestAction a = exit != null ? exit : guest.current();
     if (a instanceof GuestAction.Finished) {
-      mode = Mode.HALTED;
-      monitor.observe(new VcpuWorkloadDone(id));
-      joinIfHalted();
+      returnForGood(new VcpuWorkloadDone(id));
       return;
     }
     if (a instanceof GuestAction.Dead) {
-      mode = Mode.HALTED; // the guest panicked: KVM_RUN ends (SYSTEM_EVENT), no more entries
-      joinIfHalted();
+      returnForGood(null); // the guest panicked: KVM_RUN ends (SYSTEM_EVENT), no more entries
       return;
     }
     if (a instanceof GuestAction.PrefetchIoctl p) {
@@ -297,14 +278,15 @@ public final class Vcpu {
       return;
     }
     events.takeSignal(Flow.KVM_EXIT_INTR, 0); // -EINTR to the VMM, whose vCPU loop calls KVM_RUN again
-    if (!waitForSeptZap.isEmpty()) { // tdx_vcpu_run: EXIT_FASTPATH_EXIT_HANDLED
+    if (kicks.waitForSeptZap()) { // tdx_vcpu_run: EXIT_FASTPATH_EXIT_HANDLED
       waitingToEnter = true;
       return;
     }
-    assert pendingKicks.isEmpty() && !waitingToEnter : "TDH.VP.ENTER with unacknowledged kicks or waiting";
-    mode = Mode.ENTERING;
+    assert !kicks.hasPending() && !waitingToEnter : "TDH.VP.ENTER with unacknowledged kicks or waiting";
+    assert opTag == -1 && pendingExit == null : "TDH.VP.ENTER with a guest operation or exit in flight";
+    mode = Mode.ENTERING; // OUTSIDE → ENTERING
     enterTag = kvm.mintTag();
-    interruptSent = false;
+    kicks.resetInterrupt();
     kvm.peers().tdxModule().tell(new TdxModuleMsg.TdhVpEnter(id, selfGuest, enterTag));
   }
 
@@ -321,7 +303,7 @@ public final class Vcpu {
     } else {
       // TDVMCALL (MapGPA), or the VMM stops KVM_RUN (prefetch ioctl, end of workload, guest panic): a TD exit.
       pendingExit = a;
-      raiseInterrupt();
+      kicks.raiseInterrupt();
     }
   }
 
@@ -350,10 +332,16 @@ public final class Vcpu {
     vcpuRun();
   }
 
+  /** KVM_RUN returned an error (see the FaultEnd): the VMM stops the vCPU. */
   private void halt() {
-    assert mode == Mode.OUTSIDE && !hostBusy : "KVM_RUN returned an error in " + mode;
+    returnForGood(new FlowStep(Flow.VCPU_HALTED, 0, Level.PG_LEVEL_4K));
+  }
+
+  /** OUTSIDE → HALTED: KVM_RUN returns for good ({@code why} observed first, unless null); no more entries. */
+  private void returnForGood(Observation why) {
+    assert mode == Mode.OUTSIDE && !hostBusy && opTag == -1 : "KVM_RUN returned for good in " + mode;
     mode = Mode.HALTED;
-    monitor.observe(new FlowStep(Flow.VCPU_HALTED, 0, Level.PG_LEVEL_4K));
+    if (why != null) monitor.observe(why);
     joinIfHalted();
   }
 

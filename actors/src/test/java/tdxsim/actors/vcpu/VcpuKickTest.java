@@ -26,13 +26,6 @@ class VcpuKickTest {
     return new VcpuMsg.KickRequest("guest-memfd", waitForSeptZap, kicker.getRef(), tag);
   }
 
-  private VcpuScript inGuestTouching() {
-    VcpuScript s = new VcpuScript(List.of(new WorkloadStep.Touch(G2M, 2)));
-    s.start();
-    s.enter();
-    return s;
-  }
-
   @Test
   void aVcpuOutsideGuestModeAcksAtOnce() {
     VcpuScript s = new VcpuScript(List.of());
@@ -42,7 +35,7 @@ class VcpuKickTest {
 
   @Test
   void aVcpuInTheGuestIsInterruptedAndAcksAfterItsTdExit() {
-    VcpuScript s = inGuestTouching();
+    VcpuScript s = VcpuScript.inGuestTouching(G2M, 2);
     TdxModuleMsg.GuestMemAccess a = s.p.module(TdxModuleMsg.GuestMemAccess.class);
     s.vcpu.run(kick(false, 8));
     assertEquals(new TdxModuleMsg.ExternalInterrupt(0), s.p.module(TdxModuleMsg.ExternalInterrupt.class));
@@ -83,7 +76,7 @@ class VcpuKickTest {
 
   @Test
   void waitForSeptZapKeepsTheVcpuOutOfTheGuestUntilCleared() {
-    VcpuScript s = inGuestTouching();
+    VcpuScript s = VcpuScript.inGuestTouching(G2M, 2);
     TdxModuleMsg.GuestMemAccess a = s.p.module(TdxModuleMsg.GuestMemAccess.class);
     s.vcpu.run(kick(true, 11)); // tdh_do_no_vcpus: wait_for_sept_zap = true, then the kick
     s.p.module(TdxModuleMsg.ExternalInterrupt.class);

@@ -47,6 +47,14 @@ final class VcpuScript {
     vcpu.run(new VcpuMsg.RunWorkload());
   }
 
+  /** A vCPU in the guest (started, TDH.VP.ENTER answered) whose workload touches {@code pages} pages from gfn. */
+  static VcpuScript inGuestTouching(long gfn, int pages) {
+    VcpuScript s = new VcpuScript(List.of(new WorkloadStep.Touch(gfn, pages)));
+    s.start();
+    s.enter();
+    return s;
+  }
+
   /** TDH.VP.ENTER → TdEntered. */
   void enter() {
     TdxModuleMsg.TdhVpEnter e = p.module(TdxModuleMsg.TdhVpEnter.class);

@@ -30,20 +30,13 @@ import tdxsim.protocol.VcpuMsg;
 class VmDeadTest {
   private static final long G = G2M + 5;
 
-  private static VcpuScript inGuestTouching() {
-    VcpuScript s = new VcpuScript(List.of(new WorkloadStep.Touch(G, 2)));
-    s.start();
-    s.enter();
-    return s;
-  }
-
   private static boolean flowed(VcpuScript s, String flow) {
     return s.mon.count(FlowStep.class, f -> f.flow() == Flow.valueOf(flow)) > 0;
   }
 
   @Test
   void aPendingEptViolationKillsTheVmInsteadOfFaulting() {
-    VcpuScript s = inGuestTouching();
+    VcpuScript s = VcpuScript.inGuestTouching(G, 2);
     TdxModuleMsg.GuestMemAccess a = s.p.module(TdxModuleMsg.GuestMemAccess.class);
     s.vcpu.run(new GuestResult.TdExit(0, ExitReason.EPT_VIOLATION, G, null, a.tag(), true));
     assertEquals(List.of(new VmDead(0, "Guest access before accepting", G)), s.mon.of(VmDead.class));
@@ -55,7 +48,7 @@ class VmDeadTest {
 
   @Test
   void kvmReqVmDeadKicksAVcpuOutOfTheGuestAndKvmRunFails() {
-    VcpuScript s = inGuestTouching();
+    VcpuScript s = VcpuScript.inGuestTouching(G, 2);
     s.p.module(TdxModuleMsg.GuestMemAccess.class);
     s.vcpu.run(new VcpuMsg.VmDead("guest-memfd"));
     assertEquals(new TdxModuleMsg.ExternalInterrupt(0), s.p.module(TdxModuleMsg.ExternalInterrupt.class));
@@ -66,7 +59,7 @@ class VmDeadTest {
 
   @Test
   void theLocalRetryLoopLeavesOnKvmReqVmDead() {
-    VcpuScript s = inGuestTouching();
+    VcpuScript s = VcpuScript.inGuestTouching(G, 2);
     s.accessFaults(G);
     s.faultinPfn(G, 0);
     s.vcpu.run(new VcpuMsg.VmDead("guest-memfd")); // a KVM_BUG_ON elsewhere, while this fault runs

@@ -12,12 +12,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.ConfigFactory;
+import tdxsim.stress.model.StressScenario;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRunner;
 import tdxsim.stress.parallel.ParallelSettings;
 import tdxsim.stress.parallel.ParallelSystem;
 import tdxsim.stress.parallel.StressRun;
-import tdxsim.stress.parallel.StressScenario;
 import tdxsim.stress.scenario.Scenario;
 
 /**

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRunner;
 import tdxsim.stress.parallel.ParallelSettings;
@@ -15,8 +17,6 @@ import tdxsim.stress.parallel.HostReplay;
 import tdxsim.stress.parallel.ParallelSystem;
 import tdxsim.stress.parallel.Records;
 import tdxsim.stress.parallel.StressRun;
-import tdxsim.stress.parallel.StressScenario;
-import tdxsim.stress.parallel.StressWorlds;
 import tdxsim.stress.parallel.TdxParallelWorld;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordBinary;
@@ -124,7 +124,7 @@ public final class StressReplayBench {
     RecordReplayReport byTd = HostReplay.replay(rec); // what ./tdxsim replay does with a host's record
     long w1 = System.nanoTime();
     long c1 = CPU.getCurrentThreadCpuTime();
-    RecordReplayReport whole = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport whole = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     long w2 = System.nanoTime();
     long c2 = CPU.getCurrentThreadCpuTime();
     explore.run(half);
@@ -170,13 +170,13 @@ public final class StressReplayBench {
   /** Replays the record, writes its trace, replays the trace from the file: seconds since {@code found}. */
   private static double report(Record rec, long found) {
     try {
-      RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+      RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
       Trace t = rep.violationTrace().orElseThrow();
       Path f = Files.createTempFile("tdxsim-bench", "-trace.json");
       try {
         TraceFile.write(f, t);
         Trace back = TraceFile.read(f);
-        ReplayReport again = Replayer.replay(StressWorlds.forTrace(back), back);
+        ReplayReport again = Replayer.replay(Worlds.forTrace(back), back);
         if (!again.reproduced()) throw new IllegalStateException(again.summary());
       } finally {
         Files.deleteIfExists(f);

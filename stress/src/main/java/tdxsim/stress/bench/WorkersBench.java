@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import tdxsim.stress.cli.Worlds;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioLoader;
 import tdxsim.stress.trace.Trace;

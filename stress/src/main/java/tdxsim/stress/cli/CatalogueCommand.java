@@ -68,9 +68,7 @@ final class CatalogueCommand implements Callable<Integer> {
       description = "Wall time per seed at most. Default: ${DEFAULT-VALUE}.")
   Duration timeLimit;
 
-  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
-      description = "Deliveries per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
-  long maxSteps;
+  @Mixin MaxStepsOption maxStepsOption;
 
   @Option(names = "--baseline-schedules", paramLabel = "N", defaultValue = "10000",
       description = "Schedules for each race scenario's v3 baseline (pct, seed 1); 0 skips them."
@@ -155,7 +153,7 @@ final class CatalogueCommand implements Callable<Integer> {
   private CatalogueSettings settings() {
     if (seeds <= 0) throw new BadInput("--seeds must be positive, got " + seeds);
     if (maxSchedules <= 0) throw new BadInput("--max-schedules must be positive, got " + maxSchedules);
-    if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
+    long maxSteps = maxStepsOption.value();
     if (baselineSchedules < 0) throw new BadInput("--baseline-schedules must not be negative, got " + baselineSchedules);
     if (minimizeAttempts < 0) throw new BadInput("--minimize-attempts must not be negative, got " + minimizeAttempts);
     return new CatalogueSettings(CatalogueSettings.seeds(seeds), parseStrategies(strategies), maxSchedules,

@@ -57,9 +57,7 @@ final class CompareCommand implements Callable<Integer> {
       description = "Exploration strategy. Default: ${DEFAULT-VALUE}.")
   String strategy;
 
-  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
-      description = "Deliveries per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
-  long maxSteps;
+  @Mixin MaxStepsOption maxStepsOption;
 
   @Option(names = "--markdown", description = "Print the tables as markdown.")
   boolean markdown;
@@ -70,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (schedules <= 0) throw new BadInput("--schedules must be positive, got " + schedules);
-    if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
+    long maxSteps = maxStepsOption.value();
     StrategyKind kind = CatalogueCommand.parseStrategies(List.of(strategy)).get(0);
     Catalogue catalogue = catalogueFile.load();
     List<Comparison> chosen = choose(catalogue);

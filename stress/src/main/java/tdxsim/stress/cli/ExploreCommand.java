@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.cluster.ClusterResult;
 import tdxsim.stress.cluster.ExploreClusterJob;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.strategy.RunCoverage;
 import tdxsim.stress.strategy.StrategyKind;
@@ -42,6 +43,7 @@ final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JsonOption json;
   @Mixin ScenarioOptions scenarioOptions;
+  @Mixin DesignOptionNames designOptions;
   @Mixin CoverageOption coverageOption;
   @Mixin ClusterOptions clusterOptions;
 
@@ -64,18 +66,13 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--require-all", description = "Exit 4 if the time limit stopped the run before --schedules ran.")
   boolean requireAll;
 
-  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
-      description = "Deliveries allowed per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
-  long maxSteps;
+  @Mixin MaxStepsOption maxStepsOption;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "traces",
       description = "Directory for the trace. Default: ${DEFAULT-VALUE}.")
   Path out;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = {"Deterministic systems run side by side, one per thread. Default: the machine's cores.",
-          "The verdict, the trace and the hash do not depend on N."})
-  Integer workers;
+  @Mixin WorkersOption workersOption;
 
   @Option(names = "--verbose", description = "Print every flow counter, those at 0 too (--json has them all).")
   boolean verbose;
@@ -87,11 +84,10 @@ final class ExploreCommand implements Callable<Integer> {
   public Integer call() {
     StrategyKind kind = parseStrategy();
     if (schedules <= 0) throw new BadInput("--schedules must be positive, got " + schedules);
-    if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
-    int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-    if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
-    clusterOptions.check(workers);
-    Scenario scenario = scenarioOptions.load();
+    maxStepsOption.value();
+    int n = workersOption.count();
+    clusterOptions.check(workersOption.given());
+    Scenario scenario = scenarioOptions.load(designOptions.names);
     HeapCheck.check(scenario);
     OutputPlace.directory("--out", out, traceName(scenario, kind, "violation"), traceName(scenario, kind, "ok"));
     tdxsim.stress.coverage.Coverage coverage = coverageOption.start();
@@ -147,8 +143,8 @@ final class ExploreCommand implements Callable<Integer> {
 
   private ExploreSpec spec(Scenario scenario, StrategyKind kind) {
     return new ExploreSpec(Worlds.traceScenario(scenario),
-        scenario.extensions().traceOptions(scenarioOptions.options), kind.cliName(), seed, schedules,
-        maxSteps, Versions.TOOL);
+        scenario.extensions().traceOptions(designOptions.names), kind.cliName(), seed, schedules,
+        maxStepsOption.maxSteps, Versions.TOOL);
   }
 
   private StrategyKind parseStrategy() {
@@ -181,10 +177,11 @@ final class ExploreCommand implements Callable<Integer> {
   /** The command that runs the same schedules again, up to the one shown (exploration is deterministic). */
   private String again(StrategyKind kind, Trace t) {
     StringBuilder sb = new StringBuilder("./tdxsim explore --scenario ").append(scenarioOptions.scenario);
-    scenarioOptions.options.forEach(opt -> sb.append(" --option ").append(opt));
+    designOptions.names.forEach(opt -> sb.append(" --option ").append(opt));
     sb.append(" --strategy ").append(kind.cliName()).append(" --seed ").append(seed)
         .append(" --schedules ").append(t.scheduleIndex() + 1);
-    if (maxSteps != 200_000) sb.append(" --max-steps ").append(maxSteps);
+    long maxSteps = maxStepsOption.maxSteps;
+    if (maxSteps != MaxStepsOption.DEFAULT) sb.append(" --max-steps ").append(maxSteps);
     return sb.toString();
   }
 
@@ -229,7 +226,7 @@ final class ExploreCommand implements Callable<Integer> {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "explore");
     summary.put("scenario", scenario.name());
-    summary.put("options", scenarioOptions.options);
+    summary.put("options", designOptions.names);
     summary.put("strategy", kind.cliName());
     summary.put("seed", seed);
     summary.put("workers", r.search().workers());

@@ -56,9 +56,8 @@ final class HuntCommand implements Callable<Integer> {
   @Mixin CoverageOption coverageOption;
   @Mixin ClusterOptions clusterOptions;
 
-  @Option(names = "--option", paramLabel = "NAME",
-      description = "Design option or protocol mutation to switch on in every world (repeatable).")
-  List<String> options = new ArrayList<>();
+  /** Switched on in every world ({@link #options()}). */
+  @Mixin DesignOptionNames designOptions;
 
   @Option(names = "--strategy", paramLabel = "random|pct|pos|pctcp|conflict", defaultValue = "pctcp",
       description = "Strategy of each world's schedules. Default: ${DEFAULT-VALUE}.")
@@ -80,14 +79,9 @@ final class HuntCommand implements Callable<Integer> {
       converter = DurationConverter.class, description = "Wall-time limit (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
   Duration timeLimit;
 
-  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "200000",
-      description = "Deliveries allowed per schedule before it is a liveness violation. Default: ${DEFAULT-VALUE}.")
-  long maxSteps;
+  @Mixin MaxStepsOption maxStepsOption;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = {"Deterministic systems run side by side, one per thread. Default: the machine's cores.",
-          "The verdict, the trace and the hash do not depend on N."})
-  Integer workers;
+  @Mixin WorkersOption workersOption;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "traces",
       description = "Directory for the trace of a violation. Default: ${DEFAULT-VALUE}.")
@@ -106,23 +100,27 @@ final class HuntCommand implements Callable<Integer> {
   /** The cluster run's result, when there was one. */
   private ClusterResult<HuntRange> cluster;
 
+  private List<String> options() {
+    return designOptions.names;
+  }
+
   @Override
   public Integer call() {
     StrategyKind kind = parse();
-    int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-    if (n <= 0) throw new BadInput("--workers must be positive, got " + n);
-    clusterOptions.check(workers);
+    int n = workersOption.count();
+    clusterOptions.check(workersOption.given());
     OutputPlace.directory("--out", out, traceName());
     if (saveScenario != null) OutputPlace.file("--save-scenario", saveScenario);
     coverage = coverageOption.start();
     clusterOptions.checkCoverage(coverage);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "hunt: options %s, strategy %s, seed %d, %d schedules per world, time limit %s, %s%n",
-        options.isEmpty() ? "none (v3 baseline)" : String.join(" ", options), kind.cliName(), seed, perWorld,
+        options().isEmpty() ? "none (v3 baseline)" : String.join(" ", options()), kind.cliName(), seed, perWorld,
         Units.duration(timeLimit),
         clusterOptions.enabled() ? "on the cluster at " + clusterOptions.bind() : n + " worker" + (n == 1 ? "" : "s"));
     o.flush();
-    HuntSpec hunt = new HuntSpec(options, kind, seed, perWorld, Budget.steps(maxSteps), Versions.TOOL, Set.copyOf(skip));
+    HuntSpec hunt = new HuntSpec(options(), kind, seed, perWorld, Budget.steps(maxStepsOption.maxSteps), Versions.TOOL,
+        Set.copyOf(skip));
     job = new HuntJob(hunt, coverage);
     try (Interrupts interrupts = Interrupts.install()) {
       HuntTotals r = HuntTotals.of(search(hunt, n, interrupts));
@@ -153,14 +151,14 @@ final class HuntCommand implements Callable<Integer> {
   private StrategyKind parse() {
     if (worlds <= 0) throw new BadInput("--worlds must be positive, got " + worlds);
     if (perWorld <= 0) throw new BadInput("--schedules-per-world must be positive, got " + perWorld);
-    if (maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + maxSteps);
+    maxStepsOption.value();
     Set<String> known = new HashSet<>();
     InvariantChecker.invariants().forEach(i -> known.add(i.id()));
     known.add(RuntimeViolations.STEP_BUDGET); // a model failure (runtime.*) is never skipped
     known.add(RuntimeViolations.VIRTUAL_TIME_BUDGET);
     for (String s : skip) if (!known.contains(s)) throw new BadInput("--skip: no invariant " + s + " (./tdxsim list)");
     try {
-      Scenario.checkOptions(options);
+      Scenario.checkOptions(options());
       return StrategyKind.parse(strategy);
     } catch (IllegalArgumentException | ScenarioException e) {
       throw new BadInput(e.getMessage());
@@ -213,14 +211,14 @@ final class HuntCommand implements Callable<Integer> {
       if (saveScenario != null && trace != null) {
         o.println("scenario: " + saveScenario + "   (./tdxsim explore --scenario " + saveScenario + " --strategy "
             + kind.cliName() + " --seed " + TraceJson.hex(t.runSeed()) + " --schedules " + (t.scheduleIndex() + 1)
-            + options.stream().map(x -> " --option " + x).reduce("", String::concat) + ")");
+            + options().stream().map(x -> " --option " + x).reduce("", String::concat) + ")");
       }
       if (writeError != null) o.println("trace: NOT WRITTEN (" + writeError + ")\n" + t.scenario().source());
     }
     o.flush();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("command", "hunt");
-    s.put("options", options);
+    s.put("options", options());
     s.put("strategy", kind.cliName());
     s.put("seed", seed);
     s.put("workers", r.search().workers());

@@ -22,7 +22,7 @@ final class HuntTable {
   int run() {
     if (c.seeds <= 0) throw new BadInput("--seeds must be positive, got " + c.seeds);
     if (c.workers <= 0) throw new BadInput("--workers must be positive, got " + c.workers);
-    if (c.maxSteps <= 0) throw new BadInput("--max-steps must be positive, got " + c.maxSteps);
+    long maxSteps = c.maxStepsOption.value();
     if (c.timeLimit.isZero() || c.timeLimit.isNegative()) throw new BadInput("--time-limit must be positive");
     if (c.readme != null) {
       try {
@@ -36,7 +36,7 @@ final class HuntTable {
     // --strategies names the hunt's strategy when given (its first); the hunt's own default otherwise
     StrategyKind kind = c.spec.commandLine().getParseResult().hasMatchedOption("--strategies")
         ? CatalogueCommand.parseStrategies(c.strategies).get(0) : StrategyKind.PCTCP;
-    HuntBenchmark bench = new HuntBenchmark(kind, 8, c.timeLimit, c.workers, Budget.steps(c.maxSteps));
+    HuntBenchmark bench = new HuntBenchmark(kind, 8, c.timeLimit, c.workers, Budget.steps(maxSteps));
     List<HuntBenchmark.Row> rows = bench.run(c.select(c.catalogueFile.load()), c.seeds, line -> {
       err.println("  " + line);
       err.flush();

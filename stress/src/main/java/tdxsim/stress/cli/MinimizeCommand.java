@@ -72,7 +72,7 @@ final class MinimizeCommand implements Callable<Integer> {
     if (trace.violation() == null) {
       throw new BadInput("trace " + file + " records no violation (verdict ok): there is nothing to minimize");
     }
-    Worlds.fromTrace(trace);
+    TraceInput.world(trace);
     Path target = out != null ? out : defaultOut(file);
     OutputPlace.file("--out", target);
     PrintWriter o = spec.commandLine().getOut();
@@ -81,7 +81,7 @@ final class MinimizeCommand implements Callable<Integer> {
     o.flush();
     try (Interrupts interrupts = Interrupts.install()) {
       if (world != null ? world : trace.scenario().name().startsWith("hunt-")) trace = shrinkWorld(trace, o, interrupts);
-      WorldFactory worlds = Worlds.fromTrace(trace);
+      WorldFactory worlds = TraceInput.world(trace);
       MinimizeResult r;
       try {
         r = Minimizer.minimize(worlds, trace, new MinimizeBudget(maxAttempts, timeLimit, interrupts), this::progress);

@@ -42,7 +42,7 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     if (RecordFile.isRecord(file)) return replayRecord();
     Trace trace = TraceInput.read(file);
-    ReplayReport report = Replayer.replay(Worlds.fromTrace(trace), trace);
+    ReplayReport report = Replayer.replay(TraceInput.world(trace), trace);
     PrintWriter out = spec.commandLine().getOut();
     out.println("replay " + file + ": " + trace.decisions().size() + " decisions, scenario "
         + trace.scenario().name() + ", strategy " + trace.strategy() + ", seed " + trace.runSeed());

@@ -62,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
     if (width < 40) throw new BadInput("--width must be at least 40, got " + width);
     Trace trace = TraceInput.read(file);
     if (html != null) OutputPlace.file("--html", html);
-    RaceViews.Drawn drawn = RaceViews.diagram(file.getFileName().toString(), trace, Worlds.scenarioOf(trace));
+    RaceViews.Drawn drawn = RaceViews.diagram(file.getFileName().toString(), trace, TraceInput.scenario(trace));
     RecordedRun run = drawn.run();
     RaceDiagram d = drawn.diagram();
     PrintWriter out = spec.commandLine().getOut();

@@ -1,13 +1,12 @@
 package tdxsim.stress.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.scenario.ScenarioLoader;
 
-/** {@code --scenario NAME|FILE} and {@code --option NAME ...}, shared by explore and stress. */
+/** {@code --scenario NAME|FILE} of explore (its design options: {@link DesignOptionNames}). */
 public final class ScenarioOptions {
   @Option(
       names = "--scenario",
@@ -16,14 +15,8 @@ public final class ScenarioOptions {
       description = "Built-in scenario (see ./tdxsim list) or a HOCON file. Default: ${DEFAULT-VALUE}.")
   String scenario;
 
-  @Option(
-      names = "--option",
-      paramLabel = "NAME",
-      description = "Design option or protocol mutation to switch on (repeatable; see ./tdxsim list).")
-  List<String> options = new ArrayList<>();
-
-  /** The scenario with its options; bad input becomes a one-line {@link BadInput}. */
-  Scenario load() {
+  /** The scenario with {@code options}; bad input becomes a one-line {@link BadInput}. */
+  Scenario load(List<String> options) {
     try {
       return ScenarioLoader.load(scenario, options);
     } catch (ScenarioException e) {

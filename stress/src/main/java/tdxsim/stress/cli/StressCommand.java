@@ -4,27 +4,19 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.tdx.TdxModuleConfig;
+import tdxsim.stress.model.StressScenario;
 import tdxsim.stress.parallel.HostReplay;
-import tdxsim.stress.parallel.ParallelResult;
-import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.ParallelSettings;
 import tdxsim.stress.parallel.StressRun;
-import tdxsim.stress.parallel.StressScenario;
-import tdxsim.stress.parallel.StressStats;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordFile;
 import tdxsim.stress.record.RecordReplayReport;
@@ -72,8 +64,7 @@ final class StressCommand implements Callable<Integer> {
       description = "Run a built-in scenario or a HOCON file instead of the generated one (it runs once, to its end).")
   String scenario;
 
-  @Option(names = "--option", paramLabel = "NAME", description = "Design option to switch on (repeatable).")
-  List<String> options = new ArrayList<>();
+  @Mixin DesignOptionNames designOptions;
 
   @Option(names = "--record", paramLabel = "FILE",
       description = "Record every actor's receive order to FILE (JSON if FILE ends in .json, else compact binary: "
@@ -130,7 +121,7 @@ final class StressCommand implements Callable<Integer> {
     if (duration.isZero()) throw new BadInput("--duration must be positive");
     if (throughput < 1) throw new BadInput("--throughput must be positive, got " + throughput);
     ParallelSettings settings = new ParallelSettings(nThreads, record != null, throughput);
-    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(options), duration, settings,
+    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(designOptions.names), duration, settings,
         checking, checkEvery, true);
 
     HeapCheck.check(s);
@@ -227,7 +218,7 @@ final class StressCommand implements Callable<Integer> {
         }
         StressScenario.Spec base = StressScenario.spec(n, tdVcpus);
         return StressScenario.scenario(
-            new StressScenario.Spec(n, tdVcpus, lives, splitEvery, conversions, base.touchPages()), options);
+            new StressScenario.Spec(n, tdVcpus, lives, splitEvery, conversions, base.touchPages()), designOptions.names);
       }
       if (vcpus != null) {
         throw new BadInput("--vcpus sizes the generated scenario; scenario " + scenario + " sets its own vCPUs");
@@ -235,7 +226,7 @@ final class StressCommand implements Callable<Integer> {
       if (spec.commandLine().getParseResult().hasMatchedOption("--td-vcpus")) {
         throw new BadInput("--td-vcpus sizes the generated scenario's TDs; scenario " + scenario + " is one TD");
       }
-      return ScenarioLoader.load(scenario, options);
+      return ScenarioLoader.load(scenario, designOptions.names);
     } catch (ScenarioException e) {
       throw new BadInput(e.getMessage(), e);
     }
@@ -254,134 +245,12 @@ final class StressCommand implements Callable<Integer> {
     return record.resolveSibling(base + "-trace.json");
   }
 
+  /** The summary, computed once: its text lines, then (with --json) the same figures as JSON. */
   private void printSummary(PrintWriter out, StressRun.Outcome o, Written w) {
-    printRun(out, o);
-    printVerdict(out, o, w);
+    StressSummary s = StressSummary.of(o, designOptions.names,
+        StressSummary.verdict(o, record, w.replayLine(), notWritten(w), w.error(), w.trace()));
+    StressSummaryText.print(out, s);
     out.flush();
-    json.print(out, summary(o, w));
+    json.print(out, s.json());
   }
-
-  /** The text lines on what the run did: rates, counters, latency, checks, memory, the busiest actors. */
-  private static void printRun(PrintWriter out, StressRun.Outcome o) {
-    ParallelResult r = o.result();
-    StressStats.Totals t = o.totals();
-    double secs = r.elapsedNanos() / 1e9;
-    out.printf(Locale.ROOT, "ran %.1f s (%s): %,d messages, %s; world set up in %.0f ms%n", secs,
-        r.stoppedBy().name().toLowerCase(Locale.ROOT), r.deliveries(), Units.rate(r.deliveriesPerSecond(), "msg"),
-        o.setupNanos() / 1e6);
-    out.printf(Locale.ROOT, "faults: %,d (%,.0f/s), %,d attempts, %,d RET_PF_RETRY; ACCEPTs: %,d (%,.0f/s), %,d accepted, "
-        + "%,d BUSY; splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs, t.faultAttempts, t.faultRetries,
-        t.accepts, t.accepts / secs, t.accepted, t.acceptsBusy, t.splits, t.busy);
-    StressSummary.printRates(out, o);
-    int tds = o.config().scenario().tds().size();
-    if (tds > 1 || t.tdsRunnable < tds) {
-      out.printf(Locale.ROOT, "TDs: %,d of %,d built (TDH.MR.FINALIZE) and running their vCPUs%n", t.tdsRunnable, tds);
-    }
-    if (t.vcpusDone > 0 && r.stoppedBy() != ParallelResult.StopReason.QUIESCENT) {
-      out.printf(Locale.ROOT, "note: %,d of %,d vCPUs ran out of workload before the end (the model's workloads are "
-          + "finite lists)%n", t.vcpusDone, o.vcpus());
-    }
-    Histogram h = o.faultLatency();
-    if (h.getTotalCount() > 0) {
-      out.printf(Locale.ROOT, "fault latency (us, EPT violation to fault handled, monitor clock): p50 %.1f  p90 %.1f  "
-          + "p99 %.1f  p99.9 %.1f  max %.1f  (%,d faults)%n", us(h, 50), us(h, 90), us(h, 99), us(h, 99.9),
-          h.getMaxValue() / 1e3, h.getTotalCount());
-    }
-    Units.counters("flows", o.flows(), true).forEach(out::println);
-    Units.counters("SEAMCALLs", o.seamcalls(), true).forEach(out::println);
-    out.printf(Locale.ROOT, "checks: %s; %,d consistent cuts, actors paused %.1f ms in all (%.2f%% of the run: "
-        + "%.1f ms reaching the cuts, %.1f ms checking)%n",
-        o.config().checking() ? "on, " + o.violations() + " violations reported" : "off",
-        r.barriers(), r.barrierNanos() / 1e6, 100.0 * r.barrierNanos() / Math.max(1, r.elapsedNanos()),
-        r.pauseNanos() / 1e6, r.checkNanos() / 1e6);
-    if (o.heapAtEnd() >= 0) {
-      out.printf(Locale.ROOT, "memory: %s held by the world at the end after a GC (%s per vCPU), %s before it was "
-          + "built, max heap %s%n", Units.bytes(o.heapAtEnd() - o.heapBaseline()), Units.bytes(o.heapPerVcpu()),
-          Units.bytes(o.heapBaseline()), Units.bytes(Runtime.getRuntime().maxMemory()));
-    }
-    if (o.busiest() != null) {
-      StringBuilder sb = new StringBuilder();
-      for (ParallelRun.ActorLoad a : o.busiest()) {
-        if (sb.length() > 0) sb.append(", ");
-        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, o.busiestOf())));
-      }
-      out.println("busiest actors (share of messages received): " + sb);
-    }
-  }
-
-  /** The text lines on the outcome: verdict, final-state hash, and the record and trace written. */
-  private void printVerdict(PrintWriter out, StressRun.Outcome o, Written w) {
-    Path trace = w.trace();
-    ParallelResult r = o.result();
-    Violation v = r.violation();
-    out.println(v == null ? "verdict: ok, no invariant broken" : "verdict: VIOLATION " + v.oneLine());
-    out.println("final-state hash: " + RecordFile.hex(r.stateHash()));
-    if (o.record() != null && notWritten(w) && w.error() == null) out.println(w.replayLine());
-    if (o.record() != null && !notWritten(w)) {
-      out.printf(Locale.ROOT, "record: %s (%,d messages%s)   (./tdxsim replay %s)%n", record, o.record().deliveries(),
-          o.hostRecordMessages() < 0 ? "" : String.format(Locale.ROOT, ": the violating TD alone, of %,d in the host",
-              o.hostRecordMessages()), record);
-    }
-    if (w.error() != null) out.println("NOT WRITTEN: " + w.error());
-    if (w.replayLine() != null && !notWritten(w)) {
-      out.println("replay of the record: " + w.replayLine());
-    }
-    if (trace != null) out.println("trace: " + trace + "   (./tdxsim minimize " + trace + ", ./tdxsim report " + trace + ")");
-  }
-
-  /** The machine-readable summary ({@code --json}) of the same run. */
-  private Map<String, Object> summary(StressRun.Outcome o, Written w) {
-    Path trace = w.trace();
-    ParallelResult r = o.result();
-    StressStats.Totals t = o.totals();
-    double secs = r.elapsedNanos() / 1e9;
-    Histogram h = o.faultLatency();
-    Violation v = r.violation();
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("command", "stress");
-    summary.put("scenario", o.config().scenario().name());
-    summary.put("vcpus", o.vcpus());
-    summary.put("tds", o.config().scenario().tds().size());
-    summary.put("tdsRunnable", o.totals().tdsRunnable);
-    summary.put("threads", o.config().settings().threads());
-    summary.put("options", options);
-    summary.put("elapsedSeconds", secs);
-    summary.put("stoppedBy", r.stoppedBy().name());
-    summary.put("messages", r.deliveries());
-    summary.put("messagesPerSecond", r.deliveriesPerSecond());
-    summary.put("faults", t.faults);
-    summary.put("faultsPerSecond", t.faults / secs);
-    summary.put("accepts", t.accepts);
-    summary.put("acceptsPerSecond", t.accepts / secs);
-    summary.put("splits", t.splits);
-    summary.put("busy", t.busy);
-    StressSummary.putRates(summary, o);
-    Map<String, Object> lat = new LinkedHashMap<>();
-    lat.put("count", h.getTotalCount());
-    lat.put("p50", us(h, 50));
-    lat.put("p90", us(h, 90));
-    lat.put("p99", us(h, 99));
-    lat.put("p999", us(h, 99.9));
-    lat.put("max", h.getMaxValue() / 1e3);
-    summary.put("faultLatencyMicros", lat);
-    summary.put("flows", o.flows());
-    summary.put("seamcalls", o.seamcalls());
-    summary.put("checks", o.config().checking());
-    summary.put("barriers", r.barriers());
-    summary.put("barrierMillis", r.barrierNanos() / 1e6);
-    summary.put("heapBytesPerVcpu", o.heapPerVcpu());
-    summary.put("verdict", v == null ? "ok" : "violation");
-    summary.put("violation", v == null ? null : Map.of("invariant", v.invariant(), "detail", v.detail(),
-        "actors", v.actors(), "gfns", v.gfns()));
-    summary.put("finalStateHash", RecordFile.hex(r.stateHash()));
-    summary.put("record", record == null || notWritten(w) ? null : record.toString());
-    summary.put("error", w.error());
-    summary.put("trace", trace == null ? null : trace.toString());
-    return summary;
-  }
-
-  private static double us(Histogram h, double percentile) {
-    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1e3;
-  }
-
 }

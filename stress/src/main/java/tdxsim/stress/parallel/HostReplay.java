@@ -4,6 +4,8 @@ import static tdxsim.stress.trace.TraceJson.hex;
 
 import tdxsim.actors.monitor.Violation;
 import tdxsim.actors.vm.Host;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.record.RecordReplayReport;
@@ -26,9 +28,9 @@ public final class HostReplay {
   private HostReplay() {}
 
   public static RecordReplayReport replay(Record record) {
-    Scenario s = StressWorlds.scenarioOf(record.scenario(), record.options());
+    Scenario s = Worlds.scenarioOf(record.scenario(), record.options());
     if (!StressScenario.isSource(record.scenario().source()) || s.tds().size() == 1) {
-      return RecordReplayer.replay(StressWorlds.forRecord(record), record);
+      return RecordReplayer.replay(Worlds.forRecord(record), record);
     }
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-host-replay")) {
       return replay(system, record, s); // one system for every TD, as explore reuses one for its schedules
@@ -45,7 +47,7 @@ public final class HostReplay {
       Record host = td == vtd ? record : withoutVerdict(record);
       Record cut = RecordCut.toTd(host, td, new Trace.Scenario(s.name(),
           StressScenario.tdSource(record.scenario().source(), td)), s.tds().get(td).vcpus(), 0);
-      RecordReplayReport r = RecordReplayer.replay(system, StressWorlds.forRecord(cut), cut);
+      RecordReplayReport r = RecordReplayer.replay(system, Worlds.forRecord(cut), cut);
       replayed += r.replayed();
       // another TD breaking the same invariant is what a replay of the whole host would call the same verdict
       boolean sameInvariant = r.outcome() == Outcome.VERDICT_DIFFERS && record.violation() != null

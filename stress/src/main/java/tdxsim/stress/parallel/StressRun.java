@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.model.CounterTotals;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordCut;
 import tdxsim.stress.scenario.Scenario;
@@ -223,18 +225,12 @@ public final class StressRun {
     }
   }
 
-  /** A built-in scenario's text, a file's text, or the generated scenario's spec: what replay needs. */
+  /**
+   * What replay needs: the generated scenario's spec, else the text that was loaded (a built-in scenario's or a
+   * file's, as parsed: the file is not read again after the run).
+   */
   static String sourceOf(Scenario s) {
-    if (StressScenario.isSource(s.source())) return s.source();
-    java.nio.file.Path file = java.nio.file.Path.of(s.source());
-    if (java.nio.file.Files.isRegularFile(file)) {
-      try {
-        return java.nio.file.Files.readString(file);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-    return tdxsim.stress.scenario.ScenarioLoader.builtInText(s.source().replaceFirst("\\.conf$", ""));
+    return StressScenario.isSource(s.source()) ? s.source() : Worlds.traceScenario(s).source();
   }
 
   private static List<ParallelRun.ActorLoad> busiest(List<ParallelRun.ActorLoad> all, int n) {

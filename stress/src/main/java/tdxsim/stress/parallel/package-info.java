@@ -13,7 +13,7 @@
  *       (sender, the sender's own send sequence number) and each receiver logs the ids it dequeues: its receive
  *       order, which the deterministic runtime replays ({@link tdxsim.stress.record}).
  *   <li>{@link tdxsim.stress.parallel.TdxParallelWorld}, {@link tdxsim.stress.parallel.StressStats},
- *       {@link tdxsim.stress.parallel.StressScenario} and {@link tdxsim.stress.parallel.StressRun} are the TDX side:
+ *       {@link tdxsim.stress.model.StressScenario} and {@link tdxsim.stress.parallel.StressRun} are the TDX side:
  *       thread-safe monitors (one invariant checker per TD under its lock, per-thread statistics), the generated
  *       host of TDs, and one stress run with its summary.
  * </ul>

@@ -1,6 +1,7 @@
 package tdxsim.stress.record;
 
 import java.nio.file.Path;
+import tdxsim.stress.trace.TraceJson;
 
 /**
  * Reads and writes record files: JSON, streamed (a record of a long run holds millions of entries), written to a
@@ -33,7 +34,7 @@ public final class RecordFile {
   }
 
   public static String hex(long v) {
-    return "0x" + Long.toHexString(v);
+    return TraceJson.hex(v);
   }
 
   // ---- reading ----------------------------------------------------------------------------------------------

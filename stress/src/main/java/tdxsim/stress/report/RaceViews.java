@@ -12,7 +12,7 @@ import tdxsim.actors.vm.Vmm;
 import tdxsim.stress.io.AtomicFiles;
 import tdxsim.stress.minimize.RacingSteps;
 import tdxsim.stress.model.TdxWorldFactory;
-import tdxsim.stress.parallel.StressWorlds;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.trace.Trace;
 
@@ -39,7 +39,7 @@ public final class RaceViews {
   public record Drawn(RecordedRun run, RaceDiagram diagram) {}
 
   public static Drawn diagram(String title, Trace trace) {
-    return diagram(title, trace, StressWorlds.scenarioOf(trace.scenario(), trace.options()));
+    return diagram(title, trace, Worlds.scenarioOf(trace.scenario(), trace.options()));
   }
 
   /** As {@link #diagram(String, Trace)}, with the scenario (and plugins) the trace was made with. */

@@ -34,13 +34,12 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
 
   @Override
   public void writeStartObject(JsonGenerator g) throws IOException {
-    g.writeRaw('{');
-    depth++;
+    open(g, '{');
   }
 
   @Override
   public void beforeObjectEntries(JsonGenerator g) throws IOException {
-    if (multiline()) newline(g);
+    beforeFirst(g);
   }
 
   @Override
@@ -50,42 +49,55 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
 
   @Override
   public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-    g.writeRaw(',');
-    if (multiline()) newline(g);
-    else g.writeRaw(' ');
+    separate(g);
   }
 
   @Override
   public void writeEndObject(JsonGenerator g, int entries) throws IOException {
-    boolean ml = multiline();
-    depth--;
-    if (ml && entries > 0) newline(g);
-    g.writeRaw('}');
+    close(g, entries, '}');
   }
 
   @Override
   public void writeStartArray(JsonGenerator g) throws IOException {
-    g.writeRaw('[');
-    depth++;
+    open(g, '[');
   }
 
   @Override
   public void beforeArrayValues(JsonGenerator g) throws IOException {
-    if (multiline()) newline(g);
+    beforeFirst(g);
   }
 
   @Override
   public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+    separate(g);
+  }
+
+  @Override
+  public void writeEndArray(JsonGenerator g, int values) throws IOException {
+    close(g, values, ']');
+  }
+
+  // Objects and arrays are laid out alike: one entry a line down to MULTILINE_DEPTH, on one line below it.
+
+  private void open(JsonGenerator g, char bracket) throws IOException {
+    g.writeRaw(bracket);
+    depth++;
+  }
+
+  private void beforeFirst(JsonGenerator g) throws IOException {
+    if (multiline()) newline(g);
+  }
+
+  private void separate(JsonGenerator g) throws IOException {
     g.writeRaw(',');
     if (multiline()) newline(g);
     else g.writeRaw(' ');
   }
 
-  @Override
-  public void writeEndArray(JsonGenerator g, int values) throws IOException {
+  private void close(JsonGenerator g, int entries, char bracket) throws IOException {
     boolean ml = multiline();
     depth--;
-    if (ml && values > 0) newline(g);
-    g.writeRaw(']');
+    if (ml && entries > 0) newline(g);
+    g.writeRaw(bracket);
   }
 }

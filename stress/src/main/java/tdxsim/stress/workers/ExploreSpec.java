@@ -4,7 +4,7 @@ import java.util.List;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.coverage.Coverage;
 import tdxsim.stress.model.TdxWorldFactory;
-import tdxsim.stress.parallel.StressWorlds;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.strategy.StrategyKind;
@@ -39,6 +39,6 @@ public record ExploreSpec(
 
   /** The job from the scenario's text alone (a worker node). */
   public ExploreJob job() {
-    return job(StressWorlds.scenarioOf(scenario, options));
+    return job(Worlds.scenarioOf(scenario, options));
   }
 }

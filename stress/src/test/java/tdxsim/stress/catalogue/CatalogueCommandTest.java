@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tdxsim.stress.cli.CliRun;
 
 /**
  * {@code ./tdxsim catalogue} on tiny budgets: the tables, the README section, the JSON line, the exit codes. The
@@ -33,7 +34,7 @@ class CatalogueCommandTest {
   void aTinyRunPrintsTheTablesUpdatesTheReadmeAndHolds() throws Exception {
     Path readme = dir.resolve("README.md");
     Files.writeString(readme, "# x\n" + ReadmeSection.BEGIN + "\nstale\n" + ReadmeSection.END + "\ntail\n");
-    Cli r = Cli.run(args("--only", "R8", "--readme", readme.toString(), "--json"));
+    CliRun r = CliRun.of(args("--only", "R8", "--readme", readme.toString(), "--json"));
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.out().contains("R8  race-r8   v1-folio-refcount"), r.out());
     assertTrue(r.out().contains("2/2, 1, "), r.out());
@@ -50,7 +51,7 @@ class CatalogueCommandTest {
 
   @Test
   void markdownGoesToStdout() {
-    Cli r = Cli.run(args("--only", "R8", "--markdown", "--baseline-schedules", "0", "--minimize-attempts", "0"));
+    CliRun r = CliRun.of(args("--only", "R8", "--markdown", "--baseline-schedules", "0", "--minimize-attempts", "0"));
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.out().contains("| id | what | scenario | options | expected | pct | random | fired | minimized |"),
         r.out());
@@ -62,7 +63,7 @@ class CatalogueCommandTest {
     Path cat = dir.resolve("c.conf");
     Files.writeString(cat, "races = [ { id = R8, title = t, source = s, scenario = small, baseline = clean,"
         + " exposed-by = [ { options = [v1-folio-refcount], invariant = \"kvm.bug-on\" } ] } ]");
-    Cli r = Cli.run(args("--catalogue", cat.toString(), "--baseline-schedules", "0", "--json"));
+    CliRun r = CliRun.of(args("--catalogue", cat.toString(), "--baseline-schedules", "0", "--json"));
     assertEquals(1, r.exit(), r.toString());
     assertTrue(r.out().contains("!gmem.failed-conversion-no-zap"), r.out());
     assertTrue(r.out().contains("catalogue does NOT hold: R8 v1-folio-refcount on small fired unlisted"), r.out());
@@ -84,7 +85,7 @@ class CatalogueCommandTest {
   }
 
   private static void assertBad(String expectedStart, String... extra) {
-    Cli r = Cli.run(args(extra));
+    CliRun r = CliRun.of(args(extra));
     assertEquals(2, r.exit(), r.toString());
     assertTrue(r.err().startsWith(expectedStart), r.err());
     assertEquals(1, r.err().strip().split("\n").length, r.err());
@@ -93,7 +94,7 @@ class CatalogueCommandTest {
 
   @Test
   void helpExitsZero() {
-    Cli r = Cli.run("catalogue", "--help");
+    CliRun r = CliRun.of("catalogue", "--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("--baseline-schedules"), r.out());
   }

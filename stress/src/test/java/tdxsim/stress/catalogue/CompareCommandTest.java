@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import tdxsim.stress.cli.CliRun;
 
 /** {@code ./tdxsim compare}: a side-by-side table per comparison, a JSON line, bad input in one line. */
 class CompareCommandTest {
   @Test
   void oneComparisonSideBySide() {
-    Cli r = Cli.run("compare", "refcount", "--schedules", "2", "--json");
+    CliRun r = CliRun.of("compare", "refcount", "--schedules", "2", "--json");
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.out().startsWith("refcount: "), r.out());
     assertTrue(r.out().contains("no refs + KVM_BUG_ON (v3)"), r.out());
@@ -23,10 +24,10 @@ class CompareCommandTest {
 
   @Test
   void listAndMarkdown() {
-    Cli list = Cli.run("compare", "--list");
+    CliRun list = CliRun.of("compare", "--list");
     assertEquals(0, list.exit(), list.toString());
     assertTrue(list.out().startsWith("notifier  "), list.out());
-    Cli md = Cli.run("compare", "refcount", "--schedules", "1", "--markdown");
+    CliRun md = CliRun.of("compare", "refcount", "--schedules", "1", "--markdown");
     assertEquals(0, md.exit(), md.toString());
     assertTrue(md.out().startsWith("### refcount: "), md.out());
     assertTrue(md.out().contains("| verdict | clean | VIOLATION |"), md.out());
@@ -34,11 +35,11 @@ class CompareCommandTest {
 
   @Test
   void anUnknownComparisonIsOneLineAndExitTwo() {
-    Cli r = Cli.run("compare", "nosuch");
+    CliRun r = CliRun.of("compare", "nosuch");
     assertEquals(2, r.exit(), r.toString());
     assertTrue(r.err().startsWith("tdxsim compare: no comparison nosuch in the catalogue (known: notifier, "),
         r.err());
-    Cli s = Cli.run("compare", "--schedules", "0");
+    CliRun s = CliRun.of("compare", "--schedules", "0");
     assertEquals(2, s.exit(), s.toString());
   }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tdxsim.protocol.MmuLockMsg;
 import tdxsim.protocol.VcpuMsg;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.scenario.ScenarioException;
 import tdxsim.stress.scenario.ScenarioLoader;
 
@@ -52,7 +53,7 @@ class ExtensionsTest {
   void aTraceWhoseScenarioTextNamesAMissingPluginsOptionIsRefusedNamingThePlugin() throws Exception {
     String text = new String(ScenarioLoader.class.getResourceAsStream("/scenarios/small.conf").readAllBytes(),
         java.nio.charset.StandardCharsets.UTF_8) + "\noptions = [acme-writer-beside-readers]\n";
-    ScenarioException e = assertThrows(ScenarioException.class, () -> tdxsim.stress.parallel.StressWorlds.scenarioOf(
+    ScenarioException e = assertThrows(ScenarioException.class, () -> Worlds.scenarioOf(
         new tdxsim.stress.trace.Trace.Scenario("mine", text), List.of("plugin:acme@1.0")));
     assertEquals("needs plugin acme 1.0, which is not on the class path (./tdxsim --plugin JAR, or TDXSIM_CLASSPATH)",
         e.getMessage());

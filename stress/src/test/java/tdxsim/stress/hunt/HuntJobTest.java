@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tdxsim.stress.parallel.StressWorlds;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.strategy.StrategyKind;
 import tdxsim.stress.trace.ReplayReport;
@@ -44,7 +44,7 @@ class HuntJobTest {
     long world = h.violationWorld();
     assertEquals(WorldGenerator.generate(SPEC.worldSeed(world)), t.scenario().source());
     assertEquals(SPEC.worldSeed(world), t.runSeed());
-    ReplayReport r = Replayer.replay(StressWorlds.forTrace(t), t);
+    ReplayReport r = Replayer.replay(Worlds.forTrace(t), t);
     assertTrue(r.reproduced(), r.summary());
     assertEquals(t.finalStateHash(), WorldHash.of(t, r.result().stateHash()));
   }
@@ -74,6 +74,6 @@ class HuntJobTest {
     assertEquals("liveness.step-budget", t.violation().invariant());
     assertEquals(s / 20 * HuntJob.WIDER_BUDGET, t.budget().maxSteps());
     assertEquals(s / 20 * HuntJob.WIDER_BUDGET, t.decisions().size());
-    assertTrue(Replayer.replay(StressWorlds.forTrace(t), t).reproduced());
+    assertTrue(Replayer.replay(Worlds.forTrace(t), t).reproduced());
   }
 }

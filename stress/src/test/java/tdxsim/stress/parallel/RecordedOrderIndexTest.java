@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordedOrderStrategy;
 import tdxsim.stress.runtime.Budget;
@@ -37,7 +39,7 @@ class RecordedOrderIndexTest {
       rec = Records.of(r, "test", ModelVersion.VERSION, new Trace.Scenario(s.name(), StressRun.sourceOf(s)),
           List.of(), s.vcpus(), 0, 2);
     }
-    WorldFactory worlds = StressWorlds.forRecord(rec);
+    WorldFactory worlds = Worlds.forRecord(rec);
     Budget budget = new Budget(rec.deliveries() + 1, Budget.DEFAULT.maxVirtualTime());
     RecordedOrderStrategy indexed = new RecordedOrderStrategy(rec.orders());
     RecordedOrderStrategy scanned = new RecordedOrderStrategy(rec.orders());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tdxsim.actors.vm.ModelVersion;
 import tdxsim.stress.cli.Main;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordFile;
 import tdxsim.stress.record.RecordReplayReport;
@@ -85,13 +86,13 @@ class StressCommandTest {
     Record rec = RecordFile.read(file, ModelVersion.VERSION);
     assertEquals("VIOLATION", rec.stoppedBy());
     assertEquals(j.get("finalStateHash").asText(), RecordFile.hex(rec.finalStateHash()));
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     assertTrue(rep.reproduced(), rep.summary());
 
     Path tracePath = dir.resolve("race-trace.json");
     assertFalse(RecordFile.isRecord(tracePath));
     Trace trace = TraceFile.read(tracePath, ModelVersion.VERSION);
-    ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
+    ReplayReport again = Replayer.replay(Worlds.forTrace(trace), trace);
     assertTrue(again.reproduced(), again.summary());
   }
 
@@ -102,7 +103,7 @@ class StressCommandTest {
     assertEquals(0, r.exit(), r.out() + r.err());
     Record rec = RecordFile.read(file, ModelVersion.VERSION);
     assertEquals(8, rec.vcpus());
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     assertTrue(rep.reproduced(), rep.summary());
   }
 

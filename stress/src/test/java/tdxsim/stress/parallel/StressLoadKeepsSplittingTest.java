@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tdxsim.stress.model.StressScenario;
 import tdxsim.stress.model.TdxWorld;
 import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.runtime.DeterministicSystem;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordReplayReport;
 import tdxsim.stress.record.RecordReplayer;
@@ -44,9 +46,9 @@ class TdCutReplayTest {
     assertEquals(8, cut.vcpus());
     assertTrue(cut.orders().actors().stream().noneMatch(a -> a.actor().startsWith("td-")), "renamed as one TD's");
     assertFalse(cut.violation().detail().startsWith("td-"), cut.violation().detail());
-    assertEquals(1, StressWorlds.scenarioOf(cut.scenario(), cut.options()).tds().size());
+    assertEquals(1, Worlds.scenarioOf(cut.scenario(), cut.options()).tds().size());
 
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(cut), cut);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(cut), cut);
     assertTrue(rep.reproduced(), rep.summary());
     assertEquals(cut.deliveries(), rep.replayed());
     assertEquals(invariant, rep.verdict().invariant());
@@ -54,7 +56,7 @@ class TdCutReplayTest {
 
     Trace trace = rep.violationTrace().orElseThrow();
     assertEquals(cut.scenario().source(), trace.scenario().source(), "the trace names that TD alone");
-    ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
+    ReplayReport again = Replayer.replay(Worlds.forTrace(trace), trace);
     assertTrue(again.reproduced(), again.summary());
   }
 }

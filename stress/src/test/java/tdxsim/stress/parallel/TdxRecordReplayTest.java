@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.vm.ModelVersion;
+import tdxsim.stress.model.StressScenario;
 import tdxsim.stress.model.TdxWorldFactory;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.record.Record;
 import tdxsim.stress.record.RecordReplayReport;
 import tdxsim.stress.record.RecordReplayer;
@@ -60,7 +62,7 @@ class TdxRecordReplayTest {
         assertTrue(r.ok(), () -> r.violation().oneLine());
         outcomes.add(r.stateHash());
         Record rec = record(r, s, List.of());
-        RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+        RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
         assertTrue(rep.reproduced(), rep.summary());
         assertEquals(r.stateHash(), rep.result().stateHash());
       }
@@ -78,7 +80,7 @@ class TdxRecordReplayTest {
     assertEquals(ParallelResult.StopReason.DURATION, r.stoppedBy(), "the workload outlasts the run");
     Record rec = record(r, s, List.of());
     assertTrue(StressScenario.isSource(rec.scenario().source()));
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     assertTrue(rep.reproduced(), rep.summary());
     assertEquals(rec.deliveries(), rep.replayed());
     assertEquals(r.stateHash(), rep.result().stateHash());
@@ -107,7 +109,7 @@ class TdxRecordReplayTest {
     assertEquals("tdx.demote-blocked-tracked", r.violation().invariant());
     assertTrue(r.violation().detail().matches("td-[01]: .*"), r.violation().detail());
     Record rec = record(r, s, options);
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     assertTrue(rep.reproduced() || rep.outcome() == ReplayReport.Outcome.HASH_DIFFERS, rep.summary());
     assertEquals(rec.deliveries(), rep.replayed());
     assertEquals(r.violation().invariant(), rep.verdict().invariant());
@@ -117,7 +119,7 @@ class TdxRecordReplayTest {
     assertEquals(r.violation().invariant(), byTd.verdict().invariant());
     assertTrue(byTd.verdict().detail().startsWith(r.violation().detail().substring(0, 5)), byTd.verdict().detail());
     Trace trace = rep.violationTrace().orElseThrow();
-    ReplayReport again = Replayer.replay(StressWorlds.forTrace(trace), trace);
+    ReplayReport again = Replayer.replay(Worlds.forTrace(trace), trace);
     assertTrue(again.reproduced(), again.summary());
   }
 
@@ -134,7 +136,7 @@ class TdxRecordReplayTest {
     assertEquals(ParallelResult.StopReason.VIOLATION, r.stoppedBy());
     assertEquals("gmem.conversion-all-or-nothing", r.violation().invariant());
     Record rec = record(r, s, options);
-    RecordReplayReport rep = RecordReplayer.replay(StressWorlds.forRecord(rec), rec);
+    RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     assertTrue(rep.reproduced(), rep.summary());
     assertEquals(r.stateHash(), rep.result().stateHash());
     assertEquals(r.violation().invariant(), rep.verdict().invariant());

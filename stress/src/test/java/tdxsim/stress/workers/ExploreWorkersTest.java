@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.List;
-import tdxsim.stress.cli.Worlds;
+import tdxsim.stress.model.Worlds;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package tdxsim.stress.parallel;
+package tdxsim.stress.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package tdxsim.stress.parallel;
+package tdxsim.stress.model;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +28,7 @@ import tdxsim.stress.scenario.Scenario;
  * GUEST_INHIBIT is one-way, zaps leave the mirror's page tables in place, and a mirror root never promotes, so a
  * range once split is mapped at 4K for good [S5-40, P3-06]. Splitting goes on only on ranges the TD has not used
  * yet, and, on a host, in TDs that start afresh: the stress run starts the host afresh whenever every workload has
- * ended (a new generation: new TDs, fresh guest_memfd folios; see {@link StressRun}). Each vCPU's workload is
+ * ended (a new generation: new TDs, fresh guest_memfd folios; see {@link tdxsim.stress.parallel.StressRun}). Each vCPU's workload is
  * {@code lives} times:
  * <ol>
  *   <li>with its partner (vCPUs 2p and 2p+1), ACCEPT the same 16 pages at 4K at once, in the 2M range of the TD's
