@@ -24,6 +24,36 @@ import tdxsim.protocol.SeptState;
 public final class SeptRules {
   private SeptRules() {}
 
+  static {
+    assert tablesAgree();
+  }
+
+  /**
+   * The tables agree with each other and with the state classes, as the module's generated tables do (checked
+   * once, when the class is loaded).
+   */
+  private static boolean tablesAgree() {
+    for (SeptState s : SeptState.values()) {
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) || blockedOf(s).isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) || blockedOf(s).unblocked() == s.unblocked() : s;
+      assert seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK, s) == s.isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, s) || s.isLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, s) || s.isLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_PROMOTE, s) || s.isNonLeaf() : s;
+      assert !guestFullyAccessibleLeaf(s) || guestAccessibleLeaf(s) : s;
+      assert !guestAccessibleLeaf(s) || s.isLeaf() && !s.isBlocked() : s;
+      assert !acceptAllowed(s) || pendingAndGuestAcceptable(s) && s.isLeaf() : s;
+      assert tlbTrackingRequired(s) == (s.isLeaf() || s.isNonLeaf()) : s;
+      assert !walkDescends(s) || s.isNonLeaf() && !s.isBlocked() : s;
+    }
+    for (SeamcallLeaf leaf : new SeamcallLeaf[] {SeamcallLeaf.TDH_MEM_PAGE_ADD, SeamcallLeaf.TDH_MEM_SEPT_ADD,
+        SeamcallLeaf.TDH_MEM_PAGE_AUG, SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, SeamcallLeaf.TDH_MEM_PAGE_PROMOTE}) {
+      assert minLevel(leaf).ordinal() <= maxLevel(leaf).ordinal() : leaf;
+    }
+    assert acceptLevelValid(Level.PG_LEVEL_2M) && !acceptLevelValid(Level.PG_LEVEL_1G);
+    return true;
+  }
+
   /** seamcall_sept_state_lookup[leaf][state]: the entry states in which a SEAMCALL may operate. */
   public static boolean seamcallAllowed(SeamcallLeaf leaf, SeptState s) {
     return switch (leaf) {

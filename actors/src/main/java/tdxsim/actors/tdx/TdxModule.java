@@ -77,6 +77,8 @@ public final class TdxModule {
         .onMessage(TdxModuleMsg.Continue.class, m -> {
           InFlightOp op = state.inFlight.get(m.opId());
           if (op == null) throw new IllegalStateException("Continue for unknown op " + m.opId());
+          assert op.opId == m.opId() : "op " + op + " filed under " + m.opId();
+          assert op.holds(state);
           if (op instanceof InFlightOp.Seamcall sc) {
             seamcalls.onContinue(sc);
           } else if (op instanceof InFlightOp.Accept a) {
