@@ -48,6 +48,18 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
     this.file = new GmemFile(config.baseGfn(), config.pages(), monitor);
     this.ioctls = new GmemIoctls(kvm, file);
     this.vmAttributes = config.has(DesignOption.VM_ATTRIBUTES) ? new VmAttributes(kvm, file) : null;
+    assert invariant();
+  }
+
+  /**
+   * filemap_invalidate_lock as an rwsem: readers are blocked only while a writer holds it, and a queue forms only
+   * behind a holder (an unlock serves the queue until it is empty or a writer has the lock again).
+   */
+  private boolean invariant() {
+    assert !readersBlocked || invalidateLockHeld : "kvm_gmem_get_pfn blocked with filemap_invalidate_lock free";
+    assert waiting.isEmpty() || invalidateLockHeld : "waiters queued behind nobody: " + waiting.size();
+    assert kvm.held() == null || invalidateLockHeld : "the ioctl context holds mmu_lock outside an ioctl";
+    return true;
   }
 
   public static Behavior<GuestMemfdMsg> create(KvmConfig config, Monitor monitor) {
@@ -76,6 +88,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
           return this;
         })
         .onMessage(GuestMemfdMsg.FolioRef.class, m -> {
+          assert m.delta() != 0 && Math.abs((long) m.delta()) == m.pages() : "folio_ref_add/put_refs of " + m;
           file.folioRef(m.gfn(), m.pages(), Integer.signum(m.delta()));
           m.replyTo().tell(new KvmReply.FolioRefDone(m.tag()));
           return this;
@@ -105,6 +118,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
    * with the folio as it is once the ioctl is done and the attribute as it was read before [GMEM-BASE].
    */
   private void getPfn(GuestMemfdMsg.GetPfn m) {
+    assert invariant() && m.replyTo() != null : "kvm_gmem_get_pfn without a caller";
     boolean isPrivate = file.contains(m.gfn()) && file.isPrivate(m.gfn());
     if (readersBlocked || !waiting.isEmpty()) {
       waiting.addLast(new BlockedGetPfn(m, isPrivate));
@@ -122,6 +136,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
     assert !readersBlocked : "kvm_gmem_get_pfn callers blocked while nobody holds filemap_invalidate_lock";
     invalidateLockHeld = true;
     readersBlocked = !(m instanceof GuestMemfdMsg.Convert && vmAttributes != null);
+    assert invariant();
     if (m instanceof GuestMemfdMsg.Convert c) {
       GmemIoctls.Done reply = (ok, err) -> {
         c.replyTo().tell(new KvmReply.GmemIoctlDone(c.toPrivate() ? "convert-private" : "convert-shared", c.start(),
@@ -155,5 +170,6 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
         ioctl((GuestMemfdMsg) next);
       }
     }
+    assert invariant();
   }
 }

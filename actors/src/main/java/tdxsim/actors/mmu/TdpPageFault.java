@@ -40,6 +40,7 @@ public final class TdpPageFault {
   private boolean memoryFaultExit;
 
   public TdpPageFault(KvmContext ctx, long gfn, boolean prefetch, MaxMappingLevel hook, Runnable ignoreSharedSplit) {
+    assert ctx != null && hook != null && gfn >= 0 : "a fault on gfn " + gfn;
     this.ctx = ctx;
     this.gfn = gfn;
     this.prefetch = prefetch;
@@ -72,6 +73,7 @@ public final class TdpPageFault {
           done.accept(pfn.error(), this);
           return;
         }
+        assert pfn.gfn() == gfn && pfn.pfn() >= 0 && pfn.maxLevel() != null : "kvm_gmem_get_pfn answered " + pfn;
         if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
           ctx.flow(Flow.MEMORY_FAULT_EXIT, gfn, Level.PG_LEVEL_4K);
           memoryFaultExit = true;
@@ -84,6 +86,7 @@ public final class TdpPageFault {
             return;
           }
           ctx.lock(LockMode.SHARED, g -> {
+            assert ctx.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + ctx.held();
             if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
               ctx.unlock();
               stale(done);
@@ -92,6 +95,7 @@ public final class TdpPageFault {
             map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
                 () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
             map.run(r -> {
+              assert ctx.held() == LockMode.SHARED : "kvm_tdp_mmu_map returned without the read lock";
               ctx.unlock();
               done.accept(r, this);
             });
@@ -102,11 +106,13 @@ public final class TdpPageFault {
   }
 
   private void stale(BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null : "RET_PF_RETRY with mmu_lock still held";
     ctx.flow(Flow.STALE_RETRY, gfn, Level.PG_LEVEL_4K);
     done.accept(PfResult.RET_PF_RETRY, this);
   }
 
   static Level min(Level a, Level b) {
+    assert a != null && b != null : "max_level unset";
     return a.ordinal() <= b.ordinal() ? a : b;
   }
 }

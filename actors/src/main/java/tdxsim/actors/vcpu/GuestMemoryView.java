@@ -1,6 +1,7 @@
 package tdxsim.actors.vcpu;
 
 import java.util.BitSet;
+import tdxsim.protocol.Level;
 
 /**
  * What the guest on one vCPU knows of its private memory: the pages it has accepted (and that have not been
@@ -12,6 +13,7 @@ final class GuestMemoryView {
   private final BitSet accepted = new BitSet();
 
   GuestMemoryView(long base) {
+    assert base >= 0 : "guest memory at gfn " + base;
     this.base = base;
   }
 
@@ -20,15 +22,18 @@ final class GuestMemoryView {
   }
 
   void accepted(long gfn, long pages) {
+    assert pages > 0 && pages <= Level.PG_LEVEL_1G.pages() : "accepted " + pages + " pages at " + gfn;
     accepted.set(index(gfn), index(gfn) + (int) pages);
   }
 
   /** The range was converted (to shared, or to private and not yet accepted) or its data is known lost. */
   void forget(long gfn, long pages) {
+    assert pages > 0 : "forget " + pages + " pages at " + gfn;
     accepted.clear(index(gfn), index(gfn) + (int) pages);
   }
 
   private int index(long gfn) {
+    assert gfn >= base && gfn - base <= Integer.MAX_VALUE : "gfn " + gfn + " outside the guest's memory at " + base;
     return (int) (gfn - base);
   }
 }

@@ -35,6 +35,7 @@ final class MapGpaCall {
   private Consumer<Result> done;
 
   MapGpaCall(KvmContext kvm, int vcpu, BooleanSupplier hasEvents) {
+    assert kvm != null && vcpu >= 0 && hasEvents != null : "MapGPA of vcpu " + vcpu;
     this.kvm = kvm;
     this.vcpu = vcpu;
     this.hasEvents = hasEvents;
