@@ -77,6 +77,7 @@ final class GmemFile {
   }
 
   private long gfnOf(int idx) {
+    assert idx >= 0 && idx <= pages : "index " + idx + " outside the file";
     return base + idx;
   }
 
@@ -129,12 +130,14 @@ final class GmemFile {
 
   /** The pfn of the 4K folio at index i of a split huge page (the huge folio's page); 0 where no folio is. */
   private long smallPfn(int i) {
+    assert i >= 0 && i < pages : "page " + i + " outside the file";
     int r = i / PAGES_2M;
     return folioKind[r] == NONE ? 0 : hugePfn[r] + i % PAGES_2M;
   }
 
   /** Every page of the 2M range r is private (kvm_gmem_range_has_attributes(..., PRIVATE)). */
   private boolean allPrivate(int r) {
+    assert r >= 0 && r < folioKind.length : "no 2M range " + r;
     int from = r * PAGES_2M;
     int firstShared = shared.nextSetBit(from);
     return firstShared < 0 || firstShared >= from + PAGES_2M;
@@ -154,6 +157,7 @@ final class GmemFile {
 
   /** kvm_gmem_fallocate: offset and length aligned to the folio size (PAGE_SIZE << page_order). */
   boolean folioAligned(long start, long end) {
+    assert start <= end : "an inverted range [" + start + ", " + end + ")";
     return idx(start) % PAGES_2M == 0 && idx(end) % PAGES_2M == 0;
   }
 
@@ -198,6 +202,7 @@ final class GmemFile {
    * only huge folios are restructured) or a truncation would touch.
    */
   boolean tdxRefsHeld(long start, long end, boolean hugeOnly) {
+    assert start < end && contains(start) : "TDX references over [" + start + ", " + end + ")";
     for (int r = firstRange(start); r <= lastRange(end); r++) {
       if (hugeOnly && folioKind[r] != HUGE) continue;
       int[] refs = tdxRefs[r];

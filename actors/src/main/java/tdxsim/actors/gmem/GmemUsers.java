@@ -25,6 +25,7 @@ final class GmemUsers {
   }
 
   private List<ActorRef<InvalidationUserMsg>> users() {
+    assert kvm.peers() != null && kvm.peers().iommu() != null : "users before the context is wired";
     // The order of Yan's example: earlier users unmap before a later one may refuse.
     return List.of(kvm.peers().userspace(), kvm.peers().iommu());
   }

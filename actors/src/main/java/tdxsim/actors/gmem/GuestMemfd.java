@@ -63,6 +63,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
   }
 
   public static Behavior<GuestMemfdMsg> create(KvmConfig config, Monitor monitor) {
+    assert config != null && monitor != null : "guest_memfd without a config";
     return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
       GuestMemfd gmem = new GuestMemfd(ctx, config, monitor);
       return AwaitWire.stashUntil(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, stash, w -> {
@@ -76,10 +77,12 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
   public Receive<GuestMemfdMsg> createReceive() {
     return newReceiveBuilder()
         .onMessage(GuestMemfdMsg.TdRunnable.class, m -> {
+          assert !kvm.tdRunnable() : "KVM_TDX_FINALIZE_VM twice";
           kvm.setTdRunnable();
           return this;
         })
         .onMessage(GuestMemfdMsg.NmiBurst.class, m -> {
+          assert m.count() > 0 : "an empty NMI burst";
           kvm.nmiBurst(m.count());
           return this;
         })

@@ -39,6 +39,7 @@ final class AcceptHandler {
   private final GuestHandler guest;
 
   AcceptHandler(TdxModuleState s, Outbox out, GuestHandler guest) {
+    assert s != null && out != null && guest != null : "an ACCEPT handler without a module";
     this.s = s;
     this.out = out;
     this.guest = guest;

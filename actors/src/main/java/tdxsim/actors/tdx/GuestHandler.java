@@ -36,6 +36,7 @@ final class GuestHandler {
   private final Outbox out;
 
   GuestHandler(TdxModuleState s, Outbox out) {
+    assert s != null && out != null : "a guest handler without a module";
     this.s = s;
     this.out = out;
   }
@@ -114,6 +115,7 @@ final class GuestHandler {
   }
 
   private void enter(VcpuContext v) {
+    assert s.lifecycle.keysConfigured() : "TDH.VP.ENTER into a TD whose HKID is being freed: " + v;
     assert v.mode != VcpuContext.Mode.IN_GUEST && v.countedEpoch >= 1 : "entering twice: " + v;
     assert v.countedEpoch >= s.epochs().tdEpoch() - 1 : "entered in a stale epoch: " + v;
     v.mode = VcpuContext.Mode.IN_GUEST;
@@ -142,6 +144,7 @@ final class GuestHandler {
     if (v.guestOp >= 0) {
       assert s.inFlight.get(v.guestOp) instanceof InFlightOp.Accept : "guest op " + v.guestOp + " not in flight";
       v.interruptPending = true;
+      assert v.invariant();
       return;
     }
     tdExit(v, ExitReason.EXTERNAL_INTERRUPT, 0, null, v.enterTag, false);
@@ -175,6 +178,7 @@ final class GuestHandler {
   }
 
   void requireNoGuestOp(VcpuContext v, Object m) {
+    assert v.inGuest() : m + " from " + v + ", not in the guest";
     if (v.guestOp >= 0) throw new IllegalStateException(m + " while " + v + " still executes op " + v.guestOp);
   }
 

@@ -116,7 +116,9 @@ public final class SecureEpt {
 
   /** The walk a guest access does: down to the leaf (or the first non-present entry). */
   public Walk walkToLeaf(long gfn) {
-    return walk(gfn, Level.PG_LEVEL_4K);
+    Walk w = walk(gfn, Level.PG_LEVEL_4K);
+    assert w.level() == Level.PG_LEVEL_4K || !SeptRules.walkDescends(w.state()) : "the walk stopped early at " + w;
+    return w;
   }
 
   /** The 512 child slots of a non-leaf (or would-be non-leaf) entry, in gfn order. */

@@ -72,6 +72,7 @@ public final class SeptEntry {
     assert locksConsistent() : this;
     if (locked) {
       hostPriority = true;
+      assert lockHolder != opId && invariant() : "a failed host acquisition leaves TDHP set: " + this;
       return false;
     }
     locked = true;

@@ -12,6 +12,7 @@ public final class SharexLock {
   private boolean exclusive;
 
   public SharexLock(String name) {
+    assert name != null && !name.isEmpty() : "an anonymous sharex lock";
     this.name = name;
   }
 

@@ -42,6 +42,7 @@ final class TdLifecycle {
   private boolean wbinvdPending;
 
   TdLifecycle(TdxModuleState s) {
+    assert s != null : "a lifecycle without a module";
     this.s = s;
   }
 

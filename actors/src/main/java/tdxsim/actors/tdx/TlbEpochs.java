@@ -52,6 +52,7 @@ public final class TlbEpochs {
 
   /** TDH.MEM.TRACK's check: a vCPU is still counted in the previous epoch. */
   public boolean previousEpochBusy() {
+    assert invariant();
     return refcount[(int) (1 - (tdEpoch & 1))] != 0;
   }
 

@@ -182,6 +182,7 @@ final class GuestProgram {
     }
 
     void onStatus(TdxStatus st) {
+      assert !finished() && st != null : "an ACCEPT status after the range was done: " + st;
       boolean tolerant = style == WorkloadStep.AcceptStyle.TOLERANT;
       boolean ok = st == TdxStatus.TDX_SUCCESS || (tolerant && st == TdxStatus.TDX_PAGE_ALREADY_ACCEPTED);
       Level level = tryLevel;
@@ -257,6 +258,7 @@ final class GuestProgram {
 
     @Override
     public GuestAction action() {
+      assert first <= start && start < end && retries >= 0 : "MapGPA resumes at " + start;
       return new GuestAction.MapGpaCall(start, end, toShared);
     }
   }

@@ -134,12 +134,14 @@ public record VmConfig(
   }
 
   public VmConfig withOptions(Set<DesignOption> opts) {
+    assert opts != null : "null design options (an empty set is the baseline)";
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, opts, septVeDisable, enhancedDemoteInterruptibility,
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
   }
 
   public VmConfig withSplitCachePages(int pagesInCache) {
+    assert pagesInCache >= 0 : "a negative split page budget " + pagesInCache;
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, pagesInCache, options, septVeDisable, enhancedDemoteInterruptibility,
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove);
@@ -171,6 +173,7 @@ public record VmConfig(
   }
 
   public VmConfig withIommuPinned(List<GfnRange> pinned) {
+    assert pinned != null : "null IOMMU pins (an empty list is none)";
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, pinned,
         mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove);

@@ -106,6 +106,7 @@ public final class Vmm {
     }
     long gfn = pages.get(i);
     kvm.getPfn(gfn, pfn -> { // kvm_gmem_populate
+      assert pfn.gfn() == gfn : "kvm_gmem_populate of " + gfn + " answered for " + pfn.gfn();
       if (!pfn.ok()) {
         kvm.flow(Flow.INIT_MEM_REGION_FAILED, gfn, Level.PG_LEVEL_4K);
         build(i + 1);
@@ -149,6 +150,7 @@ public final class Vmm {
         return;
       }
       kvm.setTdRunnable();
+      assert kvm.tdRunnable() && kvm.held() == null : "TD_STATE_RUNNABLE after TDH.MR.FINALIZE";
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.TdRunnable());
       for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.RunWorkload());
       runAction(0);
@@ -171,7 +173,10 @@ public final class Vmm {
     VmmAction a = config.vmmActions().get(i);
     if (a instanceof VmmAction.PunchHole p) {
       long tag = kvm.mintTag();
-      kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> runAction(i + 1));
+      kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> {
+        assert "punch-hole".equals(d.kind()) && d.ok() == (d.error() == null) : "fallocate answered " + d;
+        runAction(i + 1);
+      });
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
     } else if (a instanceof VmmAction.DeleteMemslot d) {
       setMemoryRegion(d.gfn(), d.end(), -1, () -> {
