@@ -232,6 +232,7 @@ final class GmemFile {
       if (folioKind[r] == NONE) continue;
       if (!toPrivate) {
         splitFolio(r);
+        assert folioKind[r] == SMALL : "a to-shared conversion leaves no huge folio in range " + r;
         continue;
       }
       int from = r * PAGES_2M;

@@ -137,6 +137,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
       return;
     }
     assert !readersBlocked : "kvm_gmem_get_pfn callers blocked while nobody holds filemap_invalidate_lock";
+    assert m instanceof GuestMemfdMsg.Convert || m instanceof GuestMemfdMsg.PunchHole : "not an ioctl: " + m;
     invalidateLockHeld = true;
     readersBlocked = !(m instanceof GuestMemfdMsg.Convert && vmAttributes != null);
     assert invariant();

@@ -68,6 +68,7 @@ public final class InvalidationUser {
   }
 
   private static boolean pinnedMapped(BitSet mapped, BitSet pins, long start, long end, long base) {
+    assert start <= end : "an inverted range [" + start + ", " + end + ")";
     BitSet b = mapped.get(i(start, base), i(end, base));
     b.and(pins.get(i(start, base), i(end, base)));
     return !b.isEmpty();

@@ -167,6 +167,7 @@ final class GuestHandler {
       out.reply(m.replyTo(), new GuestResult.GuestAccessOk(v.id(), m.gfn(), m.tag()));
       return;
     }
+    assert !SeptRules.guestFullyAccessibleLeaf(st) : "a MAPPED leaf took the violation path: " + st;
     boolean pending = SeptRules.pendingAndGuestAcceptable(st);
     if (pending && !s.config().septVeDisable()) {
       v.progressSinceEntry = true; // the guest continues in its #VE handler: RIP moves

@@ -305,6 +305,7 @@ public final class SecureEpt {
   public String fingerprint() {
     StringBuilder sb = new StringBuilder();
     for (SeptEntry e : presentEntries()) {
+      assert e.state != SeptState.FREE : "a FREE entry among the present ones: " + e;
       sb.append(e.level().shortName()).append(':').append(Long.toHexString(e.gfn())).append('=')
           .append(e.state).append('@').append(Long.toHexString(e.pfn()));
       if (e.acceptCounter != 0) sb.append("+acc").append(e.acceptCounter);

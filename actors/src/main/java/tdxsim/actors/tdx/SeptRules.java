@@ -118,6 +118,7 @@ public final class SeptRules {
 
   /** seamcall_state_lookup[leaf][op_state] for INITIALIZED and RUNNABLE [TDXM op_state_lookup.c]. */
   public static boolean opStateAllowed(SeamcallLeaf leaf, TdOpState st) {
+    assert leaf != null && st != null : "seamcall_state_lookup[" + leaf + "][" + st + "]";
     return switch (leaf) {
       case TDH_VP_ENTER -> st == TdOpState.RUNNABLE;
       case TDH_MR_FINALIZE, TDH_MEM_PAGE_ADD -> st == TdOpState.INITIALIZED;
@@ -129,6 +130,7 @@ public final class SeptRules {
 
   /** Lowest level accepted by verify_page_info_input for a leaf. */
   public static Level minLevel(SeamcallLeaf leaf) {
+    assert leaf != null : "verify_page_info_input for no leaf";
     return switch (leaf) {
       case TDH_MEM_SEPT_ADD, TDH_MEM_PAGE_DEMOTE, TDH_MEM_PAGE_PROMOTE -> Level.PG_LEVEL_2M;
       default -> Level.PG_LEVEL_4K;
@@ -137,6 +139,7 @@ public final class SeptRules {
 
   /** Highest level accepted by verify_page_info_input for a leaf (1G stands for "up to EPT_PWL"). */
   public static Level maxLevel(SeamcallLeaf leaf) {
+    assert leaf != null : "verify_page_info_input for no leaf";
     return switch (leaf) {
       case TDH_MEM_PAGE_ADD -> Level.PG_LEVEL_4K;
       case TDH_MEM_PAGE_AUG -> Level.PG_LEVEL_2M;

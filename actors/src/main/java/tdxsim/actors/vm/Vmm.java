@@ -59,6 +59,7 @@ public final class Vmm {
 
   private Behavior<VmmMsg> unwired(ActorContext<VmmMsg> ctx, StashBuffer<VmmMsg> stash) {
     return AwaitWire.stashUntil(VmmMsg.class, VmmMsg.Wire.class, stash, w -> {
+      assert w.peers() != null && w.peers().guestMemfd() != null : "the VMM wired without guest_memfd";
       kvm.wire(w.peers(), ctx.getSelf().narrow());
       return running();
     });
@@ -180,10 +181,12 @@ public final class Vmm {
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
     } else if (a instanceof VmmAction.DeleteMemslot d) {
       setMemoryRegion(d.gfn(), d.end(), -1, () -> {
+        assert !inDeletedMemslot(d.gfn()) : "the memslot at " + d.gfn() + " deleted twice";
         deleted.add(new long[] {d.gfn(), d.end()});
         runAction(i + 1);
       });
     } else if (a instanceof VmmAction.MoveMemslot m) {
+      assert m.pages() > 0 && m.to() >= 0 : "a MOVE of " + m;
       setMemoryRegion(m.gfn(), m.gfn() + m.pages(), m.to(), () -> runAction(i + 1));
     } else if (a instanceof VmmAction.Interrupt) {
       kvm.flow(Flow.INTERRUPT, 0, Level.PG_LEVEL_4K);
@@ -223,6 +226,7 @@ public final class Vmm {
   }
 
   private boolean inDeletedMemslot(long gfn) {
+    assert deleted.stream().allMatch(r -> r[0] < r[1]) : "an empty deleted memslot";
     for (long[] r : deleted) if (gfn >= r[0] && gfn < r[1]) return true;
     return false;
   }
