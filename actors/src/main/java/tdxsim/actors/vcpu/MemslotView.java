@@ -86,6 +86,7 @@ final class MemslotView {
     // kvm_mmu_faultin_pfn may sleep (it faults in the pfn from guest_memfd): not under mmu_lock
     assert ctx.held() == null : ctx.name() + ": kvm_mmu_do_page_fault under mmu_lock " + ctx.held();
     assert !modelled() || held : ctx.name() + ": page fault outside srcu_read_lock (srcu_read_lock_held)";
+    assert hook != null && done != null : ctx.name() + ": a fault without the max-level hook or a continuation";
     lookup(gfn, slot -> {
       if (slot == SlotState.NONE) {
         ctx.flow(prefetch ? Flow.PREFAULT_NO_MEMSLOT : Flow.MEMORY_FAULT_EXIT_NO_MEMSLOT, gfn, Level.PG_LEVEL_4K);
