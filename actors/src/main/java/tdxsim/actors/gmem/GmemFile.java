@@ -51,6 +51,21 @@ final class GmemFile {
     this.folioKind = new int[ranges];
     this.hugePfn = new long[ranges];
     this.tdxRefs = new int[ranges][];
+    assert monitor != null && ranges >= 1 && rangeInvariant(0) : "guest_memfd without a monitor";
+  }
+
+  /**
+   * The folio fields of 2M range r: a huge folio never covers a shared page (kvm_gmem_get_folio splits a fresh one,
+   * kvm_gmem_restructure splits on to-shared); a folio has a 2M-aligned pfn handed out before; no folio, no pfn.
+   * (The v1 reference counts are not checked here: the refcount mutation unbalances them on purpose.)
+   */
+  private boolean rangeInvariant(int r) {
+    assert r >= 0 && r < folioKind.length : "no 2M range " + r;
+    assert folioKind[r] == NONE || folioKind[r] == HUGE || folioKind[r] == SMALL : "folio kind " + folioKind[r];
+    assert folioKind[r] != HUGE || allPrivate(r) : "a huge folio over a shared page in range " + r;
+    assert folioKind[r] == NONE ? hugePfn[r] == 0 : hugePfn[r] % PAGES_2M == 0 && hugePfn[r] < next2MPfn
+        : "range " + r + " folio pfn " + hugePfn[r];
+    return true;
   }
 
   boolean contains(long gfn) {
@@ -62,15 +77,18 @@ final class GmemFile {
   }
 
   private long gfnOf(int idx) {
+    assert idx >= 0 && idx <= pages : "index " + idx + " outside the file";
     return base + idx;
   }
 
   boolean isPrivate(long gfn) {
+    assert contains(gfn) : "kvm_gmem_get_memory_attributes outside the file: " + gfn;
     return !shared.get(idx(gfn));
   }
 
   /** All pages of the 2M range r have the same attribute (the lpage_info mixed flag of the VM-attribute path). */
   boolean uniform(int r) {
+    assert r >= 0 && r < folioKind.length : "no 2M range " + r;
     int from = r * PAGES_2M;
     int firstShared = shared.nextSetBit(from);
     boolean anyShared = firstShared >= 0 && firstShared < from + PAGES_2M;
@@ -98,6 +116,7 @@ final class GmemFile {
       if (!allPrivate(r)) splitFolio(r);
     }
     assert folioKind[r] != NONE && (folioKind[r] == SMALL || allPrivate(r)) : "a huge folio over a shared page";
+    assert rangeInvariant(r);
     if (folioKind[r] == HUGE) {
       return new KvmReply.PfnResult(gfn, hugePfn[r] + (i % PAGES_2M), Level.PG_LEVEL_2M, isPrivate, null, tag);
     }
@@ -111,12 +130,14 @@ final class GmemFile {
 
   /** The pfn of the 4K folio at index i of a split huge page (the huge folio's page); 0 where no folio is. */
   private long smallPfn(int i) {
+    assert i >= 0 && i < pages : "page " + i + " outside the file";
     int r = i / PAGES_2M;
     return folioKind[r] == NONE ? 0 : hugePfn[r] + i % PAGES_2M;
   }
 
   /** Every page of the 2M range r is private (kvm_gmem_range_has_attributes(..., PRIVATE)). */
   private boolean allPrivate(int r) {
+    assert r >= 0 && r < folioKind.length : "no 2M range " + r;
     int from = r * PAGES_2M;
     int firstShared = shared.nextSetBit(from);
     return firstShared < 0 || firstShared >= from + PAGES_2M;
@@ -136,21 +157,25 @@ final class GmemFile {
 
   /** kvm_gmem_fallocate: offset and length aligned to the folio size (PAGE_SIZE << page_order). */
   boolean folioAligned(long start, long end) {
+    assert start <= end : "an inverted range [" + start + ", " + end + ")";
     return idx(start) % PAGES_2M == 0 && idx(end) % PAGES_2M == 0;
   }
 
   /** kvm_gmem_compute_invalidate_start: the index rounded down to the page order. */
   long hugePageStart(long gfn) {
+    assert gfn >= base : "kvm_gmem_compute_invalidate_start below the file: " + gfn;
     return gfnOf(Math.floorDiv(idx(gfn), PAGES_2M) * PAGES_2M);
   }
 
   /** kvm_gmem_compute_invalidate_end: the index rounded up to the page order. */
   long hugePageEnd(long gfn) {
+    assert gfn <= base + pages : "kvm_gmem_compute_invalidate_end past the file: " + gfn;
     return gfnOf(Math.floorDiv(idx(gfn) + PAGES_2M - 1, PAGES_2M) * PAGES_2M);
   }
 
   /** kvm_gmem_range_has_attributes: every page of [start, end) already has the attribute. */
   boolean hasAttributes(long start, long end, boolean isPrivate) {
+    assert start <= end : "attributes of the inverted range [" + start + ", " + end + ")";
     int from = idx(start);
     int to = idx(end);
     int first = isPrivate ? shared.nextSetBit(from) : shared.nextClearBit(from);
@@ -158,14 +183,17 @@ final class GmemFile {
   }
 
   int firstRange(long start) {
+    assert contains(start) : "first range of " + start;
     return idx(start) / PAGES_2M;
   }
 
   int lastRange(long end) {
+    assert end > base && end <= base + pages : "last range before " + end;
     return (idx(end) - 1) / PAGES_2M;
   }
 
   long rangeBase(int r) {
+    assert r >= 0 && r < folioKind.length : "no 2M range " + r;
     return gfnOf(r * PAGES_2M);
   }
 
@@ -174,6 +202,7 @@ final class GmemFile {
    * only huge folios are restructured) or a truncation would touch.
    */
   boolean tdxRefsHeld(long start, long end, boolean hugeOnly) {
+    assert start < end && contains(start) : "TDX references over [" + start + ", " + end + ")";
     for (int r = firstRange(start); r <= lastRange(end); r++) {
       if (hugeOnly && folioKind[r] != HUGE) continue;
       int[] refs = tdxRefs[r];
@@ -188,6 +217,7 @@ final class GmemFile {
     assert r >= 0 && r < folioKind.length && folioKind[r] != NONE : "split of an absent folio in range " + r;
     if (folioKind[r] != HUGE) return;
     folioKind[r] = SMALL;
+    assert rangeInvariant(r);
     monitor.observe(new FolioSplit(gfnOf(r * PAGES_2M)));
   }
 
@@ -202,6 +232,7 @@ final class GmemFile {
       if (folioKind[r] == NONE) continue;
       if (!toPrivate) {
         splitFolio(r);
+        assert folioKind[r] == SMALL : "a to-shared conversion leaves no huge folio in range " + r;
         continue;
       }
       int from = r * PAGES_2M;
@@ -235,6 +266,8 @@ final class GmemFile {
       }
       folioKind[r] = NONE;
       hugePfn[r] = 0;
+      assert rangeInvariant(r) && (tdxRefs[r] == null || !tdxRefsHeld(rangeBase(r), rangeBase(r) + PAGES_2M, false))
+          : "a folio truncated with TDX references in range " + r;
     }
   }
 
@@ -250,6 +283,7 @@ final class GmemFile {
     for (int r = r0; r <= r1; r++) {
       int from = Math.max(i0, r * PAGES_2M);
       int to = Math.min(i0 + (int) count, (r + 1) * PAGES_2M);
+      assert rangeInvariant(r);
       if (tdxRefs[r] == null) tdxRefs[r] = new int[PAGES_2M];
       int[] refs = tdxRefs[r];
       int off = r * PAGES_2M;

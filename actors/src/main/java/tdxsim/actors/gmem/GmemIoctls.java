@@ -59,6 +59,7 @@ final class GmemIoctls {
   private final GmemUsers users;
 
   GmemIoctls(KvmContext kvm, GmemFile file) {
+    assert kvm != null && file != null : "ioctls without a file";
     this.kvm = kvm;
     this.file = file;
     this.mmu = new MmuPhases(kvm, file);
@@ -74,6 +75,7 @@ final class GmemIoctls {
 
   /** Reports ConversionBegin now and ConversionEnd with the outcome, then passes it on. */
   static Done observed(KvmContext kvm, String kind, long start, long end, Done done) {
+    assert start < end && done != null : kind + " of [" + start + ", " + end + ")";
     kvm.observe(new ConversionBegin(kind, start, end));
     return (ok, err) -> {
       assert ok == (err == null) : kind + " ok=" + ok + " with errno " + err;
@@ -86,6 +88,7 @@ final class GmemIoctls {
 
   /** __kvm_gmem_set_attributes over [start, end). */
   void convert(long start, long end, boolean toPrivate, Done done) {
+    assert kvm.held() == null : "KVM_SET_MEMORY_ATTRIBUTES2 starts without mmu_lock";
     kvm.flow(Flow.CONVERSION, start, Level.PG_LEVEL_4K);
     if (file.hasAttributes(start, end, toPrivate)) {
       done.accept(true, null);
@@ -116,6 +119,7 @@ final class GmemIoctls {
   /** kvm_gmem_convert of one batch inside one huge page. */
   private void convertBatch(long start, long end, boolean toPrivate, Done done) {
     assert start < end && (onePass || file.firstRange(start) == file.lastRange(end)) : "a batch is one huge page";
+    assert kvm.held() == null : "kvm_gmem_convert takes mmu_lock per phase, not across";
     Done batchDone = observed(kvm, toPrivate ? "convert-private" : "convert-shared", start, end, done);
     if (!toPrivate) {
       invalidateSplitZap(start, end, true, batchDone);
@@ -151,6 +155,8 @@ final class GmemIoctls {
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
     assert invStart <= start && end <= invEnd : "the invalidation covers the range";
+    assert exactRange || file.hugePageStart(invStart) == invStart && file.hugePageStart(invEnd) == invEnd
+        : "kvm_gmem_compute_invalidate_start/end round to the huge page";
     mmu.invalidateBegin(invStart, invEnd, () -> {
       IntConsumer splitDone = err -> {
         if (err != 0) {
@@ -179,6 +185,7 @@ final class GmemIoctls {
 
   /** kvm_gmem_restructure then mas_store_prealloc [GMEM-BASE kvm_gmem_convert]. */
   private void restructureAndStore(long start, long end, boolean toShared, Done done) {
+    assert kvm.held() == null : "kvm_gmem_restructure runs under filemap_invalidate_lock, not mmu_lock";
     if (toShared && TdxSept.v1Refs(kvm) && file.tdxRefsHeld(start, end, true)) {
       // filemap_remove_folio_for_restructuring: TDX refs cannot be told apart from transient ones [T08].
       done.accept(false, Errno.EAGAIN);
@@ -186,6 +193,7 @@ final class GmemIoctls {
     }
     file.restructure(start, end, !toShared);
     file.setAttributes(start, end, !toShared);
+    assert file.hasAttributes(start, end, !toShared) : "the store of [" + start + ", " + end + ") was lost";
     done.accept(true, null);
   }
 
@@ -212,6 +220,7 @@ final class GmemIoctls {
             mmu.invalidateEnd(start, end, () -> end2.accept(false, Errno.EAGAIN));
             return;
           }
+          assert kvm.held() == null : "merge_truncate_range outside mmu_lock";
           file.truncate(start, end);
           mmu.invalidateEnd(start, end, () -> end2.accept(true, null));
         });

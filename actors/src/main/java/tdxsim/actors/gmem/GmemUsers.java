@@ -19,20 +19,24 @@ final class GmemUsers {
   private final boolean failable;
 
   GmemUsers(KvmContext kvm, boolean failable) {
+    assert kvm != null : "users without a context";
     this.kvm = kvm;
     this.failable = failable;
   }
 
   private List<ActorRef<InvalidationUserMsg>> users() {
+    assert kvm.peers() != null && kvm.peers().iommu() != null : "users before the context is wired";
     // The order of Yan's example: earlier users unmap before a later one may refuse.
     return List.of(kvm.peers().userspace(), kvm.peers().iommu());
   }
 
   void prepareUsers(long start, long end, int i, Consumer<Boolean> k) {
+    assert start < end && i == 0 && !failable : "the pre-phase of the default (infallible) design only";
     askUsers(start, i, tag -> new InvalidationUserMsg.PrepareInvalidate(start, end, kvm.self(), tag), k);
   }
 
   void invalidateUsers(long start, long end, int i, Consumer<Boolean> k) {
+    assert start < end && i == 0 : "unmap_mapping_pages of [" + start + ", " + end + ")";
     askUsers(start, i, tag -> new InvalidationUserMsg.Invalidate(start, end, failable, kvm.self(), tag), k);
   }
 
@@ -43,12 +47,14 @@ final class GmemUsers {
   private void askUsers(long start, int i, java.util.function.LongFunction<InvalidationUserMsg> ask,
       Consumer<Boolean> k) {
     List<ActorRef<InvalidationUserMsg>> users = users();
+    assert i >= 0 && i <= users.size() && kvm.held() == null : "user " + i + " asked under mmu_lock";
     if (i == users.size()) {
       k.accept(true);
       return;
     }
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.UserAck.class, a -> {
+      assert a.user() != null : "an anonymous user ack";
       if (!a.ok()) {
         kvm.flow(refused(a.user()), start, Level.PG_LEVEL_4K);
         k.accept(false);
@@ -70,12 +76,16 @@ final class GmemUsers {
 
   void invalidateUsersInfallible(long start, long end, int i, Runnable k) {
     List<ActorRef<InvalidationUserMsg>> users = users();
+    assert start < end && i >= 0 && i <= users.size() : "punch hole's unmap of user " + i;
     if (i == users.size()) {
       k.run();
       return;
     }
     long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> invalidateUsersInfallible(start, end, i + 1, k));
+    kvm.await(tag, KvmReply.UserAck.class, a -> {
+      assert a.ok() : a.user() + " refused an infallible invalidation";
+      invalidateUsersInfallible(start, end, i + 1, k);
+    });
     users.get(i).tell(new InvalidationUserMsg.Invalidate(start, end, false, kvm.self(), tag));
   }
 }

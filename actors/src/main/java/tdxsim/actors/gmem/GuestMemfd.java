@@ -48,9 +48,22 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
     this.file = new GmemFile(config.baseGfn(), config.pages(), monitor);
     this.ioctls = new GmemIoctls(kvm, file);
     this.vmAttributes = config.has(DesignOption.VM_ATTRIBUTES) ? new VmAttributes(kvm, file) : null;
+    assert invariant();
+  }
+
+  /**
+   * filemap_invalidate_lock as an rwsem: readers are blocked only while a writer holds it, and a queue forms only
+   * behind a holder (an unlock serves the queue until it is empty or a writer has the lock again).
+   */
+  private boolean invariant() {
+    assert !readersBlocked || invalidateLockHeld : "kvm_gmem_get_pfn blocked with filemap_invalidate_lock free";
+    assert waiting.isEmpty() || invalidateLockHeld : "waiters queued behind nobody: " + waiting.size();
+    assert kvm.held() == null || invalidateLockHeld : "the ioctl context holds mmu_lock outside an ioctl";
+    return true;
   }
 
   public static Behavior<GuestMemfdMsg> create(KvmConfig config, Monitor monitor) {
+    assert config != null && monitor != null : "guest_memfd without a config";
     return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
       GuestMemfd gmem = new GuestMemfd(ctx, config, monitor);
       return AwaitWire.stashUntil(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, stash, w -> {
@@ -64,10 +77,12 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
   public Receive<GuestMemfdMsg> createReceive() {
     return newReceiveBuilder()
         .onMessage(GuestMemfdMsg.TdRunnable.class, m -> {
+          assert !kvm.tdRunnable() : "KVM_TDX_FINALIZE_VM twice";
           kvm.setTdRunnable();
           return this;
         })
         .onMessage(GuestMemfdMsg.NmiBurst.class, m -> {
+          assert m.count() > 0 : "an empty NMI burst";
           kvm.nmiBurst(m.count());
           return this;
         })
@@ -76,6 +91,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
           return this;
         })
         .onMessage(GuestMemfdMsg.FolioRef.class, m -> {
+          assert m.delta() != 0 && Math.abs((long) m.delta()) == m.pages() : "folio_ref_add/put_refs of " + m;
           file.folioRef(m.gfn(), m.pages(), Integer.signum(m.delta()));
           m.replyTo().tell(new KvmReply.FolioRefDone(m.tag()));
           return this;
@@ -105,6 +121,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
    * with the folio as it is once the ioctl is done and the attribute as it was read before [GMEM-BASE].
    */
   private void getPfn(GuestMemfdMsg.GetPfn m) {
+    assert invariant() && m.replyTo() != null : "kvm_gmem_get_pfn without a caller";
     boolean isPrivate = file.contains(m.gfn()) && file.isPrivate(m.gfn());
     if (readersBlocked || !waiting.isEmpty()) {
       waiting.addLast(new BlockedGetPfn(m, isPrivate));
@@ -120,8 +137,10 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
       return;
     }
     assert !readersBlocked : "kvm_gmem_get_pfn callers blocked while nobody holds filemap_invalidate_lock";
+    assert m instanceof GuestMemfdMsg.Convert || m instanceof GuestMemfdMsg.PunchHole : "not an ioctl: " + m;
     invalidateLockHeld = true;
     readersBlocked = !(m instanceof GuestMemfdMsg.Convert && vmAttributes != null);
+    assert invariant();
     if (m instanceof GuestMemfdMsg.Convert c) {
       GmemIoctls.Done reply = (ok, err) -> {
         c.replyTo().tell(new KvmReply.GmemIoctlDone(c.toPrivate() ? "convert-private" : "convert-shared", c.start(),
@@ -155,5 +174,6 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
         ioctl((GuestMemfdMsg) next);
       }
     }
+    assert invariant();
   }
 }

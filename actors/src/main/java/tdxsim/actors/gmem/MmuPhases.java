@@ -19,12 +19,14 @@ final class MmuPhases {
   private final GmemFile file;
 
   MmuPhases(KvmContext kvm, GmemFile file) {
+    assert kvm != null && file != null : "phases without a file";
     this.kvm = kvm;
     this.file = file;
   }
 
   /** KVM_MMU_LOCK, one phase, KVM_MMU_UNLOCK; then k with the phase's error. */
   void locked(Consumer<IntConsumer> phase, IntConsumer k) {
+    assert kvm.held() == null : "KVM_MMU_LOCK nested in " + kvm.held();
     kvm.lock(LockMode.EXCLUSIVE, g -> phase.accept(err -> {
       kvm.assertWriteLocked("KVM_MMU_UNLOCK after a guest_memfd phase");
       kvm.unlock();
@@ -34,21 +36,25 @@ final class MmuPhases {
 
   /** __kvm_gmem_invalidate_begin: kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add. */
   void invalidateBegin(long start, long end, Runnable k) {
+    assert start < end : "__kvm_gmem_invalidate_begin of [" + start + ", " + end + ")";
     locked(u -> kvm.invalidateBegin(start, end, () -> u.accept(0)), err -> k.run());
   }
 
   /** __kvm_gmem_invalidate_end: kvm_mmu_invalidate_end. */
   void invalidateEnd(long start, long end, Runnable k) {
+    assert start < end : "__kvm_gmem_invalidate_end of [" + start + ", " + end + ")";
     locked(u -> kvm.invalidateEnd(start, end, () -> u.accept(0)), err -> k.run());
   }
 
   /** __kvm_gmem_split_private: kvm_split_cross_boundary_leafs (-ENOMEM, or -EIO after a KVM_BUG_ON) [P3-16]. */
   void splitPrivate(long start, long end, IntConsumer k) {
+    assert start < end : "__kvm_gmem_split_private of [" + start + ", " + end + ")";
     locked(u -> SplitCrossBoundaryLeafs.run(kvm, start, end, u), k);
   }
 
   /** __kvm_gmem_zap: kvm_unmap_gfn_range (private), infallible [S16]. */
   void zap(long start, long end, Runnable k) {
+    assert start < end : "__kvm_gmem_zap of [" + start + ", " + end + ")";
     locked(u -> ZapPrivateLeafs.run(kvm, start, end, () -> u.accept(0)), err -> k.run());
   }
 
@@ -92,6 +98,7 @@ final class MmuPhases {
   }
 
   private void updateMixed(int r, int last, Runnable k) {
+    kvm.assertWriteLocked("kvm_arch_post_set_memory_attributes: lpage_info"); // each update under the lock
     if (r > last) {
       k.run();
       return;

@@ -37,6 +37,7 @@ final class VmAttributes {
   private final boolean exactRange;
 
   VmAttributes(KvmContext kvm, GmemFile file) {
+    assert kvm.config().has(DesignOption.VM_ATTRIBUTES) : "the VM-attribute path is a design option";
     this.kvm = kvm;
     this.file = file;
     this.mmu = new MmuPhases(kvm, file);
@@ -45,6 +46,7 @@ final class VmAttributes {
   }
 
   void convert(long start, long end, boolean toPrivate, GmemIoctls.Done done) {
+    assert start < end && kvm.held() == null : "KVM_SET_MEMORY_ATTRIBUTES of [" + start + ", " + end + ")";
     kvm.flow(Flow.SET_MEMORY_ATTRIBUTES, start, Level.PG_LEVEL_4K);
     if (file.hasAttributes(start, end, toPrivate)) {
       done.accept(true, null);
@@ -55,12 +57,14 @@ final class VmAttributes {
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(invStart, invEnd, () -> preSet(start, end, toPrivate, err -> {
+      kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes");
       kvm.unlock();
       if (err != 0) { // goto out_unlock: no post_set, no kvm_mmu_invalidate_end [P3-15]
         kvm.flow(Flow.PRE_SET_FAILED, start, Level.PG_LEVEL_4K);
         end2.accept(false, Errno.of(err));
         return;
       }
+      assert kvm.held() == null : "xa_store of the attributes outside mmu_lock";
       file.setAttributes(start, end, toPrivate); // xa_store
       kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(invStart, invEnd, () -> mmu.updateMixed(start, end, () -> {
         kvm.unlock();
@@ -71,6 +75,7 @@ final class VmAttributes {
 
   /** kvm_arch_pre_set_memory_attributes (write lock held): to shared, split the whole range, then unmap it. */
   private void preSet(long start, long end, boolean toPrivate, IntConsumer k) {
+    kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes"); // lockdep_assert_held_write(&kvm->mmu_lock)
     if (toPrivate) {
       k.accept(0); // unmapping the shared (direct) root: not modelled
     } else if (onePass) {

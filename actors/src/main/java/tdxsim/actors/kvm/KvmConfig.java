@@ -26,6 +26,7 @@ public record KvmConfig(int vcpus, long baseGfn, long pages, Set<DesignOption> o
   }
 
   public boolean has(DesignOption o) {
+    assert o != null : "has(null)";
     return options.contains(o);
   }
 
@@ -43,19 +44,23 @@ public record KvmConfig(int vcpus, long baseGfn, long pages, Set<DesignOption> o
   }
 
   public int shardOf(long gfn) {
+    assert gfn >= firstRegion() : "gfn " + gfn + " below the first 1G region " + firstRegion();
     return (int) ((gfn - firstRegion()) / Level.PG_LEVEL_1G.pages());
   }
 
   public int shards() {
+    assert endGfn() - 1 >= firstRegion() : "an empty memslot";
     return shardOf(endGfn() - 1) + 1;
   }
 
   public long shardBase(int shard) {
+    assert shard >= 0 && shard < shards() : "no shard " + shard + " of " + shards();
     return firstRegion() + shard * Level.PG_LEVEL_1G.pages();
   }
 
   /** Number of 2M ranges in the memslot. */
   public int ranges2M() {
+    assert pages % Level.PG_LEVEL_2M.pages() == 0 && pages / Level.PG_LEVEL_2M.pages() <= Integer.MAX_VALUE : pages;
     return (int) (pages / Level.PG_LEVEL_2M.pages());
   }
 }

@@ -161,6 +161,7 @@ public final class KvmContext {
   /** tdp_mmu_free_sp of an sp the split walk allocated and did not use: its pages go back to the budget. */
   public void returnSplitCachePage() {
     assertWriteLocked("tdp_mmu_free_sp");
+    assert splitCacheFree >= 0 : name + ": the write lock's holder owns the split cache, not " + splitCacheFree;
     splitCacheFree++;
   }
 
@@ -208,6 +209,7 @@ public final class KvmContext {
   /** Register what to do with the reply carrying {@code tag}. */
   public <T extends KvmReply> void await(long tag, Class<T> type, Consumer<? super T> k) {
     assert !waiting.contains(tag) : name + ": tag " + tag + " awaited twice";
+    assert (tag & -(1L << 40)) == tagBase && (tag & ((1L << 40) - 1)) <= tagSeq : name + ": a foreign tag " + tag;
     waiting.put(tag, type, k);
   }
 
@@ -256,6 +258,7 @@ public final class KvmContext {
     if (held != null) throw new IllegalStateException(name + " already holds mmu_lock " + held);
     long tag = mintTag();
     await(tag, KvmReply.MmuLockGranted.class, g -> {
+      assert held == null && g.mode() == mode : name + ": asked " + mode + ", granted " + g.mode() + " over " + held;
       held = g.mode();
       if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
       k.accept(g);

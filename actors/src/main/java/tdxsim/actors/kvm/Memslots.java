@@ -41,6 +41,7 @@ public final class Memslots {
   private long now;
 
   private Memslots(KvmConfig config, Monitor monitor) {
+    assert config != null && monitor != null : "memslots without a config";
     this.kvm = new KvmContext(NAME, SENDER_ID, -1, config, monitor);
   }
 
@@ -51,6 +52,7 @@ public final class Memslots {
 
   private Behavior<MemslotsMsg> unwired(ActorContext<MemslotsMsg> ctx, StashBuffer<MemslotsMsg> stash) {
     return AwaitWire.stashUntil(MemslotsMsg.class, MemslotsMsg.Wire.class, stash, w -> {
+      assert w.peers() != null && w.peers().memslots() != null : "memslots wired into a world without them";
       kvm.wire(w.peers(), ctx.getSelf().narrow());
       return running();
     });
@@ -67,12 +69,14 @@ public final class Memslots {
           return Behaviors.same();
         })
         .onMessage(MemslotsMsg.SrcuReadLock.class, m -> {
+          assert m.reader() != null : "an anonymous SRCU reader";
           if (readers.putIfAbsent(m.reader(), ++now) != null) {
             throw new IllegalStateException(m.reader() + ": srcu_read_lock nested in the model");
           }
           return Behaviors.same();
         })
         .onMessage(MemslotsMsg.SrcuReadUnlock.class, m -> {
+          assert m.reader() != null : "an anonymous SRCU reader";
           if (readers.remove(m.reader()) == null) {
             throw new IllegalStateException(m.reader() + ": srcu_read_unlock without srcu_read_lock");
           }
@@ -81,6 +85,7 @@ public final class Memslots {
         })
         .onMessage(MemslotsMsg.SetUserMemoryRegion.class, m -> {
           kvm.setTdRunnable(); // the VMM changes memslots only after KVM_TDX_FINALIZE_VM
+          assert kvm.held() == null && m.replyTo() != null : "KVM_SET_USER_MEMORY_REGION2 under mmu_lock";
           Runnable reply = () -> m.replyTo().tell(new KvmReply.MemslotUpdated(m.moveTo() < 0 ? null : Errno.EINVAL,
               m.tag()));
           if (m.moveTo() < 0) SetMemslot.delete(kvm, this::swapActiveMemslots, m.start(), m.end(), reply);
@@ -95,6 +100,7 @@ public final class Memslots {
   }
 
   private SlotState lookup(long gfn) {
+    assert slotsDisjoint() : "overlapping memslots " + slots.keySet();
     for (Map.Entry<Long, long[]> e : slots.entrySet()) {
       if (gfn >= e.getKey() && gfn < e.getValue()[0]) return SlotState.values()[(int) e.getValue()[1]];
     }
@@ -103,6 +109,7 @@ public final class Memslots {
 
   /** kvm_replace_memslot + kvm_swap_active_memslots: publish, then synchronize_srcu_expedited, then {@code k}. */
   private void swapActiveMemslots(long start, long end, SlotState state, Runnable k) {
+    assert start < end && state != null && k != null : "kvm_swap_active_memslots of [" + start + ", " + end + ")";
     long[] old = slots.get(start);
     // kvm_invalidate_memslot publishes the INVALID copy before kvm_delete_memslot publishes no slot; slots_lock
     // serializes the ioctls, so no other change of the slot is in flight
@@ -111,12 +118,26 @@ public final class Memslots {
     assert state != SlotState.INVALID || old == null || old[1] != SlotState.INVALID.ordinal()
         : "memslot [" + start + ", " + end + ") invalidated twice";
     slots.put(start, new long[] {end, state.ordinal()});
+    assert slotsDisjoint();
     syncs.add(new Pending(++now, k));
     completeSyncs();
   }
 
+  /** The changed memslots are disjoint, non-empty ranges with a known state. */
+  private boolean slotsDisjoint() {
+    for (Map.Entry<Long, long[]> e : slots.entrySet()) {
+      assert e.getKey() < e.getValue()[0] : "an empty memslot at " + e.getKey();
+      assert e.getValue()[1] >= 0 && e.getValue()[1] < SlotState.values().length : "slot state " + e.getValue()[1];
+      for (Map.Entry<Long, long[]> o : slots.entrySet()) {
+        assert o == e || o.getValue()[0] <= e.getKey() || e.getValue()[0] <= o.getKey() : "overlap at " + e.getKey();
+      }
+    }
+    return true;
+  }
+
   /** synchronize_srcu: a grace period ends once no reader that predates it is left. */
   private void completeSyncs() {
+    assert readers.values().stream().allMatch(t -> t >= 1 && t <= now) : "a reader from the future: " + readers;
     List<Runnable> done = new ArrayList<>();
     syncs.removeIf(p -> {
       for (long since : readers.values()) if (since < p.startedAt()) return false;

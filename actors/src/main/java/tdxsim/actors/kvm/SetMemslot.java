@@ -38,8 +38,10 @@ final class SetMemslot {
   static void delete(KvmContext kvm, Swap swap, long start, long end, Runnable done) {
     assert start < end && Level.PG_LEVEL_2M.isAligned(start) && Level.PG_LEVEL_2M.isAligned(end)
         : "KVM_SET_USER_MEMORY_REGION2 delete of [" + start + ", " + end + "): not a 2M-aligned memslot";
+    assert kvm.held() == null : "KVM_SET_USER_MEMORY_REGION2 starts without mmu_lock";
     kvm.observe(new MemslotObservation.DeleteBegin(start, end));
     kvm.flow(Flow.MEMSLOT_DELETE, start, Level.PG_LEVEL_4K);
+    assert swap != null && done != null : "a memslot delete without a continuation";
     swap.swap(start, end, SlotState.INVALID, () -> kvm.lock(LockMode.EXCLUSIVE, g -> {
       kvm.assertWriteLocked("kvm_mmu_zap_memslot");
       kvm.flow(Flow.ZAP_MEMSLOT, start, Level.PG_LEVEL_4K);
@@ -48,6 +50,7 @@ final class SetMemslot {
         kvm.unlock();
         kvm.observe(new MemslotObservation.Flushed(start, end));
         swap.swap(start, end, SlotState.NONE, () -> {
+          assert kvm.held() == null : "kvm_swap_active_memslots waits for SRCU without mmu_lock";
           kvm.flow(Flow.GMEM_UNBIND, start, Level.PG_LEVEL_4K); // kvm_free_memslot → kvm_gmem_unbind
           kvm.observe(new MemslotObservation.DeleteDone(start, end));
           done.run();
@@ -58,6 +61,7 @@ final class SetMemslot {
 
   /** A MOVE of a guest_memfd memslot: the ioctl returns -EINVAL, nothing changes. */
   static void move(KvmContext kvm, long start, Runnable done) {
+    assert kvm.held() == null && done != null : "a MOVE under mmu_lock";
     kvm.flow(Flow.MEMSLOT_MOVE_EINVAL, start, Level.PG_LEVEL_4K);
     done.run();
   }

@@ -3,8 +3,10 @@ package tdxsim.actors.kvm;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import tdxsim.actors.monitor.Flow;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
@@ -29,6 +31,8 @@ public final class SharedLockSept {
   /** Mutation 1: BLOCK, TRACK + kick, DEMOTE of the 2M leaf at gfn, with mmu_lock held for read. */
   public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertLocked("tdx_sept_split_private_spte");
+    assert ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK) : "v3 rejects a split under the read lock [P3-09]";
+    assert level == Level.PG_LEVEL_2M && level.isAligned(gfn) : "a shared split of " + level + " at " + gfn;
     blockTrackKick(ctx, gfn, level, () -> once(ctx, "TDH_MEM_PAGE_DEMOTE",
         c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), Flow.DEMOTE, done), done);
   }
@@ -36,11 +40,14 @@ public final class SharedLockSept {
   /** Mutation 3: BLOCK, TRACK + kick, PROMOTE of the non-leaf at (gfn, level), with mmu_lock held for read. */
   public static void promotePrivateSpt(KvmContext ctx, long gfn, Level level, IntConsumer done) {
     ctx.assertLocked("tdx_sept_promote_private_spt");
+    assert ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION) : "KVM never promotes on a mirror root";
+    assert level != Level.PG_LEVEL_4K && level.isAligned(gfn) : "PROMOTE at " + level + " gfn " + gfn;
     blockTrackKick(ctx, gfn, level, () -> once(ctx, "TDH_MEM_PAGE_PROMOTE",
         c -> new TdxModuleMsg.TdhMemPagePromote(gfn, level, c), Flow.PROMOTE, done), done);
   }
 
   private static void blockTrackKick(KvmContext ctx, long gfn, Level level, Runnable next, IntConsumer failed) {
+    assert ctx.held() == LockMode.SHARED : "the mutations run under the read lock, not " + ctx.held();
     once(ctx, "TDH_MEM_RANGE_BLOCK", c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), Flow.BLOCK, err -> {
       if (err != 0) {
         failed.accept(err);
@@ -64,6 +71,7 @@ public final class SharedLockSept {
   private static void once(KvmContext ctx, String name, Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> call,
       Flow flow, IntConsumer done) {
     ctx.seamcall(call, r -> {
+      ctx.assertLocked(name + " under the read lock");
       if (r.status().isSuccess()) {
         ctx.flow(flow, r.gfn(), r.level());
         done.accept(0);
@@ -79,6 +87,7 @@ public final class SharedLockSept {
 
   private static boolean retryable(SeamcallResult r) {
     TdxStatus st = r.status();
+    assert !st.isSuccess() : r;
     return st == TdxStatus.TDX_OPERAND_BUSY || st == TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY
         || st == TdxStatus.TDX_INTERRUPTED_RESTARTABLE;
   }

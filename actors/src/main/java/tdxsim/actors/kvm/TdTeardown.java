@@ -12,6 +12,7 @@ import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
+import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
@@ -42,12 +43,14 @@ public final class TdTeardown {
   private final Runnable done;
 
   private TdTeardown(KvmContext kvm, Runnable done) {
+    assert kvm != null && done != null : "a teardown without a continuation";
     this.kvm = kvm;
     this.done = done;
   }
 
   /** Run the whole teardown in {@code kvm}'s context (the VMM's), then {@code done}. */
   public static void run(KvmContext kvm, Runnable done) {
+    assert kvm.held() == null && kvm.vcpuId() < 0 : "the VMM's close runs without mmu_lock, outside a vCPU";
     kvm.observe(new TeardownBegin());
     new TdTeardown(kvm, done).gmemRelease();
   }
@@ -57,10 +60,13 @@ public final class TdTeardown {
     long end = kvm.config().endGfn();
     kvm.flow(Flow.GMEM_RELEASE, start, Level.PG_LEVEL_4K);
     long zapEnd = kvm.config().has(DesignOption.MUT_GMEM_RELEASE_NO_ZAP) ? start : end; // mutation 14
+    assert start < end && zapEnd <= end : "kvm_gmem_release of [" + start + ", " + end + ")";
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () ->
         ZapPrivateLeafs.run(kvm, start, zapEnd, () -> {
+          kvm.assertWriteLocked("kvm_gmem_invalidate_begin: KVM_MMU_LOCK");
           kvm.unlock();
           kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(start, end, () -> {
+            kvm.assertWriteLocked("kvm_gmem_invalidate_end: KVM_MMU_LOCK");
             kvm.unlock();
             flushVp(0);
           }));
@@ -70,6 +76,8 @@ public final class TdTeardown {
   // ------------------------------------------------------------------------------------------ tdx_mmu_release_hkid
 
   private void flushVp(int vcpu) {
+    assert vcpu >= 0 && vcpu <= kvm.config().vcpus() : "TDH.VP.FLUSH of vcpu " + vcpu;
+    assert kvm.held() == null : "tdx_flush_vp_on_cpu runs without mmu_lock";
     if (vcpu == kvm.config().vcpus()) {
       if (kvm.config().has(DesignOption.MUT_FREEID_BEFORE_VPFLUSHDONE)) {
         keyFreeid(freed -> vpFlushDone(ok -> destroyVm(freed)));
@@ -82,6 +90,7 @@ public final class TdTeardown {
       return;
     }
     kvm.seamcall(c -> new TdxModuleMsg.TdhVpFlush(vcpu, c), r -> {
+      assert r.leaf() == SeamcallLeaf.TDH_VP_FLUSH : r;
       if (!r.status().isSuccess() && r.status() != TdxStatus.TDX_VCPU_NOT_ASSOCIATED) {
         kvm.flow(Flow.VP_FLUSH_WARN, 0, Level.PG_LEVEL_4K); // WARN_ON_ONCE(arg.err) in tdx_flush_vp_on_cpu
       }
@@ -90,17 +99,20 @@ public final class TdTeardown {
   }
 
   private void vpFlushDone(Consumer<Boolean> k) {
+    assert kvm.held() == null : "TDH.MNG.VPFLUSHDONE is issued before write_lock(mmu_lock)";
     kvm.seamcall(TdxModuleMsg.TdhMngVpflushdone::new, r -> k.accept(succeeded(r, "TDH.MNG.VPFLUSHDONE")));
   }
 
   /** write_lock(mmu_lock) around the cache write-back and the HKID free. */
   private void cacheWbAndFreeid() {
     kvm.lock(LockMode.EXCLUSIVE, g -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
+      kvm.assertWriteLocked("tdx_mmu_release_hkid: TDH.PHYMEM.CACHE.WB");
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
       if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
         kvm.flow(Flow.CACHE_WB_WARN, 0, Level.PG_LEVEL_4K);
       }
       keyFreeid(freed -> {
+        kvm.assertWriteLocked("tdx_mmu_release_hkid: write_unlock(&kvm->mmu_lock)");
         kvm.unlock();
         destroyVm(freed);
       });
@@ -108,10 +120,13 @@ public final class TdTeardown {
   }
 
   private void keyFreeid(Consumer<Boolean> k) {
+    assert kvm.held() == LockMode.EXCLUSIVE || kvm.config().has(DesignOption.MUT_FREEID_BEFORE_VPFLUSHDONE)
+        : "TDH.MNG.KEY.FREEID runs under write_lock(mmu_lock)";
     kvm.seamcall(TdxModuleMsg.TdhMngKeyFreeid::new, r -> k.accept(succeeded(r, "TDH.MNG.KEY.FREEID")));
   }
 
   private boolean succeeded(SeamcallResult r, String leaf) {
+    assert r.leaf().abiName().equals(leaf) : "the result of " + r.leaf() + " for " + leaf;
     if (r.status().isSuccess()) return true;
     kvm.bugOn("tdx_mmu_release_hkid: " + leaf + " (HKID is leaked)", r.status().name(), 0);
     return false;
@@ -120,6 +135,7 @@ public final class TdTeardown {
   // ------------------------------------------------------------------------------------------ kvm_arch_destroy_vm
 
   private void destroyVm(boolean hkidFreed) {
+    assert kvm.held() == null : "kvm_arch_destroy_vm runs without mmu_lock";
     collectPageTables(0, new ArrayList<>(), tables -> freeNext(tables, 0, hkidFreed));
   }
 
@@ -130,6 +146,7 @@ public final class TdTeardown {
     }
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.LeafList.class, l -> {
+      assert l.leafs().stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + l;
       out.addAll(l.leafs());
       collectPageTables(shard + 1, out, k);
     });
@@ -144,6 +161,7 @@ public final class TdTeardown {
       done.run();
       return;
     }
+    assert i >= 0 && i < tables.size() && kvm.held() == null : "tdx_sept_free_private_spt of table " + i;
     long pfn = tables.get(i).pfn();
     Runnable next = () -> freeNext(tables, i + 1, hkidFreed);
     if (kvm.config().has(DesignOption.MUT_FREE_BEFORE_RECLAIM)) {
@@ -157,6 +175,7 @@ public final class TdTeardown {
       return;
     }
     kvm.seamcall(c -> new TdxModuleMsg.TdhPhymemPageReclaim(pfn, c), r -> {
+      assert r.leaf() == SeamcallLeaf.TDH_PHYMEM_PAGE_RECLAIM : r;
       if (r.status().isSuccess()) kvm.observe(new SeptPageFreed(pfn));
       else kvm.flow(Flow.RECLAIM_PAGE_LEAKED, tables.get(i).gfn(), Level.PG_LEVEL_4K);
       next.run();

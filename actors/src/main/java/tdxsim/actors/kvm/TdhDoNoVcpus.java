@@ -20,7 +20,9 @@ public final class TdhDoNoVcpus {
   public static void run(KvmContext ctx, Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> tdhFunc,
       Consumer<SeamcallResult> done) {
     ctx.assertWriteLocked("tdh_do_no_vcpus");
+    assert tdhFunc != null && done != null : "tdh_do_no_vcpus without a SEAMCALL";
     ctx.seamcall(tdhFunc, first -> {
+      ctx.assertWriteLocked("tdh_do_no_vcpus"); // held across the SEAMCALL
       if (!tdxOperandBusy(first.status())) {
         done.accept(first);
         return;
@@ -28,6 +30,7 @@ public final class TdhDoNoVcpus {
       ctx.flow(Flow.NO_VCPUS_RETRY, first.gfn(), first.level());
       // WRITE_ONCE(wait_for_sept_zap, true); kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE)
       ctx.kickAllVcpus(true, () -> ctx.seamcall(tdhFunc, second -> {
+        assert second.leaf() == first.leaf() && second.gfn() == first.gfn() : "the retry of " + first + ": " + second;
         ctx.assertWriteLocked("tdh_do_no_vcpus"); // the write lock is held across the kick and the retry
         ctx.clearWaitForSeptZap(); // WRITE_ONCE(wait_for_sept_zap, false)
         done.accept(second);
@@ -40,6 +43,7 @@ public final class TdhDoNoVcpus {
    * what the guest side sees; a host SEAMCALL never returns it.
    */
   public static boolean tdxOperandBusy(TdxStatus st) {
+    assert st != TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY : "a host SEAMCALL never returns the guest-side flavour";
     return st == TdxStatus.TDX_OPERAND_BUSY;
   }
 }

@@ -13,6 +13,7 @@ public final class TdxMappingLevel {
   private TdxMappingLevel() {}
 
   public static Level privateMaxMappingLevel(KvmContext ctx) {
+    assert ctx != null && ctx.config() != null : "the max mapping level without a context";
     boolean beforeRunnable = !ctx.tdRunnable() && !ctx.config().has(DesignOption.MUT_HUGE_BEFORE_RUNNABLE);
     if (beforeRunnable || !ctx.config().tdxHugePage()) return Level.PG_LEVEL_4K;
     return Level.PG_LEVEL_2M;

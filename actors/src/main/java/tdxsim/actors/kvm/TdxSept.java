@@ -5,6 +5,7 @@ import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
@@ -24,7 +25,10 @@ public final class TdxSept {
   public static void linkPrivateSpt(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertLocked("tdx_sept_link_private_spt");
     assert level != Level.PG_LEVEL_4K && level.isAligned(gfn) : "SEPT.ADD links a table at 2M or 1G: " + level;
+    assert sptPfn >= 0 && ctx.config().contains(gfn) : "SEPT.ADD of " + sptPfn + " at " + gfn;
     ctx.seamcall(c -> new TdxModuleMsg.TdhMemSeptAdd(gfn, level, sptPfn, c), r -> {
+      assert r.leaf() == SeamcallLeaf.TDH_MEM_SEPT_ADD && r.gfn() == gfn && r.level() == level : r;
+      ctx.assertLocked("tdx_sept_link_private_spt"); // the read lock is held across the SEAMCALL
       if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
         done.accept(Errno.EBUSY.value);
       } else if (!r.status().isSuccess()) {
@@ -46,6 +50,7 @@ public final class TdxSept {
   public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, IntConsumer done) {
     ctx.assertLocked("tdx_sept_set_private_spte");
     assert level.isAligned(gfn) && level.isAligned(pfn) : "unaligned " + level + " mapping " + gfn + " -> " + pfn;
+    assert pfn >= 0 && ctx.config().contains(gfn) : "tdx_sept_set_private_spte of gfn " + gfn;
     boolean v1Refs = v1Refs(ctx);
     // mutation 9: folio_get(folio) instead of folio_ref_add(folio, KVM_PAGES_PER_HPAGE(level))
     long refs = ctx.config().has(DesignOption.MUT_REFCOUNT_IMBALANCE) ? 1 : level.pages();
@@ -58,6 +63,8 @@ public final class TdxSept {
     Runnable issue = () -> ctx.seamcall(
         c -> build ? new TdxModuleMsg.TdhMemPageAdd(gfn, pfn, c) : new TdxModuleMsg.TdhMemPageAug(gfn, level, pfn, c),
         r -> {
+          assert r.gfn() == gfn && (build || r.level() == level) : "a SEAMCALL result for another page: " + r;
+          ctx.assertLocked("tdx_sept_set_private_spte");
           int err = 0;
           if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
             err = Errno.EBUSY.value;
@@ -95,6 +102,7 @@ public final class TdxSept {
   public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     ctx.assertWriteLocked("tdx_sept_split_private_spte");
     assert level.isAligned(gfn) : "unaligned " + level + " split at " + gfn;
+    assert sptPfn >= 0 && ctx.config().contains(gfn) : "DEMOTE into " + sptPfn + " at " + gfn;
     if (!ctx.tdRunnable() || level != Level.PG_LEVEL_2M) {
       ctx.bugOn("KVM_BUG_ON(state != TD_STATE_RUNNABLE || level != PG_LEVEL_2M)",
           (ctx.tdRunnable() ? "RUNNABLE" : "not RUNNABLE") + " " + level.shortName(), gfn);
@@ -108,6 +116,8 @@ public final class TdxSept {
   /** tdh_do_no_vcpus(tdh_mem_page_demote), and v1's endless retry of an interrupted one (mutation 10). */
   private static void demote(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
     TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
+      assert demote.leaf() == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE && demote.gfn() == gfn : demote;
+      ctx.assertWriteLocked("tdh_do_no_vcpus(tdh_mem_page_demote)");
       if (demote.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE
           && ctx.config().has(DesignOption.MUT_ENDLESS_RESTARTABLE)) {
         ctx.flow(Flow.DEMOTE_RESTART, gfn, level); // v1: do { ... } while (err == TDX_INTERRUPTED_RESTARTABLE)
@@ -129,6 +139,8 @@ public final class TdxSept {
    * (TDX_BUG_ON on error), then tdx_track. MUT_SKIP_BLOCK and MUT_SKIP_TRACK leave one step out (mutation 7).
    */
   private static void blockAndTrack(KvmContext ctx, long gfn, Level level, Runnable tracked, Runnable failed) {
+    ctx.assertWriteLocked("tdx_sept_zap_private_spte"); // lockdep_assert_held_write(&kvm->mmu_lock)
+    assert level.isAligned(gfn) && level != Level.PG_LEVEL_1G : "BLOCK of " + level + " gfn " + gfn;
     Runnable track = () -> {
       if (ctx.config().has(DesignOption.MUT_SKIP_TRACK)) {
         tracked.run(); // mutation 7b: no tdx_track
@@ -141,6 +153,7 @@ public final class TdxSept {
       return;
     }
     TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
+      assert block.leaf() == SeamcallLeaf.TDH_MEM_RANGE_BLOCK && block.gfn() == gfn : block;
       if (!block.status().isSuccess()) {
         ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
         failed.run();
@@ -159,8 +172,10 @@ public final class TdxSept {
    */
   public static void removePrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, Runnable done) {
     ctx.assertWriteLocked("tdx_sept_remove_private_spte");
+    assert level.isAligned(gfn) && level.isAligned(pfn) : "REMOVE of an unaligned " + level + " leaf at " + gfn;
     blockAndTrack(ctx, gfn, level, () ->
         TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageRemove(gfn, level, c), remove -> {
+          assert remove.leaf() == SeamcallLeaf.TDH_MEM_PAGE_REMOVE && remove.gfn() == gfn : remove;
           if (!remove.status().isSuccess()) {
             ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_REMOVE)", detail(remove), gfn);
             done.run();
@@ -168,6 +183,7 @@ public final class TdxSept {
           }
           ctx.flow(Flow.REMOVE, gfn, level);
           ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
+            ctx.assertWriteLocked("tdh_phymem_page_wbinvd_hkid in tdx_sept_remove_private_spte");
             if (!wb.status().isSuccess()) {
               ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
               done.run();
@@ -185,6 +201,7 @@ public final class TdxSept {
   }
 
   static String detail(SeamcallResult r) {
+    assert !r.status().isSuccess() : "a success reported as an error: " + r;
     return r.leaf().abiName() + " " + r.status().name() + " " + r.status().hex();
   }
 }

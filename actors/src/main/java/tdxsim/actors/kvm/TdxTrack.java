@@ -3,6 +3,7 @@ package tdxsim.actors.kvm;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.TdxModuleMsg;
 
 /**
@@ -20,7 +21,10 @@ public final class TdxTrack {
       return;
     }
     ctx.assertWriteLocked("tdx_track");
+    assert gfn >= 0 && done != null : "tdx_track for gfn " + gfn;
     TdhDoNoVcpus.run(ctx, TdxModuleMsg.TdhMemTrack::new, r -> {
+      assert r.leaf() == SeamcallLeaf.TDH_MEM_TRACK : r;
+      ctx.assertWriteLocked("tdx_track"); // lockdep_assert_held_write(&kvm->mmu_lock), across the kick too
       if (!r.status().isSuccess()) {
         ctx.bugOn("TDX_BUG_ON(TDH_MEM_TRACK)", r.status().name() + " " + r.status().hex(), gfn);
       }

@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.LockMode;
 import tdxsim.protocol.VcpuMsg;
 
 /**
@@ -20,13 +21,16 @@ final class VcpuRequests {
   private final Set<Integer> septZapHeld = new LinkedHashSet<>();
 
   VcpuRequests(KvmContext ctx) {
+    assert ctx != null : "requests without a context";
     this.ctx = ctx;
   }
 
   /** The kick with wait; {@code k} runs once every other vCPU has acknowledged it. */
   void kickAll(boolean waitForSeptZap, Runnable k) {
+    assert k != null && ctx.peers() != null : ctx.name() + ": a kick before the context is wired";
     // wait_for_sept_zap is set and cleared under the write lock: one tdh_do_no_vcpus at a time
     assert !waitForSeptZap || septZapHeld.isEmpty() : ctx.name() + ": wait_for_sept_zap already set";
+    assert !waitForSeptZap || ctx.held() == LockMode.EXCLUSIVE : ctx.name() + ": wait_for_sept_zap set unlocked";
     ctx.flow(waitForSeptZap ? Flow.KICK_WAIT_FOR_SEPT_ZAP : Flow.KICK, 0, Level.PG_LEVEL_4K);
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     int others = 0;
@@ -37,6 +41,8 @@ final class VcpuRequests {
       if (waitForSeptZap) septZapHeld.add(i);
       vcpus.get(i).tell(new VcpuMsg.KickRequest(ctx.name(), waitForSeptZap, ctx.self(), tag));
     }
+    assert others == vcpus.size() - (ctx.vcpuId() >= 0 && ctx.vcpuId() < vcpus.size() ? 1 : 0) : others;
+    assert !waitForSeptZap || septZapHeld.size() == others : "every kicked vCPU waits for the zap";
     if (others == 0) {
       k.run();
       return;
@@ -45,6 +51,7 @@ final class VcpuRequests {
   }
 
   private void awaitAcks(long tag, int left, Runnable k) {
+    assert left > 0 : "waiting for no ack";
     ctx.await(tag, KvmReply.KickAck.class, a -> {
       if (left > 1) {
         awaitAcks(tag, left - 1, k); // keep waiting for the others
@@ -56,12 +63,14 @@ final class VcpuRequests {
 
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false). */
   void clearWaitForSeptZap() {
+    assert ctx.held() == LockMode.EXCLUSIVE : ctx.name() + ": wait_for_sept_zap cleared without the write lock";
     for (int i : septZapHeld) ctx.peers().vcpus().get(i).tell(new VcpuMsg.SeptZapDone(ctx.name()));
     septZapHeld.clear();
   }
 
   /** KVM_REQ_VM_DEAD to every other vCPU (this context, if a vCPU, sees its own request on its way out). */
   void vmDead() {
+    assert ctx.vmDead() : "KVM_REQ_VM_DEAD before kvm->vm_dead is set";
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     for (int i = 0; i < vcpus.size(); i++) {
       if (i != ctx.vcpuId()) vcpus.get(i).tell(new VcpuMsg.VmDead(ctx.name()));

@@ -43,6 +43,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
 
   private MmuLock(ActorContext<MmuLockMsg> ctx, int splitCachePages, Monitor monitor) {
     super(ctx);
+    assert splitCachePages >= 0 && monitor != null : "split cache " + splitCachePages;
     this.splitCacheFree = splitCachePages;
     this.monitor = monitor;
   }
@@ -83,7 +84,8 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void acquire(MmuLockMsg.Acquire m) {
-    assert consistent() : this;
+    assert consistent() && invariant() : this;
+    assert m.owner() != null && m.mode() != null && m.replyTo() != null : "an anonymous mmu_lock request " + m;
     // rwlocks are not recursive: a holder asking again would deadlock (lockdep: "possible recursive locking")
     assert !m.owner().equals(writer) : m.owner() + " asks for mmu_lock while holding it for write";
     if (queue.isEmpty() && compatible(m.mode())) {
@@ -101,12 +103,16 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
     } else {
       writer = m.owner();
     }
+    assert m.mode() == LockMode.SHARED ? readers > 0 && writer == null : m.owner().equals(writer) && readers == 0
+        : "after granting " + m.mode() + " to " + m.owner() + ": " + this;
     monitor.observe(new MmuLockChanged(m.owner(), m.mode(), true));
     m.replyTo().tell(new KvmReply.MmuLockGranted(m.mode(), invalidateSeq, invalidateInProgress, rangeStart,
         rangeEnd, m.mode() == LockMode.EXCLUSIVE ? splitCacheFree : -1, m.tag()));
   }
 
   private void release(MmuLockMsg.Release m) {
+    assert m.owner() != null && m.mode() != null : "an anonymous mmu_lock release " + m;
+    assert m.mode() == LockMode.SHARED || m.splitCacheFree() >= 0 : m.owner() + " returns split cache " + m;
     if (m.mode() == LockMode.EXCLUSIVE) {
       if (!m.owner().equals(writer)) throw new IllegalStateException(m.owner() + " write_unlock without holding");
       writer = null;
@@ -119,11 +125,25 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
     monitor.observe(new MmuLockChanged(m.owner(), m.mode(), false));
     while (!queue.isEmpty() && compatible(queue.peekFirst().mode())) grant(queue.pollFirst());
     assert consistent() : this;
+    assert queue.isEmpty() || !compatible(queue.peekFirst().mode()) : "a grantable waiter left queued: " + this;
+    assert invariant();
   }
 
   /** qrwlock: readers or one writer, never both; a waiter is queued only behind a holder or an earlier waiter. */
   private boolean consistent() {
     return readers >= 0 && (writer == null || readers == 0) && (queue.isEmpty() || writer != null || readers > 0);
+  }
+
+  /**
+   * The fields' invariants: qrwlock's (readers or one writer), the invalidation range's (both bounds set or both
+   * INVALID_GFN, start before end), the split budget's (a page count).
+   */
+  private boolean invariant() {
+    assert readers >= 0 && (writer == null || readers == 0) : "readers and a writer at once: " + this;
+    assert (rangeStart == KvmReply.INVALID_GFN) == (rangeEnd == KvmReply.INVALID_GFN) : rangeStart + ".." + rangeEnd;
+    assert rangeStart == KvmReply.INVALID_GFN || rangeStart <= rangeEnd : "inverted " + rangeStart + ".." + rangeEnd;
+    assert invalidateSeq >= 0 && splitCacheFree >= 0 : "seq " + invalidateSeq + " split cache " + splitCacheFree;
+    return true;
   }
 
   @Override
@@ -132,6 +152,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private boolean heldForWriteBy(String owner, long gfn) {
+    assert owner != null : "an anonymous invalidation";
     if (owner.equals(writer)) return true;
     monitor.observe(new KvmBugOn("lockdep_assert_held_write(&kvm->mmu_lock)", owner + " does not hold it", gfn));
     return false;
@@ -156,6 +177,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
       rangeEnd = Math.max(rangeEnd, m.end());
     }
     assert rangeStart <= m.start() && m.end() <= rangeEnd : "the range covers every begun invalidation";
+    assert invariant();
     monitor.observe(new InvalidateBegin(m.start(), m.end(), invalidateSeq, invalidateInProgress));
     m.replyTo().tell(new KvmReply.InvalidateDone(invalidateSeq, invalidateInProgress, m.tag()));
   }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Flow;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
@@ -37,6 +38,7 @@ public final class NonBlockingSplit {
     if (Level.PG_LEVEL_2M.base(start) != start) bases.add(Level.PG_LEVEL_2M.base(start));
     long tail = Level.PG_LEVEL_2M.base(end);
     if (tail != end && !bases.contains(tail)) bases.add(tail);
+    assert bases.size() <= 2 && bases.stream().allMatch(Level.PG_LEVEL_2M::isAligned) : bases;
   }
 
   static void run(KvmContext ctx, long start, long end, IntConsumer done) {
@@ -45,6 +47,8 @@ public final class NonBlockingSplit {
   }
 
   private void visit(int i) {
+    assert ctx.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + ctx.held();
+    assert i >= 0 && i <= bases.size() : i;
     if (i == bases.size()) {
       done.accept(0);
       return;
@@ -68,6 +72,7 @@ public final class NonBlockingSplit {
   }
 
   private void split(int i, long base, Spte old) {
+    assert sp && old.isLeaf() : "a split without an sp, or of " + old;
     splitFrozen(ctx, base, old, err -> {
       if (err == Errno.EBUSY.value) {
         visit(i); // a lost cmpxchg or a BUSY DEMOTE: goto retry, the SPTE read again
@@ -87,6 +92,9 @@ public final class NonBlockingSplit {
    * split of a huge leaf in its way, which P3-09's shared-lock reject leaves to this feature.
    */
   static void splitFrozen(KvmContext ctx, long base, Spte old, IntConsumer done) {
+    ctx.assertLocked("tdp_mmu_split_huge_page(shared)");
+    assert ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) && Level.PG_LEVEL_2M.isAligned(base) && old.isLeaf()
+        : "a non-blocking split of " + old + " at " + base;
     ctx.cmpxchgSpte(base, Level.PG_LEVEL_2M, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
         done.accept(Errno.EBUSY.value);
@@ -100,6 +108,7 @@ public final class NonBlockingSplit {
 
   private static void demoted(KvmContext ctx, long base, Spte old, long sptPfn, SeamcallResult res,
       IntConsumer done) {
+    assert res.gfn() == base && res.level() == Level.PG_LEVEL_2M : "the DEMOTE answered for " + res;
     if (res.status().isSuccess()) {
       ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
         ctx.flow(Flow.NON_BLOCKING_SPLIT, base, Level.PG_LEVEL_2M);

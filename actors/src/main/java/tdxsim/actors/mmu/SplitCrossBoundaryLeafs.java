@@ -45,6 +45,7 @@ public final class SplitCrossBoundaryLeafs {
   private boolean sp;
 
   private SplitCrossBoundaryLeafs(KvmContext ctx, long start, long end, IntConsumer done) {
+    assert ctx != null && done != null : "a split without a continuation";
     this.ctx = ctx;
     this.start = start;
     this.end = end;
@@ -62,6 +63,8 @@ public final class SplitCrossBoundaryLeafs {
 
   /** The walk at {@code pos}: the next present huge leaf crossing the boundary, read under the lock. */
   private void walk(long pos) {
+    ctx.assertWriteLocked("kvm_split_cross_boundary_leafs walk");
+    assert pos >= start : "the walk went back to " + pos;
     ctx.collectLeafs(pos, end, leafs -> {
       KvmReply.Leaf leaf = firstCrossing(leafs);
       if (leaf == null) {
@@ -87,9 +90,11 @@ public final class SplitCrossBoundaryLeafs {
   /** The window: drop mmu_lock, allocate, retake it, and read the SPTE at the same gfn again. */
   private void allocate(long pos, KvmReply.Leaf leaf) {
     LockMode mode = ctx.held();
+    assert !sp && mode == LockMode.EXCLUSIVE : "a second sp, or the window opened under " + mode;
     ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, leaf.gfn(), leaf.level());
     ctx.unlock();
     ctx.lock(mode, g -> {
+      assert ctx.held() == mode : "the lock came back as " + ctx.held();
       if (!ctx.takeSplitCachePage()) { // if (!sp) { ret = -ENOMEM; break; }, after the lock is retaken
         ctx.flow(Flow.SPLIT_ENOMEM, leaf.gfn(), leaf.level());
         done.accept(Errno.ENOMEM.value);
@@ -101,6 +106,7 @@ public final class SplitCrossBoundaryLeafs {
   }
 
   private void split(KvmReply.Leaf leaf) {
+    assert sp && leaf.level() == Level.PG_LEVEL_2M : "a split without an sp, or of " + leaf;
     long sptPfn = ctx.allocSptPfn();
     TdxSept.splitPrivateSpte(ctx, leaf.gfn(), leaf.level(), sptPfn, err -> {
       if (err != 0) {
@@ -117,6 +123,7 @@ public final class SplitCrossBoundaryLeafs {
 
   /** The walk is over: an sp left unused (another context split or zapped the leaf in the window) is freed. */
   private void finish(int err) {
+    assert err <= 0 : "errno " + err;
     if (sp) {
       ctx.returnSplitCachePage();
       ctx.flow(Flow.SPLIT_SP_FREED, start, Level.PG_LEVEL_4K);

@@ -32,6 +32,7 @@ public final class TdpMmu {
   private TdpMmu() {}
 
   public static Behavior<TdpMmuMsg> create(int shard, long regionGfn, Monitor monitor) {
+    assert shard >= 0 && monitor != null : "shard " + shard;
     return Behaviors.setup(ctx -> new Shard(ctx, regionGfn, monitor));
   }
 
@@ -59,6 +60,27 @@ public final class TdpMmu {
       this.monitor = monitor;
       java.util.Arrays.fill(spte2M, Spte.SHADOW_NONPRESENT_VALUE);
       spte1G = Spte.SHADOW_NONPRESENT_VALUE;
+      assert region >= 0 && slotInvariant(0) && slotInvariant(ENTRIES - 1);
+    }
+
+    /**
+     * One 2M slot's invariants: a present non-leaf has its child page table (tdp_mmu_link_sp links a table it
+     * allocated); a 4K table holds only valid SPTEs.
+     */
+    private boolean slotInvariant(int i) {
+      Spte s = spte2M[i];
+      assert s != null && spte1G != null : "a null SPTE in slot " + i;
+      assert !s.isPresent() || s.isLeaf() || spte4K[i] != null : "a non-leaf without its page table at slot " + i;
+      int known = TdpMmuMsg.KVM_LPAGE_MIXED_FLAG | TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG;
+      assert (lpage2M[i] & ~known) == 0 && (lpage1G & ~known) == 0 : "unknown disallow_lpage bits at slot " + i;
+      return true;
+    }
+
+    /** The gfn is in this shard's 1G region: the message was routed by KvmConfig.shardOf. */
+    private boolean inRegion(long gfn) {
+      assert gfn - region >= 0 && gfn - region < Level.PG_LEVEL_1G.pages()
+          : String.format("gfn 0x%x routed to the shard of 0x%x", gfn, region);
+      return true;
     }
 
     @Override
@@ -124,6 +146,7 @@ public final class TdpMmu {
     }
 
     Spte get(long gfn, Level level) {
+      assert level != null && inRegion(gfn);
       return switch (level) {
         case PG_LEVEL_1G -> spte1G;
         case PG_LEVEL_2M -> spte2M[idx2M(gfn)];
@@ -137,8 +160,12 @@ public final class TdpMmu {
     }
 
     void set(long gfn, Level level, Spte to) {
+      assert to != null && inRegion(gfn) : "a null SPTE write";
       long base = level.base(gfn);
       Spte from = get(gfn, level);
+      // handle_changed_spte: "cannot replace a present leaf SPTE with another present leaf SPTE mapping a different
+      // PFN" is a BUG(): a notifier must zap it first [LNX tdp_mmu.c]
+      assert !(from.isLeaf() && to.isLeaf() && from.pfn() != to.pfn()) : "BUG: leaf " + from + " -> " + to;
       switch (level) {
         case PG_LEVEL_1G -> spte1G = to;
         case PG_LEVEL_2M -> {
@@ -156,6 +183,8 @@ public final class TdpMmu {
         }
       }
       if (!from.equals(to)) monitor.observe(new SpteChanged(base, level, from, to));
+      assert level == Level.PG_LEVEL_1G || slotInvariant(idx2M(gfn));
+      assert get(gfn, level).equals(to) : "the write of " + to + " at " + level + " is not visible";
     }
 
     private Spte spte4k(int i, int c) {
@@ -225,6 +254,7 @@ public final class TdpMmu {
       long lo = Math.max(start, region);
       long hi = Math.min(end, region + Level.PG_LEVEL_1G.pages());
       if (lo >= hi || !spte1G.isPresent() || spte1G.isLeaf()) return out;
+      assert lo >= region && hi <= region + Level.PG_LEVEL_1G.pages() : lo + ".." + hi;
       for (int i = idx2M(lo); i <= idx2M(hi - 1); i++) {
         Spte s = spte2M[i];
         if (s.isPresent() && !s.isLeaf()) {
@@ -232,6 +262,7 @@ public final class TdpMmu {
         }
       }
       out.add(new KvmReply.Leaf(region, Level.PG_LEVEL_1G, spte1G.pfn()));
+      assert out.stream().allMatch(l -> l.level() != Level.PG_LEVEL_4K) : "a 4K SPTE is never a page table";
       return out;
     }
 
@@ -258,10 +289,24 @@ public final class TdpMmu {
           }
         }
       }
+      assert leafsInOrder(out, lo, hi);
       return out;
     }
 
+    /** The walk's leafs: each overlaps [lo, hi), in ascending gfn order, none overlapping the next. */
+    private static boolean leafsInOrder(List<KvmReply.Leaf> out, long lo, long hi) {
+      for (int i = 0; i < out.size(); i++) {
+        KvmReply.Leaf l = out.get(i);
+        assert l.gfn() < hi && l.gfn() + l.level().pages() > lo : l + " outside " + lo + ".." + hi;
+        assert i == 0 || out.get(i - 1).gfn() + out.get(i - 1).level().pages() <= l.gfn() : "out of order: " + l;
+      }
+      return true;
+    }
+
     int updateLpage(long gfn, Level level, int flag, boolean set) {
+      int known = TdpMmuMsg.KVM_LPAGE_MIXED_FLAG | TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG;
+      assert flag != 0 && (flag & ~known) == 0 : "unknown lpage_info flag 0x" + Integer.toHexString(flag);
+      assert inRegion(gfn);
       int old = level == Level.PG_LEVEL_1G ? lpage1G : lpage2M[idx2M(gfn)];
       int v = set ? old | flag : old & ~flag;
       if (level == Level.PG_LEVEL_1G) {
@@ -275,6 +320,7 @@ public final class TdpMmu {
       boolean isInhibit = (v & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0;
       if (!wasInhibit && isInhibit) monitor.observe(new GuestInhibitSet(level.base(gfn), level));
       if (wasInhibit && !isInhibit) monitor.observe(new GuestInhibitCleared(level.base(gfn), level));
+      assert (v & flag) == (set ? flag : 0) && (v & ~flag) == (old & ~flag) : "only " + flag + " changed";
       return v;
     }
   }

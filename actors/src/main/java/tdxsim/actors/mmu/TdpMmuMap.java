@@ -42,6 +42,7 @@ public final class TdpMmuMap {
    */
   public TdpMmuMap(KvmContext ctx, long gfn, long pfn, Level maxLevel, Runnable ignoreSharedSplit) {
     this(ctx, gfn, pfn, () -> maxLevel, ignoreSharedSplit);
+    assert maxLevel != null : "fault->max_level unset";
   }
 
   /**
@@ -49,6 +50,7 @@ public final class TdpMmuMap {
    *     kvm_mmu_faultin_pfn found, clamped by the gmem_max_mapping_level hook
    */
   public TdpMmuMap(KvmContext ctx, long gfn, long pfn, Supplier<Level> maxLevel, Runnable ignoreSharedSplit) {
+    assert ctx != null && gfn >= 0 && pfn >= 0 : "kvm_tdp_mmu_map of gfn " + gfn + " pfn " + pfn;
     this.ctx = ctx;
     this.gfn = gfn;
     this.pfn = pfn;
@@ -84,14 +86,18 @@ public final class TdpMmuMap {
    * req_level. 1G mappings are not supported for TDX, so max_level is at most 2M.
    */
   private void hugepageAdjust(int disallowLpage2M) {
+    ctx.assertLocked("kvm_mmu_hugepage_adjust"); // the gmem_max_mapping_level hook runs under mmu_lock
     goalLevel = Level.PG_LEVEL_4K;
     if (maxLevel.get() == Level.PG_LEVEL_4K) return;
     goalLevel = disallowLpage2M != 0 ? Level.PG_LEVEL_4K : Level.PG_LEVEL_2M;
     assert maxLevel.get() != Level.PG_LEVEL_1G : "1G mappings are not supported for TDX";
+    assert disallowLpage2M == 0 || goalLevel == Level.PG_LEVEL_4K : "a 2M goal over disallow_lpage";
   }
 
   /** One iteration of for_each_tdp_pte at {@code level}, with iter.old_spte = {@code old}. */
   private void atLevel(Level level, Spte old) {
+    ctx.assertLocked("for_each_tdp_pte in kvm_tdp_mmu_map");
+    assert old != null && done != null : "a walk step after kvm_tdp_mmu_map returned";
     assert level.compareTo(goalLevel) >= 0 : "the walk went below the goal level " + goalLevel + " to " + level;
     // disallowed_hugepage_adjust is called for every fault on a mirror root: never map a huge leaf over an
     // existing non-leaf, i.e. never promote [P1-10, P3-06, S06]. Mutation 3 leaves it out.
@@ -140,6 +146,7 @@ public final class TdpMmuMap {
    * vCPU's request level to 2M and return -EBUSY.
    */
   private void splitHugePageShared(Level level, Spte old) {
+    assert old.isLeaf() && level.compareTo(goalLevel) > 0 : "only a huge leaf above the goal is split: " + old;
     if (ignoreSharedSplit != null) {
       ignoreSharedSplit.run();
       ctx.flow(Flow.IGNORE_SHARED_SPLIT, level.base(gfn), level);
@@ -175,6 +182,7 @@ public final class TdpMmuMap {
    * S-EPT entry was left in (BLOCKED after a BUSY DEMOTE), and the fault retries.
    */
   private void splitUnderReadLock(Level level, Spte old) {
+    assert ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK) : "a split under the read lock is mutation 1";
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
@@ -200,6 +208,8 @@ public final class TdpMmuMap {
    * ({@link SharedLockSept#promotePrivateSpt}), then the leaf; or the non-leaf back if the TDX side failed.
    */
   private void promote(Level level, Spte old, Spte leaf) {
+    assert ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION) : "KVM never promotes on a mirror root";
+    assert old.isPresent() && !old.isLeaf() && leaf.isLeaf() : old + " -> " + leaf;
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
@@ -222,6 +232,7 @@ public final class TdpMmuMap {
   /** tdp_mmu_map_handle_target_level. */
   private void mapTargetLevel(Level level, Spte old) {
     assert level == goalLevel : level + " is not the goal " + goalLevel;
+    assert !old.isFrozen() : "tdp_mmu_map_handle_target_level on FROZEN_SPTE";
     long base = level.base(gfn);
     Spte leaf = Spte.leaf(pfn & ~(level.pages() - 1));
     if (old.equals(leaf)) {
@@ -260,6 +271,7 @@ public final class TdpMmuMap {
   private void setSpteAtomic(Level level, Spte old, Spte newSpte, IntConsumer k) {
     ctx.assertLocked("tdp_mmu_set_spte_atomic"); // lockdep_assert_held_read(&kvm->mmu_lock)
     assert !old.isFrozen() && !newSpte.isFrozen() : "FROZEN_SPTE is only set by the cmpxchg: " + old + " -> " + newSpte;
+    assert newSpte.isPresent() && !old.isPresent() : "set_external_spte_present: KVM_BUG_ON(was_present) " + old;
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
@@ -282,6 +294,7 @@ public final class TdpMmuMap {
 
   /** An install error: the VM is bugged (-EIO) or the fault retries (goto retry). */
   private void finishError(int err) {
+    assert err != 0 : "an install error without an errno";
     if (err == Errno.EIO.value || ctx.vmDead()) {
       finish(Errno.EIO);
       return;

@@ -41,6 +41,7 @@ public final class TdpPageFault {
   private boolean memoryFaultExit;
 
   public TdpPageFault(KvmContext ctx, long gfn, boolean prefetch, MaxMappingLevel hook, Runnable ignoreSharedSplit) {
+    assert ctx != null && hook != null && gfn >= 0 : "a fault on gfn " + gfn;
     this.ctx = ctx;
     this.gfn = gfn;
     this.prefetch = prefetch;
@@ -86,6 +87,7 @@ public final class TdpPageFault {
         done.accept(pfn.error(), this);
         return;
       }
+      assert pfn.gfn() == gfn && pfn.pfn() >= 0 && pfn.maxLevel() != null : "kvm_gmem_get_pfn answered " + pfn;
       if (!pfn.isPrivate()) { // fault->is_private != kvm_mem_is_private(): KVM_EXIT_MEMORY_FAULT
         ctx.flow(Flow.MEMORY_FAULT_EXIT, gfn, Level.PG_LEVEL_4K);
         memoryFaultExit = true;
@@ -109,6 +111,7 @@ public final class TdpPageFault {
   /** Under the read lock: is_page_fault_stale, kvm_tdp_mmu_map ({@link TdpMmuMap}), read_unlock. */
   private void mapUnderReadLock(long mmuSeq, KvmReply.MmuLockGranted g, KvmReply.PfnResult pfn,
       BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + ctx.held();
     if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
       ctx.unlock();
       stale(done);
@@ -117,17 +120,20 @@ public final class TdpPageFault {
     map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
         () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
     map.run(r -> {
+      assert ctx.held() == LockMode.SHARED : "kvm_tdp_mmu_map returned without the read lock";
       ctx.unlock();
       done.accept(r, this);
     });
   }
 
   private void stale(BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null : "RET_PF_RETRY with mmu_lock still held";
     ctx.flow(Flow.STALE_RETRY, gfn, Level.PG_LEVEL_4K);
     done.accept(PfResult.RET_PF_RETRY, this);
   }
 
   static Level min(Level a, Level b) {
+    assert a != null && b != null : "max_level unset";
     return a.ordinal() <= b.ordinal() ? a : b;
   }
 }

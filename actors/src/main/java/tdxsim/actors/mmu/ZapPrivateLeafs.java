@@ -42,6 +42,7 @@ public final class ZapPrivateLeafs {
   private long lastRange = -1;
 
   private ZapPrivateLeafs(KvmContext ctx, long end, Runnable done) {
+    assert ctx != null && done != null : "a zap without a continuation";
     this.ctx = ctx;
     this.end = end;
     this.done = done;
@@ -54,6 +55,8 @@ public final class ZapPrivateLeafs {
 
   /** The walk at {@code pos}: read the leafs from there under the lock, and zap them in order. */
   private void walk(long pos) {
+    ctx.assertWriteLocked("tdp_mmu_zap_leafs walk");
+    assert batch == 0 && !flush : "a walk (re)starts flushed and with an empty batch";
     ctx.collectLeafs(pos, end, leafs -> zapNext(leafs, 0));
   }
 
@@ -63,6 +66,8 @@ public final class ZapPrivateLeafs {
       return;
     }
     KvmReply.Leaf leaf = leafs.get(i);
+    ctx.assertWriteLocked("tdp_mmu_zap_leafs"); // lockdep_assert_held_write(&kvm->mmu_lock)
+    assert leaf.level().isAligned(leaf.gfn()) && leaf.level() != Level.PG_LEVEL_1G : "zap of " + leaf;
     long range = Level.PG_LEVEL_2M.base(leaf.gfn());
     if (batch > 0 && (range != lastRange || batch >= BATCH)) {
       condResched(leaf.gfn()); // leafs after the first start inside the walk's range
@@ -70,6 +75,7 @@ public final class ZapPrivateLeafs {
     }
     batch++;
     lastRange = range;
+    assert batch <= BATCH : "a batch overran its yield point: " + batch;
     ctx.writeSpte(leaf.gfn(), leaf.level(), Spte.SHADOW_NONPRESENT_VALUE, w ->
         TdxSept.removePrivateSpte(ctx, leaf.gfn(), leaf.level(), leaf.pfn(), () -> {
           ctx.flow(Flow.ZAP, leaf.gfn(), leaf.level());
@@ -87,8 +93,10 @@ public final class ZapPrivateLeafs {
   private void condResched(long pos) {
     flushThen(() -> {
       ctx.flow(Flow.ZAP_YIELD, pos, Level.PG_LEVEL_4K);
+      assert !flush : "tdp_mmu_iter_cond_resched flushes before it yields";
       ctx.unlock();
       ctx.lock(LockMode.EXCLUSIVE, g -> {
+        ctx.assertWriteLocked("cond_resched_rwlock_write");
         batch = 0;
         walk(pos);
       });
@@ -96,6 +104,7 @@ public final class ZapPrivateLeafs {
   }
 
   private void flushThen(Runnable k) {
+    ctx.assertWriteLocked("kvm_flush_remote_tlbs in tdp_mmu_zap_leafs"); // still under the lock
     if (!flush) {
       k.run();
       return;
@@ -110,6 +119,7 @@ public final class ZapPrivateLeafs {
    * the guest's ACCEPT level went away with the mapping; the flag is meant to be one-way [S5-40].
    */
   private void clearGuestInhibit(long gfn, Runnable k) {
+    assert ctx.config().has(DesignOption.MUT_CLEAR_INHIBIT_ON_ZAP) : "the inhibit flag is one-way (mutation 8)";
     ctx.updateLpageInfo(gfn, Level.PG_LEVEL_2M, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, false, () ->
         ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, false, k));
   }

@@ -39,6 +39,7 @@ final class AcceptHandler {
   private final GuestHandler guest;
 
   AcceptHandler(TdxModuleState s, Outbox out, GuestHandler guest) {
+    assert s != null && out != null && guest != null : "an ACCEPT handler without a module";
     this.s = s;
     this.out = out;
     this.guest = guest;
@@ -48,6 +49,7 @@ final class AcceptHandler {
     VcpuContext v = s.vcpu(m.vcpu());
     if (!v.inGuest()) return; // taken out of the guest before it executed the TDCALL
     guest.requireNoGuestOp(v, m);
+    assert !v.interruptPending && v.invariant() : "an interrupt deferred with no TDCALL executing: " + v;
     Level level = m.level();
     if (!SeptRules.acceptLevelValid(level) || !level.isAligned(m.gfn()) || !s.config().isPrivate(m.gfn())) {
       guest.tdcallReturned(v, m, TDX_OPERAND_INVALID);
@@ -64,12 +66,14 @@ final class AcceptHandler {
       return;
     }
     SeptEntry e = w.entry();
+    assert e.level() == level && e.gfn() == m.gfn() : "the walk reached " + e + " for " + m;
     long opId = s.mintOpId();
     switch (e.tryLockGuest(opId)) {
       case BUSY -> guest.tdcallReturned(v, m, TDX_OPERAND_BUSY); // (d)
       case BUSY_HOST_PRIORITY -> guest.tdcallReturned(v, m, TDX_OPERAND_BUSY_HOST_PRIORITY); // (d)
       case ACQUIRED -> {
         InFlightOp.Accept op = new InFlightOp.Accept(opId, m, e);
+        assert e.isLocked() && !s.inFlight.containsKey(opId) : e;
         s.inFlight.put(opId, op);
         v.guestOp = opId;
         out.continueLater(opId);
@@ -81,6 +85,8 @@ final class AcceptHandler {
     TdxModuleMsg.TdgMemPageAccept m = op.msg;
     VcpuContext v = s.vcpu(m.vcpu());
     SeptEntry e = op.entry;
+    assert v.inGuest() && v.guestOp == op.opId : "ACCEPT continues on " + v + " that no longer executes op " + op;
+    assert s.inFlight.get(op.opId) == op : op + " is not in flight";
     assert e.isLocked() && m.level().isAligned(e.gfn()) : "ACCEPT commits on an entry it does not hold: " + e;
     SeptState st = e.state();
     if (st != SeptState.FREE && st.isNonLeaf()) {
@@ -116,13 +122,16 @@ final class AcceptHandler {
   }
 
   private void done(InFlightOp.Accept op, VcpuContext v, boolean wroteEntry) {
+    assert v.guestOp == op.opId : v + " is not executing " + op;
     s.inFlight.remove(op.opId);
     op.entry.unlock(op.opId, wroteEntry);
     v.guestOp = -1;
+    assert !op.entry.isLocked() && op.entry.invariant() : op.entry;
   }
 
   /** Case (b): EPT-violation TD exit with the ACCEPT extended exit qualification (requested level). */
   private void violation(VcpuContext v, TdxModuleMsg.TdgMemPageAccept m) {
+    assert v.guestOp < 0 && SeptRules.acceptLevelValid(m.level()) : "case (b) after the op ended: " + v;
     s.monitor().observe(new AcceptCompleted(v.id(), m.gfn(), m.level(), null));
     guest.tdExit(v, ExitReason.EPT_VIOLATION, m.gfn(), m.level(), m.tag(), false);
   }

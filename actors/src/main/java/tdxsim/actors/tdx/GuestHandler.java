@@ -36,6 +36,7 @@ final class GuestHandler {
   private final Outbox out;
 
   GuestHandler(TdxModuleState s, Outbox out) {
+    assert s != null && out != null : "a guest handler without a module";
     this.s = s;
     this.out = out;
   }
@@ -57,6 +58,7 @@ final class GuestHandler {
       return;
     }
     long epoch = s.epochs().countIn();
+    assert epoch == s.epochs().tdEpoch() && s.epochs().refcount(epoch) > 0 : "VCPU_EPOCH is td_epoch: " + epoch;
     s.epochs().epochLock().releaseShared();
     v.countedEpoch = epoch;
     v.replyTo = m.replyTo();
@@ -74,6 +76,7 @@ final class GuestHandler {
     }
     v.mode = VcpuContext.Mode.ENTERING;
     InFlightOp.VpEnter op = new InFlightOp.VpEnter(s.mintOpId(), m);
+    assert !s.inFlight.containsKey(op.opId) : "op id minted twice: " + op;
     s.inFlight.put(op.opId, op);
     out.continueLater(op.opId);
   }
@@ -82,6 +85,8 @@ final class GuestHandler {
   void onContinue(InFlightOp.VpEnter op) {
     s.inFlight.remove(op.opId);
     VcpuContext v = s.vcpu(op.msg.vcpu());
+    assert v.mode == VcpuContext.Mode.ENTERING && !v.lastEpfGfns.isEmpty() : "zero-step filter for " + v;
+    assert s.septTreeLock().isExclusive() : "td_entry_stepping_filter without the S-EPT tree lock exclusive";
     for (long gfn : v.lastEpfGfns) {
       if (epfExpected(gfn)) {
         // FILTER_FAIL_TDENTER_EPFS: revert the TLB tracking state and emulate an EPT-violation TD exit.
@@ -95,11 +100,13 @@ final class GuestHandler {
       }
     }
     s.septTreeLock().releaseExclusive();
+    assert s.septTreeLock().isFree() : "the tree lock is released before entry";
     enter(v);
   }
 
   /** is_epf_expected: the guest's walk to gfn would still end in an EPT violation that exits to the host. */
   private boolean epfExpected(long gfn) {
+    assert gfn >= 0 && s.septTreeLock().isExclusive() : "is_epf_expected walks under the S-EPT tree lock";
     if (!s.config().isPrivate(gfn)) return true;
     SeptState st = s.ept().walkToLeaf(gfn).state();
     if (SeptRules.guestFullyAccessibleLeaf(st)) return false;
@@ -108,16 +115,21 @@ final class GuestHandler {
   }
 
   private void enter(VcpuContext v) {
+    assert s.lifecycle.keysConfigured() : "TDH.VP.ENTER into a TD whose HKID is being freed: " + v;
+    assert v.mode != VcpuContext.Mode.IN_GUEST && v.countedEpoch >= 1 : "entering twice: " + v;
+    assert v.countedEpoch >= s.epochs().tdEpoch() - 1 : "entered in a stale epoch: " + v;
     v.mode = VcpuContext.Mode.IN_GUEST;
     v.progressSinceEntry = false;
     v.interruptPending = false;
     v.guestOp = -1;
     s.lifecycle.associate(v.id());
     s.monitor().observe(new VcpuGuestMode(v.id(), true, v.countedEpoch));
+    assert v.invariant();
     out.reply(v.replyTo, new GuestResult.TdEntered(v.id(), v.enterTag));
   }
 
   private void enterFailed(TdxModuleMsg.TdhVpEnter m, TdxStatus st) {
+    assert st != TDX_SUCCESS && s.vcpu(m.vcpu()).mode == VcpuContext.Mode.OUTSIDE : "failed entry " + st;
     s.monitor().observe(new SeamcallCompleted(SeamcallLeaf.TDH_VP_ENTER, 0, Level.PG_LEVEL_4K, st,
         callerName(m.replyTo())));
     out.reply(m.replyTo(), new GuestResult.VpEnterFailed(m.vcpu(), st, m.tag()));
@@ -130,7 +142,9 @@ final class GuestHandler {
     VcpuContext v = s.vcpu(m.vcpu());
     if (!v.inGuest()) return;
     if (v.guestOp >= 0) {
+      assert s.inFlight.get(v.guestOp) instanceof InFlightOp.Accept : "guest op " + v.guestOp + " not in flight";
       v.interruptPending = true;
+      assert v.invariant();
       return;
     }
     tdExit(v, ExitReason.EXTERNAL_INTERRUPT, 0, null, v.enterTag, false);
@@ -146,12 +160,14 @@ final class GuestHandler {
     VcpuContext v = s.vcpu(m.vcpu());
     if (!v.inGuest()) return;
     requireNoGuestOp(v, m);
+    assert m.gfn() >= 0 && m.replyTo() != null : m;
     SeptState st = s.config().isPrivate(m.gfn()) ? s.ept().walkToLeaf(m.gfn()).state() : SeptState.FREE;
     if (st == SeptState.MAPPED || (st == SeptState.BLOCKEDW && !m.write())) {
       v.progressSinceEntry = true;
       out.reply(m.replyTo(), new GuestResult.GuestAccessOk(v.id(), m.gfn(), m.tag()));
       return;
     }
+    assert !SeptRules.guestFullyAccessibleLeaf(st) : "a MAPPED leaf took the violation path: " + st;
     boolean pending = SeptRules.pendingAndGuestAcceptable(st);
     if (pending && !s.config().septVeDisable()) {
       v.progressSinceEntry = true; // the guest continues in its #VE handler: RIP moves
@@ -163,11 +179,14 @@ final class GuestHandler {
   }
 
   void requireNoGuestOp(VcpuContext v, Object m) {
+    assert v.inGuest() : m + " from " + v + ", not in the guest";
     if (v.guestOp >= 0) throw new IllegalStateException(m + " while " + v + " still executes op " + v.guestOp);
   }
 
   /** A TDCALL returned to the guest with RAX = status (RIP advances); a deferred interrupt exits now. */
   void tdcallReturned(VcpuContext v, TdxModuleMsg.TdgMemPageAccept m, TdxStatus st) {
+    assert v.inGuest() && st != null : "TDCALL returns to a vCPU not in the guest: " + v;
+    assert v.guestOp < 0 || !s.inFlight.containsKey(v.guestOp) : "TDCALL returns with its op in flight: " + v;
     v.guestOp = -1;
     v.progressSinceEntry = true;
     s.monitor().observe(new AcceptCompleted(v.id(), m.gfn(), m.level(), st));
@@ -186,12 +205,16 @@ final class GuestHandler {
   /** {@code pendingEpt}: a guest access to a PENDING page with SEPT_VE_DISABLE set (EEQ type PENDING_EPT_VIOLATION). */
   void tdExit(VcpuContext v, ExitReason reason, long gfn, Level acceptLevel, long tag, boolean privateEpf,
       boolean pendingEpt) {
+    assert v.inGuest() && reason != null : "TD exit of a vCPU not in the guest: " + v;
+    assert v.guestOp < 0 || !s.inFlight.containsKey(v.guestOp) : "TD exit with a TDCALL in flight: " + v;
+    assert reason != ExitReason.EPT_VIOLATION || gfn >= 0 : "EPT violation without a gfn";
     v.guestOp = -1;
     v.interruptPending = false;
     s.epochs().countOut(v.countedEpoch);
     v.mode = VcpuContext.Mode.OUTSIDE;
     v.resetEpfTrackingIfProgress();
     if (privateEpf) v.logEpf(gfn, s.config().zeroStepThreshold());
+    assert v.mode == VcpuContext.Mode.OUTSIDE && v.invariant();
     s.monitor().observe(new VcpuGuestMode(v.id(), false, v.countedEpoch));
     s.monitor().observe(new SeamcallCompleted(SeamcallLeaf.TDH_VP_ENTER, gfn,
         acceptLevel != null ? acceptLevel : Level.PG_LEVEL_4K, TDX_SUCCESS, callerName(v.replyTo)));
@@ -200,6 +223,7 @@ final class GuestHandler {
 
   /** The caller name reported for TDH.VP.ENTER: the vCPU actor's name. */
   static String callerName(ActorRef<?> ref) {
+    assert ref != null : "a TDH.VP.ENTER without a replyTo";
     return ref.path().name();
   }
 }

@@ -12,7 +12,11 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
 
   final long opId;
 
+  /** What this op says it holds is held, in the module's locks, by it (checked at every step). */
+  abstract boolean holds(TdxModuleState s);
+
   InFlightOp(long opId) {
+    assert opId >= 1 : "op ids are minted from 1: " + opId;
     this.opId = opId;
   }
 
@@ -31,7 +35,20 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
 
     Seamcall(long opId, TdxModuleMsg.Seamcall msg) {
       super(opId);
+      assert msg != null && msg.caller() != null : "a SEAMCALL without a caller";
       this.msg = msg;
+    }
+
+    @Override
+    boolean holds(TdxModuleState s) {
+      assert tdrLock != Hold.NONE : this + " holds no TDR lock";
+      assert (tdrLock == Hold.SHARED ? s.tdrLock().readers() > 0 : s.tdrLock().isExclusive())
+          : this + " " + s.tdrLock();
+      assert treeLock != Hold.SHARED || s.septTreeLock().readers() > 0 : this + " " + s.septTreeLock();
+      assert treeLock != Hold.EXCLUSIVE || s.septTreeLock().isExclusive() : this + " " + s.septTreeLock();
+      assert !epochLock || s.epochs().epochLock().isExclusive() : this + " " + s.epochs().epochLock();
+      assert !entryLocked || entry.isLocked() && entry.lockHolder == opId : this + " lost the lock of " + entry;
+      return true;
     }
 
     @Override
@@ -47,8 +64,17 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
 
     Accept(long opId, TdxModuleMsg.TdgMemPageAccept msg, SeptEntry entry) {
       super(opId);
+      assert entry != null && entry.level() == msg.level() && entry.gfn() == msg.gfn() : msg + " on " + entry;
+      assert SeptRules.acceptLevelValid(msg.level()) : "ACCEPT is 4K or 2M only: " + msg;
       this.msg = msg;
       this.entry = entry;
+    }
+
+    @Override
+    boolean holds(TdxModuleState s) {
+      assert entry.isLocked() && entry.lockHolder == opId : this + " lost the guest-side lock of " + entry;
+      assert s.vcpu(msg.vcpu()).guestOp == opId : this + " is not the TDCALL of " + s.vcpu(msg.vcpu());
+      return true;
     }
 
     @Override
@@ -63,7 +89,15 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
 
     VpEnter(long opId, TdxModuleMsg.TdhVpEnter msg) {
       super(opId);
+      assert msg != null && msg.vcpu() >= 0 && msg.replyTo() != null : "TDH.VP.ENTER without a vCPU";
       this.msg = msg;
+    }
+
+    @Override
+    boolean holds(TdxModuleState s) {
+      assert s.septTreeLock().isExclusive() : this + " without the S-EPT tree lock exclusive";
+      assert s.vcpu(msg.vcpu()).mode() == VcpuContext.Mode.ENTERING : this + ": " + s.vcpu(msg.vcpu());
+      return true;
     }
 
     @Override

@@ -75,11 +75,13 @@ final class SeamcallHandlers {
       finish(m, failed);
       return;
     }
+    assert op.holds(s) && !s.inFlight.containsKey(op.opId) : op + " in flight without its locks";
     s.inFlight.put(op.opId, op);
     out.continueLater(op.opId);
   }
 
   void onContinue(InFlightOp.Seamcall op) {
+    assert op.tdrLock != Hold.NONE && !s.tdrLock().isFree() : op + " continues without the TDR lock";
     s.inFlight.remove(op.opId);
     Outcome o = work(op);
     release(op, o.wroteEntry);
@@ -99,6 +101,7 @@ final class SeamcallHandlers {
   private TdxStatus acquire(InFlightOp.Seamcall op) {
     TdxModuleMsg.Seamcall m = op.msg;
     SeamcallLeaf leaf = m.leaf();
+    assert op.tdrLock == Hold.NONE && op.entry == null && !op.entryLocked : op + " acquires twice";
 
     // check_lock_and_map_explicit_tdr: TDR shared, except PAGE.ADD and MR.FINALIZE (exclusive).
     boolean tdrExclusive = leaf == SeamcallLeaf.TDH_MEM_PAGE_ADD || leaf == SeamcallLeaf.TDH_MR_FINALIZE;
@@ -176,10 +179,12 @@ final class SeamcallHandlers {
     if (op.tdrLock == Hold.SHARED) s.tdrLock().releaseShared();
     if (op.tdrLock == Hold.EXCLUSIVE) s.tdrLock().releaseExclusive();
     op.tdrLock = Hold.NONE;
+    assert op.entry == null || op.entry.invariant() : op.entry; // the committed (or untouched) entry
   }
 
   private void finish(TdxModuleMsg.Seamcall m, TdxStatus status) {
     TdxModuleMsg.Caller c = m.caller();
+    assert status != null && c.replyTo() != null : m + " completes without a status or a caller";
     s.monitor().observe(new SeamcallCompleted(m.leaf(), m.gfn(), m.level(), status, c.name()));
     out.reply(c.replyTo(), new SeamcallResult(m.leaf(), m.gfn(), m.level(), status, c.tag()));
   }
@@ -226,6 +231,7 @@ final class SeamcallHandlers {
 
   /** [TDXM tdh_mem_track.c] no vCPU may still be counted in the previous epoch; then td_epoch++. */
   private Outcome track() {
+    assert s.epochs().epochLock().isExclusive() : "TDH.MEM.TRACK without the epoch lock exclusive";
     if (s.epochs().previousEpochBusy()) return Outcome.of(TDX_PREVIOUS_TLB_EPOCH_BUSY);
     long epoch = s.epochs().advance();
     s.monitor().observe(new TdEpochAdvanced(epoch));
@@ -376,6 +382,7 @@ final class SeamcallHandlers {
       for (SeptEntry c : locked) c.unlock(op.opId, false);
       return Outcome.of(bad);
     }
+    assert locked.size() == 512 && first != null : "PROMOTE commits with " + locked.size() + " children locked";
     s.ept().promote(e, children); // the children (and their locks) go away with their S-EPT page
     return Outcome.committed();
   }
@@ -383,6 +390,7 @@ final class SeamcallHandlers {
   /** The TD may be running: the entry must be *BLOCKED and is_tlb_tracked(BEPOCH); null when fine. */
   private TdxStatus blockedAndTracked(SeptEntry e) {
     if (!trackingRequired(e)) return null;
+    assert s.opState() == TdOpState.RUNNABLE && e.state() != SeptState.FREE : e;
     if (!e.state().isBlocked()) return TDX_GPA_RANGE_NOT_BLOCKED;
     if (!s.epochs().isTlbTracked(e.bepoch())) return TDX_TLB_TRACKING_NOT_DONE;
     return null;

@@ -28,11 +28,16 @@ import tdxsim.protocol.SeptState;
 public final class SecureEpt {
   /** Where a walk stopped: the entry and its level. */
   public record Walk(SeptEntry entry, Level level) {
+    public Walk {
+      assert entry != null && entry.level() == level : "a walk stops at an entry of its level: " + entry;
+    }
+
     public SeptState state() {
       return entry.state();
     }
 
     public boolean reached(Level requested) {
+      assert level.ordinal() >= requested.ordinal() : "a walk never goes below its requested level";
       return level == requested;
     }
   }
@@ -57,7 +62,9 @@ public final class SecureEpt {
       long slots = (end - origin + l.pages() - 1) / l.pages();
       pages[l.ordinal()] = new SeptEntry[(int) ((slots + 511) / 512)][];
       demoted[l.ordinal()] = new DemotedPage[pages[l.ordinal()].length];
+      assert slots >= 1 && pages[l.ordinal()].length >= 1 : "no " + l + " slot for the private range";
     }
+    assert origin <= config.privateGfnStart() && Level.PG_LEVEL_1G.isAligned(origin) && end > origin : config;
   }
 
   public TdxModuleConfig config() {
@@ -72,6 +79,7 @@ public final class SecureEpt {
     if (page == null) lp[(int) (i >>> 9)] = page = new SeptEntry[512];
     SeptEntry e = page[(int) (i & 511)];
     if (e == null) page[(int) (i & 511)] = e = made(gfn, level, (int) (i >>> 9), (int) (i & 511));
+    assert e.level() == level && e.gfn() == level.base(gfn) : "slot " + i + " of " + level + " holds " + e;
     return e;
   }
 
@@ -92,6 +100,7 @@ public final class SecureEpt {
     long i = slot(gfn, level);
     SeptEntry[] page = pages[level.ordinal()][(int) (i >>> 9)];
     SeptEntry e = page == null ? null : page[(int) (i & 511)];
+    assert e == null || e.level() == level && e.gfn() == level.base(gfn) : "slot " + i + " holds " + e;
     if (e != null) return e.state;
     DemotedPage d = demoted[level.ordinal()][(int) (i >>> 9)];
     return d != null && d.has((int) (i & 511)) ? d.state : SeptState.FREE;
@@ -109,6 +118,7 @@ public final class SecureEpt {
     if (gfn < origin || gfn >= end) {
       throw new IllegalArgumentException(String.format("gfn 0x%x is outside the S-EPT [0x%x, 0x%x)", gfn, origin, end));
     }
+    assert level != null && gfn - origin >= 0 : "slot of gfn 0x" + Long.toHexString(gfn);
     return (gfn - origin) / level.pages();
   }
 
@@ -119,24 +129,31 @@ public final class SecureEpt {
    * as TDX_EPT_WALK_FAILED.
    */
   public Walk walk(long gfn, Level requested) {
+    assert requested != null && gfn >= origin && gfn < end : "walk of 0x" + Long.toHexString(gfn) + " " + requested;
     Level lvl = Level.PG_LEVEL_1G;
     while (true) {
       SeptEntry e = entry(gfn, lvl);
+      assert lvl.ordinal() >= requested.ordinal() : "the walk went below " + requested + " at " + e;
       if (lvl == requested || !SeptRules.walkDescends(e.state)) return new Walk(e, lvl);
+      assert lvl != Level.PG_LEVEL_4K : "a 4K entry is never a present non-leaf: " + e;
       lvl = lvl.lower();
     }
   }
 
   /** The walk a guest access does: down to the leaf (or the first non-present entry). */
   public Walk walkToLeaf(long gfn) {
-    return walk(gfn, Level.PG_LEVEL_4K);
+    Walk w = walk(gfn, Level.PG_LEVEL_4K);
+    assert w.level() == Level.PG_LEVEL_4K || !SeptRules.walkDescends(w.state()) : "the walk stopped early at " + w;
+    return w;
   }
 
   /** The 512 child slots of a non-leaf (or would-be non-leaf) entry, in gfn order. */
   public List<SeptEntry> children(SeptEntry parent) {
+    assert parent.level() != Level.PG_LEVEL_4K : "a 4K entry has no children: " + parent;
     Level lower = parent.level().lower();
     List<SeptEntry> out = new ArrayList<>(512);
     for (int i = 0; i < 512; i++) out.add(entry(parent.gfn() + i * lower.pages(), lower));
+    assert out.get(511).gfn() + lower.pages() == parent.gfn() + parent.level().pages() : parent;
     return out;
   }
 
@@ -150,15 +167,18 @@ public final class SecureEpt {
     e.bepoch = 0;
     e.acceptCounter = 0;
     setState(e, SeptState.MAPPED);
+    assert e.invariant() && e.pfn == pfn;
   }
 
   /** TDH.MEM.SEPT.ADD: FREE -> NL_MAPPED pointing at the new S-EPT page; its 512 children are FREE. */
   void septAdd(SeptEntry e, long septPagePfn) {
     assert e.level() != Level.PG_LEVEL_4K : e;
     assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_SEPT_ADD, e.state) : e;
+    assert e.state == SeptState.FREE : "SEPT.ADD links a new page over a FREE entry only (L1 form): " + e;
     e.pfn = septPagePfn;
     e.bepoch = 0;
     setState(e, SeptState.NL_MAPPED);
+    assert e.invariant();
   }
 
   /** TDH.MEM.PAGE.AUG: FREE/REMOVED -> PENDING; PAMT.BEPOCH is reset [TDXM tdh_mem_page_aug.c]. */
@@ -170,6 +190,7 @@ public final class SecureEpt {
     e.bepoch = 0;
     e.acceptCounter = 0;
     setState(e, SeptState.PENDING);
+    assert e.invariant() && e.state.isLeaf();
   }
 
   /**
@@ -182,12 +203,17 @@ public final class SecureEpt {
     if (e.level() == Level.PG_LEVEL_2M) e.acceptCounter = 0;
     e.bepoch = tdEpoch;
     setState(e, SeptRules.blockedOf(e.state));
+    assert e.state.isBlocked() && e.acceptCounter == 0 : "blocked, no ACCEPT progress left: " + e;
+    assert e.invariant();
   }
 
   /** TDH.MEM.RANGE.UNBLOCK: *BLOCKED -> the unblocked state (sept_unblock). */
   void unblock(SeptEntry e) {
     assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK, e.state) : e;
+    long bepoch = e.bepoch;
     setState(e, e.state.unblocked());
+    assert !e.state.isBlocked() && e.bepoch == bepoch : "UNBLOCK keeps BEPOCH: " + e;
+    assert e.invariant();
   }
 
   /** TDH.MEM.PAGE.REMOVE: leaf -> FREE (REMOVED only during an import, out of scope). */
@@ -197,6 +223,7 @@ public final class SecureEpt {
     e.bepoch = 0;
     e.acceptCounter = 0;
     setState(e, SeptState.FREE);
+    assert e.invariant();
   }
 
   /**
@@ -208,6 +235,7 @@ public final class SecureEpt {
     assert e.level() != Level.PG_LEVEL_4K : e;
     assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, e.state) : e;
     SeptState childState = e.state.unblocked();
+    assert childState == SeptState.MAPPED || childState == SeptState.PENDING : "DEMOTE of " + e;
     long pfn = e.pfn;
     Level lower = e.level().lower();
     e.pfn = septPagePfn;
@@ -230,8 +258,10 @@ public final class SecureEpt {
       c.acceptCounter = 0;
       c.hostPriority = false;
       setState(c, childState);
+      assert c.invariant() : c;
     }
     if (!d.isEmpty()) demoted[lower.ordinal()][(int) (i0 >>> 9)] = d;
+    assert e.invariant() && e.state == SeptState.NL_MAPPED : e;
   }
 
   /**
@@ -250,8 +280,11 @@ public final class SecureEpt {
       setState(c, SeptState.FREE);
       long i = slot(c.gfn(), c.level());
       pages[c.level().ordinal()][(int) (i >>> 9)][(int) (i & 511)] = null;
+      assert state(c.gfn(), c.level()) == SeptState.FREE : "PROMOTE frees the child page: " + c;
     }
     setState(e, leafState);
+    assert e.state.isLeaf() && e.level().isAligned(e.pfn) : "PROMOTE makes an aligned leaf: " + e;
+    assert e.invariant();
   }
 
   /** TDG.MEM.PAGE.ACCEPT commit: PENDING -> MAPPED once every 4K page of the entry is zeroed. */
@@ -259,6 +292,7 @@ public final class SecureEpt {
     assert SeptRules.acceptAllowed(e.state) : e;
     e.acceptCounter = 0;
     setState(e, SeptState.MAPPED);
+    assert e.invariant() && SeptRules.guestFullyAccessibleLeaf(e.state);
   }
 
   /**
@@ -266,16 +300,19 @@ public final class SecureEpt {
    * done it). Still reported to the monitor, so an observer's view of the S-EPT stays complete.
    */
   public void seed(long gfn, Level level, SeptState state, long pfn, long bepoch) {
+    assert state != null && bepoch >= 0 : "seed " + state + " bepoch " + bepoch;
     SeptEntry e = entry(gfn, level);
     e.pfn = pfn;
     e.bepoch = bepoch;
     e.acceptCounter = 0;
     setState(e, state);
+    assert e.invariant();
   }
 
   private void setState(SeptEntry e, SeptState to) {
     assert to != null && (to == SeptState.FREE || e.pfn >= 0) : e + " -> " + to;
     assert !to.isLeaf() || e.pfn % e.level().pages() == 0 : "a leaf maps a level-aligned pfn: " + e;
+    assert !(e.level() == Level.PG_LEVEL_4K && to.isNonLeaf()) : "a 4K entry cannot become " + to + ": " + e;
     SeptState from = e.state;
     if (from == to) return;
     e.state = to;
@@ -292,6 +329,7 @@ public final class SecureEpt {
       for (SeptEntry[] page : pages[l]) {
         if (page == null) continue;
         for (SeptEntry e : page) {
+          assert e == null || e.level().ordinal() == l && e.invariant() : e;
           if (e != null && e.state != SeptState.FREE) out.add(e);
         }
       }
@@ -316,6 +354,7 @@ public final class SecureEpt {
   public String fingerprint() {
     StringBuilder sb = new StringBuilder();
     for (SeptEntry e : presentEntries()) {
+      assert e.state != SeptState.FREE : "a FREE entry among the present ones: " + e;
       sb.append(e.level().shortName()).append(':').append(Long.toHexString(e.gfn())).append('=')
           .append(e.state).append('@').append(Long.toHexString(e.pfn()));
       if (e.acceptCounter != 0) sb.append("+acc").append(e.acceptCounter);

@@ -28,6 +28,7 @@ public final class SeptEntry {
     if (!level.isAligned(gfn)) throw new IllegalArgumentException("unaligned " + level + " entry gfn " + gfn);
     this.gfn = gfn;
     this.level = level;
+    assert invariant();
   }
 
   public long gfn() {
@@ -71,11 +72,13 @@ public final class SeptEntry {
     assert locksConsistent() : this;
     if (locked) {
       hostPriority = true;
+      assert lockHolder != opId && invariant() : "a failed host acquisition leaves TDHP set: " + this;
       return false;
     }
     locked = true;
     lockHolder = opId;
     hostPriority = false;
+    assert invariant();
     return true;
   }
 
@@ -93,6 +96,8 @@ public final class SeptEntry {
     if (hostPriority) return GuestLock.BUSY_HOST_PRIORITY;
     locked = true;
     lockHolder = opId;
+    assert !hostPriority : "the guest takes TDEL only with TDHP clear: " + this;
+    assert invariant();
     return GuestLock.ACQUIRED;
   }
 
@@ -110,11 +115,31 @@ public final class SeptEntry {
     lockHolder = -1;
     if (wroteEntry) hostPriority = false;
     assert locksConsistent() : this;
+    assert invariant();
   }
 
   /** TDEL is set exactly while an op holds it; the 2M ACCEPT_COUNTER counts at most the entry's 4K pages. */
   private boolean locksConsistent() {
     return locked == (lockHolder >= 0) && acceptCounter >= 0 && acceptCounter <= level.pages();
+  }
+
+  /**
+   * The entry's field invariants, checked after every mutation: the S-EPT shape (a 4K entry is never a
+   * non-leaf, a present entry points at a page), ACCEPT_COUNTER progress only on a PENDING 2M leaf, TDEL held
+   * by exactly one op [TDXM sept_state_lookup.h, tdg_mem_page_accept.c, tdx_locks.h].
+   */
+  boolean invariant() {
+    assert level.isAligned(gfn) : "unaligned " + this;
+    assert state != null : "no state: " + this;
+    assert !(level == Level.PG_LEVEL_4K && state.isNonLeaf()) : "a 4K S-EPT entry is always a leaf: " + this;
+    assert state == SeptState.FREE || pfn >= 0 : "a present entry points at a page: " + this;
+    assert !state.isLeaf() || level.isAligned(pfn) : "a leaf maps a level-aligned pfn: " + this;
+    assert locked == (lockHolder >= 0) : "TDEL set exactly while an op holds it: " + this;
+    assert acceptCounter >= 0 && acceptCounter <= level.pages() : "ACCEPT_COUNTER range: " + this;
+    assert acceptCounter == 0 || (state == SeptState.PENDING && level == Level.PG_LEVEL_2M)
+        : "ACCEPT progress only on a PENDING 2M leaf: " + this;
+    assert bepoch >= 0 : "BEPOCH is a td_epoch value: " + this;
+    return true;
   }
 
   @Override

@@ -24,6 +24,36 @@ import tdxsim.protocol.SeptState;
 public final class SeptRules {
   private SeptRules() {}
 
+  static {
+    assert tablesAgree();
+  }
+
+  /**
+   * The tables agree with each other and with the state classes, as the module's generated tables do (checked
+   * once, when the class is loaded).
+   */
+  private static boolean tablesAgree() {
+    for (SeptState s : SeptState.values()) {
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) || blockedOf(s).isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) || blockedOf(s).unblocked() == s.unblocked() : s;
+      assert seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK, s) == s.isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, s) || s.isLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, s) || s.isLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_PROMOTE, s) || s.isNonLeaf() : s;
+      assert !guestFullyAccessibleLeaf(s) || guestAccessibleLeaf(s) : s;
+      assert !guestAccessibleLeaf(s) || s.isLeaf() && !s.isBlocked() : s;
+      assert !acceptAllowed(s) || pendingAndGuestAcceptable(s) && s.isLeaf() : s;
+      assert tlbTrackingRequired(s) == (s.isLeaf() || s.isNonLeaf()) : s;
+      assert !walkDescends(s) || s.isNonLeaf() && !s.isBlocked() : s;
+    }
+    for (SeamcallLeaf leaf : new SeamcallLeaf[] {SeamcallLeaf.TDH_MEM_PAGE_ADD, SeamcallLeaf.TDH_MEM_SEPT_ADD,
+        SeamcallLeaf.TDH_MEM_PAGE_AUG, SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, SeamcallLeaf.TDH_MEM_PAGE_PROMOTE}) {
+      assert minLevel(leaf).ordinal() <= maxLevel(leaf).ordinal() : leaf;
+    }
+    assert acceptLevelValid(Level.PG_LEVEL_2M) && !acceptLevelValid(Level.PG_LEVEL_1G);
+    return true;
+  }
+
   /** seamcall_sept_state_lookup[leaf][state]: the entry states in which a SEAMCALL may operate. */
   public static boolean seamcallAllowed(SeamcallLeaf leaf, SeptState s) {
     return switch (leaf) {
@@ -88,6 +118,7 @@ public final class SeptRules {
 
   /** seamcall_state_lookup[leaf][op_state] for INITIALIZED and RUNNABLE [TDXM op_state_lookup.c]. */
   public static boolean opStateAllowed(SeamcallLeaf leaf, TdOpState st) {
+    assert leaf != null && st != null : "seamcall_state_lookup[" + leaf + "][" + st + "]";
     return switch (leaf) {
       case TDH_VP_ENTER -> st == TdOpState.RUNNABLE;
       case TDH_MR_FINALIZE, TDH_MEM_PAGE_ADD -> st == TdOpState.INITIALIZED;
@@ -99,6 +130,7 @@ public final class SeptRules {
 
   /** Lowest level accepted by verify_page_info_input for a leaf. */
   public static Level minLevel(SeamcallLeaf leaf) {
+    assert leaf != null : "verify_page_info_input for no leaf";
     return switch (leaf) {
       case TDH_MEM_SEPT_ADD, TDH_MEM_PAGE_DEMOTE, TDH_MEM_PAGE_PROMOTE -> Level.PG_LEVEL_2M;
       default -> Level.PG_LEVEL_4K;
@@ -107,6 +139,7 @@ public final class SeptRules {
 
   /** Highest level accepted by verify_page_info_input for a leaf (1G stands for "up to EPT_PWL"). */
   public static Level maxLevel(SeamcallLeaf leaf) {
+    assert leaf != null : "verify_page_info_input for no leaf";
     return switch (leaf) {
       case TDH_MEM_PAGE_ADD -> Level.PG_LEVEL_4K;
       case TDH_MEM_PAGE_AUG -> Level.PG_LEVEL_2M;

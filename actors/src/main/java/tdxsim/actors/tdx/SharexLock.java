@@ -12,6 +12,7 @@ public final class SharexLock {
   private boolean exclusive;
 
   public SharexLock(String name) {
+    assert name != null && !name.isEmpty() : "an anonymous sharex lock";
     this.name = name;
   }
 
@@ -19,6 +20,7 @@ public final class SharexLock {
     assert !(exclusive && readers > 0) && readers >= 0 : this;
     if (exclusive) return false;
     readers++;
+    assert invariant();
     return true;
   }
 
@@ -27,17 +29,20 @@ public final class SharexLock {
     if (exclusive || readers > 0) return false;
     exclusive = true;
     assert readers == 0 : this;
+    assert invariant();
     return true;
   }
 
   public void releaseShared() {
     if (exclusive || readers == 0) throw new IllegalStateException(name + ": shared release without holder");
     readers--;
+    assert invariant();
   }
 
   public void releaseExclusive() {
     if (!exclusive) throw new IllegalStateException(name + ": exclusive release without holder");
     exclusive = false;
+    assert readers == 0 && invariant() : "readers entered an exclusively held " + this;
   }
 
   public boolean isFree() {
@@ -50,6 +55,13 @@ public final class SharexLock {
 
   public int readers() {
     return readers;
+  }
+
+  /** Never both exclusive and shared, never a negative reader count (sharex_lock_t's two fields). */
+  private boolean invariant() {
+    assert readers >= 0 : name + ": negative reader count " + readers;
+    assert !(exclusive && readers > 0) : name + ": held exclusive and shared at once";
+    return true;
   }
 
   @Override

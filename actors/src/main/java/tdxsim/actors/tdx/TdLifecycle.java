@@ -42,14 +42,18 @@ final class TdLifecycle {
   private boolean wbinvdPending;
 
   TdLifecycle(TdxModuleState s) {
+    assert s != null : "a lifecycle without a module";
     this.s = s;
   }
 
   void associate(int vcpu) {
+    assert vcpu >= 0 && vcpu < s.vcpuCount() : "no vcpu " + vcpu;
+    assert state == State.KEYS_CONFIGURED : "a vCPU enters a TD whose keys are " + state;
     associated.add(vcpu);
   }
 
   boolean keysConfigured() {
+    assert invariant();
     return state == State.KEYS_CONFIGURED;
   }
 
@@ -58,10 +62,12 @@ final class TdLifecycle {
     if (!(m instanceof TdxModuleMsg.TdScoped)) return null;
     boolean exclusive = m instanceof TdxModuleMsg.TdhMngVpflushdone || m instanceof TdxModuleMsg.TdhMngKeyFreeid;
     if (m instanceof TdxModuleMsg.TdhPhymemCacheWb) return cacheWb(); // no TDR operand
+    assert invariant();
     if (exclusive ? !s.tdrLock().tryExclusive() : !s.tdrLock().tryShared()) return TDX_OPERAND_BUSY;
     TdxStatus st = work(m);
     if (exclusive) s.tdrLock().releaseExclusive();
     else s.tdrLock().releaseShared();
+    assert st != null && invariant() : m;
     return st;
   }
 
@@ -73,6 +79,7 @@ final class TdLifecycle {
     if (m instanceof TdxModuleMsg.TdhMngVpflushdone) {
       if (state != State.KEYS_CONFIGURED) return TDX_LIFECYCLE_STATE_INCORRECT;
       if (!associated.isEmpty()) return TDX_FLUSHVP_NOT_DONE;
+      assert !wbinvdPending : "the HKID was flushed before VPFLUSHDONE";
       wbinvdPending = true;
       state = State.BLOCKED;
       return TDX_SUCCESS;
@@ -80,6 +87,7 @@ final class TdLifecycle {
     if (m instanceof TdxModuleMsg.TdhMngKeyFreeid) {
       if (state != State.BLOCKED) return TDX_LIFECYCLE_STATE_INCORRECT;
       if (wbinvdPending) return TDX_WBCACHE_NOT_COMPLETE;
+      assert state == State.BLOCKED && !wbinvdPending;
       state = State.TEARDOWN;
       return TDX_SUCCESS;
     }
@@ -92,9 +100,20 @@ final class TdLifecycle {
     return TDX_SUCCESS;
   }
 
+  /**
+   * TDR.LIFECYCLE_STATE only moves forward (KEYS_CONFIGURED, BLOCKED, TEARDOWN); the WBINVD bitmap is set only
+   * while BLOCKED; no vCPU stays associated once VPFLUSHDONE has succeeded.
+   */
+  private boolean invariant() {
+    assert !wbinvdPending || state == State.BLOCKED : "WBINVD pending in " + state;
+    assert state == State.KEYS_CONFIGURED || associated.isEmpty() : "vCPUs " + associated + " associated in " + state;
+    return true;
+  }
+
   private TdxStatus cacheWb() {
     if (state != State.BLOCKED || !wbinvdPending) return TDX_NO_HKID_READY_TO_WBCACHE;
     wbinvdPending = false;
+    assert invariant();
     return TDX_SUCCESS;
   }
 }

@@ -27,6 +27,7 @@ public final class TdxModule {
 
   /** A fresh module: build time (OP_STATE_INITIALIZED), td_epoch 1, the private range's 1G roots present. */
   public static Behavior<TdxModuleMsg> create(TdxModuleConfig config, Monitor monitor) {
+    assert config != null && monitor != null : "a TDX module without a config or a monitor";
     return Behaviors.setup(ctx -> running(ctx, new TdxModuleState(config, monitor)));
   }
 
@@ -35,6 +36,7 @@ public final class TdxModule {
    * on: read it only while the actor is not processing (the deterministic runtime, BehaviorTestKit).
    */
   public static Behavior<TdxModuleMsg> create(TdxModuleState state) {
+    assert state != null && state.inFlightCount() == 0 : "a module over a state with ops in flight";
     return Behaviors.setup(ctx -> running(ctx, state));
   }
 
@@ -43,16 +45,19 @@ public final class TdxModule {
     Outbox out = new Outbox() {
       @Override
       public void reply(ActorRef<SeamcallResult> to, SeamcallResult r) {
+        assert to != null && r != null && r.status() != null : "a SEAMCALL answered to nobody";
         to.tell(r);
       }
 
       @Override
       public void reply(ActorRef<GuestResult> to, GuestResult r) {
+        assert to != null && r != null : "a guest result to nobody";
         to.tell(r);
       }
 
       @Override
       public void continueLater(long opId) {
+        assert state.inFlight.containsKey(opId) : "a Continue for op " + opId + " that is not in flight";
         self.tell(new TdxModuleMsg.Continue(opId));
       }
     };
@@ -77,6 +82,8 @@ public final class TdxModule {
         .onMessage(TdxModuleMsg.Continue.class, m -> {
           InFlightOp op = state.inFlight.get(m.opId());
           if (op == null) throw new IllegalStateException("Continue for unknown op " + m.opId());
+          assert op.opId == m.opId() : "op " + op + " filed under " + m.opId();
+          assert op.holds(state);
           if (op instanceof InFlightOp.Seamcall sc) {
             seamcalls.onContinue(sc);
           } else if (op instanceof InFlightOp.Accept a) {

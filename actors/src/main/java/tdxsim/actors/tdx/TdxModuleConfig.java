@@ -61,6 +61,7 @@ public record TdxModuleConfig(
       throw new IllegalArgumentException("accept2mPagesPerStep must be in 1..512: " + accept2mPagesPerStep);
     }
     if (failPageRemove < 0) throw new IllegalArgumentException("failPageRemove < 0");
+    assert privateGfnStart + privateGfnCount > privateGfnStart : "the private range wraps around";
     if (failPageWbinvd < 0) throw new IllegalArgumentException("failPageWbinvd < 0");
   }
 
@@ -118,6 +119,7 @@ public record TdxModuleConfig(
   }
 
   public boolean isPrivate(long gfn) {
+    assert gfn >= 0 : "negative gfn " + gfn;
     return gfn >= privateGfnStart && gfn < privateGfnEnd();
   }
 }

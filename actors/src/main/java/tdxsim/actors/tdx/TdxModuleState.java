@@ -36,6 +36,7 @@ public final class TdxModuleState {
     this.ept = new SecureEpt(config, monitor);
     this.vcpus = new VcpuContext[config.vcpus()];
     for (int i = 0; i < vcpus.length; i++) vcpus[i] = new VcpuContext(i);
+    assert vcpus.length >= 1 && vcpus.length <= TdxModuleConfig.MAX_VCPUS_PER_TD : "vcpus " + vcpus.length;
   }
 
   public TdxModuleConfig config() {
@@ -68,6 +69,7 @@ public final class TdxModuleState {
 
   public VcpuContext vcpu(int id) {
     if (id < 0 || id >= vcpus.length) throw new IllegalArgumentException("no vcpu " + id);
+    assert vcpus[id].id() == id : vcpus[id];
     return vcpus[id];
   }
 
@@ -81,6 +83,7 @@ public final class TdxModuleState {
   }
 
   long mintOpId() {
+    assert nextOpId >= 1 && !inFlight.containsKey(nextOpId) : "op id " + nextOpId + " already in flight";
     return nextOpId++;
   }
 }

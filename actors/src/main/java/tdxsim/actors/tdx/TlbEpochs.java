@@ -36,18 +36,23 @@ public final class TlbEpochs {
     long e = tdEpoch;
     assert e >= 1 && refcount[(int) (e & 1)] >= 0 : "td_epoch " + e;
     refcount[(int) (e & 1)]++;
+    assert invariant();
     return e;
   }
 
   /** A vCPU counted in {@code epoch} exits (or its TDENTER is reverted: revert_tlb_tracking_state). */
   void countOut(long epoch) {
     int slot = (int) (epoch & 1);
+    assert epoch >= 1 && epoch <= tdEpoch : "a vCPU counted in epoch " + epoch + " > td_epoch " + tdEpoch;
+    assert epoch >= tdEpoch - 1 : "vCPU counted in epoch " + epoch + " survived two TRACKs, td_epoch " + tdEpoch;
     if (refcount[slot] == 0) throw new IllegalStateException("REFCOUNT underflow for epoch " + epoch);
     refcount[slot]--;
+    assert invariant();
   }
 
   /** TDH.MEM.TRACK's check: a vCPU is still counted in the previous epoch. */
   public boolean previousEpochBusy() {
+    assert invariant();
     return refcount[(int) (1 - (tdEpoch & 1))] != 0;
   }
 
@@ -55,7 +60,18 @@ public final class TlbEpochs {
   long advance() {
     // TDH.MEM.TRACK advances only once the previous epoch has drained (TDX_PREVIOUS_TLB_EPOCH_BUSY otherwise)
     assert !previousEpochBusy() : "td_epoch " + tdEpoch + " advanced over a busy previous epoch";
-    return ++tdEpoch;
+    long before = tdEpoch;
+    ++tdEpoch;
+    assert tdEpoch == before + 1 && invariant() : "td_epoch is monotonic: " + before + " -> " + tdEpoch;
+    assert refcount[(int) (tdEpoch & 1)] == 0 : "the new epoch's REFCOUNT slot starts empty";
+    return tdEpoch;
+  }
+
+  /** td_epoch starts at 1 and only grows; REFCOUNT never negative. */
+  private boolean invariant() {
+    assert tdEpoch >= 1 : "td_epoch " + tdEpoch;
+    assert refcount[0] >= 0 && refcount[1] >= 0 : "REFCOUNT underflow " + refcount[0] + "/" + refcount[1];
+    return true;
   }
 
   /** is_tlb_tracked(bepoch) [TDXM helpers.h]. */

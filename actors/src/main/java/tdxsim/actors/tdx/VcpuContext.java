@@ -39,6 +39,7 @@ public final class VcpuContext {
   final List<Long> lastEpfGfns = new ArrayList<>();
 
   VcpuContext(int id) {
+    assert id >= 0 && id < TdxModuleConfig.MAX_VCPUS_PER_TD : "vcpu id " + id;
     this.id = id;
   }
 
@@ -76,6 +77,7 @@ public final class VcpuContext {
       lastEpfGfns.clear();
       possiblyEpfStepping = 0;
     }
+    assert invariant();
   }
 
   /**
@@ -83,11 +85,29 @@ public final class VcpuContext {
    * once the count has reached the threshold add the gfn to the list (if new and the list is not full).
    */
   void logEpf(long gfn, int threshold) {
+    assert gfn >= 0 && threshold >= 0 : "logEpf(" + gfn + ", " + threshold + ")";
+    assert mode == Mode.OUTSIDE : "EPF logged at a TD exit, with the vCPU back in the host: " + this;
     if (possiblyEpfStepping < threshold) {
       possiblyEpfStepping++;
     } else if (lastEpfGfns.size() < TdxModuleConfig.EPF_GPA_LIST_SIZE && !lastEpfGfns.contains(gfn)) {
       lastEpfGfns.add(gfn);
     }
+    assert invariant();
+  }
+
+  /**
+   * TDVPS fields: a TDCALL or a deferred interrupt only in TD non-root mode; a vCPU in the guest is counted in an
+   * epoch (td_epoch starts at 1); last_epf_gpa_list bounded and without duplicates.
+   */
+  boolean invariant() {
+    assert mode != null : "vcpu" + id + " without mode";
+    assert guestOp < 0 || mode == Mode.IN_GUEST : "a TDCALL in flight outside the guest: " + this;
+    assert !interruptPending || mode == Mode.IN_GUEST : "an interrupt deferred outside the guest: " + this;
+    assert mode == Mode.OUTSIDE || countedEpoch >= 1 : "entered without an epoch: " + this;
+    assert possiblyEpfStepping >= 0 : "possibly_epf_stepping " + possiblyEpfStepping;
+    assert lastEpfGfns.size() <= TdxModuleConfig.EPF_GPA_LIST_SIZE : "last_epf_gpa_list overflow: " + this;
+    assert lastEpfGfns.stream().distinct().count() == lastEpfGfns.size() : "duplicate gfn: " + this;
+    return true;
   }
 
   @Override

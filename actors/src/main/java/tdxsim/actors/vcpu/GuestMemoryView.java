@@ -1,5 +1,7 @@
 package tdxsim.actors.vcpu;
 
+import tdxsim.protocol.Level;
+
 /**
  * What the guest on one vCPU knows of its private memory: the pages it has accepted (and that have not been
  * converted away since). A #VE on such a page means the accepted data is gone (GuestDataLost). Knowledge is per
@@ -19,6 +21,7 @@ final class GuestMemoryView {
   private int count;
 
   GuestMemoryView(long base) {
+    assert base >= 0 : "guest memory at gfn " + base;
     this.base = base;
   }
 
@@ -29,11 +32,13 @@ final class GuestMemoryView {
   }
 
   void accepted(long gfn, long pages) {
+    assert pages > 0 && pages <= Level.PG_LEVEL_1G.pages() : "accepted " + pages + " pages at " + gfn;
     apply(index(gfn), pages, true);
   }
 
   /** The range was converted (to shared, or to private and not yet accepted) or its data is known lost. */
   void forget(long gfn, long pages) {
+    assert pages > 0 : "forget " + pages + " pages at " + gfn;
     apply(index(gfn), pages, false);
   }
 

@@ -28,6 +28,7 @@ final class GuestProgram {
   private boolean dead;
 
   GuestProgram(int vcpu, List<WorkloadStep> steps, GuestMemoryView mem, Monitor monitor) {
+    assert vcpu >= 0 && mem != null && monitor != null : "guest program of vcpu " + vcpu;
     this.vcpu = vcpu;
     this.steps = List.copyOf(steps);
     this.mem = mem;
@@ -38,7 +39,9 @@ final class GuestProgram {
   GuestAction current() {
     if (dead) return new GuestAction.Dead();
     while (true) {
+      assert nextStep >= 0 && nextStep <= steps.size() : "step " + nextStep + " of " + steps.size();
       while (!tasks.isEmpty() && tasks.peek().finished()) tasks.pop();
+      assert tasks.size() <= 2 : "only a #VE's ACCEPT stacks on a touch: " + tasks;
       if (!tasks.isEmpty()) return tasks.peek().action();
       if (nextStep == steps.size()) return new GuestAction.Finished();
       tasks.push(taskFor(steps.get(nextStep++)));
@@ -49,17 +52,20 @@ final class GuestProgram {
     if (s instanceof WorkloadStep.Accept a) return new AcceptTask(a.gfn(), a.end(), a.maxLevel(), a.style());
     if (s instanceof WorkloadStep.Touch t) return new TouchTask(t.gfn(), t.end());
     if (s instanceof WorkloadStep.MapGpa m) return new MapGpaTask(m.gfn(), m.end(), m.toShared());
+    assert s instanceof WorkloadStep.Prefetch : "an unknown workload step " + s;
     WorkloadStep.Prefetch p = (WorkloadStep.Prefetch) s;
     return new PrefetchTask(p.gfn(), p.end());
   }
 
   void onTdcallReturn(TdxStatus status) {
     assert tasks.peek() instanceof AcceptTask : "TDG.MEM.PAGE.ACCEPT returned during " + tasks.peek();
+    assert !dead && status != null : "a TDCALL returned to a dead guest: " + status;
     ((AcceptTask) tasks.peek()).onStatus(status);
   }
 
   void onAccessOk() {
     assert tasks.peek() instanceof TouchTask : "an access completed without a TouchTask in flight: " + tasks.peek();
+    assert !tasks.peek().finished() : "an access past the end of its touch";
     ((TouchTask) tasks.peek()).cur++;
   }
 
@@ -67,6 +73,7 @@ final class GuestProgram {
   void onVirtualizationException() {
     assert tasks.peek() instanceof TouchTask : "#VE without a TouchTask in flight: " + tasks.peek();
     TouchTask t = (TouchTask) tasks.peek();
+    assert t.cur < t.end : "#VE past the end of the touch at " + t.cur;
     if (mem.isAccepted(t.cur)) {
       monitor.observe(new GuestDataLost(vcpu, t.cur));
       mem.forget(t.cur, 1);
@@ -81,6 +88,7 @@ final class GuestProgram {
    * the guest sees an EPT violation, not a #VE).
    */
   void onAccessFaultInstalled(long gfn) {
+    assert tasks.peek() instanceof TouchTask : "a plain access fault without a TouchTask in flight: " + tasks.peek();
     if (mem.isAccepted(gfn)) {
       monitor.observe(new GuestDataLost(vcpu, gfn));
       mem.forget(gfn, 1);
@@ -95,10 +103,12 @@ final class GuestProgram {
   void onMapGpaReturn(MapGpaCall.Result r) {
     assert tasks.peek() instanceof MapGpaTask : "the MapGPA TDVMCALL returned during " + tasks.peek();
     MapGpaTask m = (MapGpaTask) tasks.peek();
+    assert r != null && m.first <= m.start && m.start < m.end : "MapGPA task [" + m.start + ", " + m.end + ")";
     if (r.status() == MapGpaCall.Status.RETRY && r.r11() >= m.start && r.r11() < m.end
         && (r.r11() != m.start || ++m.retries < MAPGPA_MAX_RETRIES_PER_PAGE)) {
       if (r.r11() != m.start) m.retries = 0;
       m.start = r.r11();
+      assert m.retries >= 0 && m.retries < MAPGPA_MAX_RETRIES_PER_PAGE : "retries " + m.retries;
       return;
     }
     tasks.pop();
@@ -114,6 +124,7 @@ final class GuestProgram {
 
   void onPrefetchDone() {
     assert tasks.peek() instanceof PrefetchTask : "the prefetch ioctl returned during " + tasks.peek();
+    assert !dead : "a prefetch returned to a dead guest";
     tasks.pop();
   }
 
@@ -139,6 +150,7 @@ final class GuestProgram {
     Level tryLevel;
 
     AcceptTask(long cur, long end, Level maxLevel, WorkloadStep.AcceptStyle style) {
+      assert maxLevel != null && style != null : "an ACCEPT task without a level or style";
       this.cur = cur;
       this.end = end;
       this.maxLevel = maxLevel;
@@ -161,6 +173,7 @@ final class GuestProgram {
 
     /** try_accept_one's conditions: aligned and long enough. */
     private Level largestFitting(long gfn, Level from) {
+      assert gfn < end : "no page left to accept at " + gfn;
       for (int i = from.ordinal(); i > 0; i--) {
         Level l = Level.values()[i];
         if (l.isAligned(gfn) && end - gfn >= l.pages()) return l;
@@ -169,6 +182,7 @@ final class GuestProgram {
     }
 
     void onStatus(TdxStatus st) {
+      assert !finished() && st != null : "an ACCEPT status after the range was done: " + st;
       boolean tolerant = style == WorkloadStep.AcceptStyle.TOLERANT;
       boolean ok = st == TdxStatus.TDX_SUCCESS || (tolerant && st == TdxStatus.TDX_PAGE_ALREADY_ACCEPTED);
       Level level = tryLevel;
@@ -179,12 +193,14 @@ final class GuestProgram {
         monitor.observe(new FlowStep(Flow.accept(level), cur, level));
         cur += level.pages();
         tryLevel = null;
+        assert cur <= end : "accepted past the end of the range: " + cur + " > " + end;
         return;
       }
       if (level != Level.PG_LEVEL_4K) {
         // Any non-zero status falls through to the next smaller size that fits (Linux), or to 4K.
         monitor.observe(new FlowStep(Flow.ACCEPT_FALLBACK, cur, level));
         tryLevel = tolerant ? Level.PG_LEVEL_4K : largestFitting(cur, level.lower());
+        assert tryLevel.compareTo(level) < 0 : "the fallback from " + level + " did not go down";
         return;
       }
       if (tolerant && st.isBusy()) {
@@ -203,6 +219,7 @@ final class GuestProgram {
     final long end;
 
     TouchTask(long cur, long end) {
+      assert cur >= 0 : "a touch of gfn " + cur;
       this.cur = cur;
       this.end = end;
     }
@@ -214,6 +231,7 @@ final class GuestProgram {
 
     @Override
     public GuestAction action() {
+      assert cur < end : "an access past the touch at " + cur;
       return new GuestAction.AccessOp(cur);
     }
   }
@@ -240,6 +258,7 @@ final class GuestProgram {
 
     @Override
     public GuestAction action() {
+      assert first <= start && start < end && retries >= 0 : "MapGPA resumes at " + start;
       return new GuestAction.MapGpaCall(start, end, toShared);
     }
   }

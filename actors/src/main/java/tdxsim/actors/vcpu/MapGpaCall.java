@@ -35,6 +35,7 @@ final class MapGpaCall {
   private Consumer<Result> done;
 
   MapGpaCall(KvmContext kvm, int vcpu, BooleanSupplier hasEvents) {
+    assert kvm != null && vcpu >= 0 && hasEvents != null : "MapGPA of vcpu " + vcpu;
     this.kvm = kvm;
     this.vcpu = vcpu;
     this.hasEvents = hasEvents;
@@ -57,6 +58,7 @@ final class MapGpaCall {
     assert done != null : kvm.name() + ": KVM_HC_MAP_GPA_RANGE exit with no MapGPA in flight";
     long chunkEnd = Math.min(next + MAX_PAGES, end);
     assert next < chunkEnd : kvm.name() + ": empty MapGPA chunk at " + next + ", end " + end;
+    assert kvm.held() == null : kvm.name() + ": an exit to userspace under mmu_lock " + kvm.held();
     kvm.flow(toShared ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, next, Level.PG_LEVEL_4K);
     long tag = kvm.mintTag();
     kvm.await(tag, KvmReply.MapGpaDone.class, this::complete);
@@ -67,6 +69,7 @@ final class MapGpaCall {
   private void complete(KvmReply.MapGpaDone d) {
     assert done != null : kvm.name() + ": MapGPA completion with no MapGPA in flight";
     assert next < end : kvm.name() + ": MapGPA completion past its end: next " + next + ", end " + end;
+    assert kvm.held() == null : kvm.name() + ": tdx_complete_vmcall_map_gpa under mmu_lock";
     if (!d.ok()) {
       finish(Status.INVALID_OPERAND, next);
       return;

@@ -35,17 +35,20 @@ final class MemslotView {
   private boolean held;
 
   MemslotView(KvmContext ctx) {
+    assert ctx != null && ctx.vcpuId() >= 0 : "a memslot view outside a vCPU";
     this.ctx = ctx;
     this.noInvalidCheck = ctx.config().has(DesignOption.MUT_MEMSLOT_NO_INVALID_CHECK);
   }
 
   private boolean modelled() {
+    assert ctx.peers() != null : ctx.name() + ": memslots before the context is wired";
     return ctx.peers().memslots() != null;
   }
 
   /** srcu_read_lock(&kvm->srcu), once per section. */
   void readLock() {
     if (!modelled() || held) return;
+    assert ctx.held() == null : ctx.name() + ": srcu_read_lock taken under mmu_lock";
     held = true;
     ctx.observe(new MemslotObservation.SrcuSection(ctx.vcpuId(), true));
     ctx.peers().memslots().tell(new MemslotsMsg.SrcuReadLock(ctx.name()));
@@ -54,6 +57,7 @@ final class MemslotView {
   /** srcu_read_unlock(&kvm->srcu), if held. */
   void readUnlock() {
     if (!held) return;
+    assert modelled() && ctx.held() == null : ctx.name() + ": srcu_read_unlock under mmu_lock " + ctx.held();
     held = false;
     ctx.observe(new MemslotObservation.SrcuSection(ctx.vcpuId(), false));
     ctx.peers().memslots().tell(new MemslotsMsg.SrcuReadUnlock(ctx.name()));
@@ -82,12 +86,14 @@ final class MemslotView {
     // kvm_mmu_faultin_pfn may sleep (it faults in the pfn from guest_memfd): not under mmu_lock
     assert ctx.held() == null : ctx.name() + ": kvm_mmu_do_page_fault under mmu_lock " + ctx.held();
     assert !modelled() || held : ctx.name() + ": page fault outside srcu_read_lock (srcu_read_lock_held)";
+    assert hook != null && done != null : ctx.name() + ": a fault without the max-level hook or a continuation";
     lookup(gfn, slot -> {
       if (slot == SlotState.NONE) {
         ctx.flow(prefetch ? Flow.PREFAULT_NO_MEMSLOT : Flow.MEMORY_FAULT_EXIT_NO_MEMSLOT, gfn, Level.PG_LEVEL_4K);
         done.accept(new FaultOutcome(prefetch ? Errno.ENOENT : Errno.EFAULT, !prefetch, null));
         return;
       }
+      assert held || !modelled() : ctx.name() + ": the section ended during the lookup";
       if (slot == SlotState.INVALID && !noInvalidCheck) {
         ctx.flow(Flow.MEMSLOT_INVALID_RETRY, gfn, Level.PG_LEVEL_4K);
         ctx.observe(new MemslotObservation.InvalidSlotRetry(ctx.vcpuId(), gfn));

@@ -19,6 +19,7 @@ final class PendingEvents {
   private boolean signal;
 
   PendingEvents(int vcpu, Monitor monitor) {
+    assert vcpu >= 0 && monitor != null : "events of vcpu " + vcpu;
     this.vcpu = vcpu;
     this.monitor = monitor;
   }

@@ -27,6 +27,7 @@ final class PrefetchIoctl {
 
   PrefetchIoctl(KvmContext kvm, int vcpu, MemslotView slots, EptViolationHandler ept, PendingEvents events, long end,
       Runnable done) {
+    assert kvm != null && slots != null && ept != null && events != null && done != null : "prefetch of vcpu " + vcpu;
     this.kvm = kvm;
     this.vcpu = vcpu;
     this.slots = slots;
@@ -44,6 +45,7 @@ final class PrefetchIoctl {
   }
 
   private void step(long cur) {
+    assert kvm.held() == null : kvm.name() + ": kvm_tdp_map_page loops outside mmu_lock";
     if (cur >= end) {
       finish();
       return;
@@ -57,6 +59,7 @@ final class PrefetchIoctl {
     slots.fault(cur, true, ept::privateMaxMappingLevel,
         kvm.config().has(DesignOption.V1_IGNORE_SHARED_SPLIT) ? () -> { } : null, o -> {
           PfResult r = o.result();
+          assert r != null && (o.mappedLevel() == null || PfResult.isDone(r)) : "a mapped level with " + r;
           kvm.observe(new FaultEnd(vcpu, cur, r));
           if (PfResult.isRetry(r) && !kvm.vmDead()) {
             step(cur);
@@ -78,6 +81,7 @@ final class PrefetchIoctl {
   }
 
   private void finish() {
+    assert kvm.held() == null : kvm.name() + ": KVM_PRE_FAULT_MEMORY returns under mmu_lock";
     slots.readUnlock();
     done.run();
   }

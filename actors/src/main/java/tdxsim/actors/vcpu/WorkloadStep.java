@@ -36,6 +36,7 @@ public sealed interface WorkloadStep {
     }
 
     public static Accept tolerant(long gfn, long pages, Level maxLevel) {
+      assert maxLevel != null : "a tolerant guest's ACCEPT without a level";
       return new Accept(gfn, pages, maxLevel, AcceptStyle.TOLERANT);
     }
   }

@@ -21,12 +21,14 @@ public final class Host {
   private Host() {}
 
   public static String tdName(int td) {
+    assert td >= 0 : "td " + td;
     return "td-" + td;
   }
 
   /** Spawns {@code tds.get(i)} as {@code td-i} with {@code monitors.apply(i)}. */
   public static Behavior<Void> create(List<VmConfig> tds, IntFunction<Monitor> monitors) {
     if (tds.isEmpty()) throw new IllegalArgumentException("a host runs at least one TD");
+    assert monitors != null && tds.stream().allMatch(t -> t != null) : "a host with a null TD";
     return Behaviors.setup(ctx -> {
       for (int i = 0; i < tds.size(); i++) ctx.spawn(Vm.create(tds.get(i), monitors.apply(i)), tdName(i));
       return Behaviors.empty();
@@ -35,6 +37,7 @@ public final class Host {
 
   /** {@code v}, seen in TD {@code td} of a host: its detail and actors name the TD. */
   public static Violation inTd(int td, Violation v) {
+    assert v != null && v.actors() != null : "a violation without actors";
     String prefix = tdName(td);
     return new Violation(v.invariant(), prefix + ": " + v.detail(),
         v.actors().stream().map(a -> prefix + "/" + a).toList(), v.gfns());

@@ -41,6 +41,7 @@ public final class Vm {
   public static final String USERSPACE = "userspace";
 
   public static String tdpMmuName(int shard) {
+    assert shard >= 0 : "shard " + shard;
     return "tdp-mmu-" + shard;
   }
 
@@ -50,6 +51,7 @@ public final class Vm {
 
   /** With a user's design options changing some actors ({@link ActorPatch}; plugins, {@code tdxsim.stress.ext}). */
   public static Behavior<Void> create(VmConfig config, Monitor monitor, ActorPatch patch) {
+    assert patch != null : "a null ActorPatch (ActorPatch.NONE is the identity)";
     return create(config, monitor, TdxModule::create, patch);
   }
 
@@ -61,6 +63,7 @@ public final class Vm {
 
   private static Behavior<Void> create(VmConfig config, Monitor monitor,
       BiFunction<TdxModuleConfig, Monitor, Behavior<TdxModuleMsg>> moduleFactory, ActorPatch p) {
+    assert config != null && monitor != null && moduleFactory != null : "a VM without a config or a monitor";
     return Behaviors.setup(ctx -> {
       KvmConfig kvm = config.kvmConfig();
       assert config.workloads().size() == config.vcpus() : config.workloads().size() + " workloads for "
@@ -94,6 +97,9 @@ public final class Vm {
           ? ctx.spawn(p.apply(Memslots.NAME, MemslotsMsg.class, Memslots.create(kvm, monitor), config, monitor),
               Memslots.NAME)
           : null;
+      assert shards.size() == kvm.shards() && vcpus.size() == config.vcpus() : "a VM short of actors";
+      assert (memslots != null) == config.changesMemslots() : "the memslots actor iff the VMM changes memslots";
+      assert kvm.baseGfn() == config.tdxModuleConfig().privateGfnStart() : "KVM's memslot is the TD's private range";
       KvmPeers peers = new KvmPeers(module, mmuLock, shards, gmem, vmm, vcpus, iommu, userspace, memslots);
       for (ActorRef<VcpuMsg> v : vcpus) v.tell(new VcpuMsg.Wire(peers));
       gmem.tell(new GuestMemfdMsg.Wire(peers));

@@ -82,6 +82,8 @@ public record VmConfig(
     for (long g : buildPages) {
       if (g < baseGfn || g >= end) throw new IllegalArgumentException("build page outside the memslot: " + g);
     }
+    assert workloads.size() == vcpus && end > baseGfn : "one workload per vCPU, a non-empty memslot";
+    assert iommuPinned.stream().allMatch(r -> r.gfn() >= baseGfn) : "an IOMMU pin below the memslot";
   }
 
   /** Only a PAGE.REMOVE failure injected (or none). */
@@ -105,6 +107,7 @@ public record VmConfig(
   }
 
   public long pages() {
+    assert ranges2M >= 1 : "ranges2M " + ranges2M;
     return ranges2M * Level.PG_LEVEL_2M.pages();
   }
 
@@ -114,6 +117,7 @@ public record VmConfig(
 
   /** The first gfn of 2M range {@code i}. */
   public long range(int i) {
+    assert i >= 0 : "2M range " + i;
     return baseGfn + i * Level.PG_LEVEL_2M.pages();
   }
 
@@ -124,6 +128,7 @@ public record VmConfig(
    */
   public KvmConfig kvmConfig() {
     boolean tdxHugePage = enhancedDemoteInterruptibility || options.contains(DesignOption.MUT_ENDLESS_RESTARTABLE);
+    assert !tdxHugePage || enhancedDemoteInterruptibility || options.contains(DesignOption.MUT_ENDLESS_RESTARTABLE);
     return new KvmConfig(vcpus, baseGfn, pages(), options, tdxHugePage);
   }
 
@@ -136,17 +141,20 @@ public record VmConfig(
   }
 
   public TdxModuleConfig tdxModuleConfig() {
+    assert pages() <= Integer.MAX_VALUE : "a private range too large for the module's tables: " + pages();
     return new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
         zeroStepThreshold, accept2mPagesPerStep, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withOptions(Set<DesignOption> opts) {
+    assert opts != null : "null design options (an empty set is the baseline)";
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, splitCachePages, opts, septVeDisable, enhancedDemoteInterruptibility,
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove, failPageWbinvd);
   }
 
   public VmConfig withSplitCachePages(int pagesInCache) {
+    assert pagesInCache >= 0 : "a negative split page budget " + pagesInCache;
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
         mapSharedIntoUsers, pagesInCache, options, septVeDisable, enhancedDemoteInterruptibility,
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove, failPageWbinvd);
@@ -184,6 +192,7 @@ public record VmConfig(
   }
 
   public VmConfig withIommuPinned(List<GfnRange> pinned) {
+    assert pinned != null : "null IOMMU pins (an empty list is none)";
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, pinned,
         mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
         accept2mPagesPerStep, zeroStepThreshold, failPageRemove, failPageWbinvd);
@@ -228,9 +237,11 @@ public record VmConfig(
         new VmmAction.Convert(e.range(12), 512, true),
         new VmmAction.Interrupt(),
         new VmmAction.DeleteMemslot(e.range(13), 512));
-    return new VmConfig("default", 8, e.baseGfn(), 16, List.of(r0, r0 + 1, r0 + 2, r0 + 3), w, vmm,
+    VmConfig d = new VmConfig("default", 8, e.baseGfn(), 16, List.of(r0, r0 + 1, r0 + 2, r0 + 3), w, vmm,
         List.of(new GfnRange(e.range(6), 8)), true, 64, EnumSet.noneOf(DesignOption.class), false, true,
         TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP, TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+    assert d.insideMemslot();
+    return d;
   }
 
   /**
@@ -248,8 +259,26 @@ public record VmConfig(
             new Touch(e.range(1) + 4, 2), Accept.tolerant(e.range(2), 512, Level.PG_LEVEL_2M)),
         List.of(new Touch(e.range(2), 2), new Prefetch(e.range(3), 512)));
     List<VmmAction> vmm = List.of(new VmmAction.PunchHole(e.range(3), 512));
-    return new VmConfig("small", 2, e.baseGfn(), 4, List.of(r0, r0 + 1), w, vmm, List.of(), true, 16,
+    VmConfig s = new VmConfig("small", 2, e.baseGfn(), 4, List.of(r0, r0 + 1), w, vmm, List.of(), true, 16,
         EnumSet.noneOf(DesignOption.class), false, true, TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP,
         TdxModuleConfig.STEPPING_EPF_THRESHOLD);
+    assert s.insideMemslot();
+    return s;
+  }
+
+  /** A built-in scenario's steps, actions and pins all fall inside its memslot (a user's need not). */
+  private boolean insideMemslot() {
+    for (List<WorkloadStep> l : workloads) {
+      for (WorkloadStep st : l) {
+        assert st.gfn() >= baseGfn && st.end() <= endGfn() && st.pages() > 0 : name + ": step " + st + " outside";
+      }
+    }
+    for (VmmAction a : vmmActions) {
+      assert !(a instanceof VmmAction.PunchHole p) || p.gfn() >= baseGfn && p.end() <= endGfn() : name + ": " + a;
+      assert !(a instanceof VmmAction.Convert c) || c.gfn() >= baseGfn && c.end() <= endGfn() : name + ": " + a;
+      assert !(a instanceof VmmAction.DeleteMemslot d) || d.gfn() >= baseGfn && d.end() <= endGfn() : name + ": " + a;
+    }
+    for (GfnRange r : iommuPinned) assert r.gfn() >= baseGfn && r.end() <= endGfn() : name + ": pin " + r;
+    return true;
   }
 }

@@ -19,6 +19,7 @@ import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 import tdxsim.protocol.PfResult;
+import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.MemslotsMsg;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.VcpuMsg;
@@ -47,6 +48,7 @@ public final class Vmm {
   private final List<long[]> deleted = new java.util.ArrayList<>();
 
   private Vmm(VmConfig config, Monitor monitor) {
+    assert config != null && monitor != null : "a VMM without a config";
     this.config = config;
     this.kvm = new KvmContext(NAME, SENDER_ID, -1, config.kvmConfig(), monitor);
   }
@@ -57,6 +59,7 @@ public final class Vmm {
 
   private Behavior<VmmMsg> unwired(ActorContext<VmmMsg> ctx, StashBuffer<VmmMsg> stash) {
     return AwaitWire.stashUntil(VmmMsg.class, VmmMsg.Wire.class, stash, w -> {
+      assert w.peers() != null && w.peers().guestMemfd() != null : "the VMM wired without guest_memfd";
       kvm.wire(w.peers(), ctx.getSelf().narrow());
       return running();
     });
@@ -65,6 +68,7 @@ public final class Vmm {
   private Behavior<VmmMsg> running() {
     return Behaviors.receive(VmmMsg.class)
         .onMessage(VmmMsg.Start.class, m -> {
+          assert !kvm.tdRunnable() && kvm.idle() : "the VMM started twice";
           build(0);
           return Behaviors.same();
         })
@@ -103,6 +107,7 @@ public final class Vmm {
     }
     long gfn = pages.get(i);
     kvm.getPfn(gfn, pfn -> { // kvm_gmem_populate
+      assert pfn.gfn() == gfn : "kvm_gmem_populate of " + gfn + " answered for " + pfn.gfn();
       if (!pfn.ok()) {
         kvm.flow(Flow.INIT_MEM_REGION_FAILED, gfn, Level.PG_LEVEL_4K);
         build(i + 1);
@@ -122,8 +127,10 @@ public final class Vmm {
    * with TDH.MEM.PAGE.ADD.
    */
   private void mapPrivatePfn(long gfn, long pfn, Level maxLevel, Runnable done) {
+    assert !kvm.tdRunnable() && kvm.held() == null : "KVM_TDX_INIT_MEM_REGION after FINALIZE or under mmu_lock";
     kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
       kvm.assertLocked("kvm_tdp_mmu_map_private_pfn"); // read_lock(&kvm->mmu_lock) around kvm_tdp_map_page
+      assert kvm.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + kvm.held();
       kvm.unlock();
       if (PfResult.isRetry(r) && !kvm.vmDead()) {
         mapPrivatePfn(gfn, pfn, maxLevel, done);
@@ -136,12 +143,15 @@ public final class Vmm {
 
   /** KVM_TDX_FINALIZE_VM: TDH.MR.FINALIZE, then kvm_tdx->state = TD_STATE_RUNNABLE; start the vCPUs. */
   private void finalizeVm() {
+    assert !kvm.tdRunnable() && kvm.held() == null : "KVM_TDX_FINALIZE_VM twice, or under mmu_lock";
     kvm.seamcall(TdxModuleMsg.TdhMrFinalize::new, r -> {
+      assert r.leaf() == SeamcallLeaf.TDH_MR_FINALIZE : r;
       if (!r.status().isSuccess()) {
         kvm.bugOn("KVM_TDX_FINALIZE_VM: TDH.MR.FINALIZE", r.status().name(), 0);
         return;
       }
       kvm.setTdRunnable();
+      assert kvm.tdRunnable() && kvm.held() == null : "TD_STATE_RUNNABLE after TDH.MR.FINALIZE";
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.TdRunnable());
       for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.RunWorkload());
       runAction(0);
@@ -158,18 +168,25 @@ public final class Vmm {
   }
 
   private void runAction(int i) {
+    assert i >= 0 && i <= config.vmmActions().size() : "VMM action " + i;
+    assert kvm.held() == null : "the VMM's ioctls start without mmu_lock, not under " + kvm.held();
     if (i == config.vmmActions().size()) return;
     VmmAction a = config.vmmActions().get(i);
     if (a instanceof VmmAction.PunchHole p) {
       long tag = kvm.mintTag();
-      kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> runAction(i + 1));
+      kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> {
+        assert "punch-hole".equals(d.kind()) && d.ok() == (d.error() == null) : "fallocate answered " + d;
+        runAction(i + 1);
+      });
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
     } else if (a instanceof VmmAction.DeleteMemslot d) {
       setMemoryRegion(d.gfn(), d.end(), -1, () -> {
+        assert !inDeletedMemslot(d.gfn()) : "the memslot at " + d.gfn() + " deleted twice";
         deleted.add(new long[] {d.gfn(), d.end()});
         runAction(i + 1);
       });
     } else if (a instanceof VmmAction.MoveMemslot m) {
+      assert m.pages() > 0 && m.to() >= 0 : "a MOVE of " + m;
       setMemoryRegion(m.gfn(), m.gfn() + m.pages(), m.to(), () -> runAction(i + 1));
     } else if (a instanceof VmmAction.Interrupt) {
       kvm.flow(Flow.INTERRUPT, 0, Level.PG_LEVEL_4K);
@@ -189,6 +206,7 @@ public final class Vmm {
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.NmiBurst(n.count()));
       runAction(i + 1);
     } else {
+      assert a instanceof VmmAction.Convert : "an unknown VMM action " + a;
       VmmAction.Convert c = (VmmAction.Convert) a;
       convert(c.gfn(), c.end(), c.toPrivate(), ok -> runAction(i + 1));
     }
@@ -208,12 +226,14 @@ public final class Vmm {
   }
 
   private boolean inDeletedMemslot(long gfn) {
+    assert deleted.stream().allMatch(r -> r[0] < r[1]) : "an empty deleted memslot";
     for (long[] r : deleted) if (gfn >= r[0] && gfn < r[1]) return true;
     return false;
   }
 
   /** pthread_join of each vCPU thread (after its last KVM_RUN), in vCPU order. */
   private void joinVcpus(int v, Runnable k) {
+    assert v >= 0 && v <= kvm.peers().vcpus().size() : "pthread_join of vcpu-" + v;
     if (v == kvm.peers().vcpus().size()) {
       k.run();
       return;
@@ -246,7 +266,11 @@ public final class Vmm {
   private void mapInto(org.apache.pekko.actor.typed.ActorRef<InvalidationUserMsg> user, long start, long end,
       Runnable k) {
     long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> k.run());
+    assert start < end : "mmap of [" + start + ", " + end + ")";
+    kvm.await(tag, KvmReply.UserAck.class, a -> {
+      assert a.ok() : a.user() + " refused a shared mapping";
+      k.run();
+    });
     user.tell(new InvalidationUserMsg.MapShared(start, end, kvm.self(), tag));
   }
 }
