@@ -284,7 +284,7 @@ public final class KvmContext {
   /** kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add (write lock held). */
   public void invalidateBegin(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_begin");
-    assert start < end : "empty invalidation";
+    assert start <= end : "an inverted invalidation range"; // empty is legal: range_add checks no range
     request(KvmReply.InvalidateDone.class, d -> k.run(), tag ->
         peers.mmuLock().tell(new MmuLockMsg.InvalidateBegin(name, start, end, self, tag)));
   }
@@ -292,7 +292,7 @@ public final class KvmContext {
   /** kvm_mmu_invalidate_end (write lock held). */
   public void invalidateEnd(long start, long end, Runnable k) {
     assertWriteLocked("kvm_mmu_invalidate_end");
-    assert start < end : "empty invalidation";
+    assert start <= end : "an inverted invalidation range"; // empty is legal: range_add checks no range
     request(KvmReply.InvalidateDone.class, d -> k.run(), tag ->
         peers.mmuLock().tell(new MmuLockMsg.InvalidateEnd(name, start, end, self, tag)));
   }
