@@ -128,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("wholeHostReplayOverExplore", g.wholeHostRatio());
     summary.put("recordBytesPerMessage", g.recordBytesPerMessage());
     summary.put("violationToReportSeconds", g.violationToReportSeconds());
+    summary.put("lateViolationFoundSeconds", g.lateViolationFoundSeconds());
+    summary.put("lateViolationToReportSeconds", g.lateViolationToReportSeconds());
+    summary.put("lateOverEarlyViolationToReport", g.lateOverEarly());
     summary.put("oneTd512OverHost1k", f.oneTd512() / f.stress1k());
     out.flush();
     json.print(spec.commandLine().getOut(), summary);

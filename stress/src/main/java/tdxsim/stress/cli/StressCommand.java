@@ -66,6 +66,11 @@ final class StressCommand implements Callable<Integer> {
 
   @Mixin DesignOptionNames designOptions;
 
+  @Option(names = "--option-from-generation", paramLabel = "G", defaultValue = "1", description = "Generated scenario: "
+      + "the --option design options only in the hosts of generation G on (each built afresh), to put a mutation's "
+      + "violation late in a long run. Default: ${DEFAULT-VALUE}.")
+  int optionsFrom;
+
   @Option(names = "--record", paramLabel = "FILE",
       description = "Record every actor's receive order to FILE (JSON if FILE ends in .json, else compact binary: "
           + "varints, deflated blocks, CRCs; written atomically at the end, on a violation or Ctrl-C too). A violation "
@@ -120,9 +125,13 @@ final class StressCommand implements Callable<Integer> {
     if (nThreads < 1) throw new BadInput("--threads must be positive, got " + nThreads);
     if (duration.isZero()) throw new BadInput("--duration must be positive");
     if (throughput < 1) throw new BadInput("--throughput must be positive, got " + throughput);
+    if (optionsFrom < 1) throw new BadInput("--option-from-generation must be positive, got " + optionsFrom);
+    if (optionsFrom > 1 && (scenario != null || designOptions.names.isEmpty())) {
+      throw new BadInput("--option-from-generation needs --option and the generated scenario");
+    }
     ParallelSettings settings = new ParallelSettings(nThreads, record != null, throughput);
-    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(designOptions.names), duration, settings,
-        checking, checkEvery, true);
+    StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(designOptions.names), duration,
+        settings, checking, checkEvery, true, optionsFrom);
 
     HeapCheck.check(s);
     if (record != null) {

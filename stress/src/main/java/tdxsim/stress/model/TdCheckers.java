@@ -30,12 +30,20 @@ import tdxsim.stress.runtime.Fnv;
 public final class TdCheckers {
   private final List<VmConfig> tds;
   private final List<InvariantChecker> checkers;
+  /**
+   * For {@link #firstObserved}: TD i must be checked at the next delivery's end, because its monitor
+   * ({@link #observing}) saw an observation since its last check, or that check found a violation, or it was never
+   * checked. Single-threaded use only (the deterministic world).
+   */
+  private final boolean[] due;
 
   public TdCheckers(List<VmConfig> tds, Bounds bounds) {
     this.tds = List.copyOf(tds);
     List<InvariantChecker> l = new ArrayList<>(tds.size());
     for (VmConfig c : tds) l.add(new InvariantChecker(c.vcpus(), bounds));
     this.checkers = List.copyOf(l);
+    this.due = new boolean[tds.size()];
+    java.util.Arrays.fill(due, true);
   }
 
   public int size() {
@@ -71,6 +79,37 @@ public final class TdCheckers {
       if (v.isPresent()) return checkers.size() == 1 ? v : Optional.of(Host.inTd(i, v.get()));
     }
     return Optional.empty();
+  }
+
+  /** {@code m}, also noting that TD {@code td} saw an observation (for {@link #firstObserved}). */
+  public Monitor observing(int td, Monitor m) {
+    boolean[] d = due;
+    return o -> {
+      d[td] = true;
+      m.observe(o);
+    };
+  }
+
+  /**
+   * {@link #first} of the end-of-delivery check ({@link InvariantChecker#check}), skipping the TDs that saw no
+   * observation since their last check, which found nothing: a checker's state changes only by what it observes,
+   * so that check would find nothing again and change nothing (its deferred checks wait for the same lock, the same
+   * frozen parents, as they did). TDs after the first violating one stay unchecked, as in {@link #first}. Same
+   * verdict, at the same delivery, as checking every TD; a delivery touches one TD, so a host's replay checks one.
+   */
+  public Optional<Violation> firstObserved(Function<InvariantChecker, Optional<Violation>> check) {
+    for (int i = 0; i < checkers.size(); i++) {
+      if (!due[i]) continue;
+      Optional<Violation> v = check.apply(checkers.get(i));
+      due[i] = v.isPresent();
+      if (v.isPresent()) return checkers.size() == 1 ? v : Optional.of(Host.inTd(i, v.get()));
+    }
+    return Optional.empty();
+  }
+
+  /** Every TD is checked at the next {@link #firstObserved} (a check other than it may have changed a checker). */
+  public void allDue() {
+    java.util.Arrays.fill(due, true);
   }
 
   /** One TD: its state hash; several: FNV-1a over their state hashes, in TD order. */

@@ -69,18 +69,19 @@ public final class TdxWorld implements World {
   public Behavior<?> root() {
     return checkers.root(i -> {
       Monitor m = user.get(i).tee(checkers.get(i));
-      return monitors.apply(i, coverage == null ? m : new CoverageMonitor(m, coverage));
+      return checkers.observing(i, monitors.apply(i, coverage == null ? m : new CoverageMonitor(m, coverage)));
     }, extensions.patch());
   }
 
   @Override
   public Optional<Violation> check() {
-    Optional<Violation> v = checkers.first(InvariantChecker::check);
+    Optional<Violation> v = checkers.firstObserved(InvariantChecker::check);
     return v.isPresent() ? v : userFirst(UserChecks::afterDelivery);
   }
 
   @Override
   public Optional<Violation> atQuiescence() {
+    checkers.allDue(); // the quiescence checks may report what a later check() returns
     Optional<Violation> v = checkers.first(InvariantChecker::atQuiescence);
     return v.isPresent() ? v : userFirst(UserChecks::atQuiescence);
   }

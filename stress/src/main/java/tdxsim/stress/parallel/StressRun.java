@@ -35,7 +35,24 @@ public final class StressRun {
    *     heap it holds
    */
   public record Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
-      ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {}
+      ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory,
+      int optionsFromGeneration) {
+    /** With the options in every generation. */
+    public Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
+        ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {
+      this(toolVersion, scenario, options, duration, settings, checking, checkEvery, measureMemory, 1);
+    }
+  }
+
+  /**
+   * Whether generation {@code gen}, starting {@code nanos} into the run, is built with the design options (the
+   * generated scenario; a scenario file runs once, with them): {@code --option-from-generation} puts a mutation's
+   * violation late in a long run, in a TD built from scratch as every generation's is.
+   */
+  @FunctionalInterface
+  public interface OptionsFrom {
+    boolean on(int gen, long nanos);
+  }
 
   /**
    * What the run did, for the summary. {@code record} is the last generation's; when a violation broke one TD of a
@@ -98,8 +115,16 @@ public final class StressRun {
    */
   public static Outcome run(Config c, BooleanSupplier stopRequested, Consumer<String> progress,
       Consumer<ParallelRunner.Tick> ticks) {
+    return run(c, stopRequested, progress, ticks, (gen, nanos) -> gen >= c.optionsFromGeneration());
+  }
+
+  /** {@link #run}, with the design options in the generations {@code optionsFrom} says (benchmarks). */
+  public static Outcome run(Config c, BooleanSupplier stopRequested, Consumer<String> progress,
+      Consumer<ParallelRunner.Tick> ticks, OptionsFrom optionsFrom) {
     Scenario s = c.scenario();
     boolean generations = StressScenario.isSource(s.source());
+    Scenario without = generations ? StressScenario.fromSource(s.source(), List.of()) : s;
+    boolean on = true;
     try (ParallelSystem system = ParallelSystem.create("tdxsim-stress", c.settings())) {
       Sums sum = new Sums(c.measureMemory() ? HeapHeld.bytes() : -1);
       StressStats stats = new StressStats(s.vcpus());
@@ -107,7 +132,9 @@ public final class StressRun {
       long t0 = System.nanoTime();
       ParallelResult r;
       for (int gen = 1; ; gen++) {
-        TdxParallelWorld world = new TdxParallelWorld(s.tds(), s.bounds(), c.checking(), stats);
+        on = !generations || optionsFrom.on(gen, System.nanoTime() - t0);
+        Scenario gs = on ? s : without;
+        TdxParallelWorld world = new TdxParallelWorld(gs.tds(), gs.bounds(), c.checking(), stats);
         sum.generationStarts(stats.totals());
         long g0 = System.nanoTime();
         ParallelRun run = system.start(world);
@@ -129,7 +156,8 @@ public final class StressRun {
       ParallelResult whole = sum.over(r, System.nanoTime() - t0, timeUp);
       Record host = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
-              new Trace.Scenario(s.name(), sourceOf(s)), c.options(), s.vcpus(), 0, c.settings().threads());
+              new Trace.Scenario(s.name(), sourceOf(s)), on ? c.options() : List.of(), s.vcpus(), 0,
+              c.settings().threads());
       Record record = generations ? cutToViolatingTd(host, r, s, sum.tdHashes) : host;
       return new Outcome(c, whole, sum.lastGeneration(stats.totals()), stats.flows(), stats.seamcalls(),
           stats.faultLatency(), sum.counters.snapshot(), sum.violations, sum.heap0, sum.heapEnd, sum.loads,
