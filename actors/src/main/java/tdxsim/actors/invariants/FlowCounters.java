@@ -65,28 +65,39 @@ public final class FlowCounters {
   }
 
   void seamcall(SeamcallLeaf leaf, Level level, TdxStatus status) {
+    assert leaf != null : "a SEAMCALL count of " + leaf + " " + level;
+    assert level != null : "a SEAMCALL count of " + leaf + " " + level;
+    assert status != null : "a SEAMCALL count of " + leaf + " " + level;
     seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()]++;
   }
 
   void flow(Flow flow) {
+    assert flow != null : "a count of no flow";
     long[] c = flows.get(flow.name());
     if (c == null) flows.put(flow.name(), c = new long[1]);
     c[0]++;
+    assert c.length == 1 : "the counter of " + flow;
+    assert c[0] > 0 : "the counter of " + flow;
   }
 
   void conversion(String kind, boolean ok) {
+    assert kind != null : "a count of no conversion kind";
     long[] c = conversions.get(kind);
     if (c == null) conversions.put(kind, c = new long[2]);
     c[ok ? 0 : 1]++;
+    assert c.length == 2 : "the counters of " + kind;
+    assert c[ok ? 0 : 1] > 0 : "the counters of " + kind;
   }
 
   private long sc(SeamcallLeaf leaf, Level level, TdxStatus status) {
+    assert seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()] >= 0 : "a negative SEAMCALL count";
     return seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()];
   }
 
   private long sc(SeamcallLeaf leaf, TdxStatus status) {
     long n = 0;
     for (Level l : Level.values()) n += sc(leaf, l, status);
+    assert n >= 0 : "a negative SEAMCALL total of " + leaf;
     return n;
   }
 
@@ -109,6 +120,8 @@ public final class FlowCounters {
 
   /** The ordered counter map. */
   public Map<String, Long> snapshot() {
+    assert faults >= faultRetries : faults + " faults with " + faultRetries + " retries";
+    assert accepts >= acceptExits + acceptBusy : accepts + " ACCEPTs, " + acceptExits + " exits, " + acceptBusy + " busy";
     Map<String, Long> m = new LinkedHashMap<>();
     TdxStatus ok = TdxStatus.TDX_SUCCESS;
     m.put("aug.2m", sc(SeamcallLeaf.TDH_MEM_PAGE_AUG, Level.PG_LEVEL_2M, ok));
@@ -151,6 +164,7 @@ public final class FlowCounters {
     if (!m.keySet().equals(new java.util.LinkedHashSet<>(SUMMARY_KEYS))) {
       throw new IllegalStateException("SUMMARY_KEYS out of date: " + m.keySet());
     }
+
     Map<String, Long> detail = new TreeMap<>();
     for (Map.Entry<String, long[]> e : flows.entrySet()) detail.put("flow." + e.getKey(), e.getValue()[0]);
     for (Map.Entry<String, long[]> e : conversions.entrySet()) {
@@ -170,6 +184,7 @@ public final class FlowCounters {
   }
 
   private static String shortStatus(TdxStatus s) {
+    assert s != null : "short name of no status";
     return s.name().startsWith("TDX_") ? s.name().substring(4) : s.name();
   }
 }

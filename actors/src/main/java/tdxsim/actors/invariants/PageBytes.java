@@ -11,6 +11,9 @@ final class PageBytes {
   private byte[] each;
 
   byte get(int off) {
+    assert off >= 0 : "page " + off + " of a 2M range";
+    assert off < Range2M.PAGES : "page " + off + " of a 2M range";
+    assert each == null || each.length == Range2M.PAGES : "per-page bytes of " + each.length + " pages";
     return each == null ? all : each[off];
   }
 
@@ -20,6 +23,8 @@ final class PageBytes {
     if (from == 0 && to == Range2M.PAGES) {
       each = null;
       all = v;
+      assert get(0) == v : "the whole range not set to " + v;
+      assert get(Range2M.PAGES - 1) == v : "the whole range not set to " + v;
       return;
     }
     if (each == null) {
@@ -28,10 +33,13 @@ final class PageBytes {
       Arrays.fill(each, all);
     }
     Arrays.fill(each, from, to, v);
+    assert get(from) == v : "pages [" + from + ", " + to + ") not set to " + v;
+    assert get(to - 1) == v : "pages [" + from + ", " + to + ") not set to " + v;
   }
 
   /** Every page whose value is not 0 gets {@code v}. */
   void replaceNonZero(byte v) {
+    assert v != 0 : "replaceNonZero with 0 would free pages";
     if (each == null) {
       if (all != 0) all = v;
       return;

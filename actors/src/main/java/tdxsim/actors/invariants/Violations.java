@@ -15,25 +15,32 @@ final class Violations {
   void report(Invariant inv, String detail, List<String> actors, long... gfns) {
     assert inv != null && detail != null && actors != null : "a violation report without its invariant: " + detail;
     count++;
+    assert count > 0 : "violation count overflowed";
     if (first != null) return;
     Long[] boxed = new Long[gfns.length];
     for (int i = 0; i < gfns.length; i++) boxed[i] = gfns[i];
     first = new Violation(inv.id(), detail, actors, List.of(boxed));
+    assert count == 1 : "the first violation recorded as the " + count + "th";
+    assert first.invariant().equals(inv.id()) : "the first violation recorded as the " + count + "th";
   }
 
   void report(Invariant inv, String detail, long... gfns) {
+    assert gfns != null : "a violation report of " + inv + " with no gfn array";
     report(inv, detail, List.of(), gfns);
   }
 
   Optional<Violation> first() {
+    assert (first == null) == (count == 0) : count + " violations counted, first " + first;
     return Optional.ofNullable(first);
   }
 
   boolean any() {
+    assert (first == null) == (count == 0) : count + " violations counted, first " + first;
     return first != null;
   }
 
   long count() {
+    assert count >= 0 : "a negative violation count";
     return count;
   }
 

@@ -22,6 +22,8 @@ public final class StressWorlds {
    * @throws tdxsim.stress.scenario.ScenarioException or {@link IllegalArgumentException} if it no longer parses
    */
   public static Scenario scenarioOf(Trace.Scenario s, List<String> options) {
+    assert s != null : "the scenario of nothing";
+    assert options != null : "the scenario of nothing";
     Scenario.requirePlugins(options); // before the text, whose options may be a missing plugin's
     if (StressScenario.isSource(s.source())) return StressScenario.fromSource(s.source(), options);
     return ScenarioLoader.parse(s.name(), s.name(), s.source()).withOptions(options);
@@ -29,11 +31,13 @@ public final class StressWorlds {
 
   /** The deterministic world factory to replay {@code record} with. */
   public static WorldFactory forRecord(Record record) {
+    assert record != null : "the worlds of no record";
     return new TdxWorldFactory(scenarioOf(record.scenario(), record.options()));
   }
 
   /** The deterministic world factory to replay a trace made from a record (or any trace). */
   public static WorldFactory forTrace(Trace trace) {
+    assert trace != null : "the worlds of no trace";
     return new TdxWorldFactory(scenarioOf(trace.scenario(), trace.options()));
   }
 }

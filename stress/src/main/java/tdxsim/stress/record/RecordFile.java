@@ -25,6 +25,8 @@ public final class RecordFile {
   }
 
   public static void write(Path file, Record r) {
+    assert file != null : "write of no record";
+    assert r != null : "write of no record";
     if (!file.getFileName().toString().endsWith(".json")) {
       RecordBinary.write(file, r); // any other name: the compact binary record
     } else {
@@ -33,6 +35,7 @@ public final class RecordFile {
   }
 
   public static String hex(long v) {
+    assert Long.parseUnsignedLong(Long.toHexString(v), 16) == v : "hex of " + v + " does not read back";
     return "0x" + Long.toHexString(v);
   }
 
@@ -40,6 +43,7 @@ public final class RecordFile {
 
   /** Reads a record written for {@code expectedModelVersion}. */
   public static Record read(Path file, String expectedModelVersion) {
+    assert expectedModelVersion != null : "read without the model version";
     Record r = read(file);
     if (!r.modelVersion().equals(expectedModelVersion)) {
       throw new RecordFormatException("record " + file + " was written for model version " + r.modelVersion()

@@ -19,22 +19,26 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
   }
 
   private boolean multiline() {
+    assert depth >= 0 : "JSON depth " + depth;
     return depth <= MULTILINE_DEPTH;
   }
 
   private void newline(JsonGenerator g) throws IOException {
+    assert depth <= MULTILINE_DEPTH : "a newline at depth " + depth;
     g.writeRaw('\n');
     for (int i = 0; i < depth; i++) g.writeRaw("  ");
   }
 
   @Override
   public void writeRootValueSeparator(JsonGenerator g) throws IOException {
+    assert depth == 0 : "a root separator at depth " + depth;
     g.writeRaw('\n');
   }
 
   @Override
   public void writeStartObject(JsonGenerator g) throws IOException {
     g.writeRaw('{');
+    assert depth >= 0 : "an object opened at depth " + depth;
     depth++;
   }
 
@@ -57,6 +61,8 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
 
   @Override
   public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+    assert depth > 0 : "an object closed at depth " + depth;
+    assert entries >= 0 : "an object closed at depth " + depth;
     boolean ml = multiline();
     depth--;
     if (ml && entries > 0) newline(g);
@@ -66,6 +72,7 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
   @Override
   public void writeStartArray(JsonGenerator g) throws IOException {
     g.writeRaw('[');
+    assert depth >= 0 : "an array opened at depth " + depth;
     depth++;
   }
 
@@ -83,6 +90,8 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
 
   @Override
   public void writeEndArray(JsonGenerator g, int values) throws IOException {
+    assert depth > 0 : "an array closed at depth " + depth;
+    assert values >= 0 : "an array closed at depth " + depth;
     boolean ml = multiline();
     depth--;
     if (ml && values > 0) newline(g);
