@@ -49,27 +49,25 @@ final class Entry {
     assert invariant();
   }
 
+  // The accessors below carry no assertions: the checks call them for every page of a range (firstMappingIn,
+  // checkBacking, mappedPages); the fields' invariants are asserted where they change (invariant()).
   boolean isFrozen() {
-    assert preFreeze == null || spte != null : where() + " remembers a pre-freeze SPTE while non-present";
     return spte != null && spte.isFrozen();
   }
 
   /** The mirror maps memory here: a leaf, or a frozen leaf (mid zap/split). */
   boolean mirrorMaps() {
-    assert externalOps >= 0 : externalOps + " external ops on " + where();
     if (spte == null) return false;
     if (spte.isLeaf()) return true;
     return spte.isFrozen() && preFreeze != null && preFreeze.isLeaf();
   }
 
   boolean septLeaf() {
-    assert sept != null : "no S-EPT state at " + where();
     return sept.isLeaf();
   }
 
   /** The TDX module or the mirror references memory here. */
   boolean mapsAnything() {
-    assert !septLeaf() || Entry.present(sept) : where() + " an S-EPT leaf that is not present";
     return mirrorMaps() || sept.isLeaf();
   }
 
@@ -79,7 +77,6 @@ final class Entry {
   }
 
   static boolean present(SeptState s) {
-    assert s != null : "present() of no S-EPT state";
     return s != SeptState.FREE && s != SeptState.REMOVED;
   }
 

@@ -164,7 +164,6 @@ public final class FlowCounters {
     if (!m.keySet().equals(new java.util.LinkedHashSet<>(SUMMARY_KEYS))) {
       throw new IllegalStateException("SUMMARY_KEYS out of date: " + m.keySet());
     }
-
     Map<String, Long> detail = new TreeMap<>();
     for (Map.Entry<String, long[]> e : flows.entrySet()) detail.put("flow." + e.getKey(), e.getValue()[0]);
     for (Map.Entry<String, long[]> e : conversions.entrySet()) {

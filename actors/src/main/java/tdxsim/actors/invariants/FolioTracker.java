@@ -65,8 +65,6 @@ final class FolioTracker {
     }
 
     boolean isLive(int i) {
-      assert i >= 0 : "page " + i + " of a split folio of " + pages;
-      assert i < pages : "page " + i + " of a split folio of " + pages;
       return (live[i >>> 6] & (1L << i)) != 0;
     }
 
@@ -142,7 +140,6 @@ final class FolioTracker {
       assert r.invariant() : "folio pages [" + off + ", " + to + ") of " + r.base;
       g += to - off;
     }
-
     Folio same = remove(pfn);
     assert live || backing(pt, gfn) == null : "a freed folio at gfn " + gfn + " still backs it";
     if (replaced == null) replaced = same;
@@ -177,7 +174,6 @@ final class FolioTracker {
 
   /** The live 4K folio at pfn that is a page of a split huge folio, or null. */
   private Folio livePiece(long pfn) {
-    assert pfn >= 0 : "a folio at the pfn " + pfn;
     Map.Entry<Long, Split> e = splits.floorEntry(pfn);
     if (e == null) return null;
     Split s = e.getValue();
@@ -229,7 +225,6 @@ final class FolioTracker {
 
   /** The live folio containing pfn, or null. */
   Folio containing(long pfn) {
-    assert pfn >= 0 : "the folio containing the pfn " + pfn;
     Folio p = livePiece(pfn);
     if (p != null) return p;
     Map.Entry<Long, Folio> e = byPfn.floorEntry(pfn);
@@ -240,7 +235,6 @@ final class FolioTracker {
 
   /** The live folio backing gfn (looked up by the gfn's pfn), or null. */
   Folio backing(PageTables pt, long gfn) {
-    assert gfn >= 0 : "the folio backing the gfn " + gfn;
     Range2M r = pt.peekRange(gfn);
     if (r == null) return null;
     int off = (int) (gfn & (Range2M.PAGES - 1));

@@ -76,7 +76,6 @@ assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the 
       assert g.frozen1g >= 0 : "negative count of FROZEN 1G SPTEs after " + e.where();
       return;
     }
-
     Range2M r = g.pt.range(e.gfn);
     if (frozenBefore != frozenAfter) r.frozen += frozenAfter ? 1 : -1;
     boolean mapsAfter = e.mirrorMaps();

@@ -10,10 +10,8 @@ final class PageBytes {
   private byte all;
   private byte[] each;
 
+  /** The value of page {@code off} (no assertion here: read for every page of a range; set() checks bounds). */
   byte get(int off) {
-    assert off >= 0 : "page " + off + " of a 2M range";
-    assert off < Range2M.PAGES : "page " + off + " of a 2M range";
-    assert each == null || each.length == Range2M.PAGES : "per-page bytes of " + each.length + " pages";
     return each == null ? all : each[off];
   }
 

@@ -57,7 +57,6 @@ final class Range2M {
   }
 
   Entry e4k(int off) {
-    assert off >= 0 && off < PAGES : "4K entry " + off + " of the 2M range " + base;
     return e4k == null ? null : e4k[off];
   }
 
@@ -79,9 +78,6 @@ final class Range2M {
   }
 
   long folioPfn(int off) {
-    assert off >= 0 : "folio pfn of page " + off + " of the 2M range " + base;
-    assert off < PAGES : "folio pfn of page " + off + " of the 2M range " + base;
-    assert folioPfn == null || folioPfn.length == PAGES : "per-page pfns of " + folioPfn.length + " pages";
     if (folioPfn != null) return folioPfn[off];
     return pfnSet ? pfnOrigin + off : 0;
   }

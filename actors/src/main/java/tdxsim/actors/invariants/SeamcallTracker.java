@@ -90,7 +90,6 @@ final class SeamcallTracker {
           + (g.locks.holders().isEmpty() ? "none" : g.locks.holders()) + ")", java.util.List.of(o.caller()),
           o.gfn());
     }
-
     boolean entryOp = leaf == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE || leaf == SeamcallLeaf.TDH_MEM_PAGE_REMOVE
         || leaf == SeamcallLeaf.TDH_MEM_PAGE_PROMOTE;
     TdxStatus st = o.status();

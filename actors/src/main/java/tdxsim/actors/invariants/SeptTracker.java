@@ -55,7 +55,6 @@ final class SeptTracker {
       assert e.bepoch >= 1 : "BLOCK of " + e.where() + " stamped with the epoch " + e.bepoch;
       if (prev.isNonLeaf()) e.uniformAtBlock = uniform(e);
     }
-
     boolean removal = prev.isLeaf() && !Entry.present(to);
     boolean demote = prev.isLeaf() && to.isNonLeaf();
     boolean promote = prev.isNonLeaf() && to.isLeaf();

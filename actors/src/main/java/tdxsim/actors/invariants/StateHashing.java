@@ -22,7 +22,6 @@ final class StateHashing {
       h.add(g.td.vcpuEpoch(v));
       h.add(g.td.isDone(v));
     }
-
     List<Range2M> ranges = new ArrayList<>();
     for (Range2M r : g.pt.ranges()) ranges.add(r);
     ranges.sort((a, b) -> Long.compare(a.base, b.base));
@@ -30,7 +29,6 @@ final class StateHashing {
     for (int i = 1; i < ranges.size(); i++) {
       assert ranges.get(i - 1).base < ranges.get(i).base : "two 2M ranges at " + ranges.get(i).base;
     }
-
     List<Entry> huge = new ArrayList<>();
     for (Entry e : g.pt.hugeEntries()) huge.add(e);
     huge.sort((a, b) -> Long.compare(a.gfn, b.gfn));

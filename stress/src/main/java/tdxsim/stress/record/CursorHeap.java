@@ -47,7 +47,6 @@ final class CursorHeap {
       cursors = Arrays.copyOf(cursors, size * 2);
       positions = Arrays.copyOf(positions, size * 2);
     }
-
     int i = size++;
     while (i > 0) {
       int parent = (i - 1) >>> 1;

@@ -92,7 +92,6 @@ final class RecordCodec {
       for (long n = i.count(); n > 0; n--) gfns.add(i.zigzag());
       v = new Violation(inv, detail, actors, gfns);
     }
-
     long hash = in.readLong();
     List<String> senders = i.strs();
     long[] lastSeq = new long[senders.size()];

@@ -41,7 +41,6 @@ public final class RecordCut {
       assert map[i] < kept.size() : "sender " + name + " mapped to " + map[i];
       assert (i >= FIRST_WORLD || map[i] == i) : "sender " + name + " mapped to " + map[i];
     }
-
     List<ReceiveOrder> actors = new ArrayList<>();
     for (ReceiveOrder o : host.orders().actors()) {
       String renamed = rename(o.actor(), prefix);

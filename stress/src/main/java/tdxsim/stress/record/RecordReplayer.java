@@ -50,7 +50,6 @@ public final class RecordReplayer {
       String why = r.violation() != null ? " (the run ended: " + r.violation().oneLine() + ")" : "";
       return new RecordReplayReport(Outcome.DIVERGED, d.describe() + why, d, verdict, strategy.consumed(), r, trace);
     }
-
     String replayed = strategy.consumed() + " recorded messages";
     assert strategy.complete() : "replayed " + strategy.consumed() + " of " + total;
     assert strategy.consumed() == total : "replayed " + strategy.consumed() + " of " + total;
@@ -65,7 +64,6 @@ public final class RecordReplayer {
           + RecordFile.hex(record.finalStateHash()) + ", replay " + RecordFile.hex(r.stateHash()) + " after "
           + replayed, null, verdict, strategy.consumed(), r, trace);
     }
-
     String detail = "";
     if (verdict != null && !verdict.equals(record.violation())) {
       detail = " (the replay saw it at delivery " + world.firstStep() + ": " + verdict.oneLine() + ")";

@@ -166,7 +166,6 @@ public final class DeterministicSystem implements AutoCloseable {
       }
       return end(world.atQuiescence().orElse(null));
     }
-
     long max = budget.maxSteps();
     if (steps >= max) return end(RuntimeViolations.stepBudget(max, n, en.get(0).toString()));
     int i = strategy.pick(en);

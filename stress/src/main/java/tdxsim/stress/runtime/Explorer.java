@@ -90,7 +90,6 @@ public final class Explorer {
         break;
       }
     }
-
     long elapsed = System.nanoTime() - start;
     assert done <= schedules : done + " of " + schedules + " schedules";
     assert (found == null || found == last) : done + " of " + schedules + " schedules";

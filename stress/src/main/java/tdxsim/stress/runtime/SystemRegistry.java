@@ -54,7 +54,6 @@ public final class SystemRegistry<R> {
       throw new IllegalStateException(kind + " runtime class used outside its actor system (no " + configKey
           + " in config)");
     }
-
     String id = config.getString(configKey);
     R runtime = open.get(id);
     if (runtime == null) throw new IllegalStateException(kind + " runtime " + id + " is closed or unknown");

@@ -78,16 +78,12 @@ final class ChainPriorities {
 
   /** The chain's priority, drawn from {@code rng} when first seen. */
   long of(long chain, SplittableRandom rng) {
-    assert chain >= 0 : "the priority of chain " + chain;
-    assert chain <= Integer.MAX_VALUE : "the priority of chain " + chain;
-    assert rng != null : "the priority of chain " + chain;
     int c = (int) chain;
     if (c >= priority.length) {
       int old = priority.length;
       priority = Arrays.copyOf(priority, Math.max(c + 1, old * 2));
       Arrays.fill(priority, old, priority.length, Delivery.UNSET);
     }
-
     long p = priority[c];
     if (p == Delivery.UNSET) {
       p = depth + (rng.nextLong() >>> 2);

@@ -116,7 +116,6 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
 
   /** The step a delivery is held until ({@link #RELEASED} if it is not held), drawn when it is first seen. */
   private long releaseOf(Delivery d) {
-    assert d != null : "the release of no delivery";
     long p = d.priority();
     if (p == Delivery.UNSET) {
       p = maxPicks > 0 && SCRIPT.equals(d.sender()) && rng.nextBoolean() ? picks + 1 + rng.nextLong(maxPicks)

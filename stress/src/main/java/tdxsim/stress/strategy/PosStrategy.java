@@ -41,7 +41,6 @@ public final class PosStrategy implements Strategy {
         bestPriority = p;
       }
     }
-
     int receiver = enabled.get(best).receiverIndex();
     assert bestPriority >= 0 : "POS priorities are non-negative: " + bestPriority;
     for (int i = 0; i < n; i++) {

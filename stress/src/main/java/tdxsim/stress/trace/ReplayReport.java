@@ -50,7 +50,6 @@ public record ReplayReport(Outcome outcome, String summary, Divergence divergenc
           null,
           r);
     }
-
     long hash = WorldHash.of(trace, r.stateHash());
     if (trace.finalStateHash() != hash) {
       return new ReplayReport(
