@@ -54,6 +54,7 @@ public final class FlowCounters {
     mirrorSplits += o.mirrorSplits;
     kvmBugOns += o.kvmBugOns;
     fromMismatches += o.fromMismatches;
+    assert faults >= o.faults && accepts >= o.accepts : "flow counters went back in a sum";
   }
 
   private static void addAll(Map<String, long[]> to, Map<String, long[]> from) {

@@ -230,6 +230,7 @@ public final class InvariantChecker implements Monitor {
     }
     if (!stoppedOnEnomem) kvm.checkAcceptLevels();
     teardown.atQuiescence();
+    for (Range2M r : g.pt.ranges()) assert r.invariant() && r.countsExact(); // O(ranges x 512): at quiescence only
     g.memslots.atQuiescence();
     for (int i = 0; i < g.vcpus && !stoppedOnEnomem; i++) {
       if (!g.td.isDone(i)) {

@@ -94,6 +94,7 @@ final class LockTracker {
             List.of(owner));
       } else if (n == 1) {
         shared.remove(owner);
+        assert !shared.containsKey(owner) : owner + " still holds the shared lock after its last release";
       } else {
         shared.put(owner, n - 1);
         assert shared.get(owner) == n - 1 : owner + " holds the shared lock " + shared.get(owner) + " times";

@@ -92,6 +92,7 @@ final class MemslotTracker {
       g.v.report(Invariant.LIVENESS_MEMSLOT_DELETED, "quiescent with the deletion of the memslot ["
           + Violations.hex(deleting.get(0)[0]) + ", " + Violations.hex(deleting.get(0)[1]) + ") unfinished",
           deleting.get(0)[0]);
+      assert g.v.any() : "the unfinished memslot deletion not reported";
     }
   }
 }

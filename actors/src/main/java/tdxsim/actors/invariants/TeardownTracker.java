@@ -50,6 +50,7 @@ final class TeardownTracker {
       if (e != null) {
         g.v.report(Invariant.TDX_TEARDOWN_UNMAPPED, "HKID freed with the S-EPT leaf " + e.where()
             + " still mapping a page", e.gfn);
+        assert g.v.any() : "a mapping left at the HKID's release not reported";
         return;
       }
     }

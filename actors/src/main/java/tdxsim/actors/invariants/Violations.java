@@ -17,6 +17,7 @@ final class Violations {
     count++;
     assert count > 0 : "violation count overflowed";
     if (first != null) return;
+    assert count == 1 : count + " violations counted before the first was kept";
     Long[] boxed = new Long[gfns.length];
     for (int i = 0; i < gfns.length; i++) boxed[i] = gfns[i];
     first = new Violation(inv.id(), detail, actors, List.of(boxed));

@@ -39,6 +39,7 @@ final class DdminPass {
         assert complement.size() < size : "chunk [" + from + ", " + to + ") of " + size;
         if (search.attempt(complement)) {
           reduced = true;
+          assert search.best().size() <= size : "ddmin kept a candidate of " + search.best().size() + " of " + size;
           improved = true;
           n = Math.max(n - 1, 2);
           break;

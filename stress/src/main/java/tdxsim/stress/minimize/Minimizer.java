@@ -62,6 +62,7 @@ public final class Minimizer {
       improved |= DdminPass.run(search);
       improved |= SwitchPass.run(search);
     } while (improved && !search.exhausted());
+    assert rounds >= 1 && search.attempts() <= budget.maxAttempts() : rounds + " rounds, " + search.attempts();
     // a round cut short by the budget is no fixpoint, even if it found nothing
     MinimizeResult.Stop stop = search.stop() != null ? search.stop() : MinimizeResult.Stop.FIXPOINT;
     Schedule best = search.best();

@@ -64,6 +64,7 @@ public final class RacingSteps {
           found.add(p);
           racing.add(p[0] + 1L);
           racing.add(p[1] + 1L);
+          assert p[0] + 1L >= 1 && p[1] + 1L <= ds.size() : "racing steps " + (p[0] + 1) + ", " + (p[1] + 1);
         }
       }
     }

@@ -29,6 +29,7 @@ final class SwitchPass {
           assert moved.size() == list.size() : "moved " + j + " to " + i + " of " + list.size();
           if (search.attempt(moved)) {
             improved = true;
+            assert search.best().decisions().size() <= list.size() : "a moved schedule grew";
             continue; // look at the same place in the new best
           }
         }

@@ -79,6 +79,7 @@ final class WorldEdits {
     for (String key : List.of("build-pages", "iommu-pinned")) {
       if (c.hasPath(key)) out.add(edit(key, c.withoutPath(key)));
     }
+    assert out.stream().allMatch(e -> e.what() != null && e.text() != null) : "an edit without its text";
     return out;
   }
 
