@@ -38,9 +38,14 @@ final class ConversionTracker {
       this.end = end;
       this.target = targetOf(kind);
       this.attrsAtBegin = attrsAtBegin;
+      assert kind != null : kind + " of [" + start + ", " + end + ")";
+      assert start <= end : kind + " of [" + start + ", " + end + ")";
+      assert attrsAtBegin == null || attrsAtBegin.length == end - start : "snapshot of " + attrsAtBegin.length;
     }
 
     long zaps() {
+      assert mirrorZaps >= 0 : "negative zap counts of " + kind;
+      assert septZaps >= 0 : "negative zap counts of " + kind;
       return Math.max(mirrorZaps, septZaps);
     }
   }
@@ -51,6 +56,7 @@ final class ConversionTracker {
   private final List<Conversion> active = new ArrayList<>(2);
 
   static Target targetOf(String kind) {
+    assert kind != null : "the target of no conversion kind";
     String k = kind.toLowerCase(Locale.ROOT);
     if (k.contains("punch")) return Target.PUNCH_HOLE;
     if (k.contains("shared")) return Target.SHARED;
@@ -59,6 +65,7 @@ final class ConversionTracker {
   }
 
   Conversion begin(PageTables pt, String kind, long start, long end) {
+    assert start <= end : kind + " of [" + start + ", " + end + ")";
     byte[] snap = null;
     if (end - start <= MAX_SNAPSHOT && end > start) {
       snap = new byte[(int) (end - start)];
@@ -70,11 +77,14 @@ final class ConversionTracker {
     Conversion c = new Conversion(kind, start, end, snap);
     assert snap == null || snap.length == end - start : "attribute snapshot of " + snap.length + " pages";
     active.add(c);
+    assert active.get(active.size() - 1) == c : "conversion " + kind + " not recorded";
     return c;
   }
 
   /** Removes and returns the matching conversion (same kind and range, else the first overlapping), or null. */
   Conversion end(String kind, long start, long end) {
+    assert kind != null : "end of " + kind + " [" + start + ", " + end + ")";
+    assert start <= end : "end of " + kind + " [" + start + ", " + end + ")";
     for (int i = 0; i < active.size(); i++) {
       Conversion c = active.get(i);
       if (c.kind.equals(kind) && c.start == start && c.end == end) return active.remove(i);
@@ -88,6 +98,8 @@ final class ConversionTracker {
 
   /** A private mapping over [gfn, gfn + pages) was zapped on the mirror ({@code mirror}) or S-EPT side. */
   void zapped(long gfn, long pages, boolean mirror) {
+    assert pages > 0 : "a zap of " + pages + " pages at " + gfn;
+    assert gfn >= 0 : "a zap of " + pages + " pages at " + gfn;
     for (Conversion c : active) {
       if (c.start < gfn + pages && gfn < c.end) {
         if (mirror) c.mirrorZaps++;
@@ -99,9 +111,12 @@ final class ConversionTracker {
   }
 
   void userLost(String user, long gfn) {
+    assert user != null : user + " lost the gfn " + gfn;
+    assert gfn >= 0 : user + " lost the gfn " + gfn;
     for (Conversion c : active) {
       if (c.start <= gfn && gfn < c.end) {
         c.lostUsers.add(user);
+        assert c.firstLostGfn < 0 || c.firstLostGfn >= c.start && c.firstLostGfn < c.end : "first lost gfn";
         if (c.firstLostGfn < 0) c.firstLostGfn = gfn;
       }
     }
@@ -109,11 +124,13 @@ final class ConversionTracker {
 
   /** Is [gfn, gfn + pages) wholly inside an active conversion or punch hole? */
   boolean covers(long gfn, long pages) {
+    assert pages > 0 : "covers of " + pages + " pages";
     for (Conversion c : active) if (c.start <= gfn && gfn + pages <= c.end) return true;
     return false;
   }
 
   boolean isEmpty() {
+    assert active.size() <= 64 : active.size() + " conversions in flight";
     return active.isEmpty();
   }
 

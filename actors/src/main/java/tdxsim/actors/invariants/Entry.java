@@ -46,8 +46,12 @@ final class Entry {
     assert level != null && level.isAligned(gfn) : "a " + level + " entry at the unaligned gfn " + gfn;
     this.gfn = gfn;
     this.level = level;
+    assert gfn >= 0 : "an entry at the gfn " + gfn;
+    assert invariant();
   }
 
+  // The accessors below carry no assertions: the checks call them for every page of a range (firstMappingIn,
+  // checkBacking, mappedPages); the fields' invariants are asserted where they change (invariant()).
   boolean isFrozen() {
     return spte != null && spte.isFrozen();
   }
@@ -69,6 +73,7 @@ final class Entry {
   }
 
   boolean isDefault() {
+    assert invariant();
     return spte == null && sept == SeptState.FREE && septChildren == 0;
   }
 
@@ -76,11 +81,30 @@ final class Entry {
     return s != SeptState.FREE && s != SeptState.REMOVED;
   }
 
+  /**
+   * Field invariants (O(1)): the counts are non-negative and the child counts fit one page-table page (512
+   * entries, MAPPED and PENDING ones among the present); a BLOCK epoch only while *BLOCKED (td_epoch >= 1).
+   */
+  boolean invariant() {
+    assert externalOps >= 0 : "negative counts on " + where();
+    assert nonBlockingDemotes >= 0 : "negative counts on " + where();
+    assert septChildren >= 0 : septChildren + " children of " + where();
+    assert septChildren <= Range2M.PAGES : septChildren + " children of " + where();
+    assert childMapped >= 0 : "negative child counts on " + where();
+    assert childPending >= 0 : "negative child counts on " + where();
+    assert childMapped + childPending <= septChildren : "MAPPED + PENDING children beyond present on " + where();
+    assert bepoch == -1 || bepoch >= 1 && sept.isBlocked() : "bepoch " + bepoch + " of " + where() + " " + sept;
+    assert sept != null : "no S-EPT state at " + where();
+    return true;
+  }
+
   String where() {
+    assert level != null : "an entry without its level";
     return level.shortName() + " " + Violations.hex(gfn);
   }
 
   static String spteName(Spte s) {
+    assert s == null || s.kind() != null : "an SPTE without a kind";
     if (s == null) return "NONPRESENT";
     return s.kind().name();
   }

@@ -57,6 +57,7 @@ public final class FlowCounters {
     kvmBugOns += o.kvmBugOns;
     fromMismatches += o.fromMismatches;
     for (int i = 0; i < expected.length; i++) expected[i] += o.expected[i];
+    assert faults >= o.faults && accepts >= o.accepts : "flow counters went back in a sum";
   }
 
   private static void addAll(Map<String, long[]> to, Map<String, long[]> from) {
@@ -68,28 +69,39 @@ public final class FlowCounters {
   }
 
   void seamcall(SeamcallLeaf leaf, Level level, TdxStatus status) {
+    assert leaf != null : "a SEAMCALL count of " + leaf + " " + level;
+    assert level != null : "a SEAMCALL count of " + leaf + " " + level;
+    assert status != null : "a SEAMCALL count of " + leaf + " " + level;
     seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()]++;
   }
 
   void flow(Flow flow) {
+    assert flow != null : "a count of no flow";
     long[] c = flows.get(flow.name());
     if (c == null) flows.put(flow.name(), c = new long[1]);
     c[0]++;
+    assert c.length == 1 : "the counter of " + flow;
+    assert c[0] > 0 : "the counter of " + flow;
   }
 
   void conversion(String kind, boolean ok) {
+    assert kind != null : "a count of no conversion kind";
     long[] c = conversions.get(kind);
     if (c == null) conversions.put(kind, c = new long[2]);
     c[ok ? 0 : 1]++;
+    assert c.length == 2 : "the counters of " + kind;
+    assert c[ok ? 0 : 1] > 0 : "the counters of " + kind;
   }
 
   private long sc(SeamcallLeaf leaf, Level level, TdxStatus status) {
+    assert seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()] >= 0 : "a negative SEAMCALL count";
     return seamcalls[leaf.ordinal()][level.ordinal()][status.ordinal()];
   }
 
   private long sc(SeamcallLeaf leaf, TdxStatus status) {
     long n = 0;
     for (Level l : Level.values()) n += sc(leaf, l, status);
+    assert n >= 0 : "a negative SEAMCALL total of " + leaf;
     return n;
   }
 
@@ -112,6 +124,8 @@ public final class FlowCounters {
 
   /** The ordered counter map. */
   public Map<String, Long> snapshot() {
+    assert faults >= faultRetries : faults + " faults with " + faultRetries + " retries";
+    assert accepts >= acceptExits + acceptBusy : accepts + " ACCEPTs, " + acceptExits + " exits, " + acceptBusy + " busy";
     Map<String, Long> m = new LinkedHashMap<>();
     TdxStatus ok = TdxStatus.TDX_SUCCESS;
     m.put("aug.2m", sc(SeamcallLeaf.TDH_MEM_PAGE_AUG, Level.PG_LEVEL_2M, ok));
@@ -176,6 +190,7 @@ public final class FlowCounters {
   }
 
   private static String shortStatus(TdxStatus s) {
+    assert s != null : "short name of no status";
     return s.name().startsWith("TDX_") ? s.name().substring(4) : s.name();
   }
 }

@@ -30,10 +30,14 @@ final class FolioTracker {
       this.order = order;
       this.pfn = pfn;
       this.split = split;
+      assert gfn >= 0 : "a folio at gfn " + gfn + ", pfn " + pfn;
+      assert pfn >= 0 : "a folio at gfn " + gfn + ", pfn " + pfn;
+      assert order != null : "a folio at gfn " + gfn + ", pfn " + pfn;
       assert split == null || order == Level.PG_LEVEL_4K : "a " + order + " piece of a split folio at " + gfn;
     }
 
     long end() {
+      assert order.isAligned(gfn) : "a " + order + " folio at the unaligned gfn " + gfn;
       return gfn + order.pages();
     }
   }
@@ -57,6 +61,7 @@ final class FolioTracker {
       this.live = new long[(pages + 63) / 64];
       for (int i = 0; i < pages; i++) live[i >>> 6] |= 1L << i;
       this.liveCount = pages;
+      assert invariant();
     }
 
     boolean isLive(int i) {
@@ -64,16 +69,30 @@ final class FolioTracker {
     }
 
     Folio piece(int i) {
+      assert isLive(i) : "page " + i + " of the split folio at pfn " + pfn + " is not live";
       if (pieces == null) pieces = new Folio[pages];
+      assert pieces.length == pages : pieces.length + " pieces of " + pages + " pages";
       Folio f = pieces[i];
       if (f == null) pieces[i] = f = new Folio(gfn + i, Level.PG_LEVEL_4K, pfn + i, this);
       return f;
+    }
+
+    /** Field invariants (O(1)): the live count within the pages, a live bit per page, pieces per page. */
+    boolean invariant() {
+      assert pages > 0 : pages + " pages with " + live.length + " words";
+      assert live.length == (pages + 63) / 64 : pages + " pages with " + live.length + " words";
+      assert liveCount >= 0 : liveCount + " live pages of " + pages;
+      assert liveCount <= pages : liveCount + " live pages of " + pages;
+      assert pieces == null || pieces.length == pages : "pieces of a split of " + pages + " pages";
+      return true;
     }
 
     void setLive(int i, boolean on) {
       if (isLive(i) == on) return;
       live[i >>> 6] ^= 1L << i;
       liveCount += on ? 1 : -1;
+      assert isLive(i) == on;
+      assert invariant();
     }
   }
 
@@ -94,6 +113,9 @@ final class FolioTracker {
     observed = true;
     byte code = live ? Range2M.orderCode(order) : 0;
     long pages = order.pages();
+    assert pt != null : "a folio change at gfn " + gfn + ", pfn " + pfn;
+    assert order != null : "a folio change at gfn " + gfn + ", pfn " + pfn;
+    assert pfn >= 0 : "a folio change at gfn " + gfn + ", pfn " + pfn;
     // a folio of order N covers the naturally aligned 2^N pages from its index (and its pfn, from the allocator)
     assert order.isAligned(gfn) && pfn % pages == 0 : "a " + order + " folio at gfn " + gfn + ", pfn " + pfn;
     Folio replaced = null;
@@ -114,9 +136,12 @@ final class FolioTracker {
       int off = (int) (g & (Range2M.PAGES - 1));
       int to = (int) Math.min(Range2M.PAGES, off + (gfn + pages - g));
       r.setFolio(off, to, pfn + (g - gfn), code);
+      assert to > off : "folio pages [" + off + ", " + to + ") of " + r.base;
+      assert r.invariant() : "folio pages [" + off + ", " + to + ") of " + r.base;
       g += to - off;
     }
     Folio same = remove(pfn);
+    assert live || backing(pt, gfn) == null : "a freed folio at gfn " + gfn + " still backs it";
     if (replaced == null) replaced = same;
     if (live && replaced != null && replaced.pfn == pfn && replaced.gfn == gfn && replaced.order == order) {
       put(replaced); // the same folio reported again: keep its refs
@@ -127,6 +152,7 @@ final class FolioTracker {
       f.refs = carried;
       put(f);
       if (replaced != null && replaced.pfn == pfn) return null; // merged from its own pages: nothing freed
+      assert containing(pfn) == f : "the new folio at pfn " + pfn + " is not found by its pfn";
     }
     return replaced;
   }
@@ -140,6 +166,8 @@ final class FolioTracker {
     if (big != null && big.order != Level.PG_LEVEL_4K) {
       byPfn.remove(big.pfn);
       splits.put(big.pfn, new Split(big.gfn, big.pfn, (int) big.order.pages()));
+      assert !byPfn.containsKey(big.pfn) : "split " + gfn;
+      assert splits.get(big.pfn).liveCount == big.order.pages() : "split " + gfn;
     }
     return big;
   }
@@ -150,17 +178,20 @@ final class FolioTracker {
     if (e == null) return null;
     Split s = e.getValue();
     long i = pfn - s.pfn;
+    assert i >= 0 : "floorEntry gave the split at " + s.pfn + " for pfn " + pfn;
     return i < s.pages && s.isLive((int) i) ? s.piece((int) i) : null;
   }
 
   /** The live folio whose first pfn is pfn, or null. */
   private Folio at(long pfn) {
+    assert pfn >= 0 : "the folio at the pfn " + pfn;
     Folio p = livePiece(pfn);
     return p != null ? p : byPfn.get(pfn);
   }
 
   /** Removes and returns the live folio whose first pfn is pfn, or null. */
   private Folio remove(long pfn) {
+    assert pfn >= 0 : "removal of the folio at the pfn " + pfn;
     Folio p = livePiece(pfn);
     if (p == null) return byPfn.remove(pfn);
     drop(p);
@@ -171,20 +202,25 @@ final class FolioTracker {
     Split s = f.split;
     if (s == null) {
       byPfn.remove(f.pfn);
+      assert byPfn.get(f.pfn) != f : "the dropped folio at pfn " + f.pfn + " is still indexed";
       return;
     }
     s.setLive((int) (f.pfn - s.pfn), false);
     if (s.liveCount == 0) splits.remove(s.pfn);
+    assert !s.isLive((int) (f.pfn - s.pfn)) : "the dropped page at pfn " + f.pfn + " is still live";
   }
 
   private void put(Folio f) {
     Split s = f.split;
     if (s == null) {
       byPfn.put(f.pfn, f);
+      assert byPfn.get(f.pfn) == f : "folio at pfn " + f.pfn + " not indexed";
       return;
     }
     if (s.liveCount == 0) splits.put(s.pfn, s);
     s.setLive((int) (f.pfn - s.pfn), true);
+    assert splits.get(s.pfn) == s : "page at pfn " + f.pfn + " not live";
+    assert s.isLive((int) (f.pfn - s.pfn)) : "page at pfn " + f.pfn + " not live";
   }
 
   /** The live folio containing pfn, or null. */
@@ -209,11 +245,13 @@ final class FolioTracker {
     if (f != null && !f.refsDirty) {
       f.refsDirty = true;
       refsDirty.add(f);
+      assert f.refsDirty : "folio at pfn " + f.pfn + " queued but not marked";
     }
   }
 
   /** Mark every folio backing [gfn, gfn + pages) for a refs check at the next rest point. */
   void markRefsDirty(PageTables pt, long gfn, long pages) {
+    assert pages > 0 : "markRefsDirty of " + pages + " pages";
     if (!refsObserved) return;
     Folio last = null;
     for (long g = gfn; g < gfn + pages; g++) {
@@ -225,6 +263,7 @@ final class FolioTracker {
   }
 
   List<Folio> refsDirty() {
+    assert refsObserved || refsDirty.isEmpty() : "folios queued for a refs check though no refs were seen";
     return refsDirty;
   }
 
@@ -243,11 +282,14 @@ final class FolioTracker {
       }
     }
     out.sort((a, b) -> Long.compare(a.pfn, b.pfn));
+    assert refsObserved || out.isEmpty() : "TDX refs on folios though no FolioRefChanged was seen";
     return out;
   }
 
   /** Pages of [f.gfn, f.end()) that some live S-EPT leaf maps: what v1's refcount must equal [P1-08]. */
   static long mappedPages(PageTables pt, Folio f) {
+    assert f != null : "mapped pages of no folio";
+    assert f.order != null : "mapped pages of no folio";
     long total = 0;
     for (Entry h : pt.hugeEntries()) {
       if (h.septLeaf()) total += overlap(h.gfn, h.gfn + h.level.pages(), f.gfn, f.end());
@@ -267,10 +309,13 @@ final class FolioTracker {
         if (e != null && e.septLeaf()) total++;
       }
     }
+    assert total >= 0 : total + " mapped pages of the folio at pfn " + f.pfn;
     return total;
   }
 
   private static long overlap(long a0, long a1, long b0, long b1) {
+    assert a0 <= a1 : "overlap of [" + a0 + ", " + a1 + ") and [" + b0 + ", " + b1 + ")";
+    assert b0 <= b1 : "overlap of [" + a0 + ", " + a1 + ") and [" + b0 + ", " + b1 + ")";
     return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
   }
 }

@@ -47,6 +47,8 @@ final class GlobalState {
     this.locks = new LockTracker(v, bounds);
     this.liveness = new LivenessTracker(v, bounds, this::othersInFlight, this::vcpusInPreviousEpoch,
         gfn -> inval.intersecting(gfn, gfn + 1) != null);
+    assert vcpus >= 0 : "a checker for " + vcpus + " vCPUs";
+    assert bounds != null : "the checker's liveness bounds";
   }
 
   /**
@@ -55,6 +57,8 @@ final class GlobalState {
    * writer's external op [S5-02]), or the exclusive mmu_lock held (a split or zap under way)?
    */
   boolean othersInFlight(long gfn) {
+    assert gfn >= 0 : "othersInFlight of the gfn " + gfn;
+    assert frozen1g >= 0 : frozen1g + " FROZEN 1G SPTEs";
     if (inval.intersecting(gfn, gfn + 1) != null || frozen1g > 0 || locks.exclusiveHeld()) return true;
     if (memslots.deleting(gfn)) return true; // a memslot deletion: KVM_MEMSLOT_INVALID until it ends
     Range2M r = pt.peekRange(gfn);
@@ -63,6 +67,7 @@ final class GlobalState {
 
   /** TRACK's PREVIOUS_TLB_EPOCH_BUSY is explained while a vCPU is still counted in an older epoch. */
   boolean vcpusInPreviousEpoch() {
+    assert td.epoch() >= 1 : "the TD epoch " + td.epoch() + " (td_epoch starts at 1)";
     return td.vcpuInGuestSince(td.epoch() - 1) >= 0;
   }
 }

@@ -19,11 +19,16 @@ final class GmemTracker {
   GmemTracker(GlobalState g, KvmTracker kvm) {
     this.g = g;
     this.kvm = kvm;
+    assert g != null : "a guest_memfd tracker without its state";
+    assert kvm != null : "a guest_memfd tracker without its state";
   }
 
   void folioChanged(FolioChanged o) {
+    assert o.order() != null : "FolioChanged at " + o.gfn() + " of order " + o.order();
+    assert o.gfn() >= 0 : "FolioChanged at " + o.gfn() + " of order " + o.order();
     long end = o.gfn() + o.order().pages();
     FolioTracker.Folio old = g.folios.changed(g.pt, o.gfn(), o.order(), o.pfn(), o.live());
+    assert o.live() == (g.folios.backing(g.pt, o.gfn()) != null) : "folio at " + o.gfn() + " live " + o.live();
     if (!o.live() || (old != null && old.pfn != o.pfn())) {
       Entry m = g.pt.firstMappingIn(o.gfn(), end, true, true);
       if (m != null) {
@@ -42,6 +47,7 @@ final class GmemTracker {
   void folioSplit(long gfn) {
     long base = Level.PG_LEVEL_2M.base(gfn);
     FolioTracker.Folio big = g.folios.split(g.pt, base);
+    assert g.pt.range(base).folioOrder.get(0) <= Range2M.orderCode(Level.PG_LEVEL_4K) : "2M folio " + base;
     Entry leaf = MappingChecks.leafAtOrAbove(g, base, Level.PG_LEVEL_2M);
     if (leaf != null) {
       g.v.report(Invariant.MMU_LEVEL_LE_FOLIO, "2M folio at " + Violations.hex(base) + " split while the "
@@ -54,6 +60,7 @@ final class GmemTracker {
   }
 
   void attributesChanged(long start, long end, boolean isPrivate) {
+    assert start <= end : "attributes of [" + start + ", " + end + ")";
     kvm.attrsObserved = true;
     byte a = isPrivate ? Range2M.ATTR_PRIVATE : Range2M.ATTR_SHARED;
     for (long b = start & ~(Range2M.PAGES - 1L); b < end; b += Range2M.PAGES) {
@@ -61,6 +68,8 @@ final class GmemTracker {
       long lo = Math.max(start, b);
       long hi = Math.min(end, b + Range2M.PAGES);
       r.attr.set((int) (lo - b), (int) (hi - b), a);
+      assert r.attr.get((int) (lo - b)) == a : "attributes of " + b;
+      assert r.attr.get((int) (hi - 1 - b)) == a : "attributes of " + b;
     }
     if (!isPrivate) {
       Entry m = g.pt.firstMappingIn(start, end, true, true);
@@ -73,6 +82,7 @@ final class GmemTracker {
   }
 
   void userMapping(UserMapping o) {
+    assert o.user() != null : "a user mapping of no user";
     long lost = g.users.change(g.pt, o.user(), o.start(), o.end(), o.mapped());
     if (lost >= 0) g.conv.userLost(o.user(), lost);
   }
@@ -81,6 +91,7 @@ final class GmemTracker {
     g.counters.conversion(o.kind(), o.ok());
     ConversionTracker.Conversion c = g.conv.end(o.kind(), o.start(), o.end());
     if (c == null) return;
+    assert c.start == o.start() && c.end == o.end() || c.start < o.end() && o.start() < c.end : "ended " + c.kind;
     String what = c.kind + " [" + Violations.hex(c.start) + ", " + Violations.hex(c.end) + ")";
     if (!o.ok()) {
       String why = o.error() == null ? "" : " (" + o.error() + ")";
@@ -131,6 +142,7 @@ final class GmemTracker {
 
   /** First gfn whose attribute differs from the snapshot taken at ConversionBegin, or -1. */
   private long changedAttr(ConversionTracker.Conversion c) {
+    assert c.attrsAtBegin == null || c.attrsAtBegin.length == c.end - c.start : "snapshot of " + c.kind;
     if (c.attrsAtBegin == null) return -1;
     for (long gfn = c.start; gfn < c.end; gfn++) {
       Range2M r = g.pt.peekRange(gfn);
@@ -141,6 +153,7 @@ final class GmemTracker {
   }
 
   void folioRefChanged(FolioRefChanged o) {
+    assert o.pfn() >= 0 : "TDX refs on the pfn " + o.pfn();
     g.folios.refsObserved = true;
     FolioTracker.Folio f = g.folios.containing(o.pfn());
     if (f != null) f.refs += o.delta();
@@ -160,5 +173,6 @@ final class GmemTracker {
       }
     }
     g.folios.markRefsDirty(f);
+    assert f.refsDirty : "folio at pfn " + f.pfn + " not queued for its refs check";
   }
 }

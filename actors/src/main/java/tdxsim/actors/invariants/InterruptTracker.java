@@ -21,6 +21,8 @@ final class InterruptTracker {
   }
 
   void on(VcpuObservation o) {
+    assert o != null : "a null vCPU observation";
+    assert pending.length == signal.length : "per-vCPU arrays of " + pending.length + " and " + signal.length;
     if (o instanceof VcpuObservation.InterruptPosted x) {
       grow(x.vcpu());
       pending[x.vcpu()] = true;
@@ -38,6 +40,7 @@ final class InterruptTracker {
     } else if (o instanceof VcpuObservation.LocalRetry x) {
       grow(x.vcpu());
       g.counters.flow(Flow.LOCAL_RETRY);
+      assert x.vcpu() < pending.length : "vcpu " + x.vcpu() + " beyond the per-vCPU arrays";
       if (pending[x.vcpu()] || signal[x.vcpu()]) {
         g.v.report(Invariant.LIVENESS_LOCAL_RETRY_EVENTS, "vcpu " + x.vcpu() + " retried its fault on "
             + Violations.hex(x.gfn()) + " in the local-retry loop with a posted interrupt or a signal pending",

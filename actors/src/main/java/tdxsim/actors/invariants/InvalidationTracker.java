@@ -14,10 +14,13 @@ final class InvalidationTracker {
   void begin(long start, long end) {
     assert start <= end : "kvm_mmu_invalidate_range_add of [" + start + ", " + end + ")"; // empty: legal, as in MmuLock
     active.add(new long[] {start, end});
+    assert invariant();
   }
 
   /** Removes the matching range (exact, else the first overlapping); false if none was in progress. */
   boolean end(long start, long end) {
+    assert start <= end : "kvm_mmu_invalidate_end of [" + start + ", " + end + ")";
+    assert invariant();
     for (int i = 0; i < active.size(); i++) {
       long[] r = active.get(i);
       if (r[0] == start && r[1] == end) {
@@ -37,18 +40,30 @@ final class InvalidationTracker {
 
   /** An in-progress range intersecting [start, end), or null. */
   long[] intersecting(long start, long end) {
+    assert start <= end : "intersecting [" + start + ", " + end + ")";
     for (long[] r : active) if (r[0] < end && start < r[1]) return r;
     return null;
   }
 
   /** Is all of [start, end) inside one in-progress range? */
   boolean covers(long start, long end) {
+    assert start <= end : "covers [" + start + ", " + end + ")";
     for (long[] r : active) if (r[0] <= start && end <= r[1]) return true;
     return false;
   }
 
   boolean isEmpty() {
+    assert invariant();
     return active.isEmpty();
+  }
+
+  /** Each in-progress range is a well-formed [start, end) pair; invalidations nest a few deep, so the scan is O(1). */
+  private boolean invariant() {
+    for (long[] r : active) {
+      assert r.length == 2 : "an invalidation range of " + r.length + " bounds";
+      assert r[0] <= r[1] : "the in-progress invalidation [" + r[0] + ", " + r[1] + ")";
+    }
+    return true;
   }
 
   List<long[]> active() {

@@ -124,6 +124,8 @@ public enum Invariant {
   Invariant(String id, String description) {
     this.id = id;
     this.description = description;
+    assert id.matches("[a-z]+\\.[a-z0-9-]+") : "invariant id " + id + " is not <area>.<name>";
+    assert !description.isBlank() : id + " without a description";
   }
 
   /** The stable dotted name, e.g. {@code sept.mirror-agreement}. */
@@ -138,6 +140,7 @@ public enum Invariant {
 
   /** The invariant with this dotted name, if any. */
   public static java.util.Optional<Invariant> byId(String id) {
+    assert id != null : "Invariant.byId(null)";
     for (Invariant i : values()) if (i.id.equals(id)) return java.util.Optional.of(i);
     return java.util.Optional.empty();
   }

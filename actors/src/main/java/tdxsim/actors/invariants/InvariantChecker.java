@@ -47,10 +47,12 @@ public final class InvariantChecker implements Monitor {
   /** @param vcpus the scenario's vCPU count: each of 0..vcpus-1 must report VcpuWorkloadDone by quiescence. */
   public InvariantChecker(int vcpus) {
     this(vcpus, Bounds.DEFAULT);
+    assert g.bounds == Bounds.DEFAULT : "a checker without the default bounds";
   }
 
   public InvariantChecker(int vcpus, Bounds bounds) {
     if (vcpus < 0) throw new IllegalArgumentException("vcpus < 0");
+    assert bounds != null : "a checker without liveness bounds";
     this.g = new GlobalState(vcpus, bounds);
     this.mirror = new MirrorTracker(g);
     this.sept = new SeptTracker(g);
@@ -58,15 +60,19 @@ public final class InvariantChecker implements Monitor {
     this.kvm = new KvmTracker(g);
     this.gmem = new GmemTracker(g, kvm);
     this.teardown = new TeardownTracker(g);
+    assert g.vcpus == vcpus : "a new checker with a violation";
+    assert !g.v.any() : "a new checker with a violation";
   }
 
   /** Every invariant this checker enforces, with its stable name and one-line description. */
   public static List<Invariant> invariants() {
+    assert Invariant.values().length > 0 : "no invariants";
     return List.of(Invariant.values());
   }
 
   @Override
   public void observe(Observation o) {
+    assert o != null : "a null observation";
     if (progressOfAFlow(o)) g.liveness.progress();
     if (o instanceof MmuObservation m) mmu(m);
     else if (o instanceof SeptObservation s) sept(s);
@@ -114,6 +120,7 @@ public final class InvariantChecker implements Monitor {
       g.counters.guestAccepted++;
     } else if (o instanceof MmuObservation.VcpuWorkloadDone x) {
       g.td.workloadDone(x.vcpu());
+      assert g.td.isDone(x.vcpu()) : "vcpu " + x.vcpu() + "'s VcpuWorkloadDone not recorded";
     } else if (o instanceof MmuObservation.KvmBugOn x) {
       g.counters.kvmBugOns++;
       g.bugged = true;
@@ -143,6 +150,7 @@ public final class InvariantChecker implements Monitor {
       boolean was = g.td.runnable();
       g.td.guestMode(x.vcpu(), x.inGuest(), x.epoch());
       if (!was && g.td.runnable()) g.rest.markAll(g.pt);
+      assert !x.inGuest() || g.td.runnable() : "vcpu " + x.vcpu() + " in the guest of a TD not RUNNABLE";
     } else if (o instanceof SeptObservation.TdEpochAdvanced x) {
       g.td.epochAdvanced(x.tdEpoch());
     } else if (o instanceof SeptObservation.TdRunnable) {
@@ -151,6 +159,7 @@ public final class InvariantChecker implements Monitor {
   }
 
   private void gmem(GmemObservation o) {
+    assert o != null : "a null guest_memfd observation";
     if (o instanceof GmemObservation.FolioChanged x) {
       gmem.folioChanged(x);
     } else if (o instanceof GmemObservation.FolioSplit x) {
@@ -169,9 +178,11 @@ public final class InvariantChecker implements Monitor {
   }
 
   private void runnable() {
+    assert g.rest != null : "TDH.MR.FINALIZE before the rest checks exist";
     if (g.td.runnable()) return;
     g.td.setRunnable();
     g.rest.markAll(g.pt);
+    assert g.td.runnable() : "the TD not RUNNABLE after TDH.MR.FINALIZE";
   }
 
   /**
@@ -179,6 +190,7 @@ public final class InvariantChecker implements Monitor {
    * what the delivery touched, and returns the first violation so far.
    */
   public Optional<Violation> check() {
+    assert g.memslots != null : "check() without a memslot tracker";
     g.memslots.check();
     g.rest.flush(g);
     return g.v.first();
@@ -186,11 +198,13 @@ public final class InvariantChecker implements Monitor {
 
   /** The first violation recorded so far (without running deferred checks). */
   public Optional<Violation> firstViolation() {
+    assert g.v.any() == (g.v.count() > 0) : g.v.count() + " violations counted";
     return g.v.first();
   }
 
   /** How many violations were reported in all (the first is kept; the rest are usually its consequences). */
   public long violationCount() {
+    assert g.v.count() >= 0 : "a negative violation count";
     return g.v.count();
   }
 
@@ -199,6 +213,7 @@ public final class InvariantChecker implements Monitor {
    * ACCEPT levels honoured, every vCPU done). Returns the first violation overall.
    */
   public Optional<Violation> atQuiescence() {
+    assert g.v.any() || g.locks != null : "atQuiescence without a lock tracker";
     g.rest.flush(g);
     if (g.v.any()) return g.v.first();
     List<String> held = g.locks.holdersAndWaiters();
@@ -226,6 +241,7 @@ public final class InvariantChecker implements Monitor {
     boolean stopped = stoppedOnEnomem || g.bugged; // the VMM stops a VM whose KVM_RUN fails (-ENOMEM, -EIO)
     if (!stopped) kvm.checkAcceptLevels();
     teardown.atQuiescence();
+    for (Range2M r : g.pt.ranges()) assert r.invariant() && r.countsExact(); // O(ranges x 512): at quiescence only
     g.memslots.atQuiescence();
     for (int i = 0; i < g.vcpus && !stopped; i++) {
       if (!g.td.isDone(i)) {
@@ -249,10 +265,12 @@ public final class InvariantChecker implements Monitor {
       if (r.frozen == 0) continue;
       Entry e = r.e2m != null && r.e2m.isFrozen() ? r.e2m : null;
       for (int i = 0; e == null && i < Range2M.PAGES; i++) {
+        assert r.has4kEntries() || r.e2m == null || !r.e2m.isFrozen() : "search past the FROZEN 2M entry";
         Entry c = r.e4k(i);
         if (c != null && c.isFrozen()) e = c;
       }
       long gfn = e == null ? r.base : e.gfn;
+      assert e != null : "2M range " + r.base + " counts " + r.frozen + " FROZEN SPTEs but none is FROZEN";
       g.v.report(Invariant.LIVENESS_FROZEN_SPTE, "quiescent with the mirror SPTE "
           + (e == null ? Violations.hex(gfn) : e.where()) + " FROZEN", e == null ? List.of() : RestChecks.actors(e),
           gfn);
@@ -262,26 +280,31 @@ public final class InvariantChecker implements Monitor {
 
   /** Deterministic 64-bit hash of a canonical encoding of the current global state. */
   public long stateHash() {
+    assert g.pt != null : "a state hash without page tables";
     return StateHashing.hash(g);
   }
 
   /** Flow counters for {@code explore --json}, in a fixed order (summary first, then sorted details). */
   public Map<String, Long> counters() {
+    assert g.counters != null : "no flow counters";
     return g.counters.snapshot();
   }
 
   /** Adds this checker's flow counters to {@code sum} (no map is built: cheap enough for every schedule). */
   public void addCountersTo(FlowCounters sum) {
+    assert sum != null : "counters added to nothing";
     sum.add(g.counters);
   }
 
   /** The keys {@link #counters()} always starts with, in order; the rest are details, sorted. */
   public static List<String> counterSummaryKeys() {
+    assert !FlowCounters.SUMMARY_KEYS.isEmpty() : "no summary counters";
     return FlowCounters.SUMMARY_KEYS;
   }
 
   /** A monitor that serialises observations on this checker, for the parallel runtime. */
   public Monitor synchronizedMonitor() {
+    assert g != null : "a checker without its state";
     return o -> {
       synchronized (InvariantChecker.this) {
         observe(o);
@@ -291,6 +314,7 @@ public final class InvariantChecker implements Monitor {
 
   /** For tests and reports: the level of the smallest ACCEPT that TD-exited in the 2M range of gfn, if any. */
   Optional<Level> minAcceptLevel(long gfn) {
+    assert gfn >= 0 : "minAcceptLevel of the gfn " + gfn;
     Range2M r = g.pt.peekRange(gfn);
     return Optional.ofNullable(r == null ? null : r.minAccept);
   }

@@ -21,11 +21,13 @@ final class KvmTracker {
 
   KvmTracker(GlobalState g) {
     this.g = g;
+    assert g != null : "a KVM tracker without its state";
   }
 
   void invalidateEnd(InvalidateEnd o) {
     long start = o.start();
     long end = o.end();
+    assert start <= end : "kvm_mmu_invalidate_end of [" + start + ", " + end + ")"; // empty: legal
     g.inval.end(start, end);
     for (Entry h : g.pt.hugeEntries()) {
       if (h.gfn < end && start < h.gfn + h.level.pages() && h.mapsAnything()) checkAtEnd(h, start, end);
@@ -41,10 +43,14 @@ final class KvmTracker {
         }
       }
       if ((r.e2m == null || !r.e2m.mirrorMaps()) && r.mirrorLeaves4k == 0) r.history = Range2M.HIST_NONE;
+      assert r.invariant();
     }
   }
 
   private void checkAtEnd(Entry e, long start, long end) {
+    assert e.mapsAnything() : "invalidate_end checks " + e.where() + ", which maps nothing";
+    assert e.gfn < end : e.where() + " outside [" + start + ", " + end + ")";
+    assert start < e.gfn + e.level.pages() : e.where() + " outside [" + start + ", " + end + ")";
     if (attrsObserved) {
       // guest_memfd starts all private (kvm_gmem_init_inode): only a page converted to shared is not private
       long bad = MappingChecks.firstShared(g.pt, e.gfn, e.gfn + e.level.pages());
@@ -60,11 +66,15 @@ final class KvmTracker {
   }
 
   void inhibitSet(GuestInhibitSet o) {
+    assert o != null : "a GuestInhibitSet without a level";
+    assert o.level() != null : "a GuestInhibitSet without a level";
     Level l = o.level();
     long base = l.base(o.gfn());
     if (l == Level.PG_LEVEL_2M) g.pt.range(base).inhibit2m = true;
     else if (l == Level.PG_LEVEL_1G) g.inhibit1g.add(base);
     else return;
+    assert l != Level.PG_LEVEL_2M || g.pt.range(base).inhibit2m : "GUEST_INHIBIT(2M) of " + base + " not recorded";
+    assert l != Level.PG_LEVEL_1G || g.inhibit1g.contains(base) : "GUEST_INHIBIT(1G) of " + base + " not recorded";
     Entry leaf = MappingChecks.leafAtOrAbove(g, base, l);
     if (leaf != null) {
       g.v.report(Invariant.MMU_GUEST_INHIBIT_RESPECTED, "GUEST_INHIBIT(" + l.shortName() + ") set on "
@@ -74,6 +84,8 @@ final class KvmTracker {
   }
 
   void inhibitCleared(long gfn, Level l) {
+    assert l != null : "GuestInhibitCleared of " + gfn + " at " + l;
+    assert gfn >= 0 : "GuestInhibitCleared of " + gfn + " at " + l;
     long base = l.base(gfn);
     g.v.report(Invariant.MMU_GUEST_INHIBIT_MONOTONE, "GUEST_INHIBIT(" + l.shortName() + ") cleared on "
         + Violations.hex(base), base);
@@ -86,11 +98,15 @@ final class KvmTracker {
   }
 
   void acceptCompleted(int vcpu, long gfn, Level level, TdxStatus status) {
+    assert vcpu >= 0 : "ACCEPT by vcpu " + vcpu + " at " + level;
+    assert level != null : "ACCEPT by vcpu " + vcpu + " at " + level;
     g.counters.accepts++;
     if (status == null) {
       g.counters.acceptExits++;
       Range2M r = g.pt.range(gfn);
       if (r.minAccept == null || level.ordinal() < r.minAccept.ordinal()) r.minAccept = level;
+      assert r.minAccept != null : "min ACCEPT of " + r.base;
+      assert r.minAccept.ordinal() <= level.ordinal() : "min ACCEPT of " + r.base;
     } else if (status.isBusy()) {
       g.counters.acceptBusy++;
     }
@@ -99,6 +115,7 @@ final class KvmTracker {
 
   /** Quiescence: no leaf larger than the smallest ACCEPT level that TD-exited in its 2M range [R2]. */
   void checkAcceptLevels() {
+    assert g.pt != null : "ACCEPT levels judged without page tables";
     for (Range2M r : g.pt.ranges()) {
       if (r.minAccept == null) continue;
       Entry h = g.pt.peek(r.base, Level.PG_LEVEL_1G);

@@ -42,6 +42,8 @@ final class LivenessTracker {
       this.leaf = leaf;
       this.gfn = gfn;
       this.level = level;
+      assert gfn >= 0 : "a retry streak at " + gfn + " level " + level;
+      assert level != null : "a retry streak at " + gfn + " level " + level;
     }
   }
 
@@ -73,6 +75,7 @@ final class LivenessTracker {
   private final java.util.Set<String> busyCallers = new java.util.LinkedHashSet<>();
 
   private boolean lastSeamcallBusy(String caller) {
+    assert caller != null : "lastSeamcallBusy of no caller";
     return !busyCallers.isEmpty() && busyCallers.contains(caller);
   }
 
@@ -83,21 +86,30 @@ final class LivenessTracker {
     this.bounds = bounds;
     this.othersInFlight = othersInFlight;
     this.vcpusInPreviousEpoch = vcpusInPreviousEpoch;
+    assert v != null : "liveness";
+    assert bounds != null : "liveness";
+    assert othersInFlight != null : "liveness";
+    assert vcpusInPreviousEpoch != null : "liveness";
   }
 
   void faultBegin(int vcpu, long gfn) {
     grow(vcpu);
     openFault[vcpu] = gfn;
+    assert gfn >= 0 : "vcpu " + vcpu + " began a fault on the gfn " + gfn;
+    assert openFault[vcpu] == gfn : "vcpu " + vcpu + " began a fault on the gfn " + gfn;
   }
 
   void faultEnd(int vcpu, long gfn, PfResult result) {
     grow(vcpu);
     openFault[vcpu] = -1;
+    assert result != null : "vcpu " + vcpu + "'s fault on " + gfn + " ended with " + result;
+    assert gfn >= 0 : "vcpu " + vcpu + "'s fault on " + gfn + " ended with " + result;
     if (!cmpxchgStreaks.isEmpty()) cmpxchgStreaks.remove(Names.vcpu(vcpu)); // the attempt is over
     if (!PfResult.isRetry(result)) {
       retries[vcpu] = 0;
       invalidateRetries[vcpu] = 0;
       retryGfn[vcpu] = -1;
+      assert retries[vcpu] == 0 : "vcpu " + vcpu + "'s retry streak survived a final fault result";
       return;
     }
     if (retryGfn[vcpu] != gfn) {
@@ -111,6 +123,8 @@ final class LivenessTracker {
     }
     invalidateRetries[vcpu] = 0;
     if (othersInFlight.test(gfn) || lastSeamcallBusy(Names.vcpu(vcpu))) return;
+    assert retryGfn[vcpu] == gfn : "vcpu " + vcpu + "'s streak on " + retryGfn[vcpu];
+    assert retries[vcpu] >= 0 : "vcpu " + vcpu + "'s streak on " + retryGfn[vcpu];
     if (++retries[vcpu] == bounds.faultRetries() + 1) {
       v.report(Invariant.LIVENESS_FAULT_RETRIES, "vcpu " + vcpu + " retried its fault on " + Violations.hex(gfn)
           + " " + retries[vcpu] + " times in a row (bound " + bounds.faultRetries() + ")",
@@ -143,11 +157,16 @@ final class LivenessTracker {
    * succeed, and a walker that does so without re-reading spins forever [S5-02]. Counted per fault attempt.
    */
   void cmpxchgFailed(String owner, long gfn, Level level, boolean foundFrozen) {
+    assert owner != null : "a failed cmpxchg by " + owner + " at " + level;
+    assert level != null : "a failed cmpxchg by " + owner + " at " + level;
     if (foundFrozen) return;
     Streak s = cmpxchgStreaks.get(owner);
     if (s == null || s.gfn != gfn || s.level != level) {
       cmpxchgStreaks.put(owner, s = new Streak(null, gfn, level));
     }
+    assert s.count >= 0 : owner + "'s cmpxchg streak on " + s.gfn;
+    assert s.gfn == gfn : owner + "'s cmpxchg streak on " + s.gfn;
+    assert s.level == level : owner + "'s cmpxchg streak on " + s.gfn;
     if (++s.count > bounds.faultRetries() && !s.reported) {
       s.reported = true;
       v.report(Invariant.LIVENESS_CMPXCHG_RETRIES, owner + "'s cmpxchg on the mirror SPTE " + level.shortName()
@@ -162,10 +181,13 @@ final class LivenessTracker {
   }
 
   void accept(int vcpu, long gfn, Level level, TdxStatus status) {
+    assert level != null : "vcpu " + vcpu + " ACCEPT at " + gfn + " level " + level;
+    assert gfn >= 0 : "vcpu " + vcpu + " ACCEPT at " + gfn + " level " + level;
     grow(vcpu);
     if (acceptFinal(status)) {
       acceptStreak[vcpu] = 0;
       hostPriorityStreak[vcpu] = 0;
+      assert acceptStreak[vcpu] == 0 : "vcpu " + vcpu + "'s ACCEPT streak survived a final status";
       return;
     }
     if (status == TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY) {
@@ -192,13 +214,18 @@ final class LivenessTracker {
   }
 
   static boolean retryable(TdxStatus s) {
+    assert s != null : "retryable of no status";
     return s.isBusy() || s == TdxStatus.TDX_INTERRUPTED_RESTARTABLE || s == TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY;
   }
 
   void seamcall(SeamcallLeaf leaf, long gfn, Level level, TdxStatus status, String caller) {
     if (leaf == SeamcallLeaf.TDH_VP_ENTER) return; // entering is retried by design while kicked out
+    assert status != null : leaf + " completed without status or caller";
+    assert caller != null : leaf + " completed without status or caller";
+    assert level != null : leaf + " completed without status or caller";
     if (status.isBusy()) {
       busyCallers.add(caller);
+      assert lastSeamcallBusy(caller) : caller + "'s BUSY not recorded";
       return; // waits for the holder of a TDX lock
     }
     if (!busyCallers.isEmpty()) busyCallers.remove(caller);
@@ -211,6 +238,8 @@ final class LivenessTracker {
     if (s == null || s.leaf != leaf || s.gfn != gfn || s.level != level) {
       streaks.put(caller, s = new Streak(leaf, gfn, level));
     }
+    assert s.leaf == leaf : caller + "'s streak on " + s.leaf;
+    assert s.count >= 0 : caller + "'s streak on " + s.leaf;
     if (++s.count > bounds.seamcallRetries() && !s.reported) {
       s.reported = true;
       v.report(Invariant.LIVENESS_SEAMCALL_RETRIES, caller + " got " + status.name() + " from " + leaf.abiName()
@@ -221,16 +250,21 @@ final class LivenessTracker {
 
   /** First vCPU with a fault begun and not ended, or -1. */
   int openFaultVcpu() {
+    assert openFault.length == retryGfn.length : "per-vCPU arrays of " + openFault.length + " and " + retryGfn.length;
     for (int i = 0; i < openFault.length; i++) if (openFault[i] >= 0) return i;
     return -1;
   }
 
   long openFaultGfn(int vcpu) {
+    assert vcpu >= 0 : "vcpu " + vcpu + " has no open fault";
+    assert vcpu < openFault.length : "vcpu " + vcpu + " has no open fault";
+    assert openFault[vcpu] >= 0 : "vcpu " + vcpu + " has no open fault";
     return openFault[vcpu];
   }
 
   /** A vCPU whose last ACCEPT outcome was not final, or -1. */
   int unfinishedAcceptVcpu() {
+    assert acceptStreak.length == openFault.length : "per-vCPU arrays of " + acceptStreak.length;
     for (int i = 0; i < acceptStreak.length; i++) if (acceptStreak[i] > 0) return i;
     return -1;
   }
@@ -238,6 +272,8 @@ final class LivenessTracker {
   private void grow(int vcpu) {
     assert vcpu >= 0 : "vcpu id " + vcpu;
     if (vcpu < openFault.length) return;
+    assert retries.length == openFault.length : "per-vCPU arrays";
+    assert acceptStreak.length == openFault.length : "per-vCPU arrays";
     int n = Math.max(vcpu + 1, openFault.length * 2);
     int old = openFault.length;
     openFault = Arrays.copyOf(openFault, n);
@@ -253,6 +289,7 @@ final class LivenessTracker {
   }
 
   private static long[] filled(int n) {
+    assert n > 0 : "a per-vCPU array of " + n;
     long[] a = new long[n];
     Arrays.fill(a, -1);
     return a;

@@ -20,6 +20,7 @@ final class LockTracker {
 
     Waiter(LockMode mode) {
       this.mode = mode;
+      assert mode != null : "a waiter for no lock mode";
     }
   }
 
@@ -32,9 +33,12 @@ final class LockTracker {
   LockTracker(Violations v, Bounds bounds) {
     this.v = v;
     this.bounds = bounds;
+    assert v != null : "a lock tracker without its sink or bounds";
+    assert bounds != null : "a lock tracker without its sink or bounds";
   }
 
   boolean exclusiveHeld() {
+    assert exclusive == null || !exclusive.isEmpty() : "an exclusive holder with no name";
     return exclusive != null;
   }
 
@@ -43,10 +47,15 @@ final class LockTracker {
   }
 
   void waiting(String owner, LockMode mode) {
+    assert owner != null : owner + " waiting for mmu_lock " + mode;
+    assert mode != null : owner + " waiting for mmu_lock " + mode;
     waiters.put(owner, new Waiter(mode));
+    assert waiters.get(owner).bypassed == 0 : owner + "'s wait began with bypasses counted";
   }
 
   void changed(String owner, LockMode mode, boolean acquired) {
+    assert owner != null : "mmu_lock " + mode + " changed by " + owner;
+    assert mode != null : "mmu_lock " + mode + " changed by " + owner;
     if (acquired) {
       waiters.remove(owner);
       if (exclusive != null || (mode == LockMode.EXCLUSIVE && !shared.isEmpty())) {
@@ -55,6 +64,8 @@ final class LockTracker {
       }
       if (mode == LockMode.EXCLUSIVE) exclusive = owner;
       else shared.merge(owner, 1, Integer::sum);
+      assert mode != LockMode.EXCLUSIVE || owner.equals(exclusive) : owner + " acquired but " + exclusive + " holds";
+      assert !waiters.containsKey(owner) : owner + " still waiting after it acquired mmu_lock";
       assert mode == LockMode.EXCLUSIVE || shared.get(owner) > 0 : owner + ": shared count not positive";
       for (Map.Entry<String, Waiter> w : waiters.entrySet()) {
         Waiter wt = w.getValue();
@@ -74,6 +85,7 @@ final class LockTracker {
             List.of(owner));
       }
       exclusive = null;
+      assert exclusive == null : "the exclusive mmu_lock still held after its release";
     } else {
       Integer n = shared.get(owner);
       assert n == null || n > 0 : owner + " held the shared mmu_lock " + n + " times";
@@ -82,8 +94,11 @@ final class LockTracker {
             List.of(owner));
       } else if (n == 1) {
         shared.remove(owner);
+        assert !shared.containsKey(owner) : owner + " still holds the shared lock after its last release";
       } else {
         shared.put(owner, n - 1);
+        assert shared.get(owner) == n - 1 : owner + " holds the shared lock " + shared.get(owner) + " times";
+        assert n - 1 > 0 : owner + " holds the shared lock " + shared.get(owner) + " times";
       }
     }
   }
@@ -94,11 +109,13 @@ final class LockTracker {
     if (exclusive != null) out.add(exclusive + " (exclusive)");
     for (String s : shared.keySet()) out.add(s + " (shared)");
     for (Map.Entry<String, Waiter> w : waiters.entrySet()) out.add(w.getKey() + " (waiting " + w.getValue().mode + ")");
+    assert out.size() == (exclusive == null ? 0 : 1) + shared.size() + waiters.size() : "holders " + out;
     return out;
   }
 
   /** Current shared holders, in acquisition order. */
   List<String> sharedHolders() {
+    assert !shared.containsKey(null) : "a shared holder with no name";
     return List.copyOf(shared.keySet());
   }
 
@@ -110,6 +127,7 @@ final class LockTracker {
   }
 
   void hash(StateHasher h) {
+    assert h != null : "hash into no hasher";
     h.str(exclusive == null ? "" : exclusive);
     for (Map.Entry<String, Integer> s : shared.entrySet()) {
       h.str(s.getKey());

@@ -13,6 +13,8 @@ final class MappingChecks {
 
   /** @param pfn the mirror leaf's pfn, or -1 for an S-EPT leaf (whose observation carries no pfn). */
   static void leafInstalled(GlobalState g, Entry e, boolean mirror, long pfn) {
+    assert mirror ? e.mirrorMaps() : e.septLeaf() : (mirror ? "mirror " : "S-EPT ") + e.where() + " is no leaf";
+    assert mirror ? pfn >= 0 : pfn == -1 : "leaf " + e.where() + " installed with the pfn " + pfn;
     String side = mirror ? "mirror" : "S-EPT";
     long start = e.gfn;
     long end = e.gfn + e.level.pages();
@@ -38,9 +40,13 @@ final class MappingChecks {
 
   /** Mapping level <= folio order, a live folio behind every gfn, and (mirror) the folio's current pfn. */
   static void checkBacking(GlobalState g, Entry e, String side, long pfn) {
+    assert e != null : "checkBacking of no entry";
+    assert side != null : "checkBacking of no entry";
     if (!g.folios.observed) return;
     byte need = Range2M.orderCode(e.level);
     long end = e.gfn + e.level.pages();
+    assert need >= 1 : "order code " + need + " of " + e.where();
+    assert need <= Level.values().length : "order code " + need + " of " + e.where();
     for (long gfn = e.gfn; gfn < end; gfn++) {
       Range2M r = g.pt.peekRange(gfn);
       int off = (int) (gfn & (Range2M.PAGES - 1));
@@ -60,6 +66,7 @@ final class MappingChecks {
     if (pfn >= 0) {
       Range2M r = g.pt.peekRange(e.gfn);
       long want = r.folioPfn((int) (e.gfn & (Range2M.PAGES - 1)));
+      assert r != null : "a live folio recorded behind " + e.where() + " without its 2M range";
       if (want != pfn) {
         g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, side + " leaf " + e.where() + " maps pfn "
             + Violations.hex(pfn) + " but gfn " + Violations.hex(e.gfn) + " is now backed by pfn "
@@ -70,6 +77,7 @@ final class MappingChecks {
 
   /** First gfn in [start, end) whose attribute is known to be shared, or -1. */
   static long firstShared(PageTables pt, long start, long end) {
+    assert start <= end : "firstShared of [" + start + ", " + end + ")";
     for (long b = start & ~(Range2M.PAGES - 1L); b < end; b += Range2M.PAGES) {
       Range2M r = pt.peekRange(b);
       if (r == null) continue;
@@ -82,6 +90,7 @@ final class MappingChecks {
 
   /** A base of an inhibited range that forbids a leaf at e.level, or -1. */
   private static long firstInhibited(GlobalState g, Entry e) {
+    assert e.level != Level.PG_LEVEL_4K : "GUEST_INHIBIT never forbids a 4K leaf";
     if (e.level == Level.PG_LEVEL_2M) {
       Range2M r = g.pt.peekRange(e.gfn);
       return r != null && r.inhibit2m ? e.gfn : -1;
@@ -93,6 +102,7 @@ final class MappingChecks {
 
   /** Is there a leaf (either side) of level >= {@code level} over the {@code level} range containing gfn? */
   static Entry leafAtOrAbove(GlobalState g, long gfn, Level level) {
+    assert level != Level.PG_LEVEL_4K : "leafAtOrAbove 4K";
     Entry h = g.pt.peek(gfn, Level.PG_LEVEL_1G);
     if (h != null && h.mapsAnything()) return h;
     if (level == Level.PG_LEVEL_2M) {

@@ -24,21 +24,26 @@ final class MemslotTracker {
 
   MemslotTracker(GlobalState g) {
     this.g = g;
+    assert g != null : "a memslot tracker without its state";
   }
 
   void on(MemslotObservation o) {
+    assert o != null : "a null memslot observation";
     if (o instanceof MemslotObservation.DeleteBegin x) {
       assert x.start() < x.end() : "deletion of the memslot [" + x.start() + ", " + x.end() + ")";
       deleting.add(new long[] {x.start(), x.end()});
     } else if (o instanceof MemslotObservation.Flushed x) {
       flushed.add(new long[] {x.start(), x.end()});
+      assert x.start() <= x.end() : "flush of the memslot [" + x.start() + ", " + x.end() + ")";
     } else if (o instanceof MemslotObservation.DeleteDone x) {
       boolean begun = deleting.removeIf(r -> r[0] == x.start() && r[1] == x.end());
       assert begun : "the deletion of [" + x.start() + ", " + x.end() + ") ended without beginning";
     } else if (o instanceof MemslotObservation.SrcuSection x) {
       grow(x.vcpu());
       invalidRetries[x.vcpu()] = 0;
+      assert invalidRetries[x.vcpu()] == 0 : "vcpu " + x.vcpu() + "'s SRCU section began with retries counted";
     } else if (o instanceof MemslotObservation.InvalidSlotRetry x) {
+      assert x.gfn() >= 0 : "vcpu " + x.vcpu() + " retried on the gfn " + x.gfn();
       grow(x.vcpu());
       if (++invalidRetries[x.vcpu()] == g.bounds.faultRetries() + 1) {
         g.v.report(Invariant.LIVENESS_SRCU_SECTION, "vcpu " + x.vcpu() + " retried its fault on "
@@ -49,17 +54,20 @@ final class MemslotTracker {
     } else if (o instanceof MemslotObservation.NoMemslotExit x) {
       g.counters.flow(Flow.NO_MEMSLOT_EXIT);
       g.td.workloadDone(x.vcpu());
+      assert g.td.isDone(x.vcpu()) : "vcpu " + x.vcpu() + " stopped on a deleted memslot but not done";
     }
   }
 
   /** A retry on a gfn whose memslot is being deleted waits for the deleter (it ends when the deletion does). */
   boolean deleting(long gfn) {
+    assert deleting.size() <= 64 : deleting.size() + " memslot deletions in flight"; // KVM serialises on slots_lock
     for (long[] r : deleting) if (gfn >= r[0] && gfn < r[1]) return true;
     return false;
   }
 
   /** After each delivery: nothing maps a flushed memslot. */
   void check() {
+    assert flushed.size() <= 1 << 16 : flushed.size() + " flushed memslots"; // KVM_USER_MEM_SLOTS is 32767
     for (long[] r : flushed) {
       Entry e = g.pt.firstMappingIn(r[0], r[1], true, true);
       if (e != null) {
@@ -74,14 +82,17 @@ final class MemslotTracker {
   private void grow(int vcpu) {
     assert vcpu >= 0 : "vcpu id " + vcpu;
     if (vcpu >= invalidRetries.length) invalidRetries = java.util.Arrays.copyOf(invalidRetries, vcpu * 2 + 1);
+    assert vcpu < invalidRetries.length : "vcpu " + vcpu + " beyond " + invalidRetries.length + " counters";
   }
 
   /** At quiescence: every deletion that began has ended. */
   void atQuiescence() {
+    assert g.v != null : "a memslot tracker without a violation sink";
     if (!deleting.isEmpty()) {
       g.v.report(Invariant.LIVENESS_MEMSLOT_DELETED, "quiescent with the deletion of the memslot ["
           + Violations.hex(deleting.get(0)[0]) + ", " + Violations.hex(deleting.get(0)[1]) + ") unfinished",
           deleting.get(0)[0]);
+      assert g.v.any() : "the unfinished memslot deletion not reported";
     }
   }
 }

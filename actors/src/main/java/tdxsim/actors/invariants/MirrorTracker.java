@@ -19,10 +19,14 @@ final class MirrorTracker {
   }
 
   void onSpte(SpteChanged o) {
+    assert o != null : "an SpteChanged without a level";
+    assert o.level() != null : "an SpteChanged without a level";
     Level l = o.level();
     long gfn = l.base(o.gfn());
     g.pt.sawMirror(l);
     Entry e = g.pt.entry(gfn, l);
+    assert e.gfn == gfn : "the entry of " + gfn + " at " + l + " is " + e.where();
+    assert e.level == l : "the entry of " + gfn + " at " + l + " is " + e.where();
     Spte from = norm(o.from());
     Spte to = norm(o.to());
     if (!e.mirrorSeen) {
@@ -41,22 +45,31 @@ final class MirrorTracker {
       setSpte(e, to);
       e.preFreeze = was;
       e.externalOps = 0;
+      assert e.isFrozen() : e.where() + " not FROZEN after its freeze";
+      assert e.externalOps == 0 : e.where() + " not FROZEN after its freeze";
     } else {
       Spte before = e.isFrozen() ? e.preFreeze : e.spte;
       setSpte(e, to);
       e.preFreeze = null;
+      assert e.spte == to : e.where() + " still FROZEN after the write of " + Entry.spteName(to);
+      assert !e.isFrozen() : e.where() + " still FROZEN after the write of " + Entry.spteName(to);
       transition(e, before, to);
       if (g.folios.refsObserved) g.folios.markRefsDirty(g.pt, gfn, l.pages());
     }
     g.rest.markRest(e);
+    assert e.invariant();
+    assert l == Level.PG_LEVEL_1G || g.pt.peekRange(gfn).invariant();
   }
 
   /** Sets the SPTE keeping the per-range leaf and frozen counts exact. */
   private void setSpte(Entry e, Spte to) {
+    assert e != null : "setSpte of an unnormalised value";
+    assert (to == null || to.kind() != Spte.Kind.NONPRESENT) : "setSpte of an unnormalised value";
     boolean mapsBefore = e.mirrorMaps();
     boolean frozenBefore = e.isFrozen();
     if (to != null && to.isFrozen()) e.preFreeze = e.spte;
     e.spte = to;
+assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the write of " + Entry.spteName(to);
     boolean frozenAfter = e.isFrozen();
     if (e.level == Level.PG_LEVEL_1G) {
       if (frozenBefore != frozenAfter) g.frozen1g += frozenAfter ? 1 : -1;
@@ -72,6 +85,8 @@ final class MirrorTracker {
   }
 
   private void transition(Entry e, Spte before, Spte to) {
+    assert to == null || !to.isFrozen() : "a freeze of " + e.where() + " taken as a transition";
+    assert before == null || !before.isFrozen() : "the value before " + e.where() + "'s transition is FROZEN";
     boolean wasLeaf = before != null && before.isLeaf();
     boolean wasNonLeaf = before != null && before.kind() == Spte.Kind.NONLEAF;
     if (to != null && to.isLeaf()) {
@@ -95,6 +110,8 @@ final class MirrorTracker {
   }
 
   private void installed(Entry e, Spte to) {
+    assert to != null : "an install of the non-leaf " + Entry.spteName(to) + " at " + e.where();
+    assert to.isLeaf() : "an install of the non-leaf " + Entry.spteName(to) + " at " + e.where();
     g.counters.mirrorInstalls++;
     long end = e.gfn + e.level.pages();
     if (!g.locks.exclusiveHeld()) {
@@ -114,7 +131,9 @@ final class MirrorTracker {
             + " mapped 2M again after it was split to 4K", RestChecks.actors(e), r.base);
       }
       r.history = Range2M.HIST_HUGE;
+      assert r.history == Range2M.HIST_HUGE : "2M range " + r.base + " not HUGE after a 2M install";
     } else if (r.history == Range2M.HIST_HUGE) {
+      assert e.level == Level.PG_LEVEL_4K : "a " + e.level + " install taken as a 4K one";
       r.history = Range2M.HIST_SPLIT;
     }
   }

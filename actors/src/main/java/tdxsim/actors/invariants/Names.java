@@ -5,6 +5,7 @@ final class Names {
   private Names() {}
 
   static String vcpu(int id) {
+    assert id >= 0 : "the name of vcpu " + id;
     return "vcpu-" + id;
   }
 }

@@ -10,6 +10,7 @@ final class PageBytes {
   private byte all;
   private byte[] each;
 
+  /** The value of page {@code off} (no assertion here: read for every page of a range; set() checks bounds). */
   byte get(int off) {
     return each == null ? all : each[off];
   }
@@ -20,6 +21,8 @@ final class PageBytes {
     if (from == 0 && to == Range2M.PAGES) {
       each = null;
       all = v;
+      assert get(0) == v : "the whole range not set to " + v;
+      assert get(Range2M.PAGES - 1) == v : "the whole range not set to " + v;
       return;
     }
     if (each == null) {
@@ -28,10 +31,13 @@ final class PageBytes {
       Arrays.fill(each, all);
     }
     Arrays.fill(each, from, to, v);
+    assert get(from) == v : "pages [" + from + ", " + to + ") not set to " + v;
+    assert get(to - 1) == v : "pages [" + from + ", " + to + ") not set to " + v;
   }
 
   /** Every page whose value is not 0 gets {@code v}. */
   void replaceNonZero(byte v) {
+    assert v != 0 : "replaceNonZero with 0 would free pages";
     if (each == null) {
       if (all != 0) all = v;
       return;

@@ -27,6 +27,7 @@ final class PageTables {
   private final boolean[] septLevels = new boolean[Level.values().length];
 
   Range2M range(long gfn) {
+    assert gfn >= 0 : "the 2M range of the gfn " + gfn;
     long b = gfn & ~(Range2M.PAGES - 1L);
     Range2M r = last;
     if (r != null && r.base == b) return r;
@@ -46,6 +47,7 @@ final class PageTables {
   }
 
   private Range2M lookup(long base) {
+    assert (base & (Range2M.PAGES - 1)) == 0 : "lookup of the unaligned 2M base " + base;
     Range2M[] t = index;
     int mask = t.length - 1;
     for (int i = slot(base, mask); ; i = (i + 1) & mask) {
@@ -55,6 +57,7 @@ final class PageTables {
   }
 
   private Range2M add(Range2M r) {
+    assert lookup(r.base) == null : "a second 2M range at " + r.base;
     ranges.add(r);
     if (2 * ranges.size() > index.length) {
       index = new Range2M[index.length * 2];
@@ -68,18 +71,23 @@ final class PageTables {
   }
 
   private void insert(Range2M r) {
+    assert 2 * ranges.size() <= index.length : "insert into a full index of " + index.length;
     int mask = index.length - 1;
     int i = slot(r.base, mask);
     while (index[i] != null) i = (i + 1) & mask;
     index[i] = r;
+    assert lookup(r.base) == r : "2M range " + r.base + " not found after its insert";
   }
 
   private static int slot(long base, int mask) {
+    assert Integer.bitCount(mask + 1) == 1 : "mask " + mask + " of a table that is no power of two";
     long k = (base >>> 9) * 0x9E3779B97F4A7C15L; // Fibonacci hashing: consecutive 2M numbers spread
     return (int) (k >>> 40) & mask;
   }
 
   Entry entry(long gfn, Level level) {
+    assert level != null : "entry at " + gfn + " level " + level;
+    assert gfn >= 0 : "entry at " + gfn + " level " + level;
     long b = level.base(gfn);
     return switch (level) {
       case PG_LEVEL_4K -> range(b).e4kCreate((int) (b & (Range2M.PAGES - 1)));
@@ -89,6 +97,8 @@ final class PageTables {
   }
 
   Entry peek(long gfn, Level level) {
+    assert level != null : "peek at " + gfn + " level " + level;
+    assert gfn >= 0 : "peek at " + gfn + " level " + level;
     long b = level.base(gfn);
     if (level == Level.PG_LEVEL_1G) return huge.get(b);
     Range2M r = peekRange(b);
@@ -98,16 +108,19 @@ final class PageTables {
 
   /** The parent position's entry (not created), or null for 1G or an untouched parent. */
   Entry parent(Entry e) {
+    assert e != null : "the parent of no entry";
     if (e.level == Level.PG_LEVEL_1G) return null;
     Level up = e.level.upper();
     return peek(up.base(e.gfn), up);
   }
 
   void sawMirror(Level l) {
+    assert l != null : "the mirror reported no level";
     mirrorLevels[l.ordinal()] = true;
   }
 
   void sawSept(Level l) {
+    assert l != null : "the S-EPT reported no level";
     septLevels[l.ordinal()] = true;
   }
 
@@ -117,26 +130,33 @@ final class PageTables {
    * installed before its parent exists is exactly R1's bug).
    */
   boolean septCovers(Level l) {
+    assert l != null : "septCovers of " + l;
+    assert l.ordinal() < septLevels.length : "septCovers of " + l;
     for (int i = l.ordinal(); i < septLevels.length; i++) if (septLevels[i]) return true;
     return false;
   }
 
   /** Does the mirror side report {@code l} or a level above it? (See {@link #septCovers}.) */
   boolean mirrorCovers(Level l) {
+    assert l != null : "mirrorCovers of " + l;
+    assert l.ordinal() < mirrorLevels.length : "mirrorCovers of " + l;
     for (int i = l.ordinal(); i < mirrorLevels.length; i++) if (mirrorLevels[i]) return true;
     return false;
   }
 
   Iterable<Range2M> ranges() {
+    assert ranges.size() * 2 <= index.length : ranges.size() + " ranges in an index of " + index.length;
     return ranges;
   }
 
   Iterable<Entry> hugeEntries() {
+    assert huge.size() >= 0 : "1G entries";
     return huge.values();
   }
 
   /** 2M ranges intersecting [start, end) that exist (touched before). */
   List<Range2M> rangesIn(long start, long end) {
+    assert start <= end : "rangesIn [" + start + ", " + end + ")";
     List<Range2M> out = new ArrayList<>(2);
     for (long b = start & ~(Range2M.PAGES - 1L); b < end; b += Range2M.PAGES) {
       Range2M r = peekRange(b);
@@ -151,6 +171,8 @@ final class PageTables {
    * ranges that have 4K leaves.
    */
   Entry firstMappingIn(long start, long end, boolean mirror, boolean sept) {
+    assert start <= end : "firstMappingIn [" + start + ", " + end + ") of neither side";
+    assert (mirror || sept) : "firstMappingIn [" + start + ", " + end + ") of neither side";
     for (Entry h : huge.values()) {
       if (h.gfn < end && start < h.gfn + h.level.pages() && maps(h, mirror, sept)) return h;
     }
@@ -171,6 +193,7 @@ final class PageTables {
   }
 
   private static boolean maps(Entry e, boolean mirror, boolean sept) {
+    assert e != null : "maps() of no entry";
     return (mirror && e.mirrorMaps()) || (sept && e.septLeaf());
   }
 }

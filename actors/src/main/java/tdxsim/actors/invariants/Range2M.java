@@ -53,6 +53,9 @@ final class Range2M {
 
   Range2M(long base) {
     this.base = base;
+    assert base >= 0 : "a 2M range at the unaligned gfn " + base;
+    assert (base & (PAGES - 1)) == 0 : "a 2M range at the unaligned gfn " + base;
+    assert invariant();
   }
 
   /**
@@ -78,6 +81,8 @@ final class Range2M {
       e = packed != null && packed.has(off) ? packed.unpack(base + off, off) : new Entry(base + off, Level.PG_LEVEL_4K);
       e4k[off] = e;
     }
+    assert e.gfn == base + off : "4K entry " + off + " is " + e.where();
+    assert e.level == Level.PG_LEVEL_4K : "4K entry " + off + " is " + e.where();
     return e;
   }
 
@@ -91,6 +96,8 @@ final class Range2M {
 
   Entry e2mCreate() {
     if (e2m == null) e2m = new Entry(base, Level.PG_LEVEL_2M);
+    assert e2m.gfn == base : "the 2M entry of " + base + " is " + e2m.where();
+    assert e2m.level == Level.PG_LEVEL_2M : "the 2M entry of " + base + " is " + e2m.where();
     return e2m;
   }
 
@@ -117,13 +124,53 @@ final class Range2M {
       folioPfn = each;
     }
     for (int i = from; i < to; i++) folioPfn[i] = pfn + (i - from);
+    assert folioPfn(from) == pfn : "folio pfns of [" + from + ", " + to + ")";
+    assert folioPfn(to - 1) == pfn + (to - 1 - from) : "folio pfns of [" + from + ", " + to + ")";
   }
 
   boolean has4kEntries() {
+    assert e4k == null || e4k.length == PAGES : "4K entries of " + e4k.length + " pages";
     return e4k != null;
   }
 
+  /**
+   * Field invariants (O(1)), checked after each mutation by the trackers: the leaf and FROZEN counts within what
+   * one 2M range holds (512 4K entries and its 2M entry), the level history one of its three values, the 2M entry
+   * at the range's base.
+   */
+  boolean invariant() {
+    assert mirrorLeaves4k >= 0 : mirrorLeaves4k + " 4K mirror leaves in " + base;
+    assert mirrorLeaves4k <= PAGES : mirrorLeaves4k + " 4K mirror leaves in " + base;
+    assert septLeaves4k >= 0 : septLeaves4k + " 4K S-EPT leaves in " + base;
+    assert septLeaves4k <= PAGES : septLeaves4k + " 4K S-EPT leaves in " + base;
+    assert frozen >= 0 : frozen + " FROZEN SPTEs in " + base;
+    assert frozen <= PAGES + 1 : frozen + " FROZEN SPTEs in " + base;
+    assert history == HIST_NONE || history == HIST_HUGE || history == HIST_SPLIT : "level history " + history;
+    assert e2m == null || e2m.gfn == base && e2m.level == Level.PG_LEVEL_2M : "the 2M entry of " + base;
+    assert (septLeaves4k == 0 && mirrorLeaves4k == 0) || e4k != null : "4K leaves counted without 4K entries";
+    return true;
+  }
+
+  /**
+   * The counts kept incrementally equal what the entries hold (O(512)): for the end of a run, never per delivery.
+   */
+  boolean countsExact() {
+    int mirror = 0, sept = 0, frozenNow = e2m != null && e2m.isFrozen() ? 1 : 0;
+    for (int i = 0; e4k != null && i < PAGES; i++) {
+      Entry e = e4k[i];
+      if (e == null) continue;
+      if (e.mirrorMaps()) mirror++;
+      if (e.septLeaf()) sept++;
+      if (e.isFrozen()) frozenNow++;
+    }
+    assert mirror == mirrorLeaves4k : "2M range " + base + " counts " + mirrorLeaves4k + " 4K mirror leaves of " + mirror;
+    assert sept == septLeaves4k : "2M range " + base + " counts " + septLeaves4k + " 4K S-EPT leaves of " + sept;
+    assert frozenNow == frozen : "2M range " + base + " counts " + frozen + " FROZEN SPTEs of " + frozenNow;
+    return true;
+  }
+
   static byte orderCode(Level l) {
+    assert l != null : "the order code of no level";
     return (byte) (l.ordinal() + 1);
   }
 }

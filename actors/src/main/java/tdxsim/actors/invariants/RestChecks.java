@@ -28,21 +28,26 @@ final class RestChecks {
   private final List<Entry> struct = new ArrayList<>();
 
   void markRest(Entry e) {
+    assert e != null : "markRest of no entry";
     if (!e.restDirty) {
       e.restDirty = true;
       rest.add(e);
+      assert e.restDirty : e.where() + " queued for the rest check but not marked";
     }
   }
 
   void markStruct(Entry e) {
+    assert e != null : "markStruct of no entry";
     if (!e.structDirty) {
       e.structDirty = true;
       struct.add(e);
+      assert e.structDirty : e.where() + " queued for the structure check but not marked";
     }
   }
 
   /** TDH.MR.FINALIZE: every known entry must now agree without the pre-mapped exception. */
   void markAll(PageTables pt) {
+    assert pt != null : "markAll of no page tables";
     for (Range2M r : pt.ranges()) {
       if (r.e2m != null) markRest(r.e2m);
       if (!r.has4kEntries()) continue;
@@ -52,15 +57,18 @@ final class RestChecks {
       }
     }
     for (Entry h : pt.hugeEntries()) markRest(h);
+    assert rest.size() >= 0 : "the rest queue";
   }
 
   void flush(GlobalState g) {
+    assert g != null : "flush of no state";
     if (!struct.isEmpty()) {
       for (Entry e : struct) {
         e.structDirty = false;
         checkStructure(g, e);
       }
       struct.clear();
+      assert struct.isEmpty() : "the structure queue not drained";
     }
     if (g.locks.exclusiveHeld()) return;
     if (!g.unflushed.isEmpty()) checkFlushed(g);
@@ -78,6 +86,7 @@ final class RestChecks {
       }
       rest.clear();
       rest.addAll(later);
+      assert rest.size() == later.size() : "the rest queue holds " + rest.size() + ", deferred " + later.size();
     }
     if (g.folios.refsObserved && !g.folios.refsDirty().isEmpty()) checkRefs(g);
   }
@@ -88,6 +97,8 @@ final class RestChecks {
    * no one holds mmu_lock exclusively none may be left, or the host could reuse the page with them [domain 2.3 step 4].
    */
   private static void checkFlushed(GlobalState g) {
+    assert !g.unflushed.isEmpty() : "checkFlushed with the write lock held";
+    assert !g.locks.exclusiveHeld() : "checkFlushed with the write lock held";
     long k = g.unflushed.iterator().next();
     long gfn = k >>> 2;
     Level l = Level.values()[(int) (k & 3)];
@@ -96,9 +107,11 @@ final class RestChecks {
         + " was removed from the S-EPT but not flushed with TDH.PHYMEM.PAGE.WBINVD before mmu_lock was released",
         e == null ? List.of() : actors(e), gfn);
     g.unflushed.clear();
+    assert g.unflushed.isEmpty() : "unflushed pages left after their report";
   }
 
   static void checkAgreement(GlobalState g, Entry e) {
+    assert !e.isFrozen() : "agreement of the FROZEN " + e.where() + " checked";
     if (!g.pt.mirrorCovers(e.level) || !g.pt.septCovers(e.level)) return;
     Spte m = e.spte;
     SeptState s = e.sept;
@@ -115,6 +128,8 @@ final class RestChecks {
   }
 
   static void checkStructure(GlobalState g, Entry e) {
+    assert e != null : "structure of no entry";
+    assert e.sept != null : "structure of no entry";
     Level l = e.level;
     if (l != Level.PG_LEVEL_1G && Entry.present(e.sept) && g.pt.septCovers(l.upper())) {
       Entry p = g.pt.parent(e);
@@ -131,6 +146,7 @@ final class RestChecks {
   }
 
   private void checkRefs(GlobalState g) {
+    assert g.folios.refsObserved : "TDX refs checked though never observed";
     List<FolioTracker.Folio> d = g.folios.refsDirty();
     int keep = 0;
     for (int i = 0; i < d.size(); i++) {
@@ -149,9 +165,11 @@ final class RestChecks {
       }
     }
     d.subList(keep, d.size()).clear();
+    assert d.size() == keep : "the refs-dirty queue holds " + d.size() + ", deferred " + keep;
   }
 
   private static boolean anyFrozen(GlobalState g, FolioTracker.Folio f) {
+    assert g.frozen1g >= 0 : g.frozen1g + " FROZEN 1G SPTEs";
     if (g.frozen1g > 0) return true;
     for (long b = f.gfn & ~(Range2M.PAGES - 1L); b < f.end(); b += Range2M.PAGES) {
       Range2M r = g.pt.peekRange(b);
@@ -161,6 +179,7 @@ final class RestChecks {
   }
 
   static List<String> actors(Entry e) {
+    assert e != null : "the actors of no entry";
     return e.lastCaller == null ? List.of() : List.of(e.lastCaller);
   }
 }

@@ -19,9 +19,15 @@ final class SeamcallTracker {
   SeamcallTracker(GlobalState g, Runnable onRunnable) {
     this.g = g;
     this.onRunnable = onRunnable;
+    assert g != null : "a SEAMCALL tracker without its state";
+    assert onRunnable != null : "a SEAMCALL tracker without its state";
   }
 
   void onSeamcall(SeamcallCompleted o) {
+    assert o != null : "a SeamcallCompleted without leaf or status";
+    assert o.leaf() != null : "a SeamcallCompleted without leaf or status";
+    assert o.status() != null : "a SeamcallCompleted without leaf or status";
+    assert o.caller() != null : o.leaf() + " completed for no caller";
     SeamcallLeaf leaf = o.leaf();
     TdxStatus st = o.status();
     g.counters.seamcall(leaf, o.level(), st);
@@ -40,14 +46,20 @@ final class SeamcallTracker {
       default -> {}
     }
     if (leaf == SeamcallLeaf.TDH_MEM_PAGE_REMOVE && st.isSuccess()) g.unflushed.add(flushKey(o.gfn(), o.level()));
+    assert leaf != SeamcallLeaf.TDH_MEM_PAGE_REMOVE || !st.isSuccess() || g.unflushed.contains(flushKey(o.gfn(), o.level()));
   }
 
   /** The key of a removed page in {@link GlobalState#unflushed}. */
   static long flushKey(long gfn, tdxsim.protocol.Level level) {
+    assert gfn >= 0 : "the flush key of the gfn " + gfn;
+    assert gfn < 1L << 61 : "the flush key of the gfn " + gfn; // two bits hold the level
+    assert level != null : "the flush key of the level " + level;
+    assert level.ordinal() < 4 : "the flush key of the level " + level;
     return gfn << 2 | level.ordinal();
   }
 
   private void externalOp(SeamcallCompleted o) {
+    assert o.leaf() == SeamcallLeaf.TDH_MEM_PAGE_AUG || o.leaf() == SeamcallLeaf.TDH_MEM_SEPT_ADD : o.leaf();
     Entry e = g.pt.entry(o.gfn(), o.level());
     e.lastCaller = o.caller();
     // every fault-path level is frozen first; only a root level the mirror never reports is exempt
@@ -57,6 +69,7 @@ final class SeamcallTracker {
           + " while its mirror SPTE is " + Entry.spteName(e.spte) + ", not FROZEN", java.util.List.of(o.caller()),
           e.gfn);
     } else if (++e.externalOps > 1) {
+      assert e.externalOps >= 1 : "external ops of " + e.where() + " counted " + e.externalOps;
       g.v.report(Invariant.MMU_SINGLE_EXTERNAL_OP, o.leaf().abiName() + " " + e.where() + " by " + o.caller()
           + " is external op #" + e.externalOps + " within one freeze of the mirror SPTE",
           java.util.List.of(o.caller()), e.gfn);
@@ -70,6 +83,7 @@ final class SeamcallTracker {
     Entry target = g.pt.entry(o.gfn(), o.level());
     boolean nonBlocking = leaf == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE && target.nonBlockingDemotes > 0;
     if (nonBlocking) target.nonBlockingDemotes--;
+    assert target.nonBlockingDemotes >= 0 : "NON-BLOCKING-RESIZE demotes of " + target.where() + " went negative";
     if (!g.locks.exclusiveHeld() && !(nonBlocking && g.locks.sharedHolders().contains(o.caller()))) {
       g.v.report(Invariant.MMU_WRITE_LOCK_FOR_SEPT_CHANGES, leaf.abiName() + " " + o.level().shortName() + " "
           + Violations.hex(o.gfn()) + " by " + o.caller() + " without the exclusive mmu_lock (holders: "
@@ -79,6 +93,7 @@ final class SeamcallTracker {
     boolean entryOp = leaf == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE || leaf == SeamcallLeaf.TDH_MEM_PAGE_REMOVE
         || leaf == SeamcallLeaf.TDH_MEM_PAGE_PROMOTE;
     TdxStatus st = o.status();
+    assert !entryOp || leaf != SeamcallLeaf.TDH_MEM_TRACK : "TRACK taken as an entry operation";
     if (entryOp && g.td.runnable()
         && (st == TdxStatus.TDX_GPA_RANGE_NOT_BLOCKED || st == TdxStatus.TDX_TLB_TRACKING_NOT_DONE)) {
       g.v.report(Invariant.TDX_DEMOTE_BLOCKED_TRACKED, leaf.abiName() + " " + o.level().shortName() + " "

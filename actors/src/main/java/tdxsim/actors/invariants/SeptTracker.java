@@ -29,10 +29,16 @@ final class SeptTracker {
   }
 
   void onSept(SeptEntryChanged o) {
+    assert o != null : "an incomplete SeptEntryChanged";
+    assert o.level() != null : "an incomplete SeptEntryChanged";
+    assert o.from() != null : "an incomplete SeptEntryChanged";
+    assert o.to() != null : "an incomplete SeptEntryChanged";
     Level l = o.level();
     long gfn = l.base(o.gfn());
     g.pt.sawSept(l);
     Entry e = g.pt.entry(gfn, l);
+    assert e.gfn == gfn : "the entry of " + gfn + " at " + l + " is " + e.where();
+    assert e.level == l : "the entry of " + gfn + " at " + l + " is " + e.where();
     if (!e.septSeen) {
       e.septSeen = true;
       if (e.sept == SeptState.FREE && o.from() != SeptState.FREE) setState(e, o.from());
@@ -42,14 +48,19 @@ final class SeptTracker {
     SeptState prev = e.sept;
     SeptState to = o.to();
     setState(e, to);
+    assert e.sept == to : e.where() + " is " + e.sept + " after the change to " + to;
 
     if (to.isBlocked() && !prev.isBlocked()) {
       e.bepoch = g.td.epoch();
+      assert e.bepoch >= 1 : "BLOCK of " + e.where() + " stamped with the epoch " + e.bepoch;
       if (prev.isNonLeaf()) e.uniformAtBlock = uniform(e);
     }
     boolean removal = prev.isLeaf() && !Entry.present(to);
     boolean demote = prev.isLeaf() && to.isNonLeaf();
     boolean promote = prev.isNonLeaf() && to.isLeaf();
+    assert !(removal && demote) : prev + " -> " + to;
+    assert !(demote && promote) : prev + " -> " + to;
+    assert !(removal && promote) : prev + " -> " + to;
     Entry parent = g.pt.parent(e);
     boolean releasedByPromote = removal && parent != null
         && (parent.sept == SeptState.NL_BLOCKED || parent.sept.isLeaf());
@@ -83,6 +94,8 @@ final class SeptTracker {
     g.rest.markStruct(e);
     g.rest.markRest(e);
     if (g.folios.refsObserved) g.folios.markRefsDirty(g.pt, gfn, l.pages());
+    assert e.invariant();
+    assert l == Level.PG_LEVEL_1G || g.pt.peekRange(gfn).invariant();
   }
 
   /** Set the state keeping leaf counts and the parent's child counts exact. */
@@ -90,6 +103,8 @@ final class SeptTracker {
     SeptState prev = e.sept;
     if (prev == to) return;
     e.sept = to;
+    assert e.sept == to : "setState of " + e.where() + " to " + to;
+    assert to != null : "setState of " + e.where() + " to " + to;
     if (e.level == Level.PG_LEVEL_4K && prev.isLeaf() != to.isLeaf()) {
       Range2M r = g.pt.range(e.gfn);
       r.septLeaves4k += to.isLeaf() ? 1 : -1;
@@ -109,10 +124,13 @@ final class SeptTracker {
   }
 
   private static boolean uniform(Entry e) {
+    assert e.childMapped + e.childPending <= e.septChildren : "child counts of " + e.where();
     return e.childMapped == Range2M.PAGES || e.childPending == Range2M.PAGES;
   }
 
   private void requireBlockedAndTracked(Entry e, SeptState prev, String op) {
+    assert g.td.runnable() : op + " of " + e.where() + " checked for TLB tracking on a TD not yet RUNNABLE";
+    assert prev.isLeaf() || prev.isNonLeaf() : op + " of " + e.where() + " from " + prev;
     List<String> actors = RestChecks.actors(e);
     if (!prev.isBlocked()) {
       g.v.report(Invariant.TDX_DEMOTE_BLOCKED_TRACKED, op + " of S-EPT entry " + e.where() + " in state " + prev
@@ -132,6 +150,8 @@ final class SeptTracker {
   }
 
   private static List<String> join(List<String> a, String b) {
+    assert a != null : "joining actor names";
+    assert b != null : "joining actor names";
     if (a.isEmpty()) return List.of(b);
     return List.of(a.get(0), b);
   }

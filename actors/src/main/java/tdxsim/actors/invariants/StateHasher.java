@@ -10,6 +10,7 @@ final class StateHasher {
   private long n;
 
   void add(long x) {
+    assert n >= 0 : "the hasher's count overflowed";
     n++;
     h = Long.rotateLeft(h ^ mix(x + n * 0x9E3779B97F4A7C15L), 29) * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
   }
@@ -19,11 +20,13 @@ final class StateHasher {
   }
 
   void str(String s) {
+    assert s != null : "hash of no string";
     add(s.length());
     for (int i = 0; i < s.length(); i++) add(s.charAt(i));
   }
 
   long value() {
+    assert n > 0 : "the hash of nothing";
     return mix(h ^ n);
   }
 

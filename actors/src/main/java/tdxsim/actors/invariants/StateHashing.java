@@ -12,6 +12,8 @@ final class StateHashing {
   private StateHashing() {}
 
   static long hash(GlobalState g) {
+    assert g != null : "hash of no state";
+    assert g.td.maxVcpu() >= -1 : "hash of no state";
     StateHasher h = new StateHasher();
     h.add(g.td.runnable());
     h.add(g.td.epoch());
@@ -24,10 +26,14 @@ final class StateHashing {
     for (Range2M r : g.pt.ranges()) ranges.add(r);
     ranges.sort((a, b) -> Long.compare(a.base, b.base));
     for (Range2M r : ranges) range(h, g, r);
+    for (int i = 1; i < ranges.size(); i++) {
+      assert ranges.get(i - 1).base < ranges.get(i).base : "two 2M ranges at " + ranges.get(i).base;
+    }
     List<Entry> huge = new ArrayList<>();
     for (Entry e : g.pt.hugeEntries()) huge.add(e);
     huge.sort((a, b) -> Long.compare(a.gfn, b.gfn));
     for (Entry e : huge) entry(h, e);
+    assert g.frozen1g == frozen(huge) : g.frozen1g + " FROZEN 1G SPTEs counted, " + frozen(huge) + " found";
     g.inhibit1g.stream().sorted().forEach(b -> {
       h.add(7);
       h.add(b);
@@ -52,6 +58,8 @@ final class StateHashing {
   }
 
   private static void range(StateHasher h, GlobalState g, Range2M r) {
+    assert r.invariant();
+    assert r.countsExact();
     if (r.e2m != null) entry(h, r.e2m);
     if (r.has4kEntries()) {
       for (int i = 0; i < Range2M.PAGES; i++) {
@@ -83,6 +91,7 @@ final class StateHashing {
         long[] bits = r.userBits[u];
         if (bits == null) continue;
         for (int w = 0; w < bits.length; w++) {
+          assert u < g.users.users().size() : "user bits of user " + u + " of " + g.users.users().size();
           if (bits[w] == 0) continue;
           h.add(6);
           h.str(g.users.users().get(u));
@@ -93,7 +102,15 @@ final class StateHashing {
     }
   }
 
+  private static int frozen(List<Entry> huge) {
+    int n = 0;
+    for (Entry e : huge) if (e.isFrozen()) n++;
+    assert n <= huge.size() : n + " FROZEN of " + huge.size();
+    return n;
+  }
+
   private static void entry(StateHasher h, Entry e) {
+    assert e.invariant();
     if (e.spte == null && !Entry.present(e.sept)) return;
     h.add(1);
     h.add(e.gfn);

@@ -21,11 +21,16 @@ final class TeardownTracker {
   }
 
   void on(TeardownObservation o) {
+    assert o != null : "a null teardown observation";
+    assert begun || !ended : "the TD teardown ended without beginning";
     if (o instanceof TeardownObservation.TeardownBegin) {
       begun = true;
+      assert !ended : "a TD teardown began after the teardown ended";
     } else if (o instanceof TeardownObservation.PageReclaimed x) {
       reclaimed.add(x.pfn());
+      assert x.pfn() >= 0 : "TDH.PHYMEM.PAGE.RECLAIM of the pfn " + x.pfn();
     } else if (o instanceof TeardownObservation.SeptPageFreed x) {
+      assert x.pfn() >= 0 : "an S-EPT page freed at the pfn " + x.pfn();
       if (!reclaimed.contains(x.pfn())) {
         g.v.report(Invariant.TDX_FREED_PAGE_RECLAIMED, "S-EPT page pfn " + Violations.hex(x.pfn())
             + " freed to the host before TDH.PHYMEM.PAGE.RECLAIM");
@@ -38,11 +43,14 @@ final class TeardownTracker {
   }
 
   private void checkNothingMapped() {
+    assert begun : "the HKID freed outside a TD teardown";
+    assert ended : "the HKID freed outside a TD teardown";
     for (Range2M r : g.pt.ranges()) {
       Entry e = g.pt.firstMappingIn(r.base, r.base + Range2M.PAGES, false, true);
       if (e != null) {
         g.v.report(Invariant.TDX_TEARDOWN_UNMAPPED, "HKID freed with the S-EPT leaf " + e.where()
             + " still mapping a page", e.gfn);
+        assert g.v.any() : "a mapping left at the HKID's release not reported";
         return;
       }
     }
@@ -50,6 +58,7 @@ final class TeardownTracker {
 
   /** At quiescence: a teardown that began has ended. */
   void atQuiescence() {
+    assert begun || !ended : "a TD teardown ended without beginning";
     if (begun && !ended) {
       g.v.report(Invariant.LIVENESS_TEARDOWN_DONE, "quiescent with the TD teardown unfinished");
     }

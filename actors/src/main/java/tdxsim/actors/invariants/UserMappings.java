@@ -12,13 +12,16 @@ final class UserMappings {
   private final List<String> users = new ArrayList<>(4);
 
   int index(String user) {
+    assert user != null : "the index of no user";
     int i = users.indexOf(user);
     if (i >= 0) return i;
     users.add(user);
+    assert users.indexOf(user) == users.size() - 1 : user + " recorded twice";
     return users.size() - 1;
   }
 
   List<String> users() {
+    assert users.size() < 64 : users.size() + " invalidation users";
     return users;
   }
 
@@ -53,9 +56,11 @@ final class UserMappings {
 
   /** The first (user, gfn) mapped in [start, end) by a user other than {@code except}, or null. */
   Object[] firstMapped(PageTables pt, long start, long end, String except) {
+    assert start <= end : "firstMapped of [" + start + ", " + end + ")";
     for (Range2M r : pt.rangesIn(start, end)) {
       if (r.userBits == null) continue;
       for (int u = 0; u < r.userBits.length; u++) {
+        assert r.userBits.length <= users.size() : r.userBits.length + " bitsets for " + users.size() + " users";
         long[] bits = r.userBits[u];
         if (bits == null || users.get(u).equals(except)) continue;
         long lo = Math.max(start, r.base);
@@ -70,6 +75,7 @@ final class UserMappings {
   }
 
   private static long[] bits(Range2M r, int u, boolean create) {
+    assert u >= 0 : "user index " + u;
     if (r.userBits == null || r.userBits.length <= u) {
       if (!create) return null;
       long[][] n = new long[u + 1][];

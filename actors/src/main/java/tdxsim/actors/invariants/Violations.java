@@ -28,25 +28,33 @@ final class Violations {
       return;
     }
     count++;
+    assert count > 0 : "violation count overflowed";
     if (first != null) return;
+    assert count == 1 : count + " violations counted before the first was kept";
     Long[] boxed = new Long[gfns.length];
     for (int i = 0; i < gfns.length; i++) boxed[i] = gfns[i];
     first = new Violation(inv.id(), detail, actors, List.of(boxed));
+    assert count == 1 : "the first violation recorded as the " + count + "th";
+    assert first.invariant().equals(inv.id()) : "the first violation recorded as the " + count + "th";
   }
 
   void report(Invariant inv, String detail, long... gfns) {
+    assert gfns != null : "a violation report of " + inv + " with no gfn array";
     report(inv, detail, List.of(), gfns);
   }
 
   Optional<Violation> first() {
+    assert (first == null) == (count == 0) : count + " violations counted, first " + first;
     return Optional.ofNullable(first);
   }
 
   boolean any() {
+    assert (first == null) == (count == 0) : count + " violations counted, first " + first;
     return first != null;
   }
 
   long count() {
+    assert count >= 0 : "a negative violation count";
     return count;
   }
 

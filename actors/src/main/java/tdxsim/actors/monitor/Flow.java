@@ -41,6 +41,7 @@ public enum Flow {
 
   /** The guest's successful TDG.MEM.PAGE.ACCEPT at {@code level}. */
   public static Flow accept(Level level) {
+    assert level != null : "the ACCEPT flow of no level";
     return switch (level) {
       case PG_LEVEL_4K -> ACCEPT_4K;
       case PG_LEVEL_2M -> ACCEPT_2M;

@@ -14,17 +14,22 @@ public record Violation(String invariant, String detail, List<String> actors, Li
   }
 
   public static Violation of(String invariant, String detail) {
+    assert invariant != null : "Violation.of(" + invariant + ", " + detail + ")";
+    assert detail != null : "Violation.of(" + invariant + ", " + detail + ")";
     return new Violation(invariant, detail, List.of(), List.of());
   }
 
   /** One line: "invariant: detail [actors] gfns 0x200,0x201". */
   public String oneLine() {
     StringBuilder sb = new StringBuilder(invariant).append(": ").append(detail);
+    assert actors != null : "a violation without its actor or gfn lists";
+    assert gfns != null : "a violation without its actor or gfn lists";
     if (!actors.isEmpty()) sb.append(" [").append(String.join(", ", actors)).append(']');
     if (!gfns.isEmpty()) {
       sb.append(" gfn");
       for (long g : gfns) sb.append(' ').append(String.format("0x%x", g));
     }
+    assert sb.length() > invariant.length() + 1 : "the one-line form of " + invariant;
     return sb.toString();
   }
 }

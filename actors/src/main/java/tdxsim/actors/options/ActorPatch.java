@@ -18,6 +18,9 @@ public interface ActorPatch {
     @Override
     public <M> Behavior<M> apply(String actor, Class<M> protocol, Behavior<M> behavior, VmConfig config,
         Monitor monitor) {
+      assert actor != null : "ActorPatch.NONE.apply of " + actor;
+      assert protocol != null : "ActorPatch.NONE.apply of " + actor;
+      assert behavior != null : "ActorPatch.NONE.apply of " + actor;
       return behavior;
     }
   };

@@ -227,9 +227,12 @@ public enum DesignOption {
 
     Kind(String label) {
       this.label = label;
+      assert label != null : "an option kind without its label";
+      assert !label.isBlank() : "an option kind without its label";
     }
 
     public String label() {
+      assert label != null : name() + " without its label";
       return label;
     }
   }
@@ -252,34 +255,69 @@ public enum DesignOption {
     assert mutation >= 0 && (kind != Kind.MUTATION || mutation > 0) : cliName + ": mutation number " + mutation;
     assert !cliName.isEmpty() && cliName.equals(cliName.toLowerCase(java.util.Locale.ROOT)) : "CLI name " + cliName;
     assert !source.isBlank() && !description.isBlank() : cliName + " without a source or a description";
+    assert invariant();
+  }
+
+  /**
+   * Field invariants (O(1)): every option has a kind, a lower-case CLI name, its sources and a description; a
+   * mutation's number is positive, an option that is no mutation's is 0 unless it is one by alias (mutation 5).
+   */
+  private boolean invariant() {
+    assert kind != null : name() + " incomplete";
+    assert cliName != null : name() + " incomplete";
+    assert source != null : name() + " incomplete";
+    assert description != null : name() + " incomplete";
+    assert mutation >= 0 && (kind != Kind.MUTATION || mutation > 0) : cliName + ": mutation number " + mutation;
+    assert aliases != null : cliName + " is its own alias";
+    assert !aliases.contains(cliName) : cliName + " is its own alias";
+    return true;
+  }
+
+  /** No two options share a CLI name or an alias: {@link #parse} returns the first that matches. */
+  static {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (DesignOption o : values()) {
+      boolean fresh = names.add(o.cliName.toLowerCase(java.util.Locale.ROOT));
+      assert fresh : "two design options named " + o.cliName;
+      for (String a : o.aliases) {
+        boolean freshAlias = names.add(a.toLowerCase(java.util.Locale.ROOT));
+        assert freshAlias : "the alias " + a + " of " + o.cliName + " names another option";
+      }
+    }
   }
 
   /** The name used on the command line and in traces, e.g. "v1-folio-refcount". */
   public String cliName() {
+    assert invariant();
     return cliName;
   }
 
   public Kind kind() {
+    assert invariant();
     return kind;
   }
 
   /** The number of the section-4 mutation (docs/domain-tdx-huge-pages.md) this is (or is an alias of), else 0. */
   public int mutation() {
+    assert invariant();
     return mutation;
   }
 
   /** Its source keys (docs/sources.md). */
   public String source() {
+    assert invariant();
     return source;
   }
 
   /** One line, for {@code ./tdxsim list}. */
   public String description() {
+    assert invariant();
     return description;
   }
 
   /** Other names {@link #parse} accepts (e.g. the mutation name of a design option that is that mutation). */
   public List<String> aliases() {
+    assert invariant();
     return aliases;
   }
 

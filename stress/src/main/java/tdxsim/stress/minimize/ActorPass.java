@@ -16,6 +16,7 @@ final class ActorPass {
 
   static boolean run(Search search) {
     search.pass("actors");
+    assert !search.best().decisions().isEmpty() : "an actor pass over an empty schedule";
     Set<String> actors = new LinkedHashSet<>();
     for (Decision d : search.best().decisions()) actors.add(d.receiver());
     boolean improved = false;
@@ -27,6 +28,7 @@ final class ActorPass {
         if (d.receiver().equals(actor)) present = true;
         else without.add(d);
       }
+      assert !present || without.size() < search.best().size() : actor + " left nothing out";
       if (present && search.attempt(without)) improved = true;
     }
     return improved;

@@ -16,6 +16,8 @@ public final class ContextSwitches {
     for (int i = 1; i < decisions.size(); i++) {
       if (!decisions.get(i).receiver().equals(decisions.get(i - 1).receiver())) n++;
     }
+    assert n >= 0 : n + " switches in " + decisions.size();
+    assert (decisions.isEmpty() || n < decisions.size()) : n + " switches in " + decisions.size();
     return n;
   }
 }

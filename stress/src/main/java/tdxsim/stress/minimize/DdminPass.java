@@ -25,6 +25,8 @@ final class DdminPass {
       int size = list.size();
       if (size < 2) break;
       n = Math.min(n, size);
+      assert n >= 2 : n + " chunks of " + size;
+      assert n <= size : n + " chunks of " + size;
       boolean reduced = false;
       for (int i = 0; i < n && !search.exhausted(); i++) {
         int from = (int) ((long) i * size / n);
@@ -32,8 +34,12 @@ final class DdminPass {
         List<Decision> complement = new ArrayList<>(size - (to - from));
         complement.addAll(list.subList(0, from));
         complement.addAll(list.subList(to, size));
+        // a candidate leaves a non-empty chunk out: it is strictly shorter
+        assert from < to : "chunk [" + from + ", " + to + ") of " + size;
+        assert complement.size() < size : "chunk [" + from + ", " + to + ") of " + size;
         if (search.attempt(complement)) {
           reduced = true;
+          assert search.best().size() <= size : "ddmin kept a candidate of " + search.best().size() + " of " + size;
           improved = true;
           n = Math.max(n - 1, 2);
           break;

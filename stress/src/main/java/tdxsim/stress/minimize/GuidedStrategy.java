@@ -32,9 +32,12 @@ final class GuidedStrategy implements Strategy {
     void add(int position) {
       if (size == positions.length) positions = java.util.Arrays.copyOf(positions, size * 2);
       positions[size++] = position;
+      assert size == 1 || positions[size - 2] < position : "candidate positions out of order at " + position;
     }
 
     int head() {
+      assert next >= 0 : "cursor " + next + " of " + size;
+      assert next <= size : "cursor " + next + " of " + size;
       return next < size ? positions[next] : Integer.MAX_VALUE;
     }
   }
@@ -62,6 +65,8 @@ final class GuidedStrategy implements Strategy {
       }
       c.add(i);
     }
+    assert cursors.size() <= candidates.size() : cursors.size() + " keys for " + candidates.size();
+    assert maxPicks >= 0 : cursors.size() + " keys for " + candidates.size();
   }
 
   @Override
@@ -75,11 +80,14 @@ final class GuidedStrategy implements Strategy {
     followed = 0;
     lastReceiver = null;
     for (Cursor c : cursors) c.next = 0;
+    assert picks == 0 : "guided reset to " + picks;
+    assert followed == 0 : "guided reset to " + picks;
   }
 
   @Override
   public int pick(List<Delivery> enabled) {
     if (picks >= maxPicks) return -1;
+    assert !enabled.isEmpty() : "pick from an empty enabled list";
     int best = -1;
     Cursor bestCursor = null;
     int bestPosition = Integer.MAX_VALUE;
@@ -98,16 +106,22 @@ final class GuidedStrategy implements Strategy {
       best = fallback(enabled);
     }
     picks++;
+    assert best >= 0 : "guided picked " + best;
+    assert best < enabled.size() : "guided picked " + best;
+    assert picks <= maxPicks : "guided picked " + best;
     lastReceiver = enabled.get(best).receiver();
     return best;
   }
 
   /** Deliveries that followed a candidate (the rest were defaults). */
   int followed() {
+    assert followed >= 0 : followed + " followed of " + picks;
+    assert followed <= picks : followed + " followed of " + picks;
     return followed;
   }
 
   private Cursor cursor(Delivery d) {
+    assert d != null : "the cursor of no delivery";
     Map<String, Map<String, Cursor>> bySender = byKey.get(d.receiver());
     if (bySender == null) return null;
     Map<String, Cursor> byMessage = bySender.get(d.sender());
@@ -115,6 +129,7 @@ final class GuidedStrategy implements Strategy {
   }
 
   private int fallback(List<Delivery> enabled) {
+    assert !enabled.isEmpty() : "fallback from an empty enabled list";
     if (lastReceiver != null) {
       for (int i = 0, n = enabled.size(); i < n; i++) {
         if (enabled.get(i).receiver().equals(lastReceiver)) return i;

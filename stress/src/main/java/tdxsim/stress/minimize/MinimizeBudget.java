@@ -26,6 +26,7 @@ public record MinimizeBudget(int maxAttempts, Duration timeLimit, BooleanSupplie
   }
 
   public static MinimizeBudget attempts(int maxAttempts) {
+    assert maxAttempts >= 0 : "an attempt budget of " + maxAttempts;
     return new MinimizeBudget(maxAttempts, DEFAULT.timeLimit);
   }
 }

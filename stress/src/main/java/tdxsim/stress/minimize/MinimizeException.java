@@ -7,5 +7,6 @@ package tdxsim.stress.minimize;
 public final class MinimizeException extends RuntimeException {
   public MinimizeException(String message) {
     super(message);
+    assert message != null : "a minimize error without its message";
   }
 }

@@ -13,6 +13,10 @@ package tdxsim.stress.minimize;
 public record MinimizeProgress(String pass, int attempts, int maxAttempts, int steps, int switches, long elapsedNanos) {
   /** "ddmin: 120/5000 attempts, 14 steps, 5 switches". */
   public String oneLine() {
+    assert pass != null : "progress " + pass;
+    assert attempts >= 0 : "progress " + pass;
+    assert steps >= 0 : "progress " + pass;
+    assert switches >= 0 : "progress " + pass;
     return pass + ": " + attempts + "/" + maxAttempts + " attempts, " + steps + " steps, " + switches + " switches";
   }
 }

@@ -41,15 +41,24 @@ public record MinimizeResult(
   }
 
   public int originalSteps() {
+    assert original != null : "a result without its traces";
+    assert minimized != null : "a result without its traces";
     return original.decisions().size();
   }
 
   public int minimizedSteps() {
+    // the minimizer keeps only smaller schedules: the result is never longer than the original
+    assert minimized.decisions().size() <= original.decisions().size() : "minimized to a longer trace";
     return minimized.decisions().size();
   }
 
   /** "minimized 70 -> 12 deliveries (context switches 31 -> 4) in 214 attempts, fixpoint: table.lost-update". */
   public String summary() {
+    assert stop != null : "a result of " + rounds + " rounds";
+    assert attempts >= 0 : "a result of " + rounds + " rounds";
+    assert rounds >= 1 : "a result of " + rounds + " rounds";
+    assert minimized.violation() != null : "a minimized trace that does not reproduce";
+    assert replay.reproduced() : "a minimized trace that does not reproduce";
     String why =
         switch (stop) {
           case FIXPOINT -> "fixpoint";

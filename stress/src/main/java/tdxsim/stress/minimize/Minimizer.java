@@ -51,6 +51,8 @@ public final class Minimizer {
       throw new MinimizeException("the trace does not replay exactly, so it cannot be minimized: " + before.summary());
     }
     Schedule initial = Schedule.of(before.result());
+    assert initial.violation() != null : "replayed " + initial.size();
+    assert initial.size() == trace.decisions().size() : "replayed " + initial.size();
     Search search = new Search(system, worlds, trace, initial, budget, progress);
     int rounds = 0;
     boolean improved;
@@ -60,9 +62,13 @@ public final class Minimizer {
       improved |= DdminPass.run(search);
       improved |= SwitchPass.run(search);
     } while (improved && !search.exhausted());
+    assert rounds >= 1 && search.attempts() <= budget.maxAttempts() : rounds + " rounds, " + search.attempts();
     // a round cut short by the budget is no fixpoint, even if it found nothing
     MinimizeResult.Stop stop = search.stop() != null ? search.stop() : MinimizeResult.Stop.FIXPOINT;
     Schedule best = search.best();
+    // a shrunk trace is never worse than the original, and breaks the same invariant
+    assert !initial.betterThan(best) && best.violation().invariant().equals(initial.violation().invariant())
+        : "minimized to " + best.size() + " steps, " + best.switches() + " switches, " + best.violation();
     Trace minimized =
         new Trace(
             trace.toolVersion(),

@@ -46,6 +46,8 @@ public final class RacingSteps {
     Set<Long> racing = new TreeSet<>();
     if (t.violation() == null) return racing;
     List<Decision> ds = t.decisions();
+    assert worlds != null : "racing steps without worlds or lanes";
+    assert lane != null : "racing steps without worlds or lanes";
     List<int[]> found = new ArrayList<>();
     int runs = 0;
     try (DeterministicSystem system = DeterministicSystem.create("tdxsim-racing")) {
@@ -53,6 +55,8 @@ public final class RacingSteps {
         if (runs == MAX_PAIRS) break;
         if (found.stream().anyMatch(f -> p[0] <= f[0] && f[1] <= p[1])) continue;
         runs++;
+        assert p[0] < p[1] : "pair (" + p[0] + ", " + p[1] + ") of " + ds.size();
+        assert p[1] < ds.size() : "pair (" + p[0] + ", " + p[1] + ") of " + ds.size();
         GuidedStrategy guided = new GuidedStrategy(moved(ds, p[0], p[1], lane), Long.MAX_VALUE);
         guided.reset(t.scheduleSeed());
         ScheduleResult r = system.run(worlds.create(t.scheduleSeed()), guided, t.budget());
@@ -60,6 +64,7 @@ public final class RacingSteps {
           found.add(p);
           racing.add(p[0] + 1L);
           racing.add(p[1] + 1L);
+          assert p[0] + 1L >= 1 && p[1] + 1L <= ds.size() : "racing steps " + (p[0] + 1) + ", " + (p[1] + 1);
         }
       }
     }
@@ -85,17 +90,22 @@ public final class RacingSteps {
       }
     }
     out.sort(Comparator.<int[]>comparingInt(p -> p[1] - p[0]).thenComparingInt(p -> -p[0]));
+    assert out.isEmpty() || out.get(0)[1] - out.get(0)[0] <= out.get(out.size() - 1)[1] - out.get(out.size() - 1)[0];
     return out;
   }
 
   /** The trace's order with b's lane from a to b moved just before a: b's CPU gets to b before a happens. */
   static List<Decision> moved(List<Decision> ds, int a, int b, Function<Decision, String> lane) {
     String laneB = lane.apply(ds.get(b));
+    assert 0 <= a : "move of (" + a + ", " + b + ") in " + ds.size();
+    assert a < b : "move of (" + a + ", " + b + ") in " + ds.size();
+    assert b < ds.size() : "move of (" + a + ", " + b + ") in " + ds.size();
     List<Decision> out = new ArrayList<>(ds.subList(0, a));
     for (int i = a + 1; i <= b; i++) if (lane.apply(ds.get(i)).equals(laneB)) out.add(ds.get(i));
     for (int i = a; i < ds.size(); i++) {
       if (i == a || i > b || !lane.apply(ds.get(i)).equals(laneB)) out.add(ds.get(i));
     }
+    assert out.size() == ds.size() : "a move of (" + a + ", " + b + ") changed the length to " + out.size();
     return out;
   }
 }

@@ -47,13 +47,20 @@ final class Search {
     this.budget = budget;
     this.progress = progress;
     this.limitNanos = saturatedNanos(budget);
+    assert initial.violation() != null : "a search without a violation";
+    assert system != null : "a search without a violation";
+    assert worlds != null : "a search without a violation";
   }
 
   Schedule best() {
+    assert best != null : "a best schedule of another invariant";
+    assert best.violation().invariant().equals(invariant) : "a best schedule of another invariant";
     return best;
   }
 
   int attempts() {
+    assert attempts >= 0 : attempts + " of " + budget.maxAttempts();
+    assert attempts <= budget.maxAttempts() : attempts + " of " + budget.maxAttempts();
     return attempts;
   }
 
@@ -63,10 +70,13 @@ final class Search {
 
   /** Why the search stopped early, or null while there is budget left. */
   MinimizeResult.Stop stop() {
+    assert stop == null || attempts <= budget.maxAttempts() : "stopped after " + attempts;
     return stop;
   }
 
   void pass(String name) {
+    assert name != null : "a pass without its name";
+    assert !name.isEmpty() : "a pass without its name";
     pass = name;
   }
 
@@ -83,6 +93,7 @@ final class Search {
   boolean attempt(List<Decision> candidates) {
     if (exhausted()) return false;
     attempts++;
+    assert attempts <= budget.maxAttempts() : "attempt " + attempts + " beyond " + budget.maxAttempts();
     GuidedStrategy guided = new GuidedStrategy(candidates, best.size());
     guided.reset(trace.scheduleSeed());
     ScheduleResult r = system.run(worlds.create(trace.scheduleSeed()), guided, trace.budget());
@@ -90,6 +101,8 @@ final class Search {
     if (!r.stoppedByStrategy() && r.violation() != null && r.violation().invariant().equals(invariant)) {
       Schedule s = Schedule.of(r);
       if (s.betterThan(best)) {
+        // a kept candidate is strictly smaller: shorter, or as long with fewer switches
+        assert s.size() < best.size() || s.size() == best.size() && s.switches() < best.switches() : "kept " + s.size();
         best = s;
         better = true;
       }
@@ -99,6 +112,7 @@ final class Search {
   }
 
   private void report(boolean force) {
+    assert best != null : "report without a best schedule";
     if (progress == null) return;
     long now = System.nanoTime();
     if (force || now - nextProgress >= 0) {
@@ -109,6 +123,8 @@ final class Search {
   }
 
   private static long saturatedNanos(MinimizeBudget b) {
+    assert b != null : "a time limit of " + b;
+    assert !b.timeLimit().isNegative() : "a time limit of " + b;
     try {
       return b.timeLimit().toNanos();
     } catch (ArithmeticException e) {

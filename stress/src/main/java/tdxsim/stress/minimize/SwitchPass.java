@@ -25,8 +25,11 @@ final class SwitchPass {
         if (j >= 0) {
           List<Decision> moved = new ArrayList<>(list);
           moved.add(i, moved.remove(j));
+          assert j > i : "moved " + j + " to " + i + " of " + list.size();
+          assert moved.size() == list.size() : "moved " + j + " to " + i + " of " + list.size();
           if (search.attempt(moved)) {
             improved = true;
+            assert search.best().decisions().size() <= list.size() : "a moved schedule grew";
             continue; // look at the same place in the new best
           }
         }
@@ -37,6 +40,8 @@ final class SwitchPass {
   }
 
   private static int nextTo(List<Decision> list, String receiver, int from) {
+    assert from >= 1 : "nextTo from " + from;
+    assert receiver != null : "nextTo from " + from;
     for (int j = from; j < list.size(); j++) {
       if (list.get(j).receiver().equals(receiver)) return j;
     }

@@ -28,6 +28,7 @@ final class WorldEdits {
   private WorldEdits() {}
 
   static Config parse(String text) {
+    assert text != null : "parse of no text";
     return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
   }
 
@@ -46,6 +47,7 @@ final class WorldEdits {
     for (int i = 0; i < workloads.size() && vcpus > 1; i++) {
       List<List<ConfigValue>> w = new ArrayList<>(workloads);
       w.remove(i);
+      assert w.size() == workloads.size() - 1 : "vcpu-" + i + " not left out";
       out.add(edit("vcpu-" + i, c.withValue("workloads", ConfigValueFactory.fromIterable(w))
           .withValue("vcpus", ConfigValueFactory.fromAnyRef(vcpus - 1))));
     }
@@ -54,6 +56,7 @@ final class WorldEdits {
       for (int k = 0; k < vmm.size(); k++) {
         List<ConfigValue> v = new ArrayList<>(vmm);
         v.remove(k);
+        assert v.size() == vmm.size() - 1 : "vmm action " + k + " not left out";
         out.add(edit("vmm action " + k, c.withValue("vmm", ConfigValueFactory.fromIterable(v))));
       }
     }
@@ -62,6 +65,7 @@ final class WorldEdits {
         List<List<ConfigValue>> w = new ArrayList<>(workloads);
         List<ConfigValue> ops = new ArrayList<>(w.get(i));
         ops.remove(j);
+        assert ops.size() == workloads.get(i).size() - 1 : "vcpu-" + i + " op " + j + " not left out";
         w.set(i, ops);
         out.add(edit("vcpu-" + i + " op " + j, c.withValue("workloads", ConfigValueFactory.fromIterable(w))));
       }
@@ -75,11 +79,13 @@ final class WorldEdits {
     for (String key : List.of("build-pages", "iommu-pinned")) {
       if (c.hasPath(key)) out.add(edit(key, c.withoutPath(key)));
     }
+    assert out.stream().allMatch(e -> e.what() != null && e.text() != null) : "an edit without its text";
     return out;
   }
 
   /** vCPUs, guest ops, VMM actions and 2M ranges of a world's text, e.g. "3 vCPUs, 7 ops, 2 VMM actions, 4 ranges". */
   static String size(String text) {
+    assert text != null : "the size of no world";
     Config c = parse(text);
     int ops = workloads(c).stream().mapToInt(List::size).sum();
     int vmm = c.hasPath("vmm") ? c.getList("vmm").size() : 0;
@@ -96,6 +102,8 @@ final class WorldEdits {
   }
 
   private static Edit edit(String what, Config c) {
+    assert what != null : "an edit of nothing";
+    assert c != null : "an edit of nothing";
     return new Edit(what, c.root().render(RENDER));
   }
 }

@@ -50,11 +50,16 @@ public final class WorldShrinker {
     this.schedules = schedules;
     this.maxAttempts = maxAttempts;
     this.stop = stop;
+    assert system != null : "a shrinker of " + maxAttempts;
+    assert schedules >= 0 : "a shrinker of " + maxAttempts;
+    assert maxAttempts >= 0 : "a shrinker of " + maxAttempts;
+    assert stop != null : "a shrinker of " + maxAttempts;
   }
 
   /** Shrinks {@code trace}'s world; {@code progress} hears of each accepted edit. */
   public Result shrink(Trace trace, Consumer<String> progress) {
     String invariant = trace.violation().invariant();
+    assert progress != null : "shrink without a progress sink";
     Trace best = trace;
     List<String> removed = new ArrayList<>();
     boolean improved = true;
@@ -65,6 +70,7 @@ public final class WorldShrinker {
         Trace t = attempt(best, e.text(), invariant);
         if (t != null) {
           best = t;
+          assert t.violation().invariant().equals(invariant) : "a smaller world breaks " + t.violation().invariant();
           removed.add(e.what());
           progress.accept("world: without " + e.what() + " (" + WorldEdits.size(e.text()) + ")");
           improved = true;
@@ -72,12 +78,15 @@ public final class WorldShrinker {
         }
       }
     }
+    assert attempts <= maxAttempts : attempts + " attempts";
+    assert best.violation().invariant().equals(invariant) : attempts + " attempts";
     return new Result(best, removed, attempts, WorldEdits.size(trace.scenario().source()),
         WorldEdits.size(best.scenario().source()));
   }
 
   /** The trace's strategy, or PCTCP (the hunt's) for one that is not an exploration strategy. */
   private static StrategyKind kind(String name) {
+    assert name != null : "the kind of no strategy";
     try {
       return StrategyKind.parse(name);
     } catch (IllegalArgumentException e) {
@@ -95,6 +104,7 @@ public final class WorldShrinker {
       return null; // an edit the loader refuses is no world
     }
     attempts++;
+    assert attempts <= maxAttempts : "attempt " + attempts + " of " + maxAttempts;
     Trace t = firstViolation(system, world, text, trace, schedules);
     return t != null && t.violation().invariant().equals(invariant) ? t : null;
   }
@@ -109,6 +119,8 @@ public final class WorldShrinker {
     TdxWorldFactory factory = new TdxWorldFactory(world);
     Strategy strategy = FairStrategy.wrap(kind(template.strategy()).create());
     long runSeed = template.scheduleSeed();
+    assert schedules >= 0 : "firstViolation over " + schedules + " schedules";
+    assert template.budget() != null : "firstViolation over " + schedules + " schedules";
     for (int j = 0; j < schedules; j++) {
       long seed = Seeds.forSchedule(runSeed, j);
       strategy.reset(seed);

@@ -81,6 +81,8 @@ public final class StressScenario {
     }
 
     public String source() {
+      assert vcpus >= 1 : "spec of " + vcpus + " vCPUs";
+      assert tdVcpus >= 1 : "spec of " + vcpus + " vCPUs";
       return String.format(Locale.ROOT,
           "%s vcpus=%d td-vcpus=%d lives=%d split-every=%d conversions=%d touch-pages=%d", PREFIX, vcpus, tdVcpus,
           lives, splitEvery, conversions, touchPages);
@@ -88,6 +90,7 @@ public final class StressScenario {
 
     /** TDs of the host. */
     public int tds() {
+      assert (long) tdVcpus * ((vcpus + tdVcpus - 1) / tdVcpus) >= vcpus : "TDs too few for " + vcpus + " vCPUs";
       return (vcpus + tdVcpus - 1) / tdVcpus;
     }
   }
@@ -99,6 +102,8 @@ public final class StressScenario {
    * (a split range holds about 140 KB of model state until its TD ends: the heap per vCPU is mostly that).
    */
   public static Spec spec(int vcpus, int tdVcpus) {
+    assert vcpus >= 1 : "spec(" + vcpus + ", " + tdVcpus + ")";
+    assert tdVcpus >= 1 : "spec(" + vcpus + ", " + tdVcpus + ")";
     return new Spec(vcpus, tdVcpus, 1, 16, 2, 8);
   }
 
@@ -127,6 +132,8 @@ public final class StressScenario {
     Spec spec = new Spec(req(kv, "vcpus"), req(kv, "td-vcpus"), req(kv, "lives"), req(kv, "split-every"),
         req(kv, "conversions"), req(kv, "touch-pages"));
     Scenario host = scenario(spec, options);
+    assert host.tds().size() == spec.tds() : "host of " + host.tds().size();
+    assert host.source().equals(spec.source()) : "host of " + host.tds().size();
     Integer td = kv.get("td");
     if (td == null) return host;
     if (td < 0 || td >= host.tds().size()) {
@@ -138,6 +145,8 @@ public final class StressScenario {
   }
 
   private static int req(Map<String, Integer> kv, String key) {
+    assert key != null : "req of no key";
+    assert kv != null : "req of no key";
     Integer v = kv.get(key);
     if (v == null) throw new IllegalArgumentException("stress scenario spec: missing " + key);
     return v;
@@ -148,10 +157,13 @@ public final class StressScenario {
     if (!isSource(hostSource) || hostSource.contains(" td=")) {
       throw new IllegalArgumentException("not a host's stress spec: " + hostSource);
     }
+    assert td >= 0 : "the source of TD " + td;
     return hostSource + " td=" + td;
   }
 
   public static Scenario scenario(Spec spec, Collection<String> options) {
+    assert spec != null : "scenario of no spec";
+    assert options != null : "scenario of no spec";
     return new Scenario(NAME, spec.source(), tds(spec), bounds(Math.min(spec.vcpus(), spec.tdVcpus())))
         .withOptions(options);
   }
@@ -163,6 +175,9 @@ public final class StressScenario {
     List<VmConfig> tds = new ArrayList<>(spec.tds());
     if (full > 0) tds.addAll(Collections.nCopies(full, config(spec, spec.tdVcpus())));
     if (rest > 0) tds.add(config(spec, rest));
+    // the TDs hold every vCPU of the host, each TD within MAX_VCPUS_PER_TD
+    assert tds.size() == spec.tds() : tds.size() + " TDs";
+    assert full * spec.tdVcpus() + rest == spec.vcpus() : tds.size() + " TDs";
     return tds;
   }
 
@@ -173,6 +188,7 @@ public final class StressScenario {
    */
   static Bounds bounds(int vcpus) {
     Bounds d = Bounds.DEFAULT;
+    assert vcpus >= 1 : "bounds for " + vcpus + " vCPUs";
     return new Bounds(d.faultRetries(), d.acceptRetries(), d.seamcallRetries(),
         (int) Math.max(d.lockBypasses(), Math.min(Integer.MAX_VALUE, 4L * vcpus + 64)));
   }
@@ -183,13 +199,19 @@ public final class StressScenario {
     // ranges pairs give back, `lives` each; then the splitting vCPUs' ranges to split, `lives` each
     int ranges = 1 + ((n + 1) / 2 + splitters(spec, n)) * spec.lives();
     List<List<WorkloadStep>> workloads = new ArrayList<>(n);
+    assert n >= 1 : "a TD of " + n + " with " + ranges + " ranges";
+    assert n <= spec.tdVcpus() : "a TD of " + n + " with " + ranges + " ranges";
+    assert ranges >= 1 + spec.lives() : "a TD of " + n + " with " + ranges + " ranges";
     for (int i = 0; i < n; i++) workloads.add(List.copyOf(vcpuSteps(spec, n, i)));
+    assert workloads.size() == n : workloads.size() + " workloads for " + n + " vCPUs";
     return new VmConfig(NAME, n, BASE_GFN, ranges, List.of(BASE_GFN, BASE_GFN + 1), workloads, List.of(), List.of(),
         true, 2 * ranges + 16, EnumSet.noneOf(DesignOption.class), false, true,
         TdxModuleConfig.DEFAULT_ACCEPT_2M_PAGES_PER_STEP, TdxModuleConfig.STEPPING_EPF_THRESHOLD);
   }
 
   private static int splitters(Spec spec, int n) {
+    assert n >= 1 : "splitters of " + n;
+    assert spec.splitEvery() >= 1 : "splitters of " + n;
     return (n + spec.splitEvery() - 1) / spec.splitEvery();
   }
 
@@ -205,13 +227,19 @@ public final class StressScenario {
       // the image's 2M range is mapped at 4K (PAGE.ADD): its pages after the first two are the pairs' to share
       long together = BASE_GFN + 2 + ((long) (i / 2) * spec.lives() + k) * SHARED_PAGES % (510 - SHARED_PAGES);
       parts.get(0).add(Accept.tolerant(together, SHARED_PAGES, Level.PG_LEVEL_4K));
+      // the pair's shared pages lie in the image's range, after its two PAGE.ADD pages
+      assert together >= BASE_GFN + 2 : "shared pages at " + together;
+      assert together + SHARED_PAGES <= BASE_GFN + 512 : "shared pages at " + together;
       parts.get(0).add(new Touch(together, Math.min(SHARED_PAGES, spec.touchPages())));
       if (i % spec.splitEvery() == 0) {
         long split = BASE_GFN + 512L * (1 + ((long) (n + 1) / 2 + i / spec.splitEvery()) * spec.lives() + k);
+        // a splitter's range lies after every pair's given-back ranges: no two vCPUs share a range to split
+        assert split >= BASE_GFN + 512L * (1 + (long) (n + 1) / 2 * spec.lives()) : "split range " + split;
         splitLife(spec, parts.get(1), split, (i / spec.splitEvery() + k) % 2 == 0);
       }
       if (i % 2 == 0) {
         long given = BASE_GFN + 512L * (1 + (long) (i / 2) * spec.lives() + k);
+        assert given < BASE_GFN + 512L * (1 + (long) (n + 1) / 2 * spec.lives()) : "given-back range " + given;
         parts.get(2).add(Accept.linux(given, 512));
         parts.get(2).add(new Touch(given + 64, spec.touchPages()));
         parts.get(2).add(new MapGpa(given, 512, true));
@@ -223,11 +251,13 @@ public final class StressScenario {
 
   /** ACCEPT {@code range} at 2M, split it (by an ACCEPT at 4K or by a conversion), touch it, convert 4K pages. */
   private static void splitLife(Spec spec, List<WorkloadStep> steps, long range, boolean acceptLevel) {
+    assert (range - BASE_GFN) % 512 == 0 : "a split range at the unaligned gfn " + range;
     steps.add(Accept.linux(range, 512));
     if (acceptLevel) steps.add(Accept.tolerant(range + 256, 1, Level.PG_LEVEL_4K));
     steps.add(new Touch(range, spec.touchPages()));
     for (int c = 0; c < spec.conversions(); c++) {
       long o = range + 128 + 8L * c;
+      assert o + 4 <= range + 512 : "conversion " + c + " past its 2M range";
       steps.add(new MapGpa(o, 4, true));
       steps.add(new MapGpa(o, 4, false));
       steps.add(new Touch(o, 4));

@@ -15,9 +15,11 @@ final class FaultListener extends AbstractActor {
 
   private FaultListener(ParRuntime runtime) {
     this.runtime = runtime;
+    assert runtime != null : "a fault listener without its runtime";
   }
 
   static Props props(ParRuntime runtime) {
+    assert runtime != null : "props of no runtime";
     return Props.create(FaultListener.class, () -> new FaultListener(runtime));
   }
 

@@ -16,18 +16,23 @@ final class GcClock {
   GcClock() {
     this.startMillis = millis();
     this.startCount = count();
+    assert startMillis >= 0 : "a GC clock at " + startMillis + " ms";
+    assert startCount >= 0 : "a GC clock at " + startMillis + " ms";
   }
 
   /** A forced GC (System.gc() to measure the heap) took {@code nanos}: not the run's own. */
   void forced(long nanos) {
+    assert nanos >= 0 : "a forced GC of " + nanos + " ns";
     forcedNanos += nanos;
   }
 
   long pauseNanos() {
+    assert forcedNanos >= 0 : "forced GCs of " + forcedNanos + " ns";
     return Math.max(0, (millis() - startMillis) * 1_000_000L - forcedNanos);
   }
 
   long collections() {
+    assert count() >= startCount : "GC count went back";
     return count() - startCount;
   }
 

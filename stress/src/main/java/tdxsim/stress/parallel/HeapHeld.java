@@ -22,6 +22,7 @@ public final class HeapHeld {
       MemoryUsage after = p.getType() == MemoryType.HEAP ? p.getCollectionUsage() : null;
       if (after != null) held += after.getUsed();
     }
+    assert held >= 0 : "a heap of " + held + " bytes";
     return held;
   }
 }

@@ -29,6 +29,8 @@ public final class HostReplay {
 
   public static RecordReplayReport replay(Record record) {
     Scenario s = Worlds.scenarioOf(record.scenario(), record.options());
+    assert s != null : "a host of no TDs";
+    assert !s.tds().isEmpty() : "a host of no TDs";
     if (!StressScenario.isSource(record.scenario().source()) || s.tds().size() == 1) {
       return RecordReplayer.replay(Worlds.forRecord(record), record);
     }
@@ -39,6 +41,8 @@ public final class HostReplay {
 
   private static RecordReplayReport replay(DeterministicSystem system, Record record, Scenario s) {
     int vtd = RecordCut.tdOf(record.violation());
+    assert vtd < s.tds().size() : "violation in TD " + vtd + " of " + s.tds().size();
+    assert s.tds().size() > 1 : "violation in TD " + vtd + " of " + s.tds().size();
     long hash = Fnv.OFFSET;
     long replayed = 0;
     RecordReplayReport verdict = null;
@@ -49,6 +53,8 @@ public final class HostReplay {
           StressScenario.tdSource(record.scenario().source(), td)), s.tds().get(td).vcpus(), 0);
       RecordReplayReport r = RecordReplayer.replay(system, Worlds.forRecord(cut), cut);
       replayed += r.replayed();
+      assert r.replayed() >= 0 : "replayed " + replayed + " of " + record.deliveries();
+      assert replayed <= record.deliveries() : "replayed " + replayed + " of " + record.deliveries();
       // another TD breaking the same invariant is what a replay of the whole host would call the same verdict
       boolean sameInvariant = r.outcome() == Outcome.VERDICT_DIFFERS && record.violation() != null
           && r.verdict() != null && r.verdict().invariant().equals(record.violation().invariant());
@@ -61,6 +67,8 @@ public final class HostReplay {
       last = r;
     }
     RecordReplayReport v = verdict != null ? verdict : last;
+    assert v != null : "no TD's verdict";
+    assert (vtd < 0 || verdict != null) : "no TD's verdict";
     String what = record.violation() == null ? "ok" : record.violation().oneLine();
     if (hash != record.finalStateHash()) {
       return new RecordReplayReport(Outcome.HASH_DIFFERS, "final-state hash differs: record "
@@ -73,6 +81,7 @@ public final class HostReplay {
   }
 
   private static Record withoutVerdict(Record r) {
+    assert r != null : "withoutVerdict(null)";
     return new Record(r.toolVersion(), r.modelVersion(), r.scenario(), r.options(), r.vcpus(), r.worldSeed(),
         r.threads(), r.elapsedNanos(), r.stoppedBy(), r.orders(), null, r.finalStateHash());
   }

@@ -20,6 +20,9 @@ final class ParConfig {
   private ParConfig() {}
 
   static Config forRuntime(String runtimeId, int throughput) {
+    assert runtimeId != null : "runtime " + runtimeId;
+    assert runtimeId.startsWith("par-") : "runtime " + runtimeId;
+    assert throughput >= 1 : "runtime " + runtimeId;
     String pkg = ParConfig.class.getPackageName();
     String overrides =
         ParRuntime.REGISTRY.configKey() + " = \"" + runtimeId + "\"\n"

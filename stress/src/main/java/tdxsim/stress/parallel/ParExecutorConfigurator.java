@@ -21,6 +21,7 @@ public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
   public ParExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
     this.runtime = ParRuntime.REGISTRY.lookup(prerequisites.settings().config());
+    assert runtime != null : "an executor configurator without its runtime";
   }
 
   @Override
@@ -34,10 +35,13 @@ public final class ParExecutorConfigurator extends ExecutorServiceConfigurator {
     Executor(ParRuntime runtime, String id) {
       this.pool = new ParPool(runtime, runtime.id + "-" + id.replace("pekko.actor.", "") + "-", runtime.threads);
       runtime.attach(pool);
+      assert pool != null : "an executor without its pool";
+      assert id != null : "an executor without its pool";
     }
 
     @Override
     public void execute(Runnable r) {
+      assert r != null : "execute(null)";
       if (r instanceof Mailbox) {
         Mailbox m = (Mailbox) r;
         if (m.messageQueue() instanceof ParMessageQueue) {

@@ -18,10 +18,12 @@ public final class ParMailboxType implements MailboxType, ProducesMessageQueue<P
 
   public ParMailboxType(ActorSystem.Settings settings, Config config) {
     this.runtime = ParRuntime.REGISTRY.lookup(settings.config());
+    assert runtime != null : "a mailbox type without its runtime";
   }
 
   @Override
   public MessageQueue create(Option<ActorRef> owner, Option<ActorSystem> system) {
+    assert owner != null : "create without an owner option";
     return runtime.newQueue(owner.isDefined() ? owner.get() : null);
   }
 }

@@ -52,6 +52,9 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
       super(env);
       this.sender = sender;
       this.seq = seq;
+      // sender-minted ids fit a receive-log entry: the sequence number its 40 bits, the sender index the rest
+      assert sender >= 0 && sender < ParRuntime.MAX_SENDERS && seq > 0 && seq <= ParRuntime.SEQ_MASK
+          : "a message stamped (" + sender + ", " + seq + ")";
     }
   }
 
@@ -95,34 +98,47 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     Node stub = new Node(null);
     this.head = stub;
     this.tail = stub;
+    assert name != null : name + " at sender index " + index;
+    assert inWorld == (index >= ParRuntime.FIRST_WORLD) : name + " at sender index " + index;
+    assert !stamp || logChunk.capacity() == logCapacity * Long.BYTES : "a receive log of " + logCapacity;
   }
 
   /** Messages in the receive log (read at a consistent cut). */
   long logSize() {
+    assert log != null : name + ": log of " + logUsed;
+    assert logUsed >= 0 : name + ": log of " + logUsed;
+    assert logUsed <= logCapacity : name + ": log of " + logUsed;
     return log.size(logUsed);
   }
 
   /** The receive log as {ids, times} (read at a consistent cut). */
   long[][] logArrays() {
+    assert log != null : name + ": log of " + logUsed;
+    assert logUsed % ReceiveLog.ENTRY == 0 : name + ": log of " + logUsed;
     return log.flatten(logChunk, logUsed);
   }
 
   /** This queue's mailbox, once Pekko has run it (read at a barrier). */
   Mailbox mailboxOrNull() {
+    assert task == null || task.mailbox != null : name + ": a task without its mailbox";
     RunTask t = task;
     return t == null ? null : t.mailbox;
   }
 
   /** The task that runs this queue's mailbox (Pekko submits a mailbox at most once at a time). */
   RunTask task(Mailbox m) {
+    assert m != null : name + ": the task of no mailbox";
     RunTask t = task;
     if (t == null || t.mailbox != m) task = t = new RunTask(runtime, this, m);
+    assert t.mailbox == m : name + ": a task of another mailbox";
     return t;
   }
 
   @Override
   public void enqueue(ActorRef receiver, Envelope handle) {
     Node n = stamp ? stamped(handle) : new Node(handle);
+    assert handle != null : name + ": enqueue of no message";
+    assert n.env == handle : name + ": enqueue of no message";
     Node prev = (Node) TAIL.getAndSet(this, n);
     NEXT.setRelease(prev, n);
   }
@@ -130,6 +146,8 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   private StampedNode stamped(Envelope e) {
     Thread t = Thread.currentThread();
     ParMessageQueue sender = t instanceof ParWorkerThread ? ((ParWorkerThread) t).current : null;
+    assert stamp : name + ": a stamp without recording";
+    assert e != null : name + ": a stamp without recording";
     if (sender != null) return new StampedNode(e, sender.index, ++sender.sent);
     if (t.getName().contains("-scheduler-")) {
       return new StampedNode(e, ParRuntime.TIMER, runtime.timerSent.incrementAndGet());
@@ -149,6 +167,8 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     NEXT.set(h, null);
     Envelope e = n.env;
     n.env = null;
+    assert e != null : name + ": a node without its message";
+    assert delivered >= 0 : name + ": a node without its message";
     delivered++;
     if (stamp) {
       StampedNode s = (StampedNode) n;
@@ -162,12 +182,15 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
       c.putLong(u * Long.BYTES, ((long) s.sender << ParRuntime.SEQ_BITS) | (s.seq & ParRuntime.SEQ_MASK));
       c.putLong((u + 1) * Long.BYTES, System.nanoTime() - runtime.originNanos);
       logUsed = u + ReceiveLog.ENTRY;
+      assert logUsed <= logCapacity : name + ": log entry at " + u + " of " + logCapacity;
+      assert s.seq > 0 : name + ": log entry at " + u + " of " + logCapacity;
     }
     return e;
   }
 
   @Override
   public boolean hasMessages() {
+    assert head != null : name + ": no stub node";
     if (inWorld && runtime.frozen) return false;
     return NEXT.getAcquire(head) != null;
   }
@@ -175,6 +198,7 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   /** Pending messages (walks the queue: Pekko asks only for diagnostics). */
   @Override
   public int numberOfMessages() {
+    assert head != null : name + ": no stub node";
     int count = 0;
     for (Node n = (Node) NEXT.getAcquire(head); n != null; n = (Node) NEXT.getAcquire(n)) count++;
     return count;
@@ -182,6 +206,7 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
 
   /** Whether a message is waiting, regardless of a freeze (read at a barrier). */
   boolean pending() {
+    assert head != null : name + ": no stub node";
     return NEXT.getAcquire(head) != null;
   }
 

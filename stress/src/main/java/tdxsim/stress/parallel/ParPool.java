@@ -38,6 +38,8 @@ final class ParPool extends AbstractExecutorService {
   @SuppressWarnings("unchecked")
   ParPool(ParRuntime runtime, String prefix, int n) {
     inbox = new ConcurrentLinkedQueue[n];
+    assert n >= 1 : "a pool of " + n + " threads";
+    assert runtime != null : "a pool of " + n + " threads";
     for (int i = 0; i < n; i++) {
       inbox[i] = new ConcurrentLinkedQueue<>();
       ParWorkerThread t = new ParWorkerThread(this, i, prefix + (i + 1), runtime);
@@ -45,10 +47,13 @@ final class ParPool extends AbstractExecutorService {
       runtime.workers.add(t);
     }
     for (ParWorkerThread t : threads) t.start();
+    assert threads.size() == n : threads.size() + " threads, " + inbox.length + " inboxes";
+    assert inbox.length == n : threads.size() + " threads, " + inbox.length + " inboxes";
   }
 
   /** The TD of the actor named {@code name} (relative to the world root), or -1 (not in a host's TD). */
   static int td(String name) {
+    assert name != null : "the TD of no actor";
     if (!name.startsWith("td-")) return -1;
     int end = name.indexOf('/');
     try {
@@ -60,15 +65,20 @@ final class ParPool extends AbstractExecutorService {
 
   /** The home thread of an actor of TD {@code td} (-1: none) named {@code name}. */
   static int home(int td, String name, int threads) {
+    assert threads >= 1 : "the home of TD " + td + " among " + threads + " threads";
+    assert td >= -1 : "the home of TD " + td + " among " + threads + " threads";
     return td >= 0 ? td % threads : Math.floorMod(name.hashCode(), threads);
   }
 
   /** The actor's group on its home thread: 0 for actors outside TDs, 1 + its rank among the thread's TDs. */
   static int group(int td, int threads) {
+    assert threads >= 1 : "the group of TD " + td + " among " + threads + " threads";
+    assert td >= -1 : "the group of TD " + td + " among " + threads + " threads";
     return td < 0 ? 0 : 1 + td / threads;
   }
 
   private static int groupOf(Runnable task) {
+    assert task != null : "the group of no task";
     return task instanceof RunTask rt ? rt.group : 0;
   }
 
@@ -76,6 +86,9 @@ final class ParPool extends AbstractExecutorService {
   public void execute(Runnable task) {
     if (shutdown) throw new RejectedExecutionException("the parallel runtime's pool is shut down");
     int q = task instanceof RunTask rt ? rt.home : Math.floorMod(nextOther.getAndIncrement(), inbox.length);
+    assert task != null : "a task for thread " + q + " of " + inbox.length;
+    assert q >= 0 : "a task for thread " + q + " of " + inbox.length;
+    assert q < inbox.length : "a task for thread " + q + " of " + inbox.length;
     if (Thread.currentThread() instanceof ParWorkerThread w && w.pool == this && w.index == q) {
       w.slices.ready(task, groupOf(task)); // no other thread touches them
       return;
@@ -87,6 +100,9 @@ final class ParPool extends AbstractExecutorService {
 
   /** The next task for {@code self}: its inbox joins its own queues first; then another thread's inbox. */
   private Runnable next(ParWorkerThread self) {
+    // a thread's own slice queue is touched by that thread alone
+    assert Thread.currentThread() == self : "next() for " + self.getName() + " on another thread";
+    assert self.pool == this : "next() for " + self.getName() + " on another thread";
     ConcurrentLinkedQueue<Runnable> in = inbox[self.index];
     for (Runnable r; (r = in.poll()) != null; ) self.slices.ready(r, groupOf(r));
     Runnable r = self.slices.next();
@@ -102,6 +118,9 @@ final class ParPool extends AbstractExecutorService {
 
   /** A pool thread's loop: run tasks in order; park when there are none; leave once shut down and drained. */
   void work(ParWorkerThread self) {
+    assert Thread.currentThread() == self : "work of " + self;
+    assert self.index >= 0 : "work of " + self;
+    assert self.index < inbox.length : "work of " + self;
     for (int spins = 0; ; ) {
       Runnable r = next(self);
       if (r != null) {
@@ -123,6 +142,8 @@ final class ParPool extends AbstractExecutorService {
   }
 
   private static void run(ParWorkerThread self, Runnable r) {
+    assert r != null : "a run inside " + self.current;
+    assert self.current == null : "a run inside " + self.current;
     try {
       r.run();
       if (FAULT_OOM_AT_TASK > 0 && self.index == 0 && ++self.tasksRun == FAULT_OOM_AT_TASK) {
@@ -137,12 +158,14 @@ final class ParPool extends AbstractExecutorService {
   public void shutdown() {
     shutdown = true;
     for (ParWorkerThread t : threads) LockSupport.unpark(t);
+    assert shutdown : "shutdown() left the pool running";
   }
 
   @Override
   public List<Runnable> shutdownNow() {
     shutdown();
     List<Runnable> left = new ArrayList<>();
+    assert shutdown : "shutdownNow() left the pool running";
     for (ConcurrentLinkedQueue<Runnable> q : inbox) {
       for (Runnable r; (r = q.poll()) != null; ) left.add(r);
     }
@@ -165,6 +188,8 @@ final class ParPool extends AbstractExecutorService {
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    assert unit != null : "awaitTermination(" + timeout + ")";
+    assert timeout >= 0 : "awaitTermination(" + timeout + ")";
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     for (ParWorkerThread t : threads) {
       long left = deadline - System.nanoTime();

@@ -66,9 +66,13 @@ final class ParRuntime {
     this.id = id;
     this.recording = recording;
     this.threads = threads;
+    assert id != null : "a parallel runtime of " + threads + " threads";
+    assert threads >= 1 : "a parallel runtime of " + threads + " threads";
   }
 
   void attach(ParPool pool) {
+    assert pool != null : "runtime " + id + " attached to a second pool";
+    assert this.pool == null : "runtime " + id + " attached to a second pool";
     this.pool = pool;
   }
 
@@ -85,6 +89,8 @@ final class ParRuntime {
         ParMessageQueue q = new ParMessageQueue(this, name, index, true);
         worldQueues.add(q);
         liveWorldQueues.incrementAndGet();
+        assert q.index == FIRST_WORLD + worldQueues.size() - 1 : "queue " + name;
+        assert liveWorldQueues.get() > 0 : "queue " + name;
         return q;
       }
     }
@@ -93,14 +99,18 @@ final class ParRuntime {
 
   void worldQueueClosed() {
     liveWorldQueues.decrementAndGet();
+    assert liveWorldQueues.get() >= 0 : "more world queues closed than opened";
   }
 
   int liveWorldQueues() {
+    assert liveWorldQueues.get() >= 0 : "a negative count of world queues";
     return liveWorldQueues.get();
   }
 
   /** Actors created under {@code path} from now on belong to the world. */
   void beginWorld(String path) {
+    assert path != null : "a world at " + path;
+    assert path.startsWith("/") : "a world at " + path;
     synchronized (worldLock) {
       worldPath = path;
       worldQueues.clear();
@@ -116,6 +126,8 @@ final class ParRuntime {
     synchronized (worldLock) {
       worldPath = null;
       worldQueues.clear();
+      assert worldPath == null : "world not ended";
+      assert worldQueues.isEmpty() : "world not ended";
     }
   }
 
@@ -128,6 +140,7 @@ final class ParRuntime {
 
   /** Name of sender index {@code i} (while the world lives). */
   String senderName(int i) {
+    assert i >= 0 : "sender index " + i;
     switch (i) {
       case EXTERNAL:
         return "external";
@@ -154,6 +167,7 @@ final class ParRuntime {
    */
   void pause() {
     paused = true;
+    assert workers.size() <= threads : workers.size() + " workers of " + threads + " threads";
     for (ParWorkerThread w : workers) {
       for (int spins = 0; w.busy; spins++) backOff(spins);
     }
@@ -166,27 +180,32 @@ final class ParRuntime {
    * turn is next.
    */
   void awaitResume() {
+    assert Thread.currentThread() instanceof ParWorkerThread w && !w.busy : "awaitResume off the pool or while busy";
     while (paused) LockSupport.park(this);
   }
 
   /** Lets the actors run again: wakes the waiting pool threads, forks what a foreign thread parked. */
   void resume() {
     paused = false;
+    assert !paused : "resume left the runtime paused";
     for (ParWorkerThread w : workers) LockSupport.unpark(w);
     unparkAll();
   }
 
   void park(RunTask t) {
+    assert t != null && !(Thread.currentThread() instanceof ParWorkerThread) : "a pool thread parked a task";
     parked.add(t);
     if (!paused) unparkAll(); // resume() may have drained the list just before this add
   }
 
   private void unparkAll() {
     ParPool p = pool;
+    assert p != null : "runtime " + id + " without its pool";
     for (RunTask t; (t = parked.poll()) != null; ) p.execute(t);
   }
 
   private static void backOff(int spins) {
+    assert spins >= 0 : "backOff(" + spins + ")";
     if (spins < 100) Thread.onSpinWait();
     else if (spins < 200) Thread.yield();
     else LockSupport.parkNanos(20_000);
@@ -194,6 +213,7 @@ final class ParRuntime {
 
   /** A mailbox run on a thread that is not one of the pool's (not expected): counted for the barrier. */
   void runForeign(RunTask t) {
+    assert !(Thread.currentThread() instanceof ParWorkerThread) : "a pool thread's run taken as foreign";
     foreignBusy.incrementAndGet();
     try {
       if (paused) {
@@ -213,6 +233,7 @@ final class ParRuntime {
    * deterministic runtime reports it.
    */
   void failed(String path, String cause) {
+    assert path != null : "a failure of no actor";
     String p = path.replaceFirst("^pekko://[^/]*", "");
     synchronized (worldLock) {
       String wp = worldPath;
@@ -229,6 +250,9 @@ final class ParRuntime {
    * parent's verdict) is a model bug, reported as the deterministic runtime reports it.
    */
   void checkFailed(ParMessageQueue q, Mailbox m) {
+    assert q != null : "checkFailed of another runtime's queue";
+    assert m != null : "checkFailed of another runtime's queue";
+    assert q.runtime == this : "checkFailed of another runtime's queue";
     if (!q.inWorld || fault != null) return;
     if (m.isSuspended() && !m.isClosed() && m.actor() != null && !m.actor().isTerminating()) {
       synchronized (worldLock) {

@@ -36,10 +36,15 @@ final class ParWorkerThread extends Thread {
     this.index = index;
     this.runtime = runtime;
     setDaemon(true);
+    assert pool != null : "worker " + name + " at " + index;
+    assert index >= 0 : "worker " + name + " at " + index;
+    assert runtime != null : "worker " + name + " at " + index;
   }
 
   @Override
   public void run() {
+    assert Thread.currentThread() == this : getName() + " started inside a run";
+    assert current == null : getName() + " started inside a run";
     try {
       pool.work(this);
     } finally {

@@ -43,14 +43,21 @@ public record ParallelResult(
   }
 
   public Optional<Violation> verdict() {
+    // a run stopped as VIOLATION has one (a host run of generations may end DURATION after a violating one)
+    assert stoppedBy != StopReason.VIOLATION || violation != null : stoppedBy + " without a violation";
     return Optional.ofNullable(violation);
   }
 
   public boolean ok() {
+    assert deliveries >= 0 : "negative run figures";
+    assert barriers >= 0 : "negative run figures";
+    assert pauseNanos >= 0 : "negative run figures";
+    assert checkNanos >= 0 : "negative run figures";
     return violation == null;
   }
 
   public double deliveriesPerSecond() {
+    assert elapsedNanos >= 0 : "elapsed " + elapsedNanos;
     return elapsedNanos == 0 ? 0 : deliveries * 1e9 / elapsedNanos;
   }
 }

@@ -31,13 +31,20 @@ public final class ParallelRun {
     this.world = world;
     this.root = root;
     this.startNanos = startNanos;
+    assert owner != null : "a run without its world";
+    assert runtime != null : "a run without its world";
+    assert world != null : "a run without its world";
+    assert root != null : "a run without its world";
   }
 
   public World world() {
+    assert world != null : "a run without its world";
     return world;
   }
 
   public long startNanos() {
+    assert world != null : "a run without its world";
+    assert root != null : "a run without its world";
     return startNanos;
   }
 
@@ -50,6 +57,7 @@ public final class ParallelRun {
     if (over) throw new IllegalStateException("the run is over");
     if (paused) return;
     runtime.pause();
+    assert runtime.paused : "pause() left the runtime running";
     paused = true;
   }
 
@@ -58,6 +66,8 @@ public final class ParallelRun {
     if (!paused) return;
     paused = false;
     runtime.resume();
+    assert !paused : "resume() left the runtime paused";
+    assert !runtime.paused : "resume() left the runtime paused";
   }
 
   /**
@@ -76,6 +86,7 @@ public final class ParallelRun {
 
   /** Messages delivered to world actors so far (exact while paused, approximate while running). */
   public long deliveries() {
+    assert !over || runtime.frozen : "a run over whose world still takes messages";
     long n = 0;
     for (ParMessageQueue q : runtime.worldQueues()) n += q.delivered;
     return n;
@@ -86,6 +97,7 @@ public final class ParallelRun {
     List<ParMessageQueue> qs = runtime.worldQueues();
     List<ActorLoad> out = new ArrayList<>(qs.size());
     for (ParMessageQueue q : qs) out.add(new ActorLoad(q.name, q.delivered, q.sent));
+    assert out.size() == qs.size() : out.size() + " loads of " + qs.size() + " actors";
     return out;
   }
 
@@ -94,6 +106,7 @@ public final class ParallelRun {
 
   /** A world actor that threw (a model bug), if any. */
   public Violation fault() {
+    assert runtime.fault == null || runtime.fault.invariant() != null : "a fault without its invariant";
     return runtime.fault;
   }
 
@@ -110,12 +123,15 @@ public final class ParallelRun {
   public ReceiveOrders finish() {
     pause();
     ReceiveOrders orders = runtime.recording ? orders() : null;
+    assert paused : "the receive orders taken without a consistent cut";
+    assert runtime.paused : "the receive orders taken without a consistent cut";
     teardown();
     return orders;
   }
 
   /** Stops the world without taking anything (the system is closing). */
   void abandon() {
+    assert !over : "abandon() of a run that is over";
     if (!paused) runtime.pause();
     paused = true;
     teardown();
@@ -130,9 +146,13 @@ public final class ParallelRun {
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (runtime.liveWorldQueues() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(200_000);
     runtime.endWorld();
+    assert over : "a torn-down world still takes messages";
+    assert runtime.frozen : "a torn-down world still takes messages";
   }
 
   private ReceiveOrders orders() {
+    assert paused : "receive orders taken without a cut or without recording";
+    assert runtime.recording : "receive orders taken without a cut or without recording";
     List<ParMessageQueue> qs = runtime.worldQueues();
     List<String> senders = new ArrayList<>(qs.size() + ParRuntime.FIRST_WORLD);
     senders.add("external");
@@ -145,10 +165,13 @@ public final class ParallelRun {
       long[][] a = q.logArrays();
       actors.add(new ReceiveOrder(q.name, a[0], a[1]));
     }
+    assert senders.size() == qs.size() + ParRuntime.FIRST_WORLD : "orders of " + qs.size();
+    assert actors.size() <= qs.size() : "orders of " + qs.size();
     return new ReceiveOrders(senders, actors);
   }
 
   private void requirePaused() {
+    assert !paused || runtime.paused : "the run paused but not its runtime";
     if (!paused) throw new IllegalStateException("pause the run first");
   }
 }

@@ -25,19 +25,26 @@ public final class ParallelRunner {
       Duration progressEvery, Consumer<Tick> progress) {
 
     public static Options until(Duration duration) {
+      assert duration != null : "a run of " + duration;
+      assert !duration.isNegative() : "a run of " + duration;
       return new Options(duration, Duration.ofMillis(100), Duration.ofMillis(2), () -> false, Duration.ofSeconds(1),
           null);
     }
 
     public Options checkingEvery(Duration d) {
+      assert d != null : "checks every " + d;
+      assert !d.isNegative() : "checks every " + d;
       return new Options(duration, d, pollEvery, stopRequested, progressEvery, progress);
     }
 
     public Options stoppingWhen(BooleanSupplier s) {
+      assert s != null : "stoppingWhen(null)";
       return new Options(duration, checkEvery, pollEvery, s, progressEvery, progress);
     }
 
     public Options withProgress(Duration every, Consumer<Tick> p) {
+      assert every != null : "progress every " + every;
+      assert p != null : "progress every " + every;
       return new Options(duration, checkEvery, pollEvery, stopRequested, every, p);
     }
   }
@@ -49,6 +56,9 @@ public final class ParallelRunner {
 
   /** Runs {@code world} on {@code system} (whose settings say whether it records). */
   public static ParallelResult run(ParallelSystem system, World world, Options options) {
+    assert system != null : "run without a system, world or options";
+    assert world != null : "run without a system, world or options";
+    assert options != null : "run without a system, world or options";
     ParallelRun run = system.start(world);
     return drive(run, options);
   }
@@ -64,7 +74,12 @@ public final class ParallelRunner {
    */
   public static ParallelResult drive(ParallelRun run, Options o, Consumer<ParallelRun> atFinalCut) {
     CutCost cost = new CutCost();
+    assert run != null : "drive of a run that is over";
+    assert !run.isOver() : "drive of a run that is over";
+    assert o != null : "drive of a run that is over";
     ParallelResult.StopReason reason = poll(run, o, cost);
+    assert reason != null : "a run stopped for no reason";
+    assert cost.barriers >= 0 : "a run stopped for no reason";
     return finalCut(run, reason, cost, atFinalCut);
   }
 
@@ -87,6 +102,9 @@ public final class ParallelRunner {
     long progressEvery = nanos(o.progressEvery());
     long nextCheck = start + checkEvery;
     long nextProgress = start + progressEvery;
+    assert checkEvery > 0 : "poll every " + pollEvery + ", check every " + checkEvery;
+    assert pollEvery > 0 : "poll every " + pollEvery + ", check every " + checkEvery;
+    assert limit >= 0 : "poll every " + pollEvery + ", check every " + checkEvery;
     for (; ; ) {
       LockSupport.parkNanos(pollEvery);
       long now = System.nanoTime();
@@ -98,6 +116,7 @@ public final class ParallelRunner {
         ParallelResult.StopReason stop = periodicCut(run, cost);
         if (stop != null) return stop;
         nextCheck = cost.lastEnd + checkEvery;
+        assert cost.lastEnd - start >= 0 : "a cut that ended before the run started";
       }
       if (o.progress() != null && now - nextProgress >= 0) {
         o.progress().accept(new Tick(run, now - start));
@@ -112,6 +131,8 @@ public final class ParallelRunner {
     run.pause();
     long tc = System.nanoTime();
     cost.pauseNanos += tc - t0;
+    // a periodic cut runs the world's checks with every actor paused: a consistent cut
+    assert tc - t0 >= 0 : "a pause of " + (tc - t0) + " ns";
     Optional<Violation> v = run.world().check();
     cost.checkNanos += System.nanoTime() - tc;
     boolean quiet = v.isEmpty() && run.quiescent();
@@ -121,6 +142,8 @@ public final class ParallelRunner {
       return v.isPresent() ? ParallelResult.StopReason.VIOLATION : ParallelResult.StopReason.QUIESCENT;
     }
     run.resume();
+    assert cost.barriers >= 0 : "cut costs went negative";
+    assert cost.barrierNanos >= 0 : "cut costs went negative";
     long t1 = System.nanoTime();
     cost.barriers++;
     cost.barrierNanos += t1 - t0;
@@ -132,6 +155,8 @@ public final class ParallelRunner {
   private static ParallelResult finalCut(ParallelRun run, ParallelResult.StopReason reason, CutCost cost,
       Consumer<ParallelRun> atFinalCut) {
     World world = run.world();
+    assert reason != null : "a final cut for no reason";
+    assert cost != null : "a final cut for no reason";
     long t0 = System.nanoTime();
     run.pause();
     long tc = System.nanoTime();
@@ -149,6 +174,8 @@ public final class ParallelRunner {
       reason = ParallelResult.StopReason.DURATION;
     }
     if (violation != null) reason = ParallelResult.StopReason.VIOLATION;
+    // the verdict and the reason agree: a violation, and only a violation, stops a run as VIOLATION
+    assert (violation != null) == (reason == ParallelResult.StopReason.VIOLATION) : reason + " with " + violation;
     cost.checkNanos += System.nanoTime() - tc;
     long hash = world.stateHash();
     long deliveries = run.deliveries();
@@ -156,11 +183,14 @@ public final class ParallelRunner {
     cost.barrierNanos += System.nanoTime() - t0;
     if (atFinalCut != null) atFinalCut.accept(run);
     ReceiveOrders orders = run.finish();
+    assert run.isOver() : "finished with orders " + (orders != null);
+    assert (orders == null) != run.recording() : "finished with orders " + (orders != null);
     return new ParallelResult(violation, hash, deliveries, elapsed, reason, orders, cost.barriers, cost.barrierNanos,
         cost.pauseNanos, cost.checkNanos);
   }
 
   private static long nanos(Duration d) {
+    assert d != null : "nanos of no duration";
     try {
       return d.toNanos();
     } catch (ArithmeticException e) {

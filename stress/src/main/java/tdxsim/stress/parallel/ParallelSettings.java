@@ -18,10 +18,13 @@ public record ParallelSettings(int threads, boolean recording, int throughput) {
   }
 
   public ParallelSettings withThreads(int n) {
+    assert n >= 1 : "a pool of " + n + " threads";
     return new ParallelSettings(n, recording, throughput);
   }
 
   public ParallelSettings withRecording(boolean on) {
+    assert threads >= 1 : "settings " + this;
+    assert throughput >= 1 : "settings " + this;
     return new ParallelSettings(threads, on, throughput);
   }
 }

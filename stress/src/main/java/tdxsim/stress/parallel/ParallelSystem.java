@@ -33,12 +33,17 @@ public final class ParallelSystem implements AutoCloseable {
     this.system = system;
     this.settings = settings;
     this.host = system.systemActorOf(host(), "worlds", Props.empty());
+    assert runtime != null : "a parallel system without its parts";
+    assert settings != null : "a parallel system without its parts";
+    assert host != null : "a parallel system without its parts";
   }
 
   public static ParallelSystem create(String name, ParallelSettings settings) {
     // initialise slf4j/logback on this thread first: several pool threads racing to do it make slf4j replay
     // (and announce) the calls it intercepted meanwhile
     org.slf4j.LoggerFactory.getILoggerFactory();
+    assert name != null : "a parallel system without its name or settings";
+    assert settings != null : "a parallel system without its name or settings";
     ParRuntime runtime =
         ParRuntime.REGISTRY.register(id -> new ParRuntime(id, settings.recording(), settings.threads()));
     try {
@@ -56,10 +61,12 @@ public final class ParallelSystem implements AutoCloseable {
   }
 
   public ParallelSettings settings() {
+    assert settings.threads() == runtime.threads : settings.threads() + " threads set, " + runtime.threads + " run";
     return settings;
   }
 
   public ActorSystem<Void> system() {
+    assert system != null : "no actor system";
     return system;
   }
 
@@ -69,6 +76,8 @@ public final class ParallelSystem implements AutoCloseable {
     if (closed) throw new IllegalStateException("parallel system is closed");
     if (running != null && !running.isOver()) throw new IllegalStateException("a world is already running");
     String name = "world-" + worlds++;
+    assert world != null : "start of no world";
+    assert worlds > 0 : "start of no world";
     runtime.beginWorld(HOST_PATH + "/" + name);
     long start = System.nanoTime();
     java.util.concurrent.CompletableFuture<ActorRef<?>> spawned = new java.util.concurrent.CompletableFuture<>();
@@ -80,6 +89,8 @@ public final class ParallelSystem implements AutoCloseable {
       throw new IllegalStateException("world root " + name + " did not start: " + e, e);
     }
     running = new ParallelRun(this, runtime, world, root, start);
+    assert root != null : "world " + name + " started over";
+    assert !running.isOver() : "world " + name + " started over";
     return running;
   }
 
@@ -99,6 +110,7 @@ public final class ParallelSystem implements AutoCloseable {
   }
 
   ParRuntime runtime() {
+    assert runtime != null : "no runtime";
     return runtime;
   }
 
@@ -107,6 +119,7 @@ public final class ParallelSystem implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
+    assert running == null || !running.isOver() || runtime.frozen : "a finished world still takes messages";
     try {
       if (running != null && !running.isOver()) running.abandon();
       runtime.resume();

@@ -27,18 +27,25 @@ final class ReceiveLog {
   private long fullLongs;
 
   static ByteBuffer chunk(int longs) {
+    assert longs > 0 : "a chunk of " + longs + " longs";
+    assert longs % ENTRY == 0 : "a chunk of " + longs + " longs";
+    assert longs <= MAX_CHUNK : "a chunk of " + longs + " longs";
     return ByteBuffer.allocateDirect(longs * Long.BYTES).order(ByteOrder.nativeOrder());
   }
 
   /** {@code chunk} (of {@code longs}) is full: keep it, return the next one. */
   ByteBuffer next(ByteBuffer chunk, int longs) {
+    assert chunk.capacity() == longs * Long.BYTES : "a full chunk of " + chunk.capacity() + " bytes for " + longs;
     full.add(chunk);
     fullLongs += longs;
+    assert fullLongs % ENTRY == 0 : "full chunks of " + fullLongs + " longs";
     return chunk(Math.min(MAX_CHUNK, longs * 2));
   }
 
   /** Entries, given the current chunk's fill level (in longs). */
   long size(int used) {
+    assert used >= 0 : "a chunk filled to " + used;
+    assert used % ENTRY == 0 : "a chunk filled to " + used;
     return (fullLongs + used) / ENTRY;
   }
 
@@ -50,10 +57,13 @@ final class ReceiveLog {
     int at = 0;
     for (ByteBuffer c : full) at = copy(c, c.capacity() / Long.BYTES, ids, times, at);
     copy(current, used, ids, times, at);
+    assert at + used / ENTRY == n : "flattened " + at + " + " + used / ENTRY + " of " + n;
     return new long[][] {ids, times};
   }
 
   private static int copy(ByteBuffer c, int longs, long[] ids, long[] times, int at) {
+    assert longs <= c.capacity() / Long.BYTES : "copy of " + longs + " at " + at;
+    assert at + longs / ENTRY <= ids.length : "copy of " + longs + " at " + at;
     for (int i = 0; i < longs; i += ENTRY, at++) {
       ids[at] = c.getLong(i * Long.BYTES);
       times[at] = c.getLong((i + 1) * Long.BYTES);

@@ -24,6 +24,10 @@ final class RunTask implements Runnable {
     int td = ParPool.td(queue.name);
     this.home = ParPool.home(td, queue.name, runtime.threads);
     this.group = ParPool.group(td, runtime.threads);
+    assert mailbox != null : queue.name + " at home " + home;
+    assert home >= 0 : queue.name + " at home " + home;
+    assert home < runtime.threads : queue.name + " at home " + home;
+    assert group >= 0 : queue.name + " at home " + home;
   }
 
   @Override
@@ -34,6 +38,9 @@ final class RunTask implements Runnable {
       return;
     }
     ParWorkerThread w = (ParWorkerThread) t;
+    // one mailbox run at a time per thread: Pekko runs a mailbox at most once at a time, a thread one task
+    assert w.current == null : w.getName() + " runs " + queue.name + " inside " + w.current;
+    assert !w.busy : w.getName() + " runs " + queue.name + " inside " + w.current;
     while (true) {
       w.busy = true; // volatile write, then the volatile read of paused: see ParRuntime#pause
       if (!runtime.paused) break;
@@ -41,6 +48,7 @@ final class RunTask implements Runnable {
       runtime.awaitResume(); // holding this task: the others keep their places in the pool's queue
     }
     w.current = queue;
+    assert w.busy : w.getName() + " runs " + queue.name + " without being busy for the barrier";
     try {
       mailbox.run();
     } finally {
@@ -48,5 +56,7 @@ final class RunTask implements Runnable {
       w.busy = false;
     }
     if (mailbox.isSuspended()) runtime.checkFailed(queue, mailbox);
+    assert w.current == null : w.getName() + " still marked running " + queue.name;
+    assert !w.busy : w.getName() + " still marked running " + queue.name;
   }
 }

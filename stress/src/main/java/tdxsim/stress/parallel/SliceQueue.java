@@ -24,6 +24,7 @@ final class SliceQueue {
 
   @SuppressWarnings("unchecked")
   private static ArrayDeque<Runnable>[] newGroups(int n) {
+    assert n > 0 : "groups of " + n;
     ArrayDeque<Runnable>[] g = new ArrayDeque[n];
     for (int i = 0; i < n; i++) g[i] = new ArrayDeque<>();
     return g;
@@ -31,16 +32,25 @@ final class SliceQueue {
 
   /** A task of group {@code g} became ready: to the back of its group, which waits for a slice unless it has one. */
   void ready(Runnable task, int g) {
+    assert task != null : "ready task of group " + g;
+    assert g >= 0 : "ready task of group " + g;
+    assert ownedByCaller() : "ready task of group " + g;
     if (g >= groups.length) grow(g + 1);
     groups[g].addLast(task);
+    assert g < waiting.length : "group " + g + " of " + groups.length;
+    assert groups.length == waiting.length : "group " + g + " of " + groups.length;
     if (g != turn && !waiting[g]) {
       waiting[g] = true;
       turns.addLast(g);
     }
+    assert g == turn || waiting[g] : "group " + g + " with work waits for no slice";
   }
 
   /** The next task: the current group's, while its slice lasts; else the first of the next group with work. */
   Runnable next() {
+    assert ownedByCaller() : "slice of " + left + " left";
+    assert left >= 0 : "slice of " + left + " left";
+    assert left < QUANTUM : "slice of " + left + " left";
     if (turn >= 0) {
       if (left > 0) {
         Runnable r = groups[turn].pollFirst();
@@ -60,16 +70,32 @@ final class SliceQueue {
       if (r != null) {
         turn = g;
         left = QUANTUM - 1;
+        assert turn >= 0 : "slice of group " + turn;
+        assert turn < groups.length : "slice of group " + turn;
+        assert !waiting[turn] : "slice of group " + turn;
         return r;
       }
     }
     return null;
   }
 
+  /** The one thread using this queue (its pool thread): taken by the first call, for the assertions only. */
+  private Thread owner;
+
+  /** Owned by one thread: the caller is the thread that first used this queue. */
+  private boolean ownedByCaller() {
+    Thread t = Thread.currentThread();
+    if (owner == null) owner = t;
+    return owner == t;
+  }
+
   private void grow(int n) {
+    assert n > groups.length : "grow of " + groups.length + " groups to " + n;
     ArrayDeque<Runnable>[] g = newGroups(Math.max(n, groups.length * 2));
     System.arraycopy(groups, 0, g, 0, groups.length);
     groups = g;
     waiting = Arrays.copyOf(waiting, g.length);
+    assert waiting.length == groups.length : "grown to " + groups.length;
+    assert groups.length >= n : "grown to " + groups.length;
   }
 }

@@ -20,6 +20,9 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
   public record Window(double endSeconds, double messages, double splits, double zaps, double busy,
       double conversions, double gcShare) {
     public boolean allSplitting() {
+      assert messages >= 0 : "window at " + endSeconds + " s";
+      assert gcShare >= 0 : "window at " + endSeconds + " s";
+      assert gcShare <= 1 : "window at " + endSeconds + " s";
       return splits > 0 && zaps > 0 && busy > 0 && conversions > 0;
     }
   }
@@ -41,11 +44,16 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
     this.stats = stats;
     this.out = out;
     this.ticks = ticks;
+    assert stats != null : "progress without stats";
   }
 
   /** Generation {@code gen} started {@code offsetNanos} into the run, after {@code deliveriesBefore} messages. */
   void generation(int gen, TdxParallelWorld w, long offsetNanos, long deliveriesBefore) {
     this.generation = gen;
+    assert gen >= 1 : "generation " + gen;
+    assert w != null : "generation " + gen;
+    assert offsetNanos >= 0 : "generation " + gen;
+    assert deliveriesBefore >= 0 : "generation " + gen;
     this.world = w;
     this.genOffsetNanos = offsetNanos;
     this.deliveriesBefore = deliveriesBefore;
@@ -57,6 +65,8 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
    */
   @Override
   public void accept(ParallelRunner.Tick t) {
+    assert t != null : "a tick before the first generation";
+    assert world != null : "a tick before the first generation";
     if (ticks != null) ticks.accept(t);
     tick(genOffsetNanos + t.elapsedNanos(), deliveriesBefore + t.run().deliveries());
   }
@@ -68,6 +78,9 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
     Snapshot now = new Snapshot(at, deliveries, s.faults,
         s.accepts, s.splits, s.zaps, s.busy, s.conversions, GcClock.millis());
     snapshots.add(now);
+    // ticks are in time order: snapshots at least a second apart, counters never going back
+    assert now.nanos > last.nanos : "snapshot at " + now.nanos;
+    assert now.deliveries >= last.deliveries : "snapshot at " + now.nanos;
     Snapshot p = last;
     last = now;
     if (out == null) return;
@@ -82,11 +95,14 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
   }
 
   List<Snapshot> snapshots() {
+    assert snapshots.isEmpty() || snapshots.get(snapshots.size() - 1) == last : "the last snapshot not kept";
     return List.copyOf(snapshots);
   }
 
   /** Rates per window of {@code windowSeconds} from the per-tick snapshots (a last partial window included). */
   public static List<Window> rates(List<Snapshot> snapshots, int windowSeconds) {
+    assert snapshots != null : "rates over " + windowSeconds + " s";
+    assert windowSeconds > 0 : "rates over " + windowSeconds + " s";
     List<Window> w = new ArrayList<>();
     Snapshot from = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, snapshots.isEmpty() ? 0 : snapshots.get(0).gcMillis);
     long windowNanos = windowSeconds * 1_000_000_000L;
@@ -99,6 +115,7 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
           (s.zaps - from.zaps) / dt, (s.busy - from.busy) / dt, (s.conversions - from.conversions) / dt,
           Math.min(1, (s.gcMillis - from.gcMillis) / 1e3 / dt)));
       from = s;
+      assert w.get(w.size() - 1).endSeconds() >= 0 : "a window ending at " + s.nanos;
     }
     return w;
   }

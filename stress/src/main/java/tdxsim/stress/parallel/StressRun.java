@@ -81,21 +81,28 @@ public final class StressRun {
       List<StressProgress.Snapshot> snapshots) {
 
     public int vcpus() {
+      assert config != null : "an outcome without its scenario";
+      assert config.scenario() != null : "an outcome without its scenario";
       return config.scenario().vcpus();
     }
 
     /** Heap the world holds, per vCPU (bytes; -1 if not measured). */
     public long heapPerVcpu() {
+      assert vcpus() > 0 : "heap per vCPU of " + vcpus() + " vCPUs";
       return heapAtEnd < 0 ? -1 : Math.max(0, heapAtEnd - heapBaseline) / vcpus();
     }
 
     /** Rates per window of {@code seconds} (the progress ticks' totals). */
     public List<StressProgress.Window> windows(int seconds) {
+      assert seconds > 0 : "windows of " + seconds + " s";
+      assert snapshots != null : "windows of " + seconds + " s";
       return StressProgress.rates(snapshots, seconds);
     }
 
     /** Share of the run's wall time spent in GC pauses (GarbageCollectorMXBeans; forced GCs for memory included). */
     public double gcShare() {
+      assert gcPauseNanos >= 0 : gcPauseNanos + " ns of GC in " + generations + " generations";
+      assert generations >= 1 : gcPauseNanos + " ns of GC in " + generations + " generations";
       return (double) gcPauseNanos / Math.max(1, result.elapsedNanos());
     }
   }
@@ -122,6 +129,8 @@ public final class StressRun {
   public static Outcome run(Config c, BooleanSupplier stopRequested, Consumer<String> progress,
       Consumer<ParallelRunner.Tick> ticks, OptionsFrom optionsFrom) {
     Scenario s = c.scenario();
+    assert s != null : "a stress run without its scenario";
+    assert stopRequested != null : "a stress run without its scenario";
     boolean generations = StressScenario.isSource(s.source());
     Scenario without = generations ? StressScenario.fromSource(s.source(), List.of()) : s;
     boolean on = true;
@@ -154,6 +163,8 @@ public final class StressRun {
       boolean timeUp = generations && r.ok() && r.stoppedBy() == ParallelResult.StopReason.QUIESCENT
           && !stopRequested.getAsBoolean();
       ParallelResult whole = sum.over(r, System.nanoTime() - t0, timeUp);
+      assert sum.generations >= 1 : sum.generations + " generations";
+      assert sum.deliveries >= r.deliveries() : sum.generations + " generations";
       Record host = r.orders() == null ? null
           : Records.of(r, c.toolVersion(), ModelVersion.VERSION,
               new Trace.Scenario(s.name(), sourceOf(s)), on ? c.options() : List.of(), s.vcpus(), 0,
@@ -173,6 +184,8 @@ public final class StressRun {
   private static Record cutToViolatingTd(Record host, ParallelResult r, Scenario s, long[] tdHashes) {
     int td = RecordCut.tdOf(r.violation());
     if (host == null || td < 0 || tdHashes == null) return host;
+    assert td < s.tds().size() : "TD " + td + " of " + s.tds().size();
+    assert tdHashes.length == s.tds().size() : "TD " + td + " of " + s.tds().size();
     return RecordCut.toTd(host, td, new Trace.Scenario(s.name(), StressScenario.tdSource(s.source(), td)),
         s.tds().get(td).vcpus(), tdHashes[td]);
   }
@@ -199,11 +212,14 @@ public final class StressRun {
 
     Sums(long heap0) {
       this.heap0 = heap0;
+      assert heap0 >= -1 : "a heap baseline of " + heap0;
     }
 
     void generationStarts(StressStats.Totals t) {
       genRunnable = t.tdsRunnable;
       genDone = t.vcpusDone;
+      assert genRunnable >= 0 : "generation starts at " + genRunnable + " TDs, " + genDone + " done";
+      assert genDone >= 0 : "generation starts at " + genRunnable + " TDs, " + genDone + " done";
     }
 
     /**
@@ -233,12 +249,17 @@ public final class StressRun {
       checkNanos += r.checkNanos();
       counters.add(world.counters());
       violations += world.violationCount();
+      assert generations >= 1 : "sums after " + generations + " generations";
+      assert deliveries >= 0 : "sums after " + generations + " generations";
+      assert violations >= 0 : "sums after " + generations + " generations";
     }
 
     /** {@code t} with the last generation's TDs built and vCPUs done, as in a run of one generation. */
     StressStats.Totals lastGeneration(StressStats.Totals t) {
       t.tdsRunnable -= genRunnable;
       t.vcpusDone -= genDone;
+      assert t.tdsRunnable >= 0 : "the last generation's totals went negative";
+      assert t.vcpusDone >= 0 : "the last generation's totals went negative";
       return t;
     }
 
@@ -248,6 +269,7 @@ public final class StressRun {
      */
     ParallelResult over(ParallelResult last, long elapsedNanos, boolean timeUp) {
       ParallelResult.StopReason why = timeUp ? ParallelResult.StopReason.DURATION : last.stoppedBy();
+      assert !timeUp || last.ok() : "time up after a violation";
       return new ParallelResult(last.violation(), last.stateHash(), deliveries, elapsedNanos, why,
           last.orders(), barriers, barrierNanos, pauseNanos, checkNanos);
     }
@@ -258,11 +280,13 @@ public final class StressRun {
    * file's, as parsed: the file is not read again after the run).
    */
   static String sourceOf(Scenario s) {
+    assert s != null && s.source() != null : "the source of no scenario";
     return StressScenario.isSource(s.source()) ? s.source() : Worlds.traceScenario(s).source();
   }
 
   private static List<ParallelRun.ActorLoad> busiest(List<ParallelRun.ActorLoad> all, int n) {
     List<ParallelRun.ActorLoad> l = new ArrayList<>(all);
+    assert n > 0 : "the busiest " + n;
     l.sort(Comparator.comparingLong(ParallelRun.ActorLoad::received).reversed());
     return List.copyOf(l.subList(0, Math.min(n, l.size())));
   }

@@ -50,10 +50,13 @@ public final class StressStats {
 
   public StressStats(int vcpus) {
     this.faultStart = new long[vcpus];
+    assert vcpus >= 0 : "stats of " + vcpus + " vCPUs";
   }
 
   /** An observation of a TD whose vCPUs are numbered from {@code vcpuBase} among all the host's vCPUs. */
   public void observe(int vcpuBase, Observation o) {
+    assert vcpuBase >= 0 : "an observation of vCPU base " + vcpuBase;
+    assert o != null : "an observation of vCPU base " + vcpuBase;
     PerThread t = slots.get();
     if (slots.isShared(t)) {
       synchronized (t) {
@@ -65,9 +68,11 @@ public final class StressStats {
   }
 
   private void count(PerThread t, int vcpuBase, Observation o) {
+    assert t != null : "counting into no thread's state";
     if (o instanceof MmuObservation.FaultBegin b) {
       t.faultAttempts++;
       int v = vcpuBase + b.vcpu();
+      assert v >= 0 : "vcpu " + v;
       if (v < faultStart.length && faultStart[v] == 0) {
         faultStart[v] = System.nanoTime();
         t.faults++;
@@ -78,6 +83,8 @@ public final class StressStats {
         t.faultRetries++;
       } else if (v < faultStart.length && faultStart[v] != 0) {
         long ns = System.nanoTime() - faultStart[v];
+        assert v >= 0 : "vcpu " + v + "'s fault ended before it began";
+        assert ns > -1_000_000_000L : "vcpu " + v + "'s fault ended before it began";
         faultStart[v] = 0;
         t.faultLatency.recordValue(Math.max(0, Math.min(ns, t.faultLatency.getHighestTrackableValue())));
       }
@@ -85,6 +92,8 @@ public final class StressStats {
       long[] c = t.flows.get(f.flow().name());
       if (c == null) t.flows.put(f.flow().name(), c = new long[1]);
       c[0]++;
+      assert c.length == 1 : "the counter of " + f.flow();
+      assert c[0] > 0 : "the counter of " + f.flow();
       switch (f.flow()) {
         case DEMOTE -> t.splits++;
         case ZAP -> t.zaps++;
@@ -94,6 +103,7 @@ public final class StressStats {
     } else if (o instanceof SeptObservation.SeamcallCompleted s) {
       t.seamcalls[s.leaf().ordinal()][s.status().ordinal()]++;
       if (s.status().isBusy()) t.busy++;
+      assert t.busy >= 0 : "busy count " + t.busy;
     } else if (o instanceof SeptObservation.AcceptCompleted a) {
       t.accepts++;
       if (a.status() != null && a.status().isBusy()) {
@@ -111,6 +121,7 @@ public final class StressStats {
 
   /** Totals so far (exact at a consistent cut). */
   public Totals totals() {
+    assert slots != null : "stats without their thread slots";
     Totals s = new Totals();
     for (PerThread t : slots.all()) {
       s.faults += t.faults;
@@ -161,6 +172,7 @@ public final class StressStats {
   public Map<String, Long> seamcalls() {
     Map<String, Long> m = new TreeMap<>();
     List<PerThread> all = slots.all();
+    assert !all.isEmpty() : "no per-thread states (the fallback is always one)";
     for (int l = 0; l < LEAVES.length; l++) {
       for (int s = 0; s < STATUSES.length; s++) {
         long n = 0;

@@ -36,6 +36,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
   /** @param checking whether to run the invariant checkers (off: statistics only, to measure their cost) */
   public TdxParallelWorld(List<VmConfig> tds, Bounds bounds, boolean checking) {
     this(tds, bounds, checking, new StressStats(tds.stream().mapToInt(VmConfig::vcpus).sum()));
+    assert bounds != null : "a parallel world without checker bounds";
   }
 
   /** With statistics that go on from an earlier world (a stress run's generations). */
@@ -45,17 +46,23 @@ public final class TdxParallelWorld implements ConcurrentWorld {
     this.stats = stats;
     this.monitors = new Monitor[tds.size()];
     int base = 0;
+    assert !tds.isEmpty() : "a parallel world of no TDs";
+    assert stats != null : "a parallel world of no TDs";
     for (int i = 0; i < tds.size(); i++) {
       monitors[i] = monitor(base, checking ? checkers.get(i) : null);
       base += tds.get(i).vcpus();
+      assert base > 0 : "TD " + i + " without its monitor";
+      assert monitors[i] != null : "TD " + i + " without its monitor";
     }
   }
 
   public TdxParallelWorld(VmConfig config, Bounds bounds, boolean checking) {
     this(List.of(config), bounds, checking);
+    assert monitors.length == 1 : "a one-TD world of " + monitors.length + " monitors";
   }
 
   private Monitor monitor(int vcpuBase, InvariantChecker c) {
+    assert vcpuBase >= 0 : "a vCPU base of " + vcpuBase;
     StressStats s = stats;
     if (c == null) return o -> s.observe(vcpuBase, o);
     return (Observation o) -> {
@@ -63,17 +70,20 @@ public final class TdxParallelWorld implements ConcurrentWorld {
       synchronized (c) {
         c.observe(o);
         if (c.violationCount() > 0) violated = true;
+        assert violated || c.violationCount() == 0 : "a violation not flagged";
       }
     };
   }
 
   @Override
   public Behavior<?> root() {
+    assert monitors.length == checkers.size() : monitors.length + " monitors for " + checkers.size() + " checkers";
     return checkers.root(i -> monitors[i]);
   }
 
   @Override
   public Optional<Violation> firstViolation() {
+    assert checking || !violated : "a violation flagged without checking";
     if (!checking || !violated) return Optional.empty();
     return checkers.first(c -> {
       synchronized (c) {
@@ -84,6 +94,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   @Override
   public Optional<Violation> check() {
+    assert checking || !violated : "a violation flagged without checking";
     if (!checking) return Optional.empty();
     return checkers.first(c -> {
       synchronized (c) {
@@ -94,6 +105,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   @Override
   public Optional<Violation> atQuiescence() {
+    assert checking || !violated : "a violation flagged without checking";
     if (!checking) return Optional.empty();
     return checkers.first(c -> {
       synchronized (c) {
@@ -104,6 +116,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   @Override
   public long stateHash() {
+    assert checkers.size() >= 1 : "a world of no TDs";
     if (!checking) return 0;
     return checkers.stateHash(c -> {
       synchronized (c) {
@@ -114,6 +127,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   /** Each TD's own state hash (what a world of that TD alone hashes to); call at a consistent cut. */
   public long[] tdStateHashes() {
+    assert checkers.size() == monitors.length : checkers.size() + " checkers for " + monitors.length + " TDs";
     long[] h = new long[checkers.size()];
     if (!checking) return h;
     for (int i = 0; i < h.length; i++) {
@@ -127,6 +141,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   /** Violations the checkers reported in all (the first is the verdict). */
   public long violationCount() {
+    assert !violated || checking : "a violation flagged without checking";
     if (!checking) return 0;
     return checkers.sum(c -> {
       synchronized (c) {
@@ -137,6 +152,7 @@ public final class TdxParallelWorld implements ConcurrentWorld {
 
   /** The checkers' flow counters (at a consistent cut), summed over the TDs; empty when checking is off. */
   public Map<String, Long> counters() {
+    assert monitors.length == checkers.size() : monitors.length + " monitors";
     if (!checking) return Map.of();
     return checkers.counters(c -> {
       synchronized (c) {
@@ -150,11 +166,13 @@ public final class TdxParallelWorld implements ConcurrentWorld {
   }
 
   public StressStats stats() {
+    assert stats != null : "a world without its statistics";
     return stats;
   }
 
   /** The TDs (one for a scenario file). */
   public List<VmConfig> tds() {
+    assert checkers.tds().size() == monitors.length : "TDs and monitors differ";
     return checkers.tds();
   }
 }

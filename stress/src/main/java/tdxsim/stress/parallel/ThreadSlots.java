@@ -20,6 +20,8 @@ public final class ThreadSlots<T> {
     this.factory = factory;
     this.fallback = factory.get();
     all.add(fallback);
+    assert factory != null : "thread slots without states";
+    assert fallback != null : "thread slots without states";
   }
 
   /**
@@ -38,6 +40,8 @@ public final class ThreadSlots<T> {
       }
       w.slotOwner = this;
       w.slotState = s;
+      assert s != null : "a slot state not installed";
+      assert w.slotOwner == this : "a slot state not installed";
       return s;
     }
     return fallback;
@@ -45,6 +49,7 @@ public final class ThreadSlots<T> {
 
   /** Whether {@code state} is the shared fallback, used from threads outside the pool. */
   public boolean isShared(T state) {
+    assert state != null : "isShared(null)";
     return state == fallback;
   }
 

@@ -20,10 +20,12 @@ final class ContinuingWorld implements World {
 
   ContinuingWorld(World inner) {
     this.inner = inner;
+    assert inner != null : "a continuing world around no world";
   }
 
   @Override
   public Behavior<?> root() {
+    assert checks == 0 : "root() asked after " + checks + " deliveries";
     return inner.root();
   }
 
@@ -31,6 +33,7 @@ final class ContinuingWorld implements World {
   @Override
   public Optional<Violation> check() {
     checks++;
+    assert first == null || firstStep <= checks : "the first violation at " + firstStep + " after " + checks;
     Optional<Violation> v = inner.check(); // also after the first violation: the world's checks may keep state
     if (first == null && v.isPresent()) note(v.get(), checks);
     return Optional.empty();
@@ -43,6 +46,9 @@ final class ContinuingWorld implements World {
   }
 
   private void note(Violation v, long step) {
+    assert first == null : "a second first violation at " + step;
+    assert v != null : "a second first violation at " + step;
+    assert step >= 0 : "a second first violation at " + step;
     first = v;
     firstStep = step;
     firstHash = inner.stateHash();
@@ -54,15 +60,18 @@ final class ContinuingWorld implements World {
   }
 
   Violation first() {
+    assert first == null || firstStep <= checks : "first violation at " + firstStep + " of " + checks;
     return first;
   }
 
   /** Deliveries made when the first violation was seen. */
   long firstStep() {
+    assert first != null : "firstStep() without a violation";
     return firstStep;
   }
 
   long firstHash() {
+    assert first != null : "firstHash() without a violation";
     return firstHash;
   }
 }

@@ -14,26 +14,34 @@ final class CursorHeap {
   private int size;
 
   void clear() {
+    assert size >= 0 : "heap of " + size + " in " + times.length;
+    assert size <= times.length : "heap of " + size + " in " + times.length;
     size = 0;
   }
 
   boolean isEmpty() {
+    assert size >= 0 : "heap of " + size;
     return size == 0;
   }
 
   long topTime() {
+    assert size > 0 : "topTime of an empty heap";
     return times[0];
   }
 
   int topCursor() {
+    assert size > 0 : "topCursor of an empty heap";
     return cursors[0];
   }
 
   int topPosition() {
+    assert size > 0 : "topPosition of an empty heap";
     return positions[0];
   }
 
   void push(long time, int cursor, int position) {
+    assert cursor >= 0 : "push of cursor " + cursor + " at " + position;
+    assert position >= 0 : "push of cursor " + cursor + " at " + position;
     if (size == times.length) {
       times = Arrays.copyOf(times, size * 2);
       cursors = Arrays.copyOf(cursors, size * 2);
@@ -47,6 +55,10 @@ final class CursorHeap {
       i = parent;
     }
     set(i, time, cursor, position);
+    // the heap order holds at the pushed entry's place: its parent is no later
+    assert i == 0 || times[(i - 1) >>> 1] <= time : "heap order broken at " + i;
+    assert cursors.length == times.length : "heap columns differ";
+    assert positions.length == times.length : "heap columns differ";
   }
 
   /** The earliest time below the top (the top's children), or {@code Long.MAX_VALUE}: is the top's time unique? */
@@ -56,6 +68,7 @@ final class CursorHeap {
   }
 
   void pop() {
+    assert size > 0 : "pop of an empty heap";
     int last = --size;
     siftDown(times[last], cursors[last], positions[last]);
   }
@@ -76,13 +89,22 @@ final class CursorHeap {
       i = child;
     }
     set(i, t, c, p);
+    assert i == 0 || times[(i - 1) >>> 1] <= t : "heap order broken at " + i;
+    assert 2 * i + 1 >= size || times[2 * i + 1] >= t : "heap order broken below " + i;
   }
 
   private void move(int from, int to) {
+    assert from >= 0 : "move " + from + " -> " + to + " of " + size;
+    assert from < size : "move " + from + " -> " + to + " of " + size;
+    assert to >= 0 : "move " + from + " -> " + to + " of " + size;
+    assert to < size : "move " + from + " -> " + to + " of " + size;
     set(to, times[from], cursors[from], positions[from]);
   }
 
   private void set(int i, long time, int cursor, int position) {
+    assert i >= 0 : "set " + i + " of " + size;
+    assert i < times.length : "set " + i + " of " + size;
+    assert (i < size || size == 0) : "set " + i + " of " + size;
     times[i] = time;
     cursors[i] = cursor;
     positions[i] = position;

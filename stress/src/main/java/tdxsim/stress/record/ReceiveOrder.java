@@ -19,22 +19,33 @@ public record ReceiveOrder(String actor, long[] ids, long[] times) {
   }
 
   public static long pack(int sender, long seq) {
+    // the sender index fits 24 bits and the sequence number 40: pack would otherwise truncate it silently
+    assert sender >= 0 : "sender index " + sender;
+    assert sender < 1 << (64 - SEQ_BITS - 1) : "sender index " + sender;
+    assert seq >= 0 : "sender sequence number " + seq + " beyond " + SEQ_BITS + " bits";
+    assert seq <= SEQ_MASK : "sender sequence number " + seq + " beyond " + SEQ_BITS + " bits";
     return ((long) sender << SEQ_BITS) | (seq & SEQ_MASK);
   }
 
   public int size() {
+    assert ids.length == times.length : actor + ": " + ids.length + " ids, " + times.length + " times";
     return ids.length;
   }
 
   public int sender(int i) {
+    assert ids[i] >= 0 : actor + ": a negative packed id at " + i;
     return (int) (ids[i] >>> SEQ_BITS);
   }
 
   public long senderSeq(int i) {
+    assert i >= 0 : actor + ": message " + i + " of " + ids.length;
+    assert i < ids.length : actor + ": message " + i + " of " + ids.length;
     return ids[i] & SEQ_MASK;
   }
 
   public long time(int i) {
+    assert i >= 0 : actor + ": message " + i + " of " + times.length;
+    assert i < times.length : actor + ": message " + i + " of " + times.length;
     return times[i];
   }
 

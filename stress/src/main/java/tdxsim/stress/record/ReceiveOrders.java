@@ -19,6 +19,7 @@ public record ReceiveOrders(List<String> senders, List<ReceiveOrder> actors) {
   public long deliveries() {
     long n = 0;
     for (ReceiveOrder a : actors) n += a.size();
+    assert n >= 0 : n + " deliveries";
     return n;
   }
 }

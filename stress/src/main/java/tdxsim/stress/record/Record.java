@@ -40,14 +40,19 @@ public record Record(
 
   public Record {
     options = List.copyOf(options);
+    assert scenario != null : "a record without its scenario or orders";
+    assert orders != null : "a record without its scenario or orders";
+    assert stoppedBy != null : "a record without its scenario or orders";
   }
 
   public Optional<Violation> verdict() {
+    assert orders != null : "a record without its orders";
     return Optional.ofNullable(violation);
   }
 
   /** Messages delivered in all (entries in every receive order). */
   public long deliveries() {
+    assert orders.actors() != null : "a record without receive orders";
     return orders.deliveries();
   }
 }

@@ -46,6 +46,7 @@ public final class RecordBinary {
   public static void write(Path file, Record r) {
     AtomicFiles.write(file, raw -> {
       raw.write(MAGIC);
+      assert MAGIC.length == 8 : "the record magic";
       try (Blocks out = new Blocks(raw)) {
         RecordCodec.write(r, out);
       }
@@ -60,6 +61,7 @@ public final class RecordBinary {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    assert sink.size() >= 12 : "a payload without its end block";
     return MAGIC.length + sink.size();
   }
 
@@ -77,6 +79,7 @@ public final class RecordBinary {
   }
 
   static RecordFormatException fail(Path file, String problem) {
+    assert problem != null : "a record failure without its problem";
     return new RecordFormatException("record " + file + ": " + problem);
   }
 
@@ -91,10 +94,13 @@ public final class RecordBinary {
 
     Blocks(OutputStream out) {
       this.out = out;
+      assert out != null : "blocks into no stream";
     }
 
     @Override
     public void write(int b) throws IOException {
+      assert n >= 0 : "block fill " + n;
+      assert n <= BLOCK : "block fill " + n;
       if (n == BLOCK) flushBlock();
       buf[n++] = (byte) b;
     }
@@ -108,10 +114,14 @@ public final class RecordBinary {
         n += k;
         off += k;
         len -= k;
+        assert k > 0 : "copied " + k + " into a block at " + n;
+        assert n <= BLOCK : "copied " + k + " into a block at " + n;
       }
     }
 
     private void flushBlock() throws IOException {
+      assert n >= 0 : "block fill " + n;
+      assert n <= BLOCK : "block fill " + n;
       if (n == 0) return;
       total.update(buf, 0, n);
       deflater.reset();
@@ -126,10 +136,17 @@ public final class RecordBinary {
       crc.update(packed, 0, len);
       header(n, len, (int) crc.getValue());
       out.write(packed, 0, len);
+      assert len > 0 : "a block deflated to " + len;
+      assert len <= packed.length : "a block deflated to " + len;
       n = 0;
     }
 
     private void header(int plain, int compressed, int crc) throws IOException {
+      // a block's payload fits a block; only the end block is (0, 0, total CRC)
+      assert plain >= 0 : plain + "/" + compressed;
+      assert plain <= BLOCK : plain + "/" + compressed;
+      assert compressed >= 0 : plain + "/" + compressed;
+      assert (plain > 0 || compressed == 0) : plain + "/" + compressed;
       for (int v : new int[] {plain, compressed, crc}) {
         out.write(v >>> 24);
         out.write(v >>> 16);
@@ -141,6 +158,7 @@ public final class RecordBinary {
     @Override
     public void close() throws IOException {
       flushBlock();
+      assert n == 0 : "data left after the last block";
       header(0, 0, (int) total.getValue());
       deflater.end();
       out.flush();
@@ -161,10 +179,15 @@ public final class RecordBinary {
     Unblocks(InputStream raw, Path file) {
       this.in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
       this.file = file;
+      assert raw != null : "unblocks of no stream";
+      assert file != null : "unblocks of no stream";
     }
 
     @Override
     public int read() throws IOException {
+      assert pos >= 0 : "cursor " + pos + " of " + len;
+      assert pos <= len : "cursor " + pos + " of " + len;
+      assert len <= buf.length : "cursor " + pos + " of " + len;
       if (pos == len && !next()) return -1;
       return buf[pos++] & 0xff;
     }
@@ -174,6 +197,9 @@ public final class RecordBinary {
       if (n == 0) return 0;
       if (pos == len && !next()) return -1;
       int k = Math.min(n, len - pos);
+      assert k > 0 : "read of " + k + " at " + off;
+      assert off >= 0 : "read of " + k + " at " + off;
+      assert off + k <= b.length : "read of " + k + " at " + off;
       System.arraycopy(buf, pos, b, off, k);
       pos += k;
       return k;
@@ -211,8 +237,12 @@ public final class RecordBinary {
         throw fail(file, "corrupted (a block does not inflate: " + e.getMessage() + ")");
       }
       total.update(buf, 0, plain);
+      assert plain > 0 : "a block of " + plain + " in " + buf.length;
+      assert plain <= buf.length : "a block of " + plain + " in " + buf.length;
       pos = 0;
       len = plain;
+      assert pos == 0 : "a block read to " + len;
+      assert len > 0 : "a block read to " + len;
       return true;
     }
 

@@ -22,6 +22,8 @@ final class RecordCodec {
   private RecordCodec() {}
 
   static void write(Record r, OutputStream out) throws IOException {
+    assert r != null : "write of no record";
+    assert out != null : "write of no record";
     Out o = new Out(out);
     o.varint(FORMAT);
     o.str(r.toolVersion());
@@ -55,6 +57,8 @@ final class RecordCodec {
       long prev = 0;
       for (int i = 0; i < a.size(); i++) {
         int s = a.sender(i);
+        assert s >= 0 : a.actor() + ": sender index " + s + " of " + senders.size();
+        assert s < senders.size() : a.actor() + ": sender index " + s + " of " + senders.size();
         o.varint(s);
         o.zigzag(a.senderSeq(i) - lastSeq[s]);
         lastSeq[s] = a.senderSeq(i);
@@ -65,6 +69,8 @@ final class RecordCodec {
   }
 
   static Record read(DataInputStream in, String file) throws IOException {
+    assert in != null : "read of no stream";
+    assert file != null : "read of no stream";
     In i = new In(in, file);
     long format = i.varint();
     if (format != FORMAT) throw i.fail("format " + format + ", this tdxsim reads format " + FORMAT);
@@ -101,11 +107,16 @@ final class RecordCodec {
         long s = i.varint();
         if (s >= senders.size()) throw i.fail(actor + ": sender index out of range: " + s);
         lastSeq[(int) s] += i.zigzag();
+        if (lastSeq[(int) s] < 0 || lastSeq[(int) s] > ReceiveOrder.SEQ_MASK) {
+          throw i.fail(actor + ": sender sequence number out of range: " + lastSeq[(int) s]);
+        }
         ids[k] = ReceiveOrder.pack((int) s, lastSeq[(int) s]);
         prev += i.zigzag();
         times[k] = prev;
       }
       actors.add(new ReceiveOrder(actor, ids, times));
+      assert ids.length == size : actor + ": " + ids.length + " messages of " + size;
+      assert times.length == size : actor + ": " + ids.length + " messages of " + size;
     }
     if (in.read() != -1) throw i.fail("data after the receive orders");
     return new Record(tool, model, scenario, options, vcpus, seed, threads, elapsed, stoppedBy,
@@ -117,6 +128,7 @@ final class RecordCodec {
 
     Out(OutputStream out) {
       this.out = out;
+      assert out != null : "varints into no stream";
     }
 
     void varint(long v) throws IOException {
@@ -128,16 +140,20 @@ final class RecordCodec {
     }
 
     void zigzag(long v) throws IOException {
+      // zigzag is a bijection: what In.zigzag decodes is what was encoded
+      assert ((((v << 1) ^ (v >> 63)) >>> 1) ^ -(((v << 1) ^ (v >> 63)) & 1)) == v : "zigzag of " + v;
       varint((v << 1) ^ (v >> 63));
     }
 
     void str(String s) throws IOException {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      assert b.length <= In.MAX_STRING : "a string of " + b.length + " bytes, more than a reader accepts";
       varint(b.length);
       out.write(b);
     }
 
     void strs(List<String> l) throws IOException {
+      assert l.size() <= In.MAX_COUNT : "a list of " + l.size() + ", more than a reader accepts";
       varint(l.size());
       for (String s : l) str(s);
     }
@@ -152,9 +168,12 @@ final class RecordCodec {
     In(DataInputStream in, String file) {
       this.in = in;
       this.file = file;
+      assert in != null : "varints from no stream";
+      assert file != null : "varints from no stream";
     }
 
     RecordFormatException fail(String problem) {
+      assert problem != null : "a failure without its problem";
       return new RecordFormatException("record " + file + ": " + problem);
     }
 
@@ -163,6 +182,8 @@ final class RecordCodec {
       for (int shift = 0; shift < 64; shift += 7) {
         int b = in.readUnsignedByte();
         v |= (long) (b & 0x7f) << shift;
+        assert b >= 0 : "a byte of " + b;
+        assert b <= 0xff : "a byte of " + b;
         if ((b & 0x80) == 0) return v;
       }
       throw fail("a varint longer than 64 bits");
@@ -183,11 +204,13 @@ final class RecordCodec {
       long n = varint();
       if (n < 0 || n > MAX_STRING) throw fail("a string length out of range: " + n);
       byte[] b = new byte[(int) n];
+      assert b.length == n : "a string buffer of " + b.length + " for " + n;
       in.readFully(b);
       return new String(b, StandardCharsets.UTF_8);
     }
 
     List<String> strs() throws IOException {
+      assert file != null : "strings from no file";
       List<String> l = new ArrayList<>();
       for (long n = count(); n > 0; n--) l.add(str());
       return l;

@@ -27,6 +27,9 @@ public final class RecordCut {
    */
   public static Record toTd(Record host, int td, Trace.Scenario tdScenario, int tdVcpus, long tdHash) {
     String prefix = "td-" + td;
+    assert host != null : "cut of td " + td;
+    assert td >= 0 : "cut of td " + td;
+    assert tdVcpus >= 0 : "cut of td " + td;
     List<String> senders = host.orders().senders();
     int[] map = new int[senders.size()];
     List<String> kept = new ArrayList<>();
@@ -35,6 +38,8 @@ public final class RecordCut {
       String renamed = i < FIRST_WORLD ? name : rename(name, prefix);
       map[i] = renamed == null ? -1 : kept.size();
       if (renamed != null) kept.add(renamed);
+      assert map[i] < kept.size() : "sender " + name + " mapped to " + map[i];
+      assert (i >= FIRST_WORLD || map[i] == i) : "sender " + name + " mapped to " + map[i];
     }
     List<ReceiveOrder> actors = new ArrayList<>();
     for (ReceiveOrder o : host.orders().actors()) {
@@ -50,6 +55,7 @@ public final class RecordCut {
         ids[i] = ReceiveOrder.pack(s, o.senderSeq(i));
       }
       actors.add(new ReceiveOrder(renamed, ids, o.times().clone()));
+      assert ids.length == o.size() : renamed + " cut to " + ids.length + " of " + o.size();
     }
     return new Record(host.toolVersion(), host.modelVersion(), tdScenario, host.options(), tdVcpus,
         host.worldSeed(), host.threads(), host.elapsedNanos(), host.stoppedBy(), new ReceiveOrders(kept, actors),
@@ -61,6 +67,7 @@ public final class RecordCut {
 
   /** The TD's index in a host violation's detail ({@code "td-K: ..."}), or -1. */
   public static int tdOf(Violation v) {
+    assert v == null || v.detail() != null : "a violation without its detail";
     if (v == null || !v.detail().startsWith("td-")) return -1;
     int colon = v.detail().indexOf(": ");
     try {
@@ -71,12 +78,15 @@ public final class RecordCut {
   }
 
   private static String rename(String name, String prefix) {
+    assert name != null : "rename of " + name + " under " + prefix;
+    assert prefix.startsWith("td-") : "rename of " + name + " under " + prefix;
     if (name.equals(prefix)) return "world";
     if (name.startsWith(prefix + "/")) return name.substring(prefix.length() + 1);
     return null;
   }
 
   private static Violation withoutTd(Violation v, String prefix) {
+    assert prefix != null : "withoutTd of no prefix";
     if (v == null) return null;
     String detail = v.detail().startsWith(prefix + ": ") ? v.detail().substring(prefix.length() + 2) : v.detail();
     List<String> actors = v.actors().stream().map(a -> a.startsWith(prefix + "/") ? a.substring(prefix.length() + 1)

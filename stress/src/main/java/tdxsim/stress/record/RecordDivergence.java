@@ -22,10 +22,17 @@ public record RecordDivergence(
 
   public RecordDivergence {
     offered = List.copyOf(offered);
+    // steps and entries are 1-based; what was delivered is part of what was recorded
+    assert step >= 1 : "a divergence at step " + step + ", entry " + entry;
+    assert entry >= 1 : "a divergence at step " + step + ", entry " + entry;
+    assert receiver != null : "a divergence at step " + step + ", entry " + entry;
+    assert consumed >= 0 : consumed + " of " + total + " recorded messages delivered";
+    assert consumed <= total : consumed + " of " + total + " recorded messages delivered";
   }
 
   /** One line. */
   public String describe() {
+    assert expectedSender != null : "a divergence without the expected sender";
     String got = offered.isEmpty() ? "nothing was sent to " + receiver + " that it had not received"
         : "the deliveries to " + receiver + " on offer were " + String.join(", ", offered);
     return "diverged at replay step " + step + " (" + consumed + " of " + total + " recorded messages delivered): "

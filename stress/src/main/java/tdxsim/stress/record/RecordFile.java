@@ -26,6 +26,8 @@ public final class RecordFile {
   }
 
   public static void write(Path file, Record r) {
+    assert file != null : "write of no record";
+    assert r != null : "write of no record";
     if (!file.getFileName().toString().endsWith(".json")) {
       RecordBinary.write(file, r); // any other name: the compact binary record
     } else {
@@ -41,6 +43,7 @@ public final class RecordFile {
 
   /** Reads a record written for {@code expectedModelVersion}. */
   public static Record read(Path file, String expectedModelVersion) {
+    assert expectedModelVersion != null : "read without the model version";
     Record r = read(file);
     if (!r.modelVersion().equals(expectedModelVersion)) {
       throw new RecordFormatException("record " + file + " was written for model version " + r.modelVersion()

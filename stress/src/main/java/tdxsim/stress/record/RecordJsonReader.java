@@ -29,10 +29,13 @@ final class RecordJsonReader {
   private RecordJsonReader(JsonParser p, String file) {
     this.p = p;
     this.file = file;
+    assert p != null : "a reader of no parser";
+    assert file != null : "a reader of no parser";
   }
 
   /** Whether {@code file} is a JSON record (rather than a trace or anything else); false if unreadable. */
   static boolean isRecord(Path file) {
+    assert file != null : "isRecord(null)";
     try (JsonParser p = JSON.createParser(file.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
       for (int i = 0; i < 4 && p.nextToken() == JsonToken.FIELD_NAME; i++) {
@@ -49,6 +52,7 @@ final class RecordJsonReader {
 
   /** Reads a JSON record of any model version. */
   static Record read(Path file) {
+    assert file != null : "read(null)";
     try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
       return new RecordJsonReader(p, file.toString()).record();
     } catch (NoSuchFileException e) {
@@ -63,6 +67,7 @@ final class RecordJsonReader {
   }
 
   private RecordFormatException fail(String problem) {
+    assert problem != null : "a record failure without its problem";
     return new RecordFormatException("record " + file + ": " + problem);
   }
 
@@ -126,6 +131,8 @@ final class RecordJsonReader {
   }
 
   private void require(Object v, String field) {
+    assert field != null : "require of no field";
+    assert !field.isEmpty() : "require of no field";
     if (v == null) throw fail("missing field '" + field + "'");
   }
 
@@ -153,6 +160,7 @@ final class RecordJsonReader {
     if (p.currentToken() != JsonToken.START_ARRAY) throw fail("field '" + field + "' is not a JSON array");
     List<String> out = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) out.add(text(field + "[" + out.size() + "]"));
+    assert p.currentToken() == JsonToken.END_ARRAY : "texts of '" + field + "' ended off their array";
     return out;
   }
 
@@ -242,6 +250,8 @@ final class RecordJsonReader {
       require(actor, at + ".actor");
       require(ids, at + ".order");
       out.add(new ReceiveOrder(actor, ids, times));
+      assert ids.length == times.length : at + ": " + ids.length + " of " + count;
+      assert ids.length == count : at + ": " + ids.length + " of " + count;
     }
     return out;
   }
@@ -251,6 +261,8 @@ final class RecordJsonReader {
     if (t == JsonToken.END_ARRAY) throw fail("'" + at + "': the order is shorter than 3 x count numbers");
     if (t != JsonToken.VALUE_NUMBER_INT) throw fail("'" + at + "' is not an integer");
     long v = p.getLongValue();
+    assert t == JsonToken.VALUE_NUMBER_INT : at + " read as " + t;
+    assert max >= 0 : at + " read as " + t;
     if (v < 0 || v > max) throw fail("'" + at + "' is out of range: " + v);
     return v;
   }

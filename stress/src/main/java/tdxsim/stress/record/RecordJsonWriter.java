@@ -21,6 +21,8 @@ final class RecordJsonWriter {
   private RecordJsonWriter() {}
 
   static void write(Path file, Record r) {
+    assert file != null : "write of no record";
+    assert r != null : "write of no record";
     AtomicFiles.write(file, raw -> {
       OutputStream out = new BufferedOutputStream(raw, 1 << 16);
       try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -35,6 +37,8 @@ final class RecordJsonWriter {
 
   private static void write(JsonGenerator g, Record r) throws IOException {
     g.writeStartObject();
+    assert r.orders() != null : "a record without its orders or scenario";
+    assert r.scenario() != null : "a record without its orders or scenario";
     g.writeStringField("kind", RecordFile.KIND);
     g.writeNumberField("format", FORMAT);
     g.writeStringField("toolVersion", r.toolVersion());
@@ -80,6 +84,8 @@ final class RecordJsonWriter {
       g.writeArrayFieldStart("order");
       long prev = 0;
       for (int i = 0; i < a.size(); i++) {
+        // what the reader accepts: a sender of the table
+        assert a.sender(i) < r.orders().senders().size() : a.actor() + ": sender " + a.sender(i);
         g.writeNumber(a.sender(i));
         g.writeNumber(a.senderSeq(i));
         g.writeNumber(a.time(i) - prev);
@@ -102,6 +108,7 @@ final class RecordJsonWriter {
     @Override
     public void writeStartObject(JsonGenerator g) throws IOException {
       depth++;
+      assert depth >= 1 : "object depth " + depth;
       super.writeStartObject(g);
     }
 
@@ -109,12 +116,14 @@ final class RecordJsonWriter {
     public void writeEndObject(JsonGenerator g, int entries) throws IOException {
       depth--;
       if (depth == 0) g.writeRaw('\n');
+      assert depth >= 0 : "an object closed at depth " + depth;
       super.writeEndObject(g, entries);
     }
 
     @Override
     public void writeStartArray(JsonGenerator g) throws IOException {
       depth++;
+      assert depth >= 1 : "array depth " + depth;
       super.writeStartArray(g);
       if (depth == 2 && inReceives(g)) g.writeRaw('\n');
     }
@@ -123,6 +132,7 @@ final class RecordJsonWriter {
     public void writeEndArray(JsonGenerator g, int values) throws IOException {
       depth--;
       super.writeEndArray(g, values);
+      assert depth >= 0 : "an array closed at depth " + depth;
     }
 
     @Override
@@ -136,6 +146,8 @@ final class RecordJsonWriter {
     }
 
     private static boolean inReceives(JsonGenerator g) {
+      assert g != null : "inReceives without an output context";
+      assert g.getOutputContext() != null : "inReceives without an output context";
       var parent = g.getOutputContext().getParent();
       return parent != null && "receives".equals(parent.getCurrentName());
     }

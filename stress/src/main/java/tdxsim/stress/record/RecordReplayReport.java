@@ -30,10 +30,14 @@ public record RecordReplayReport(
     Trace trace) {
 
   public boolean reproduced() {
+    assert outcome != null : "a replay report without its outcome";
+    assert summary != null : "a replay report without its outcome";
+    assert (outcome == ReplayReport.Outcome.DIVERGED) == (divergence != null) : outcome + " with " + divergence;
     return outcome == ReplayReport.Outcome.REPRODUCED;
   }
 
   public Optional<Trace> violationTrace() {
+    assert (trace == null) == (verdict == null) : "a trace " + trace + " for the verdict " + verdict;
     return Optional.ofNullable(trace);
   }
 }

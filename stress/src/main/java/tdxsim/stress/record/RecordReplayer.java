@@ -33,9 +33,12 @@ public final class RecordReplayer {
 
   public static RecordReplayReport replay(DeterministicSystem system, WorldFactory worlds, Record record) {
     RecordedOrderStrategy strategy = new RecordedOrderStrategy(record.orders());
+    assert system != null : "replay without a system or worlds";
+    assert worlds != null : "replay without a system or worlds";
     strategy.reset(record.worldSeed());
     ContinuingWorld world = new ContinuingWorld(worlds.create(record.worldSeed()));
     long total = strategy.total();
+    assert total == record.deliveries() : total + " messages to replay of " + record.deliveries() + " recorded";
     Budget budget = new Budget(total + 1, Budget.DEFAULT.maxVirtualTime());
     ScheduleResult r = system.run(world, strategy, budget);
     Violation verdict = world.first() != null ? world.first() : r.violation();
@@ -48,6 +51,8 @@ public final class RecordReplayer {
       return new RecordReplayReport(Outcome.DIVERGED, d.describe() + why, d, verdict, strategy.consumed(), r, trace);
     }
     String replayed = strategy.consumed() + " recorded messages";
+    assert strategy.complete() : "replayed " + strategy.consumed() + " of " + total;
+    assert strategy.consumed() == total : "replayed " + strategy.consumed() + " of " + total;
     if (!sameVerdict(record.violation(), verdict)) {
       return new RecordReplayReport(Outcome.VERDICT_DIFFERS, "verdict differs: the parallel run says "
           + verdict(record.violation()) + ", the replay says " + verdict(verdict)
@@ -70,9 +75,12 @@ public final class RecordReplayer {
 
   /** The replay's violation as a trace: the decisions up to it, its verdict, the state hash there. */
   private static Trace trace(Record record, ScheduleResult r, ContinuingWorld world, Violation v) {
+    assert v != null : "a trace of no violation";
     long steps = world.first() != null ? world.firstStep() : r.steps();
     long hash = world.first() != null ? world.firstHash() : r.stateHash();
     List<Decision> decisions = r.decisions().asList().subList(0, (int) Math.min(steps, r.steps()));
+    assert steps >= 0 : "a trace of " + steps + " of " + r.steps() + " steps";
+    assert decisions.size() <= r.steps() : "a trace of " + steps + " of " + r.steps() + " steps";
     Budget budget = decisions.size() < Budget.DEFAULT.maxSteps() ? Budget.DEFAULT : Budget.steps(decisions.size() + 1L);
     return new Trace(record.toolVersion(), record.modelVersion(), record.scenario(), record.options(), "record",
         record.worldSeed(), 0, record.worldSeed(), budget, decisions, v,
@@ -85,6 +93,7 @@ public final class RecordReplayer {
   }
 
   private static String verdict(Violation v) {
+    assert v == null || v.invariant() != null : "a verdict without its invariant";
     return v == null ? "ok" : v.oneLine();
   }
 }

@@ -56,9 +56,13 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
     Cursor(ReceiveOrder order, int id) {
       this.order = order;
       this.id = id;
+      assert order != null : "a cursor over no receive order";
+      assert id >= -1 : "a cursor over no receive order";
     }
 
     boolean done() {
+      assert pos >= 0 : order.actor() + ": cursor " + pos + " of " + order.size();
+      assert pos <= order.size() : order.actor() + ": cursor " + pos + " of " + order.size();
       return pos == order.size();
     }
   }
@@ -78,6 +82,8 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
     }
     this.cursors = all.toArray(new Cursor[0]);
     this.total = n;
+    assert cursors.length == orders.actors().size() : total + " messages in " + cursors.length;
+    assert total >= 0 : total + " messages in " + cursors.length;
   }
 
   @Override
@@ -98,6 +104,9 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
     consumed = 0;
     directed = 0;
     divergence = null;
+    assert consumed == 0 : "replay reset to " + consumed;
+    assert directed == 0 : "replay reset to " + consumed;
+    assert held.isEmpty() : "replay reset to " + consumed;
   }
 
   @Override
@@ -120,10 +129,14 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
       }
     }
     if (best >= 0) {
+      assert best < enabled.size() : "pick " + best;
+      assert bestCursor != null : "pick " + best;
+      assert !bestCursor.done() : "pick " + best;
       advance(bestCursor);
       return best;
     }
     if (consumed < total) divergence = diagnose(enabled);
+    assert consumed < total == (divergence != null) : consumed + " of " + total + ", divergence " + divergence;
     return -1;
   }
 
@@ -157,6 +170,8 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
   }
 
   private Delivery search(EnabledIndex index) {
+    assert index != null : "next() with " + held.size() + " cursors held";
+    assert held.isEmpty() : "next() with " + held.size() + " cursors held";
     Delivery best = null;
     Cursor bestCursor = null;
     long bestTime = 0;
@@ -180,6 +195,7 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
     }
     for (int i = 0, n = held.size(); i < n; i++) pushNext(held.get(i));
     held.clear();
+    assert (best == null) == (bestCursor == null) : "a chosen delivery without its cursor";
     if (bestCursor != null) {
       advance(bestCursor);
       directed++;
@@ -189,6 +205,7 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
 
   /** The enabled delivery of c's next recorded message, or null. */
   private Delivery lookup(EnabledIndex index, Cursor c) {
+    assert !c.done() : c.order.actor() + ": lookup past its last recorded message";
     if (c.receiver < 0) c.receiver = index.receiverId(c.order.actor());
     if (c.receiver < 0) return null;
     int at = c.pos;
@@ -198,21 +215,26 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
   }
 
   private void advance(Cursor c) {
+    assert !c.done() : c.order.actor() + ": advance past its last recorded message";
     c.pos++;
     consumed++;
+    assert consumed <= total : "consumed " + consumed + " of " + total;
     pushNext(c);
   }
 
   /** Deliveries {@link #next} chose (the rest went through {@link #pick}'s scan of the enabled list). */
   public long directed() {
+    assert directed <= consumed : directed + " directed of " + consumed;
     return directed;
   }
 
   private void pushNext(Cursor c) {
+    assert c != NONE : "the cursor of no receive order pushed";
     if (!c.done()) heap.push(c.order.time(c.pos), c.id, c.pos);
   }
 
   private Cursor cursor(Delivery d) {
+    assert d.receiverIndex() >= 0 : "receiver index " + d.receiverIndex();
     int i = d.receiverIndex();
     if (i >= byIndex.length) byIndex = Arrays.copyOf(byIndex, Math.max(i + 1, byIndex.length * 2));
     Cursor c = byIndex[i];
@@ -225,20 +247,25 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
 
   /** Recorded messages delivered so far. */
   public long consumed() {
+    assert consumed >= 0 : consumed + " of " + total;
+    assert consumed <= total : consumed + " of " + total;
     return consumed;
   }
 
   /** Recorded messages in all. */
   public long total() {
+    assert total >= consumed : consumed + " of " + total;
     return total;
   }
 
   public boolean complete() {
+    assert consumed <= total : consumed + " of " + total;
     return consumed == total;
   }
 
   /** The divergence, or null if every pick matched (so far). */
   public RecordDivergence divergence() {
+    assert divergence == null || divergence.consumed() == consumed : "a stale divergence";
     return divergence;
   }
 
@@ -254,6 +281,8 @@ public final class RecordedOrderStrategy implements DirectedStrategy {
       if (stuck == null || c.order.time(c.pos) < stuck.order.time(stuck.pos)) stuck = c;
     }
     if (stuck == null) return null;
+    assert !stuck.done() : stuck.order.actor() + " stuck though done";
+    assert consumed < total : stuck.order.actor() + " stuck though done";
     ReceiveOrder o = stuck.order;
     List<String> offered = new ArrayList<>();
     for (Delivery d : enabled) {

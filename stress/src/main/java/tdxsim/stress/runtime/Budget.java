@@ -19,11 +19,14 @@ public record Budget(long maxSteps, Duration maxVirtualTime) {
   }
 
   public static Budget steps(long maxSteps) {
+    assert maxSteps > 0 : "a step budget of " + maxSteps;
     return new Budget(maxSteps, DEFAULT.maxVirtualTime);
   }
 
   /** {@link #maxVirtualTime} in nanoseconds, saturated at {@link Long#MAX_VALUE}. */
   public long maxVirtualNanos() {
+    assert maxSteps > 0 : "budget " + this;
+    assert !maxVirtualTime.isNegative() : "budget " + this;
     try {
       return maxVirtualTime.toNanos();
     } catch (ArithmeticException e) {

@@ -23,10 +23,13 @@ final class Channel {
     this.name = name;
     this.order = order;
     this.nameHash = name.hashCode();
+    assert !name.isEmpty() : "channel '" + name + "' of order " + order;
+    assert order >= 0 : "channel '" + name + "' of order " + order;
   }
 
   @Override
   public String toString() {
+    assert sent >= 0 : name + " sent " + sent;
     return name;
   }
 }

@@ -11,6 +11,8 @@ import tdxsim.actors.monitor.Violation;
  */
 public record Counterexample(long scheduleIndex, long scheduleSeed, ScheduleResult result) {
   public Violation violation() {
+    assert scheduleIndex >= 0 : "counterexample " + scheduleIndex;
+    assert result != null : "counterexample " + scheduleIndex;
     return result.violation();
   }
 }

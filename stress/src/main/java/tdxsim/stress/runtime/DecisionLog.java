@@ -24,14 +24,22 @@ public final class DecisionLog {
     this.messages = messages;
     this.size = size;
     this.sequenceHash = hash;
+    assert size >= 0 : "a decision log of " + size;
+    assert receivers.length == size : "a decision log of " + size;
+    assert seqs.length == size : "a decision log of " + size;
+    assert senders.length == size : "decision log columns of " + senders.length;
+    assert messages.length == size : "decision log columns of " + senders.length;
   }
 
   public int size() {
+    assert size >= 0 : "a decision log of " + size;
     return size;
   }
 
   public Decision get(int i) {
     if (i < 0 || i >= size) throw new IndexOutOfBoundsException(i);
+    assert receivers[i] != null : "decision " + i + " without its actors";
+    assert senders[i] != null : "decision " + i + " without its actors";
     return new Decision(receivers[i], seqs[i], senders[i], messages[i].getSimpleName());
   }
 
@@ -44,11 +52,13 @@ public final class DecisionLog {
     return new AbstractList<>() {
       @Override
       public Decision get(int i) {
+        assert i >= 0 : "decision " + i;
         return DecisionLog.this.get(i);
       }
 
       @Override
       public int size() {
+        assert size == receivers.length : "decision list of " + size;
         return size;
       }
     };
@@ -64,7 +74,9 @@ public final class DecisionLog {
     private long hash;
 
     void clear() {
+      assert seqs.length == receivers.length : "recorder columns of " + seqs.length + " and " + receivers.length;
       size = 0;
+      assert size == 0 : "recorder not cleared";
       hash = Fnv.OFFSET;
     }
 
@@ -74,6 +86,8 @@ public final class DecisionLog {
       String r = receiver.name;
       String s = lane.sender.name;
       Class<?> m = lane.peek().message().getClass();
+      assert lane.queue.delivered >= 0 : "recording " + lane + " at " + size;
+      assert size < seqs.length : "recording " + lane + " at " + size;
       receivers[size] = r;
       seqs[size] = lane.queue.delivered + 1;
       senders[size] = s;
@@ -85,13 +99,18 @@ public final class DecisionLog {
       h = (h ^ lane.sender.nameHash) * Fnv.PRIME;
       h = (h ^ lane.headClassHash(m)) * Fnv.PRIME;
       hash = h;
+      assert size > 0 : "decision " + size + " not recorded";
+      assert receivers[size - 1] == r : "decision " + size + " not recorded";
     }
 
     int size() {
+      assert size >= 0 : "recorder of " + size + " in " + seqs.length;
+      assert size <= seqs.length : "recorder of " + size + " in " + seqs.length;
       return size;
     }
 
     DecisionLog snapshot() {
+      assert size <= seqs.length : "snapshot of " + size;
       return new DecisionLog(
           Arrays.copyOf(receivers, size),
           Arrays.copyOf(seqs, size),
@@ -102,11 +121,15 @@ public final class DecisionLog {
     }
 
     private void grow() {
+      assert size == seqs.length : "grow of a recorder at " + size + " of " + seqs.length;
       int n = seqs.length * 2;
       receivers = Arrays.copyOf(receivers, n);
       seqs = Arrays.copyOf(seqs, n);
       senders = Arrays.copyOf(senders, n);
       messages = Arrays.copyOf(messages, n);
+      assert receivers.length == n : "recorder columns after grow";
+      assert senders.length == n : "recorder columns after grow";
+      assert seqs.length == n : "recorder columns after grow";
     }
   }
 }

@@ -22,6 +22,8 @@ final class DetConfig {
   private DetConfig() {}
 
   static Config forRuntime(String runtimeId) {
+    assert runtimeId != null : "the deterministic runtime id " + runtimeId;
+    assert runtimeId.startsWith("det-") : "the deterministic runtime id " + runtimeId;
     String pkg = DetConfig.class.getPackageName();
     String overrides =
         DetRuntime.REGISTRY.configKey() + " = \"" + runtimeId + "\"\n"

@@ -26,6 +26,7 @@ public final class DetDispatcherConfigurator extends MessageDispatcherConfigurat
         FiniteDuration.create(c.getDuration("throughput-deadline-time", TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS),
         configureExecutor(),
         FiniteDuration.create(c.getDuration("shutdown-timeout", TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS));
+    assert c.getInt("throughput") == 1 : "deterministic mode needs throughput 1: every delivery is a decision";
   }
 
   @Override

@@ -16,6 +16,7 @@ public final class DetExecutorConfigurator extends ExecutorServiceConfigurator {
   public DetExecutorConfigurator(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
     this.runtime = DetRuntime.REGISTRY.lookup(prerequisites.settings().config());
+    assert runtime != null : "an executor configurator without its runtime";
   }
 
   @Override

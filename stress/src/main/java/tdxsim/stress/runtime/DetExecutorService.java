@@ -15,10 +15,12 @@ final class DetExecutorService extends AbstractExecutorService {
 
   DetExecutorService(DetRuntime runtime) {
     this.runtime = runtime;
+    assert runtime != null : "an executor without its runtime";
   }
 
   @Override
   public void execute(Runnable command) {
+    assert command != null : "execute(null)";
     runtime.submit(command);
   }
 

@@ -17,6 +17,7 @@ public final class DetMailboxType implements MailboxType {
 
   public DetMailboxType(ActorSystem.Settings settings, Config config) {
     this.runtime = DetRuntime.REGISTRY.lookup(settings.config());
+    assert runtime != null : "a mailbox type without its runtime";
   }
 
   @Override

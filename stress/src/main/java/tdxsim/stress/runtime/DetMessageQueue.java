@@ -40,19 +40,27 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     this.self = self;
     this.inWorld = inWorld;
     this.worldIndex = worldIndex;
+    assert runtime != null : "a queue without its runtime or channel";
+    assert self != null : "a queue without its runtime or channel";
+    assert inWorld == (worldIndex >= 0) : self.name + ": world index " + worldIndex + ", in world " + inWorld;
   }
 
   @Override
   public void enqueue(ActorRef receiver, Envelope handle) {
     runtime.checkDriverThread("a message to ", self.name);
     Channel sender = runtime.current;
+    assert handle != null : "a message to " + self.name + " from no channel";
+    assert sender != null : "a message to " + self.name + " from no channel";
     laneFor(sender).add(handle, inWorld ? ++sender.sent : 0, inWorld ? runtime.chainOfNextSend() : 0);
     size++;
+    assert size > 0 : self.name + " holds " + size + " after an enqueue";
+    assert (!inWorld || sender.sent > 0) : self.name + " holds " + size + " after an enqueue";
   }
 
   /** Pekko's own dequeue: world actors get their messages from the driver ({@link #take}) instead. */
   @Override
   public Envelope dequeue() {
+    assert size >= 0 : self.name + " holds " + size;
     if (inWorld && !runtime.direct) return null;
     for (int i = 0; i < laneCount; i++) {
       if (lanes[i].size > 0) return take(lanes[i]);
@@ -62,14 +70,20 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
 
   /** Removes the head of {@code lane}: the driver's delivery. */
   Envelope take(Lane lane) {
+    assert lane.queue == this : "take from " + lane + " of " + self.name;
+    assert lane.size > 0 : "take from " + lane + " of " + self.name;
+    assert size > 0 : "take from " + lane + " of " + self.name;
     size--;
     delivered++;
     if (inWorld) runtime.worldDeliveries++;
+    assert size >= 0 : self.name + ": " + size + " queued, " + delivered + " delivered";
+    assert delivered > 0 : self.name + ": " + size + " queued, " + delivered + " delivered";
     return lane.poll();
   }
 
   @Override
   public int numberOfMessages() {
+    assert size >= 0 : self.name + " holds " + size;
     return size;
   }
 
@@ -94,11 +108,14 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
       }
     }
     size = 0;
+    assert !parked : self.name + " closed while parked";
     if (inWorld) runtime.worldQueueClosed();
   }
 
   /** The lane for {@code channel}, created on first use in canonical ({@link Channel#order}) position. */
   private Lane laneFor(Channel channel) {
+    assert channel != null : "the lane of no channel";
+    assert laneCount <= lanes.length : "the lane of no channel";
     Lane[] ls = lanes;
     int n = laneCount;
     Lane found = laneOf(channel.order);
@@ -121,6 +138,9 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     ls[at] = lane;
     os[at] = channel.order;
     laneCount = n + 1;
+    // canonical order: lanes sorted by their channel's order, one lane per channel
+    assert at == 0 || ls[at - 1].sender.order < channel.order : "lane " + channel + " out of order in " + self.name;
+    assert at == n || ls[at + 1].sender.order > channel.order : "lane " + channel + " out of order in " + self.name;
     return lane;
   }
 

@@ -75,13 +75,16 @@ final class DetRuntime implements EnabledIndex {
   DetRuntime(String id, Thread driver) {
     this.id = id;
     this.driver = driver;
+    assert id != null && driver != null : "a deterministic runtime without its id or driver";
   }
 
   void attach(VirtualTimeScheduler scheduler) {
+    assert this.scheduler == null && scheduler != null : "runtime " + id + " attached to a second scheduler";
     this.scheduler = scheduler;
   }
 
   VirtualTimeScheduler scheduler() {
+    assert scheduler != null : "runtime " + id + " without its virtual clock";
     return scheduler;
   }
 
@@ -98,12 +101,15 @@ final class DetRuntime implements EnabledIndex {
   void submit(Runnable r) {
     checkDriverThread("a task", "");
     pending.addLast(r);
+    assert r != null : "a null task";
   }
 
   // ---- worlds -------------------------------------------------------------------------------------------
 
   /** Actors created under {@code path} from now on belong to the world and are named relative to it. */
   void beginWorld(String path) {
+    assert worldPath == null && parkedCount == 0 : "world " + path + " begun inside " + worldPath;
+    assert liveWorldQueues == 0 : liveWorldQueues + " world actors of the last world still live";
     worldPath = path;
     worldActors = 0;
     worldQueues.clear();
@@ -118,15 +124,18 @@ final class DetRuntime implements EnabledIndex {
   void endWorld() {
     worldPath = null;
     while (parkedCount > 0) removeParkedAt(parkedCount - 1);
+    assert parkedCount == 0 && worldPath == null : "world ended with " + parkedCount + " parked";
     scheduler.reset();
   }
 
   int liveWorldQueues() {
+    assert liveWorldQueues >= 0 && liveWorldQueues <= worldActors : liveWorldQueues + " of " + worldActors;
     return liveWorldQueues;
   }
 
   void worldQueueClosed() {
     liveWorldQueues--;
+    assert liveWorldQueues >= 0 : "more world queues closed than opened";
   }
 
   DetMessageQueue newQueue(ActorRef owner) {
@@ -139,6 +148,7 @@ final class DetRuntime implements EnabledIndex {
       DetMessageQueue q = new DetMessageQueue(this, new Channel(name, WORLD_ORDER_BASE + index), true, index);
       worldQueues.add(q);
       worldByName.put(name, q);
+      assert worldQueues.size() == worldActors && worldQueues.get(index) == q : "world queue " + name + " at " + index;
       return q;
     }
     return new DetMessageQueue(this, new Channel(path, nextSystemOrder++), false, -1);
@@ -147,6 +157,7 @@ final class DetRuntime implements EnabledIndex {
   @Override
   public int receiverId(String name) {
     DetMessageQueue q = worldByName.get(name);
+    assert q == null || q.inWorld && worldQueues.get(q.worldIndex) == q : name + " indexed at " + q.worldIndex;
     return q == null ? -1 : q.worldIndex;
   }
 
@@ -164,6 +175,7 @@ final class DetRuntime implements EnabledIndex {
   public Delivery enabled(int receiver, int sender, long senderSeq) {
     if (receiver < 0 || receiver >= worldQueues.size() || sender < 0) return null;
     DetMessageQueue q = worldQueues.get(receiver);
+    assert q.worldIndex == receiver : "world queue " + receiver + " indexed at " + q.worldIndex;
     if (!q.parked || q.size == 0 || !q.mailbox.shouldProcessMessage()) return null;
     Lane l = q.laneOf(sender);
     return l != null && l.size > 0 && l.senderSeq() == senderSeq ? l : null;
@@ -180,6 +192,7 @@ final class DetRuntime implements EnabledIndex {
       return deliveringChain << 1;
     }
     sentInDelivery = true;
+    assert chains < Long.MAX_VALUE >>> 2 : "chain ids exhausted";
     return (++chains << 1) | 1;
   }
 
@@ -187,6 +200,7 @@ final class DetRuntime implements EnabledIndex {
 
   /** Runs housekeeping until only parked world mailboxes (and timers) are left. */
   void settle() {
+    assert !direct : "settle() in direct mode";
     for (; ; ) {
       Runnable r = pending.pollFirst();
       if (r != null) {
@@ -201,11 +215,13 @@ final class DetRuntime implements EnabledIndex {
   boolean runOne() {
     Runnable r = pending.pollFirst();
     if (r == null) return false;
+    assert direct : "runOne() outside direct mode";
     runOrPark(r);
     return true;
   }
 
   private void runOrPark(Runnable r) {
+    assert r != null : "a null task";
     if (r instanceof Mailbox) {
       Mailbox m = (Mailbox) r;
       MessageQueue mq = m.messageQueue();
@@ -227,6 +243,7 @@ final class DetRuntime implements EnabledIndex {
   }
 
   private void run(Runnable r, Channel sender) {
+    assert r != null && sender != null : "a run without its task or sender channel";
     Channel saved = current;
     current = sender;
     try {
@@ -267,6 +284,7 @@ final class DetRuntime implements EnabledIndex {
 
   /** Fills {@code out} with the enabled deliveries, in canonical order (receiver creation, then sender). */
   void collectEnabled(ArrayList<Delivery> out) {
+    assert pending.isEmpty() : "the enabled set collected before the runtime settled";
     out.clear();
     DetMessageQueue[] ps = parked;
     for (int i = 0, n = parkedCount; i < n; i++) {
@@ -285,6 +303,9 @@ final class DetRuntime implements EnabledIndex {
    * stays parked and marked scheduled, so later sends to it only enqueue: no status flips, no resubmission.
    */
   void deliver(Lane lane) {
+    // delivery from the enabled set only: a non-empty lane of a parked world mailbox, never after the stop
+    assert lane.size > 0 && lane.queue.parked && lane.queue.inWorld && !closed && !direct : "delivery of " + lane;
+    assert Thread.currentThread() == driver : "a delivery off the driver thread";
     DetMessageQueue q = lane.queue;
     Mailbox m = q.mailbox;
     deliveringChain = lane.headChain() >>> 1;
@@ -299,6 +320,7 @@ final class DetRuntime implements EnabledIndex {
       current = saved;
       deliveringChain = 0;
     }
+    assert q.delivered > 0 && current == saved : "delivery of " + lane + " left the sender channel at " + current;
     if (fault == null && failed(m)) {
       fault =
           RuntimeViolations.actorFailure(
@@ -307,6 +329,7 @@ final class DetRuntime implements EnabledIndex {
   }
 
   private void noteFailure(DetMessageQueue q, String during) {
+    assert q.inWorld && q.mailbox != null : q.self.name + ": failure noted outside the world";
     if (fault == null && failed(q.mailbox)) fault = RuntimeViolations.actorFailure(q.self.name, during);
   }
 
@@ -321,6 +344,7 @@ final class DetRuntime implements EnabledIndex {
 
   /** Advances virtual time to {@code time}, firing the due timers as the {@code timer} channel. */
   void advanceTo(long time) {
+    assert time >= scheduler.now() : "virtual time back from " + scheduler.now() + " to " + time;
     Channel saved = current;
     current = timer;
     try {
@@ -331,6 +355,7 @@ final class DetRuntime implements EnabledIndex {
   }
 
   private void park(DetMessageQueue q) {
+    assert !q.parked && q.inWorld : "park of " + q.self.name + " (parked " + q.parked + ")";
     if (parkedCount == parked.length) parked = java.util.Arrays.copyOf(parked, parkedCount * 2);
     int at = parkedCount;
     while (at > 0 && parked[at - 1].worldIndex > q.worldIndex) {
@@ -340,9 +365,12 @@ final class DetRuntime implements EnabledIndex {
     parked[at] = q;
     parkedCount++;
     q.parked = true;
+    // the parked set stays sorted by creation index (canonical enabled order)
+    assert at == 0 || parked[at - 1].worldIndex < q.worldIndex : "parked out of order: " + q.self.name;
   }
 
   void unpark(DetMessageQueue q) {
+    assert q.parked : "unpark of " + q.self.name + ", which is not parked";
     for (int i = parkedCount - 1; i >= 0; i--) {
       if (parked[i] == q) {
         removeParkedAt(i);
@@ -352,12 +380,14 @@ final class DetRuntime implements EnabledIndex {
   }
 
   private void removeParkedAt(int i) {
+    assert i >= 0 && i < parkedCount && parked[i].parked : "remove parked " + i + " of " + parkedCount;
     parked[i].parked = false;
     System.arraycopy(parked, i + 1, parked, i, parkedCount - i - 1);
     parked[--parkedCount] = null;
   }
 
   void markClosed() {
+    assert !closed : "runtime " + id + " closed twice";
     closed = true;
   }
 }

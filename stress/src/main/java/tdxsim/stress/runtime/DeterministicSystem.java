@@ -38,6 +38,8 @@ public final class DeterministicSystem implements AutoCloseable {
   private DeterministicSystem(DetRuntime runtime, ActorSystem<Void> system) {
     this.runtime = runtime;
     this.system = system;
+    assert runtime != null : "a deterministic system without its runtime";
+    assert system != null : "a deterministic system without its runtime";
   }
 
   /** Creates a system whose driver is the calling thread. */
@@ -46,6 +48,7 @@ public final class DeterministicSystem implements AutoCloseable {
     try {
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, DetConfig.forRuntime(runtime.id));
       runtime.settle();
+      assert runtime.liveWorldQueues() == 0 : "world actors before the first world";
       return new DeterministicSystem(runtime, system);
     } catch (RuntimeException | Error e) {
       DetRuntime.REGISTRY.remove(runtime);
@@ -54,15 +57,18 @@ public final class DeterministicSystem implements AutoCloseable {
   }
 
   public ActorSystem<Void> system() {
+    assert system != null : "a deterministic system without its actor system";
     return system;
   }
 
   DetRuntime runtime() {
+    assert runtime != null : "a system without its runtime";
     return runtime;
   }
 
   /** Virtual time of the running (or last) schedule, in nanoseconds. */
   public long virtualNanos() {
+    assert runtime.scheduler() != null : "no virtual clock";
     return runtime.scheduler().now();
   }
 
@@ -84,6 +90,9 @@ public final class DeterministicSystem implements AutoCloseable {
    */
   public ScheduleResult run(World world, Strategy strategy, Budget budget, DeliveryListener listener) {
     ActorRef<?> root = spawnWorld(world.root());
+    assert strategy != null : "run() without a strategy or budget";
+    assert budget != null : "run() without a strategy or budget";
+    assert !closed : "run() without a strategy or budget";
     DecisionLog.Recorder rec = recorder;
     rec.clear();
     DirectedStrategy directed = strategy instanceof DirectedStrategy ? (DirectedStrategy) strategy : null;
@@ -102,11 +111,16 @@ public final class DeterministicSystem implements AutoCloseable {
         }
         Lane lane = directed != null && steps < maxSteps ? (Lane) directed.next(runtime) : null;
         if (lane == null) lane = pickFromList(world, strategy, budget, steps);
+        assert directed == null || lane == null || lane == runtime.enabled(lane.receiverIndex(), lane.sender.order,
+            lane.senderSeq()) : "the directed strategy picked " + lane + ", which is not enabled";
         if (stop) {
           violation = stopViolation;
           break;
         }
         if (lane == null) continue; // virtual time advanced
+        assert lane.size > 0 : "a delivery of the empty lane " + lane + " (stop " + stop + ")";
+        assert !stop : "a delivery of the empty lane " + lane + " (stop " + stop + ")";
+        assert steps < maxSteps : "delivery " + (steps + 1) + " beyond the step budget " + maxSteps;
         rec.add(lane);
         if (listener != null) announce(listener, steps + 1, lane);
         runtime.deliver(lane);
@@ -122,6 +136,7 @@ public final class DeterministicSystem implements AutoCloseable {
         }
       }
       long hash = world.stateHash();
+      assert rec.size() == steps : rec.size() + " decisions recorded for " + steps + " deliveries";
       return new ScheduleResult(violation, rec.snapshot(), hash, runtime.scheduler().now(), stoppedByStrategy);
     } finally {
       enabled.clear();
@@ -138,6 +153,8 @@ public final class DeterministicSystem implements AutoCloseable {
     ArrayList<Delivery> en = enabled;
     runtime.collectEnabled(en);
     int n = en.size();
+    assert budget != null : "pick at step " + steps;
+    assert steps >= 0 : "pick at step " + steps;
     if (n == 0) {
       VirtualTimeScheduler clock = runtime.scheduler();
       if (clock.hasTimers()) {
@@ -152,6 +169,8 @@ public final class DeterministicSystem implements AutoCloseable {
     long max = budget.maxSteps();
     if (steps >= max) return end(RuntimeViolations.stepBudget(max, n, en.get(0).toString()));
     int i = strategy.pick(en);
+    // a pick is an index into the enabled list, or negative to end the schedule
+    assert i < n : strategy.name() + " picked " + i + " of " + n + " enabled deliveries";
     if (i < 0) {
       stoppedByStrategy = true;
       return end(null);
@@ -160,12 +179,15 @@ public final class DeterministicSystem implements AutoCloseable {
   }
 
   private Lane end(Violation v) {
+    assert !stop : "the schedule ended twice";
     stop = true;
     stopViolation = v;
     return null;
   }
 
   private static void announce(DeliveryListener listener, long step, Lane lane) {
+    assert step > 0 : "announce of step " + step;
+    assert lane.size > 0 : "announce of step " + step;
     Object message = lane.peek().message();
     listener.delivering(
         step,
@@ -181,6 +203,8 @@ public final class DeterministicSystem implements AutoCloseable {
    * @return deliveries made
    */
   public long runDirect(World world, long maxDeliveries) {
+    assert maxDeliveries >= 0 : "runDirect of " + maxDeliveries;
+    assert !runtime.direct : "runDirect of " + maxDeliveries;
     runtime.direct = true;
     ActorRef<?> root = spawnWorld(world.root());
     try {
@@ -190,6 +214,7 @@ public final class DeterministicSystem implements AutoCloseable {
       return runtime.worldDeliveries;
     } finally {
       runtime.direct = false;
+      assert !runtime.direct : "direct mode left on";
       stopWorld(root);
     }
   }
@@ -199,6 +224,8 @@ public final class DeterministicSystem implements AutoCloseable {
     if (closed) throw new IllegalStateException("deterministic system is closed");
     runtime.checkDriverThread("a world", "");
     String name = "world-" + worlds++;
+    assert root != null : "a world without its root behaviour";
+    assert worlds > 0 : "a world without its root behaviour";
     runtime.beginWorld("/system/" + name);
     return system.systemActorOf((Behavior<Object>) root, name, Props.empty());
   }
@@ -211,6 +238,7 @@ public final class DeterministicSystem implements AutoCloseable {
       throw new IllegalStateException(runtime.liveWorldQueues() + " world actors survived the world's stop");
     }
     runtime.endWorld();
+    assert runtime.liveWorldQueues() == 0 : "world actors alive after the world's end";
   }
 
   /** Terminates the system, driving its shutdown to the end on this thread, and frees the runtime id. */
@@ -218,6 +246,7 @@ public final class DeterministicSystem implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
+    assert runtime.liveWorldQueues() == 0 : "closing with " + runtime.liveWorldQueues() + " world actors alive";
     try {
       system.terminate();
       for (int i = 0; i < 10_000 && !system.whenTerminated().isCompleted(); i++) {

@@ -31,18 +31,22 @@ public record ExplorationResult(
 
   /** Every schedule asked for ran, or one broke an invariant: the verdict covers what was asked. */
   public boolean complete() {
+    assert schedules >= 0 && schedules <= schedulesPlanned || counterexample != null : schedules + " of " + schedulesPlanned;
     return counterexample != null || schedules >= schedulesPlanned;
   }
 
   public Optional<Counterexample> violation() {
+    assert counterexample == null || counterexample == last : "the counterexample is not the last schedule";
     return Optional.ofNullable(counterexample);
   }
 
   public double schedulesPerSecond() {
+    assert elapsedNanos >= 0 : "elapsed " + elapsedNanos;
     return elapsedNanos == 0 ? 0 : schedules * 1e9 / elapsedNanos;
   }
 
   public double deliveriesPerSecond() {
+    assert deliveries >= 0 : "deliveries " + deliveries;
     return elapsedNanos == 0 ? 0 : deliveries * 1e9 / elapsedNanos;
   }
 }

@@ -49,6 +49,12 @@ public final class Explorer {
       Consumer<Progress> progress,
       BooleanSupplier stop) {
     long start = System.nanoTime();
+    assert system != null : "explore without its parts";
+    assert worlds != null : "explore without its parts";
+    assert strategy != null : "explore without its parts";
+    assert budget != null : "explore without its parts";
+    assert schedules >= 0 : "explore of " + schedules + " schedules";
+    assert stop != null : "explore of " + schedules + " schedules";
     long limit = saturatedNanos(wallTimeLimit);
     long nextProgress = start + PROGRESS_EVERY_NANOS;
     long deliveries = 0;
@@ -75,6 +81,8 @@ public final class Explorer {
       strategy.reset(scheduleSeed);
       ScheduleResult r = system.run(worlds.create(scheduleSeed), strategy, budget);
       done++;
+      assert r != null : "a schedule of " + r.steps() + " steps";
+      assert r.steps() <= budget.maxSteps() : "a schedule of " + r.steps() + " steps";
       deliveries += r.steps();
       last = new Counterexample(done - 1, scheduleSeed, r);
       if (!r.ok()) {
@@ -83,12 +91,16 @@ public final class Explorer {
       }
     }
     long elapsed = System.nanoTime() - start;
+    assert done <= schedules : done + " of " + schedules + " schedules";
+    assert (found == null || found == last) : done + " of " + schedules + " schedules";
     if (progress != null) progress.accept(new Progress(done, schedules, deliveries, elapsed));
     return new ExplorationResult(strategy.name(), seed, found, last, done, schedules, deliveries, elapsed, timedOut,
         interrupted);
   }
 
   private static long saturatedNanos(Duration d) {
+    assert d != null : "a wall-time limit of " + d;
+    assert !d.isNegative() : "a wall-time limit of " + d;
     try {
       return d.toNanos();
     } catch (ArithmeticException e) {

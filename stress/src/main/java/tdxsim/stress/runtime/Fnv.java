@@ -26,6 +26,7 @@ public final class Fnv {
 
   /** Mixes a string's UTF-16 code units and its length (so that "ab","c" and "a","bc" differ). */
   public static long mix(long h, String s) {
+    assert s != null : "FNV of no string";
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       h ^= c & 0xff;

@@ -26,6 +26,9 @@ final class Lane implements Delivery {
   Lane(DetMessageQueue queue, Channel sender) {
     this.queue = queue;
     this.sender = sender;
+    assert queue != null : "a lane without its queue or sender";
+    assert sender != null : "a lane without its queue or sender";
+    assert invariant();
   }
 
   void add(Envelope e) {
@@ -34,6 +37,11 @@ final class Lane implements Delivery {
 
   /** Appends {@code e}, which its sender numbered {@code senderSeq} among all its sends to world actors. */
   void add(Envelope e, long senderSeq, long chain) {
+    assert e != null : "a lane add of " + e + " numbered " + senderSeq;
+    assert senderSeq >= 0 : "a lane add of " + e + " numbered " + senderSeq;
+    // per-sender FIFO: a sender numbers its sends in order, so a lane's sequence numbers increase tail-ward
+    assert size == 0 || senderSeq == 0 || senderSeq > seqs[(head + size - 1) & (ring.length - 1)]
+        : sender.name + "'s message " + senderSeq + " queued behind a later one";
     if (size == ring.length) grow();
     int at = (head + size) & (ring.length - 1);
     ring[at] = e;
@@ -43,9 +51,13 @@ final class Lane implements Delivery {
       priority = UNSET;
       passedOver = 0;
     }
+    assert size <= ring.length : "lane of " + size;
+    assert ring[(head + size - 1) & (ring.length - 1)] == e : "lane of " + size;
   }
 
   Envelope poll() {
+    assert size > 0 : "poll of an empty lane " + sender.name + " -> " + queue.self.name;
+    assert ring[head] != null : "poll of an empty lane " + sender.name + " -> " + queue.self.name;
     Envelope e = ring[head];
     ring[head] = null;
     head = (head + 1) & (ring.length - 1);
@@ -55,11 +67,25 @@ final class Lane implements Delivery {
     return e;
   }
 
+  /** Field invariants (O(1)): a power-of-two ring holding size messages from head, the columns of one length. */
+  private boolean invariant() {
+    assert Integer.bitCount(ring.length) == 1 && seqs.length == ring.length && chains.length == ring.length
+        : "lane columns of " + ring.length + ", " + seqs.length + ", " + chains.length;
+    assert size >= 0 : "lane " + head + "+" + size;
+    assert size <= ring.length : "lane " + head + "+" + size;
+    assert head >= 0 : "lane " + head + "+" + size;
+    assert head < ring.length : "lane " + head + "+" + size;
+    assert passedOver >= 0 : "passed over " + passedOver + " times";
+    return true;
+  }
+
   Envelope peek() {
+    assert size > 0 : "peek of an empty lane " + sender.name + " -> " + queue.self.name;
     return ring[head];
   }
 
   int headClassHash(Class<?> c) {
+    assert c != null : "the hash of no message class";
     if (c != hashedClass) {
       hashedClass = c;
       hashedClassHash = c.getName().hashCode();
@@ -68,6 +94,7 @@ final class Lane implements Delivery {
   }
 
   private void grow() {
+    assert size == ring.length : "grow of a lane of " + size + " in a ring of " + ring.length;
     Envelope[] bigger = new Envelope[ring.length * 2];
     long[] biggerSeqs = new long[ring.length * 2];
     long[] biggerChains = new long[ring.length * 2];
@@ -80,8 +107,12 @@ final class Lane implements Delivery {
     seqs = biggerSeqs;
     chains = biggerChains;
     head = 0;
+    assert invariant() : "lane grown to " + ring.length;
+    assert size < ring.length : "lane grown to " + ring.length;
   }
 
+  // The Delivery accessors below carry no assertions: a strategy reads them for every enabled delivery at every
+  // pick (the hot path); the lane's invariants are checked where it changes (add, poll, grow).
   @Override
   public String receiver() {
     return queue.self.name;
@@ -109,6 +140,7 @@ final class Lane implements Delivery {
 
   /** The chain of the head message, as {@link DetRuntime#chainOf} minted it. */
   long headChain() {
+    assert size > 0 : "the chain of an empty lane's head";
     return chains[head];
   }
 

@@ -18,6 +18,8 @@ public final class RuntimeViolations {
   private RuntimeViolations() {}
 
   static Violation stepBudget(long steps, int enabled, String firstEnabled) {
+    assert steps > 0 : "a step budget of " + steps + " with " + enabled + " enabled";
+    assert enabled > 0 : "a step budget of " + steps + " with " + enabled + " enabled";
     return Violation.of(
         STEP_BUDGET,
         "step budget of " + steps + " deliveries exhausted with " + enabled + " deliveries still enabled, e.g. "
@@ -25,17 +27,22 @@ public final class RuntimeViolations {
   }
 
   static Violation virtualTimeBudget(long budgetNanos, long nextDeadlineNanos) {
+    assert nextDeadlineNanos > budgetNanos : "timer due at " + nextDeadlineNanos + " within " + budgetNanos;
     return Violation.of(
         VIRTUAL_TIME_BUDGET,
         "virtual-time budget of " + budgetNanos + " ns exhausted; next timer due at " + nextDeadlineNanos + " ns");
   }
 
   static Violation actorFailure(String actor, String during) {
+    assert actor != null : "an actor failure without its actor";
+    assert during != null : "an actor failure without its actor";
     return new Violation(
         ACTOR_FAILURE, actor + " threw while " + during + " (the exception is in the log)", List.of(actor), List.of());
   }
 
   static Violation foreignThread(String what, String thread) {
+    assert what != null : "a foreign-thread report without its thread";
+    assert thread != null : "a foreign-thread report without its thread";
     return Violation.of(FOREIGN_THREAD, what + " from thread " + thread + ", not the driver (the message was dropped)");
   }
 }

@@ -16,14 +16,17 @@ public record ScheduleResult(
     Violation violation, DecisionLog decisions, long stateHash, long virtualNanos, boolean stoppedByStrategy) {
 
   public Optional<Violation> verdict() {
+    assert decisions != null : "a schedule result without decisions";
     return Optional.ofNullable(violation);
   }
 
   public boolean ok() {
+    assert !stoppedByStrategy || violation == null : "a schedule stopped by its strategy with a violation";
     return violation == null;
   }
 
   public int steps() {
+    assert decisions.size() >= 0 : "a schedule of " + decisions.size() + " steps";
     return decisions.size();
   }
 }

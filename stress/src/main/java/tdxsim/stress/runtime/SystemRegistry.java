@@ -29,6 +29,9 @@ public final class SystemRegistry<R> {
     this.configKey = configKey;
     this.kind = kind;
     this.idOf = idOf;
+    assert configKey != null : "a registry without its key";
+    assert kind != null : "a registry without its key";
+    assert idOf != null : "a registry without its key";
   }
 
   public String configKey() {
@@ -38,7 +41,10 @@ public final class SystemRegistry<R> {
   /** A new runtime, made with a fresh id ({@code kind-N}), open until {@link #remove}. */
   public R register(Function<String, R> make) {
     R runtime = make.apply(kind + "-" + nextId.incrementAndGet());
+    assert runtime != null : "a " + kind + " runtime of another id";
+    assert idOf.apply(runtime).startsWith(kind + "-") : "a " + kind + " runtime of another id";
     open.put(idOf.apply(runtime), runtime);
+    assert open.get(idOf.apply(runtime)) == runtime : "runtime not registered";
     return runtime;
   }
 
@@ -55,6 +61,7 @@ public final class SystemRegistry<R> {
   }
 
   public void remove(R runtime) {
+    assert runtime != null : "remove of no runtime";
     open.remove(idOf.apply(runtime), runtime);
   }
 

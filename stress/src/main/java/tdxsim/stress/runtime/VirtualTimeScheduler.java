@@ -26,10 +26,14 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
   public VirtualTimeScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
     this.runtime = DetRuntime.REGISTRY.lookup(config);
     runtime.attach(this);
+    assert runtime.scheduler() == this : "the scheduler not attached to its runtime";
   }
 
   @Override
   public Cancellable scheduleOnce(FiniteDuration delay, Runnable runnable, ExecutionContext executor) {
+    assert delay != null : "scheduleOnce without delay, task or executor";
+    assert runnable != null : "scheduleOnce without delay, task or executor";
+    assert executor != null : "scheduleOnce without delay, task or executor";
     return add(delay.toNanos(), 0, runnable, executor);
   }
 
@@ -39,6 +43,8 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
   public Cancellable schedule(
       FiniteDuration initialDelay, FiniteDuration interval, Runnable runnable, ExecutionContext executor) {
     long period = interval.toNanos();
+    assert initialDelay != null : "a periodic timer without its delay or task";
+    assert runnable != null : "a periodic timer without its delay or task";
     if (period <= 0) throw new IllegalArgumentException("interval must be positive: " + interval);
     return add(initialDelay.toNanos(), period, runnable, executor);
   }
@@ -51,10 +57,12 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
 
   /** Current virtual time in nanoseconds since the schedule started. */
   public long now() {
+    assert now >= 0 : "virtual time " + now;
     return now;
   }
 
   boolean hasTimers() {
+    assert nextSeq >= timers.size() : nextSeq + " timers set, " + timers.size() + " pending";
     dropCancelledHead();
     return !timers.isEmpty();
   }
@@ -62,6 +70,7 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
   /** Deadline of the earliest live timer; only valid if {@link #hasTimers()}. */
   long nextDeadline() {
     dropCancelledHead();
+    assert !timers.isEmpty() : "nextDeadline() without a timer";
     return timers.peek().deadline;
   }
 
@@ -72,6 +81,7 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
   void advanceTo(long time) {
     runtime.checkDriverThread("a timer", "");
     if (time > now) now = time;
+    assert now >= time : "virtual time " + now + " short of the advance to " + time;
     long seqLimit = nextSeq;
     for (; ; ) {
       Timer t = timers.peek();
@@ -95,10 +105,13 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
     timers.clear();
     now = 0;
     nextSeq = 0;
+    assert timers.isEmpty() : "reset left " + timers.size() + " timers at " + now;
+    assert now == 0 : "reset left " + timers.size() + " timers at " + now;
   }
 
   @Override
   public void close() {
+    assert runtime != null : "a scheduler without its runtime";
     reset();
   }
 
@@ -106,14 +119,19 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
     runtime.checkDriverThread("a timer", "");
     Timer t = new Timer(saturatedAdd(now, Math.max(0, delayNanos)), nextSeq++, period, task, executor);
     timers.add(t);
+    assert t.deadline >= now : "timer " + t.seq + " due " + t.deadline + " set at " + now;
+    assert t.seq == nextSeq - 1 : "timer " + t.seq + " due " + t.deadline + " set at " + now;
     return t;
   }
 
   private void dropCancelledHead() {
     while (!timers.isEmpty() && timers.peek().cancelled) timers.poll();
+    assert timers.isEmpty() || !timers.peek().cancelled : "a cancelled timer left at the head";
   }
 
   private static long saturatedAdd(long a, long b) {
+    assert a >= 0 : "saturatedAdd(" + a + ", " + b + ")";
+    assert b >= 0 : "saturatedAdd(" + a + ", " + b + ")";
     long r = a + b;
     return r < a ? Long.MAX_VALUE : r;
   }
@@ -133,10 +151,15 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
       this.period = period;
       this.task = task;
       this.executor = executor;
+      assert deadline >= 0 : "timer " + seq + " due " + deadline;
+      assert seq >= 0 : "timer " + seq + " due " + deadline;
+      assert period >= 0 : "timer " + seq + " due " + deadline;
+      assert task != null : "timer " + seq + " due " + deadline;
     }
 
     @Override
     public int compareTo(Timer o) {
+      assert o == this || o.seq != seq : "two timers numbered " + seq;
       int c = Long.compare(deadline, o.deadline);
       return c != 0 ? c : Long.compare(seq, o.seq);
     }
@@ -145,11 +168,13 @@ public final class VirtualTimeScheduler extends AbstractSchedulerBase implements
     public boolean cancel() {
       if (cancelled || fired) return false;
       cancelled = true;
+      assert !fired : "a fired one-shot timer cancelled";
       return true;
     }
 
     @Override
     public boolean isCancelled() {
+      assert !(cancelled && fired) || period > 0 : "a one-shot timer both fired and cancelled";
       return cancelled;
     }
   }

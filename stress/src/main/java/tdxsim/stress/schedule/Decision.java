@@ -10,10 +10,17 @@ package tdxsim.stress.schedule;
  * @param message the message's class simple name
  */
 public record Decision(String receiver, long seq, String sender, String message) {
+  public Decision {
+    assert receiver != null : "a decision without its receiver or sender";
+    assert sender != null : "a decision without its receiver or sender";
+    assert message != null : receiver + "#" + seq + " without its message class";
+  }
 
   /** "vcpu-0#3 <- tdx-module: SeamcallDone". */
   @Override
   public String toString() {
+    assert receiver != null : "a decision without its names";
+    assert message != null : "a decision without its names";
     return receiver + '#' + seq + " <- " + sender + ": " + message;
   }
 }

@@ -22,6 +22,20 @@ final class ChainPriorities {
     if (depth < 1) throw new IllegalArgumentException("PCT depth must be at least 1: " + depth);
     this.depth = depth;
     this.changeStep = new long[depth - 1];
+    clear(); // a strategy picked before its first reset draws priorities too (the array starts at 0, not UNSET)
+    assert invariant();
+  }
+
+  /** Field invariants (O(d)): the change points distinct and within [1, k]. */
+  private boolean invariant() {
+    assert depth >= 1 : "depth " + depth + " with " + changeStep.length;
+    assert changeStep.length == depth - 1 : "depth " + depth + " with " + changeStep.length;
+    for (int i = 0; i < changes; i++) {
+      assert changeStep[i] >= 1 : "change point " + changeStep[i] + " of " + maxSteps;
+      assert changeStep[i] <= maxSteps : "change point " + changeStep[i] + " of " + maxSteps;
+      for (int j = 0; j < i; j++) assert changeStep[j] != changeStep[i] : "change point " + changeStep[i] + " twice";
+    }
+    return true;
   }
 
   /** Forgets every chain and draws the new schedule's change points from {@code rng}. */
@@ -30,11 +44,19 @@ final class ChainPriorities {
     steps = 0;
     clear();
     changes = PctStrategy.changePoints(rng, changeStep, maxSteps);
+    // at most d-1 distinct change points, each a step in [1, k]
+    assert changes >= 0 : changes + " changes";
+    assert changes <= changeStep.length : changes + " changes";
+    assert changes <= Math.max(0, maxSteps) : changes + " changes";
+    assert invariant();
+    assert steps == 0;
   }
 
   /** Forgets every chain. */
   void clear() {
+    assert priority.length > 0 : "no chain priorities";
     Arrays.fill(priority, Delivery.UNSET);
+    assert priority[priority.length - 1] == Delivery.UNSET : "chain priorities not cleared";
   }
 
   /**
@@ -42,6 +64,8 @@ final class ChainPriorities {
    * below every initial priority and returns true (the strategy then picks again).
    */
   boolean changeAt(long chain) {
+    assert chain >= 0 : "a change point asked for chain " + chain + " at step " + steps;
+    assert steps >= 0 : "a change point asked for chain " + chain + " at step " + steps;
     steps++;
     for (int i = 0; i < changes; i++) {
       if (changeStep[i] == steps) {
@@ -65,11 +89,18 @@ final class ChainPriorities {
       p = depth + (rng.nextLong() >>> 2);
       priority[c] = p;
     }
+    // an initial priority is at least d, above every lowered one (1 .. d-1)
+    assert p >= 1 : "chain " + chain + " has priority " + p;
     return p;
   }
 
   /** The {@code i}-th change point (0-based): the chain drops to priority i + 1, below every initial one. */
   void lower(long chain, int i) {
+    assert i >= 0 : "change " + i + " of chain " + chain;
+    assert i < changes : "change " + i + " of chain " + chain;
+    assert chain >= 0 : "change " + i + " of chain " + chain;
+    assert chain < priority.length : "change " + i + " of chain " + chain;
     priority[(int) chain] = i + 1;
+    assert priority[(int) chain] < depth : "chain " + chain + " lowered to " + priority[(int) chain];
   }
 }

@@ -59,6 +59,8 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public ConflictStrategy(int depth) {
     this.chains = new ChainPriorities(depth);
+    assert depth >= 1;
+    assert invariant();
   }
 
   @Override
@@ -75,10 +77,15 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
     urgent = -1;
     rng = new SplittableRandom(scheduleSeed);
     chains.reset(rng);
+    assert picks == 0 : "conflict strategy reset to " + picks + " picks";
+    assert heldCount == 0 : "conflict strategy reset to " + picks + " picks";
+    assert invariant() : "conflict strategy reset to " + picks + " picks";
   }
 
   @Override
   public boolean holds(Delivery d) {
+    assert d != null;
+    assert invariant();
     return heldNow(d.priority(), picks + 1); // asked before the pick that counts it
   }
 
@@ -89,12 +96,18 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
     int chosen = urgentIndex(enabled, n);
     if (chosen < 0) chosen = choose(enabled, n);
     ran(enabled.get(chosen));
+    assert chosen >= 0 : "conflict picked " + chosen + " of " + n;
+    assert chosen < n : "conflict picked " + chosen + " of " + n;
+    assert invariant() : "conflict picked " + chosen + " of " + n;
     return chosen;
   }
 
   /** PCTCP's choice: the highest chain, with a change point if this step is a conflicting race. */
   private int choose(List<Delivery> enabled, int n) {
+    assert n > 0 : "choose from an empty enabled list";
     int best = highest(enabled, n);
+    assert best >= 0 : "the highest of " + n + " is " + best;
+    assert best < n : "the highest of " + n + " is " + best;
     if (n == 1 || !racing(enabled, best, n)) return best;
     return chains.changeAt(enabled.get(best).chain()) ? highest(enabled, n) : best;
   }
@@ -126,6 +139,8 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
 
   /** Another enabled delivery to the same receiver, not held, conflicts with it (the list is grouped by receiver). */
   private boolean racing(List<Delivery> enabled, int best, int n) {
+    assert best >= 0 : "racing of " + best + " of " + n;
+    assert best < n : "racing of " + best + " of " + n;
     Delivery b = enabled.get(best);
     int r = b.receiverIndex();
     long f = Footprint.of(b.message());
@@ -139,6 +154,7 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
   }
 
   private boolean conflicts(long f, Delivery other) {
+    assert other != null : "a conflict with no delivery";
     if (heldNow(other.priority(), picks)) return false;
     if (f == Footprint.NONE) return true;
     long g = Footprint.of(other.message());
@@ -151,6 +167,7 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
     if (p == Delivery.UNSET) {
       p = maxPicks > 0 && PctcpStrategy.SCRIPT.equals(d.sender()) && rng.nextBoolean() ? hold(d) : RELEASED;
       d.setPriority(p);
+      assert p == RELEASED || p <= HELD : "slot " + p + " is neither released nor held";
     }
     return p;
   }
@@ -166,19 +183,25 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
     heldOut[i] = false;
     heldByStep[i] = k == 0;
     heldTarget[i] = k > 0 ? 1 + rng.nextLong(k) : picks + 1 + rng.nextLong(maxPicks);
+    // a conflict count in [1, K], or a pick after this one within the longest schedule seen
+    assert heldByStep[i] ? heldTarget[i] > picks && heldTarget[i] <= picks + maxPicks : heldTarget[i] >= 1;
     return HELD - i;
   }
 
   /** The slot is a held delivery's, still held at pick {@code pick}. */
   private boolean heldNow(long slot, long pick) {
+    assert pick >= 0 : "heldNow at pick " + pick;
     if (slot > HELD || slot == Delivery.UNSET) return false;
     int i = (int) (HELD - slot);
+    assert i >= 0 : "held slot " + i + " of " + heldCount;
+    assert i < heldCount : "held slot " + i + " of " + heldCount;
     if (heldOut[i]) return false;
     return !heldByStep[i] || heldTarget[i] > pick;
   }
 
   /** The index of the delivery released at the last pick, if it is enabled; clears the release. */
   private int urgentIndex(List<Delivery> enabled, int n) {
+    assert urgent < heldCount : "urgent " + urgent + " of " + heldCount + " held";
     if (urgent < 0) return -1;
     long slot = HELD - urgent;
     urgent = -1;
@@ -190,11 +213,13 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
 
   /** {@code d} runs now: count its touches and the held deliveries it conflicts with; release those due. */
   private void ran(Delivery d) {
+    assert d != null : "ran no delivery";
     long slot = d.priority();
     if (slot <= HELD && slot != Delivery.UNSET) heldOut[(int) (HELD - slot)] = true;
     long f = Footprint.of(d.message());
     if (f == Footprint.NONE) return;
     touches.touch(f);
+    assert f != Footprint.NONE : "touches counted without a footprint";
     for (int i = 0; i < heldCount; i++) {
       if (heldOut[i] || heldByStep[i] || !Footprint.overlap(f, heldFootprint[i])) continue;
       if (++heldSeen[i] >= heldTarget[i]) {
@@ -204,12 +229,28 @@ public final class ConflictStrategy implements Strategy, FairStrategy.Holding {
     }
   }
 
+  /** Field invariants (O(1)): the held columns of one length holding heldCount, the urgent one among them. */
+  private boolean invariant() {
+    int len = heldTarget.length;
+    assert heldFootprint.length == len && heldSeen.length == len && heldByStep.length == len
+        && heldOut.length == len : "held columns of different lengths";
+    assert heldCount >= 0 : heldCount + " held, urgent " + urgent;
+    assert urgent >= -1 : heldCount + " held, urgent " + urgent;
+    assert urgent < Math.max(heldCount, 1) : heldCount + " held, urgent " + urgent;
+    assert picks >= 0 : picks + " picks, most " + maxPicks;
+    assert maxPicks >= 0 : picks + " picks, most " + maxPicks;
+    return true;
+  }
+
   private void grow() {
+    assert heldCount > heldTarget.length : "grow at " + heldCount + " of " + heldTarget.length;
     int size = heldTarget.length * 2;
     heldFootprint = Arrays.copyOf(heldFootprint, size);
     heldTarget = Arrays.copyOf(heldTarget, size);
     heldSeen = Arrays.copyOf(heldSeen, size);
     heldByStep = Arrays.copyOf(heldByStep, size);
     heldOut = Arrays.copyOf(heldOut, size);
+    assert invariant() : "held arrays grown to " + size;
+    assert heldCount <= size : "held arrays grown to " + size;
   }
 }

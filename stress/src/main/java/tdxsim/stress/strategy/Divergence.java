@@ -10,10 +10,13 @@ import tdxsim.stress.schedule.Decision;
 public record Divergence(long step, Decision expected, List<String> enabled) {
   public Divergence {
     enabled = List.copyOf(enabled);
+    assert step >= 1 : "a divergence at step " + step;
   }
 
   /** One line. */
   public String describe() {
+    assert step >= 1 : "divergence " + step;
+    assert enabled != null : "divergence " + step;
     String exp = expected == null ? "the end of the trace" : expected.toString();
     String got = enabled.isEmpty() ? "nothing enabled" : "enabled " + enabled;
     return "diverged at step " + step + ": expected " + exp + ", but " + got;

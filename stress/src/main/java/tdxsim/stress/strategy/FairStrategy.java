@@ -35,14 +35,18 @@ public final class FairStrategy implements Strategy {
     this.inner = inner;
     this.bound = bound;
     this.holding = inner instanceof Holding h ? h : null;
+    assert inner != null : "fairness around no strategy";
+    assert this.bound >= 1 : "fairness around no strategy";
   }
 
   public static FairStrategy wrap(Strategy inner) {
+    assert !(inner instanceof FairStrategy) : "fairness wrapped twice around " + inner.name();
     return new FairStrategy(inner, DEFAULT_BOUND);
   }
 
   @Override
   public String name() {
+    assert inner != null : "fairness around no strategy";
     return inner.name();
   }
 
@@ -54,6 +58,7 @@ public final class FairStrategy implements Strategy {
   @Override
   public int pick(List<Delivery> enabled) {
     int n = enabled.size();
+    assert n > 0 : "pick from an empty enabled list";
     int starved = -1;
     int longest = bound;
     for (int i = 0; i < n; i++) {
@@ -65,6 +70,8 @@ public final class FairStrategy implements Strategy {
     }
     int chosen = starved >= 0 ? starved : inner.pick(enabled);
     if (chosen < 0) return chosen;
+    assert chosen < n : inner.name() + " picked " + chosen + " of " + n;
+    assert starved < 0 || chosen == starved : "the starved delivery " + starved + " not chosen";
     for (int i = 0; i < n; i++) {
       Delivery d = enabled.get(i);
       d.setPassedOver(i == chosen ? 0 : d.passedOver() + 1);

@@ -53,23 +53,30 @@ final class Footprint {
     if (a.start == null) return NONE;
     long start = a.start.applyAsLong(message);
     long end = a.end.applyAsLong(message);
+    assert a.end != null : message.getClass() + " has a start but no end";
     return end <= start ? NONE : pack(range(start), range(end - 1));
   }
 
   /** Both have a footprint and they share a 2M range. */
   static boolean overlap(long a, long b) {
+    assert a == NONE || lo(a) <= hi(a) : "footprint " + Long.toHexString(a);
     return a != NONE && b != NONE && lo(a) <= hi(b) && lo(b) <= hi(a);
   }
 
   static int lo(long f) {
+    assert f != NONE : "the first range of no footprint";
     return (int) (f >>> 32);
   }
 
   static int hi(long f) {
+    assert f != NONE : "the last range of no footprint";
     return (int) f;
   }
 
   static long pack(long lo, long hi) {
+    assert lo >= 0 : "footprint [" + lo + ", " + hi + "]";
+    assert lo <= hi : "footprint [" + lo + ", " + hi + "]";
+    assert hi <= 0x7fffffffL : "footprint [" + lo + ", " + hi + "]";
     return (lo << 32) | (hi & 0xffffffffL);
   }
 
@@ -93,11 +100,13 @@ final class Footprint {
       }
     }
     if (start == null || end == null) start = end = null;
+    assert (start == null) == (end == null) : type + ": a start without an end";
     return gfn == null && start == null ? Accessors.NONE : new Accessors(gfn, start, end);
   }
 
   @SuppressWarnings("unchecked")
   private static ToLongFunction<Object> handle(RecordComponent c) {
+    assert c.getType() == long.class : c + " is not a long";
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       var accessor = lookup.unreflect(c.getAccessor());

@@ -30,6 +30,7 @@ public final class PctStrategy implements Strategy {
   public PctStrategy(int depth) {
     this.receivers = new ChainPriorities(depth);
     this.depth = depth;
+    assert depth >= 1 : "PCT depth " + depth;
   }
 
   @Override
@@ -38,6 +39,7 @@ public final class PctStrategy implements Strategy {
   }
 
   public int depth() {
+    assert depth >= 1 : "PCT depth " + depth;
     return depth;
   }
 
@@ -50,6 +52,9 @@ public final class PctStrategy implements Strategy {
 
   /** Draws min(out.length, k) distinct change points in [1, k] into {@code out}; returns how many. */
   static int changePoints(SplittableRandom rng, long[] out, long k) {
+    assert rng != null : "change points in [1, " + k + "]";
+    assert out != null : "change points in [1, " + k + "]";
+    assert k >= 0 : "change points in [1, " + k + "]";
     int n = (int) Math.min(out.length, k);
     for (int i = 0; i < n; i++) {
       long s;
@@ -57,14 +62,19 @@ public final class PctStrategy implements Strategy {
         s = 1 + rng.nextLong(k);
       } while (contains(out, i, s));
       out[i] = s;
+      assert s >= 1 : "change point " + s + " outside [1, " + k + "]";
+      assert s <= k : "change point " + s + " outside [1, " + k + "]";
     }
     return n;
   }
 
   @Override
   public int pick(List<Delivery> enabled) {
+    assert !enabled.isEmpty() : "pick from an empty enabled list";
     int n = enabled.size();
     int best = highest(enabled, n);
+    assert best >= 0 : "PCT picked " + best + " of " + n;
+    assert best < n : "PCT picked " + best + " of " + n;
     if (n == 1) return best;
     return receivers.changeAt(enabled.get(best).receiverIndex()) ? highest(enabled, n) : best;
   }
@@ -79,6 +89,7 @@ public final class PctStrategy implements Strategy {
       long chain = receivers.of(d.receiverIndex(), rng);
       long own = d.priority();
       if (own == Delivery.UNSET) {
+        assert d.priority() == Delivery.UNSET : "a delivery's priority drawn twice";
         own = rng.nextLong() >>> 1;
         d.setPriority(own);
       }
@@ -92,6 +103,7 @@ public final class PctStrategy implements Strategy {
   }
 
   private static boolean contains(long[] a, int n, long v) {
+    assert n <= a.length : "contains over " + n + " of " + a.length;
     for (int i = 0; i < n; i++) if (a[i] == v) return true;
     return false;
   }

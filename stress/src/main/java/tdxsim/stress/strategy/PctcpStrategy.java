@@ -42,6 +42,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
   /** @param depth the bug depth d to target (d-1 change points); at least 1 */
   public PctcpStrategy(int depth) {
     this.chains = new ChainPriorities(depth);
+    assert depth >= 1 : "PCTCP depth " + depth;
   }
 
   @Override
@@ -55,10 +56,14 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     picks = 0;
     rng = new SplittableRandom(scheduleSeed);
     chains.reset(rng);
+    assert picks == 0 : "PCTCP reset to " + picks + " picks";
+    assert maxPicks >= 0 : "PCTCP reset to " + picks + " picks";
   }
 
   @Override
   public boolean holds(Delivery d) {
+    assert d != null : "holds(" + d + ") at pick " + picks;
+    assert picks >= 0 : "holds(" + d + ") at pick " + picks;
     return d.priority() != Delivery.UNSET && d.priority() > picks + 1; // asked before the pick that counts it
   }
 
@@ -67,12 +72,17 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
     picks++;
     int n = enabled.size();
     int best = highest(enabled, n);
+    assert n > 0 : "PCTCP picked " + best + " of " + n;
+    assert best >= 0 : "PCTCP picked " + best + " of " + n;
+    assert best < n : "PCTCP picked " + best + " of " + n;
     if (n == 1 || !racing(enabled, best, n)) return best;
     return chains.changeAt(enabled.get(best).chain()) ? highest(enabled, n) : best;
   }
 
   /** Another enabled delivery goes to the same receiver (the enabled list is grouped by receiver). */
   private static boolean racing(List<Delivery> enabled, int best, int n) {
+    assert best >= 0 : "racing of " + best + " of " + n;
+    assert best < n : "racing of " + best + " of " + n;
     int r = enabled.get(best).receiverIndex();
     return (best > 0 && enabled.get(best - 1).receiverIndex() == r)
         || (best + 1 < n && enabled.get(best + 1).receiverIndex() == r);
@@ -100,6 +110,7 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
         bestChain = chain;
       }
     }
+    assert best >= 0 || earliestRelease < Long.MAX_VALUE : "nothing picked of " + n;
     return best >= 0 ? best : earliest;
   }
 
@@ -110,6 +121,8 @@ public final class PctcpStrategy implements Strategy, FairStrategy.Holding {
       p = maxPicks > 0 && SCRIPT.equals(d.sender()) && rng.nextBoolean() ? picks + 1 + rng.nextLong(maxPicks)
           : RELEASED;
       d.setPriority(p);
+      // a held delivery is released within the longest schedule seen, after the pick that draws it
+      assert p == RELEASED || p > picks && p <= picks + maxPicks : "release at " + p + " of " + maxPicks;
     }
     return p;
   }

@@ -19,12 +19,14 @@ public final class PosStrategy implements Strategy {
 
   @Override
   public void reset(long scheduleSeed) {
+    assert rng != null : "POS without its generator";
     rng = new SplittableRandom(scheduleSeed);
   }
 
   @Override
   public int pick(List<Delivery> enabled) {
     int n = enabled.size();
+    assert n > 0 : "pick from an empty enabled list";
     int best = 0;
     long bestPriority = Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
@@ -40,6 +42,7 @@ public final class PosStrategy implements Strategy {
       }
     }
     int receiver = enabled.get(best).receiverIndex();
+    assert bestPriority >= 0 : "POS priorities are non-negative: " + bestPriority;
     for (int i = 0; i < n; i++) {
       if (i != best) {
         Delivery d = enabled.get(i);

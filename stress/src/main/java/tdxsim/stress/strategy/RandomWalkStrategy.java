@@ -14,12 +14,14 @@ public final class RandomWalkStrategy implements Strategy {
 
   @Override
   public void reset(long scheduleSeed) {
+    assert rng != null : "a random walk without its generator";
     rng = new SplittableRandom(scheduleSeed);
   }
 
   @Override
   public int pick(List<Delivery> enabled) {
     int n = enabled.size();
+    assert n > 0 : "pick from an empty enabled list";
     return n == 1 ? 0 : rng.nextInt(n);
   }
 }

@@ -16,6 +16,8 @@ public final class ReplayStrategy implements Strategy {
 
   public ReplayStrategy(List<Decision> decisions) {
     this.decisions = List.copyOf(decisions);
+    assert next == 0 : "a replay that starts mid-way";
+    assert divergence == null : "a replay that starts mid-way";
   }
 
   @Override
@@ -27,10 +29,14 @@ public final class ReplayStrategy implements Strategy {
   public void reset(long scheduleSeed) {
     next = 0;
     divergence = null;
+    assert next == 0 : "replay reset to " + next;
   }
 
   @Override
   public int pick(List<Delivery> enabled) {
+    assert divergence == null : "pick after the divergence at " + next;
+    assert next >= 0 : "pick after the divergence at " + next;
+    assert next <= decisions.size() : "pick after the divergence at " + next;
     if (next >= decisions.size()) {
       divergence = new Divergence(next + 1, null, describe(enabled));
       return -1;
@@ -43,6 +49,7 @@ public final class ReplayStrategy implements Strategy {
           && e.messageClass().getSimpleName().equals(d.message())
           && e.receiverSeq() == d.seq()) {
         next++;
+        assert next <= decisions.size() : "replayed " + next + " of " + decisions.size();
         return i;
       }
     }
@@ -52,15 +59,19 @@ public final class ReplayStrategy implements Strategy {
 
   /** Decisions replayed so far. */
   public int replayed() {
+    assert next >= 0 : "replayed " + next + " of " + decisions.size();
+    assert next <= decisions.size() : "replayed " + next + " of " + decisions.size();
     return next;
   }
 
   /** The divergence, or null if every pick matched. */
   public Divergence divergence() {
+    assert divergence == null || divergence.step() == next + 1 : "divergence at " + divergence.step() + ", at " + next;
     return divergence;
   }
 
   private static List<String> describe(List<Delivery> enabled) {
+    assert enabled != null : "describe of no enabled list";
     List<String> out = new ArrayList<>(enabled.size());
     for (Delivery e : enabled) {
       out.add(e.receiver() + '#' + e.receiverSeq() + " <- " + e.sender() + ": " + e.messageClass().getSimpleName());

@@ -25,14 +25,20 @@ public record RunCoverage(String strategy, int depth, long schedules, long deliv
 
   /** PCT's bound on missing a depth-d bug, or NaN for the other strategies (they promise nothing of the kind). */
   public double missBound() {
+    assert depth >= 0 : "coverage " + this;
+    assert chains >= 0 : "coverage " + this;
+    assert choiceSteps >= 0 : "coverage " + this;
+    assert schedules >= 0 : "coverage " + this;
     if (depth == 0 || chains == 0) return Double.NaN;
     double k = Math.max(1, choiceSteps);
     double p = 1.0 / (chains * Math.pow(k, depth - 1));
+    assert p >= 0 : "PCT probability " + p; // 0 once k^(d-1) overflows
     return Math.exp(schedules * Math.log1p(-Math.min(p, 1.0)));
   }
 
   /** One line: "500 schedules, 61234 deliveries, strategy pct (d=3): P(miss a depth-3 bug) <= 0.97 (n=9, k=52)". */
   public String summary() {
+    assert strategy != null : "coverage of no strategy";
     String s = String.format(Locale.ROOT, "%d schedules, %d deliveries, strategy %s", schedules, deliveries, strategy);
     if (Double.isNaN(missBound())) return s + " (no miss-probability bound for this strategy)";
     return s + String.format(Locale.ROOT, " (d=%d): P(miss a depth-%d bug) <= %.4g (n=%d chains, k=%d steps)",
@@ -49,6 +55,7 @@ public record RunCoverage(String strategy, int depth, long schedules, long deliv
     m.put("chains", chains);
     m.put("choiceSteps", choiceSteps);
     m.put("missBound", Double.isNaN(missBound()) ? null : missBound());
+    assert m.size() == 7 : "coverage figures " + m.keySet();
     return m;
   }
 
@@ -62,6 +69,7 @@ public record RunCoverage(String strategy, int depth, long schedules, long deliv
 
     public Counting(Strategy inner) {
       this.inner = inner;
+      assert inner != null : "counting around no strategy";
     }
 
     @Override
@@ -77,6 +85,7 @@ public record RunCoverage(String strategy, int depth, long schedules, long deliv
 
     @Override
     public int pick(List<Delivery> enabled) {
+      assert !enabled.isEmpty() : "pick from an empty enabled list";
       if (enabled.size() > 1) steps++;
       for (Delivery d : enabled) receivers.set(d.receiverIndex());
       return inner.pick(enabled);
@@ -88,19 +97,28 @@ public record RunCoverage(String strategy, int depth, long schedules, long deliv
       maxReceivers = Math.max(maxReceivers, receivers.cardinality());
       steps = 0;
       receivers.clear();
+      assert steps == 0 : "counts not ended";
+      assert receivers.isEmpty() : "counts not ended";
+      assert maxSteps >= 0 : "counts not ended";
     }
 
     /** n: the most receivers seen in one schedule so far (the current one included). */
     public int chains() {
+      assert maxReceivers >= 0 : "most receivers " + maxReceivers;
       return Math.max(maxReceivers, receivers.cardinality());
     }
 
     /** k: the most steps with a real choice in one schedule so far (the current one included). */
     public long choiceSteps() {
+      assert maxSteps >= 0 : "choice steps " + steps + " of " + maxSteps;
+      assert steps >= 0 : "choice steps " + steps + " of " + maxSteps;
       return Math.max(maxSteps, steps);
     }
 
     public RunCoverage coverage(String strategy, int depth, long schedules, long deliveries) {
+      assert schedules >= 0 : "coverage of " + schedules + " schedules";
+      assert deliveries >= 0 : "coverage of " + schedules + " schedules";
+      assert depth >= 0 : "coverage of " + schedules + " schedules";
       close();
       return new RunCoverage(strategy, depth, schedules, deliveries, maxReceivers, maxSteps);
     }

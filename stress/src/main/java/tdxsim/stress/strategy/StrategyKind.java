@@ -19,6 +19,7 @@ public enum StrategyKind {
 
   /** A fresh strategy; {@code pctDepth} is PCT's bug depth d and ignored by the others. */
   public Strategy create(int pctDepth) {
+    assert pctDepth >= 1 : "PCT depth " + pctDepth;
     return switch (this) {
       case RANDOM -> new RandomWalkStrategy();
       case PCT -> new PctStrategy(pctDepth);
@@ -29,11 +30,13 @@ public enum StrategyKind {
   }
 
   public String cliName() {
+    assert name().equals(name().toUpperCase(Locale.ROOT)) : "strategy " + name();
     return name().toLowerCase(Locale.ROOT);
   }
 
   /** Parses a CLI name; the message lists the valid ones. */
   public static StrategyKind parse(String name) {
+    assert name != null : "parse(null)";
     for (StrategyKind k : values()) {
       if (k.cliName().equals(name.toLowerCase(Locale.ROOT))) return k;
     }

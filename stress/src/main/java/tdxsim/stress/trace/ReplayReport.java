@@ -27,10 +27,16 @@ public record ReplayReport(Outcome outcome, String summary, Divergence divergenc
   }
 
   public boolean reproduced() {
+    assert outcome != null : "a replay report without its outcome";
+    assert summary != null : "a replay report without its outcome";
+    assert result != null : "a replay report without its outcome";
+    assert (outcome == Outcome.DIVERGED) == (divergence != null) : outcome + " with the divergence " + divergence;
     return outcome == Outcome.REPRODUCED;
   }
 
   static ReplayReport judge(Trace trace, ScheduleResult r, Divergence divergence) {
+    assert trace != null : "judge of no trace or run";
+    assert r != null : "judge of no trace or run";
     if (divergence != null) return new ReplayReport(Outcome.DIVERGED, divergence.describe(), divergence, r);
     if (r.steps() < trace.decisions().size()) {
       Divergence d = new Divergence(r.steps() + 1, trace.decisions().get(r.steps()), java.util.List.of());
@@ -62,6 +68,7 @@ public record ReplayReport(Outcome outcome, String summary, Divergence divergenc
   }
 
   private static boolean sameVerdict(Violation a, Violation b) {
+    assert a == null || a.invariant() != null : "a verdict without its invariant";
     return Objects.equals(a, b);
   }
 

@@ -21,8 +21,14 @@ public final class Replayer {
 
   public static ReplayReport replay(DeterministicSystem system, WorldFactory worlds, Trace trace) {
     ReplayStrategy strategy = new ReplayStrategy(trace.decisions());
+    assert system != null : "replay without a system, worlds or trace";
+    assert worlds != null : "replay without a system, worlds or trace";
+    assert trace != null : "replay without a system, worlds or trace";
     strategy.reset(trace.scheduleSeed());
     ScheduleResult r = system.run(worlds.create(trace.scheduleSeed()), strategy, trace.budget());
+    // every delivery was a matched decision
+    assert strategy.replayed() <= trace.decisions().size() && strategy.replayed() == r.steps() : "replayed "
+        + strategy.replayed() + " of " + trace.decisions().size();
     return ReplayReport.judge(trace, r, strategy.divergence());
   }
 }

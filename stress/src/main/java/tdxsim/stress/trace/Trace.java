@@ -40,14 +40,24 @@ public record Trace(
     long finalStateHash) {
 
   /** The scenario as the CLI named it, and its text or a reference to it. */
-  public record Scenario(String name, String source) {}
+  public record Scenario(String name, String source) {
+    public Scenario {
+      assert name != null : "a scenario without its name";
+    }
+  }
 
   public Trace {
     options = List.copyOf(options);
     decisions = List.copyOf(decisions);
+    assert modelVersion != null : "an incomplete trace";
+    assert scenario != null : "an incomplete trace";
+    assert strategy != null : "an incomplete trace";
+    assert budget != null : "an incomplete trace";
   }
 
   public Optional<Violation> verdict() {
+    assert decisions != null : "a trace without its decisions";
+    assert options != null : "a trace without its decisions";
     return Optional.ofNullable(violation);
   }
 
@@ -61,6 +71,9 @@ public record Trace(
       long runSeed,
       Budget budget,
       Counterexample c) {
+    // a counterexample's schedule ran within the budget the trace records, at its place in the run
+    assert c.scheduleIndex() >= 0 : "schedule " + c.scheduleIndex();
+    assert c.result().steps() <= budget.maxSteps() : "schedule " + c.scheduleIndex();
     return new Trace(
         toolVersion,
         modelVersion,

@@ -20,6 +20,8 @@ public final class TraceFile {
   private TraceFile() {}
 
   public static void write(Path file, Trace trace) {
+    assert file != null : "write of no trace";
+    assert trace != null : "write of no trace";
     AtomicFiles.write(file, out -> {
       JSON.writer(new TracePrettyPrinter()).writeValue(out, TraceJson.toJson(trace));
       out.write('\n');
@@ -28,6 +30,7 @@ public final class TraceFile {
 
   /** A trace as one JSON text (how a cluster's worker sends it to the coordinator). */
   public static String toJsonText(Trace trace) {
+    assert trace != null : "the JSON of no trace";
     try {
       return JSON.writeValueAsString(TraceJson.toJson(trace));
     } catch (JsonProcessingException e) {
@@ -37,6 +40,8 @@ public final class TraceFile {
 
   /** The trace in {@link #toJsonText}'s text; {@code where} names its origin in errors. */
   public static Trace fromJsonText(String text, String where) {
+    assert text != null : "a trace from no text";
+    assert where != null : "a trace from no text";
     try {
       return TraceJson.fromJson(JSON.readTree(text), where);
     } catch (JsonProcessingException e) {
@@ -51,6 +56,7 @@ public final class TraceFile {
    *     version
    */
   public static Trace read(Path file, String expectedModelVersion) {
+    assert expectedModelVersion != null : "read without the model version";
     Trace t = read(file);
     if (!t.modelVersion().equals(expectedModelVersion)) {
       throw new TraceFormatException(
@@ -82,6 +88,7 @@ public final class TraceFile {
   }
 
   private static String firstLine(JsonProcessingException e) {
+    assert e != null : "the first line of no exception";
     String m = e.getOriginalMessage();
     if (m == null) return "";
     int nl = m.indexOf('\n');

@@ -7,6 +7,7 @@ package tdxsim.stress.trace;
 public final class TraceFormatException extends RuntimeException {
   public TraceFormatException(String message) {
     super(message);
+    assert message != null : "a trace error without its message";
   }
 
   public TraceFormatException(String message, Throwable cause) {

@@ -26,6 +26,8 @@ public final class TraceJson {
   private TraceJson() {}
 
   static ObjectNode toJson(Trace t) {
+    assert t != null : "the JSON of no trace";
+    assert t.budget().maxSteps() > 0 : "the JSON of no trace";
     ObjectNode o = F.objectNode();
     o.put("format", FORMAT);
     o.put("toolVersion", t.toolVersion());
@@ -51,6 +53,7 @@ public final class TraceJson {
       n.put("message", d.message());
     }
     ObjectNode verdict = o.putObject("verdict");
+    assert decisions.size() == t.decisions().size() : decisions.size() + " of " + t.decisions().size() + " decisions";
     Violation v = t.violation();
     if (v == null) {
       verdict.put("status", "ok");
@@ -64,11 +67,14 @@ public final class TraceJson {
       v.gfns().forEach(g -> gfns.add(hex(g)));
     }
     o.put("finalStateHash", hex(t.finalStateHash()));
+    assert parseHex(hex(t.finalStateHash())).getAsLong() == t.finalStateHash() : "the hash does not read back";
     return o;
   }
 
   /** @throws TraceFormatException naming the first missing or mistyped field */
   static Trace fromJson(JsonNode root, String file) {
+    assert root != null : "a trace from no JSON";
+    assert file != null : "a trace from no JSON";
     Reader r = new Reader(file);
     JsonNode o = r.object(root, "");
     long format = r.longField(o, "", "format");
@@ -103,6 +109,9 @@ public final class TraceJson {
   }
 
   private static Violation verdict(Reader r, JsonNode v) {
+    assert r != null : "a verdict of no object";
+    assert v != null : "a verdict of no object";
+    assert v.isObject() : "a verdict of no object";
     String status = r.text(v, "verdict.", "status");
     if (status.equals("ok")) return null;
     if (!status.equals("violation")) throw r.fail("verdict.status is '" + status + "' (expected ok or violation)");
@@ -124,6 +133,7 @@ public final class TraceJson {
   }
 
   public static String hex(long v) {
+    assert Long.parseUnsignedLong(Long.toHexString(v), 16) == v : "hex of " + v + " does not read back";
     return "0x" + Long.toHexString(v);
   }
 
@@ -133,35 +143,47 @@ public final class TraceJson {
 
     Reader(String file) {
       this.file = file;
+      assert file != null : "a reader of no file";
     }
 
     TraceFormatException fail(String problem) {
+      assert problem != null : "a trace failure without its problem";
       return new TraceFormatException("trace " + file + ": " + problem);
     }
 
     JsonNode field(JsonNode o, String prefix, String name) {
+      assert o != null : "a field of no object";
+      assert name != null : "a field of no object";
       JsonNode n = o.get(name);
       if (n == null || n.isNull()) throw fail("missing field '" + prefix + name + "'");
       return n;
     }
 
     JsonNode object(JsonNode n, String path) {
+      assert n != null : "object of no node";
+      assert path != null : "object of no node";
       if (!n.isObject()) throw fail((path.isEmpty() ? "top level" : "'" + path + "'") + " is not a JSON object");
       return n;
     }
 
     JsonNode array(JsonNode n, String path) {
+      assert n != null : "array of no node";
+      assert path != null : "array of no node";
       if (!n.isArray()) throw fail("'" + path + "' is not a JSON array");
       return n;
     }
 
     String text(JsonNode o, String prefix, String name) {
+      assert o != null : "a text field of no object";
+      assert o.isObject() : "a text field of no object";
       JsonNode n = field(o, prefix, name);
       if (!n.isTextual()) throw fail("field '" + prefix + name + "' is not a string");
       return n.textValue();
     }
 
     long longField(JsonNode o, String prefix, String name) {
+      assert o != null : "a number field of no object";
+      assert o.isObject() : "a number field of no object";
       JsonNode n = field(o, prefix, name);
       if (!n.isIntegralNumber() || !n.canConvertToLong()) {
         throw fail("field '" + prefix + name + "' is not a 64-bit integer");
@@ -170,6 +192,7 @@ public final class TraceJson {
     }
 
     List<String> texts(JsonNode o, String prefix, String name) {
+      assert prefix != null : "texts without their path";
       JsonNode a = array(field(o, prefix, name), prefix + name);
       List<String> out = new ArrayList<>();
       for (int i = 0; i < a.size(); i++) {
@@ -180,10 +203,13 @@ public final class TraceJson {
     }
 
     long hexField(JsonNode o, String prefix, String name) {
+      assert name != null : "a hex field without its name";
       return hex(field(o, prefix, name), prefix + name);
     }
 
     long hex(JsonNode n, String path) {
+      assert n != null : "hex of no node";
+      assert path != null : "hex of no node";
       OptionalLong v = parseHex(n.isTextual() ? n.textValue() : "");
       if (v.isEmpty()) throw fail("'" + path + "' is not a hex string like \"0x1f\"");
       return v.getAsLong();

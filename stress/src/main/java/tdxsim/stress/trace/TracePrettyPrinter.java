@@ -19,16 +19,19 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
   }
 
   private boolean multiline() {
+    assert depth >= 0 : "JSON depth " + depth;
     return depth <= MULTILINE_DEPTH;
   }
 
   private void newline(JsonGenerator g) throws IOException {
+    assert depth <= MULTILINE_DEPTH : "a newline at depth " + depth;
     g.writeRaw('\n');
     for (int i = 0; i < depth; i++) g.writeRaw("  ");
   }
 
   @Override
   public void writeRootValueSeparator(JsonGenerator g) throws IOException {
+    assert depth == 0 : "a root separator at depth " + depth;
     g.writeRaw('\n');
   }
 
@@ -80,6 +83,7 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
   // Objects and arrays are laid out alike: one entry a line down to MULTILINE_DEPTH, on one line below it.
 
   private void open(JsonGenerator g, char bracket) throws IOException {
+    assert depth >= 0 : "a " + bracket + " opened at depth " + depth;
     g.writeRaw(bracket);
     depth++;
   }
@@ -95,6 +99,8 @@ final class TracePrettyPrinter implements PrettyPrinter, Instantiatable<TracePre
   }
 
   private void close(JsonGenerator g, int entries, char bracket) throws IOException {
+    assert depth > 0 : "a " + bracket + " closed at depth " + depth;
+    assert entries >= 0 : entries + " entries closed by " + bracket;
     boolean ml = multiline();
     depth--;
     if (ml && entries > 0) newline(g);

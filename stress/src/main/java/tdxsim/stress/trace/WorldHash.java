@@ -16,6 +16,8 @@ public final class WorldHash {
 
   /** {@code stateHash} bound to the world of {@code modelVersion}, {@code scenario} and {@code options}. */
   public static long bind(String modelVersion, Trace.Scenario scenario, List<String> options, long stateHash) {
+    assert scenario != null : "a hash bound to no world";
+    assert options != null : "a hash bound to no world";
     MessageDigest sha = sha256();
     field(sha, modelVersion);
     field(sha, scenario.name());
@@ -23,6 +25,7 @@ public final class WorldHash {
     for (String o : options) field(sha, o);
     for (int i = 0; i < Long.BYTES; i++) sha.update((byte) (stateHash >>> (8 * i)));
     byte[] d = sha.digest();
+    assert d.length == 32 : "a SHA-256 digest of " + d.length + " bytes";
     long h = 0;
     for (int i = 0; i < Long.BYTES; i++) h = (h << 8) | (d[i] & 0xff);
     return h;
@@ -30,12 +33,14 @@ public final class WorldHash {
 
   /** The bound hash of a run of {@code t}'s world that ended in {@code stateHash}. */
   public static long of(Trace t, long stateHash) {
+    assert t != null : "the hash of no trace";
     return bind(t.modelVersion(), t.scenario(), t.options(), stateHash);
   }
 
   /** Length-prefixed, so that no two field lists run together into the same bytes. */
   private static void field(MessageDigest sha, String s) {
     byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+    assert sha != null : "a field into no digest";
     for (int i = 0; i < Integer.BYTES; i++) sha.update((byte) (b.length >>> (8 * i)));
     sha.update(b);
   }
