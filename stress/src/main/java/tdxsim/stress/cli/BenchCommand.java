@@ -84,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("twoWorkersSchedulesPerSecond", f.twoWorkers());
     summary.put("speedUp", f.speedUp());
     summary.put("sameVerdictAndHash", f.same());
+    summary.put("coresBusyWithTwoWorkers", f.coresBusyTwo());
     out.flush();
     json.print(spec.commandLine().getOut(), summary);
     return Main.EXIT_OK;
