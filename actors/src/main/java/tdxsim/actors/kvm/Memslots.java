@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.Errno;
@@ -48,14 +47,13 @@ public final class Memslots extends AbstractBehavior<MemslotsMsg> {
   }
 
   public static Behavior<MemslotsMsg> create(KvmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
-      Memslots memslots = new Memslots(ctx, config, monitor);
-      return AwaitWire.stashUntil(MemslotsMsg.class, MemslotsMsg.Wire.class, stash, w -> {
-        assert w.peers() != null && w.peers().memslots() != null : "memslots wired into a world without them";
-        memslots.kvm.wire(w.peers(), ctx.getSelf().narrow());
-        return memslots;
-      });
-    }));
+    return AwaitWire.setup(MemslotsMsg.class, MemslotsMsg.Wire.class, ctx -> new Memslots(ctx, config, monitor),
+        Memslots::wire);
+  }
+
+  private void wire(MemslotsMsg.Wire w) {
+    assert w.peers() != null && w.peers().memslots() != null : "memslots wired into a world without them";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
   }
 
   @Override

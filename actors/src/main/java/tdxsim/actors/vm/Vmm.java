@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmContext;
@@ -56,14 +55,12 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
   }
 
   public static Behavior<VmmMsg> create(VmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
-      Vmm vmm = new Vmm(ctx, config, monitor);
-      return AwaitWire.stashUntil(VmmMsg.class, VmmMsg.Wire.class, stash, w -> {
-        assert w.peers() != null && w.peers().guestMemfd() != null : "the VMM wired without guest_memfd";
-        vmm.kvm.wire(w.peers(), ctx.getSelf().narrow());
-        return vmm;
-      });
-    }));
+    return AwaitWire.setup(VmmMsg.class, VmmMsg.Wire.class, ctx -> new Vmm(ctx, config, monitor), Vmm::wire);
+  }
+
+  private void wire(VmmMsg.Wire w) {
+    assert w.peers() != null && w.peers().guestMemfd() != null : "the VMM wired without guest_memfd";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
   }
 
   @Override
@@ -162,6 +159,7 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
         : "KVM_HC_MAP_GPA_RANGE exit for [" + m.start() + ", " + m.end() + "): empty or over TDX_MAP_GPA_MAX_LEN";
     // KVM_RUN answers -EINVAL before TD_STATE_RUNNABLE (tdx_vcpu_pre_run), so no exit precedes FINALIZE_VM
     assert kvm.tdRunnable() && m.replyTo() != null : "KVM_HC_MAP_GPA_RANGE exit before KVM_TDX_FINALIZE_VM: " + m;
+    assert m.vcpu() >= 0 && m.vcpu() < kvm.peers().vcpus().size() : "KVM_HC_MAP_GPA_RANGE exit of no vCPU: " + m;
     convert(m.start(), m.end(), !m.toShared(), ok -> m.replyTo().tell(new KvmReply.MapGpaDone(ok,
         ok ? null : "TDVMCALL_STATUS_INVALID_OPERAND", m.tag())));
   }
@@ -170,6 +168,7 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
   private void onMemoryFault(VmmMsg.MemoryFaultExit m) {
     assert m.gfn() >= 0 && m.pages() >= 1 : "KVM_EXIT_MEMORY_FAULT of " + m.pages() + " pages at " + m.gfn();
     assert kvm.tdRunnable() && m.replyTo() != null : "KVM_EXIT_MEMORY_FAULT before KVM_TDX_FINALIZE_VM: " + m;
+    assert m.vcpu() >= 0 && m.vcpu() < kvm.peers().vcpus().size() : "KVM_EXIT_MEMORY_FAULT of no vCPU: " + m;
     if (inDeletedMemslot(m.gfn())) { // no memory region: nothing to convert, the vCPU stops
       kvm.observe(new MemslotObservation.NoMemslotExit(m.vcpu(), m.gfn()));
       m.replyTo().tell(new KvmReply.MemoryFaultHandled(false, m.tag()));
