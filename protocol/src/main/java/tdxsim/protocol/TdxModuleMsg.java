@@ -146,6 +146,10 @@ public sealed interface TdxModuleMsg {
   /** A host interrupt (NMI included) becomes pending on the LP that executes the current host SEAMCALL. */
   record HostInterrupt(long tag) implements TdxModuleMsg {}
 
-  /** The module's own continuation of an in-flight operation {@code opId}: do the work, release the locks. */
+  /**
+   * The module's own continuation of an in-flight operation {@code opId}: do the work, release the locks. Internal:
+   * only the module sends it, to itself. It stays in this sealed interface because the module's mailbox type is
+   * TdxModuleMsg (permitted subtypes live in this package) and traces record each delivery by its simple name.
+   */
   record Continue(long opId) implements TdxModuleMsg {}
 }

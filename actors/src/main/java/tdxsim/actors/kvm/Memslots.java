@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.Errno;
 import tdxsim.protocol.KvmReply;
@@ -26,7 +26,7 @@ import tdxsim.protocol.MemslotsMsg.SlotState;
  * guest_memfd-backed region stays valid. Spawned only in worlds whose VMM deletes or moves memslots: elsewhere
  * every lookup would answer VALID and nothing synchronizes, so the read side would change no outcome.
  */
-public final class Memslots {
+public final class Memslots extends AbstractBehavior<MemslotsMsg> {
   public static final String NAME = "memslots";
   public static final int SENDER_ID = 3;
 
@@ -40,40 +40,39 @@ public final class Memslots {
   private final List<Pending> syncs = new ArrayList<>();
   private long now;
 
-  private Memslots(KvmConfig config, Monitor monitor) {
+  private Memslots(ActorContext<MemslotsMsg> ctx, KvmConfig config, Monitor monitor) {
+    super(ctx);
     assert config != null && monitor != null : "memslots without a config";
     this.kvm = new KvmContext(NAME, SENDER_ID, -1, config, monitor);
   }
 
   public static Behavior<MemslotsMsg> create(KvmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash ->
-        new Memslots(config, monitor).unwired(ctx, stash)));
+    return AwaitWire.setup(MemslotsMsg.class, MemslotsMsg.Wire.class, ctx -> new Memslots(ctx, config, monitor),
+        Memslots::wire);
   }
 
-  private Behavior<MemslotsMsg> unwired(ActorContext<MemslotsMsg> ctx, StashBuffer<MemslotsMsg> stash) {
-    return AwaitWire.stashUntil(MemslotsMsg.class, MemslotsMsg.Wire.class, stash, w -> {
-      assert w.peers() != null && w.peers().memslots() != null : "memslots wired into a world without them";
-      kvm.wire(w.peers(), ctx.getSelf().narrow());
-      return running();
-    });
+  private void wire(MemslotsMsg.Wire w) {
+    assert w.peers() != null && w.peers().memslots() != null : "memslots wired into a world without them";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
   }
 
-  private Behavior<MemslotsMsg> running() {
-    return Behaviors.receive(MemslotsMsg.class)
+  @Override
+  public Receive<MemslotsMsg> createReceive() {
+    return newReceiveBuilder()
         .onMessage(MemslotsMsg.GfnToMemslot.class, m -> {
           if (!readers.containsKey(m.reader())) {
             throw new IllegalStateException(m.reader() + ": kvm_vcpu_gfn_to_memslot outside srcu_read_lock");
           }
           assert m.gfn() >= 0 : m.reader() + ": kvm_vcpu_gfn_to_memslot of gfn " + m.gfn();
           m.replyTo().tell(new KvmReply.MemslotLookup(m.gfn(), lookup(m.gfn()), m.tag()));
-          return Behaviors.same();
+          return this;
         })
         .onMessage(MemslotsMsg.SrcuReadLock.class, m -> {
           assert m.reader() != null : "an anonymous SRCU reader";
           if (readers.putIfAbsent(m.reader(), ++now) != null) {
             throw new IllegalStateException(m.reader() + ": srcu_read_lock nested in the model");
           }
-          return Behaviors.same();
+          return this;
         })
         .onMessage(MemslotsMsg.SrcuReadUnlock.class, m -> {
           assert m.reader() != null : "an anonymous SRCU reader";
@@ -81,22 +80,30 @@ public final class Memslots {
             throw new IllegalStateException(m.reader() + ": srcu_read_unlock without srcu_read_lock");
           }
           completeSyncs();
-          return Behaviors.same();
+          return this;
         })
         .onMessage(MemslotsMsg.SetUserMemoryRegion.class, m -> {
-          kvm.setTdRunnable(); // the VMM changes memslots only after KVM_TDX_FINALIZE_VM
-          assert kvm.held() == null && m.replyTo() != null : "KVM_SET_USER_MEMORY_REGION2 under mmu_lock";
-          Runnable reply = () -> m.replyTo().tell(new KvmReply.MemslotUpdated(m.moveTo() < 0 ? null : Errno.EINVAL,
-              m.tag()));
-          if (m.moveTo() < 0) SetMemslot.delete(kvm, this::swapActiveMemslots, m.start(), m.end(), reply);
-          else SetMemslot.move(kvm, m.start(), reply);
-          return Behaviors.same();
+          setUserMemoryRegion(m);
+          return this;
         })
         .onMessage(KvmReply.class, r -> {
           kvm.dispatch(r);
-          return Behaviors.same();
+          return this;
+        })
+        .onMessage(MemslotsMsg.Wire.class, w -> {
+          throw new IllegalStateException(NAME + ": wired twice");
         })
         .build();
+  }
+
+  /** KVM_SET_USER_MEMORY_REGION2: delete a memslot (the VMM's layout), or refuse to move a guest_memfd one. */
+  private void setUserMemoryRegion(MemslotsMsg.SetUserMemoryRegion m) {
+    kvm.setTdRunnable(); // the VMM changes memslots only after KVM_TDX_FINALIZE_VM
+    assert kvm.held() == null && m.replyTo() != null : "KVM_SET_USER_MEMORY_REGION2 under mmu_lock";
+    Runnable reply = () -> m.replyTo().tell(new KvmReply.MemslotUpdated(m.moveTo() < 0 ? null : Errno.EINVAL,
+        m.tag()));
+    if (m.moveTo() < 0) SetMemslot.delete(kvm, this::swapActiveMemslots, m.start(), m.end(), reply);
+    else SetMemslot.move(kvm, m.start(), reply);
   }
 
   private SlotState lookup(long gfn) {

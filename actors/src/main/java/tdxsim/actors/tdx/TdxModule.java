@@ -2,8 +2,10 @@ package tdxsim.actors.tdx;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.SeamcallResult;
@@ -22,13 +24,25 @@ import tdxsim.protocol.TdxModuleMsg;
  * <p>Deterministic: a function of the ordered messages it receives. Op ids are minted here in arrival order;
  * all tables are keyed by gfn / op id / vCPU index; no clock, no randomness, no statics with state.
  */
-public final class TdxModule {
-  private TdxModule() {}
+public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
+  private final TdxModuleState state;
+  private final SeamcallHandlers seamcalls;
+  private final GuestHandler guest;
+  private final AcceptHandler accept;
+
+  private TdxModule(ActorContext<TdxModuleMsg> ctx, TdxModuleState state) {
+    super(ctx);
+    this.state = state;
+    Outbox out = outbox(ctx.getSelf(), state);
+    this.seamcalls = new SeamcallHandlers(state, out);
+    this.guest = new GuestHandler(state, out);
+    this.accept = new AcceptHandler(state, out, guest);
+  }
 
   /** A fresh module: build time (OP_STATE_INITIALIZED), td_epoch 1, the private range's 1G roots present. */
   public static Behavior<TdxModuleMsg> create(TdxModuleConfig config, Monitor monitor) {
     assert config != null && monitor != null : "a TDX module without a config or a monitor";
-    return Behaviors.setup(ctx -> running(ctx, new TdxModuleState(config, monitor)));
+    return Behaviors.setup(ctx -> new TdxModule(ctx, new TdxModuleState(config, monitor)));
   }
 
   /**
@@ -37,12 +51,11 @@ public final class TdxModule {
    */
   public static Behavior<TdxModuleMsg> create(TdxModuleState state) {
     assert state != null && state.inFlightCount() == 0 : "a module over a state with ops in flight";
-    return Behaviors.setup(ctx -> running(ctx, state));
+    return Behaviors.setup(ctx -> new TdxModule(ctx, state));
   }
 
-  private static Behavior<TdxModuleMsg> running(ActorContext<TdxModuleMsg> ctx, TdxModuleState state) {
-    ActorRef<TdxModuleMsg> self = ctx.getSelf();
-    Outbox out = new Outbox() {
+  private static Outbox outbox(ActorRef<TdxModuleMsg> self, TdxModuleState state) {
+    return new Outbox() {
       @Override
       public void reply(ActorRef<SeamcallResult> to, SeamcallResult r) {
         assert to != null && r != null && r.status() != null : "a SEAMCALL answered to nobody";
@@ -61,50 +74,57 @@ public final class TdxModule {
         self.tell(new TdxModuleMsg.Continue(opId));
       }
     };
-    SeamcallHandlers seamcalls = new SeamcallHandlers(state, out);
-    GuestHandler guest = new GuestHandler(state, out);
-    AcceptHandler accept = new AcceptHandler(state, out, guest);
+  }
 
+  @Override
+  public Receive<TdxModuleMsg> createReceive() {
     // the cases are tested in order: the most frequent messages first
-    return Behaviors.receive(TdxModuleMsg.class)
+    return newReceiveBuilder()
         .onMessage(TdxModuleMsg.GuestMemAccess.class, m -> {
           guest.onGuestMemAccess(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(TdxModuleMsg.TdhVpEnter.class, m -> {
           guest.onVpEnter(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(TdxModuleMsg.ExternalInterrupt.class, m -> {
           guest.onExternalInterrupt(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(TdxModuleMsg.Continue.class, m -> {
-          InFlightOp op = state.inFlight.get(m.opId());
-          if (op == null) throw new IllegalStateException("Continue for unknown op " + m.opId());
-          assert op.opId == m.opId() : "op " + op + " filed under " + m.opId();
-          assert op.holds(state);
-          if (op instanceof InFlightOp.Seamcall sc) {
-            seamcalls.onContinue(sc);
-          } else if (op instanceof InFlightOp.Accept a) {
-            accept.onContinue(a);
-          } else if (op instanceof InFlightOp.VpEnter ve) {
-            guest.onContinue(ve);
-          }
-          return Behaviors.same();
+          onContinue(m);
+          return this;
         })
         .onMessage(TdxModuleMsg.Seamcall.class, m -> {
           seamcalls.onSeamcall(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(TdxModuleMsg.TdgMemPageAccept.class, m -> {
           accept.onAccept(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(TdxModuleMsg.HostInterrupt.class, m -> {
           seamcalls.onHostInterrupt(m.tag());
-          return Behaviors.same();
+          return this;
         })
         .build();
+  }
+
+  /** The next step of an in-flight op: it still holds every lock it took when its request arrived. */
+  private void onContinue(TdxModuleMsg.Continue m) {
+    InFlightOp op = state.inFlight.get(m.opId());
+    if (op == null) throw new IllegalStateException("Continue for unknown op " + m.opId());
+    assert op.opId == m.opId() : "op " + op + " filed under " + m.opId();
+    assert op.holds(state);
+    if (op instanceof InFlightOp.Seamcall sc) {
+      seamcalls.onContinue(sc);
+    } else if (op instanceof InFlightOp.Accept a) {
+      accept.onContinue(a);
+    } else if (op instanceof InFlightOp.VpEnter ve) {
+      guest.onContinue(ve);
+    } else {
+      throw new IllegalStateException("op " + op + " of no known kind");
+    }
   }
 }

@@ -2,9 +2,9 @@ package tdxsim.actors.vm;
 
 import java.util.List;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdTeardown;
@@ -38,7 +38,7 @@ import tdxsim.protocol.VmmMsg;
  *   <li>its own actions (punch hole, conversions, NMI bursts, the TD's destroy), one after the other.</li>
  * </ul>
  */
-public final class Vmm {
+public final class Vmm extends AbstractBehavior<VmmMsg> {
   public static final String NAME = "vmm";
   public static final int SENDER_ID = 1;
 
@@ -47,50 +47,44 @@ public final class Vmm {
   /** Memslots this VMM deleted, [start, end). */
   private final List<long[]> deleted = new java.util.ArrayList<>();
 
-  private Vmm(VmConfig config, Monitor monitor) {
+  private Vmm(ActorContext<VmmMsg> ctx, VmConfig config, Monitor monitor) {
+    super(ctx);
     assert config != null && monitor != null : "a VMM without a config";
     this.config = config;
     this.kvm = new KvmContext(NAME, SENDER_ID, -1, config.kvmConfig(), monitor);
   }
 
   public static Behavior<VmmMsg> create(VmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> new Vmm(config, monitor).unwired(ctx, stash)));
+    return AwaitWire.setup(VmmMsg.class, VmmMsg.Wire.class, ctx -> new Vmm(ctx, config, monitor), Vmm::wire);
   }
 
-  private Behavior<VmmMsg> unwired(ActorContext<VmmMsg> ctx, StashBuffer<VmmMsg> stash) {
-    return AwaitWire.stashUntil(VmmMsg.class, VmmMsg.Wire.class, stash, w -> {
-      assert w.peers() != null && w.peers().guestMemfd() != null : "the VMM wired without guest_memfd";
-      kvm.wire(w.peers(), ctx.getSelf().narrow());
-      return running();
-    });
+  private void wire(VmmMsg.Wire w) {
+    assert w.peers() != null && w.peers().guestMemfd() != null : "the VMM wired without guest_memfd";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
   }
 
-  private Behavior<VmmMsg> running() {
-    return Behaviors.receive(VmmMsg.class)
+  @Override
+  public Receive<VmmMsg> createReceive() {
+    return newReceiveBuilder()
         .onMessage(VmmMsg.Start.class, m -> {
           assert !kvm.tdRunnable() && kvm.idle() : "the VMM started twice";
           build(0);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(VmmMsg.MapGpaExit.class, m -> {
           onMapGpa(m);
-          return Behaviors.same();
+          return this;
         })
         .onMessage(VmmMsg.MemoryFaultExit.class, m -> {
-          assert m.gfn() >= 0 && m.pages() >= 1 : "KVM_EXIT_MEMORY_FAULT of " + m.pages() + " pages at " + m.gfn();
-          if (inDeletedMemslot(m.gfn())) { // no memory region: nothing to convert, the vCPU stops
-            kvm.observe(new MemslotObservation.NoMemslotExit(m.vcpu(), m.gfn()));
-            m.replyTo().tell(new KvmReply.MemoryFaultHandled(false, m.tag()));
-            return Behaviors.same();
-          }
-          // QEMU's kvm_convert_memory: convert to what the guest accessed the range as, then KVM_RUN again
-          convert(m.gfn(), m.gfn() + m.pages(), m.isPrivate(),
-              ok -> m.replyTo().tell(new KvmReply.MemoryFaultHandled(ok, m.tag())));
-          return Behaviors.same();
+          onMemoryFault(m);
+          return this;
         })
         .onMessage(KvmReply.class, r -> {
           kvm.dispatch(r);
-          return Behaviors.same();
+          return this;
+        })
+        .onMessage(VmmMsg.Wire.class, w -> {
+          throw new IllegalStateException(NAME + ": wired twice");
         })
         .build();
   }
@@ -163,8 +157,26 @@ public final class Vmm {
   private void onMapGpa(VmmMsg.MapGpaExit m) {
     assert m.start() < m.end() && m.end() - m.start() <= Level.PG_LEVEL_2M.pages()
         : "KVM_HC_MAP_GPA_RANGE exit for [" + m.start() + ", " + m.end() + "): empty or over TDX_MAP_GPA_MAX_LEN";
+    // KVM_RUN answers -EINVAL before TD_STATE_RUNNABLE (tdx_vcpu_pre_run), so no exit precedes FINALIZE_VM
+    assert kvm.tdRunnable() && m.replyTo() != null : "KVM_HC_MAP_GPA_RANGE exit before KVM_TDX_FINALIZE_VM: " + m;
+    assert m.vcpu() >= 0 && m.vcpu() < kvm.peers().vcpus().size() : "KVM_HC_MAP_GPA_RANGE exit of no vCPU: " + m;
     convert(m.start(), m.end(), !m.toShared(), ok -> m.replyTo().tell(new KvmReply.MapGpaDone(ok,
         ok ? null : "TDVMCALL_STATUS_INVALID_OPERAND", m.tag())));
+  }
+
+  /** KVM_EXIT_MEMORY_FAULT: QEMU's kvm_convert_memory, unless no memslot covers the gfn. */
+  private void onMemoryFault(VmmMsg.MemoryFaultExit m) {
+    assert m.gfn() >= 0 && m.pages() >= 1 : "KVM_EXIT_MEMORY_FAULT of " + m.pages() + " pages at " + m.gfn();
+    assert kvm.tdRunnable() && m.replyTo() != null : "KVM_EXIT_MEMORY_FAULT before KVM_TDX_FINALIZE_VM: " + m;
+    assert m.vcpu() >= 0 && m.vcpu() < kvm.peers().vcpus().size() : "KVM_EXIT_MEMORY_FAULT of no vCPU: " + m;
+    if (inDeletedMemslot(m.gfn())) { // no memory region: nothing to convert, the vCPU stops
+      kvm.observe(new MemslotObservation.NoMemslotExit(m.vcpu(), m.gfn()));
+      m.replyTo().tell(new KvmReply.MemoryFaultHandled(false, m.tag()));
+      return;
+    }
+    // QEMU's kvm_convert_memory: convert to what the guest accessed the range as, then KVM_RUN again
+    convert(m.gfn(), m.gfn() + m.pages(), m.isPrivate(),
+        ok -> m.replyTo().tell(new KvmReply.MemoryFaultHandled(ok, m.tag())));
   }
 
   private void runAction(int i) {
