@@ -133,7 +133,7 @@ final class SeamcallHandlers {
     // lock_sept_check_and_walk_private_gpa. PAGE.ADD walks without it: "SEPT tree is implicitly locked in
     // exclusive mode, since TDR is exclusively locked" [TDXM tdh_mem_page_add.c].
     if (leaf != SeamcallLeaf.TDH_MEM_PAGE_ADD) {
-      Hold mode = treeLockMode(leaf);
+      Hold mode = SeptRules.treeLockMode(leaf);
       boolean ok = mode == Hold.EXCLUSIVE ? s.septTreeLock().tryExclusive() : s.septTreeLock().tryShared();
       if (!ok) return TDX_OPERAND_BUSY;
       op.treeLock = mode;
@@ -151,19 +151,6 @@ final class SeamcallHandlers {
       op.entryLocked = true;
     }
     return null;
-  }
-
-  /**
-   * secure_ept_lock mode per leaf [TDXM helpers.c; domain 1.4]: shared for AUG, SEPT.ADD, REMOVE, DEMOTE and
-   * PROMOTE; exclusive for RANGE.BLOCK and RANGE.UNBLOCK.
-   */
-  static Hold treeLockMode(SeamcallLeaf leaf) {
-    return switch (leaf) {
-      case TDH_MEM_RANGE_BLOCK, TDH_MEM_RANGE_UNBLOCK -> Hold.EXCLUSIVE;
-      case TDH_MEM_SEPT_ADD, TDH_MEM_PAGE_AUG, TDH_MEM_PAGE_REMOVE, TDH_MEM_PAGE_DEMOTE, TDH_MEM_PAGE_PROMOTE ->
-          Hold.SHARED;
-      default -> throw new IllegalArgumentException(leaf.abiName() + " takes no S-EPT tree lock");
-    };
   }
 
   private void release(InFlightOp.Seamcall op, boolean wroteEntry) {

@@ -151,4 +151,17 @@ public final class SeptRules {
   public static boolean acceptLevelValid(Level level) {
     return level == Level.PG_LEVEL_4K || level == Level.PG_LEVEL_2M;
   }
+
+  /**
+   * secure_ept_lock mode per leaf [TDXM helpers.c; domain 1.4]: shared for AUG, SEPT.ADD, REMOVE, DEMOTE and
+   * PROMOTE; exclusive for RANGE.BLOCK and RANGE.UNBLOCK.
+   */
+  static InFlightOp.Hold treeLockMode(SeamcallLeaf leaf) {
+    return switch (leaf) {
+      case TDH_MEM_RANGE_BLOCK, TDH_MEM_RANGE_UNBLOCK -> InFlightOp.Hold.EXCLUSIVE;
+      case TDH_MEM_SEPT_ADD, TDH_MEM_PAGE_AUG, TDH_MEM_PAGE_REMOVE, TDH_MEM_PAGE_DEMOTE, TDH_MEM_PAGE_PROMOTE ->
+          InFlightOp.Hold.SHARED;
+      default -> throw new IllegalArgumentException(leaf.abiName() + " takes no S-EPT tree lock");
+    };
+  }
 }
