@@ -138,8 +138,8 @@ final class DetMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
     ls[at] = lane;
     os[at] = channel.order;
     laneCount = n + 1;
-    // canonical order: lanes sorted by their channel's order, one lane per channel
-    assert at == 0 || ls[at - 1].sender.order < channel.order : "lane " + channel + " out of order in " + self.name;
+    // canonical order: lanes sorted by their channel's order (a tie of orders goes after its twin), one lane per channel
+    assert at == 0 || ls[at - 1].sender.order <= channel.order : "lane " + channel + " out of order in " + self.name;
     assert at == n || ls[at + 1].sender.order > channel.order : "lane " + channel + " out of order in " + self.name;
     return lane;
   }

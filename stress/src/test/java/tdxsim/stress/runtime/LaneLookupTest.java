@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.pekko.dispatch.Envelope;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ class LaneLookupTest {
     for (int n = 0; n < 5000; n++) {
       Channel c = channels.get(rnd.nextInt(channels.size()));
       rt.current = c;
-      q.enqueue(null, null);
+      q.enqueue(null, new Envelope(n, null)); // the queue asserts that a message comes with its envelope
       sent.merge(c, 1, Integer::sum);
     }
     assertEquals(sent.size(), q.laneCount);
