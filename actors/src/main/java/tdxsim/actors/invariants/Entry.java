@@ -46,8 +46,7 @@ final class Entry {
     assert level != null && level.isAligned(gfn) : "a " + level + " entry at the unaligned gfn " + gfn;
     this.gfn = gfn;
     this.level = level;
-    assert gfn >= 0 : "an entry at the gfn " + gfn;
-    assert invariant();
+    assert gfn >= 0 : "an entry at the gfn " + gfn; // its other fields start at their defaults
   }
 
   // The accessors below carry no assertions: the checks call them for every page of a range (firstMappingIn,

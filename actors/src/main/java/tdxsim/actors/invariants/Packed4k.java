@@ -37,6 +37,18 @@ final class Packed4k {
     return code[off] != 0;
   }
 
+  /** The packed entry at {@code off} is a mirror leaf (what {@link Entry#mirrorMaps} says of its view). */
+  boolean mirrorLeaf(int off) {
+    assert has(off) : "no packed entry at " + off;
+    return (code[off] & LEAF) != 0;
+  }
+
+  /** The packed entry's S-EPT state (its view's {@code sept}). */
+  SeptState sept(int off) {
+    assert has(off) : "no packed entry at " + off;
+    return STATES[(code[off] & 0xff) >>> STATE_SHIFT];
+  }
+
   boolean isEmpty() {
     return count == 0;
   }

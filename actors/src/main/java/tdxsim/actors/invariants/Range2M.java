@@ -157,7 +157,12 @@ final class Range2M {
   boolean countsExact() {
     int mirror = 0, sept = 0, frozenNow = e2m != null && e2m.isFrozen() ? 1 : 0;
     for (int i = 0; e4k != null && i < PAGES; i++) {
-      Entry e = e4k[i] != null ? e4k[i] : packed != null && packed.has(i) ? packed.view(base + i, i) : null;
+      Entry e = e4k[i];
+      if (e == null && packed != null && packed.has(i)) { // read from its code byte, no view made: never frozen
+        if (packed.mirrorLeaf(i)) mirror++;
+        if (packed.sept(i).isLeaf()) sept++;
+        continue;
+      }
       if (e == null) continue;
       if (e.mirrorMaps()) mirror++;
       if (e.septLeaf()) sept++;
