@@ -41,7 +41,6 @@ final class MemslotTracker {
     } else if (o instanceof MemslotObservation.SrcuSection x) {
       grow(x.vcpu());
       invalidRetries[x.vcpu()] = 0;
-      assert invalidRetries[x.vcpu()] == 0 : "vcpu " + x.vcpu() + "'s SRCU section began with retries counted";
     } else if (o instanceof MemslotObservation.InvalidSlotRetry x) {
       assert x.gfn() >= 0 : "vcpu " + x.vcpu() + " retried on the gfn " + x.gfn();
       grow(x.vcpu());

@@ -107,7 +107,7 @@ public final class Memslots extends AbstractBehavior<MemslotsMsg> {
   }
 
   private SlotState lookup(long gfn) {
-    assert slotsDisjoint() : "overlapping memslots " + slots.keySet();
+    assert gfn >= 0 : "a memslot lookup of the gfn " + gfn; // disjointness is checked where the map changes
     for (Map.Entry<Long, long[]> e : slots.entrySet()) {
       if (gfn >= e.getKey() && gfn < e.getValue()[0]) return SlotState.values()[(int) e.getValue()[1]];
     }
@@ -125,7 +125,7 @@ public final class Memslots extends AbstractBehavior<MemslotsMsg> {
     assert state != SlotState.INVALID || old == null || old[1] != SlotState.INVALID.ordinal()
         : "memslot [" + start + ", " + end + ") invalidated twice";
     slots.put(start, new long[] {end, state.ordinal()});
-    assert slotsDisjoint();
+    assert slotsDisjoint() : "overlapping memslots " + slots.keySet();
     syncs.add(new Pending(++now, k));
     completeSyncs();
   }

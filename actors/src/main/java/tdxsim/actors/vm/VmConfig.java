@@ -185,12 +185,6 @@ public record VmConfig(
         accept2mPagesPerStep, zeroStepThreshold, n, failPageWbinvd);
   }
 
-  public VmConfig withFailPageWbinvd(int n) {
-    return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, iommuPinned,
-        mapSharedIntoUsers, splitCachePages, options, septVeDisable, enhancedDemoteInterruptibility,
-        accept2mPagesPerStep, zeroStepThreshold, failPageRemove, n);
-  }
-
   public VmConfig withIommuPinned(List<GfnRange> pinned) {
     assert pinned != null : "null IOMMU pins (an empty list is none)";
     return new VmConfig(name, vcpus, baseGfn, ranges2M, buildPages, workloads, vmmActions, pinned,

@@ -1,9 +1,10 @@
 package tdxsim.stress.bench;
 
+import static tdxsim.stress.bench.RuntimeBench.median;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -199,10 +200,4 @@ public final class StressBench {
     return c;
   }
 
-  static double median(double[] xs) {
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  }
 }

@@ -46,7 +46,8 @@ public final class WorkersBench {
       long cpu0 = processCpuNanos();
       long wall0 = System.nanoTime();
       ExploreTotals b = explore(2);
-      busy[i] = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
+      long cpu1 = processCpuNanos();
+      busy[i] = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (double) (cpu1 - cpu0) / (System.nanoTime() - wall0);
       one[i] = a.schedulesPerSecond();
       two[i] = b.schedulesPerSecond();
       same &= reference.equals(a.shown()) && reference.equals(b.shown());
@@ -64,7 +65,7 @@ public final class WorkersBench {
    */
   private static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : 0;
+    return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
   }
 
   public static void print(Figures f, int rounds, PrintStream out) {

@@ -120,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("speedUp", f.speedUp());
     summary.put("heapPerVcpu1k", f.heapPerVcpu1k());
     summary.put("heapPerVcpu10k", f.heapPerVcpu10k());
-    out.println("replay (medians of " + rounds + " rounds after one of warm-up; the violation run once):");
+    out.println("replay (medians of " + rounds + " rounds after one of warm-up; mut-skip-track run three times: early, late, early again):");
     StressReplayBench.Figures g = StressReplayBench.run(rounds, seconds, out);
     summary.put("recordReplayPerSecond", g.replayPerSecond());
     summary.put("recordReplayByTdPerSecond", g.replayByTdPerSecond());

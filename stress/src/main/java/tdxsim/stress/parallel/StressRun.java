@@ -130,7 +130,7 @@ public final class StressRun {
       Consumer<ParallelRunner.Tick> ticks, OptionsFrom optionsFrom) {
     Scenario s = c.scenario();
     assert s != null : "a stress run without its scenario";
-    assert stopRequested != null : "a stress run without its scenario";
+    assert stopRequested != null : "a stress run without its stop request";
     boolean generations = StressScenario.isSource(s.source());
     Scenario without = generations ? StressScenario.fromSource(s.source(), List.of()) : s;
     boolean on = true;

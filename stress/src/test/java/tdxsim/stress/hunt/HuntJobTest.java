@@ -68,6 +68,7 @@ class HuntJobTest {
     HuntTotals half = firstWorld(Budget.steps(s / 2));
     assertTrue(half.violation() == null, "run again with 10 x S/2 steps, world 0 still broke: " + half.violation());
     assertEquals(1, half.schedules());
+    assertTrue(half.deliveries() > s / 2, "the re-run's deliveries count: " + half.deliveries() + " of " + s);
 
     HuntTotals tiny = firstWorld(Budget.steps(s / 20));
     Trace t = tiny.violation();

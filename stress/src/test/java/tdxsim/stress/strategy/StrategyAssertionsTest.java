@@ -2,6 +2,7 @@ package tdxsim.stress.strategy;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -52,6 +53,6 @@ class StrategyAssertionsTest {
       assertTrue(out[i] >= 1 && out[i] <= 6, "change point " + out[i]);
       assertTrue(seen.add(out[i]), "change point " + out[i] + " twice");
     }
-    assertTrue(n == 5, n + " change points");
+    assertEquals(5, n, "change points");
   }
 }
