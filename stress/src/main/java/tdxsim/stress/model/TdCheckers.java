@@ -114,9 +114,17 @@ public final class TdCheckers {
 
   /** One TD: its state hash; several: FNV-1a over their state hashes, in TD order. */
   public long stateHash(ToLongFunction<InvariantChecker> f) {
-    if (checkers.size() == 1) return f.applyAsLong(checkers.get(0));
+    long[] h = new long[checkers.size()];
+    for (int i = 0; i < h.length; i++) h[i] = f.applyAsLong(checkers.get(i));
+    return stateHash(h);
+  }
+
+  /** The world's state hash from each TD's ({@link #stateHash(ToLongFunction)}, its TDs' hashes given). */
+  public long stateHash(long[] tdHashes) {
+    assert tdHashes.length == checkers.size() : tdHashes.length + " hashes of " + checkers.size() + " TDs";
+    if (tdHashes.length == 1) return tdHashes[0];
     long h = Fnv.OFFSET;
-    for (InvariantChecker c : checkers) h = Fnv.mix(h, f.applyAsLong(c));
+    for (long t : tdHashes) h = Fnv.mix(h, t);
     return h;
   }
 

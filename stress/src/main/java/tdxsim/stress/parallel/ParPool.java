@@ -33,11 +33,18 @@ final class ParPool extends AbstractExecutorService {
   private final ConcurrentLinkedQueue<Runnable>[] inbox;
   private final List<ParWorkerThread> threads = new ArrayList<>();
   private final AtomicInteger nextOther = new AtomicInteger();
+  /** A thread parked for want of work that would take a TD from a busy one, or -1 ({@link #donate}). */
+  private final AtomicInteger hungry = new AtomicInteger(-1);
+  /** TDs moved to a thread out of work (plain: read for statistics only). */
+  long donations;
+
+  private final ParRuntime runtime;
   private volatile boolean shutdown;
 
   @SuppressWarnings("unchecked")
   ParPool(ParRuntime runtime, String prefix, int n) {
     inbox = new ConcurrentLinkedQueue[n];
+    this.runtime = runtime;
     assert n >= 1 : "a pool of " + n + " threads";
     assert runtime != null : "a pool of " + n + " threads";
     for (int i = 0; i < n; i++) {
@@ -70,11 +77,10 @@ final class ParPool extends AbstractExecutorService {
     return td >= 0 ? td % threads : Math.floorMod(name.hashCode(), threads);
   }
 
-  /** The actor's group on its home thread: 0 for actors outside TDs, 1 + its rank among the thread's TDs. */
-  static int group(int td, int threads) {
-    assert threads >= 1 : "the group of TD " + td + " among " + threads + " threads";
-    assert td >= -1 : "the group of TD " + td + " among " + threads + " threads";
-    return td < 0 ? 0 : 1 + td / threads;
+  /** The actor's group in a thread's time slices: 0 for actors outside TDs, 1 + its TD (the same on every thread). */
+  static int group(int td) {
+    assert td >= -1 : "the group of TD " + td;
+    return td < 0 ? 0 : 1 + td;
   }
 
   private static int groupOf(Runnable task) {
@@ -85,7 +91,7 @@ final class ParPool extends AbstractExecutorService {
   @Override
   public void execute(Runnable task) {
     if (shutdown) throw new RejectedExecutionException("the parallel runtime's pool is shut down");
-    int q = task instanceof RunTask rt ? rt.home : Math.floorMod(nextOther.getAndIncrement(), inbox.length);
+    int q = task instanceof RunTask rt ? rt.home() : Math.floorMod(nextOther.getAndIncrement(), inbox.length);
     assert task != null : "a task for thread " + q + " of " + inbox.length;
     assert q >= 0 : "a task for thread " + q + " of " + inbox.length;
     assert q < inbox.length : "a task for thread " + q + " of " + inbox.length;
@@ -105,9 +111,28 @@ final class ParPool extends AbstractExecutorService {
     assert self.pool == this : "next() for " + self.getName() + " on another thread";
     ConcurrentLinkedQueue<Runnable> in = inbox[self.index];
     for (Runnable r; (r = in.poll()) != null; ) self.slices.ready(r, groupOf(r));
+    int h = hungry.get();
+    if (h >= 0 && h != self.index) donate(self, h);
     Runnable r = self.slices.next();
     for (int i = 1; r == null && i < inbox.length; i++) r = inbox[(self.index + i) % inbox.length].poll();
     return r;
+  }
+
+  /**
+   * Thread {@code to} has run out of work: give it one of this thread's TDs that wait for a slice, if this thread
+   * has at least one other TD with work. The TD's home moves first, so its later runs go there; its waiting runs
+   * follow in their order. A thread that would be left with nothing gives nothing (no ping-pong).
+   */
+  private void donate(ParWorkerThread self, int to) {
+    assert to != self.index : self.getName() + " donating to itself";
+    int g = self.slices.donatable();
+    if (g <= 0 || !hungry.compareAndSet(to, -1)) return;
+    runtime.homes.of(g - 1).thread = to;
+    java.util.ArrayDeque<Runnable> tasks = self.slices.take(g);
+    assert !tasks.isEmpty() : "TD " + (g - 1) + " donated without work";
+    for (Runnable t : tasks) inbox[to].offer(t);
+    donations++;
+    LockSupport.unpark(threads.get(to));
   }
 
   /**
@@ -134,7 +159,11 @@ final class ParPool extends AbstractExecutorService {
         spins = 0;
         self.idle = true;
         r = next(self); // after announcing: a producer that offered before it did not see us idle
-        if (r == null && !shutdown) LockSupport.park(this);
+        if (r == null && !shutdown) {
+          hungry.compareAndSet(-1, self.index); // a busy thread may give us a TD (donate)
+          LockSupport.park(this);
+          hungry.compareAndSet(self.index, -1);
+        }
         self.idle = false;
         if (r != null) run(self, r);
       }

@@ -39,6 +39,8 @@ final class ParRuntime {
   final String id;
   final boolean recording;
   final int threads;
+  /** Each TD's home thread in the pool (a thread out of work takes a waiting TD). */
+  final TdHomes homes;
 
   /** Between two messages every actor waits: see {@link #pause}. */
   volatile boolean paused;
@@ -66,6 +68,7 @@ final class ParRuntime {
     this.id = id;
     this.recording = recording;
     this.threads = threads;
+    this.homes = new TdHomes(threads);
     assert id != null : "a parallel runtime of " + threads + " threads";
     assert threads >= 1 : "a parallel runtime of " + threads + " threads";
   }

@@ -12,9 +12,11 @@ final class RunTask implements Runnable {
   private final ParRuntime runtime;
   private final ParMessageQueue queue;
   final Mailbox mailbox;
-  /** The pool thread whose queues this actor's runs go to, and its group there ({@link ParPool#home}, #group). */
-  final int home;
-
+  /** The TD's home, which may move ({@link TdHomes}), or null for an actor outside the host's TDs. */
+  private final TdHomes.Home tdHome;
+  /** The home thread of an actor outside the TDs ({@link ParPool#home}). */
+  private final int fixedHome;
+  /** Its group in a thread's time slices ({@link ParPool#group}): the same on every thread. */
   final int group;
 
   RunTask(ParRuntime runtime, ParMessageQueue queue, Mailbox mailbox) {
@@ -22,12 +24,17 @@ final class RunTask implements Runnable {
     this.queue = queue;
     this.mailbox = mailbox;
     int td = ParPool.td(queue.name);
-    this.home = ParPool.home(td, queue.name, runtime.threads);
-    this.group = ParPool.group(td, runtime.threads);
-    assert mailbox != null : queue.name + " at home " + home;
-    assert home >= 0 : queue.name + " at home " + home;
-    assert home < runtime.threads : queue.name + " at home " + home;
-    assert group >= 0 : queue.name + " at home " + home;
+    this.tdHome = td >= 0 ? runtime.homes.of(td) : null;
+    this.fixedHome = ParPool.home(td, queue.name, runtime.threads);
+    this.group = ParPool.group(td);
+    assert mailbox != null : queue.name + " at home " + fixedHome;
+    assert fixedHome >= 0 && fixedHome < runtime.threads : queue.name + " at home " + fixedHome;
+    assert group >= 0 : queue.name + " in group " + group;
+  }
+
+  /** The pool thread whose queues this actor's runs go to now. */
+  int home() {
+    return tdHome != null ? tdHome.thread : fixedHome;
   }
 
   @Override

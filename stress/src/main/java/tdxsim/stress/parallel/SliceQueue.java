@@ -79,6 +79,36 @@ final class SliceQueue {
     return null;
   }
 
+  /**
+   * A TD group (not 0, the actors outside TDs) that waits for its slice and may move to another thread, the last
+   * to become ready; -1 when moving it would leave this thread without another group with work.
+   */
+  int donatable() {
+    assert ownedByCaller() : "donatable() from another thread";
+    int others = turns.size() + (turn >= 0 && !groups[turn].isEmpty() ? 1 : 0);
+    if (others < 2) return -1;
+    for (java.util.Iterator<Integer> it = turns.descendingIterator(); it.hasNext(); ) {
+      int g = it.next();
+      if (g > 0 && !groups[g].isEmpty()) return g;
+    }
+    return -1;
+  }
+
+  /** Group {@code g}'s waiting tasks, in order, taken out of this queue (it no longer waits for a slice). */
+  ArrayDeque<Runnable> take(int g) {
+    assert ownedByCaller() : "take(" + g + ") from another thread";
+    assert g > 0 && g < groups.length && g != turn : "take of group " + g + " (turn " + turn + ")";
+    ArrayDeque<Runnable> tasks = groups[g];
+    groups[g] = new ArrayDeque<>();
+    if (waiting[g]) {
+      waiting[g] = false;
+      turns.remove((Integer) g);
+    }
+    assert !waiting[g] && groups[g].isEmpty() : "group " + g + " still here after take";
+    return tasks;
+  }
+
+
   /** The one thread using this queue (its pool thread): taken by the first call, for the assertions only. */
   private Thread owner;
 

@@ -140,6 +140,7 @@ public final class StressRun {
       StressProgress prog = new StressProgress(stats, progress, ticks);
       long t0 = System.nanoTime();
       ParallelResult r;
+      boolean[] more = {false};
       for (int gen = 1; ; gen++) {
         on = !generations || optionsFrom.on(gen, System.nanoTime() - t0);
         Scenario gs = on ? s : without;
@@ -151,14 +152,15 @@ public final class StressRun {
         prog.generation(gen, world, g0 - t0, sum.deliveries);
         Duration left = c.duration().minusNanos(g0 - t0);
         ParallelRunner.Options o = ParallelRunner.Options.until(left.isNegative() ? Duration.ZERO : left)
-            .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog);
-        r = ParallelRunner.drive(run, o, sum.atFinalCut(c, world, gen == 1));
+            .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog)
+            .goingOnWhen(() -> more[0] = generations && System.nanoTime() - t0 < c.duration().toNanos()
+                && !stopRequested.getAsBoolean());
+        more[0] = false;
+        r = ParallelRunner.drive(run, o, sum.atFinalCut(c, world, gen == 1, () -> !more[0]));
         sum.add(r, world);
         prog.tick(System.nanoTime() - t0, sum.deliveries);
-        if (!generations || r.stoppedBy() != ParallelResult.StopReason.QUIESCENT || !r.ok()
-            || System.nanoTime() - t0 >= c.duration().toNanos() || stopRequested.getAsBoolean()) {
-          break;
-        }
+        // the final cut decided (goingOnWhen): a generation that goes on was not hashed
+        if (!generations || r.stoppedBy() != ParallelResult.StopReason.QUIESCENT || !r.ok() || !more[0]) break;
       }
       boolean timeUp = generations && r.ok() && r.stoppedBy() == ParallelResult.StopReason.QUIESCENT
           && !stopRequested.getAsBoolean();
@@ -223,12 +225,14 @@ public final class StressRun {
     }
 
     /**
-     * At a generation's final cut: each TD's hash (when recording a host); at the first generation's, the busiest
-     * actors and the heap (its whole world has been built and has run; a later one may be cut at its start).
+     * At a generation's final cut: each TD's hash (when recording a host, and the generation is the {@code last});
+     * at the first generation's, the busiest actors and the heap (its whole world has been built and has run; a
+     * later one may be cut at its start).
      */
-    Consumer<ParallelRun> atFinalCut(Config c, TdxParallelWorld world, boolean first) {
+    Consumer<ParallelRun> atFinalCut(Config c, TdxParallelWorld world, boolean first, BooleanSupplier last) {
       return paused -> {
-        if (c.settings().recording() && c.scenario().tds().size() > 1) tdHashes = world.tdStateHashes();
+        boolean recordsTds = c.settings().recording() && c.scenario().tds().size() > 1;
+        if (recordsTds && last.getAsBoolean()) tdHashes = world.tdStateHashes();
         if (!first) return;
         loads = busiest(paused.loads(), 8);
         loadDeliveries = paused.deliveries();

@@ -51,7 +51,23 @@ class SliceQueueTest {
     assertEquals(-1, ParPool.td("td-x/vcpu-3"));
     assertEquals(1, ParPool.home(7, "td-7/vcpu-3", 2));
     assertEquals(0, ParPool.home(8, "td-8/tdx-module", 2));
-    assertEquals(4, ParPool.group(7, 2), "the fourth TD of thread 1");
-    assertEquals(0, ParPool.group(-1, 2));
+    assertEquals(8, ParPool.group(7), "a TD's group is the same on every thread");
+    assertEquals(0, ParPool.group(-1));
+  }
+
+  @Test
+  void aThreadGivesAwayAWaitingTdOnlyWhenItKeepsAnother() {
+    SliceQueue q = new SliceQueue();
+    q.ready(new Task(3, 0), 3);
+    assertEquals(-1, q.donatable(), "its only TD stays");
+    q.ready(new Task(5, 0), 5);
+    q.ready(new Task(5, 1), 5);
+    q.ready(new Task(0, 0), 0);
+    assertEquals(5, q.donatable(), "the last TD to become ready, never group 0");
+    assertEquals(List.of(new Task(5, 0), new Task(5, 1)), new ArrayList<>(q.take(5)));
+    assertEquals(new Task(3, 0), q.next());
+    assertEquals(new Task(0, 0), q.next());
+    assertNull(q.next(), "the TD given away is no longer here");
+    assertEquals(-1, q.donatable());
   }
 }
