@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The parallel runtime's pool: {@code threads} {@link ParWorkerThread}s and a home thread for every actor. The
- * actors of TD K of a host live on thread K mod threads (the TDs are dealt out round-robin), any other actor on the
- * thread its name hashes to. A thread takes its TDs in turn, like a host scheduler's time slices: it runs up to
+ * actors of TD K of a host start on thread K mod threads (the TDs are dealt out round-robin) and move, a whole TD at
+ * a time, to a thread that runs out of work ({@link #donate}); any other actor lives on the thread its name hashes to. A thread takes its TDs in turn, like a host scheduler's time slices: it runs up to
  * {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves on to the
  * next TD with work ({@link SliceQueue}). A thread with nothing to run takes the oldest task in another thread's
  * inbox.
