@@ -27,11 +27,10 @@ final class MmuPhases {
   /** KVM_MMU_LOCK, one phase, KVM_MMU_UNLOCK; then k with the phase's error. */
   void locked(Consumer<IntConsumer> phase, IntConsumer k) {
     assert kvm.held() == null : "KVM_MMU_LOCK nested in " + kvm.held();
-    kvm.lock(LockMode.EXCLUSIVE, g -> phase.accept(err -> {
+    kvm.<Integer>locked(LockMode.EXCLUSIVE, (g, out) -> phase.accept(err -> {
       kvm.assertWriteLocked("KVM_MMU_UNLOCK after a guest_memfd phase");
-      kvm.unlock();
-      k.accept(err);
-    }));
+      out.accept(err);
+    }), k::accept);
   }
 
   /** __kvm_gmem_invalidate_begin: kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add. */

@@ -56,9 +56,11 @@ final class VmAttributes {
         done);
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(invStart, invEnd, () -> preSet(start, end, toPrivate, err -> {
-      kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes");
-      kvm.unlock();
+    kvm.<Integer>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.invalidateBegin(invStart, invEnd,
+        () -> preSet(start, end, toPrivate, err -> {
+          kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes");
+          out.accept(err);
+        })), err -> {
       if (err != 0) { // goto out_unlock: no post_set, no kvm_mmu_invalidate_end [P3-15]
         kvm.flow(Flow.PRE_SET_FAILED, start, Level.PG_LEVEL_4K);
         end2.accept(false, Errno.of(err));
@@ -66,11 +68,9 @@ final class VmAttributes {
       }
       assert kvm.held() == null : "xa_store of the attributes outside mmu_lock";
       file.setAttributes(start, end, toPrivate); // xa_store
-      kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(invStart, invEnd, () -> mmu.updateMixed(start, end, () -> {
-        kvm.unlock();
-        end2.accept(true, null);
-      })));
-    })));
+      kvm.locked(LockMode.EXCLUSIVE, (g2, out) -> kvm.invalidateEnd(invStart, invEnd,
+          () -> mmu.updateMixed(start, end, out)), () -> end2.accept(true, null));
+    });
   }
 
   /** kvm_arch_pre_set_memory_attributes (write lock held): to shared, split the whole range, then unmap it. */

@@ -2,6 +2,7 @@ package tdxsim.actors.kvm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Function;
@@ -200,7 +201,7 @@ public final class KvmContext {
   // ------------------------------------------------------------------------------------------ replies
 
   /** One request to another actor: a fresh tag, its continuation registered, then the message sent. */
-  private <T extends KvmReply> void request(Class<T> type, Consumer<? super T> k, LongConsumer send) {
+  public <T extends KvmReply> void request(Class<T> type, Consumer<? super T> k, LongConsumer send) {
     long tag = mintTag();
     await(tag, type, k);
     send.accept(tag);
@@ -238,13 +239,13 @@ public final class KvmContext {
 
   /** Issue a host SEAMCALL built with this context as the caller. */
   public void seamcall(Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> make, Consumer<SeamcallResult> k) {
-    long tag = mintTag();
-    await(tag, SeamcallResult.class, k);
-    peers.tdxModule().tell(make.apply(new TdxModuleMsg.Caller(name, selfSeamcall, tag)));
-    if (nmisLeft > 0) { // an NMI of the burst races this SEAMCALL: it lands during it or after it
-      nmisLeft--;
-      peers.tdxModule().tell(new TdxModuleMsg.HostInterrupt(tag));
-    }
+    request(SeamcallResult.class, k, tag -> {
+      peers.tdxModule().tell(make.apply(new TdxModuleMsg.Caller(name, selfSeamcall, tag)));
+      if (nmisLeft > 0) { // an NMI of the burst races this SEAMCALL: it lands during it or after it
+        nmisLeft--;
+        peers.tdxModule().tell(new TdxModuleMsg.HostInterrupt(tag));
+      }
+    });
   }
 
   /** A burst of {@code count} host NMIs on this context's logical processor starts (VcpuMsg.NmiBurst). */
@@ -254,19 +255,48 @@ public final class KvmContext {
 
   // ------------------------------------------------------------------------------------------ mmu_lock
 
-  public void lock(LockMode mode, Consumer<KvmReply.MmuLockGranted> k) {
+  /**
+   * write_lock / read_lock(&kvm->mmu_lock), {@code body}, then the matching unlock: the body gets the grant and
+   * the one way out of the critical section, which releases the lock and runs {@code k} with the body's result.
+   */
+  public <R> void locked(LockMode mode, BiConsumer<KvmReply.MmuLockGranted, Consumer<R>> body, Consumer<R> k) {
+    lock(mode, g -> body.accept(g, new Consumer<R>() {
+      private boolean out;
+
+      @Override
+      public void accept(R r) {
+        assert !out && held == mode : name + ": left a " + mode + " section twice, or holding " + held;
+        out = true;
+        unlock();
+        k.accept(r);
+      }
+    }));
+  }
+
+  /** {@link #locked(LockMode, BiConsumer, Consumer)} of a body without a result. */
+  public void locked(LockMode mode, BiConsumer<KvmReply.MmuLockGranted, Runnable> body, Runnable k) {
+    this.<Void>locked(mode, (g, out) -> body.accept(g, () -> out.accept(null)), v -> k.run());
+  }
+
+  /** Drop mmu_lock and take it again in the same mode (cond_resched_rwlock_*, an allocation outside the lock). */
+  public void relock(Consumer<KvmReply.MmuLockGranted> k) {
+    LockMode mode = held;
+    assertLocked("relock");
+    unlock();
+    lock(mode, k);
+  }
+
+  private void lock(LockMode mode, Consumer<KvmReply.MmuLockGranted> k) {
     if (held != null) throw new IllegalStateException(name + " already holds mmu_lock " + held);
-    long tag = mintTag();
-    await(tag, KvmReply.MmuLockGranted.class, g -> {
+    request(KvmReply.MmuLockGranted.class, g -> {
       assert held == null && g.mode() == mode : name + ": asked " + mode + ", granted " + g.mode() + " over " + held;
       held = g.mode();
       if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
       k.accept(g);
-    });
-    peers.mmuLock().tell(new MmuLockMsg.Acquire(name, mode, self, tag));
+    }, tag -> peers.mmuLock().tell(new MmuLockMsg.Acquire(name, mode, self, tag)));
   }
 
-  public void unlock() {
+  private void unlock() {
     if (held == null) throw new IllegalStateException(name + " releases mmu_lock it does not hold");
     assert held == LockMode.SHARED || splitCacheFree >= 0 : name + ": split cache " + splitCacheFree;
     LockMode m = held;

@@ -61,16 +61,14 @@ public final class TdTeardown {
     kvm.flow(Flow.GMEM_RELEASE, start, Level.PG_LEVEL_4K);
     long zapEnd = kvm.config().has(DesignOption.MUT_GMEM_RELEASE_NO_ZAP) ? start : end; // mutation 14
     assert start < end && zapEnd <= end : "kvm_gmem_release of [" + start + ", " + end + ")";
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () ->
+    kvm.locked(LockMode.EXCLUSIVE, (g, out) -> kvm.invalidateBegin(start, end, () ->
         ZapPrivateLeafs.run(kvm, start, zapEnd, () -> {
           kvm.assertWriteLocked("kvm_gmem_invalidate_begin: KVM_MMU_LOCK");
-          kvm.unlock();
-          kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(start, end, () -> {
-            kvm.assertWriteLocked("kvm_gmem_invalidate_end: KVM_MMU_LOCK");
-            kvm.unlock();
-            flushVp(0);
-          }));
-        })));
+          out.run();
+        })), () -> kvm.locked(LockMode.EXCLUSIVE, (g, out) -> kvm.invalidateEnd(start, end, () -> {
+          kvm.assertWriteLocked("kvm_gmem_invalidate_end: KVM_MMU_LOCK");
+          out.run();
+        }), () -> flushVp(0)));
   }
 
   // ------------------------------------------------------------------------------------------ tdx_mmu_release_hkid
@@ -105,7 +103,7 @@ public final class TdTeardown {
 
   /** write_lock(mmu_lock) around the cache write-back and the HKID free. */
   private void cacheWbAndFreeid() {
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
+    kvm.<Boolean>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
       kvm.assertWriteLocked("tdx_mmu_release_hkid: TDH.PHYMEM.CACHE.WB");
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
       if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
@@ -113,10 +111,9 @@ public final class TdTeardown {
       }
       keyFreeid(freed -> {
         kvm.assertWriteLocked("tdx_mmu_release_hkid: write_unlock(&kvm->mmu_lock)");
-        kvm.unlock();
-        destroyVm(freed);
+        out.accept(freed);
       });
-    }));
+    }), this::destroyVm);
   }
 
   private void keyFreeid(Consumer<Boolean> k) {
@@ -144,14 +141,12 @@ public final class TdTeardown {
       k.accept(out);
       return;
     }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.LeafList.class, l -> {
+    kvm.request(KvmReply.LeafList.class, l -> {
       assert l.leafs().stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + l;
       out.addAll(l.leafs());
       collectPageTables(shard + 1, out, k);
-    });
-    kvm.peers().tdpMmu().get(shard).tell(new TdpMmuMsg.CollectPageTables(kvm.config().baseGfn(),
-        kvm.config().endGfn(), kvm.self(), tag));
+    }, tag -> kvm.peers().tdpMmu().get(shard).tell(new TdpMmuMsg.CollectPageTables(kvm.config().baseGfn(),
+        kvm.config().endGfn(), kvm.self(), tag)));
   }
 
   /** tdx_sept_free_private_spt for each page table, then free_page unless it was leaked. */

@@ -60,8 +60,7 @@ public final class NonBlockingSplit {
         visit(i + 1);
       } else if (!sp) {
         ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, base, Level.PG_LEVEL_2M);
-        ctx.unlock();
-        ctx.lock(LockMode.SHARED, g -> {
+        ctx.relock(g -> {
           sp = true;
           visit(i);
         });

@@ -92,8 +92,7 @@ public final class SplitCrossBoundaryLeafs {
     LockMode mode = ctx.held();
     assert !sp && mode == LockMode.EXCLUSIVE : "a second sp, or the window opened under " + mode;
     ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, leaf.gfn(), leaf.level());
-    ctx.unlock();
-    ctx.lock(mode, g -> {
+    ctx.relock(g -> {
       assert ctx.held() == mode : "the lock came back as " + ctx.held();
       if (!ctx.takeSplitCachePage()) { // if (!sp) { ret = -ENOMEM; break; }, after the lock is retaken
         ctx.flow(Flow.SPLIT_ENOMEM, leaf.gfn(), leaf.level());

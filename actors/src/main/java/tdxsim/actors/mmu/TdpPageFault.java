@@ -1,6 +1,7 @@
 package tdxsim.actors.mmu;
 
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
@@ -105,24 +106,25 @@ public final class TdpPageFault {
       stale(done);
       return;
     }
-    ctx.lock(LockMode.SHARED, g -> mapUnderReadLock(mmuSeq, g, pfn, done));
+    ctx.<Runnable>locked(LockMode.SHARED, (g, out) -> mapUnderReadLock(mmuSeq, g, pfn, done, out), Runnable::run);
   }
 
-  /** Under the read lock: is_page_fault_stale, kvm_tdp_mmu_map ({@link TdpMmuMap}), read_unlock. */
+  /**
+   * Under the read lock: is_page_fault_stale, kvm_tdp_mmu_map ({@link TdpMmuMap}); {@code out} (read_unlock)
+   * with what follows it.
+   */
   private void mapUnderReadLock(long mmuSeq, KvmReply.MmuLockGranted g, KvmReply.PfnResult pfn,
-      BiConsumer<PfResult, TdpPageFault> done) {
+      BiConsumer<PfResult, TdpPageFault> done, Consumer<Runnable> out) {
     assert ctx.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + ctx.held();
     if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
-      ctx.unlock();
-      stale(done);
+      out.accept(() -> stale(done));
       return;
     }
     map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
         () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
     map.run(r -> {
       assert ctx.held() == LockMode.SHARED : "kvm_tdp_mmu_map returned without the read lock";
-      ctx.unlock();
-      done.accept(r, this);
+      out.accept(() -> done.accept(r, this));
     });
   }
 

@@ -166,22 +166,25 @@ final class EptViolationHandler {
       }
       // write_lock(&kvm->mmu_lock); NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
       LockMode mode = ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE;
-      ctx.lock(mode, g -> splitCrossBoundary(gfn, level, done));
+      ctx.<Integer>locked(mode, (g, out) -> splitCrossBoundary(gfn, level, out::accept), done::accept);
     });
   }
 
-  /** Under mmu_lock: kvm_split_cross_boundary_leafs over the aligned [base, base + pages(level)). */
-  private void splitCrossBoundary(long gfn, Level level, IntConsumer done) {
+  /**
+   * Under mmu_lock: kvm_split_cross_boundary_leafs over the aligned [base, base + pages(level)); {@code out}
+   * (write_unlock, return r) with its error.
+   */
+  private void splitCrossBoundary(long gfn, Level level, IntConsumer out) {
     long base = level.base(gfn);
     assert base <= gfn && gfn < base + level.pages() : ctx.name() + ": " + level + " base " + base + " of " + gfn;
     ctx.assertLocked("kvm_split_cross_boundary_leafs");
     ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
     SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
       if (err != 0) {
-        unlockAndReturn(err, done); // goto out
+        out.accept(err); // goto out
         return;
       }
-      setGuestInhibit(gfn, level, done);
+      setGuestInhibit(gfn, level, out);
     });
   }
 
@@ -189,21 +192,14 @@ final class EptViolationHandler {
    * Only after the split: hugepage_set_guest_inhibit(slot, gfn, level + 1), and level + 2 for 4K (the inhibit is
    * one-way; a lockless reader that sees it finds no huge leaf); then out.
    */
-  private void setGuestInhibit(long gfn, Level level, IntConsumer done) {
+  private void setGuestInhibit(long gfn, Level level, IntConsumer out) {
     ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
       if (level != Level.PG_LEVEL_4K) {
-        unlockAndReturn(0, done);
+        out.accept(0);
         return;
       }
-      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true,
-          () -> unlockAndReturn(0, done));
+      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> out.accept(0));
     });
-  }
-
-  /** out: write_unlock(&kvm->mmu_lock); return r. */
-  private void unlockAndReturn(int r, IntConsumer done) {
-    ctx.unlock();
-    done.accept(r);
   }
 
   /**

@@ -122,17 +122,18 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
    */
   private void mapPrivatePfn(long gfn, long pfn, Level maxLevel, Runnable done) {
     assert !kvm.tdRunnable() && kvm.held() == null : "KVM_TDX_INIT_MEM_REGION after FINALIZE or under mmu_lock";
-    kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
+    kvm.<PfResult>locked(LockMode.SHARED, (g, out) -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
       kvm.assertLocked("kvm_tdp_mmu_map_private_pfn"); // read_lock(&kvm->mmu_lock) around kvm_tdp_map_page
       assert kvm.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + kvm.held();
-      kvm.unlock();
+      out.accept(r);
+    }), r -> {
       if (PfResult.isRetry(r) && !kvm.vmDead()) {
         mapPrivatePfn(gfn, pfn, maxLevel, done);
         return;
       }
       if (PfResult.isError(r)) kvm.flow(Flow.INIT_MEM_REGION_FAILED, gfn, Level.PG_LEVEL_4K);
       done.run();
-    }));
+    });
   }
 
   /** KVM_TDX_FINALIZE_VM: TDH.MR.FINALIZE, then kvm_tdx->state = TD_STATE_RUNNABLE; start the vCPUs. */
