@@ -2,7 +2,6 @@ package tdxsim.actors.vcpu;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
@@ -97,9 +96,9 @@ final class EptViolationHandler {
       return;
     }
     honorGuestAcceptLevel(gfn, acceptLevel, err -> {
-      if (err != 0) {
-        ctx.observe(new FaultEnd(vcpu, gfn, Errno.of(err)));
-        done.accept(Errno.of(err));
+      if (err != null) {
+        ctx.observe(new FaultEnd(vcpu, gfn, err));
+        done.accept(err);
         return;
       }
       faultLoop(gfn, done);
@@ -153,20 +152,20 @@ final class EptViolationHandler {
    * hugepage_test_guest_inhibit(slot, gfn, level + 1) is clear (read without mmu_lock), goes on to
    * {@link #splitCrossBoundary}.
    */
-  void honorGuestAcceptLevel(long gfn, Level level, IntConsumer done) {
+  void honorGuestAcceptLevel(long gfn, Level level, Consumer<Errno> done) {
     if (level != Level.PG_LEVEL_4K && level != Level.PG_LEVEL_2M) {
-      done.accept(0);
+      done.accept(null);
       return;
     }
     ctx.readLpageInfo(gfn, info -> {
       int flags = level == Level.PG_LEVEL_4K ? info.disallowLpage2M() : info.disallowLpage1G();
       if ((flags & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0) {
-        done.accept(0);
+        done.accept(null);
         return;
       }
       // write_lock(&kvm->mmu_lock); NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
       LockMode mode = ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE;
-      ctx.<Integer>locked(mode, (g, out) -> splitCrossBoundary(gfn, level, out::accept), done::accept);
+      ctx.<Errno>locked(mode, (g, out) -> splitCrossBoundary(gfn, level, out), done);
     });
   }
 
@@ -174,13 +173,13 @@ final class EptViolationHandler {
    * Under mmu_lock: kvm_split_cross_boundary_leafs over the aligned [base, base + pages(level)); {@code out}
    * (write_unlock, return r) with its error.
    */
-  private void splitCrossBoundary(long gfn, Level level, IntConsumer out) {
+  private void splitCrossBoundary(long gfn, Level level, Consumer<Errno> out) {
     long base = level.base(gfn);
     assert base <= gfn && gfn < base + level.pages() : ctx.name() + ": " + level + " base " + base + " of " + gfn;
     ctx.assertLocked("kvm_split_cross_boundary_leafs");
     ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
     SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
-      if (err != 0) {
+      if (err != null) {
         out.accept(err); // goto out
         return;
       }
@@ -192,13 +191,13 @@ final class EptViolationHandler {
    * Only after the split: hugepage_set_guest_inhibit(slot, gfn, level + 1), and level + 2 for 4K (the inhibit is
    * one-way; a lockless reader that sees it finds no huge leaf); then out.
    */
-  private void setGuestInhibit(long gfn, Level level, IntConsumer out) {
+  private void setGuestInhibit(long gfn, Level level, Consumer<Errno> out) {
     ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
       if (level != Level.PG_LEVEL_4K) {
-        out.accept(0);
+        out.accept(null);
         return;
       }
-      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> out.accept(0));
+      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> out.accept(null));
     });
   }
 

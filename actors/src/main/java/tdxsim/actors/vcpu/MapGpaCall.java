@@ -60,9 +60,8 @@ final class MapGpaCall {
     assert next < chunkEnd : kvm.name() + ": empty MapGPA chunk at " + next + ", end " + end;
     assert kvm.held() == null : kvm.name() + ": an exit to userspace under mmu_lock " + kvm.held();
     kvm.flow(toShared ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, next, Level.PG_LEVEL_4K);
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MapGpaDone.class, this::complete);
-    kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(vcpu, next, chunkEnd, toShared, kvm.self(), tag));
+    kvm.request(KvmReply.MapGpaDone.class, this::complete,
+        tag -> kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(vcpu, next, chunkEnd, toShared, kvm.self(), tag)));
   }
 
   /** tdx_complete_vmcall_map_gpa, on the next KVM_RUN. */

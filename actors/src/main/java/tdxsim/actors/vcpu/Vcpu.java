@@ -6,7 +6,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
@@ -94,14 +93,14 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
    */
   public static Behavior<VcpuMsg> create(int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
       KvmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
-      Vcpu vcpu = new Vcpu(ctx, id, workload, preAccepted, config, monitor);
-      return AwaitWire.stashUntil(VcpuMsg.class, VcpuMsg.Wire.class, stash, w -> {
-        vcpu.kvm.wire(w.peers(), ctx.getSelf().narrow());
-        vcpu.selfGuest = ctx.getSelf().narrow();
-        return vcpu;
-      });
-    }));
+    return AwaitWire.setup(VcpuMsg.class, VcpuMsg.Wire.class,
+        ctx -> new Vcpu(ctx, id, workload, preAccepted, config, monitor), Vcpu::wire);
+  }
+
+  private void wire(VcpuMsg.Wire w) {
+    assert w.peers() != null && selfGuest == null : name(id) + " wired twice, or without peers";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
+    selfGuest = getContext().getSelf().narrow();
   }
 
   /** The cases are tested in order: the most frequent messages first; anything else is a protocol error. */
@@ -372,15 +371,13 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
    */
   private void memoryFaultExit(long gfn) {
     hostBusy = true;
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MemoryFaultHandled.class, h -> {
+    kvm.request(KvmReply.MemoryFaultHandled.class, h -> {
       hostBusy = false;
       if (!h.ok()) {
         halt();
         return;
       }
       vcpuRun();
-    });
-    kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag));
+    }, tag -> kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag)));
   }
 }

@@ -55,8 +55,8 @@ class MutationSeptFlowsTest {
   }
 
   private void split() {
-    host.run(new ProcedureHost.Run(kvm -> kvm.<Integer>locked(LockMode.EXCLUSIVE, (g, out) ->
-        SplitCrossBoundaryLeafs.run(kvm, G + 1, G + 2, out::accept), results::add)));
+    host.run(new ProcedureHost.Run(kvm -> kvm.<Errno>locked(LockMode.EXCLUSIVE, (g, out) ->
+        SplitCrossBoundaryLeafs.run(kvm, G + 1, G + 2, out), e -> results.add(e == null ? 0 : e.value))));
     p.grant(LockMode.EXCLUSIVE, 1);
     p.splitAllocWindow(1, List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
   }
@@ -172,8 +172,8 @@ class MutationSeptFlowsTest {
   @Test
   void mutation9TakesOneRefAtA2mMapButPutsPagesPerRemove() {
     setUp(true, DesignOption.MUT_REFCOUNT_IMBALANCE);
-    host.run(new ProcedureHost.Run(kvm -> kvm.<Integer>locked(LockMode.SHARED, (g, out) ->
-        TdxSept.setPrivateSpte(kvm, G, Level.PG_LEVEL_2M, 0x40000, out::accept), results::add)));
+    host.run(new ProcedureHost.Run(kvm -> kvm.<Errno>locked(LockMode.SHARED, (g, out) ->
+        TdxSept.setPrivateSpte(kvm, G, Level.PG_LEVEL_2M, 0x40000, out), e -> results.add(e == null ? 0 : e.value))));
     p.grant(LockMode.SHARED, -1);
     GuestMemfdMsg.FolioRef take = ScriptedPeers.next(p.gmem, GuestMemfdMsg.FolioRef.class);
     assertEquals(1, take.delta(), "folio_get, not folio_ref_add(KVM_PAGES_PER_HPAGE(2M))");

@@ -59,8 +59,8 @@ class TdxSeptFlowsTest {
   }
 
   private void split(long start, long end) {
-    host.run(new ProcedureHost.Run(kvm -> kvm.<Integer>locked(LockMode.EXCLUSIVE, (g, out) ->
-        SplitCrossBoundaryLeafs.run(kvm, start, end, out::accept), results::add)));
+    host.run(new ProcedureHost.Run(kvm -> kvm.<Errno>locked(LockMode.EXCLUSIVE, (g, out) ->
+        SplitCrossBoundaryLeafs.run(kvm, start, end, out), e -> results.add(e == null ? 0 : e.value))));
   }
 
   @Test
