@@ -53,10 +53,7 @@ public final class KvmContext {
 
   /** kvm_tdx->state == TD_STATE_RUNNABLE, as this context has learnt it. */
   private boolean tdRunnable;
-  /** The mmu_lock mode this context holds, or null. */
-  private LockMode held;
-  /** The VM's split page budget, owned by this context while it holds the write lock; -1 otherwise. */
-  private int splitCacheFree = -1;
+  private final MmuLockHold lock = new MmuLockHold(this);
   private long sptPfnSeq;
   /** kvm->vm_dead as this context has learnt it: set here, or KVM_REQ_VM_DEAD received (vCPUs). */
   private boolean vmDead;
@@ -110,8 +107,9 @@ public final class KvmContext {
     tdRunnable = true;
   }
 
+  /** The mmu_lock mode this context holds, or null. */
   public LockMode held() {
-    return held;
+    return lock.held();
   }
 
   /**
@@ -129,13 +127,13 @@ public final class KvmContext {
 
   /** lockdep_assert_held_write(&kvm->mmu_lock): a model bug if violated. */
   public void assertWriteLocked(String where) {
-    if (held != LockMode.EXCLUSIVE) {
+    if (held() != LockMode.EXCLUSIVE) {
       throw new IllegalStateException(where + ": lockdep_assert_held_write(&kvm->mmu_lock) failed in " + name);
     }
   }
 
   public void assertLocked(String where) {
-    if (held == null) throw new IllegalStateException(where + ": lockdep_assert_held(&kvm->mmu_lock) failed in " + name);
+    if (held() == null) throw new IllegalStateException(where + ": lockdep_assert_held(&kvm->mmu_lock) failed in " + name);
   }
 
   public long mintTag() {
@@ -154,16 +152,13 @@ public final class KvmContext {
    */
   public boolean takeSplitCachePage() {
     assertWriteLocked("tdp_mmu_alloc_sp_for_split");
-    if (splitCacheFree <= 0) return false;
-    splitCacheFree--;
-    return true;
+    return lock.takeSplitCachePage();
   }
 
   /** tdp_mmu_free_sp of an sp the split walk allocated and did not use: its pages go back to the budget. */
   public void returnSplitCachePage() {
     assertWriteLocked("tdp_mmu_free_sp");
-    assert splitCacheFree >= 0 : name + ": the write lock's holder owns the split cache, not " + splitCacheFree;
-    splitCacheFree++;
+    lock.returnSplitCachePage();
   }
 
   public void observe(Observation o) {
@@ -260,17 +255,7 @@ public final class KvmContext {
    * the one way out of the critical section, which releases the lock and runs {@code k} with the body's result.
    */
   public <R> void locked(LockMode mode, BiConsumer<KvmReply.MmuLockGranted, Consumer<R>> body, Consumer<R> k) {
-    lock(mode, g -> body.accept(g, new Consumer<R>() {
-      private boolean out;
-
-      @Override
-      public void accept(R r) {
-        assert !out && held == mode : name + ": left a " + mode + " section twice, or holding " + held;
-        out = true;
-        unlock();
-        k.accept(r);
-      }
-    }));
+    lock.locked(mode, body, k);
   }
 
   /** {@link #locked(LockMode, BiConsumer, Consumer)} of a body without a result. */
@@ -280,30 +265,8 @@ public final class KvmContext {
 
   /** Drop mmu_lock and take it again in the same mode (cond_resched_rwlock_*, an allocation outside the lock). */
   public void relock(Consumer<KvmReply.MmuLockGranted> k) {
-    LockMode mode = held;
     assertLocked("relock");
-    unlock();
-    lock(mode, k);
-  }
-
-  private void lock(LockMode mode, Consumer<KvmReply.MmuLockGranted> k) {
-    if (held != null) throw new IllegalStateException(name + " already holds mmu_lock " + held);
-    request(KvmReply.MmuLockGranted.class, g -> {
-      assert held == null && g.mode() == mode : name + ": asked " + mode + ", granted " + g.mode() + " over " + held;
-      held = g.mode();
-      if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
-      k.accept(g);
-    }, tag -> peers.mmuLock().tell(new MmuLockMsg.Acquire(name, mode, self, tag)));
-  }
-
-  private void unlock() {
-    if (held == null) throw new IllegalStateException(name + " releases mmu_lock it does not hold");
-    assert held == LockMode.SHARED || splitCacheFree >= 0 : name + ": split cache " + splitCacheFree;
-    LockMode m = held;
-    int cache = m == LockMode.EXCLUSIVE ? splitCacheFree : -1;
-    held = null;
-    splitCacheFree = -1;
-    peers.mmuLock().tell(new MmuLockMsg.Release(name, m, cache));
+    lock.relock(k);
   }
 
   public void readInvalidateSeq(Consumer<KvmReply.InvalidateSnapshot> k) {
@@ -390,7 +353,7 @@ public final class KvmContext {
 
   public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
     // NON-BLOCKING-RESIZE: hugepage_set_guest_inhibit under the read lock, an atomic bit set [P3-13]
-    boolean sharedInhibit = held == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
+    boolean sharedInhibit = held() == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
         && config.has(DesignOption.NON_BLOCKING_RESIZE);
     if (!sharedInhibit) assertWriteLocked("lpage_info update");
     request(KvmReply.LpageUpdated.class, u -> k.run(), tag ->

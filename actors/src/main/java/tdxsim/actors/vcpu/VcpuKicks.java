@@ -17,7 +17,12 @@ import tdxsim.protocol.VcpuMsg;
 final class VcpuKicks {
   private final int id;
   private final KvmContext kvm;
-  /** kvm_tdx->wait_for_sept_zap, as set by each kicker (only the write-lock holder ever sets it). */
+  /**
+   * kvm_tdx->wait_for_sept_zap, one bool in the kernel [LNX tdx.h] that only the write-lock holder sets and
+   * clears; here a set of the kickers holding it, because the writes reach this vCPU as messages from different
+   * senders: kicker A's clear (SeptZapDone) can arrive after kicker B's set (a KickRequest B sent once A had
+   * released mmu_lock), and one bool would then read false while B still holds it.
+   */
   private final Set<String> waitForSeptZap = new LinkedHashSet<>();
   /** Kicks to acknowledge once out of guest mode. */
   private final List<VcpuMsg.KickRequest> pending = new ArrayList<>();

@@ -35,10 +35,6 @@ public final class RecordFile {
     }
   }
 
-  public static String hex(long v) {
-    return TraceJson.hex(v);
-  }
-
   // ---- reading ----------------------------------------------------------------------------------------------
 
   /** Reads a record written for {@code expectedModelVersion}. */
