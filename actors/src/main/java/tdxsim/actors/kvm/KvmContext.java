@@ -72,6 +72,7 @@ public final class KvmContext {
   }
 
   public void wire(KvmPeers peers, ActorRef<KvmReply> self) {
+    assert this.peers == null && peers != null && self != null : name + " wired twice, or to nothing";
     this.peers = peers;
     this.self = self;
     this.selfSeamcall = self.narrow();
@@ -137,11 +138,13 @@ public final class KvmContext {
   }
 
   public long mintTag() {
+    assert tagSeq < (1L << 40) - 1 : name + ": the tag sequence ran into the sender id";
     return tagBase | ++tagSeq;
   }
 
   /** A fresh page for a mirror sp's external_spt (SEPT.ADD or DEMOTE); distinct per context. */
   public long allocSptPfn() {
+    assert sptPfnSeq < (1L << 40) - 1 : name + ": the external_spt pfns ran into the sender id";
     return 0x4000_0000_0000L | tagBase | ++sptPfnSeq;
   }
 
@@ -178,6 +181,7 @@ public final class KvmContext {
    * gets KVM_REQ_VM_DEAD [LNX kvm_host.h].
    */
   public void bugOn(String where, String detail, long gfn) {
+    assert where != null && detail != null : name + ": a KVM_BUG_ON without its condition";
     monitor.observe(new KvmBugOn(where, detail, gfn));
     vmDead(gfn);
   }
@@ -197,6 +201,7 @@ public final class KvmContext {
 
   /** One request to another actor: a fresh tag, its continuation registered, then the message sent. */
   public <T extends KvmReply> void request(Class<T> type, Consumer<? super T> k, LongConsumer send) {
+    assert peers != null && type != null && k != null : name + ": a request before the wire, or without a reply";
     long tag = mintTag();
     await(tag, type, k);
     send.accept(tag);
@@ -245,6 +250,7 @@ public final class KvmContext {
 
   /** A burst of {@code count} host NMIs on this context's logical processor starts (VcpuMsg.NmiBurst). */
   public void nmiBurst(int count) {
+    assert count > 0 && nmisLeft >= 0 : name + ": an NMI burst of " + count + " after " + nmisLeft;
     nmisLeft += count;
   }
 
@@ -265,7 +271,6 @@ public final class KvmContext {
 
   /** Drop mmu_lock and take it again in the same mode (cond_resched_rwlock_*, an allocation outside the lock). */
   public void relock(Consumer<KvmReply.MmuLockGranted> k) {
-    assertLocked("relock");
     lock.relock(k);
   }
 
@@ -315,12 +320,14 @@ public final class KvmContext {
 
   public void splitHugeSpte(long gfn, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
     assertWriteLocked("tdp_mmu_split_huge_page");
+    assert Level.PG_LEVEL_2M.isAligned(gfn) && sptPfn >= 0 : name + ": a split of " + gfn + " into " + sptPfn;
     request(KvmReply.SpteWritten.class, k, tag -> shard(gfn).tell(new TdpMmuMsg.SplitHugeSpte(gfn, sptPfn, self, tag)));
   }
 
   /** Mutation 1 only: the final write of a shared-lock split over the 2M entry this context froze. */
   public void splitFrozenHugeSpte(long gfn, Spte leaf, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
     assertLocked("tdp_mmu_split_huge_page(shared)");
+    assert Level.PG_LEVEL_2M.isAligned(gfn) && leaf.isLeaf() : name + ": a shared split of " + leaf + " at " + gfn;
     request(KvmReply.SpteWritten.class, k, tag ->
         shard(gfn).tell(new TdpMmuMsg.SplitFrozenHugeSpte(gfn, leaf, sptPfn, self, tag)));
   }
@@ -352,6 +359,7 @@ public final class KvmContext {
   }
 
   public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
+    assert level != Level.PG_LEVEL_4K : name + ": lpage_info is kept for 2M and 1G, not " + level;
     // NON-BLOCKING-RESIZE: hugepage_set_guest_inhibit under the read lock, an atomic bit set [P3-13]
     boolean sharedInhibit = held() == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
         && config.has(DesignOption.NON_BLOCKING_RESIZE);
@@ -369,6 +377,7 @@ public final class KvmContext {
 
   /** v1 only: folio_ref_add (delta &gt; 0) / folio_put_refs (delta &lt; 0) [P1-08]. */
   public void folioRef(long gfn, long pfn, long pages, int delta, Runnable k) {
+    assert delta != 0 && pages > 0 && Math.abs((long) delta) == pages : name + ": folio refs " + delta + " of " + pages;
     request(KvmReply.FolioRefDone.class, d -> k.run(), tag ->
         peers.guestMemfd().tell(new GuestMemfdMsg.FolioRef(gfn, pfn, pages, delta, self, tag)));
   }

@@ -67,7 +67,7 @@ public final class SharedLockSept {
     });
   }
 
-  /** One SEAMCALL: 0, -EBUSY for a retryable status, or TDX_BUG_ON and -EIO. */
+  /** One SEAMCALL: null (0), -EBUSY for a retryable status, or TDX_BUG_ON and -EIO. */
   private static void once(KvmContext ctx, String name, Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> call,
       Flow flow, Consumer<Errno> done) {
     ctx.seamcall(call, r -> {

@@ -123,6 +123,7 @@ public final class TdTeardown {
   }
 
   private boolean succeeded(SeamcallResult r, String leaf) {
+    assert kvm.vcpuId() < 0 : "tdx_mmu_release_hkid runs in the VMM's close, not on a vCPU";
     assert r.leaf().abiName().equals(leaf) : "the result of " + r.leaf() + " for " + leaf;
     if (r.status().isSuccess()) return true;
     kvm.bugOn("tdx_mmu_release_hkid: " + leaf + " (HKID is leaked)", r.status().name(), 0);
@@ -133,10 +134,12 @@ public final class TdTeardown {
 
   private void destroyVm(boolean hkidFreed) {
     assert kvm.held() == null : "kvm_arch_destroy_vm runs without mmu_lock";
+    assert hkidFreed || kvm.vmDead() : "the HKID is leaked only after a KVM_BUG_ON";
     collectPageTables(0, new ArrayList<>(), tables -> freeNext(tables, 0, hkidFreed));
   }
 
   private void collectPageTables(int shard, List<KvmReply.Leaf> out, Consumer<List<KvmReply.Leaf>> k) {
+    assert shard >= 0 && shard <= kvm.config().shards() && kvm.held() == null : "page tables of shard " + shard;
     if (shard == kvm.config().shards()) {
       k.accept(out);
       return;

@@ -71,6 +71,7 @@ final class VcpuRequests {
   /** KVM_REQ_VM_DEAD to every other vCPU (this context, if a vCPU, sees its own request on its way out). */
   void vmDead() {
     assert ctx.vmDead() : "KVM_REQ_VM_DEAD before kvm->vm_dead is set";
+    assert ctx.peers() != null : ctx.name() + ": KVM_REQ_VM_DEAD before the context is wired";
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     for (int i = 0; i < vcpus.size(); i++) {
       if (i != ctx.vcpuId()) vcpus.get(i).tell(new VcpuMsg.VmDead(ctx.name()));

@@ -55,6 +55,8 @@ final class EptViolationHandler {
   private long memoryFaultGfn = -1;
 
   EptViolationHandler(KvmContext ctx, int vcpu, MemslotView slots, BooleanSupplier hasEvents) {
+    assert ctx != null && vcpu >= 0 && slots != null && hasEvents != null : "EPT violations of vcpu " + vcpu;
+    assert ctx.vcpuId() == vcpu : ctx.name() + " handles the EPT violations of vcpu " + vcpu;
     this.ctx = ctx;
     this.vcpu = vcpu;
     this.slots = slots;
@@ -106,6 +108,7 @@ final class EptViolationHandler {
   }
 
   private void faultLoop(long gfn, Consumer<PfResult> done) {
+    assert ctx.held() == null : ctx.name() + ": kvm_mmu_page_fault entered under mmu_lock " + ctx.held();
     slots.fault(gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null, o -> {
       ctx.observe(new FaultEnd(vcpu, gfn, o.result()));
       if (PfResult.isRetry(o.result())) {
@@ -119,6 +122,7 @@ final class EptViolationHandler {
 
   /** The local-retry loop after a RET_PF_RETRY: its exits in the kernel's order, else the next attempt. */
   private void localRetry(long gfn, Consumer<PfResult> done) {
+    assert ctx.held() == null : ctx.name() + ": the local-retry loop runs outside mmu_lock, not under " + ctx.held();
     if (hasEvents.getAsBoolean() && !ignoresEvents) { // kvm_vcpu_has_events(vcpu) || signal_pending(current)
       ctx.flow(Flow.LOCAL_RETRY_EVENT_EXIT, gfn, Level.PG_LEVEL_4K);
       done.accept(PfResult.RET_PF_RETRY);
@@ -142,6 +146,7 @@ final class EptViolationHandler {
 
   /** The gfn of the KVM_EXIT_MEMORY_FAULT the last fault prepared (KVM_RUN returns -EFAULT with it), or -1. */
   long takeMemoryFaultExit() {
+    assert ctx.held() == null : ctx.name() + ": KVM_EXIT_MEMORY_FAULT taken under mmu_lock";
     long g = memoryFaultGfn;
     memoryFaultGfn = -1;
     return g;
@@ -153,6 +158,7 @@ final class EptViolationHandler {
    * {@link #splitCrossBoundary}.
    */
   void honorGuestAcceptLevel(long gfn, Level level, Consumer<Errno> done) {
+    assert !v1AcceptLevel && ctx.held() == null : ctx.name() + ": tdx_honor_guest_accept_level under " + ctx.held();
     if (level != Level.PG_LEVEL_4K && level != Level.PG_LEVEL_2M) {
       done.accept(null);
       return;
@@ -192,6 +198,8 @@ final class EptViolationHandler {
    * one-way; a lockless reader that sees it finds no huge leaf); then out.
    */
   private void setGuestInhibit(long gfn, Level level, Consumer<Errno> out) {
+    ctx.assertLocked("hugepage_set_guest_inhibit");
+    assert level == Level.PG_LEVEL_4K || level == Level.PG_LEVEL_2M : ctx.name() + ": GUEST_INHIBIT above " + level;
     ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
       if (level != Level.PG_LEVEL_4K) {
         out.accept(null);
@@ -208,6 +216,8 @@ final class EptViolationHandler {
    */
   Level privateMaxMappingLevel(long gfn, boolean prefetch) {
     ctx.assertLocked("gmem_max_mapping_level in kvm_mmu_hugepage_adjust");
+    assert violationGfnStart == -1 ? violationGfnEnd == -1 : violationGfnStart < violationGfnEnd
+        : ctx.name() + ": violation range [" + violationGfnStart + ", " + violationGfnEnd + ")";
     if (TdxMappingLevel.privateMaxMappingLevel(ctx) == Level.PG_LEVEL_4K) return Level.PG_LEVEL_4K;
     if (prefetch && ctx.config().has(DesignOption.V1_PREFETCH_4K)) return Level.PG_LEVEL_4K;
     if (v1AcceptLevel && gfn >= violationGfnStart && gfn < violationGfnEnd) return violationRequestLevel;
@@ -216,6 +226,7 @@ final class EptViolationHandler {
 
   /** v1: the EPT violation's ACCEPT level becomes this vCPU's request level for the aligned range [P1-12]. */
   private void recordRequestLevel(long gfn, Level acceptLevel) {
+    assert v1AcceptLevel : ctx.name() + ": violation_request_level is v1's";
     if (acceptLevel == null || acceptLevel == Level.PG_LEVEL_1G) {
       violationGfnStart = violationGfnEnd = -1;
       return;
@@ -228,6 +239,7 @@ final class EptViolationHandler {
 
   /** v1: a huge leaf is found where the request level wants 4K: accept the 2M mapping instead [P1-21]. */
   private void raiseRequestLevel() {
+    assert ignoreSharedSplit : ctx.name() + ": the huge leaf is ignored only with v1-ignore-shared-split";
     violationRequestLevel = Level.PG_LEVEL_2M;
   }
 }

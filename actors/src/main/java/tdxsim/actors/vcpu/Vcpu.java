@@ -157,6 +157,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     opTag = -1;
     guestStep.run();
     guestRun();
+    assert invariant();
     return this;
   }
 
@@ -171,6 +172,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
       kicks.raiseInterrupt(); // the IPI was pending across the entry
     }
     guestRun();
+    assert invariant();
     return this;
   }
 
@@ -191,7 +193,19 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     opTag = -1; // an operation in flight did not complete: the guest re-executes it after re-entry
     kicks.ackPending();
     onTdExit(r);
+    assert invariant();
     return this;
+  }
+
+  /** The run loop's state machine: what each mode allows of the other fields. */
+  private boolean invariant() {
+    assert selfGuest != null && (mode != Mode.IDLE || enterTag == -1) : name(id) + " ran before its wire";
+    assert opTag == -1 || mode == Mode.IN_GUEST : name(id) + ": a guest operation in flight in " + mode;
+    assert !hostBusy || mode == Mode.OUTSIDE : name(id) + ": KVM work in " + mode;
+    assert !waitingToEnter || mode == Mode.OUTSIDE && !hostBusy : name(id) + ": waiting to enter in " + mode;
+    assert mode != Mode.ENTERING || enterTag != -1 : name(id) + ": TDH.VP.ENTER without its tag";
+    assert mode != Mode.HALTED || !hostBusy && join == null : name(id) + ": halted with work or a Join left";
+    return true;
   }
 
   private void requireEntering(GuestResult r, long tag) {
@@ -283,6 +297,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     }
     assert !kicks.hasPending() && !waitingToEnter : "TDH.VP.ENTER with unacknowledged kicks or waiting";
     assert opTag == -1 && pendingExit == null : "TDH.VP.ENTER with a guest operation or exit in flight";
+    assert kvm.held() == null : name(id) + ": TDH.VP.ENTER under mmu_lock " + kvm.held();
     mode = Mode.ENTERING; // OUTSIDE → ENTERING
     enterTag = kvm.mintTag();
     kicks.resetInterrupt();
@@ -370,6 +385,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
    * failed conversion stops the vCPU.
    */
   private void memoryFaultExit(long gfn) {
+    assert mode == Mode.OUTSIDE && kvm.held() == null : name(id) + ": KVM_EXIT_MEMORY_FAULT in " + mode;
     hostBusy = true;
     kvm.request(KvmReply.MemoryFaultHandled.class, h -> {
       hostBusy = false;
