@@ -163,6 +163,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
   /** filemap_invalidate_unlock: the readers at the head of the queue go, then the next writer takes it. */
   private void unlockInvalidate() {
     assert invalidateLockHeld : "filemap_invalidate_unlock without holding it";
+    assert kvm.held() == null : "filemap_invalidate_unlock with mmu_lock still held: " + kvm.held();
     invalidateLockHeld = false;
     readersBlocked = false;
     while (!waiting.isEmpty() && !invalidateLockHeld) {

@@ -46,6 +46,7 @@ public final class SplitCrossBoundaryLeafs {
 
   private SplitCrossBoundaryLeafs(KvmContext ctx, long start, long end, Consumer<Errno> done) {
     assert ctx != null && done != null : "a split without a continuation";
+    assert start <= end : "kvm_split_cross_boundary_leafs of [" + start + ", " + end + ")"; // empty is legal
     this.ctx = ctx;
     this.start = start;
     this.end = end;
@@ -122,6 +123,7 @@ public final class SplitCrossBoundaryLeafs {
 
   /** The walk is over: an sp left unused (another context split or zapped the leaf in the window) is freed. */
   private void finish(Errno err) {
+    ctx.assertWriteLocked("kvm_split_cross_boundary_leafs: out"); // the walk ends under the lock it began with
     if (sp) {
       ctx.returnSplitCachePage();
       ctx.flow(Flow.SPLIT_SP_FREED, start, Level.PG_LEVEL_4K);

@@ -83,6 +83,7 @@ public final class TdpPageFault {
    * private-vs-attribute check, then the second _unsafe check ({@link #recheckUnsafe}).
    */
   private void gmemGetPfn(long mmuSeq, BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null : "kvm_gmem_get_pfn may sleep: not under mmu_lock " + ctx.held();
     ctx.getPfn(gfn, pfn -> {
       if (!pfn.ok()) { // kvm_mmu_prepare_memory_fault_exit
         done.accept(pfn.error(), this);
@@ -102,6 +103,7 @@ public final class TdpPageFault {
   /** kvm_mmu_faultin_pfn's last mmu_invalidate_retry_gfn_unsafe, then read_lock(&kvm->mmu_lock). */
   private void recheckUnsafe(long mmuSeq, KvmReply.InvalidateSnapshot again, KvmReply.PfnResult pfn,
       BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null && pfn.ok() : "the _unsafe recheck runs before read_lock, on a pfn: " + pfn;
     if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
       stale(done);
       return;
