@@ -47,6 +47,8 @@ public final class SharedLockSept {
   }
 
   private static void blockTrackKick(KvmContext ctx, long gfn, Level level, Runnable next, Consumer<Errno> failed) {
+    assert ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK) || ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION)
+        : "only mutations 1 and 3 BLOCK under the read lock";
     assert ctx.held() == LockMode.SHARED : "the mutations run under the read lock, not " + ctx.held();
     once(ctx, "TDH_MEM_RANGE_BLOCK", c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), Flow.BLOCK, err -> {
       if (err != null) {

@@ -103,6 +103,7 @@ public final class TdTeardown {
 
   /** write_lock(mmu_lock) around the cache write-back and the HKID free. */
   private void cacheWbAndFreeid() {
+    assert kvm.held() == null : "tdx_mmu_release_hkid takes write_lock(mmu_lock) itself, not under " + kvm.held();
     kvm.<Boolean>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
       kvm.assertWriteLocked("tdx_mmu_release_hkid: TDH.PHYMEM.CACHE.WB");
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"

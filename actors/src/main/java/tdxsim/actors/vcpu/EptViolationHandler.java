@@ -98,6 +98,7 @@ final class EptViolationHandler {
       return;
     }
     honorGuestAcceptLevel(gfn, acceptLevel, err -> {
+      assert ctx.held() == null : ctx.name() + ": tdx_honor_guest_accept_level returned under " + ctx.held();
       if (err != null) {
         ctx.observe(new FaultEnd(vcpu, gfn, err));
         done.accept(err);
@@ -110,6 +111,7 @@ final class EptViolationHandler {
   private void faultLoop(long gfn, Consumer<PfResult> done) {
     assert ctx.held() == null : ctx.name() + ": kvm_mmu_page_fault entered under mmu_lock " + ctx.held();
     slots.fault(gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null, o -> {
+      assert ctx.held() == null : ctx.name() + ": kvm_mmu_page_fault returned under mmu_lock " + ctx.held();
       ctx.observe(new FaultEnd(vcpu, gfn, o.result()));
       if (PfResult.isRetry(o.result())) {
         localRetry(gfn, done);

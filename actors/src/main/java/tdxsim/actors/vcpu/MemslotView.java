@@ -74,6 +74,7 @@ final class MemslotView {
     ctx.request(KvmReply.MemslotLookup.class, l -> {
       assert l.gfn() == gfn : ctx.name() + ": memslot of gfn " + l.gfn() + " for a lookup of " + gfn;
       assert l.state() != null : ctx.name() + ": memslot lookup answered no state";
+      assert held : ctx.name() + ": the SRCU read-side section ended during the lookup of " + gfn;
       k.accept(l.state());
     }, tag -> ctx.peers().memslots().tell(new MemslotsMsg.GfnToMemslot(ctx.name(), gfn, ctx.self(), tag)));
   }
