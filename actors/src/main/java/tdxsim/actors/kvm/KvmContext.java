@@ -335,23 +335,15 @@ public final class KvmContext {
   /** The present leafs overlapping [start, end), across shards in gfn order (a write-locked walk). */
   public void collectLeafs(long start, long end, Consumer<List<KvmReply.Leaf>> k) {
     assertWriteLocked("for_each_tdp_pte");
-    List<KvmReply.Leaf> out = new ArrayList<>();
-    collectFrom(config.shardOf(Math.max(start, config.baseGfn())), Math.max(start, config.baseGfn()),
-        Math.min(end, config.endGfn()), out, k);
-  }
-
-  private void collectFrom(int shard, long start, long end, List<KvmReply.Leaf> out,
-      Consumer<List<KvmReply.Leaf>> k) {
-    if (start >= end || shard >= config.shards()) {
-      k.accept(out);
+    long from = Math.max(start, config.baseGfn());
+    long to = Math.min(end, config.endGfn());
+    if (from >= to) {
+      k.accept(new ArrayList<>());
       return;
     }
-    long shardEnd = config.shardBase(shard) + Level.PG_LEVEL_1G.pages();
-    ActorRef<TdpMmuMsg> mmu = peers.tdpMmu().get(shard);
-    request(KvmReply.LeafList.class, l -> {
-      out.addAll(l.leafs());
-      collectFrom(shard + 1, shardEnd, end, out, k);
-    }, tag -> mmu.tell(new TdpMmuMsg.CollectLeafs(start, Math.min(end, shardEnd), self, tag)));
+    ShardWalk.collect(this, config.shardOf(from), config.shardOf(to - 1), (s, tag) -> new TdpMmuMsg.CollectLeafs(
+        Math.max(from, config.shardBase(s)), Math.min(to, config.shardBase(s) + Level.PG_LEVEL_1G.pages()), self,
+        tag), k);
   }
 
   public void readLpageInfo(long gfn, Consumer<KvmReply.LpageInfo> k) {

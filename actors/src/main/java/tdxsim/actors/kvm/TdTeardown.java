@@ -1,6 +1,5 @@
 package tdxsim.actors.kvm;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
@@ -136,21 +135,11 @@ public final class TdTeardown {
   private void destroyVm(boolean hkidFreed) {
     assert kvm.held() == null : "kvm_arch_destroy_vm runs without mmu_lock";
     assert hkidFreed || kvm.vmDead() : "the HKID is leaked only after a KVM_BUG_ON";
-    collectPageTables(0, new ArrayList<>(), tables -> freeNext(tables, 0, hkidFreed));
-  }
-
-  private void collectPageTables(int shard, List<KvmReply.Leaf> out, Consumer<List<KvmReply.Leaf>> k) {
-    assert shard >= 0 && shard <= kvm.config().shards() && kvm.held() == null : "page tables of shard " + shard;
-    if (shard == kvm.config().shards()) {
-      k.accept(out);
-      return;
-    }
-    kvm.request(KvmReply.LeafList.class, l -> {
-      assert l.leafs().stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + l;
-      out.addAll(l.leafs());
-      collectPageTables(shard + 1, out, k);
-    }, tag -> kvm.peers().tdpMmu().get(shard).tell(new TdpMmuMsg.CollectPageTables(kvm.config().baseGfn(),
-        kvm.config().endGfn(), kvm.self(), tag)));
+    ShardWalk.collect(kvm, 0, kvm.config().shards() - 1, (s, tag) -> new TdpMmuMsg.CollectPageTables(
+        kvm.config().baseGfn(), kvm.config().endGfn(), kvm.self(), tag), tables -> {
+          assert tables.stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + tables;
+          freeNext(tables, 0, hkidFreed);
+        });
   }
 
   /** tdx_sept_free_private_spt for each page table, then free_page unless it was leaked. */

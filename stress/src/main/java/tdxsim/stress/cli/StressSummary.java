@@ -13,7 +13,6 @@ import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.StressProgress;
 import tdxsim.stress.parallel.StressRun;
 import tdxsim.stress.parallel.StressStats;
-import tdxsim.stress.record.RecordFile;
 import tdxsim.stress.trace.TraceJson;
 
 /**

@@ -1,7 +1,6 @@
 package tdxsim.stress.record;
 
 import java.nio.file.Path;
-import tdxsim.stress.trace.TraceJson;
 
 /**
  * Reads and writes record files: JSON, streamed (a record of a long run holds millions of entries), written to a
