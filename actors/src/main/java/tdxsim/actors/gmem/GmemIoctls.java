@@ -2,7 +2,6 @@ package tdxsim.actors.gmem;
 
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.Errno;
 import tdxsim.actors.kvm.KvmContext;
@@ -158,9 +157,9 @@ final class GmemIoctls {
     assert exactRange || file.hugePageStart(invStart) == invStart && file.hugePageStart(invEnd) == invEnd
         : "kvm_gmem_compute_invalidate_start/end round to the huge page";
     mmu.invalidateBegin(invStart, invEnd, () -> {
-      IntConsumer splitDone = err -> {
-        if (err != 0) {
-          mmu.invalidateEnd(invStart, invEnd, () -> done.accept(false, Errno.of(err)));
+      Consumer<Errno> splitDone = err -> {
+        if (err != null) {
+          mmu.invalidateEnd(invStart, invEnd, () -> done.accept(false, err));
           return;
         }
         Runnable ended = storeAfterEnd
@@ -174,7 +173,7 @@ final class GmemIoctls {
         }
       };
       if (!toShared) {
-        splitDone.accept(0);
+        splitDone.accept(null);
       } else if (onePass) {
         mmu.onePass(start, end, true, splitDone);
       } else {
@@ -210,9 +209,9 @@ final class GmemIoctls {
       return;
     }
     mmu.invalidateBegin(start, end, () -> {
-      IntConsumer zapped = err -> {
-        if (err != 0) {
-          mmu.invalidateEnd(start, end, () -> end2.accept(false, Errno.of(err)));
+      Consumer<Errno> zapped = err -> {
+        if (err != null) {
+          mmu.invalidateEnd(start, end, () -> end2.accept(false, err));
           return;
         }
         users.invalidateUsersInfallible(start, end, 0, () -> {
@@ -229,10 +228,10 @@ final class GmemIoctls {
         mmu.onePass(start, end, true, zapped);
       } else {
         mmu.splitPrivate(start, end, err -> {
-          if (err != 0) {
+          if (err != null) {
             zapped.accept(err);
           } else {
-            mmu.zap(start, end, () -> zapped.accept(0));
+            mmu.zap(start, end, () -> zapped.accept(null));
           }
         });
       }

@@ -52,8 +52,7 @@ final class GmemUsers {
       k.accept(true);
       return;
     }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> {
+    kvm.request(KvmReply.UserAck.class, a -> {
       assert a.user() != null : "an anonymous user ack";
       if (!a.ok()) {
         kvm.flow(refused(a.user()), start, Level.PG_LEVEL_4K);
@@ -61,8 +60,7 @@ final class GmemUsers {
         return;
       }
       askUsers(start, i + 1, ask, k);
-    });
-    users.get(i).tell(ask.apply(tag));
+    }, tag -> users.get(i).tell(ask.apply(tag)));
   }
 
   /** The flow step of a user that refused an invalidation (the users are named in {@code Vm}). */
@@ -81,11 +79,9 @@ final class GmemUsers {
       k.run();
       return;
     }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.UserAck.class, a -> {
+    kvm.request(KvmReply.UserAck.class, a -> {
       assert a.ok() : a.user() + " refused an infallible invalidation";
       invalidateUsersInfallible(start, end, i + 1, k);
-    });
-    users.get(i).tell(new InvalidationUserMsg.Invalidate(start, end, false, kvm.self(), tag));
+    }, tag -> users.get(i).tell(new InvalidationUserMsg.Invalidate(start, end, false, kvm.self(), tag)));
   }
 }

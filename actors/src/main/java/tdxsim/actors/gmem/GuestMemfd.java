@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
@@ -64,13 +63,13 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
 
   public static Behavior<GuestMemfdMsg> create(KvmConfig config, Monitor monitor) {
     assert config != null && monitor != null : "guest_memfd without a config";
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
-      GuestMemfd gmem = new GuestMemfd(ctx, config, monitor);
-      return AwaitWire.stashUntil(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, stash, w -> {
-        gmem.kvm.wire(w.peers(), ctx.getSelf().narrow());
-        return gmem;
-      });
-    }));
+    return AwaitWire.setup(GuestMemfdMsg.class, GuestMemfdMsg.Wire.class, ctx -> new GuestMemfd(ctx, config, monitor),
+        GuestMemfd::wire);
+  }
+
+  private void wire(GuestMemfdMsg.Wire w) {
+    assert w.peers() != null : "guest_memfd wired without peers";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
   }
 
   @Override
@@ -164,6 +163,7 @@ public final class GuestMemfd extends AbstractBehavior<GuestMemfdMsg> {
   /** filemap_invalidate_unlock: the readers at the head of the queue go, then the next writer takes it. */
   private void unlockInvalidate() {
     assert invalidateLockHeld : "filemap_invalidate_unlock without holding it";
+    assert kvm.held() == null : "filemap_invalidate_unlock with mmu_lock still held: " + kvm.held();
     invalidateLockHeld = false;
     readersBlocked = false;
     while (!waiting.isEmpty() && !invalidateLockHeld) {

@@ -1,10 +1,10 @@
 package tdxsim.actors.gmem;
 
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
+import tdxsim.protocol.Errno;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.LockMode;
 import tdxsim.protocol.TdpMmuMsg;
@@ -25,29 +25,28 @@ final class MmuPhases {
   }
 
   /** KVM_MMU_LOCK, one phase, KVM_MMU_UNLOCK; then k with the phase's error. */
-  void locked(Consumer<IntConsumer> phase, IntConsumer k) {
+  void locked(Consumer<Consumer<Errno>> phase, Consumer<Errno> k) {
     assert kvm.held() == null : "KVM_MMU_LOCK nested in " + kvm.held();
-    kvm.lock(LockMode.EXCLUSIVE, g -> phase.accept(err -> {
+    kvm.<Errno>locked(LockMode.EXCLUSIVE, (g, out) -> phase.accept(err -> {
       kvm.assertWriteLocked("KVM_MMU_UNLOCK after a guest_memfd phase");
-      kvm.unlock();
-      k.accept(err);
-    }));
+      out.accept(err);
+    }), k);
   }
 
   /** __kvm_gmem_invalidate_begin: kvm_mmu_invalidate_begin + kvm_mmu_invalidate_range_add. */
   void invalidateBegin(long start, long end, Runnable k) {
     assert start < end : "__kvm_gmem_invalidate_begin of [" + start + ", " + end + ")";
-    locked(u -> kvm.invalidateBegin(start, end, () -> u.accept(0)), err -> k.run());
+    locked(u -> kvm.invalidateBegin(start, end, () -> u.accept(null)), err -> k.run());
   }
 
   /** __kvm_gmem_invalidate_end: kvm_mmu_invalidate_end. */
   void invalidateEnd(long start, long end, Runnable k) {
     assert start < end : "__kvm_gmem_invalidate_end of [" + start + ", " + end + ")";
-    locked(u -> kvm.invalidateEnd(start, end, () -> u.accept(0)), err -> k.run());
+    locked(u -> kvm.invalidateEnd(start, end, () -> u.accept(null)), err -> k.run());
   }
 
   /** __kvm_gmem_split_private: kvm_split_cross_boundary_leafs (-ENOMEM, or -EIO after a KVM_BUG_ON) [P3-16]. */
-  void splitPrivate(long start, long end, IntConsumer k) {
+  void splitPrivate(long start, long end, Consumer<Errno> k) {
     assert start < end : "__kvm_gmem_split_private of [" + start + ", " + end + ")";
     locked(u -> SplitCrossBoundaryLeafs.run(kvm, start, end, u), k);
   }
@@ -55,24 +54,24 @@ final class MmuPhases {
   /** __kvm_gmem_zap: kvm_unmap_gfn_range (private), infallible [S16]. */
   void zap(long start, long end, Runnable k) {
     assert start < end : "__kvm_gmem_zap of [" + start + ", " + end + ")";
-    locked(u -> ZapPrivateLeafs.run(kvm, start, end, () -> u.accept(0)), err -> k.run());
+    locked(u -> ZapPrivateLeafs.run(kvm, start, end, () -> u.accept(null)), err -> k.run());
   }
 
   /**
    * MUT_ONE_PASS_SPLIT_ZAP: split then zap one 2M range at a time [R6], each step its own critical section
    * ({@code lockEach}) or all inside the caller's.
    */
-  void onePass(long cur, long end, boolean lockEach, IntConsumer k) {
+  void onePass(long cur, long end, boolean lockEach, Consumer<Errno> k) {
     if (cur >= end) {
-      k.accept(0);
+      k.accept(null);
       return;
     }
     if (!lockEach) kvm.assertLocked("one-pass split and zap inside the caller's critical section");
     long next = Math.min(end, file.hugePageEnd(cur + 1));
     assert next > cur && (next == end || next == file.hugePageStart(next))
         : "one-pass step from " + cur + " to " + next + " is not one 2M range";
-    IntConsumer zapNext = err -> {
-      if (err != 0) {
+    Consumer<Errno> zapNext = err -> {
+      if (err != null) {
         k.accept(err);
         return;
       }

@@ -1,6 +1,6 @@
 package tdxsim.actors.gmem;
 
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.Errno;
 import tdxsim.actors.kvm.KvmContext;
@@ -56,37 +56,37 @@ final class VmAttributes {
         done);
     long invStart = exactRange ? start : file.hugePageStart(start);
     long invEnd = exactRange ? end : file.hugePageEnd(end);
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(invStart, invEnd, () -> preSet(start, end, toPrivate, err -> {
-      kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes");
-      kvm.unlock();
-      if (err != 0) { // goto out_unlock: no post_set, no kvm_mmu_invalidate_end [P3-15]
+    kvm.<Errno>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.invalidateBegin(invStart, invEnd,
+        () -> preSet(start, end, toPrivate, err -> {
+          kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes");
+          out.accept(err);
+        })), err -> {
+      if (err != null) { // goto out_unlock: no post_set, no kvm_mmu_invalidate_end [P3-15]
         kvm.flow(Flow.PRE_SET_FAILED, start, Level.PG_LEVEL_4K);
-        end2.accept(false, Errno.of(err));
+        end2.accept(false, err);
         return;
       }
       assert kvm.held() == null : "xa_store of the attributes outside mmu_lock";
       file.setAttributes(start, end, toPrivate); // xa_store
-      kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(invStart, invEnd, () -> mmu.updateMixed(start, end, () -> {
-        kvm.unlock();
-        end2.accept(true, null);
-      })));
-    })));
+      kvm.locked(LockMode.EXCLUSIVE, (g2, out) -> kvm.invalidateEnd(invStart, invEnd,
+          () -> mmu.updateMixed(start, end, out)), () -> end2.accept(true, null));
+    });
   }
 
   /** kvm_arch_pre_set_memory_attributes (write lock held): to shared, split the whole range, then unmap it. */
-  private void preSet(long start, long end, boolean toPrivate, IntConsumer k) {
+  private void preSet(long start, long end, boolean toPrivate, Consumer<Errno> k) {
     kvm.assertWriteLocked("kvm_arch_pre_set_memory_attributes"); // lockdep_assert_held_write(&kvm->mmu_lock)
     if (toPrivate) {
-      k.accept(0); // unmapping the shared (direct) root: not modelled
+      k.accept(null); // unmapping the shared (direct) root: not modelled
     } else if (onePass) {
       mmu.onePass(start, end, false, k);
     } else {
       SplitCrossBoundaryLeafs.run(kvm, start, end, err -> {
-        if (err != 0) {
+        if (err != null) {
           k.accept(err);
           return;
         }
-        ZapPrivateLeafs.run(kvm, start, end, () -> k.accept(0));
+        ZapPrivateLeafs.run(kvm, start, end, () -> k.accept(null));
       });
     }
   }

@@ -1,5 +1,6 @@
 package tdxsim.actors.invariants;
 
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeptState;
 import tdxsim.protocol.Spte;
@@ -99,7 +100,7 @@ final class Entry {
 
   String where() {
     assert level != null : "an entry without its level";
-    return level.shortName() + " " + Violations.hex(gfn);
+    return level.shortName() + " " + Violation.hex(gfn);
   }
 
   static String spteName(Spte s) {

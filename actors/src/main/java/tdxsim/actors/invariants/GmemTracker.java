@@ -5,6 +5,7 @@ import tdxsim.actors.monitor.GmemObservation.ConversionEnd;
 import tdxsim.actors.monitor.GmemObservation.FolioChanged;
 import tdxsim.actors.monitor.GmemObservation.FolioRefChanged;
 import tdxsim.actors.monitor.GmemObservation.UserMapping;
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 
 /**
@@ -32,14 +33,14 @@ final class GmemTracker {
     if (!o.live() || (old != null && old.pfn != o.pfn())) {
       Entry m = g.pt.firstMappingIn(o.gfn(), end, true, true);
       if (m != null) {
-        g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, "folio at gfn " + Violations.hex(o.gfn()) + " "
+        g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, "folio at gfn " + Violation.hex(o.gfn()) + " "
             + (o.live() ? "reallocated" : "freed") + " while the " + (m.mirrorMaps() ? "mirror" : "S-EPT")
             + " leaf " + m.where() + " still maps it", RestChecks.actors(m), Math.max(m.gfn, o.gfn()));
         return;
       }
     }
     if (old != null && old.refs != 0 && (!o.live() || old.pfn != o.pfn())) {
-      g.v.report(Invariant.GMEM_TDX_REFS_BALANCED, "folio pfn " + Violations.hex(old.pfn) + " freed while TDX"
+      g.v.report(Invariant.GMEM_TDX_REFS_BALANCED, "folio pfn " + Violation.hex(old.pfn) + " freed while TDX"
           + " still holds " + old.refs + " refs on it", old.gfn);
     }
   }
@@ -50,11 +51,11 @@ final class GmemTracker {
     assert g.pt.range(base).folioOrder.get(0) <= Range2M.orderCode(Level.PG_LEVEL_4K) : "2M folio " + base;
     Entry leaf = MappingChecks.leafAtOrAbove(g, base, Level.PG_LEVEL_2M);
     if (leaf != null) {
-      g.v.report(Invariant.MMU_LEVEL_LE_FOLIO, "2M folio at " + Violations.hex(base) + " split while the "
+      g.v.report(Invariant.MMU_LEVEL_LE_FOLIO, "2M folio at " + Violation.hex(base) + " split while the "
           + (leaf.mirrorMaps() ? "mirror" : "S-EPT") + " " + leaf.level.shortName() + " leaf " + leaf.where()
           + " maps it (zap/split mappings first)", RestChecks.actors(leaf), base);
     } else if (big != null && big.refs != 0) {
-      g.v.report(Invariant.GMEM_FOLIO_SPLIT_WITH_TDX_REFS, "2M folio pfn " + Violations.hex(big.pfn)
+      g.v.report(Invariant.GMEM_FOLIO_SPLIT_WITH_TDX_REFS, "2M folio pfn " + Violation.hex(big.pfn)
           + " restructured while TDX holds " + big.refs + " refs on it", base);
     }
   }
@@ -74,8 +75,8 @@ final class GmemTracker {
     if (!isPrivate) {
       Entry m = g.pt.firstMappingIn(start, end, true, true);
       if (m != null) {
-        g.v.report(Invariant.GMEM_PRIVATE_MAPPING_OF_SHARED, "[" + Violations.hex(start) + ", "
-            + Violations.hex(end) + ") became shared while the " + (m.mirrorMaps() ? "mirror" : "S-EPT")
+        g.v.report(Invariant.GMEM_PRIVATE_MAPPING_OF_SHARED, "[" + Violation.hex(start) + ", "
+            + Violation.hex(end) + ") became shared while the " + (m.mirrorMaps() ? "mirror" : "S-EPT")
             + " leaf " + m.where() + " still maps it", RestChecks.actors(m), Math.max(m.gfn, start));
       }
     }
@@ -92,7 +93,7 @@ final class GmemTracker {
     ConversionTracker.Conversion c = g.conv.end(o.kind(), o.start(), o.end());
     if (c == null) return;
     assert c.start == o.start() && c.end == o.end() || c.start < o.end() && o.start() < c.end : "ended " + c.kind;
-    String what = c.kind + " [" + Violations.hex(c.start) + ", " + Violations.hex(c.end) + ")";
+    String what = c.kind + " [" + Violation.hex(c.start) + ", " + Violation.hex(c.end) + ")";
     if (!o.ok()) {
       String why = o.error() == null ? "" : " (" + o.error() + ")";
       if (c.zaps() > 0) {
@@ -105,7 +106,7 @@ final class GmemTracker {
         long changed = changedAttr(c);
         if (changed >= 0) {
           g.v.report(Invariant.GMEM_CONVERSION_ALL_OR_NOTHING, what + " failed" + why
-              + " but the attribute of gfn " + Violations.hex(changed) + " changed", changed);
+              + " but the attribute of gfn " + Violation.hex(changed) + " changed", changed);
         }
       }
       return;
@@ -116,7 +117,7 @@ final class GmemTracker {
       for (long gfn = c.start; gfn < c.end; gfn++) {
         Range2M r = g.pt.peekRange(gfn);
         if (r == null || r.attr.get((int) (gfn & (Range2M.PAGES - 1))) != want) {
-          g.v.report(Invariant.GMEM_CONVERSION_ALL_OR_NOTHING, what + " succeeded but gfn " + Violations.hex(gfn)
+          g.v.report(Invariant.GMEM_CONVERSION_ALL_OR_NOTHING, what + " succeeded but gfn " + Violation.hex(gfn)
               + " is not " + t.name().toLowerCase(java.util.Locale.ROOT), gfn);
           return;
         }
@@ -135,7 +136,7 @@ final class GmemTracker {
       Object[] u = g.users.firstMapped(g.pt, c.start, c.end, "kvm");
       if (u != null) {
         g.v.report(Invariant.GMEM_CONVERSION_ALL_OR_NOTHING, what + " succeeded but user " + u[0]
-            + " still maps gfn " + Violations.hex((Long) u[1]), List.of((String) u[0]), (Long) u[1]);
+            + " still maps gfn " + Violation.hex((Long) u[1]), List.of((String) u[0]), (Long) u[1]);
       }
     }
   }
@@ -158,7 +159,7 @@ final class GmemTracker {
     FolioTracker.Folio f = g.folios.containing(o.pfn());
     if (f != null) f.refs += o.delta();
     if (o.refs() < 0 || (f != null && f.refs < 0)) {
-      g.v.report(Invariant.GMEM_TDX_REFS_UNDERFLOW, "TDX refs on pfn " + Violations.hex(o.pfn()) + " went to "
+      g.v.report(Invariant.GMEM_TDX_REFS_UNDERFLOW, "TDX refs on pfn " + Violation.hex(o.pfn()) + " went to "
           + (o.refs() < 0 ? o.refs() : f.refs) + " (delta " + o.delta() + ")",
           f == null ? new long[0] : new long[] {f.gfn});
       return;
@@ -167,7 +168,7 @@ final class GmemTracker {
     if (f.refs == 0) {
       Entry m = g.pt.firstMappingIn(f.gfn, f.end(), false, true);
       if (m != null) {
-        g.v.report(Invariant.GMEM_TDX_REFS_ZERO_MAPPED, "TDX refs on folio pfn " + Violations.hex(f.pfn)
+        g.v.report(Invariant.GMEM_TDX_REFS_ZERO_MAPPED, "TDX refs on folio pfn " + Violation.hex(f.pfn)
             + " dropped to 0 while S-EPT leaf " + m.where() + " (" + m.sept + ") still maps it",
             RestChecks.actors(m), Math.max(m.gfn, f.gfn));
       }

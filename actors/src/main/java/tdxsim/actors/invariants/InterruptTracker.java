@@ -4,6 +4,7 @@ import tdxsim.actors.monitor.Flow;
 import java.util.Arrays;
 import java.util.List;
 import tdxsim.actors.monitor.VcpuObservation;
+import tdxsim.actors.monitor.Violation;
 
 /**
  * A pending interrupt or signal is not held up by the TDX local-retry loop [LNX tdx.c]: the loop leaves on
@@ -43,7 +44,7 @@ final class InterruptTracker {
       assert x.vcpu() < pending.length : "vcpu " + x.vcpu() + " beyond the per-vCPU arrays";
       if (pending[x.vcpu()] || signal[x.vcpu()]) {
         g.v.report(Invariant.LIVENESS_LOCAL_RETRY_EVENTS, "vcpu " + x.vcpu() + " retried its fault on "
-            + Violations.hex(x.gfn()) + " in the local-retry loop with a posted interrupt or a signal pending",
+            + Violation.hex(x.gfn()) + " in the local-retry loop with a posted interrupt or a signal pending",
             List.of(Names.vcpu(x.vcpu())), x.gfn());
       }
     }

@@ -136,14 +136,14 @@ public final class InvariantChecker implements Monitor {
       g.bugged = true;
       g.v.report(Invariant.KVM_BUG_ON, x.where() + ": " + x.detail(), List.of(x.where()), x.gfn());
     } else if (o instanceof MmuObservation.VmDead x) {
-      g.v.report(Invariant.KVM_VM_DEAD, "vcpu " + x.vcpu() + ": " + x.reason() + " " + Violations.hex(x.gfn()),
+      g.v.report(Invariant.KVM_VM_DEAD, "vcpu " + x.vcpu() + ": " + x.reason() + " " + Violation.hex(x.gfn()),
           List.of(Names.vcpu(x.vcpu())), x.gfn());
     } else if (o instanceof MmuObservation.GuestPanic x) {
       g.v.report(Invariant.GUEST_PANIC, "vcpu " + x.vcpu() + ": " + x.reason(), List.of(Names.vcpu(x.vcpu())),
           x.gfn());
     } else if (o instanceof MmuObservation.GuestDataLost x) {
       g.v.report(Invariant.GUEST_DATA_LOST, "vcpu " + x.vcpu() + " found accepted data at "
-          + Violations.hex(x.gfn()) + " gone", List.of(Names.vcpu(x.vcpu())), x.gfn());
+          + Violation.hex(x.gfn()) + " gone", List.of(Names.vcpu(x.vcpu())), x.gfn());
     }
   }
 
@@ -236,17 +236,17 @@ public final class InvariantChecker implements Monitor {
     if (v >= 0) {
       long gfn = g.liveness.openFaultGfn(v);
       g.v.report(Invariant.LIVENESS_FAULT_COMPLETES, "quiescent with vcpu " + v + "'s fault on "
-          + Violations.hex(gfn) + " unfinished", List.of(Names.vcpu(v)), gfn);
+          + Violation.hex(gfn) + " unfinished", List.of(Names.vcpu(v)), gfn);
     }
     if (!g.inval.isEmpty()) {
       long[] r = g.inval.active().get(0);
-      g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with invalidation [" + Violations.hex(r[0])
-          + ", " + Violations.hex(r[1]) + ") in progress", r[0]);
+      g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with invalidation [" + Violation.hex(r[0])
+          + ", " + Violation.hex(r[1]) + ") in progress", r[0]);
     }
     if (!g.conv.isEmpty()) {
       ConversionTracker.Conversion c = g.conv.active().get(0);
-      g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with " + c.kind + " [" + Violations.hex(c.start)
-          + ", " + Violations.hex(c.end) + ") unfinished", c.start);
+      g.v.report(Invariant.LIVENESS_INVALIDATION_ENDED, "quiescent with " + c.kind + " [" + Violation.hex(c.start)
+          + ", " + Violation.hex(c.end) + ") unfinished", c.start);
     }
     boolean stopped = stoppedOnEnomem || g.bugged; // the VMM stops a VM whose KVM_RUN fails (-ENOMEM, -EIO)
     if (!stopped) kvm.checkAcceptLevels();
@@ -282,7 +282,7 @@ public final class InvariantChecker implements Monitor {
       long gfn = e == null ? r.base : e.gfn;
       assert e != null : "2M range " + r.base + " counts " + r.frozen + " FROZEN SPTEs but none is FROZEN";
       g.v.report(Invariant.LIVENESS_FROZEN_SPTE, "quiescent with the mirror SPTE "
-          + (e == null ? Violations.hex(gfn) : e.where()) + " FROZEN", e == null ? List.of() : RestChecks.actors(e),
+          + (e == null ? Violation.hex(gfn) : e.where()) + " FROZEN", e == null ? List.of() : RestChecks.actors(e),
           gfn);
       return;
     }

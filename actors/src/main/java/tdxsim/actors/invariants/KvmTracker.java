@@ -3,6 +3,7 @@ package tdxsim.actors.invariants;
 import java.util.List;
 import tdxsim.actors.monitor.MmuObservation.GuestInhibitSet;
 import tdxsim.actors.monitor.MmuObservation.InvalidateEnd;
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.TdxStatus;
 
@@ -55,9 +56,9 @@ final class KvmTracker {
       // guest_memfd starts all private (kvm_gmem_init_inode): only a page converted to shared is not private
       long bad = MappingChecks.firstShared(g.pt, e.gfn, e.gfn + e.level.pages());
       if (bad >= 0) {
-        g.v.report(Invariant.MMU_ATTRIBUTES_AT_INVALIDATE_END, "at invalidate_end of [" + Violations.hex(start)
-            + ", " + Violations.hex(end) + ") the " + (e.mirrorMaps() ? "mirror" : "S-EPT") + " leaf "
-            + e.where() + " maps gfn " + Violations.hex(bad) + " whose attribute is not private",
+        g.v.report(Invariant.MMU_ATTRIBUTES_AT_INVALIDATE_END, "at invalidate_end of [" + Violation.hex(start)
+            + ", " + Violation.hex(end) + ") the " + (e.mirrorMaps() ? "mirror" : "S-EPT") + " leaf "
+            + e.where() + " maps gfn " + Violation.hex(bad) + " whose attribute is not private",
             RestChecks.actors(e), bad);
         return;
       }
@@ -78,7 +79,7 @@ final class KvmTracker {
     Entry leaf = MappingChecks.leafAtOrAbove(g, base, l);
     if (leaf != null) {
       g.v.report(Invariant.MMU_GUEST_INHIBIT_RESPECTED, "GUEST_INHIBIT(" + l.shortName() + ") set on "
-          + Violations.hex(base) + " while a " + leaf.level.shortName() + " leaf still maps it (split must come"
+          + Violation.hex(base) + " while a " + leaf.level.shortName() + " leaf still maps it (split must come"
           + " first)", RestChecks.actors(leaf), base);
     }
   }
@@ -88,7 +89,7 @@ final class KvmTracker {
     assert gfn >= 0 : "GuestInhibitCleared of " + gfn + " at " + l;
     long base = l.base(gfn);
     g.v.report(Invariant.MMU_GUEST_INHIBIT_MONOTONE, "GUEST_INHIBIT(" + l.shortName() + ") cleared on "
-        + Violations.hex(base), base);
+        + Violation.hex(base), base);
     if (l == Level.PG_LEVEL_2M) {
       Range2M r = g.pt.peekRange(base);
       if (r != null) r.inhibit2m = false;
@@ -123,7 +124,7 @@ final class KvmTracker {
       if (big == null && r.minAccept == Level.PG_LEVEL_4K && r.e2m != null && r.e2m.mapsAnything()) big = r.e2m;
       if (big != null) {
         g.v.report(Invariant.MMU_ACCEPT_LEVEL_HONOURED, "the guest asked for a " + r.minAccept.shortName()
-            + " ACCEPT in " + Violations.hex(r.base) + " but a " + big.level.shortName() + " leaf still maps it",
+            + " ACCEPT in " + Violation.hex(r.base) + " but a " + big.level.shortName() + " leaf still maps it",
             List.of(), r.base);
         return;
       }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.PfResult;
 import tdxsim.protocol.SeamcallLeaf;
@@ -126,7 +127,7 @@ final class LivenessTracker {
     assert retryGfn[vcpu] == gfn : "vcpu " + vcpu + "'s streak on " + retryGfn[vcpu];
     assert retries[vcpu] >= 0 : "vcpu " + vcpu + "'s streak on " + retryGfn[vcpu];
     if (++retries[vcpu] == bounds.faultRetries() + 1) {
-      v.report(Invariant.LIVENESS_FAULT_RETRIES, "vcpu " + vcpu + " retried its fault on " + Violations.hex(gfn)
+      v.report(Invariant.LIVENESS_FAULT_RETRIES, "vcpu " + vcpu + " retried its fault on " + Violation.hex(gfn)
           + " " + retries[vcpu] + " times in a row (bound " + bounds.faultRetries() + ")",
           List.of(Names.vcpu(vcpu)), gfn);
     }
@@ -145,7 +146,7 @@ final class LivenessTracker {
     }
     if (++invalidateRetries[vcpu] == bounds.invalidateRetries() + 1) {
       v.report(Invariant.LIVENESS_FAULT_INVALIDATE_RETRIES, "vcpu " + vcpu + " retried its fault on "
-          + Violations.hex(gfn) + " " + invalidateRetries[vcpu] + " times in a row while an invalidation covered it"
+          + Violation.hex(gfn) + " " + invalidateRetries[vcpu] + " times in a row while an invalidation covered it"
           + " and no other flow made progress (bound " + bounds.invalidateRetries() + ")", List.of(Names.vcpu(vcpu)),
           gfn);
     }
@@ -170,7 +171,7 @@ final class LivenessTracker {
     if (++s.count > bounds.faultRetries() && !s.reported) {
       s.reported = true;
       v.report(Invariant.LIVENESS_CMPXCHG_RETRIES, owner + "'s cmpxchg on the mirror SPTE " + level.shortName()
-          + " " + Violations.hex(gfn) + " failed " + s.count + " times in a row against a value that is not FROZEN"
+          + " " + Violation.hex(gfn) + " failed " + s.count + " times in a row against a value that is not FROZEN"
           + " (bound " + bounds.faultRetries() + ")", List.of(owner), gfn);
     }
   }
@@ -199,7 +200,7 @@ final class LivenessTracker {
     if (++acceptStreak[vcpu] == bounds.acceptRetries() + 1) {
       v.report(Invariant.LIVENESS_ACCEPT_RETRIES, "vcpu " + vcpu + ": " + acceptStreak[vcpu]
           + " ACCEPT attempts in a row without a final status, last " + level.shortName() + " "
-          + Violations.hex(gfn) + " -> " + (status == null ? "TD exit" : status.name()) + " (bound "
+          + Violation.hex(gfn) + " -> " + (status == null ? "TD exit" : status.name()) + " (bound "
           + bounds.acceptRetries() + ")", List.of(Names.vcpu(vcpu)), gfn);
     }
   }
@@ -209,7 +210,7 @@ final class LivenessTracker {
     if (++hostPriorityStreak[vcpu] == bounds.hostPriorityAccepts() + 1) {
       v.report(Invariant.LIVENESS_ACCEPT_HOST_PRIORITY, "vcpu " + vcpu + ": " + hostPriorityStreak[vcpu]
           + " ACCEPTs in a row returned TDX_OPERAND_BUSY_HOST_PRIORITY, last " + level.shortName() + " "
-          + Violations.hex(gfn) + " (bound " + bounds.hostPriorityAccepts() + ")", List.of(Names.vcpu(vcpu)), gfn);
+          + Violation.hex(gfn) + " (bound " + bounds.hostPriorityAccepts() + ")", List.of(Names.vcpu(vcpu)), gfn);
     }
   }
 
@@ -243,7 +244,7 @@ final class LivenessTracker {
     if (++s.count > bounds.seamcallRetries() && !s.reported) {
       s.reported = true;
       v.report(Invariant.LIVENESS_SEAMCALL_RETRIES, caller + " got " + status.name() + " from " + leaf.abiName()
-          + " " + level.shortName() + " " + Violations.hex(gfn) + " " + s.count + " times in a row (bound "
+          + " " + level.shortName() + " " + Violation.hex(gfn) + " " + s.count + " times in a row (bound "
           + bounds.seamcallRetries() + ")", List.of(caller), gfn);
     }
   }

@@ -1,5 +1,6 @@
 package tdxsim.actors.invariants;
 
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 
 /**
@@ -26,13 +27,13 @@ final class MappingChecks {
     long shared = firstShared(g.pt, start, end);
     if (shared >= 0) {
       g.v.report(Invariant.GMEM_PRIVATE_MAPPING_OF_SHARED, side + " leaf " + e.where() + " maps gfn "
-          + Violations.hex(shared) + " whose memory attribute is shared", RestChecks.actors(e), shared);
+          + Violation.hex(shared) + " whose memory attribute is shared", RestChecks.actors(e), shared);
     }
     if (e.level != Level.PG_LEVEL_4K) {
       long inh = firstInhibited(g, e);
       if (inh >= 0) {
         g.v.report(Invariant.MMU_GUEST_INHIBIT_RESPECTED, side + " leaf " + e.where()
-            + " installed although GUEST_INHIBIT is set for the range at " + Violations.hex(inh),
+            + " installed although GUEST_INHIBIT is set for the range at " + Violation.hex(inh),
             RestChecks.actors(e), e.gfn);
       }
     }
@@ -53,12 +54,12 @@ final class MappingChecks {
       byte have = r == null ? 0 : r.folioOrder.get(off);
       if (have == 0) {
         g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, side + " leaf " + e.where() + " maps gfn "
-            + Violations.hex(gfn) + " which has no live folio", RestChecks.actors(e), gfn);
+            + Violation.hex(gfn) + " which has no live folio", RestChecks.actors(e), gfn);
         return;
       }
       if (have < need) {
         g.v.report(Invariant.MMU_LEVEL_LE_FOLIO, side + " leaf " + e.where() + " is larger than the "
-            + Level.values()[have - 1].shortName() + " folio backing gfn " + Violations.hex(gfn),
+            + Level.values()[have - 1].shortName() + " folio backing gfn " + Violation.hex(gfn),
             RestChecks.actors(e), gfn);
         return;
       }
@@ -69,8 +70,8 @@ final class MappingChecks {
       assert r != null : "a live folio recorded behind " + e.where() + " without its 2M range";
       if (want != pfn) {
         g.v.report(Invariant.GMEM_FREED_FOLIO_MAPPED, side + " leaf " + e.where() + " maps pfn "
-            + Violations.hex(pfn) + " but gfn " + Violations.hex(e.gfn) + " is now backed by pfn "
-            + Violations.hex(want) + " (stale: freed and reallocated)", RestChecks.actors(e), e.gfn);
+            + Violation.hex(pfn) + " but gfn " + Violation.hex(e.gfn) + " is now backed by pfn "
+            + Violation.hex(want) + " (stale: freed and reallocated)", RestChecks.actors(e), e.gfn);
       }
     }
   }

@@ -4,6 +4,7 @@ import tdxsim.actors.monitor.Flow;
 import java.util.ArrayList;
 import java.util.List;
 import tdxsim.actors.monitor.MemslotObservation;
+import tdxsim.actors.monitor.Violation;
 
 /**
  * Memslot deletion [LNX kvm_main.c, LNX mmu.c, MEMSLOT-RETRY]: once kvm_arch_flush_shadow_memslot has zapped a
@@ -46,7 +47,7 @@ final class MemslotTracker {
       grow(x.vcpu());
       if (++invalidRetries[x.vcpu()] == g.bounds.faultRetries() + 1) {
         g.v.report(Invariant.LIVENESS_SRCU_SECTION, "vcpu " + x.vcpu() + " retried its fault on "
-            + Violations.hex(x.gfn()) + " " + invalidRetries[x.vcpu()] + " times on an invalid memslot inside one"
+            + Violation.hex(x.gfn()) + " " + invalidRetries[x.vcpu()] + " times on an invalid memslot inside one"
             + " SRCU read-side section (bound " + g.bounds.faultRetries() + "): the deleter's synchronize_srcu waits"
             + " for it", List.of(Names.vcpu(x.vcpu())), x.gfn());
       }
@@ -71,7 +72,7 @@ final class MemslotTracker {
       Entry e = g.pt.firstMappingIn(r[0], r[1], true, true);
       if (e != null) {
         g.v.report(Invariant.KVM_MEMSLOT_ZAPPED_UNMAPPED, "the leaf " + e.where() + " maps a gfn of the memslot ["
-            + Violations.hex(r[0]) + ", " + Violations.hex(r[1]) + ") after kvm_arch_flush_shadow_memslot",
+            + Violation.hex(r[0]) + ", " + Violation.hex(r[1]) + ") after kvm_arch_flush_shadow_memslot",
             RestChecks.actors(e), e.gfn);
         return;
       }
@@ -89,7 +90,7 @@ final class MemslotTracker {
     assert g.v != null : "a memslot tracker without a violation sink";
     if (!deleting.isEmpty()) {
       g.v.report(Invariant.LIVENESS_MEMSLOT_DELETED, "quiescent with the deletion of the memslot ["
-          + Violations.hex(deleting.get(0)[0]) + ", " + Violations.hex(deleting.get(0)[1]) + ") unfinished",
+          + Violation.hex(deleting.get(0)[0]) + ", " + Violation.hex(deleting.get(0)[1]) + ") unfinished",
           deleting.get(0)[0]);
       assert g.v.any() : "the unfinished memslot deletion not reported";
     }

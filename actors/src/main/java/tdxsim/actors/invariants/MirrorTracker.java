@@ -1,6 +1,7 @@
 package tdxsim.actors.invariants;
 
 import tdxsim.actors.monitor.MmuObservation.SpteChanged;
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.Spte;
 
@@ -118,7 +119,7 @@ assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the 
       long[] inv = g.inval.intersecting(e.gfn, end);
       if (inv != null) {
         g.v.report(Invariant.MMU_NO_INSTALL_DURING_INVALIDATION, "mirror leaf " + e.where()
-            + " installed while [" + Violations.hex(inv[0]) + ", " + Violations.hex(inv[1])
+            + " installed while [" + Violation.hex(inv[0]) + ", " + Violation.hex(inv[1])
             + ") is being invalidated", RestChecks.actors(e), Math.max(e.gfn, inv[0]));
       }
     }
@@ -127,7 +128,7 @@ assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the 
     Range2M r = g.pt.range(e.gfn);
     if (e.level == Level.PG_LEVEL_2M) {
       if (r.history == Range2M.HIST_SPLIT) {
-        g.v.report(Invariant.MMU_NO_LEVEL_OSCILLATION, "2M range " + Violations.hex(r.base)
+        g.v.report(Invariant.MMU_NO_LEVEL_OSCILLATION, "2M range " + Violation.hex(r.base)
             + " mapped 2M again after it was split to 4K", RestChecks.actors(e), r.base);
       }
       r.history = Range2M.HIST_HUGE;

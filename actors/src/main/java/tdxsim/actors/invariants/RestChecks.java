@@ -2,6 +2,7 @@ package tdxsim.actors.invariants;
 
 import java.util.ArrayList;
 import java.util.List;
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeptState;
 import tdxsim.protocol.Spte;
@@ -103,7 +104,7 @@ final class RestChecks {
     long gfn = k >>> 2;
     Level l = Level.values()[(int) (k & 3)];
     Entry e = g.pt.peek(gfn, l);
-    g.v.report(Invariant.TDX_REMOVED_PAGE_FLUSHED, "page " + l.shortName() + " " + Violations.hex(gfn)
+    g.v.report(Invariant.TDX_REMOVED_PAGE_FLUSHED, "page " + l.shortName() + " " + Violation.hex(gfn)
         + " was removed from the S-EPT but not flushed with TDH.PHYMEM.PAGE.WBINVD before mmu_lock was released",
         e == null ? List.of() : actors(e), gfn);
     g.unflushed.clear();
@@ -159,8 +160,8 @@ final class RestChecks {
       if (g.folios.containing(f.pfn) != f) continue; // freed or replaced since
       long expect = FolioTracker.mappedPages(g.pt, f);
       if (f.refs != expect && !(g.bugged && f.refs > expect)) { // a dead VM's leaked refs stay [LNX tdx.c]
-        g.v.report(Invariant.GMEM_TDX_REFS_BALANCED, "folio pfn " + Violations.hex(f.pfn) + " ("
-            + f.order.shortName() + " at gfn " + Violations.hex(f.gfn) + ") has " + f.refs
+        g.v.report(Invariant.GMEM_TDX_REFS_BALANCED, "folio pfn " + Violation.hex(f.pfn) + " ("
+            + f.order.shortName() + " at gfn " + Violation.hex(f.gfn) + ") has " + f.refs
             + " TDX refs but live S-EPT leaves map " + expect + " of its pages", f.gfn);
       }
     }

@@ -1,6 +1,7 @@
 package tdxsim.actors.invariants;
 
 import tdxsim.actors.monitor.SeptObservation.SeamcallCompleted;
+import tdxsim.actors.monitor.Violation;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.TdxStatus;
 
@@ -86,7 +87,7 @@ final class SeamcallTracker {
     assert target.nonBlockingDemotes >= 0 : "NON-BLOCKING-RESIZE demotes of " + target.where() + " went negative";
     if (!g.locks.exclusiveHeld() && !(nonBlocking && g.locks.sharedHolders().contains(o.caller()))) {
       g.v.report(Invariant.MMU_WRITE_LOCK_FOR_SEPT_CHANGES, leaf.abiName() + " " + o.level().shortName() + " "
-          + Violations.hex(o.gfn()) + " by " + o.caller() + " without the exclusive mmu_lock (holders: "
+          + Violation.hex(o.gfn()) + " by " + o.caller() + " without the exclusive mmu_lock (holders: "
           + (g.locks.holders().isEmpty() ? "none" : g.locks.holders()) + ")", java.util.List.of(o.caller()),
           o.gfn());
     }
@@ -97,12 +98,12 @@ final class SeamcallTracker {
     if (entryOp && g.td.runnable()
         && (st == TdxStatus.TDX_GPA_RANGE_NOT_BLOCKED || st == TdxStatus.TDX_TLB_TRACKING_NOT_DONE)) {
       g.v.report(Invariant.TDX_DEMOTE_BLOCKED_TRACKED, leaf.abiName() + " " + o.level().shortName() + " "
-          + Violations.hex(o.gfn()) + " by " + o.caller() + " returned " + st.name(), java.util.List.of(o.caller()),
+          + Violation.hex(o.gfn()) + " by " + o.caller() + " returned " + st.name(), java.util.List.of(o.caller()),
           o.gfn());
     }
     if (leaf == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE && !g.td.runnable()) {
       g.v.report(Invariant.TDX_SPLIT_REQUIRES_RUNNABLE, "DEMOTE " + o.level().shortName() + " "
-          + Violations.hex(o.gfn()) + " by " + o.caller() + " before TD_STATE_RUNNABLE",
+          + Violation.hex(o.gfn()) + " by " + o.caller() + " before TD_STATE_RUNNABLE",
           java.util.List.of(o.caller()), o.gfn());
     }
   }

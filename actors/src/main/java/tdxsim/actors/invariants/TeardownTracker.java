@@ -3,6 +3,7 @@ package tdxsim.actors.invariants;
 import java.util.HashSet;
 import java.util.Set;
 import tdxsim.actors.monitor.TeardownObservation;
+import tdxsim.actors.monitor.Violation;
 
 /**
  * TD teardown (R8's use-after-free argument [T08 Yan 06-05]): a page goes back to the host only once the TDX
@@ -32,7 +33,7 @@ final class TeardownTracker {
     } else if (o instanceof TeardownObservation.SeptPageFreed x) {
       assert x.pfn() >= 0 : "an S-EPT page freed at the pfn " + x.pfn();
       if (!reclaimed.contains(x.pfn())) {
-        g.v.report(Invariant.TDX_FREED_PAGE_RECLAIMED, "S-EPT page pfn " + Violations.hex(x.pfn())
+        g.v.report(Invariant.TDX_FREED_PAGE_RECLAIMED, "S-EPT page pfn " + Violation.hex(x.pfn())
             + " freed to the host before TDH.PHYMEM.PAGE.RECLAIM");
       }
     } else if (o instanceof TeardownObservation.TeardownDone x) {

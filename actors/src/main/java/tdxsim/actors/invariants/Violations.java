@@ -58,7 +58,4 @@ final class Violations {
     return count;
   }
 
-  static String hex(long gfn) {
-    return String.format("0x%x", gfn);
-  }
 }

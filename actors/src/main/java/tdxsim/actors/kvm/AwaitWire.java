@@ -31,7 +31,7 @@ public final class AwaitWire {
     }));
   }
 
-  public static <M, W extends M> Behavior<M> stashUntil(
+  private static <M, W extends M> Behavior<M> stashUntil(
       Class<M> type, Class<W> wire, StashBuffer<M> stash, Function<W, Behavior<M>> onWire) {
     assert type != null && wire != null && stash != null && onWire != null : "stashUntil without a wire";
     return Behaviors.receive(type)

@@ -21,6 +21,7 @@ public record KvmConfig(int vcpus, long baseGfn, long pages, Set<DesignOption> o
     if (pages < 1 || pages % Level.PG_LEVEL_2M.pages() != 0) {
       throw new IllegalArgumentException("pages must be a positive multiple of 512");
     }
+    assert baseGfn >= 0 && baseGfn + pages > baseGfn : "a memslot [" + baseGfn + ", +" + pages + ") that wraps";
     options = Collections.unmodifiableSet(options.isEmpty()
         ? EnumSet.noneOf(DesignOption.class) : EnumSet.copyOf(options));
   }

@@ -2,6 +2,7 @@ package tdxsim.actors.kvm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Function;
@@ -52,10 +53,7 @@ public final class KvmContext {
 
   /** kvm_tdx->state == TD_STATE_RUNNABLE, as this context has learnt it. */
   private boolean tdRunnable;
-  /** The mmu_lock mode this context holds, or null. */
-  private LockMode held;
-  /** The VM's split page budget, owned by this context while it holds the write lock; -1 otherwise. */
-  private int splitCacheFree = -1;
+  private final MmuLockHold lock = new MmuLockHold(this);
   private long sptPfnSeq;
   /** kvm->vm_dead as this context has learnt it: set here, or KVM_REQ_VM_DEAD received (vCPUs). */
   private boolean vmDead;
@@ -74,6 +72,7 @@ public final class KvmContext {
   }
 
   public void wire(KvmPeers peers, ActorRef<KvmReply> self) {
+    assert this.peers == null && peers != null && self != null : name + " wired twice, or to nothing";
     this.peers = peers;
     this.self = self;
     this.selfSeamcall = self.narrow();
@@ -109,8 +108,9 @@ public final class KvmContext {
     tdRunnable = true;
   }
 
+  /** The mmu_lock mode this context holds, or null. */
   public LockMode held() {
-    return held;
+    return lock.held();
   }
 
   /**
@@ -128,21 +128,23 @@ public final class KvmContext {
 
   /** lockdep_assert_held_write(&kvm->mmu_lock): a model bug if violated. */
   public void assertWriteLocked(String where) {
-    if (held != LockMode.EXCLUSIVE) {
+    if (held() != LockMode.EXCLUSIVE) {
       throw new IllegalStateException(where + ": lockdep_assert_held_write(&kvm->mmu_lock) failed in " + name);
     }
   }
 
   public void assertLocked(String where) {
-    if (held == null) throw new IllegalStateException(where + ": lockdep_assert_held(&kvm->mmu_lock) failed in " + name);
+    if (held() == null) throw new IllegalStateException(where + ": lockdep_assert_held(&kvm->mmu_lock) failed in " + name);
   }
 
   public long mintTag() {
+    assert tagSeq < (1L << 40) - 1 : name + ": the tag sequence ran into the sender id";
     return tagBase | ++tagSeq;
   }
 
   /** A fresh page for a mirror sp's external_spt (SEPT.ADD or DEMOTE); distinct per context. */
   public long allocSptPfn() {
+    assert sptPfnSeq < (1L << 40) - 1 : name + ": the external_spt pfns ran into the sender id";
     return 0x4000_0000_0000L | tagBase | ++sptPfnSeq;
   }
 
@@ -153,16 +155,13 @@ public final class KvmContext {
    */
   public boolean takeSplitCachePage() {
     assertWriteLocked("tdp_mmu_alloc_sp_for_split");
-    if (splitCacheFree <= 0) return false;
-    splitCacheFree--;
-    return true;
+    return lock.takeSplitCachePage();
   }
 
   /** tdp_mmu_free_sp of an sp the split walk allocated and did not use: its pages go back to the budget. */
   public void returnSplitCachePage() {
     assertWriteLocked("tdp_mmu_free_sp");
-    assert splitCacheFree >= 0 : name + ": the write lock's holder owns the split cache, not " + splitCacheFree;
-    splitCacheFree++;
+    lock.returnSplitCachePage();
   }
 
   public void observe(Observation o) {
@@ -182,6 +181,7 @@ public final class KvmContext {
    * gets KVM_REQ_VM_DEAD [LNX kvm_host.h].
    */
   public void bugOn(String where, String detail, long gfn) {
+    assert where != null && detail != null : name + ": a KVM_BUG_ON without its condition";
     monitor.observe(new KvmBugOn(where, detail, gfn));
     vmDead(gfn);
   }
@@ -200,7 +200,8 @@ public final class KvmContext {
   // ------------------------------------------------------------------------------------------ replies
 
   /** One request to another actor: a fresh tag, its continuation registered, then the message sent. */
-  private <T extends KvmReply> void request(Class<T> type, Consumer<? super T> k, LongConsumer send) {
+  public <T extends KvmReply> void request(Class<T> type, Consumer<? super T> k, LongConsumer send) {
+    assert peers != null && type != null && k != null : name + ": a request before the wire, or without a reply";
     long tag = mintTag();
     await(tag, type, k);
     send.accept(tag);
@@ -238,42 +239,39 @@ public final class KvmContext {
 
   /** Issue a host SEAMCALL built with this context as the caller. */
   public void seamcall(Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> make, Consumer<SeamcallResult> k) {
-    long tag = mintTag();
-    await(tag, SeamcallResult.class, k);
-    peers.tdxModule().tell(make.apply(new TdxModuleMsg.Caller(name, selfSeamcall, tag)));
-    if (nmisLeft > 0) { // an NMI of the burst races this SEAMCALL: it lands during it or after it
-      nmisLeft--;
-      peers.tdxModule().tell(new TdxModuleMsg.HostInterrupt(tag));
-    }
+    request(SeamcallResult.class, k, tag -> {
+      peers.tdxModule().tell(make.apply(new TdxModuleMsg.Caller(name, selfSeamcall, tag)));
+      if (nmisLeft > 0) { // an NMI of the burst races this SEAMCALL: it lands during it or after it
+        nmisLeft--;
+        peers.tdxModule().tell(new TdxModuleMsg.HostInterrupt(tag));
+      }
+    });
   }
 
   /** A burst of {@code count} host NMIs on this context's logical processor starts (VcpuMsg.NmiBurst). */
   public void nmiBurst(int count) {
+    assert count > 0 && nmisLeft >= 0 : name + ": an NMI burst of " + count + " after " + nmisLeft;
     nmisLeft += count;
   }
 
   // ------------------------------------------------------------------------------------------ mmu_lock
 
-  public void lock(LockMode mode, Consumer<KvmReply.MmuLockGranted> k) {
-    if (held != null) throw new IllegalStateException(name + " already holds mmu_lock " + held);
-    long tag = mintTag();
-    await(tag, KvmReply.MmuLockGranted.class, g -> {
-      assert held == null && g.mode() == mode : name + ": asked " + mode + ", granted " + g.mode() + " over " + held;
-      held = g.mode();
-      if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
-      k.accept(g);
-    });
-    peers.mmuLock().tell(new MmuLockMsg.Acquire(name, mode, self, tag));
+  /**
+   * write_lock / read_lock(&kvm->mmu_lock), {@code body}, then the matching unlock: the body gets the grant and
+   * the one way out of the critical section, which releases the lock and runs {@code k} with the body's result.
+   */
+  public <R> void locked(LockMode mode, BiConsumer<KvmReply.MmuLockGranted, Consumer<R>> body, Consumer<R> k) {
+    lock.locked(mode, body, k);
   }
 
-  public void unlock() {
-    if (held == null) throw new IllegalStateException(name + " releases mmu_lock it does not hold");
-    assert held == LockMode.SHARED || splitCacheFree >= 0 : name + ": split cache " + splitCacheFree;
-    LockMode m = held;
-    int cache = m == LockMode.EXCLUSIVE ? splitCacheFree : -1;
-    held = null;
-    splitCacheFree = -1;
-    peers.mmuLock().tell(new MmuLockMsg.Release(name, m, cache));
+  /** {@link #locked(LockMode, BiConsumer, Consumer)} of a body without a result. */
+  public void locked(LockMode mode, BiConsumer<KvmReply.MmuLockGranted, Runnable> body, Runnable k) {
+    this.<Void>locked(mode, (g, out) -> body.accept(g, () -> out.accept(null)), v -> k.run());
+  }
+
+  /** Drop mmu_lock and take it again in the same mode (cond_resched_rwlock_*, an allocation outside the lock). */
+  public void relock(Consumer<KvmReply.MmuLockGranted> k) {
+    lock.relock(k);
   }
 
   public void readInvalidateSeq(Consumer<KvmReply.InvalidateSnapshot> k) {
@@ -322,12 +320,14 @@ public final class KvmContext {
 
   public void splitHugeSpte(long gfn, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
     assertWriteLocked("tdp_mmu_split_huge_page");
+    assert Level.PG_LEVEL_2M.isAligned(gfn) && sptPfn >= 0 : name + ": a split of " + gfn + " into " + sptPfn;
     request(KvmReply.SpteWritten.class, k, tag -> shard(gfn).tell(new TdpMmuMsg.SplitHugeSpte(gfn, sptPfn, self, tag)));
   }
 
   /** Mutation 1 only: the final write of a shared-lock split over the 2M entry this context froze. */
   public void splitFrozenHugeSpte(long gfn, Spte leaf, long sptPfn, Consumer<KvmReply.SpteWritten> k) {
     assertLocked("tdp_mmu_split_huge_page(shared)");
+    assert Level.PG_LEVEL_2M.isAligned(gfn) && leaf.isLeaf() : name + ": a shared split of " + leaf + " at " + gfn;
     request(KvmReply.SpteWritten.class, k, tag ->
         shard(gfn).tell(new TdpMmuMsg.SplitFrozenHugeSpte(gfn, leaf, sptPfn, self, tag)));
   }
@@ -335,23 +335,15 @@ public final class KvmContext {
   /** The present leafs overlapping [start, end), across shards in gfn order (a write-locked walk). */
   public void collectLeafs(long start, long end, Consumer<List<KvmReply.Leaf>> k) {
     assertWriteLocked("for_each_tdp_pte");
-    List<KvmReply.Leaf> out = new ArrayList<>();
-    collectFrom(config.shardOf(Math.max(start, config.baseGfn())), Math.max(start, config.baseGfn()),
-        Math.min(end, config.endGfn()), out, k);
-  }
-
-  private void collectFrom(int shard, long start, long end, List<KvmReply.Leaf> out,
-      Consumer<List<KvmReply.Leaf>> k) {
-    if (start >= end || shard >= config.shards()) {
-      k.accept(out);
+    long from = Math.max(start, config.baseGfn());
+    long to = Math.min(end, config.endGfn());
+    if (from >= to) {
+      k.accept(new ArrayList<>());
       return;
     }
-    long shardEnd = config.shardBase(shard) + Level.PG_LEVEL_1G.pages();
-    ActorRef<TdpMmuMsg> mmu = peers.tdpMmu().get(shard);
-    request(KvmReply.LeafList.class, l -> {
-      out.addAll(l.leafs());
-      collectFrom(shard + 1, shardEnd, end, out, k);
-    }, tag -> mmu.tell(new TdpMmuMsg.CollectLeafs(start, Math.min(end, shardEnd), self, tag)));
+    ShardWalk.collect(this, config.shardOf(from), config.shardOf(to - 1), (s, tag) -> new TdpMmuMsg.CollectLeafs(
+        Math.max(from, config.shardBase(s)), Math.min(to, config.shardBase(s) + Level.PG_LEVEL_1G.pages()), self,
+        tag), k);
   }
 
   public void readLpageInfo(long gfn, Consumer<KvmReply.LpageInfo> k) {
@@ -359,8 +351,9 @@ public final class KvmContext {
   }
 
   public void updateLpageInfo(long gfn, Level level, int flag, boolean set, Runnable k) {
+    assert level != Level.PG_LEVEL_4K : name + ": lpage_info is kept for 2M and 1G, not " + level;
     // NON-BLOCKING-RESIZE: hugepage_set_guest_inhibit under the read lock, an atomic bit set [P3-13]
-    boolean sharedInhibit = held == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
+    boolean sharedInhibit = held() == LockMode.SHARED && flag == TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG && set
         && config.has(DesignOption.NON_BLOCKING_RESIZE);
     if (!sharedInhibit) assertWriteLocked("lpage_info update");
     request(KvmReply.LpageUpdated.class, u -> k.run(), tag ->
@@ -376,6 +369,7 @@ public final class KvmContext {
 
   /** v1 only: folio_ref_add (delta &gt; 0) / folio_put_refs (delta &lt; 0) [P1-08]. */
   public void folioRef(long gfn, long pfn, long pages, int delta, Runnable k) {
+    assert delta != 0 && pages > 0 && Math.abs((long) delta) == pages : name + ": folio refs " + delta + " of " + pages;
     request(KvmReply.FolioRefDone.class, d -> k.run(), tag ->
         peers.guestMemfd().tell(new GuestMemfdMsg.FolioRef(gfn, pfn, pages, delta, self, tag)));
   }

@@ -98,7 +98,10 @@ public final class Memslots extends AbstractBehavior<MemslotsMsg> {
 
   /** KVM_SET_USER_MEMORY_REGION2: delete a memslot (the VMM's layout), or refuse to move a guest_memfd one. */
   private void setUserMemoryRegion(MemslotsMsg.SetUserMemoryRegion m) {
-    kvm.setTdRunnable(); // the VMM changes memslots only after KVM_TDX_FINALIZE_VM
+    // learnt, not changed: kvm_set_memslot does not touch kvm_tdx->state, which TD_STATE_RUNNABLE reached at
+    // KVM_TDX_FINALIZE_VM, before this VMM changes any memslot; no other message tells this context (one more
+    // would change the model), so the request itself is how it learns the state
+    kvm.setTdRunnable();
     assert kvm.held() == null && m.replyTo() != null : "KVM_SET_USER_MEMORY_REGION2 under mmu_lock";
     Runnable reply = () -> m.replyTo().tell(new KvmReply.MemslotUpdated(m.moveTo() < 0 ? null : Errno.EINVAL,
         m.tag()));

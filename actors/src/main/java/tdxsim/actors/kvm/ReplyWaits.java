@@ -27,6 +27,7 @@ final class ReplyWaits {
     if (2 * (size + 1) > tags.length) grow();
     insert(tag, type, k);
     size++;
+    assert 2 * size <= tags.length : "the reply table is over half full: " + size + " of " + tags.length;
   }
 
   /** The type awaited for {@code tag} (null if none); {@link #remove} then gives its continuation. */
@@ -55,6 +56,7 @@ final class ReplyWaits {
         i = j;
       }
     }
+    assert size >= 0 && find(tag) < 0 : "tag " + tag + " still found after its removal";
     return k;
   }
 
@@ -67,6 +69,7 @@ final class ReplyWaits {
   }
 
   private void insert(long tag, Class<?> type, Consumer<?> k) {
+    assert Integer.bitCount(tags.length) == 1 && k != null : "a table of " + tags.length + " slots masks wrongly";
     int mask = tags.length - 1;
     int i = slot(tag, mask);
     while (ks[i] != null) i = (i + 1) & mask;
@@ -83,6 +86,7 @@ final class ReplyWaits {
     types = new Class<?>[t.length * 2];
     ks = new Consumer<?>[t.length * 2];
     for (int i = 0; i < t.length; i++) if (k[i] != null) insert(t[i], ty[i], k[i]);
+    assert java.util.Arrays.stream(ks).filter(java.util.Objects::nonNull).count() == size : "lost a wait growing";
   }
 
   private static int slot(long tag, int mask) {

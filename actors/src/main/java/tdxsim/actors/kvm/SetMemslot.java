@@ -42,19 +42,20 @@ final class SetMemslot {
     kvm.observe(new MemslotObservation.DeleteBegin(start, end));
     kvm.flow(Flow.MEMSLOT_DELETE, start, Level.PG_LEVEL_4K);
     assert swap != null && done != null : "a memslot delete without a continuation";
-    swap.swap(start, end, SlotState.INVALID, () -> kvm.lock(LockMode.EXCLUSIVE, g -> {
+    swap.swap(start, end, SlotState.INVALID, () -> kvm.locked(LockMode.EXCLUSIVE, (g, out) -> {
       kvm.assertWriteLocked("kvm_mmu_zap_memslot");
       kvm.flow(Flow.ZAP_MEMSLOT, start, Level.PG_LEVEL_4K);
       ZapPrivateLeafs.run(kvm, start, end, () -> {
         kvm.assertWriteLocked("kvm_tdp_mmu_zap_leafs"); // lockdep_assert_held_write(&kvm->mmu_lock)
-        kvm.unlock();
-        kvm.observe(new MemslotObservation.Flushed(start, end));
-        swap.swap(start, end, SlotState.NONE, () -> {
-          assert kvm.held() == null : "kvm_swap_active_memslots waits for SRCU without mmu_lock";
-          kvm.flow(Flow.GMEM_UNBIND, start, Level.PG_LEVEL_4K); // kvm_free_memslot → kvm_gmem_unbind
-          kvm.observe(new MemslotObservation.DeleteDone(start, end));
-          done.run();
-        });
+        out.run();
+      });
+    }, () -> {
+      kvm.observe(new MemslotObservation.Flushed(start, end));
+      swap.swap(start, end, SlotState.NONE, () -> {
+        assert kvm.held() == null : "kvm_swap_active_memslots waits for SRCU without mmu_lock";
+        kvm.flow(Flow.GMEM_UNBIND, start, Level.PG_LEVEL_4K); // kvm_free_memslot → kvm_gmem_unbind
+        kvm.observe(new MemslotObservation.DeleteDone(start, end));
+        done.run();
       });
     }));
   }

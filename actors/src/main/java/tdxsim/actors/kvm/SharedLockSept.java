@@ -1,7 +1,7 @@
 package tdxsim.actors.kvm;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
@@ -29,7 +29,7 @@ public final class SharedLockSept {
   private SharedLockSept() {}
 
   /** Mutation 1: BLOCK, TRACK + kick, DEMOTE of the 2M leaf at gfn, with mmu_lock held for read. */
-  public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+  public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, Consumer<Errno> done) {
     ctx.assertLocked("tdx_sept_split_private_spte");
     assert ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK) : "v3 rejects a split under the read lock [P3-09]";
     assert level == Level.PG_LEVEL_2M && level.isAligned(gfn) : "a shared split of " + level + " at " + gfn;
@@ -38,7 +38,7 @@ public final class SharedLockSept {
   }
 
   /** Mutation 3: BLOCK, TRACK + kick, PROMOTE of the non-leaf at (gfn, level), with mmu_lock held for read. */
-  public static void promotePrivateSpt(KvmContext ctx, long gfn, Level level, IntConsumer done) {
+  public static void promotePrivateSpt(KvmContext ctx, long gfn, Level level, Consumer<Errno> done) {
     ctx.assertLocked("tdx_sept_promote_private_spt");
     assert ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION) : "KVM never promotes on a mirror root";
     assert level != Level.PG_LEVEL_4K && level.isAligned(gfn) : "PROMOTE at " + level + " gfn " + gfn;
@@ -46,10 +46,12 @@ public final class SharedLockSept {
         c -> new TdxModuleMsg.TdhMemPagePromote(gfn, level, c), Flow.PROMOTE, done), done);
   }
 
-  private static void blockTrackKick(KvmContext ctx, long gfn, Level level, Runnable next, IntConsumer failed) {
+  private static void blockTrackKick(KvmContext ctx, long gfn, Level level, Runnable next, Consumer<Errno> failed) {
+    assert ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK) || ctx.config().has(DesignOption.MUT_MIRROR_PROMOTION)
+        : "only mutations 1 and 3 BLOCK under the read lock";
     assert ctx.held() == LockMode.SHARED : "the mutations run under the read lock, not " + ctx.held();
     once(ctx, "TDH_MEM_RANGE_BLOCK", c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), Flow.BLOCK, err -> {
-      if (err != 0) {
+      if (err != null) {
         failed.accept(err);
         return;
       }
@@ -58,7 +60,7 @@ public final class SharedLockSept {
         return;
       }
       once(ctx, "TDH_MEM_TRACK", TdxModuleMsg.TdhMemTrack::new, Flow.TRACK, t -> {
-        if (t != 0) {
+        if (t != null) {
           failed.accept(t);
           return;
         }
@@ -67,20 +69,20 @@ public final class SharedLockSept {
     });
   }
 
-  /** One SEAMCALL: 0, -EBUSY for a retryable status, or TDX_BUG_ON and -EIO. */
+  /** One SEAMCALL: null (0), -EBUSY for a retryable status, or TDX_BUG_ON and -EIO. */
   private static void once(KvmContext ctx, String name, Function<TdxModuleMsg.Caller, TdxModuleMsg.Seamcall> call,
-      Flow flow, IntConsumer done) {
+      Flow flow, Consumer<Errno> done) {
     ctx.seamcall(call, r -> {
       ctx.assertLocked(name + " under the read lock");
       if (r.status().isSuccess()) {
         ctx.flow(flow, r.gfn(), r.level());
-        done.accept(0);
+        done.accept(null);
       } else if (retryable(r)) {
         ctx.flow(flow.busy(), r.gfn(), r.level());
-        done.accept(Errno.EBUSY.value);
+        done.accept(Errno.EBUSY);
       } else {
         ctx.bugOn("TDX_BUG_ON(" + name + ")", TdxSept.detail(r), r.gfn());
-        done.accept(Errno.EIO.value);
+        done.accept(Errno.EIO);
       }
     });
   }

@@ -1,6 +1,5 @@
 package tdxsim.actors.kvm;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import tdxsim.actors.mmu.ZapPrivateLeafs;
@@ -61,16 +60,14 @@ public final class TdTeardown {
     kvm.flow(Flow.GMEM_RELEASE, start, Level.PG_LEVEL_4K);
     long zapEnd = kvm.config().has(DesignOption.MUT_GMEM_RELEASE_NO_ZAP) ? start : end; // mutation 14
     assert start < end && zapEnd <= end : "kvm_gmem_release of [" + start + ", " + end + ")";
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.invalidateBegin(start, end, () ->
+    kvm.locked(LockMode.EXCLUSIVE, (g, out) -> kvm.invalidateBegin(start, end, () ->
         ZapPrivateLeafs.run(kvm, start, zapEnd, () -> {
           kvm.assertWriteLocked("kvm_gmem_invalidate_begin: KVM_MMU_LOCK");
-          kvm.unlock();
-          kvm.lock(LockMode.EXCLUSIVE, g2 -> kvm.invalidateEnd(start, end, () -> {
-            kvm.assertWriteLocked("kvm_gmem_invalidate_end: KVM_MMU_LOCK");
-            kvm.unlock();
-            flushVp(0);
-          }));
-        })));
+          out.run();
+        })), () -> kvm.locked(LockMode.EXCLUSIVE, (g, out) -> kvm.invalidateEnd(start, end, () -> {
+          kvm.assertWriteLocked("kvm_gmem_invalidate_end: KVM_MMU_LOCK");
+          out.run();
+        }), () -> flushVp(0)));
   }
 
   // ------------------------------------------------------------------------------------------ tdx_mmu_release_hkid
@@ -105,7 +102,8 @@ public final class TdTeardown {
 
   /** write_lock(mmu_lock) around the cache write-back and the HKID free. */
   private void cacheWbAndFreeid() {
-    kvm.lock(LockMode.EXCLUSIVE, g -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
+    assert kvm.held() == null : "tdx_mmu_release_hkid takes write_lock(mmu_lock) itself, not under " + kvm.held();
+    kvm.<Boolean>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
       kvm.assertWriteLocked("tdx_mmu_release_hkid: TDH.PHYMEM.CACHE.WB");
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
       if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
@@ -113,10 +111,9 @@ public final class TdTeardown {
       }
       keyFreeid(freed -> {
         kvm.assertWriteLocked("tdx_mmu_release_hkid: write_unlock(&kvm->mmu_lock)");
-        kvm.unlock();
-        destroyVm(freed);
+        out.accept(freed);
       });
-    }));
+    }), this::destroyVm);
   }
 
   private void keyFreeid(Consumer<Boolean> k) {
@@ -126,6 +123,7 @@ public final class TdTeardown {
   }
 
   private boolean succeeded(SeamcallResult r, String leaf) {
+    assert kvm.vcpuId() < 0 : "tdx_mmu_release_hkid runs in the VMM's close, not on a vCPU";
     assert r.leaf().abiName().equals(leaf) : "the result of " + r.leaf() + " for " + leaf;
     if (r.status().isSuccess()) return true;
     kvm.bugOn("tdx_mmu_release_hkid: " + leaf + " (HKID is leaked)", r.status().name(), 0);
@@ -136,22 +134,12 @@ public final class TdTeardown {
 
   private void destroyVm(boolean hkidFreed) {
     assert kvm.held() == null : "kvm_arch_destroy_vm runs without mmu_lock";
-    collectPageTables(0, new ArrayList<>(), tables -> freeNext(tables, 0, hkidFreed));
-  }
-
-  private void collectPageTables(int shard, List<KvmReply.Leaf> out, Consumer<List<KvmReply.Leaf>> k) {
-    if (shard == kvm.config().shards()) {
-      k.accept(out);
-      return;
-    }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.LeafList.class, l -> {
-      assert l.leafs().stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + l;
-      out.addAll(l.leafs());
-      collectPageTables(shard + 1, out, k);
-    });
-    kvm.peers().tdpMmu().get(shard).tell(new TdpMmuMsg.CollectPageTables(kvm.config().baseGfn(),
-        kvm.config().endGfn(), kvm.self(), tag));
+    assert hkidFreed || kvm.vmDead() : "the HKID is leaked only after a KVM_BUG_ON";
+    ShardWalk.collect(kvm, 0, kvm.config().shards() - 1, (s, tag) -> new TdpMmuMsg.CollectPageTables(
+        kvm.config().baseGfn(), kvm.config().endGfn(), kvm.self(), tag), tables -> {
+          assert tables.stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + tables;
+          freeNext(tables, 0, hkidFreed);
+        });
   }
 
   /** tdx_sept_free_private_spt for each page table, then free_page unless it was leaked. */

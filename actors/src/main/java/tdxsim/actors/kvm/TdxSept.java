@@ -1,6 +1,6 @@
 package tdxsim.actors.kvm;
 
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.Errno;
@@ -13,7 +13,7 @@ import tdxsim.protocol.TdxStatus;
 /**
  * KVM's TDX hooks for the mirror root (kvm_x86_ops link_external_spt / set_external_spte / split_external_spte /
  * remove_external_spte), as in arch/x86/kvm/vmx/tdx.c with the huge-page series (v3). Each reports an errno to its
- * continuation (0 = success).
+ * continuation (null = 0, success): the enum, never an int.
  */
 public final class TdxSept {
   private TdxSept() {}
@@ -22,7 +22,7 @@ public final class TdxSept {
    * tdx_sept_link_private_spt: TDH.MEM.SEPT.ADD of the new sp's external_spt for the non-leaf at (gfn, level).
    * TDX_OPERAND_BUSY → -EBUSY (the fault retries); any other error → KVM_BUG_ON, -EIO.
    */
-  public static void linkPrivateSpt(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+  public static void linkPrivateSpt(KvmContext ctx, long gfn, Level level, long sptPfn, Consumer<Errno> done) {
     ctx.assertLocked("tdx_sept_link_private_spt");
     assert level != Level.PG_LEVEL_4K && level.isAligned(gfn) : "SEPT.ADD links a table at 2M or 1G: " + level;
     assert sptPfn >= 0 && ctx.config().contains(gfn) : "SEPT.ADD of " + sptPfn + " at " + gfn;
@@ -30,13 +30,13 @@ public final class TdxSept {
       assert r.leaf() == SeamcallLeaf.TDH_MEM_SEPT_ADD && r.gfn() == gfn && r.level() == level : r;
       ctx.assertLocked("tdx_sept_link_private_spt"); // the read lock is held across the SEAMCALL
       if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
-        done.accept(Errno.EBUSY.value);
+        done.accept(Errno.EBUSY);
       } else if (!r.status().isSuccess()) {
         ctx.bugOn("KVM_BUG_ON(TDH_MEM_SEPT_ADD)", detail(r), gfn);
-        done.accept(Errno.EIO.value);
+        done.accept(Errno.EIO);
       } else {
         ctx.flow(Flow.SEPT_ADD, gfn, level);
-        done.accept(0);
+        done.accept(null);
       }
     });
   }
@@ -47,7 +47,7 @@ public final class TdxSept {
    * TDX_OPERAND_BUSY → -EBUSY; any other error → KVM_BUG_ON, -EIO. With the v1 option, TDX takes
    * KVM_PAGES_PER_HPAGE(level) folio references first and puts them back if the SEAMCALL fails [P1-08].
    */
-  public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, IntConsumer done) {
+  public static void setPrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, Consumer<Errno> done) {
     ctx.assertLocked("tdx_sept_set_private_spte");
     assert level.isAligned(gfn) && level.isAligned(pfn) : "unaligned " + level + " mapping " + gfn + " -> " + pfn;
     assert pfn >= 0 && ctx.config().contains(gfn) : "tdx_sept_set_private_spte of gfn " + gfn;
@@ -57,7 +57,7 @@ public final class TdxSept {
     boolean build = !ctx.tdRunnable();
     if (build && level != Level.PG_LEVEL_4K) {
       ctx.bugOn("KVM_BUG_ON(level != PG_LEVEL_4K) in tdx_mem_page_add", level.shortName(), gfn);
-      done.accept(Errno.EIO.value);
+      done.accept(Errno.EIO);
       return;
     }
     Runnable issue = () -> ctx.seamcall(
@@ -65,15 +65,15 @@ public final class TdxSept {
         r -> {
           assert r.gfn() == gfn && (build || r.level() == level) : "a SEAMCALL result for another page: " + r;
           ctx.assertLocked("tdx_sept_set_private_spte");
-          int err = 0;
+          Errno err = null;
           if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
-            err = Errno.EBUSY.value;
+            err = Errno.EBUSY;
           } else if (!r.status().isSuccess()) {
             ctx.bugOn(build ? "KVM_BUG_ON(TDH_MEM_PAGE_ADD)" : "KVM_BUG_ON(TDH_MEM_PAGE_AUG)", detail(r), gfn);
-            err = Errno.EIO.value;
+            err = Errno.EIO;
           }
-          int result = err;
-          if (result != 0 && v1Refs) {
+          Errno result = err;
+          if (result != null && v1Refs) {
             ctx.folioRef(gfn, pfn, refs, -(int) refs, () -> done.accept(result));
           } else {
             done.accept(result);
@@ -99,22 +99,22 @@ public final class TdxSept {
    * ENHANCED_DEMOTE_INTERRUPTIBILITY) [domain 2.5]. MUT_ENDLESS_RESTARTABLE retries it for as long as it comes back
    * (v1) [C2 Open 3].
    */
-  public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+  public static void splitPrivateSpte(KvmContext ctx, long gfn, Level level, long sptPfn, Consumer<Errno> done) {
     ctx.assertWriteLocked("tdx_sept_split_private_spte");
     assert level.isAligned(gfn) : "unaligned " + level + " split at " + gfn;
     assert sptPfn >= 0 && ctx.config().contains(gfn) : "DEMOTE into " + sptPfn + " at " + gfn;
     if (!ctx.tdRunnable() || level != Level.PG_LEVEL_2M) {
       ctx.bugOn("KVM_BUG_ON(state != TD_STATE_RUNNABLE || level != PG_LEVEL_2M)",
           (ctx.tdRunnable() ? "RUNNABLE" : "not RUNNABLE") + " " + level.shortName(), gfn);
-      done.accept(Errno.EIO.value);
+      done.accept(Errno.EIO);
       return;
     }
     blockAndTrack(ctx, gfn, level, () -> demote(ctx, gfn, level, sptPfn, done),
-        () -> done.accept(Errno.EIO.value));
+        () -> done.accept(Errno.EIO));
   }
 
   /** tdh_do_no_vcpus(tdh_mem_page_demote), and v1's endless retry of an interrupted one (mutation 10). */
-  private static void demote(KvmContext ctx, long gfn, Level level, long sptPfn, IntConsumer done) {
+  private static void demote(KvmContext ctx, long gfn, Level level, long sptPfn, Consumer<Errno> done) {
     TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
       assert demote.leaf() == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE && demote.gfn() == gfn : demote;
       ctx.assertWriteLocked("tdh_do_no_vcpus(tdh_mem_page_demote)");
@@ -126,11 +126,11 @@ public final class TdxSept {
       }
       if (!demote.status().isSuccess()) {
         ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_DEMOTE)", detail(demote), gfn);
-        done.accept(Errno.EIO.value);
+        done.accept(Errno.EIO);
         return;
       }
       ctx.flow(Flow.DEMOTE, gfn, level);
-      done.accept(0);
+      done.accept(null);
     });
   }
 

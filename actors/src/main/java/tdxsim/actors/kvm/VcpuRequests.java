@@ -53,6 +53,7 @@ final class VcpuRequests {
   private void awaitAcks(long tag, int left, Runnable k) {
     assert left > 0 : "waiting for no ack";
     ctx.await(tag, KvmReply.KickAck.class, a -> {
+      assert a.vcpu() >= 0 && a.vcpu() != ctx.vcpuId() : ctx.name() + ": the kicker acknowledged its own kick";
       if (left > 1) {
         awaitAcks(tag, left - 1, k); // keep waiting for the others
       } else {
@@ -71,6 +72,7 @@ final class VcpuRequests {
   /** KVM_REQ_VM_DEAD to every other vCPU (this context, if a vCPU, sees its own request on its way out). */
   void vmDead() {
     assert ctx.vmDead() : "KVM_REQ_VM_DEAD before kvm->vm_dead is set";
+    assert ctx.peers() != null : ctx.name() + ": KVM_REQ_VM_DEAD before the context is wired";
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     for (int i = 0; i < vcpus.size(); i++) {
       if (i != ctx.vcpuId()) vcpus.get(i).tell(new VcpuMsg.VmDead(ctx.name()));

@@ -84,7 +84,7 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
   }
 
   private void acquire(MmuLockMsg.Acquire m) {
-    assert consistent() && invariant() : this;
+    assert invariant();
     assert m.owner() != null && m.mode() != null && m.replyTo() != null : "an anonymous mmu_lock request " + m;
     // rwlocks are not recursive: a holder asking again would deadlock (lockdep: "possible recursive locking")
     assert !m.owner().equals(writer) : m.owner() + " asks for mmu_lock while holding it for write";
@@ -124,22 +124,18 @@ public final class MmuLock extends AbstractBehavior<MmuLockMsg> {
     assert m.mode() == LockMode.SHARED || splitCacheFree >= 0 : "split cache below zero: " + splitCacheFree;
     monitor.observe(new MmuLockChanged(m.owner(), m.mode(), false));
     while (!queue.isEmpty() && compatible(queue.peekFirst().mode())) grant(queue.pollFirst());
-    assert consistent() : this;
     assert queue.isEmpty() || !compatible(queue.peekFirst().mode()) : "a grantable waiter left queued: " + this;
     assert invariant();
   }
 
-  /** qrwlock: readers or one writer, never both; a waiter is queued only behind a holder or an earlier waiter. */
-  private boolean consistent() {
-    return readers >= 0 && (writer == null || readers == 0) && (queue.isEmpty() || writer != null || readers > 0);
-  }
-
   /**
-   * The fields' invariants: qrwlock's (readers or one writer), the invalidation range's (both bounds set or both
-   * INVALID_GFN, start before end), the split budget's (a page count).
+   * The fields' invariants: qrwlock's (readers or one writer, never both; a waiter is queued only behind a
+   * holder), the invalidation range's (both bounds set or both INVALID_GFN, start before end), the split budget's
+   * (a page count).
    */
   private boolean invariant() {
     assert readers >= 0 && (writer == null || readers == 0) : "readers and a writer at once: " + this;
+    assert queue.isEmpty() || writer != null || readers > 0 : "waiters queued behind no holder: " + this;
     assert (rangeStart == KvmReply.INVALID_GFN) == (rangeEnd == KvmReply.INVALID_GFN) : rangeStart + ".." + rangeEnd;
     assert rangeStart == KvmReply.INVALID_GFN || rangeStart <= rangeEnd : "inverted " + rangeStart + ".." + rangeEnd;
     assert invalidateSeq >= 0 && splitCacheFree >= 0 : "seq " + invalidateSeq + " split cache " + splitCacheFree;

@@ -1,8 +1,8 @@
 package tdxsim.actors.mmu;
 
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
@@ -28,10 +28,10 @@ import tdxsim.protocol.TdxStatus;
 public final class NonBlockingSplit {
   private final KvmContext ctx;
   private final List<Long> bases = new ArrayList<>();
-  private final IntConsumer done;
+  private final Consumer<Errno> done;
   private boolean sp;
 
-  private NonBlockingSplit(KvmContext ctx, long start, long end, IntConsumer done) {
+  private NonBlockingSplit(KvmContext ctx, long start, long end, Consumer<Errno> done) {
     this.ctx = ctx;
     this.done = done;
     // only the 2M leafs around start and end can cross the range's boundary
@@ -41,7 +41,7 @@ public final class NonBlockingSplit {
     assert bases.size() <= 2 && bases.stream().allMatch(Level.PG_LEVEL_2M::isAligned) : bases;
   }
 
-  static void run(KvmContext ctx, long start, long end, IntConsumer done) {
+  static void run(KvmContext ctx, long start, long end, Consumer<Errno> done) {
     if (ctx.held() != LockMode.SHARED) throw new IllegalStateException("a shared split without the read lock");
     new NonBlockingSplit(ctx, start, end, done).visit(0);
   }
@@ -50,7 +50,7 @@ public final class NonBlockingSplit {
     assert ctx.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + ctx.held();
     assert i >= 0 && i <= bases.size() : i;
     if (i == bases.size()) {
-      done.accept(0);
+      done.accept(null);
       return;
     }
     long base = bases.get(i);
@@ -60,8 +60,7 @@ public final class NonBlockingSplit {
         visit(i + 1);
       } else if (!sp) {
         ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, base, Level.PG_LEVEL_2M);
-        ctx.unlock();
-        ctx.lock(LockMode.SHARED, g -> {
+        ctx.relock(g -> {
           sp = true;
           visit(i);
         });
@@ -74,9 +73,9 @@ public final class NonBlockingSplit {
   private void split(int i, long base, Spte old) {
     assert sp && old.isLeaf() : "a split without an sp, or of " + old;
     splitFrozen(ctx, base, old, err -> {
-      if (err == Errno.EBUSY.value) {
+      if (err == Errno.EBUSY) {
         visit(i); // a lost cmpxchg or a BUSY DEMOTE: goto retry, the SPTE read again
-      } else if (err != 0) {
+      } else if (err != null) {
         done.accept(err);
       } else {
         sp = false;
@@ -91,13 +90,13 @@ public final class NonBlockingSplit {
    * the leaf (-EBUSY, nothing to UNBLOCK); any other DEMOTE error is a TDX_BUG_ON (-EIO). Also the fault path's
    * split of a huge leaf in its way, which P3-09's shared-lock reject leaves to this feature.
    */
-  static void splitFrozen(KvmContext ctx, long base, Spte old, IntConsumer done) {
+  static void splitFrozen(KvmContext ctx, long base, Spte old, Consumer<Errno> done) {
     ctx.assertLocked("tdp_mmu_split_huge_page(shared)");
     assert ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) && Level.PG_LEVEL_2M.isAligned(base) && old.isLeaf()
         : "a non-blocking split of " + old + " at " + base;
     ctx.cmpxchgSpte(base, Level.PG_LEVEL_2M, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        done.accept(Errno.EBUSY.value);
+        done.accept(Errno.EBUSY);
         return;
       }
       long sptPfn = ctx.allocSptPfn();
@@ -107,19 +106,19 @@ public final class NonBlockingSplit {
   }
 
   private static void demoted(KvmContext ctx, long base, Spte old, long sptPfn, SeamcallResult res,
-      IntConsumer done) {
+      Consumer<Errno> done) {
     assert res.gfn() == base && res.level() == Level.PG_LEVEL_2M : "the DEMOTE answered for " + res;
     if (res.status().isSuccess()) {
       ctx.splitFrozenHugeSpte(base, old, sptPfn, w -> {
         ctx.flow(Flow.NON_BLOCKING_SPLIT, base, Level.PG_LEVEL_2M);
-        done.accept(0);
+        done.accept(null);
       });
     } else if (res.status() == TdxStatus.TDX_OPERAND_BUSY || res.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE) {
       ctx.flow(Flow.NON_BLOCKING_DEMOTE_BUSY, base, Level.PG_LEVEL_2M);
-      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EBUSY.value)); // restore the leaf
+      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EBUSY)); // restore the leaf
     } else {
       ctx.bugOn("TDX_BUG_ON(TDH_MEM_PAGE_DEMOTE)", res.status().name(), base);
-      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EIO.value));
+      ctx.writeSpte(base, Level.PG_LEVEL_2M, old, w -> done.accept(Errno.EIO));
     }
   }
 }

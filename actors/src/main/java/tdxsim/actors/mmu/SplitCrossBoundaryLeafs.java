@@ -1,7 +1,7 @@
 package tdxsim.actors.mmu;
 
+import java.util.function.Consumer;
 import java.util.List;
-import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxSept;
 import tdxsim.actors.monitor.Flow;
@@ -40,19 +40,20 @@ public final class SplitCrossBoundaryLeafs {
   private final KvmContext ctx;
   private final long start;
   private final long end;
-  private final IntConsumer done;
+  private final Consumer<Errno> done;
   /** An sp allocated in an earlier window and not used yet (the walk's {@code sp}). */
   private boolean sp;
 
-  private SplitCrossBoundaryLeafs(KvmContext ctx, long start, long end, IntConsumer done) {
+  private SplitCrossBoundaryLeafs(KvmContext ctx, long start, long end, Consumer<Errno> done) {
     assert ctx != null && done != null : "a split without a continuation";
+    assert start <= end : "kvm_split_cross_boundary_leafs of [" + start + ", " + end + ")"; // empty is legal
     this.ctx = ctx;
     this.start = start;
     this.end = end;
     this.done = done;
   }
 
-  public static void run(KvmContext ctx, long start, long end, IntConsumer done) {
+  public static void run(KvmContext ctx, long start, long end, Consumer<Errno> done) {
     if (ctx.held() == LockMode.SHARED && ctx.config().has(DesignOption.NON_BLOCKING_RESIZE)) {
       NonBlockingSplit.run(ctx, start, end, done);
       return;
@@ -68,7 +69,7 @@ public final class SplitCrossBoundaryLeafs {
     ctx.collectLeafs(pos, end, leafs -> {
       KvmReply.Leaf leaf = firstCrossing(leafs);
       if (leaf == null) {
-        finish(0);
+        finish(null);
       } else if (!sp) {
         allocate(pos, leaf);
       } else {
@@ -92,12 +93,11 @@ public final class SplitCrossBoundaryLeafs {
     LockMode mode = ctx.held();
     assert !sp && mode == LockMode.EXCLUSIVE : "a second sp, or the window opened under " + mode;
     ctx.flow(Flow.SPLIT_ALLOC_UNLOCK, leaf.gfn(), leaf.level());
-    ctx.unlock();
-    ctx.lock(mode, g -> {
+    ctx.relock(g -> {
       assert ctx.held() == mode : "the lock came back as " + ctx.held();
       if (!ctx.takeSplitCachePage()) { // if (!sp) { ret = -ENOMEM; break; }, after the lock is retaken
         ctx.flow(Flow.SPLIT_ENOMEM, leaf.gfn(), leaf.level());
-        done.accept(Errno.ENOMEM.value);
+        done.accept(Errno.ENOMEM);
         return;
       }
       sp = true;
@@ -109,7 +109,7 @@ public final class SplitCrossBoundaryLeafs {
     assert sp && leaf.level() == Level.PG_LEVEL_2M : "a split without an sp, or of " + leaf;
     long sptPfn = ctx.allocSptPfn();
     TdxSept.splitPrivateSpte(ctx, leaf.gfn(), leaf.level(), sptPfn, err -> {
-      if (err != 0) {
+      if (err != null) {
         done.accept(err);
         return;
       }
@@ -122,8 +122,8 @@ public final class SplitCrossBoundaryLeafs {
   }
 
   /** The walk is over: an sp left unused (another context split or zapped the leaf in the window) is freed. */
-  private void finish(int err) {
-    assert err <= 0 : "errno " + err;
+  private void finish(Errno err) {
+    ctx.assertWriteLocked("kvm_split_cross_boundary_leafs: out"); // the walk ends under the lock it began with
     if (sp) {
       ctx.returnSplitCachePage();
       ctx.flow(Flow.SPLIT_SP_FREED, start, Level.PG_LEVEL_4K);

@@ -1,7 +1,6 @@
 package tdxsim.actors.mmu;
 
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.SharedLockSept;
@@ -125,7 +124,7 @@ public final class TdpMmuMap {
     // tdp_mmu_alloc_sp + kvm_mmu_alloc_external_spt, then tdp_mmu_link_sp
     Spte nonLeaf = Spte.nonLeaf(ctx.allocSptPfn());
     setSpteAtomic(level, old, nonLeaf, err -> {
-      if (err != 0) {
+      if (err != null) {
         finishError(err);
         return;
       }
@@ -150,7 +149,7 @@ public final class TdpMmuMap {
     if (ignoreSharedSplit != null) {
       ignoreSharedSplit.run();
       ctx.flow(Flow.IGNORE_SHARED_SPLIT, level.base(gfn), level);
-      finishError(Errno.EBUSY.value);
+      finishError(Errno.EBUSY);
       return;
     }
     if (ctx.config().has(DesignOption.MUT_DEMOTE_SHARED_LOCK)) {
@@ -160,18 +159,18 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     if (ctx.config().has(DesignOption.NON_BLOCKING_RESIZE)) { // the reject P3-09 keeps until the feature exists
       NonBlockingSplit.splitFrozen(ctx, base, old, err -> {
-        if (err == 0) stepDown(level);
+        if (err == null) stepDown(level);
         else finishError(err);
       });
       return;
     }
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY.value);
+        finishError(Errno.EBUSY);
         return;
       }
       ctx.flow(Flow.SHARED_SPLIT_EOPNOTSUPP, base, level); // WARN_ON_ONCE in the TDX hook, -EOPNOTSUPP
-      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP.value));
+      ctx.writeSpte(base, level, old, w -> finishError(Errno.EOPNOTSUPP));
     });
   }
 
@@ -186,12 +185,12 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY.value);
+        finishError(Errno.EBUSY);
         return;
       }
       long sptPfn = ctx.allocSptPfn(); // tdp_mmu_alloc_sp + kvm_mmu_alloc_external_spt
       SharedLockSept.splitPrivateSpte(ctx, base, level, sptPfn, err -> {
-        if (err != 0) {
+        if (err != null) {
           ctx.writeSpte(base, level, old, w -> finishError(err));
           return;
         }
@@ -213,12 +212,12 @@ public final class TdpMmuMap {
     long base = level.base(gfn);
     ctx.cmpxchgSpte(base, level, old, Spte.FROZEN_SPTE, r -> {
       if (!r.ok()) {
-        finishError(Errno.EBUSY.value);
+        finishError(Errno.EBUSY);
         return;
       }
-      SharedLockSept.promotePrivateSpt(ctx, base, level, err -> ctx.writeSpte(base, level, err == 0 ? leaf : old,
+      SharedLockSept.promotePrivateSpt(ctx, base, level, err -> ctx.writeSpte(base, level, err == null ? leaf : old,
           w -> {
-            if (err != 0) {
+            if (err != null) {
               finishError(err);
               return;
             }
@@ -253,7 +252,7 @@ public final class TdpMmuMap {
       return;
     }
     setSpteAtomic(level, old, leaf, err -> {
-      if (err != 0) {
+      if (err != null) {
         finishError(err);
         return;
       }
@@ -268,7 +267,7 @@ public final class TdpMmuMap {
    * -EBUSY), then the external op (link_external_spt / set_external_spte), then write the new SPTE, or restore the
    * old one if the external op failed.
    */
-  private void setSpteAtomic(Level level, Spte old, Spte newSpte, IntConsumer k) {
+  private void setSpteAtomic(Level level, Spte old, Spte newSpte, Consumer<Errno> k) {
     ctx.assertLocked("tdp_mmu_set_spte_atomic"); // lockdep_assert_held_read(&kvm->mmu_lock)
     assert !old.isFrozen() && !newSpte.isFrozen() : "FROZEN_SPTE is only set by the cmpxchg: " + old + " -> " + newSpte;
     assert newSpte.isPresent() && !old.isPresent() : "set_external_spte_present: KVM_BUG_ON(was_present) " + old;
@@ -280,10 +279,11 @@ public final class TdpMmuMap {
           setSpteAtomic(level, old, newSpte, k);
           return;
         }
-        k.accept(Errno.EBUSY.value); // iter->old_spte = r.current()
+        k.accept(Errno.EBUSY); // iter->old_spte = r.current()
         return;
       }
-      IntConsumer afterExternal = err -> ctx.writeSpte(base, level, err == 0 ? newSpte : old, w -> k.accept(err));
+      Consumer<Errno> afterExternal =
+          err -> ctx.writeSpte(base, level, err == null ? newSpte : old, w -> k.accept(err));
       if (newSpte.isLeaf()) {
         TdxSept.setPrivateSpte(ctx, base, level, newSpte.pfn(), afterExternal);
       } else {
@@ -293,13 +293,13 @@ public final class TdpMmuMap {
   }
 
   /** An install error: the VM is bugged (-EIO) or the fault retries (goto retry). */
-  private void finishError(int err) {
-    assert err != 0 : "an install error without an errno";
-    if (err == Errno.EIO.value || ctx.vmDead()) {
+  private void finishError(Errno err) {
+    assert err != null : "an install error without an errno";
+    if (err == Errno.EIO || ctx.vmDead()) {
       finish(Errno.EIO);
       return;
     }
-    if (err == Errno.EBUSY.value) ctx.flow(Flow.BUSY_RETRY, gfn, goalLevel);
+    if (err == Errno.EBUSY) ctx.flow(Flow.BUSY_RETRY, gfn, goalLevel);
     finish(PfResult.RET_PF_RETRY);
   }
 

@@ -1,6 +1,7 @@
 package tdxsim.actors.mmu;
 
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
@@ -82,6 +83,7 @@ public final class TdpPageFault {
    * private-vs-attribute check, then the second _unsafe check ({@link #recheckUnsafe}).
    */
   private void gmemGetPfn(long mmuSeq, BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null : "kvm_gmem_get_pfn may sleep: not under mmu_lock " + ctx.held();
     ctx.getPfn(gfn, pfn -> {
       if (!pfn.ok()) { // kvm_mmu_prepare_memory_fault_exit
         done.accept(pfn.error(), this);
@@ -101,28 +103,30 @@ public final class TdpPageFault {
   /** kvm_mmu_faultin_pfn's last mmu_invalidate_retry_gfn_unsafe, then read_lock(&kvm->mmu_lock). */
   private void recheckUnsafe(long mmuSeq, KvmReply.InvalidateSnapshot again, KvmReply.PfnResult pfn,
       BiConsumer<PfResult, TdpPageFault> done) {
+    assert ctx.held() == null && pfn.ok() : "the _unsafe recheck runs before read_lock, on a pfn: " + pfn;
     if (retryCheck && again.retryGfnUnsafe(mmuSeq, gfn)) {
       stale(done);
       return;
     }
-    ctx.lock(LockMode.SHARED, g -> mapUnderReadLock(mmuSeq, g, pfn, done));
+    ctx.<Runnable>locked(LockMode.SHARED, (g, out) -> mapUnderReadLock(mmuSeq, g, pfn, done, out), Runnable::run);
   }
 
-  /** Under the read lock: is_page_fault_stale, kvm_tdp_mmu_map ({@link TdpMmuMap}), read_unlock. */
+  /**
+   * Under the read lock: is_page_fault_stale, kvm_tdp_mmu_map ({@link TdpMmuMap}); {@code out} (read_unlock)
+   * with what follows it.
+   */
   private void mapUnderReadLock(long mmuSeq, KvmReply.MmuLockGranted g, KvmReply.PfnResult pfn,
-      BiConsumer<PfResult, TdpPageFault> done) {
+      BiConsumer<PfResult, TdpPageFault> done, Consumer<Runnable> out) {
     assert ctx.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + ctx.held();
     if (retryCheck && g.mmuInvalidateRetryGfn(mmuSeq, gfn)) { // is_page_fault_stale
-      ctx.unlock();
-      stale(done);
+      out.accept(() -> stale(done));
       return;
     }
     map = new TdpMmuMap(ctx, gfn, pfn.pfn(),
         () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
     map.run(r -> {
       assert ctx.held() == LockMode.SHARED : "kvm_tdp_mmu_map returned without the read lock";
-      ctx.unlock();
-      done.accept(r, this);
+      out.accept(() -> done.accept(r, this));
     });
   }
 

@@ -7,7 +7,6 @@ import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.options.DesignOption;
 import tdxsim.protocol.KvmReply;
 import tdxsim.protocol.Level;
-import tdxsim.protocol.LockMode;
 import tdxsim.protocol.Spte;
 import tdxsim.protocol.TdpMmuMsg;
 
@@ -94,8 +93,7 @@ public final class ZapPrivateLeafs {
     flushThen(() -> {
       ctx.flow(Flow.ZAP_YIELD, pos, Level.PG_LEVEL_4K);
       assert !flush : "tdp_mmu_iter_cond_resched flushes before it yields";
-      ctx.unlock();
-      ctx.lock(LockMode.EXCLUSIVE, g -> {
+      ctx.relock(g -> {
         ctx.assertWriteLocked("cond_resched_rwlock_write");
         batch = 0;
         walk(pos);

@@ -19,6 +19,11 @@ public record Violation(String invariant, String detail, List<String> actors, Li
     return new Violation(invariant, detail, List.of(), List.of());
   }
 
+  /** A gfn, pfn or hash as the kernel prints it (0x%llx): the one spelling of the reports and the traces. */
+  public static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+
   /** One line: "invariant: detail [actors] gfns 0x200,0x201". */
   public String oneLine() {
     StringBuilder sb = new StringBuilder(invariant).append(": ").append(detail);
@@ -27,7 +32,7 @@ public record Violation(String invariant, String detail, List<String> actors, Li
     if (!actors.isEmpty()) sb.append(" [").append(String.join(", ", actors)).append(']');
     if (!gfns.isEmpty()) {
       sb.append(" gfn");
-      for (long g : gfns) sb.append(' ').append(String.format("0x%x", g));
+      for (long g : gfns) sb.append(' ').append(hex(g));
     }
     assert sb.length() > invariant.length() + 1 : "the one-line form of " + invariant;
     return sb.toString();

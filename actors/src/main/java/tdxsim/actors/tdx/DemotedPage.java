@@ -25,9 +25,11 @@ final class DemotedPage {
     assert !has(k) : "child " + k + " twice";
     bits[k >>> 6] |= 1L << k;
     count++;
+    assert count <= 512 : count + " children of one S-EPT page";
   }
 
   boolean has(int k) {
+    assert k >= 0 && k < 512 : "child " + k + " of an S-EPT page of 512";
     return (bits[k >>> 6] & (1L << k)) != 0;
   }
 

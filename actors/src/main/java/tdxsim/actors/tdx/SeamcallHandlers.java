@@ -227,6 +227,7 @@ final class SeamcallHandlers {
 
   /** [TDXM tdh_mem_page_add.c] build time only (checked at acquire), FREE -> MAPPED. */
   private Outcome pageAdd(SeptEntry e, TdxModuleMsg.TdhMemPageAdd m) {
+    assert s.opState() == TdOpState.INITIALIZED && s.tdrLock().isExclusive() : "PAGE.ADD at build time, TDR exclusive";
     if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_ADD, e.state())) {
       return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
     }

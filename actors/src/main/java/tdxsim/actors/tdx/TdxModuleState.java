@@ -79,6 +79,7 @@ public final class TdxModuleState {
 
   /** Number of operations that hold locks and wait for their Continue. */
   public int inFlightCount() {
+    assert inFlight.size() < nextOpId : inFlight.size() + " operations in flight, " + (nextOpId - 1) + " minted";
     return inFlight.size();
   }
 

@@ -2,7 +2,6 @@ package tdxsim.actors.vcpu;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import tdxsim.actors.kvm.KvmContext;
 import tdxsim.actors.kvm.TdxMappingLevel;
 import tdxsim.actors.mmu.SplitCrossBoundaryLeafs;
@@ -56,6 +55,8 @@ final class EptViolationHandler {
   private long memoryFaultGfn = -1;
 
   EptViolationHandler(KvmContext ctx, int vcpu, MemslotView slots, BooleanSupplier hasEvents) {
+    assert ctx != null && vcpu >= 0 && slots != null && hasEvents != null : "EPT violations of vcpu " + vcpu;
+    assert ctx.vcpuId() == vcpu : ctx.name() + " handles the EPT violations of vcpu " + vcpu;
     this.ctx = ctx;
     this.vcpu = vcpu;
     this.slots = slots;
@@ -97,9 +98,10 @@ final class EptViolationHandler {
       return;
     }
     honorGuestAcceptLevel(gfn, acceptLevel, err -> {
-      if (err != 0) {
-        ctx.observe(new FaultEnd(vcpu, gfn, Errno.of(err)));
-        done.accept(Errno.of(err));
+      assert ctx.held() == null : ctx.name() + ": tdx_honor_guest_accept_level returned under " + ctx.held();
+      if (err != null) {
+        ctx.observe(new FaultEnd(vcpu, gfn, err));
+        done.accept(err);
         return;
       }
       faultLoop(gfn, done);
@@ -107,7 +109,9 @@ final class EptViolationHandler {
   }
 
   private void faultLoop(long gfn, Consumer<PfResult> done) {
+    assert ctx.held() == null : ctx.name() + ": kvm_mmu_page_fault entered under mmu_lock " + ctx.held();
     slots.fault(gfn, false, this::privateMaxMappingLevel, ignoreSharedSplit ? this::raiseRequestLevel : null, o -> {
+      assert ctx.held() == null : ctx.name() + ": kvm_mmu_page_fault returned under mmu_lock " + ctx.held();
       ctx.observe(new FaultEnd(vcpu, gfn, o.result()));
       if (PfResult.isRetry(o.result())) {
         localRetry(gfn, done);
@@ -120,6 +124,7 @@ final class EptViolationHandler {
 
   /** The local-retry loop after a RET_PF_RETRY: its exits in the kernel's order, else the next attempt. */
   private void localRetry(long gfn, Consumer<PfResult> done) {
+    assert ctx.held() == null : ctx.name() + ": the local-retry loop runs outside mmu_lock, not under " + ctx.held();
     if (hasEvents.getAsBoolean() && !ignoresEvents) { // kvm_vcpu_has_events(vcpu) || signal_pending(current)
       ctx.flow(Flow.LOCAL_RETRY_EVENT_EXIT, gfn, Level.PG_LEVEL_4K);
       done.accept(PfResult.RET_PF_RETRY);
@@ -143,6 +148,7 @@ final class EptViolationHandler {
 
   /** The gfn of the KVM_EXIT_MEMORY_FAULT the last fault prepared (KVM_RUN returns -EFAULT with it), or -1. */
   long takeMemoryFaultExit() {
+    assert ctx.held() == null : ctx.name() + ": KVM_EXIT_MEMORY_FAULT taken under mmu_lock";
     long g = memoryFaultGfn;
     memoryFaultGfn = -1;
     return g;
@@ -153,35 +159,39 @@ final class EptViolationHandler {
    * hugepage_test_guest_inhibit(slot, gfn, level + 1) is clear (read without mmu_lock), goes on to
    * {@link #splitCrossBoundary}.
    */
-  void honorGuestAcceptLevel(long gfn, Level level, IntConsumer done) {
+  void honorGuestAcceptLevel(long gfn, Level level, Consumer<Errno> done) {
+    assert !v1AcceptLevel && ctx.held() == null : ctx.name() + ": tdx_honor_guest_accept_level under " + ctx.held();
     if (level != Level.PG_LEVEL_4K && level != Level.PG_LEVEL_2M) {
-      done.accept(0);
+      done.accept(null);
       return;
     }
     ctx.readLpageInfo(gfn, info -> {
       int flags = level == Level.PG_LEVEL_4K ? info.disallowLpage2M() : info.disallowLpage1G();
       if ((flags & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0) {
-        done.accept(0);
+        done.accept(null);
         return;
       }
       // write_lock(&kvm->mmu_lock); NON-BLOCKING-RESIZE: split and inhibit under the read lock [P3-13]
       LockMode mode = ctx.config().has(DesignOption.NON_BLOCKING_RESIZE) ? LockMode.SHARED : LockMode.EXCLUSIVE;
-      ctx.lock(mode, g -> splitCrossBoundary(gfn, level, done));
+      ctx.<Errno>locked(mode, (g, out) -> splitCrossBoundary(gfn, level, out), done);
     });
   }
 
-  /** Under mmu_lock: kvm_split_cross_boundary_leafs over the aligned [base, base + pages(level)). */
-  private void splitCrossBoundary(long gfn, Level level, IntConsumer done) {
+  /**
+   * Under mmu_lock: kvm_split_cross_boundary_leafs over the aligned [base, base + pages(level)); {@code out}
+   * (write_unlock, return r) with its error.
+   */
+  private void splitCrossBoundary(long gfn, Level level, Consumer<Errno> out) {
     long base = level.base(gfn);
     assert base <= gfn && gfn < base + level.pages() : ctx.name() + ": " + level + " base " + base + " of " + gfn;
     ctx.assertLocked("kvm_split_cross_boundary_leafs");
     ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
     SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
-      if (err != 0) {
-        unlockAndReturn(err, done); // goto out
+      if (err != null) {
+        out.accept(err); // goto out
         return;
       }
-      setGuestInhibit(gfn, level, done);
+      setGuestInhibit(gfn, level, out);
     });
   }
 
@@ -189,21 +199,16 @@ final class EptViolationHandler {
    * Only after the split: hugepage_set_guest_inhibit(slot, gfn, level + 1), and level + 2 for 4K (the inhibit is
    * one-way; a lockless reader that sees it finds no huge leaf); then out.
    */
-  private void setGuestInhibit(long gfn, Level level, IntConsumer done) {
+  private void setGuestInhibit(long gfn, Level level, Consumer<Errno> out) {
+    ctx.assertLocked("hugepage_set_guest_inhibit");
+    assert level == Level.PG_LEVEL_4K || level == Level.PG_LEVEL_2M : ctx.name() + ": GUEST_INHIBIT above " + level;
     ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
       if (level != Level.PG_LEVEL_4K) {
-        unlockAndReturn(0, done);
+        out.accept(null);
         return;
       }
-      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true,
-          () -> unlockAndReturn(0, done));
+      ctx.updateLpageInfo(gfn, Level.PG_LEVEL_1G, TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> out.accept(null));
     });
-  }
-
-  /** out: write_unlock(&kvm->mmu_lock); return r. */
-  private void unlockAndReturn(int r, IntConsumer done) {
-    ctx.unlock();
-    done.accept(r);
   }
 
   /**
@@ -213,6 +218,8 @@ final class EptViolationHandler {
    */
   Level privateMaxMappingLevel(long gfn, boolean prefetch) {
     ctx.assertLocked("gmem_max_mapping_level in kvm_mmu_hugepage_adjust");
+    assert violationGfnStart == -1 ? violationGfnEnd == -1 : violationGfnStart < violationGfnEnd
+        : ctx.name() + ": violation range [" + violationGfnStart + ", " + violationGfnEnd + ")";
     if (TdxMappingLevel.privateMaxMappingLevel(ctx) == Level.PG_LEVEL_4K) return Level.PG_LEVEL_4K;
     if (prefetch && ctx.config().has(DesignOption.V1_PREFETCH_4K)) return Level.PG_LEVEL_4K;
     if (v1AcceptLevel && gfn >= violationGfnStart && gfn < violationGfnEnd) return violationRequestLevel;
@@ -221,6 +228,7 @@ final class EptViolationHandler {
 
   /** v1: the EPT violation's ACCEPT level becomes this vCPU's request level for the aligned range [P1-12]. */
   private void recordRequestLevel(long gfn, Level acceptLevel) {
+    assert v1AcceptLevel : ctx.name() + ": violation_request_level is v1's";
     if (acceptLevel == null || acceptLevel == Level.PG_LEVEL_1G) {
       violationGfnStart = violationGfnEnd = -1;
       return;
@@ -233,6 +241,7 @@ final class EptViolationHandler {
 
   /** v1: a huge leaf is found where the request level wants 4K: accept the 2M mapping instead [P1-21]. */
   private void raiseRequestLevel() {
+    assert ignoreSharedSplit : ctx.name() + ": the huge leaf is ignored only with v1-ignore-shared-split";
     violationRequestLevel = Level.PG_LEVEL_2M;
   }
 }

@@ -49,6 +49,7 @@ final class GuestProgram {
   }
 
   private Task taskFor(WorkloadStep s) {
+    assert s != null && tasks.isEmpty() : "a workload step started over " + tasks;
     if (s instanceof WorkloadStep.Accept a) return new AcceptTask(a.gfn(), a.end(), a.maxLevel(), a.style());
     if (s instanceof WorkloadStep.Touch t) return new TouchTask(t.gfn(), t.end());
     if (s instanceof WorkloadStep.MapGpa m) return new MapGpaTask(m.gfn(), m.end(), m.toShared());
@@ -66,6 +67,7 @@ final class GuestProgram {
   void onAccessOk() {
     assert tasks.peek() instanceof TouchTask : "an access completed without a TouchTask in flight: " + tasks.peek();
     assert !tasks.peek().finished() : "an access past the end of its touch";
+    assert !dead : "vcpu-" + vcpu + ": a dead guest's access completed";
     ((TouchTask) tasks.peek()).cur++;
   }
 
@@ -74,6 +76,7 @@ final class GuestProgram {
     assert tasks.peek() instanceof TouchTask : "#VE without a TouchTask in flight: " + tasks.peek();
     TouchTask t = (TouchTask) tasks.peek();
     assert t.cur < t.end : "#VE past the end of the touch at " + t.cur;
+    assert !dead : "vcpu-" + vcpu + ": #VE in a dead guest";
     if (mem.isAccepted(t.cur)) {
       monitor.observe(new GuestDataLost(vcpu, t.cur));
       mem.forget(t.cur, 1);
@@ -89,6 +92,7 @@ final class GuestProgram {
    */
   void onAccessFaultInstalled(long gfn) {
     assert tasks.peek() instanceof TouchTask : "a plain access fault without a TouchTask in flight: " + tasks.peek();
+    assert !dead && gfn >= 0 : "vcpu-" + vcpu + ": a fault installed for a dead guest at " + gfn;
     if (mem.isAccepted(gfn)) {
       monitor.observe(new GuestDataLost(vcpu, gfn));
       mem.forget(gfn, 1);
@@ -104,6 +108,7 @@ final class GuestProgram {
     assert tasks.peek() instanceof MapGpaTask : "the MapGPA TDVMCALL returned during " + tasks.peek();
     MapGpaTask m = (MapGpaTask) tasks.peek();
     assert r != null && m.first <= m.start && m.start < m.end : "MapGPA task [" + m.start + ", " + m.end + ")";
+    assert !dead : "vcpu-" + vcpu + ": the MapGPA TDVMCALL returned to a dead guest";
     if (r.status() == MapGpaCall.Status.RETRY && r.r11() >= m.start && r.r11() < m.end
         && (r.r11() != m.start || ++m.retries < MAPGPA_MAX_RETRIES_PER_PAGE)) {
       if (r.r11() != m.start) m.retries = 0;

@@ -24,7 +24,11 @@ final class MapGpaCall {
   /** The TDVMCALL status and R11 (the first gfn not mapped) the guest gets back. */
   enum Status { SUCCESS, RETRY, INVALID_OPERAND }
 
-  record Result(Status status, long r11) {}
+  record Result(Status status, long r11) {
+    Result {
+      assert status != null && r11 >= 0 : "TDVMCALL status " + status + ", R11 " + r11;
+    }
+  }
 
   private final KvmContext kvm;
   private final int vcpu;
@@ -36,6 +40,7 @@ final class MapGpaCall {
 
   MapGpaCall(KvmContext kvm, int vcpu, BooleanSupplier hasEvents) {
     assert kvm != null && vcpu >= 0 && hasEvents != null : "MapGPA of vcpu " + vcpu;
+    assert kvm.vcpuId() == vcpu : kvm.name() + " runs the MapGPA exits of vcpu " + vcpu;
     this.kvm = kvm;
     this.vcpu = vcpu;
     this.hasEvents = hasEvents;
@@ -60,9 +65,8 @@ final class MapGpaCall {
     assert next < chunkEnd : kvm.name() + ": empty MapGPA chunk at " + next + ", end " + end;
     assert kvm.held() == null : kvm.name() + ": an exit to userspace under mmu_lock " + kvm.held();
     kvm.flow(toShared ? Flow.MAPGPA_SHARED : Flow.MAPGPA_PRIVATE, next, Level.PG_LEVEL_4K);
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MapGpaDone.class, this::complete);
-    kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(vcpu, next, chunkEnd, toShared, kvm.self(), tag));
+    kvm.request(KvmReply.MapGpaDone.class, this::complete,
+        tag -> kvm.peers().vmm().tell(new VmmMsg.MapGpaExit(vcpu, next, chunkEnd, toShared, kvm.self(), tag)));
   }
 
   /** tdx_complete_vmcall_map_gpa, on the next KVM_RUN. */
@@ -90,6 +94,7 @@ final class MapGpaCall {
   }
 
   private void finish(Status s, long r11) {
+    assert kvm.held() == null : kvm.name() + ": the MapGPA TDVMCALL returns to the guest under mmu_lock";
     assert done != null : kvm.name() + ": MapGPA finished twice (" + s + ")";
     assert s == Status.SUCCESS ? r11 == 0 : r11 >= 0 && r11 < end : kvm.name() + ": MapGPA " + s + ", R11 " + r11;
     Consumer<Result> k = done;

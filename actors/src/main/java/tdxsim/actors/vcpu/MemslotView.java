@@ -71,13 +71,12 @@ final class MemslotView {
     }
     if (!held) throw new IllegalStateException(ctx.name() + ": memslot lookup outside srcu_read_lock");
     assert gfn >= 0 : ctx.name() + ": memslot lookup of gfn " + gfn;
-    long tag = ctx.mintTag();
-    ctx.await(tag, KvmReply.MemslotLookup.class, l -> {
+    ctx.request(KvmReply.MemslotLookup.class, l -> {
       assert l.gfn() == gfn : ctx.name() + ": memslot of gfn " + l.gfn() + " for a lookup of " + gfn;
       assert l.state() != null : ctx.name() + ": memslot lookup answered no state";
+      assert held : ctx.name() + ": the SRCU read-side section ended during the lookup of " + gfn;
       k.accept(l.state());
-    });
-    ctx.peers().memslots().tell(new MemslotsMsg.GfnToMemslot(ctx.name(), gfn, ctx.self(), tag));
+    }, tag -> ctx.peers().memslots().tell(new MemslotsMsg.GfnToMemslot(ctx.name(), gfn, ctx.self(), tag)));
   }
 
   /** One fault attempt: the slot lookup and kvm_mmu_faultin_pfn's slot checks, then {@link TdpPageFault}. */

@@ -28,6 +28,7 @@ final class PrefetchIoctl {
   PrefetchIoctl(KvmContext kvm, int vcpu, MemslotView slots, EptViolationHandler ept, PendingEvents events, long end,
       Runnable done) {
     assert kvm != null && slots != null && ept != null && events != null && done != null : "prefetch of vcpu " + vcpu;
+    assert kvm.vcpuId() == vcpu : kvm.name() + " issues KVM_PRE_FAULT_MEMORY on vcpu " + vcpu; // a vCPU ioctl
     this.kvm = kvm;
     this.vcpu = vcpu;
     this.slots = slots;

@@ -6,7 +6,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
@@ -94,14 +93,14 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
    */
   public static Behavior<VcpuMsg> create(int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
       KvmConfig config, Monitor monitor) {
-    return Behaviors.setup(ctx -> Behaviors.withStash(1024, stash -> {
-      Vcpu vcpu = new Vcpu(ctx, id, workload, preAccepted, config, monitor);
-      return AwaitWire.stashUntil(VcpuMsg.class, VcpuMsg.Wire.class, stash, w -> {
-        vcpu.kvm.wire(w.peers(), ctx.getSelf().narrow());
-        vcpu.selfGuest = ctx.getSelf().narrow();
-        return vcpu;
-      });
-    }));
+    return AwaitWire.setup(VcpuMsg.class, VcpuMsg.Wire.class,
+        ctx -> new Vcpu(ctx, id, workload, preAccepted, config, monitor), Vcpu::wire);
+  }
+
+  private void wire(VcpuMsg.Wire w) {
+    assert w.peers() != null && selfGuest == null : name(id) + " wired twice, or without peers";
+    kvm.wire(w.peers(), getContext().getSelf().narrow());
+    selfGuest = getContext().getSelf().narrow();
   }
 
   /** The cases are tested in order: the most frequent messages first; anything else is a protocol error. */
@@ -158,6 +157,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     opTag = -1;
     guestStep.run();
     guestRun();
+    assert invariant();
     return this;
   }
 
@@ -172,6 +172,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
       kicks.raiseInterrupt(); // the IPI was pending across the entry
     }
     guestRun();
+    assert invariant();
     return this;
   }
 
@@ -192,7 +193,19 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     opTag = -1; // an operation in flight did not complete: the guest re-executes it after re-entry
     kicks.ackPending();
     onTdExit(r);
+    assert invariant();
     return this;
+  }
+
+  /** The run loop's state machine: what each mode allows of the other fields. */
+  private boolean invariant() {
+    assert selfGuest != null && (mode != Mode.IDLE || enterTag == -1) : name(id) + " ran before its wire";
+    assert opTag == -1 || mode == Mode.IN_GUEST : name(id) + ": a guest operation in flight in " + mode;
+    assert !hostBusy || mode == Mode.OUTSIDE : name(id) + ": KVM work in " + mode;
+    assert !waitingToEnter || mode == Mode.OUTSIDE && !hostBusy : name(id) + ": waiting to enter in " + mode;
+    assert mode != Mode.ENTERING || enterTag != -1 : name(id) + ": TDH.VP.ENTER without its tag";
+    assert mode != Mode.HALTED || !hostBusy && join == null : name(id) + ": halted with work or a Join left";
+    return true;
   }
 
   private void requireEntering(GuestResult r, long tag) {
@@ -284,6 +297,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     }
     assert !kicks.hasPending() && !waitingToEnter : "TDH.VP.ENTER with unacknowledged kicks or waiting";
     assert opTag == -1 && pendingExit == null : "TDH.VP.ENTER with a guest operation or exit in flight";
+    assert kvm.held() == null : name(id) + ": TDH.VP.ENTER under mmu_lock " + kvm.held();
     mode = Mode.ENTERING; // OUTSIDE → ENTERING
     enterTag = kvm.mintTag();
     kicks.resetInterrupt();
@@ -371,16 +385,15 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
    * failed conversion stops the vCPU.
    */
   private void memoryFaultExit(long gfn) {
+    assert mode == Mode.OUTSIDE && kvm.held() == null : name(id) + ": KVM_EXIT_MEMORY_FAULT in " + mode;
     hostBusy = true;
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MemoryFaultHandled.class, h -> {
+    kvm.request(KvmReply.MemoryFaultHandled.class, h -> {
       hostBusy = false;
       if (!h.ok()) {
         halt();
         return;
       }
       vcpuRun();
-    });
-    kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag));
+    }, tag -> kvm.peers().vmm().tell(new VmmMsg.MemoryFaultExit(id, gfn, 1, true, kvm.self(), tag)));
   }
 }

@@ -17,13 +17,20 @@ import tdxsim.protocol.VcpuMsg;
 final class VcpuKicks {
   private final int id;
   private final KvmContext kvm;
-  /** kvm_tdx->wait_for_sept_zap, as set by each kicker (only the write-lock holder ever sets it). */
+  /**
+   * kvm_tdx->wait_for_sept_zap, one bool in the kernel [LNX tdx.h] that only the write-lock holder sets and
+   * clears; here a set of the kickers holding it, because the writes reach this vCPU as messages from different
+   * senders: kicker A's clear (SeptZapDone) can arrive after kicker B's set (a KickRequest B sent once A had
+   * released mmu_lock), and one bool would then read false while B still holds it.
+   */
   private final Set<String> waitForSeptZap = new LinkedHashSet<>();
   /** Kicks to acknowledge once out of guest mode. */
   private final List<VcpuMsg.KickRequest> pending = new ArrayList<>();
   private boolean interruptSent;
 
   VcpuKicks(int id, KvmContext kvm) {
+    assert id >= 0 && kvm != null : "kicks of vcpu " + id;
+    assert kvm.vcpuId() == id : kvm.name() + " acknowledges the kicks of vcpu " + id;
     this.id = id;
     this.kvm = kvm;
   }
@@ -34,6 +41,8 @@ final class VcpuKicks {
    */
   void kick(VcpuMsg.KickRequest k, boolean entering, boolean inGuest) {
     assert !(entering && inGuest) : "a vCPU both entering and in the guest";
+    assert k.from() != null && k.replyTo() != null : "vcpu-" + id + ": an anonymous kick " + k;
+    assert !k.waitForSeptZap() || !waitForSeptZap.contains(k.from()) : k.from() + " set wait_for_sept_zap twice";
     if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
     if (entering || inGuest) {
       pending.add(k);
@@ -45,7 +54,8 @@ final class VcpuKicks {
 
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from}; true when no kicker holds it any more. */
   boolean septZapDone(String from) {
-    waitForSeptZap.remove(from);
+    assert from != null : "vcpu-" + id + ": wait_for_sept_zap cleared by nobody";
+    waitForSeptZap.remove(from); // another kicker's clear leaves this one's set (VcpuKickTest)
     return waitForSeptZap.isEmpty();
   }
 
@@ -59,6 +69,8 @@ final class VcpuKicks {
 
   /** The vCPU left guest mode (or never entered it): acknowledge every kick kept. */
   void ackPending() {
+    assert pending.stream().map(VcpuMsg.KickRequest::tag).distinct().count() == pending.size()
+        : "vcpu-" + id + ": a kick kept twice";
     for (VcpuMsg.KickRequest k : pending) ack(k);
     pending.clear();
   }

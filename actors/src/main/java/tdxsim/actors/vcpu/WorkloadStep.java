@@ -46,14 +46,26 @@ public sealed interface WorkloadStep {
    * KVM picks the mapping level); on #VE the guest ACCEPTs it at 4K and touches it again [C2 Open 2, P3-13]. A
    * #VE on a page this vCPU accepted (with no conversion since) is data loss.
    */
-  record Touch(long gfn, long pages) implements WorkloadStep {}
+  record Touch(long gfn, long pages) implements WorkloadStep {
+    public Touch {
+      assert gfn >= 0 && pages >= 0 : "a touch of " + pages + " pages at " + gfn;
+    }
+  }
 
   /**
    * MapGPA (TDG.VP.VMCALL&lt;MapGPA&gt;): set_memory_decrypted ({@code toShared}) or set_memory_encrypted; after a
    * successful conversion to private the guest ACCEPTs the range (Linux style) [2.4 Guest side].
    */
-  record MapGpa(long gfn, long pages, boolean toShared) implements WorkloadStep {}
+  record MapGpa(long gfn, long pages, boolean toShared) implements WorkloadStep {
+    public MapGpa { // the guest's MapGPA task is never empty
+      assert gfn >= 0 && pages > 0 : "MapGPA of " + pages + " pages at " + gfn;
+    }
+  }
 
   /** KVM_PRE_FAULT_MEMORY on this vCPU by the VMM (outside KVM_RUN): map the range before the guest uses it. */
-  record Prefetch(long gfn, long pages) implements WorkloadStep {}
+  record Prefetch(long gfn, long pages) implements WorkloadStep {
+    public Prefetch { // KVM_PRE_FAULT_MEMORY of an empty range is not issued
+      assert gfn >= 0 && pages > 0 : "KVM_PRE_FAULT_MEMORY of " + pages + " pages at " + gfn;
+    }
+  }
 }

@@ -122,17 +122,18 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
    */
   private void mapPrivatePfn(long gfn, long pfn, Level maxLevel, Runnable done) {
     assert !kvm.tdRunnable() && kvm.held() == null : "KVM_TDX_INIT_MEM_REGION after FINALIZE or under mmu_lock";
-    kvm.lock(LockMode.SHARED, g -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
+    kvm.<PfResult>locked(LockMode.SHARED, (g, out) -> new TdpMmuMap(kvm, gfn, pfn, maxLevel, null).run(r -> {
       kvm.assertLocked("kvm_tdp_mmu_map_private_pfn"); // read_lock(&kvm->mmu_lock) around kvm_tdp_map_page
       assert kvm.held() == LockMode.SHARED : "lockdep_assert_held_read(&kvm->mmu_lock): " + kvm.held();
-      kvm.unlock();
+      out.accept(r);
+    }), r -> {
       if (PfResult.isRetry(r) && !kvm.vmDead()) {
         mapPrivatePfn(gfn, pfn, maxLevel, done);
         return;
       }
       if (PfResult.isError(r)) kvm.flow(Flow.INIT_MEM_REGION_FAILED, gfn, Level.PG_LEVEL_4K);
       done.run();
-    }));
+    });
   }
 
   /** KVM_TDX_FINALIZE_VM: TDH.MR.FINALIZE, then kvm_tdx->state = TD_STATE_RUNNABLE; start the vCPUs. */
@@ -185,12 +186,10 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
     if (i == config.vmmActions().size()) return;
     VmmAction a = config.vmmActions().get(i);
     if (a instanceof VmmAction.PunchHole p) {
-      long tag = kvm.mintTag();
-      kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> {
+      kvm.request(KvmReply.GmemIoctlDone.class, d -> {
         assert "punch-hole".equals(d.kind()) && d.ok() == (d.error() == null) : "fallocate answered " + d;
         runAction(i + 1);
-      });
-      kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag));
+      }, tag -> kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag)));
     } else if (a instanceof VmmAction.DeleteMemslot d) {
       setMemoryRegion(d.gfn(), d.end(), -1, () -> {
         assert !inDeletedMemslot(d.gfn()) : "the memslot at " + d.gfn() + " deleted twice";
@@ -228,13 +227,11 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
   private void setMemoryRegion(long start, long end, long moveTo, Runnable k) {
     assert start < end && kvm.peers().memslots() != null : "KVM_SET_USER_MEMORY_REGION2 of [" + start + ", " + end
         + ") in a world without the memslots actor";
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.MemslotUpdated.class, u -> {
+    kvm.request(KvmReply.MemslotUpdated.class, u -> {
       // a delete succeeds; a MOVE of a guest_memfd memslot is refused ("Private memslots are immutable")
       assert (moveTo < 0) == (u.error() == null) : "KVM_SET_USER_MEMORY_REGION2 (move to " + moveTo + "): " + u.error();
       k.run();
-    });
-    kvm.peers().memslots().tell(new MemslotsMsg.SetUserMemoryRegion(start, end, moveTo, kvm.self(), tag));
+    }, tag -> kvm.peers().memslots().tell(new MemslotsMsg.SetUserMemoryRegion(start, end, moveTo, kvm.self(), tag)));
   }
 
   private boolean inDeletedMemslot(long gfn) {
@@ -250,19 +247,16 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
       k.run();
       return;
     }
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.VcpuJoined.class, j -> {
+    kvm.request(KvmReply.VcpuJoined.class, j -> {
       assert j.vcpu() == v : "pthread_join of vcpu-" + v + " answered by vcpu-" + j.vcpu();
       joinVcpus(v + 1, k);
-    });
-    kvm.peers().vcpus().get(v).tell(new VcpuMsg.Join(kvm.self(), tag));
+    }, tag -> kvm.peers().vcpus().get(v).tell(new VcpuMsg.Join(kvm.self(), tag)));
   }
 
   /** The conversion ioctl; a successful conversion to shared is then mapped into the users (acked). */
   private void convert(long start, long end, boolean toPrivate, java.util.function.Consumer<Boolean> done) {
     assert start < end : "conversion of the empty range [" + start + ", " + end + ")";
-    long tag = kvm.mintTag();
-    kvm.await(tag, KvmReply.GmemIoctlDone.class, d -> {
+    kvm.request(KvmReply.GmemIoctlDone.class, d -> {
       assert d.ok() == (d.error() == null) : "conversion ioctl " + (d.ok() ? "succeeded with " : "failed without ")
           + "an errno: " + d.error();
       if (!d.ok() || toPrivate || !config.mapSharedIntoUsers()) {
@@ -271,18 +265,15 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
       }
       mapInto(kvm.peers().userspace(), start, end, () -> mapInto(kvm.peers().iommu(), start, end,
           () -> done.accept(true)));
-    });
-    kvm.peers().guestMemfd().tell(new GuestMemfdMsg.Convert(start, end, toPrivate, kvm.self(), tag));
+    }, tag -> kvm.peers().guestMemfd().tell(new GuestMemfdMsg.Convert(start, end, toPrivate, kvm.self(), tag)));
   }
 
   private void mapInto(org.apache.pekko.actor.typed.ActorRef<InvalidationUserMsg> user, long start, long end,
       Runnable k) {
-    long tag = kvm.mintTag();
     assert start < end : "mmap of [" + start + ", " + end + ")";
-    kvm.await(tag, KvmReply.UserAck.class, a -> {
+    kvm.request(KvmReply.UserAck.class, a -> {
       assert a.ok() : a.user() + " refused a shared mapping";
       k.run();
-    });
-    user.tell(new InvalidationUserMsg.MapShared(start, end, kvm.self(), tag));
+    }, tag -> user.tell(new InvalidationUserMsg.MapShared(start, end, kvm.self(), tag)));
   }
 }

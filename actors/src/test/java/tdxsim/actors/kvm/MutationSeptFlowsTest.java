@@ -55,21 +55,15 @@ class MutationSeptFlowsTest {
   }
 
   private void split() {
-    host.run(new ProcedureHost.Run(kvm -> kvm.lock(LockMode.EXCLUSIVE, g ->
-        SplitCrossBoundaryLeafs.run(kvm, G + 1, G + 2, err -> {
-          kvm.unlock();
-          results.add(err);
-        }))));
+    host.run(new ProcedureHost.Run(kvm -> kvm.<Errno>locked(LockMode.EXCLUSIVE, (g, out) ->
+        SplitCrossBoundaryLeafs.run(kvm, G + 1, G + 2, out), e -> results.add(e == null ? 0 : e.value))));
     p.grant(LockMode.EXCLUSIVE, 1);
     p.splitAllocWindow(1, List.of(new KvmReply.Leaf(G, Level.PG_LEVEL_2M, 0x40000)));
   }
 
   private void zap4k() {
-    host.run(new ProcedureHost.Run(kvm -> kvm.lock(LockMode.EXCLUSIVE, g ->
-        ZapPrivateLeafs.run(kvm, G + 7, G + 8, () -> {
-          kvm.unlock();
-          results.add(0);
-        }))));
+    host.run(new ProcedureHost.Run(kvm -> kvm.locked(LockMode.EXCLUSIVE, (g, out) ->
+        ZapPrivateLeafs.run(kvm, G + 7, G + 8, out), () -> results.add(0))));
     p.grant(LockMode.EXCLUSIVE, 4);
     p.leafs(List.of(new KvmReply.Leaf(G + 7, Level.PG_LEVEL_4K, 0x5007)));
     p.write();
@@ -178,11 +172,8 @@ class MutationSeptFlowsTest {
   @Test
   void mutation9TakesOneRefAtA2mMapButPutsPagesPerRemove() {
     setUp(true, DesignOption.MUT_REFCOUNT_IMBALANCE);
-    host.run(new ProcedureHost.Run(kvm -> kvm.lock(LockMode.SHARED, g ->
-        TdxSept.setPrivateSpte(kvm, G, Level.PG_LEVEL_2M, 0x40000, err -> {
-          kvm.unlock(); // tdx_sept_set_private_spte runs under mmu_lock
-          results.add(err);
-        }))));
+    host.run(new ProcedureHost.Run(kvm -> kvm.<Errno>locked(LockMode.SHARED, (g, out) ->
+        TdxSept.setPrivateSpte(kvm, G, Level.PG_LEVEL_2M, 0x40000, out), e -> results.add(e == null ? 0 : e.value))));
     p.grant(LockMode.SHARED, -1);
     GuestMemfdMsg.FolioRef take = ScriptedPeers.next(p.gmem, GuestMemfdMsg.FolioRef.class);
     assertEquals(1, take.delta(), "folio_get, not folio_ref_add(KVM_PAGES_PER_HPAGE(2M))");

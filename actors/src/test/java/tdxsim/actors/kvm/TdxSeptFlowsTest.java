@@ -54,19 +54,13 @@ class TdxSeptFlowsTest {
   }
 
   private void zap(long start, long end) {
-    host.run(new ProcedureHost.Run(kvm -> kvm.lock(LockMode.EXCLUSIVE, g ->
-        ZapPrivateLeafs.run(kvm, start, end, () -> {
-          kvm.unlock();
-          results.add(0);
-        }))));
+    host.run(new ProcedureHost.Run(kvm -> kvm.locked(LockMode.EXCLUSIVE, (g, out) ->
+        ZapPrivateLeafs.run(kvm, start, end, out), () -> results.add(0))));
   }
 
   private void split(long start, long end) {
-    host.run(new ProcedureHost.Run(kvm -> kvm.lock(LockMode.EXCLUSIVE, g ->
-        SplitCrossBoundaryLeafs.run(kvm, start, end, err -> {
-          kvm.unlock();
-          results.add(err);
-        }))));
+    host.run(new ProcedureHost.Run(kvm -> kvm.<Errno>locked(LockMode.EXCLUSIVE, (g, out) ->
+        SplitCrossBoundaryLeafs.run(kvm, start, end, out), e -> results.add(e == null ? 0 : e.value))));
   }
 
   @Test

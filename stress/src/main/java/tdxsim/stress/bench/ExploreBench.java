@@ -87,7 +87,7 @@ public final class ExploreBench {
 
   private static ExplorationResult explore(DeterministicSystem system, TdxWorldFactory worlds, long n, long seed) {
     ExplorationResult r = Explorer.explore(system, worlds, FairStrategy.wrap(StrategyKind.PCT.create()), seed, n,
-        Duration.ofHours(1), Budget.steps(200_000), null, () -> false);
+        Duration.ofHours(1), Budget.steps(Budget.MODEL_MAX_STEPS), null, () -> false);
     if (r.violation().isPresent()) throw new IllegalStateException("baseline violated: " + r.violation().get());
     return r;
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import tdxsim.stress.model.Worlds;
+import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.scenario.Scenario;
 import tdxsim.stress.scenario.ScenarioLoader;
 import tdxsim.stress.trace.Trace;
@@ -79,7 +80,8 @@ public final class WorkersBench {
 
   /** The benchmark's run: {@code small}, pct, seed 1, {@link #SCHEDULES} schedules. */
   public static ExploreSpec spec(Scenario scenario) {
-    return new ExploreSpec(Worlds.traceScenario(scenario), List.of(), "pct", 1, SCHEDULES, 200_000, "bench");
+    return new ExploreSpec(Worlds.traceScenario(scenario), List.of(), "pct", 1, SCHEDULES, Budget.MODEL_MAX_STEPS,
+        "bench");
   }
 
   static ExploreTotals explore(int workers) {

@@ -13,7 +13,7 @@ import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.StressProgress;
 import tdxsim.stress.parallel.StressRun;
 import tdxsim.stress.parallel.StressStats;
-import tdxsim.stress.record.RecordFile;
+import tdxsim.stress.trace.TraceJson;
 
 /**
  * The summary of one stress run: every figure is computed once, here, from the run's outcome; the text lines
@@ -77,7 +77,7 @@ record StressSummary(Run run, StressStats.Totals totals, Load load, Latency late
   static Verdict verdict(StressRun.Outcome o, Path recordFile, String replayLine, boolean notWritten, String error,
       Path trace) {
     ParallelResult r = o.result();
-    return new Verdict(r.violation(), RecordFile.hex(r.stateHash()), recordFile, o.record() != null,
+    return new Verdict(r.violation(), TraceJson.hex(r.stateHash()), recordFile, o.record() != null,
         o.record() == null ? 0 : o.record().deliveries(), o.hostRecordMessages(), replayLine, notWritten, error, trace);
   }
 

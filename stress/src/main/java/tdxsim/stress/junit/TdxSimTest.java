@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tdxsim.stress.ext.TdxSimPlugin;
+import tdxsim.stress.runtime.Budget;
 import tdxsim.stress.strategy.PctStrategy;
 import tdxsim.stress.strategy.StrategyKind;
 
@@ -54,7 +55,7 @@ public @interface TdxSimTest {
   int depth() default PctStrategy.DEFAULT_DEPTH;
 
   /** Deliveries allowed per schedule before it is a liveness violation (as {@code explore --max-steps}). */
-  long maxSteps() default 200_000;
+  long maxSteps() default Budget.MODEL_MAX_STEPS;
 
   /** Minimize a violating schedule before reporting it. */
   boolean minimize() default true;

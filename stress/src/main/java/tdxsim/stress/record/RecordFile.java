@@ -1,7 +1,6 @@
 package tdxsim.stress.record;
 
 import java.nio.file.Path;
-import tdxsim.stress.trace.TraceJson;
 
 /**
  * Reads and writes record files: JSON, streamed (a record of a long run holds millions of entries), written to a
@@ -33,10 +32,6 @@ public final class RecordFile {
     } else {
       RecordJsonWriter.write(file, r);
     }
-  }
-
-  public static String hex(long v) {
-    return TraceJson.hex(v);
   }
 
   // ---- reading ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.io.AtomicFiles;
+import tdxsim.stress.trace.TraceJson;
 
 /**
  * Writes the JSON record ({@link RecordFile} chooses the format by the file name): streamed (a record of a long
@@ -68,11 +69,11 @@ final class RecordJsonWriter {
       for (String a : v.actors()) g.writeString(a);
       g.writeEndArray();
       g.writeArrayFieldStart("gfns");
-      for (long gfn : v.gfns()) g.writeString(RecordFile.hex(gfn));
+      for (long gfn : v.gfns()) g.writeString(TraceJson.hex(gfn));
       g.writeEndArray();
     }
     g.writeEndObject();
-    g.writeStringField("finalStateHash", RecordFile.hex(r.finalStateHash()));
+    g.writeStringField("finalStateHash", TraceJson.hex(r.finalStateHash()));
     g.writeArrayFieldStart("senders");
     for (String s : r.orders().senders()) g.writeString(s);
     g.writeEndArray();

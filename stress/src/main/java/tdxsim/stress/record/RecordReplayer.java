@@ -9,6 +9,7 @@ import tdxsim.stress.runtime.ScheduleResult;
 import tdxsim.stress.runtime.WorldFactory;
 import tdxsim.stress.trace.ReplayReport.Outcome;
 import tdxsim.stress.trace.Trace;
+import tdxsim.stress.trace.TraceJson;
 import tdxsim.stress.trace.WorldHash;
 
 /**
@@ -61,7 +62,7 @@ public final class RecordReplayer {
     }
     if (record.finalStateHash() != r.stateHash()) {
       return new RecordReplayReport(Outcome.HASH_DIFFERS, "final-state hash differs: record "
-          + RecordFile.hex(record.finalStateHash()) + ", replay " + RecordFile.hex(r.stateHash()) + " after "
+          + TraceJson.hex(record.finalStateHash()) + ", replay " + TraceJson.hex(r.stateHash()) + " after "
           + replayed, null, verdict, strategy.consumed(), r, trace);
     }
     String detail = "";
@@ -69,7 +70,7 @@ public final class RecordReplayer {
       detail = " (the replay saw it at delivery " + world.firstStep() + ": " + verdict.oneLine() + ")";
     }
     return new RecordReplayReport(Outcome.REPRODUCED, "reproduced exactly: " + replayed + " in their recorded order, "
-        + verdict(record.violation()) + ", final-state hash " + RecordFile.hex(r.stateHash()) + detail, null, verdict,
+        + verdict(record.violation()) + ", final-state hash " + TraceJson.hex(r.stateHash()) + detail, null, verdict,
         strategy.consumed(), r, trace);
   }
 

@@ -11,7 +11,16 @@ import java.time.Duration;
  * @param maxVirtualTime virtual time allowed in one schedule (timers due later count as pending work)
  */
 public record Budget(long maxSteps, Duration maxVirtualTime) {
+  /**
+   * The runtime's default, for worlds run through the library API (Explorer, Schedules.explore, a replay's
+   * floor, the runtime's own tests and benchmarks).
+   */
   public static final Budget DEFAULT = new Budget(100_000, Duration.ofHours(1));
+  /**
+   * The TDX model's step bound: the search commands' {@code --max-steps} default, {@code @TdxSimTest#maxSteps}
+   * and the model benchmarks. Larger than {@link #DEFAULT}'s: one model schedule of many vCPUs delivers more.
+   */
+  public static final long MODEL_MAX_STEPS = 200_000;
 
   public Budget {
     if (maxSteps <= 0) throw new IllegalArgumentException("maxSteps must be positive: " + maxSteps);

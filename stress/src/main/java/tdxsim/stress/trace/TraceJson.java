@@ -132,9 +132,9 @@ public final class TraceJson {
     }
   }
 
+  /** {@link Violation#hex}: a trace spells numbers as the violations do. */
   public static String hex(long v) {
-    assert Long.parseUnsignedLong(Long.toHexString(v), 16) == v : "hex of " + v + " does not read back";
-    return "0x" + Long.toHexString(v);
+    return Violation.hex(v);
   }
 
   /** Typed field access that fails with the field's path. */

@@ -26,6 +26,7 @@ import tdxsim.stress.trace.ReplayReport;
 import tdxsim.stress.trace.Replayer;
 import tdxsim.stress.trace.Trace;
 import tdxsim.stress.trace.TraceFile;
+import tdxsim.stress.trace.TraceJson;
 
 /** {@code ./tdxsim stress}: small and short here; the big runs are StressBench's. */
 class StressCommandTest {
@@ -85,7 +86,7 @@ class StressCommandTest {
     assertTrue(RecordFile.isRecord(file));
     Record rec = RecordFile.read(file, ModelVersion.VERSION);
     assertEquals("VIOLATION", rec.stoppedBy());
-    assertEquals(j.get("finalStateHash").asText(), RecordFile.hex(rec.finalStateHash()));
+    assertEquals(j.get("finalStateHash").asText(), TraceJson.hex(rec.finalStateHash()));
     RecordReplayReport rep = RecordReplayer.replay(Worlds.forRecord(rec), rec);
     assertTrue(rep.reproduced(), rep.summary());
 
