@@ -111,8 +111,8 @@ public final class StressBench {
     out.printf(Locale.ROOT, "  stress, TDX model, 10,000 vCPUs: %6.2f  (second half %6.2f)%n", st10k / 1e6,
         st10kHalf / 1e6);
     double one = median(col(oneTd, 0));
-    out.printf(Locale.ROOT, "  stress, TDX model, one TD of 512 vCPUs: %6.2f  (its busiest actors: per round above); against the "
-        + "1,000-vCPU host: %.2f   [target >= 0.7]%n", one / 1e6, one / st1k);
+    out.printf(Locale.ROOT, "  stress, TDX model, one TD of 512 vCPUs: %6.2f  (its busiest actors: per round above); "
+        + "against the 1,000-vCPU host: %.2f   [target >= 0.7]%n", one / 1e6, one / st1k);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher,  1,000 pairs: %6.2f%n", median(p1k) / 1e6);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher, 10,000 pairs: %6.2f%n", median(p10k) / 1e6);
     out.printf(Locale.ROOT, "  pairs on the parallel runtime, 1,000 pairs: %6.2f, recording %6.2f%n", median(q1k) / 1e6,
