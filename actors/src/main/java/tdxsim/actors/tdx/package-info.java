@@ -59,6 +59,28 @@
  *   <li>TDH.VP.ENTER takes the epoch lock shared to count the vCPU: BUSY while a TRACK is in flight.</li>
  * </ul>
  *
+ * <h2>One actor per TD, not sharded</h2>
+ * A module sharded by 2M range (the S-EPT entries of a range, their SEAMCALLs and the guest's ACCEPTs and accesses
+ * in range shards) is not a cheaper module, because nearly every message also needs TD-wide state:
+ * <ul>
+ *   <li>every S-EPT SEAMCALL takes the TDR lock shared and secure_ept_lock (BLOCK and UNBLOCK exclusive, the others
+ *       shared) before its walk and entry lock [TDXM tdh_mem_range_block.c, tdh_mem_page_aug.c]; a try-lock held by
+ *       a TD-wide actor costs a request and a grant, and the release must reach it before the caller's reply (else a
+ *       caller's next SEAMCALL could meet BUSY from a lock its previous call had already released, a state the
+ *       lock word is never in): about five messages per SEAMCALL instead of three, two of them to the TD-wide
+ *       actor, as many as the whole module gets now;</li>
+ *   <li>a guest access or ACCEPT needs its vCPU's TDVPS (in the guest or kicked out, a TDCALL executing, forward
+ *       progress for the zero-step filter) as well as the entry, and its TD exit counts the vCPU out of td_epoch's
+ *       REFCOUNT, which TDH.MEM.TRACK reads under the epoch lock [TDXM tdh_mem_track.c]; TDH.VP.ENTER's zero-step
+ *       filter walks the S-EPT under secure_ept_lock exclusive;</li>
+ *   <li>so the hot guest path would cross shards on every exit, and a vCPU's context cannot live in the shard of
+ *       every range it touches.</li>
+ * </ul>
+ * Measured (one TD of 512 vCPUs under {@code ./tdxsim stress}, 2 threads): the module receives 3.7-4.1% of the TD's
+ * messages and its code takes about 10% of the pool's CPU samples (JFR); the busiest actor is guest_memfd (41-45%: the
+ * KickAck of every vCPU for each TRACK's kick on the conversion path). The module's share rises to 35-45% only in
+ * runs where vCPUs spin on ACCEPT answered TDX_OPERAND_BUSY_HOST_PRIORITY (liveness.accept-host-priority).
+ *
  * <h2>Simplified or left out</h2>
  * <ul>
  *   <li>No TLB: guest accesses walk the current S-EPT, so a vCPU does not keep using a stale translation between

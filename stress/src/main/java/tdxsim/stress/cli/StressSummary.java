@@ -4,12 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.parallel.ParallelResult;
-import tdxsim.stress.parallel.ParallelRun;
 import tdxsim.stress.parallel.StressProgress;
 import tdxsim.stress.parallel.StressRun;
 import tdxsim.stress.parallel.StressStats;
@@ -70,7 +68,7 @@ record StressSummary(Run run, StressStats.Totals totals, Load load, Latency late
     Memory memory = new Memory(measured, measured ? o.heapAtEnd() - o.heapBaseline() : -1, o.heapPerVcpu(),
         measured ? o.heapBaseline() : -1, Runtime.getRuntime().maxMemory());
     return new StressSummary(run, o.totals(), load, latency, o.flows(), o.seamcalls(), checks, memory,
-        busiest(o), verdict);
+        o.busiestText(), verdict);
   }
 
   /** The verdict part: the outcome's violation and hash, and what was written. */
@@ -79,16 +77,6 @@ record StressSummary(Run run, StressStats.Totals totals, Load load, Latency late
     ParallelResult r = o.result();
     return new Verdict(r.violation(), TraceJson.hex(r.stateHash()), recordFile, o.record() != null,
         o.record() == null ? 0 : o.record().deliveries(), o.hostRecordMessages(), replayLine, notWritten, error, trace);
-  }
-
-  private static String busiest(StressRun.Outcome o) {
-    if (o.busiest() == null) return null;
-    StringBuilder sb = new StringBuilder();
-    for (ParallelRun.ActorLoad a : o.busiest()) {
-      if (sb.length() > 0) sb.append(", ");
-      sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, o.busiestOf())));
-    }
-    return sb.toString();
   }
 
   private static double us(Histogram h, double percentile) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -97,6 +98,17 @@ public final class StressRun {
       assert seconds > 0 : "windows of " + seconds + " s";
       assert snapshots != null : "windows of " + seconds + " s";
       return StressProgress.rates(snapshots, seconds);
+    }
+
+    /** "actor share%, ..." of the busiest actors (at the first generation's final cut), or null if not measured. */
+    public String busiestText() {
+      if (busiest == null) return null;
+      StringBuilder sb = new StringBuilder();
+      for (ParallelRun.ActorLoad a : busiest) {
+        if (sb.length() > 0) sb.append(", ");
+        sb.append(String.format(Locale.ROOT, "%s %.1f%%", a.actor(), 100.0 * a.received() / Math.max(1, busiestOf)));
+      }
+      return sb.toString();
     }
 
     /** Share of the run's wall time spent in GC pauses (GarbageCollectorMXBeans; forced GCs for memory included). */
