@@ -71,6 +71,11 @@ final class StressCommand implements Callable<Integer> {
       + "violation late in a long run. Default: ${DEFAULT-VALUE}.")
   int optionsFrom;
 
+  @Option(names = "--generations", paramLabel = "N", defaultValue = "0", description = "Generated scenario: stop "
+      + "after N generations (each runs until every workload has ended), or at --duration if sooner; 0: no limit. "
+      + "Default: ${DEFAULT-VALUE}.")
+  int maxGenerations;
+
   @Option(names = "--record", paramLabel = "FILE",
       description = "Record every actor's receive order to FILE (JSON if FILE ends in .json, else compact binary: "
           + "varints, deflated blocks, CRCs; written atomically at the end, on a violation or Ctrl-C too). A violation "
@@ -129,9 +134,13 @@ final class StressCommand implements Callable<Integer> {
     if (optionsFrom > 1 && (scenario != null || designOptions.names.isEmpty())) {
       throw new BadInput("--option-from-generation needs --option and the generated scenario");
     }
+    if (maxGenerations < 0) throw new BadInput("--generations must be 0 or more, got " + maxGenerations);
+    if (maxGenerations > 0 && scenario != null) {
+      throw new BadInput("--generations needs the generated scenario (a --scenario runs once)");
+    }
     ParallelSettings settings = new ParallelSettings(nThreads, record != null, throughput);
     StressRun.Config config = new StressRun.Config(Versions.TOOL, s, List.copyOf(designOptions.names), duration,
-        settings, checking, checkEvery, true, optionsFrom);
+        settings, checking, checkEvery, true, optionsFrom, maxGenerations);
 
     HeapCheck.check(s);
     if (record != null) {

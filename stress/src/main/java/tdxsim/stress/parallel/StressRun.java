@@ -37,7 +37,20 @@ public final class StressRun {
    */
   public record Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
       ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory,
-      int optionsFromGeneration) {
+      int optionsFromGeneration, int maxGenerations) {
+    public Config {
+      assert optionsFromGeneration >= 1 : "options from generation " + optionsFromGeneration;
+      assert maxGenerations >= 0 : "at most " + maxGenerations + " generations";
+    }
+
+    /** Generations until the duration (the generated scenario's), with the options from generation G. */
+    public Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
+        ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory,
+        int optionsFromGeneration) {
+      this(toolVersion, scenario, options, duration, settings, checking, checkEvery, measureMemory,
+          optionsFromGeneration, 0);
+    }
+
     /** With the options in every generation. */
     public Config(String toolVersion, Scenario scenario, List<String> options, Duration duration,
         ParallelSettings settings, boolean checking, Duration checkEvery, boolean measureMemory) {
@@ -154,6 +167,7 @@ public final class StressRun {
       ParallelResult r;
       boolean[] more = {false};
       for (int gen = 1; ; gen++) {
+        boolean lastAllowed = c.maxGenerations() > 0 && gen >= c.maxGenerations();
         on = !generations || optionsFrom.on(gen, System.nanoTime() - t0);
         Scenario gs = on ? s : without;
         TdxParallelWorld world = new TdxParallelWorld(gs.tds(), gs.bounds(), c.checking(), stats);
@@ -165,8 +179,8 @@ public final class StressRun {
         Duration left = c.duration().minusNanos(g0 - t0);
         ParallelRunner.Options o = ParallelRunner.Options.until(left.isNegative() ? Duration.ZERO : left)
             .checkingEvery(c.checkEvery()).stoppingWhen(stopRequested).withProgress(StressProgress.TICK, prog)
-            .goingOnWhen(() -> more[0] = generations && System.nanoTime() - t0 < c.duration().toNanos()
-                && !stopRequested.getAsBoolean());
+            .goingOnWhen(() -> more[0] = generations && !lastAllowed
+                && System.nanoTime() - t0 < c.duration().toNanos() && !stopRequested.getAsBoolean());
         more[0] = false;
         r = ParallelRunner.drive(run, o, sum.atFinalCut(c, world, gen == 1, () -> !more[0]));
         sum.add(r, world);
@@ -175,7 +189,7 @@ public final class StressRun {
         if (!generations || r.stoppedBy() != ParallelResult.StopReason.QUIESCENT || !r.ok() || !more[0]) break;
       }
       boolean timeUp = generations && r.ok() && r.stoppedBy() == ParallelResult.StopReason.QUIESCENT
-          && !stopRequested.getAsBoolean();
+          && !stopRequested.getAsBoolean() && (c.maxGenerations() == 0 || sum.generations < c.maxGenerations());
       ParallelResult whole = sum.over(r, System.nanoTime() - t0, timeUp);
       assert sum.generations >= 1 : sum.generations + " generations";
       assert sum.deliveries >= r.deliveries() : sum.generations + " generations";

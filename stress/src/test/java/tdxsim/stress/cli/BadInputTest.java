@@ -58,6 +58,8 @@ class BadInputTest {
     "from a generation, no option | stress --option-from-generation 3 --duration 1s | needs --option",
     "from a generation, a file   | stress --scenario small --option mut-skip-track --option-from-generation 2 | generated",
     "from generation not a number | stress --option-from-generation x        | --option-from-generation",
+    "negative generations         | stress --generations -1                  | must be 0 or more",
+    "generations of a file        | stress --scenario small --generations 2   | needs the generated scenario",
     "explore --out a file        | explore --out @/afile                     | is a file, not a directory",
     "explore --out under a file  | explore --out @/afile/sub                 | is a file, not a directory",
     "explore --out unwritable    | explore --out /proc/tdxsim-out            | cannot create directory",
