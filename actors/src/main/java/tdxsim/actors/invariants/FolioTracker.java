@@ -2,7 +2,6 @@ package tdxsim.actors.invariants;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import tdxsim.protocol.Level;
 
@@ -174,9 +173,9 @@ final class FolioTracker {
 
   /** The live 4K folio at pfn that is a page of a split huge folio, or null. */
   private Folio livePiece(long pfn) {
-    Map.Entry<Long, Split> e = splits.floorEntry(pfn);
-    if (e == null) return null;
-    Split s = e.getValue();
+    Long floor = splits.floorKey(pfn); // not floorEntry: it copies the entry on every lookup (JFR)
+    if (floor == null) return null;
+    Split s = splits.get(floor);
     long i = pfn - s.pfn;
     assert i >= 0 : "floorEntry gave the split at " + s.pfn + " for pfn " + pfn;
     return i < s.pages && s.isLive((int) i) ? s.piece((int) i) : null;
@@ -227,9 +226,9 @@ final class FolioTracker {
   Folio containing(long pfn) {
     Folio p = livePiece(pfn);
     if (p != null) return p;
-    Map.Entry<Long, Folio> e = byPfn.floorEntry(pfn);
-    if (e == null) return null;
-    Folio f = e.getValue();
+    Long floor = byPfn.floorKey(pfn);
+    if (floor == null) return null;
+    Folio f = byPfn.get(floor);
     return pfn < f.pfn + f.order.pages() ? f : null;
   }
 

@@ -17,8 +17,11 @@ import tdxsim.protocol.VcpuMsg;
 final class VcpuKicks {
   private final int id;
   private final KvmContext kvm;
-  /** kvm_tdx->wait_for_sept_zap, as set by each kicker (only the write-lock holder ever sets it). */
-  private final Set<String> waitForSeptZap = new LinkedHashSet<>();
+  /**
+   * kvm_tdx->wait_for_sept_zap, as set by each kicker (only the write-lock holder ever sets it); made on first use
+   * (an empty set per vCPU is bytes for nothing).
+   */
+  private Set<String> waitForSeptZap;
   /** Kicks to acknowledge once out of guest mode. */
   private final List<VcpuMsg.KickRequest> pending = new ArrayList<>();
   private boolean interruptSent;
@@ -34,7 +37,10 @@ final class VcpuKicks {
    */
   void kick(VcpuMsg.KickRequest k, boolean entering, boolean inGuest) {
     assert !(entering && inGuest) : "a vCPU both entering and in the guest";
-    if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
+    if (k.waitForSeptZap()) {
+      if (waitForSeptZap == null) waitForSeptZap = new LinkedHashSet<>();
+      waitForSeptZap.add(k.from());
+    }
     if (entering || inGuest) {
       pending.add(k);
       if (inGuest) raiseInterrupt();
@@ -45,12 +51,12 @@ final class VcpuKicks {
 
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from}; true when no kicker holds it any more. */
   boolean septZapDone(String from) {
-    waitForSeptZap.remove(from);
-    return waitForSeptZap.isEmpty();
+    if (waitForSeptZap != null) waitForSeptZap.remove(from);
+    return !waitForSeptZap();
   }
 
   boolean waitForSeptZap() {
-    return !waitForSeptZap.isEmpty();
+    return waitForSeptZap != null && !waitForSeptZap.isEmpty();
   }
 
   boolean hasPending() {
