@@ -2,6 +2,7 @@ package tdxsim.actors.vcpu;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ExtensibleBehavior;
@@ -16,6 +17,7 @@ import tdxsim.actors.monitor.MmuObservation.FlowStep;
 import tdxsim.actors.monitor.MmuObservation.VcpuWorkloadDone;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.monitor.Observation;
+import tdxsim.actors.tdx.TdxModuleConfig;
 import tdxsim.protocol.ExitReason;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.KvmReply;
@@ -84,8 +86,12 @@ public final class Vcpu extends ExtensibleBehavior<VcpuMsg> {
     this.kicks = new VcpuKicks(id, kvm);
   }
 
+  /** Every TD names its vCPUs alike: one string per id for all of them (the actor's path and its KVM context). */
+  private static final String[] NAMES = IntStream.range(0, TdxModuleConfig.MAX_VCPUS_PER_TD)
+      .mapToObj(i -> "vcpu-" + i).toArray(String[]::new);
+
   public static String name(int id) {
-    return "vcpu-" + id;
+    return id >= 0 && id < NAMES.length ? NAMES[id] : "vcpu-" + id;
   }
 
   /**
