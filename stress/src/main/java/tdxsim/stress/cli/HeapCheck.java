@@ -43,10 +43,22 @@ final class HeapCheck {
     long max = Runtime.getRuntime().maxMemory();
     long old = oldGenerationMax(max);
     if (need <= USABLE * old) return;
-    double xmxGb = Math.ceil(need / USABLE * max / old / (1L << 30));
+    // -Xmx is the heap's pools plus the second survivor space, which maxMemory() leaves out: without it 115,000
+    // vCPUs refused in -Xmx1g were told to run with -Xmx1g
+    double xmxGb = Math.ceil(need / USABLE * (max + poolMax("Survivor")) / old / (1L << 30));
     throw new BadInput(String.format(Locale.ROOT, "scenario %s: %,d vCPUs and %,d 2M ranges need about %s of "
         + "heap, and this JVM can hold %s (max heap %s): run it with JAVA_OPTS=-Xmx%.0fg, or smaller",
         s.name(), s.vcpus(), ranges(s), Units.bytes(need), Units.bytes(USABLE * old), Units.bytes(max), xmxGb));
+  }
+
+  /** The maximum of the heap pool whose name contains {@code name}, or 0 if none has one. */
+  private static long poolMax(String name) {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getName().contains(name) && p.getUsage().getMax() > 0) {
+        return p.getUsage().getMax();
+      }
+    }
+    return 0;
   }
 
   /** The old generation's maximum (a generational collector), else the heap's. */
