@@ -15,6 +15,8 @@ import tdxsim.protocol.TdxStatus;
  * when the map is asked for.
  */
 public final class FlowCounters {
+  /** values() copies its array on every call, and the progress line asks for the counts often. */
+  private static final Level[] LEVELS = Level.values();
   private final long[][][] seamcalls =
       new long[SeamcallLeaf.values().length][Level.values().length][TdxStatus.values().length];
   private final Map<String, long[]> flows = new LinkedHashMap<>();
@@ -100,7 +102,7 @@ public final class FlowCounters {
 
   private long sc(SeamcallLeaf leaf, TdxStatus status) {
     long n = 0;
-    for (Level l : Level.values()) n += sc(leaf, l, status);
+    for (Level l : LEVELS) n += sc(leaf, l, status);
     assert n >= 0 : "a negative SEAMCALL total of " + leaf;
     return n;
   }
@@ -108,7 +110,7 @@ public final class FlowCounters {
   private long busy() {
     long n = 0;
     for (SeamcallLeaf leaf : SeamcallLeaf.values()) {
-      for (Level l : Level.values()) {
+      for (Level l : LEVELS) {
         n += sc(leaf, l, TdxStatus.TDX_OPERAND_BUSY) + sc(leaf, l, TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY);
       }
     }
@@ -178,7 +180,7 @@ public final class FlowCounters {
       detail.put("conversion." + e.getKey() + ".failed", e.getValue()[1]);
     }
     for (SeamcallLeaf leaf : SeamcallLeaf.values()) {
-      for (Level l : Level.values()) {
+      for (Level l : LEVELS) {
         for (TdxStatus s : TdxStatus.values()) {
           long n = sc(leaf, l, s);
           if (n != 0) detail.put("seamcall." + leaf.abiName() + "." + l.shortName() + "." + shortStatus(s), n);

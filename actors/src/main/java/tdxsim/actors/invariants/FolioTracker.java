@@ -2,7 +2,6 @@ package tdxsim.actors.invariants;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import tdxsim.protocol.Level;
 
@@ -173,27 +172,29 @@ final class FolioTracker {
   }
 
   /** The live 4K folio at pfn that is a page of a split huge folio, or null. */
-  private Folio livePiece(long pfn) {
-    Map.Entry<Long, Split> e = splits.floorEntry(pfn);
-    if (e == null) return null;
-    Split s = e.getValue();
+  private Folio livePiece(Long pfn) {
+    Long floor = splits.floorKey(pfn); // not floorEntry: it copies the entry on every lookup (JFR)
+    if (floor == null) return null;
+    Split s = splits.get(floor);
     long i = pfn - s.pfn;
-    assert i >= 0 : "floorEntry gave the split at " + s.pfn + " for pfn " + pfn;
+    assert i >= 0 : "floorKey gave the split at " + s.pfn + " for pfn " + pfn;
     return i < s.pages && s.isLive((int) i) ? s.piece((int) i) : null;
   }
 
   /** The live folio whose first pfn is pfn, or null. */
   private Folio at(long pfn) {
     assert pfn >= 0 : "the folio at the pfn " + pfn;
-    Folio p = livePiece(pfn);
-    return p != null ? p : byPfn.get(pfn);
+    Long key = pfn; // boxed once for both maps
+    Folio p = livePiece(key);
+    return p != null ? p : byPfn.get(key);
   }
 
   /** Removes and returns the live folio whose first pfn is pfn, or null. */
   private Folio remove(long pfn) {
     assert pfn >= 0 : "removal of the folio at the pfn " + pfn;
-    Folio p = livePiece(pfn);
-    if (p == null) return byPfn.remove(pfn);
+    Long key = pfn; // boxed once for both maps
+    Folio p = livePiece(key);
+    if (p == null) return byPfn.remove(key);
     drop(p);
     return p;
   }
@@ -225,11 +226,12 @@ final class FolioTracker {
 
   /** The live folio containing pfn, or null. */
   Folio containing(long pfn) {
-    Folio p = livePiece(pfn);
+    Long key = pfn; // boxed once for both maps
+    Folio p = livePiece(key);
     if (p != null) return p;
-    Map.Entry<Long, Folio> e = byPfn.floorEntry(pfn);
-    if (e == null) return null;
-    Folio f = e.getValue();
+    Long floor = byPfn.floorKey(key);
+    if (floor == null) return null;
+    Folio f = byPfn.get(floor);
     return pfn < f.pfn + f.order.pages() ? f : null;
   }
 

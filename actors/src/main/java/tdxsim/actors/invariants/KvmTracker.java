@@ -39,8 +39,8 @@ final class KvmTracker {
         long lo = Math.max(start, r.base);
         long hi = Math.min(end, r.base + Range2M.PAGES);
         for (long gfn = lo; gfn < hi; gfn++) {
-          Entry e = r.e4k((int) (gfn - r.base));
-          if (e != null && e.mapsAnything()) checkAtEnd(e, start, end);
+          int off = (int) (gfn - r.base);
+          if (r.maps4k(off)) checkAtEnd(r.e4k(off), start, end); // a view only for an entry that maps
         }
       }
       if ((r.e2m == null || !r.e2m.mirrorMaps()) && r.mirrorLeaves4k == 0) r.history = Range2M.HIST_NONE;

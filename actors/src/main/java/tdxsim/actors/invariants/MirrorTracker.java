@@ -70,6 +70,7 @@ final class MirrorTracker {
     boolean frozenBefore = e.isFrozen();
     if (to != null && to.isFrozen()) e.preFreeze = e.spte;
     e.spte = to;
+    g.memslots.changed(e);
 assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the write of " + Entry.spteName(to);
     boolean frozenAfter = e.isFrozen();
     if (e.level == Level.PG_LEVEL_1G) {

@@ -6,6 +6,6 @@ final class Names {
 
   static String vcpu(int id) {
     assert id >= 0 : "the name of vcpu " + id;
-    return "vcpu-" + id;
+    return tdxsim.actors.vcpu.VcpuNames.of(id); // shared strings: this runs on every fault's end
   }
 }

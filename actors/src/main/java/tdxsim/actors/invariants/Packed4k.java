@@ -49,6 +49,12 @@ final class Packed4k {
     return STATES[(code[off] & 0xff) >>> STATE_SHIFT];
   }
 
+  /** The pfn a packed mirror leaf maps (its view's {@code spte.pfn()}). */
+  long pfn(int off) {
+    assert mirrorLeaf(off) : "no packed mirror leaf at " + off;
+    return pfn0 + off;
+  }
+
   boolean isEmpty() {
     return count == 0;
   }

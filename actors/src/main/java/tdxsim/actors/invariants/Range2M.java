@@ -68,6 +68,27 @@ final class Range2M {
     return e != null || packed == null || !packed.has(off) ? e : packed.view(base + off, off);
   }
 
+  /** The 4K entry at {@code off} if it is not packed, else null (no view made). */
+  Entry e4kUnpacked(int off) {
+    return e4k == null ? null : e4k[off];
+  }
+
+  /** The 4K entry at {@code off} is packed: {@link #packed()} reads it without making a view. */
+  boolean isPacked(int off) {
+    return e4k != null && e4k[off] == null && packed != null && packed.has(off);
+  }
+
+  Packed4k packed() {
+    return packed;
+  }
+
+  /** What {@link Entry#mapsAnything} says of the 4K entry at {@code off} (false if none), making no view. */
+  boolean maps4k(int off) {
+    Entry e = e4kUnpacked(off);
+    if (e != null) return e.mapsAnything();
+    return isPacked(off) && (packed.mirrorLeaf(off) || packed.sept(off).isLeaf()); // packed: never frozen
+  }
+
   /** The 4K entry at {@code off} to change (a packed one is unpacked), or null if there is none. */
   Entry e4kIfAny(int off) {
     return e4k == null || (e4k[off] == null && (packed == null || !packed.has(off))) ? null : e4kCreate(off);

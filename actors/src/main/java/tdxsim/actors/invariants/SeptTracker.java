@@ -103,6 +103,7 @@ final class SeptTracker {
     SeptState prev = e.sept;
     if (prev == to) return;
     e.sept = to;
+    g.memslots.changed(e);
     assert e.sept == to : "setState of " + e.where() + " to " + to;
     assert to != null : "setState of " + e.where() + " to " + to;
     if (e.level == Level.PG_LEVEL_4K && prev.isLeaf() != to.isLeaf()) {

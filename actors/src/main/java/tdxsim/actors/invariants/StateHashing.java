@@ -2,6 +2,9 @@ package tdxsim.actors.invariants;
 
 import java.util.ArrayList;
 import java.util.List;
+import tdxsim.protocol.Level;
+import tdxsim.protocol.SeptState;
+import tdxsim.protocol.Spte;
 
 /**
  * The canonical encoding behind {@link InvariantChecker#stateHash()}: the final global state in gfn order, and
@@ -63,8 +66,14 @@ final class StateHashing {
     if (r.e2m != null) entry(h, r.e2m);
     if (r.has4kEntries()) {
       for (int i = 0; i < Range2M.PAGES; i++) {
-        Entry e = r.e4k(i);
-        if (e != null) entry(h, e);
+        Entry e = r.e4kUnpacked(i);
+        if (e != null) {
+          entry(h, e);
+        } else if (r.isPacked(i)) { // read from its code byte: a view per packed entry was 1% of all bytes (JFR)
+          Packed4k p = r.packed();
+          boolean leaf = p.mirrorLeaf(i);
+          entry(h, r.base + i, Level.PG_LEVEL_4K, leaf ? Spte.Kind.LEAF : null, leaf ? p.pfn(i) : 0, p.sept(i));
+        }
       }
     }
     for (int i = 0; i < Range2M.PAGES; i++) {
@@ -111,12 +120,17 @@ final class StateHashing {
 
   private static void entry(StateHasher h, Entry e) {
     assert e.invariant();
-    if (e.spte == null && !Entry.present(e.sept)) return;
+    entry(h, e.gfn, e.level, e.spte == null ? null : e.spte.kind(), e.spte == null ? 0 : e.spte.pfn(), e.sept);
+  }
+
+  /** An entry's part of the hash: its position, its mirror SPTE's kind (null: none) and pfn, its S-EPT state. */
+  private static void entry(StateHasher h, long gfn, Level level, Spte.Kind kind, long pfn, SeptState sept) {
+    if (kind == null && !Entry.present(sept)) return;
     h.add(1);
-    h.add(e.gfn);
-    h.add(e.level.ordinal());
-    h.add(e.spte == null ? -1 : e.spte.kind().ordinal());
-    h.add(e.spte == null ? 0 : e.spte.pfn());
-    h.add(e.sept.ordinal());
+    h.add(gfn);
+    h.add(level.ordinal());
+    h.add(kind == null ? -1 : kind.ordinal());
+    h.add(pfn);
+    h.add(sept.ordinal());
   }
 }

@@ -9,9 +9,10 @@ import java.util.function.Consumer;
  * (JFR). Nothing iterates it, so its order is irrelevant.
  */
 final class ReplyWaits {
-  private long[] tags = new long[8];
-  private Class<?>[] types = new Class<?>[8];
-  private Consumer<?>[] ks = new Consumer<?>[8];
+  /** A vCPU waits for one or two replies at a time: 4 slots (at most half full), doubled when needed. */
+  private long[] tags = new long[4];
+  private Class<?>[] types = new Class<?>[4];
+  private Consumer<?>[] ks = new Consumer<?>[4];
   private int size;
 
   boolean isEmpty() {

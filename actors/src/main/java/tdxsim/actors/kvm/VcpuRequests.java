@@ -3,6 +3,7 @@ package tdxsim.actors.kvm;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.protocol.KvmReply;
@@ -17,8 +18,11 @@ import tdxsim.protocol.VcpuMsg;
  */
 final class VcpuRequests {
   private final KvmContext ctx;
-  /** vCPUs that have been told wait_for_sept_zap by this context and not yet released. */
-  private final Set<Integer> septZapHeld = new LinkedHashSet<>();
+  /**
+   * vCPUs that have been told wait_for_sept_zap by this context and not yet released; made on first use (most
+   * contexts are vCPUs that never zap: an empty set each was a tenth of a vCPU's bytes).
+   */
+  private Set<Integer> septZapHeld;
 
   VcpuRequests(KvmContext ctx) {
     assert ctx != null : "requests without a context";
@@ -29,17 +33,20 @@ final class VcpuRequests {
   void kickAll(boolean waitForSeptZap, Runnable k) {
     assert k != null && ctx.peers() != null : ctx.name() + ": a kick before the context is wired";
     // wait_for_sept_zap is set and cleared under the write lock: one tdh_do_no_vcpus at a time
-    assert !waitForSeptZap || septZapHeld.isEmpty() : ctx.name() + ": wait_for_sept_zap already set";
+    assert !waitForSeptZap || septZapHeld == null || septZapHeld.isEmpty()
+        : ctx.name() + ": wait_for_sept_zap already set";
+    if (waitForSeptZap && septZapHeld == null) septZapHeld = new LinkedHashSet<>();
     assert !waitForSeptZap || ctx.held() == LockMode.EXCLUSIVE : ctx.name() + ": wait_for_sept_zap set unlocked";
     ctx.flow(waitForSeptZap ? Flow.KICK_WAIT_FOR_SEPT_ZAP : Flow.KICK, 0, Level.PG_LEVEL_4K);
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     int others = 0;
     long tag = ctx.mintTag();
+    VcpuMsg.KickRequest kick = new VcpuMsg.KickRequest(ctx.name(), waitForSeptZap, ctx.self(), tag); // one for all
     for (int i = 0; i < vcpus.size(); i++) {
       if (i == ctx.vcpuId()) continue; // the kicker itself runs KVM code: outside guest mode
       others++;
       if (waitForSeptZap) septZapHeld.add(i);
-      vcpus.get(i).tell(new VcpuMsg.KickRequest(ctx.name(), waitForSeptZap, ctx.self(), tag));
+      vcpus.get(i).tell(kick);
     }
     assert others == vcpus.size() - (ctx.vcpuId() >= 0 && ctx.vcpuId() < vcpus.size() ? 1 : 0) : others;
     assert !waitForSeptZap || septZapHeld.size() == others : "every kicked vCPU waits for the zap";
@@ -52,19 +59,37 @@ final class VcpuRequests {
 
   private void awaitAcks(long tag, int left, Runnable k) {
     assert left > 0 : "waiting for no ack";
-    ctx.await(tag, KvmReply.KickAck.class, a -> {
+    ctx.await(tag, KvmReply.KickAck.class, new Acks(tag, left, k));
+  }
+
+  /** The acknowledgements of one kick still awaited: one object per kick (a lambda per ack was 3% of all bytes). */
+  private final class Acks implements Consumer<KvmReply.KickAck> {
+    private final long tag;
+    private final Runnable k;
+    private int left;
+
+    Acks(long tag, int left, Runnable k) {
+      this.tag = tag;
+      this.left = left;
+      this.k = k;
+    }
+
+    @Override
+    public void accept(KvmReply.KickAck a) {
+      assert a.tag() == tag && left > 0 : "a kick ack " + a + " with " + left + " awaited";
       assert a.vcpu() >= 0 && a.vcpu() != ctx.vcpuId() : ctx.name() + ": the kicker acknowledged its own kick";
-      if (left > 1) {
-        awaitAcks(tag, left - 1, k); // keep waiting for the others
+      if (--left > 0) {
+        ctx.await(tag, KvmReply.KickAck.class, this); // keep waiting for the others
       } else {
         k.run();
       }
-    });
+    }
   }
 
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false). */
   void clearWaitForSeptZap() {
     assert ctx.held() == LockMode.EXCLUSIVE : ctx.name() + ": wait_for_sept_zap cleared without the write lock";
+    if (septZapHeld == null) return;
     for (int i : septZapHeld) ctx.peers().vcpus().get(i).tell(new VcpuMsg.SeptZapDone(ctx.name()));
     septZapHeld.clear();
   }

@@ -23,7 +23,9 @@ final class GuestProgram {
   private final GuestMemoryView mem;
   /** The guest's max_retries_per_page of tdx_map_gpa. */
   private static final int MAPGPA_MAX_RETRIES_PER_PAGE = 3;
-  private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+  /** At most two (a #VE's ACCEPT on a touch): sized so, not to the default 16 slots each vCPU would hold. */
+  private final ArrayDeque<Task> tasks = new ArrayDeque<>(2);
+  private static final Level[] LEVELS = Level.values();
   private int nextStep;
   private boolean dead;
 
@@ -153,6 +155,8 @@ final class GuestProgram {
     final WorkloadStep.AcceptStyle style;
     /** The level being tried at {@code cur}, or null to start from the largest that fits. */
     Level tryLevel;
+    /** The last action answered: asked for again (vcpu_run, then the guest) until an outcome moves the task on. */
+    private GuestAction.AcceptOp asked;
 
     AcceptTask(long cur, long end, Level maxLevel, WorkloadStep.AcceptStyle style) {
       assert maxLevel != null && style != null : "an ACCEPT task without a level or style";
@@ -169,18 +173,21 @@ final class GuestProgram {
 
     @Override
     public GuestAction action() {
-      if (tryLevel == null) tryLevel = largestFitting(cur, Level.values()[Math.min(maxLevel.ordinal(),
+      if (tryLevel == null) tryLevel = largestFitting(cur, LEVELS[Math.min(maxLevel.ordinal(),
           style == WorkloadStep.AcceptStyle.LINUX ? Level.PG_LEVEL_1G.ordinal() : Level.PG_LEVEL_2M.ordinal())]);
       assert tryLevel.isAligned(cur) && end - cur >= tryLevel.pages() : "ACCEPT of " + cur + " at " + tryLevel
           + " outside its aligned range or past " + end;
-      return new GuestAction.AcceptOp(cur, tryLevel);
+      if (asked == null || asked.gfn() != cur || asked.level() != tryLevel) {
+        asked = new GuestAction.AcceptOp(cur, tryLevel);
+      }
+      return asked;
     }
 
     /** try_accept_one's conditions: aligned and long enough. */
     private Level largestFitting(long gfn, Level from) {
       assert gfn < end : "no page left to accept at " + gfn;
       for (int i = from.ordinal(); i > 0; i--) {
-        Level l = Level.values()[i];
+        Level l = LEVELS[i];
         if (l.isAligned(gfn) && end - gfn >= l.pages()) return l;
       }
       return Level.PG_LEVEL_4K;

@@ -4,9 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.ExtensibleBehavior;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.kvm.AwaitWire;
 import tdxsim.actors.kvm.KvmConfig;
 import tdxsim.actors.kvm.KvmContext;
@@ -34,14 +35,9 @@ import tdxsim.protocol.VmmMsg;
  * tdx_handle_ept_violation ({@link EptViolationHandler}); an external interrupt returns to the loop. A guest
  * MapGPA (TDG.VP.VMCALL) exits to the VMM and resumes when the VMM completes it; KVM_PRE_FAULT_MEMORY runs on
  * the host side, outside KVM_RUN.
- *
- * <p>Kicks (KVM_REQ_OUTSIDE_GUEST_MODE with wait): acknowledged at once when outside guest mode (the kicker does
- * not wait for such CPUs), otherwise once the vCPU has left guest mode: the IPI lands on the CPU running the vCPU,
- * modelled as this actor raising {@code ExternalInterrupt} at the TDX module (right after entry if the kick came
- * while TDH.VP.ENTER was on its way, as a pending IPI does). A TDVMCALL exit is carried the same way, since the
- * protocol has no TDVMCALL message: the module sees an ordinary TD exit.
+ * Kicks: {@link VcpuKicks}.
  */
-public final class Vcpu extends AbstractBehavior<VcpuMsg> {
+public final class Vcpu extends ExtensibleBehavior<VcpuMsg> {
   private enum Mode { IDLE, OUTSIDE, ENTERING, IN_GUEST, HALTED }
 
   private final int id;
@@ -54,6 +50,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
   private final Monitor monitor;
   private final VcpuKicks kicks;
   private ActorRef<GuestResult> selfGuest;
+  private final ActorRef<VcpuMsg> self;
 
   private Mode mode = Mode.IDLE;
   /** The vCPU thread is running KVM code (fault, prefetch, waiting for the VMM): do not enter. */
@@ -68,12 +65,12 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
   /** VcpuMsg.Join waiting for KVM_RUN to return for good. */
   private VcpuMsg.Join join;
 
-  private Vcpu(ActorContext<VcpuMsg> ctx, int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
+  private Vcpu(ActorRef<VcpuMsg> self, int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
       KvmConfig config, Monitor monitor) {
-    super(ctx);
+    this.self = self;
     this.id = id;
     this.monitor = monitor;
-    this.kvm = new KvmContext(name(id), 16 + id, id, config, monitor);
+    this.kvm = new KvmContext(VcpuNames.of(id), 16 + id, id, config, monitor);
     GuestMemoryView mem = new GuestMemoryView(config.baseGfn());
     for (long g : preAccepted) mem.accepted(g, 1);
     this.guest = new GuestProgram(id, workload, mem, monitor);
@@ -84,85 +81,96 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     this.kicks = new VcpuKicks(id, kvm);
   }
 
-  public static String name(int id) {
-    return "vcpu-" + id;
-  }
-
   /**
    * @param preAccepted gfns the guest knows as accepted from the start (the TD's initial image, PAGE.ADDed)
    */
   public static Behavior<VcpuMsg> create(int id, List<WorkloadStep> workload, Collection<Long> preAccepted,
       KvmConfig config, Monitor monitor) {
     return AwaitWire.setup(VcpuMsg.class, VcpuMsg.Wire.class,
-        ctx -> new Vcpu(ctx, id, workload, preAccepted, config, monitor), Vcpu::wire);
+        ctx -> new Vcpu(ctx.getSelf(), id, workload, preAccepted, config, monitor), Vcpu::wire);
   }
 
   private void wire(VcpuMsg.Wire w) {
-    assert w.peers() != null && selfGuest == null : name(id) + " wired twice, or without peers";
-    kvm.wire(w.peers(), getContext().getSelf().narrow());
-    selfGuest = getContext().getSelf().narrow();
+    assert w.peers() != null && selfGuest == null : VcpuNames.of(id) + " wired twice, or without peers";
+    kvm.wire(w.peers(), self.narrow());
+    selfGuest = self.narrow();
   }
 
-  /** The cases are tested in order: the most frequent messages first; anything else is a protocol error. */
+  /**
+   * The vCPU's messages, tested in order: the most frequent first; anything else is a protocol error. One method,
+   * not a receive builder: a vCPU is the actor a host has by the thousand, and a builder's cases and lambdas cost
+   * each of them about 800 bytes (class histogram at 10,000 vCPUs).
+   */
   @Override
-  public Receive<VcpuMsg> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(GuestResult.GuestAccessOk.class, r -> opDone(r, r.tag(), guest::onAccessOk))
-        .onMessage(GuestResult.TdEntered.class, this::onTdEntered)
-        .onMessage(GuestResult.TdExit.class, this::onTdExitReceived)
-        .onMessage(KvmReply.class, r -> {
-          kvm.dispatch(r);
-          return this;
-        })
-        .onMessage(GuestResult.TdcallReturn.class, r -> opDone(r, r.tag(), () -> guest.onTdcallReturn(r.status())))
-        .onMessage(GuestResult.VirtualizationException.class,
-            r -> opDone(r, r.tag(), guest::onVirtualizationException))
-        .onMessage(VcpuMsg.KickRequest.class, m -> {
-          kicks.kick(m, mode == Mode.ENTERING, mode == Mode.IN_GUEST);
-          return this;
-        })
-        .onMessage(VcpuMsg.SeptZapDone.class, this::onSeptZapDone)
-        .onMessage(VcpuMsg.RunWorkload.class, this::onRunWorkload)
-        .onMessage(GuestResult.VpEnterFailed.class, this::onVpEnterFailed)
-        .onMessage(VcpuMsg.VmDead.class, m -> {
-          onVmDead();
-          return this;
-        })
-        .onMessage(VcpuMsg.Join.class, this::onJoin)
-        .onMessage(VcpuMsg.PostedInterrupt.class, m -> {
-          events.postInterrupt();
-          if (mode == Mode.IN_GUEST) events.deliverInterrupt(); // posted-interrupt processing, no TD exit
-          return this;
-        })
-        .onMessage(VcpuMsg.Signal.class, m -> {
-          events.signal();
-          if (mode == Mode.IN_GUEST) kicks.raiseInterrupt(); // the signal's IPI takes the CPU out of guest mode
-          return this;
-        })
-        .onMessage(VcpuMsg.NmiBurst.class, m -> {
-          kvm.nmiBurst(m.count());
-          return this;
-        })
-        .onAnyMessage(m -> {
-          throw new IllegalStateException(name(id) + " in " + mode + ": unexpected " + m);
-        })
-        .build();
-  }
-
-  // ------------------------------------------------------------------------------------------ the TDX module's replies
-
-  /** The guest operation in flight completed in the guest ({@code guestStep} tells the guest how): the next one. */
-  private Behavior<VcpuMsg> opDone(GuestResult r, long tag, Runnable guestStep) {
-    require(mode == Mode.IN_GUEST && opTag != -1 && tag == opTag, r); // the module answers each operation once
-    opTag = -1;
-    guestStep.run();
-    guestRun();
+  public Behavior<VcpuMsg> receive(TypedActorContext<VcpuMsg> ctx, VcpuMsg m) {
+    if (m instanceof GuestResult.GuestAccessOk r) {
+      opDone(r, r.tag());
+      guest.onAccessOk();
+      guestRun();
+    } else if (m instanceof GuestResult.TdEntered r) {
+      onTdEntered(r);
+    } else if (m instanceof GuestResult.TdExit r) {
+      onTdExitReceived(r);
+    } else if (m instanceof KvmReply r) {
+      kvm.dispatch(r);
+    } else if (m instanceof GuestResult.TdcallReturn r) {
+      opDone(r, r.tag());
+      guest.onTdcallReturn(r.status());
+      guestRun();
+    } else if (m instanceof GuestResult.VirtualizationException r) {
+      opDone(r, r.tag());
+      guest.onVirtualizationException();
+      guestRun();
+    } else if (m instanceof VcpuMsg.KickRequest k) {
+      kicks.kick(k, mode == Mode.ENTERING, mode == Mode.IN_GUEST);
+    } else if (m instanceof VcpuMsg.SeptZapDone d) {
+      onSeptZapDone(d);
+    } else if (m instanceof VcpuMsg.RunWorkload) {
+      onRunWorkload();
+    } else if (m instanceof GuestResult.VpEnterFailed r) {
+      onVpEnterFailed(r);
+    } else if (m instanceof VcpuMsg.VmDead) {
+      onVmDead();
+    } else if (m instanceof VcpuMsg.Join j) {
+      onJoin(j);
+    } else {
+      onEvent(m);
+    }
     assert invariant();
     return this;
   }
 
+  /** Interrupts, signals and NMIs sent to the vCPU thread; anything else is a protocol error. */
+  private void onEvent(VcpuMsg m) {
+    if (m instanceof VcpuMsg.PostedInterrupt) {
+      events.postInterrupt();
+      if (mode == Mode.IN_GUEST) events.deliverInterrupt(); // posted-interrupt processing, no TD exit
+    } else if (m instanceof VcpuMsg.Signal) {
+      events.signal();
+      if (mode == Mode.IN_GUEST) kicks.raiseInterrupt(); // the signal's IPI takes the CPU out of guest mode
+    } else if (m instanceof VcpuMsg.NmiBurst n) {
+      kvm.nmiBurst(n.count());
+    } else {
+      throw new IllegalStateException(VcpuNames.of(id) + " in " + mode + ": unexpected " + m);
+    }
+  }
+
+  /** No signal is handled (PostStop and the like): as an unmatched signal of a receive builder. */
+  @Override
+  public Behavior<VcpuMsg> receiveSignal(TypedActorContext<VcpuMsg> ctx, Signal s) {
+    return Behaviors.unhandled();
+  }
+
+  // ------------------------------------------------------------------------------------------ the TDX module's replies
+
+  /** The guest operation in flight completed in the guest: the caller tells the guest how, then runs the next. */
+  private void opDone(GuestResult r, long tag) {
+    require(mode == Mode.IN_GUEST && opTag != -1 && tag == opTag, r); // the module answers each operation once
+    opTag = -1;
+  }
+
   /** TDH.VP.ENTER entered the guest: ENTERING → IN_GUEST. */
-  private Behavior<VcpuMsg> onTdEntered(GuestResult.TdEntered r) {
+  private void onTdEntered(GuestResult.TdEntered r) {
     requireEntering(r, r.tag());
     mode = Mode.IN_GUEST;
     assert !hostBusy && opTag == -1 : "TD entered with KVM work or a guest operation in flight";
@@ -172,39 +180,34 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
       kicks.raiseInterrupt(); // the IPI was pending across the entry
     }
     guestRun();
-    assert invariant();
-    return this;
   }
 
   /** TDH.VP.ENTER failed before entry: ENTERING → OUTSIDE, and the run loop tries again. */
-  private Behavior<VcpuMsg> onVpEnterFailed(GuestResult.VpEnterFailed r) {
+  private void onVpEnterFailed(GuestResult.VpEnterFailed r) {
     requireEntering(r, r.tag());
     mode = Mode.OUTSIDE;
     kicks.ackPending();
     monitor.observe(new FlowStep(Flow.VP_ENTER_FAILED, 0, Level.PG_LEVEL_4K));
     vcpuRun();
-    return this;
   }
 
   /** TDH.VP.ENTER returned: ENTERING or IN_GUEST → OUTSIDE. */
-  private Behavior<VcpuMsg> onTdExitReceived(GuestResult.TdExit r) {
+  private void onTdExitReceived(GuestResult.TdExit r) {
     require(r.vcpu() == id && (mode == Mode.ENTERING || mode == Mode.IN_GUEST), r);
     mode = Mode.OUTSIDE;
     opTag = -1; // an operation in flight did not complete: the guest re-executes it after re-entry
     kicks.ackPending();
     onTdExit(r);
-    assert invariant();
-    return this;
   }
 
   /** The run loop's state machine: what each mode allows of the other fields. */
   private boolean invariant() {
-    assert selfGuest != null && (mode != Mode.IDLE || enterTag == -1) : name(id) + " ran before its wire";
-    assert opTag == -1 || mode == Mode.IN_GUEST : name(id) + ": a guest operation in flight in " + mode;
-    assert !hostBusy || mode == Mode.OUTSIDE : name(id) + ": KVM work in " + mode;
-    assert !waitingToEnter || mode == Mode.OUTSIDE && !hostBusy : name(id) + ": waiting to enter in " + mode;
-    assert mode != Mode.ENTERING || enterTag != -1 : name(id) + ": TDH.VP.ENTER without its tag";
-    assert mode != Mode.HALTED || !hostBusy && join == null : name(id) + ": halted with work or a Join left";
+    assert selfGuest != null && (mode != Mode.IDLE || enterTag == -1) : VcpuNames.of(id) + " ran before its wire";
+    assert opTag == -1 || mode == Mode.IN_GUEST : VcpuNames.of(id) + ": a guest operation in flight in " + mode;
+    assert !hostBusy || mode == Mode.OUTSIDE : VcpuNames.of(id) + ": KVM work in " + mode;
+    assert !waitingToEnter || mode == Mode.OUTSIDE && !hostBusy : VcpuNames.of(id) + ": waiting to enter in " + mode;
+    assert mode != Mode.ENTERING || enterTag != -1 : VcpuNames.of(id) + ": TDH.VP.ENTER without its tag";
+    assert mode != Mode.HALTED || !hostBusy && join == null : VcpuNames.of(id) + ": halted with work or a Join left";
     return true;
   }
 
@@ -215,35 +218,32 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
   /** A reply the vCPU state machine does not expect in its state is a protocol error: fail loudly. */
   private void require(boolean expected, Object reply) {
     if (!expected) {
-      throw new IllegalStateException(name(id) + " in " + mode + " (enter tag " + enterTag + ", op tag " + opTag
+      throw new IllegalStateException(VcpuNames.of(id) + " in " + mode + " (enter tag " + enterTag + ", op tag " + opTag
           + "): unexpected " + reply);
     }
   }
 
   // ------------------------------------------------------------------------------------------ host-side messages
 
-  private Behavior<VcpuMsg> onSeptZapDone(VcpuMsg.SeptZapDone m) {
+  private void onSeptZapDone(VcpuMsg.SeptZapDone m) {
     if (kicks.septZapDone(m.from()) && waitingToEnter) {
       waitingToEnter = false;
       vcpuRun();
     }
-    return this;
   }
 
-  private Behavior<VcpuMsg> onRunWorkload(VcpuMsg.RunWorkload m) {
+  private void onRunWorkload() {
     kvm.setTdRunnable();
     if (mode == Mode.IDLE) { // IDLE → OUTSIDE: the VMM's first KVM_RUN
       mode = Mode.OUTSIDE;
       vcpuRun();
     }
-    return this;
   }
 
-  private Behavior<VcpuMsg> onJoin(VcpuMsg.Join m) {
+  private void onJoin(VcpuMsg.Join m) {
     if (join != null) throw new IllegalStateException("a second Join before the first was answered: " + m);
     join = m;
     joinIfHalted();
-    return this;
   }
 
   /** KVM_REQ_VM_DEAD: its kick takes the vCPU out of guest mode; outside, the next KVM_RUN check sees it. */
@@ -297,7 +297,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
     }
     assert !kicks.hasPending() && !waitingToEnter : "TDH.VP.ENTER with unacknowledged kicks or waiting";
     assert opTag == -1 && pendingExit == null : "TDH.VP.ENTER with a guest operation or exit in flight";
-    assert kvm.held() == null : name(id) + ": TDH.VP.ENTER under mmu_lock " + kvm.held();
+    assert kvm.held() == null : VcpuNames.of(id) + ": TDH.VP.ENTER under mmu_lock " + kvm.held();
     mode = Mode.ENTERING; // OUTSIDE → ENTERING
     enterTag = kvm.mintTag();
     kicks.resetInterrupt();
@@ -385,7 +385,7 @@ public final class Vcpu extends AbstractBehavior<VcpuMsg> {
    * failed conversion stops the vCPU.
    */
   private void memoryFaultExit(long gfn) {
-    assert mode == Mode.OUTSIDE && kvm.held() == null : name(id) + ": KVM_EXIT_MEMORY_FAULT in " + mode;
+    assert mode == Mode.OUTSIDE && kvm.held() == null : VcpuNames.of(id) + ": KVM_EXIT_MEMORY_FAULT in " + mode;
     hostBusy = true;
     kvm.request(KvmReply.MemoryFaultHandled.class, h -> {
       hostBusy = false;

@@ -13,6 +13,12 @@ import tdxsim.protocol.VcpuMsg;
  * A vCPU's KVM_REQ_OUTSIDE_GUEST_MODE kicks (kvm_make_all_cpus_request with wait): the kicks to acknowledge once
  * the vCPU is out of guest mode, kvm_tdx->wait_for_sept_zap as each kicker set it, and the IPI that takes the CPU
  * out of guest mode (at most one ExternalInterrupt per entry).
+ *
+ * <p>Kicks (KVM_REQ_OUTSIDE_GUEST_MODE with wait): acknowledged at once when outside guest mode (the kicker does
+ * not wait for such CPUs), otherwise once the vCPU has left guest mode: the IPI lands on the CPU running the vCPU,
+ * modelled as the vCPU actor raising {@code ExternalInterrupt} at the TDX module (right after entry if the kick
+ * came while TDH.VP.ENTER was on its way, as a pending IPI does). A TDVMCALL exit is carried the same way, since
+ * the protocol has no TDVMCALL message: the module sees an ordinary TD exit.
  */
 final class VcpuKicks {
   private final int id;
@@ -21,9 +27,10 @@ final class VcpuKicks {
    * kvm_tdx->wait_for_sept_zap, one bool in the kernel [LNX tdx.h] that only the write-lock holder sets and
    * clears; here a set of the kickers holding it, because the writes reach this vCPU as messages from different
    * senders: kicker A's clear (SeptZapDone) can arrive after kicker B's set (a KickRequest B sent once A had
-   * released mmu_lock), and one bool would then read false while B still holds it.
+   * released mmu_lock), and one bool would then read false while B still holds it. Made on first use (an empty
+   * set per vCPU is bytes for nothing).
    */
-  private final Set<String> waitForSeptZap = new LinkedHashSet<>();
+  private Set<String> waitForSeptZap;
   /** Kicks to acknowledge once out of guest mode. */
   private final List<VcpuMsg.KickRequest> pending = new ArrayList<>();
   private boolean interruptSent;
@@ -42,8 +49,12 @@ final class VcpuKicks {
   void kick(VcpuMsg.KickRequest k, boolean entering, boolean inGuest) {
     assert !(entering && inGuest) : "a vCPU both entering and in the guest";
     assert k.from() != null && k.replyTo() != null : "vcpu-" + id + ": an anonymous kick " + k;
-    assert !k.waitForSeptZap() || !waitForSeptZap.contains(k.from()) : k.from() + " set wait_for_sept_zap twice";
-    if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
+    assert !k.waitForSeptZap() || waitForSeptZap == null || !waitForSeptZap.contains(k.from())
+        : k.from() + " set wait_for_sept_zap twice";
+    if (k.waitForSeptZap()) {
+      if (waitForSeptZap == null) waitForSeptZap = new LinkedHashSet<>();
+      waitForSeptZap.add(k.from());
+    }
     if (entering || inGuest) {
       pending.add(k);
       if (inGuest) raiseInterrupt();
@@ -55,12 +66,12 @@ final class VcpuKicks {
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from}; true when no kicker holds it any more. */
   boolean septZapDone(String from) {
     assert from != null : "vcpu-" + id + ": wait_for_sept_zap cleared by nobody";
-    waitForSeptZap.remove(from); // another kicker's clear leaves this one's set (VcpuKickTest)
-    return waitForSeptZap.isEmpty();
+    if (waitForSeptZap != null) waitForSeptZap.remove(from); // another kicker's clear leaves this one's set
+    return !waitForSeptZap();
   }
 
   boolean waitForSeptZap() {
-    return !waitForSeptZap.isEmpty();
+    return waitForSeptZap != null && !waitForSeptZap.isEmpty();
   }
 
   boolean hasPending() {

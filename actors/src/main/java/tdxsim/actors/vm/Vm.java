@@ -17,6 +17,7 @@ import tdxsim.actors.options.ActorPatch;
 import tdxsim.actors.tdx.TdxModule;
 import tdxsim.actors.tdx.TdxModuleConfig;
 import tdxsim.actors.vcpu.Vcpu;
+import tdxsim.actors.vcpu.VcpuNames;
 import tdxsim.protocol.GuestMemfdMsg;
 import tdxsim.protocol.InvalidationUserMsg;
 import tdxsim.protocol.KvmPeers;
@@ -87,9 +88,9 @@ public final class Vm {
           InvalidationUser.create(USERSPACE, config.baseGfn(), List.of(), monitor), config, monitor), USERSPACE);
       List<ActorRef<VcpuMsg>> vcpus = new ArrayList<>();
       for (int i = 0; i < config.vcpus(); i++) {
-        vcpus.add(ctx.spawn(p.apply(Vcpu.name(i), VcpuMsg.class,
+        vcpus.add(ctx.spawn(p.apply(VcpuNames.of(i), VcpuMsg.class,
             Vcpu.create(i, config.workloads().get(i), config.buildPages(), kvm, monitor), config, monitor),
-            Vcpu.name(i)));
+            VcpuNames.of(i)));
       }
       ActorRef<VmmMsg> vmm = ctx.spawn(p.apply(Vmm.NAME, VmmMsg.class, Vmm.create(config, monitor), config, monitor),
           Vmm.NAME);

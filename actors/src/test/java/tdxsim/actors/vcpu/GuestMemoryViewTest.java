@@ -34,6 +34,30 @@ class GuestMemoryViewTest {
     for (int i = 0; i < 42 * 512; i++) assertEquals(dense.get(i), v.isAccepted(BASE + i), "page " + i);
   }
 
+  /**
+   * Whole ranges share one array of ones and dropped ranges lose their words: a page forgotten by one view stays
+   * accepted in another, and a range forgotten whole and accepted again holds only what was accepted since.
+   */
+  @Test
+  void wholeRangesAreSharedCopiedOnWriteAndDroppedWhenEmpty() {
+    GuestMemoryView a = new GuestMemoryView(BASE);
+    GuestMemoryView b = new GuestMemoryView(BASE);
+    a.accepted(BASE, 512);
+    b.accepted(BASE, 512);
+    a.accepted(BASE + 1024, 512);
+    a.forget(BASE + 7, 1);
+    assertEquals(false, a.isAccepted(BASE + 7));
+    assertEquals(true, a.isAccepted(BASE + 8));
+    assertEquals(true, b.isAccepted(BASE + 7), "b's range is not a's");
+    a.forget(BASE, 512);
+    a.accepted(BASE + 3, 1);
+    assertEquals(true, a.isAccepted(BASE + 3));
+    assertEquals(false, a.isAccepted(BASE + 8), "a forgotten range comes back empty");
+    assertEquals(true, a.isAccepted(BASE + 1024 + 511), "the other range is kept");
+    a.accepted(BASE + 7, 1);
+    assertEquals(true, b.isAccepted(BASE + 511));
+  }
+
   @Test
   void aPageBelowTheViewFailsAsTheBitSetDid() {
     GuestMemoryView v = new GuestMemoryView(BASE);

@@ -38,7 +38,7 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
   private int generation;
   private long genOffsetNanos;
   private long deliveriesBefore;
-  private Snapshot last = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, GcClock.millis());
+  private Snapshot last = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, GcClock.runMillis());
 
   StressProgress(StressStats stats, Consumer<String> out, Consumer<ParallelRunner.Tick> ticks) {
     this.stats = stats;
@@ -76,7 +76,7 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
     if (at - last.nanos < EVERY_NANOS) return;
     StressStats.Totals s = stats.totals();
     Snapshot now = new Snapshot(at, deliveries, s.faults,
-        s.accepts, s.splits, s.zaps, s.busy, s.conversions, GcClock.millis());
+        s.accepts, s.splits, s.zaps, s.busy, s.conversions, GcClock.runMillis());
     snapshots.add(now);
     // ticks are in time order: snapshots at least a second apart, counters never going back
     assert now.nanos > last.nanos : "snapshot at " + now.nanos;
@@ -91,7 +91,7 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
         now.nanos / 1e9, (now.deliveries - p.deliveries) / dt / 1e6, (now.faults - p.faults) / dt,
         (now.accepts - p.accepts) / dt, (now.splits - p.splits) / dt, (now.zaps - p.zaps) / dt,
         (now.busy - p.busy) / dt, (now.conversions - p.conversions) / dt,
-        Math.min(100, (now.gcMillis - p.gcMillis) / 10.0 / dt), generation, world.violationCount()));
+        Math.min(100, Math.max(0, now.gcMillis - p.gcMillis) / 10.0 / dt), generation, world.violationCount()));
   }
 
   List<Snapshot> snapshots() {
@@ -113,7 +113,7 @@ public final class StressProgress implements Consumer<ParallelRunner.Tick> {
       double dt = Math.max(1, s.nanos - from.nanos) / 1e9;
       w.add(new Window(s.nanos / 1e9, (s.deliveries - from.deliveries) / dt, (s.splits - from.splits) / dt,
           (s.zaps - from.zaps) / dt, (s.busy - from.busy) / dt, (s.conversions - from.conversions) / dt,
-          Math.min(1, (s.gcMillis - from.gcMillis) / 1e3 / dt)));
+          Math.min(1, Math.max(0, s.gcMillis - from.gcMillis) / 1e3 / dt)));
       from = s;
       assert w.get(w.size() - 1).endSeconds() >= 0 : "a window ending at " + s.nanos;
     }
