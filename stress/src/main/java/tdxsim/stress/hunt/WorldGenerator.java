@@ -85,6 +85,7 @@ public final class WorldGenerator {
     if (neighbour != null) actions.add(0, neighbour[1]);
     List<GenOp> vmm = rules.fit(actions, -1);
     vcpuFlows(new SplittableRandom(~worldSeed), vmm, workloads, ranges);
+    slotUnderFault(new SplittableRandom(worldSeed ^ 0xde1e7eL), vmm, workloads, ranges);
     // the TD's destroy joins every vCPU first and ends the VM: the VMM's last action, in one world of four
     if (rng.nextInt(4) == 0) vmm.add(new GenOp(GenOp.Kind.DESTROY, 0, 0, ""));
     line("workloads = [");
@@ -135,6 +136,43 @@ public final class WorldGenerator {
     boolean used = workloads.stream().flatMap(List::stream)
         .anyMatch(o -> o.overlaps(slot) && o.kind() != GenOp.Kind.PREFETCH);
     if (!used && vmm.stream().noneMatch(a -> a.overlaps(slot))) vmm.add(slot);
+  }
+
+  /**
+   * The deletion of a 2M memslot that a vCPU faults in (a touch, or an ACCEPT of a guest that retries a BUSY one),
+   * in one world of three with no deletion yet: a fault on the slot while it is KVM_MEMSLOT_INVALID returns
+   * RET_PF_RETRY into the TDX local-retry loop, which must leave it so that the deleter's synchronize_srcu can go on
+   * [MEMSLOT-RETRY] (built-in {@code memslot-delete}). KVM lets the VMM delete a slot the guest uses; an access
+   * after the deletion is a KVM_EXIT_MEMORY_FAULT with nothing to convert, and the VMM stops that vCPU. Not a slot
+   * that a Linux ACCEPT or a MapGPA uses (the zap's BLOCK makes a Linux 4K ACCEPT fail with BUSY and the guest
+   * panic), nor one a VMM action works on. A world with no such slot gets a tolerant 4K ACCEPT of one hot page of a
+   * slot nothing else forbids. Its own generator, so that every other draw of a world stays what it was.
+   */
+  private static void slotUnderFault(SplittableRandom rng, List<GenOp> vmm, List<List<GenOp>> workloads,
+      int ranges) {
+    if (rng.nextInt(3) != 0 || vmm.stream().anyMatch(a -> a.kind() == GenOp.Kind.DELETE_MEMSLOT)) return;
+    List<GenOp> faulting = new ArrayList<>();
+    List<GenOp> free = new ArrayList<>();
+    for (int r = 0; r < ranges; r++) {
+      GenOp slot = new GenOp(GenOp.Kind.DELETE_MEMSLOT, 512L * r, 512, "");
+      List<GenOp> users = workloads.stream().flatMap(List::stream).filter(o -> o.overlaps(slot)).toList();
+      boolean forbidden = vmm.stream().anyMatch(a -> a.kind() != GenOp.Kind.NMI && a.overlaps(slot))
+          || users.stream().anyMatch(o -> !faultsIn(o) && o.kind() != GenOp.Kind.PREFETCH);
+      if (!forbidden) (users.stream().anyMatch(WorldGenerator::faultsIn) ? faulting : free).add(slot);
+    }
+    if (faulting.isEmpty() && !free.isEmpty()) {
+      GenOp slot = free.get(rng.nextInt(free.size()));
+      List<GenOp> w = workloads.get(rng.nextInt(workloads.size()));
+      long page = slot.start() + HOT_OFFSETS[rng.nextInt(HOT_OFFSETS.length)];
+      w.add(rng.nextInt(w.size() + 1), new GenOp(GenOp.Kind.ACCEPT, page, 1, ", style = tolerant, max-level = 4K"));
+      faulting.add(slot);
+    }
+    if (!faulting.isEmpty()) vmm.add(rng.nextInt(vmm.size() + 1), faulting.get(rng.nextInt(faulting.size())));
+  }
+
+  /** A guest op that faults in its pages and copes with the fault's failure: a touch, a tolerant ACCEPT. */
+  private static boolean faultsIn(GenOp o) {
+    return o.kind() == GenOp.Kind.TOUCH || o.tolerantAccept();
   }
 
   private static String render(List<GenOp> ops) {
