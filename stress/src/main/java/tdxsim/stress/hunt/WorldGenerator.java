@@ -42,14 +42,49 @@ public final class WorldGenerator {
    * TDX_PAGE_ALREADY_ACCEPTED that no Linux guest can reach.
    */
   private boolean roundTrips;
+  /** The IOMMU pin of {@link #generate}'s second pass, or null: the world's own draw. */
+  private GenOp forcedPin;
+  /** The conversions to shared the world kept whose next step is their way back (a guest's or the VMM's). */
+  private final List<GenOp> trips = new ArrayList<>();
+  /** The neighbour collision's 2M range, which no other guest op uses, or null. */
+  private GenOp reserved;
 
   private WorldGenerator(long worldSeed) {
     this.rng = new SplittableRandom(worldSeed);
   }
 
-  /** The scenario text of world {@code worldSeed}: a function of the seed alone. */
+  /**
+   * The scenario text of world {@code worldSeed}: a function of the seed alone. One world of two with a round
+   * trip is drawn again with the IOMMU pin on the first pages of one (the seed mail's A/B/C, race R7: a conversion
+   * back to private of pages the IOMMU pins, with their way out mapped into userspace), as a second pass over the
+   * same draws so that the guest rules see the pin.
+   */
   public static String generate(long worldSeed) {
-    return new WorldGenerator(worldSeed).world(worldSeed);
+    WorldGenerator first = new WorldGenerator(worldSeed);
+    String text = first.world(worldSeed);
+    GenOp pin = first.pinnedRoundTrip(new SplittableRandom(worldSeed ^ 0x10bbL));
+    if (pin == null) return text;
+    WorldGenerator second = new WorldGenerator(worldSeed);
+    second.forcedPin = pin;
+    return second.world(worldSeed);
+  }
+
+  /** The pin over one of the world's round trips (1-8 pages from its start), in one world of two that has one. */
+  private GenOp pinnedRoundTrip(SplittableRandom r) {
+    if (r.nextInt(2) != 0 || trips.isEmpty()) return null;
+    GenOp t = trips.get(r.nextInt(trips.size()));
+    return new GenOp(GenOp.Kind.TOUCH, t.start(), Math.min(t.pages(), 1 + r.nextInt(8)), "");
+  }
+
+  /** Collects the steps of {@code ops} that convert to shared and are followed by their way back. */
+  private void roundTripsOf(List<GenOp> ops) {
+    for (int i = 0; i + 1 < ops.size(); i++) {
+      GenOp a = ops.get(i);
+      GenOp b = ops.get(i + 1);
+      if (a.kind().toShared() && b.kind().backToPrivate() && a.start() == b.start() && a.pages() == b.pages()) {
+        trips.add(a);
+      }
+    }
   }
 
   /** The scenario name of world {@code worldSeed}. */
@@ -68,6 +103,7 @@ public final class WorldGenerator {
     int build = rng.nextInt(3) == 0 ? 1 + rng.nextInt(3) : 0;
     if (build > 0) line("build-pages = " + buildPages(build));
     GenOp pin = rng.nextInt(4) == 0 ? span(1 + rng.nextInt(8)) : null;
+    if (forcedPin != null) pin = forcedPin;
     GuestRules rules = new GuestRules(build, pin, this::redraw);
     // the VM's split cache is never refilled: 1 or 2 pages let a split or two through and then -ENOMEM (memory
     // pressure, as race R6), drawn in one world of four
@@ -76,14 +112,19 @@ public final class WorldGenerator {
     List<List<GenOp>> workloads = new ArrayList<>();
     int busy = 1 + rng.nextInt(vcpus);
     GenOp[] neighbour = rng.nextInt(4) == 0 ? neighbour() : null;
+    // the collision's 2M range is left to it: another guest's use there (a 4K ACCEPT) hides the window
+    if (neighbour != null) reserved = new GenOp(GenOp.Kind.TOUCH, neighbour[0].start() / 512 * 512, 512, "");
     for (int v = 0; v < busy; v++) {
       List<GenOp> w = workload();
+      if (neighbour != null) w.removeIf(o -> o.overlaps(reserved));
       if (v == 0 && neighbour != null) w.add(0, neighbour[0]);
       workloads.add(rules.fit(w, v));
+      roundTripsOf(workloads.get(v));
     }
     List<GenOp> actions = vmm();
     if (neighbour != null) actions.add(0, neighbour[1]);
     List<GenOp> vmm = rules.fit(actions, -1);
+    roundTripsOf(vmm);
     vcpuFlows(new SplittableRandom(~worldSeed), vmm, workloads, ranges);
     slotUnderFault(new SplittableRandom(worldSeed ^ 0xde1e7eL), vmm, workloads, ranges);
     // the TD's destroy joins every vCPU first and ends the VM: the VMM's last action, in one world of four
@@ -258,7 +299,11 @@ public final class WorldGenerator {
 
   /** Another span for a step that broke a {@link GuestRules} rule. */
   private GenOp redraw(GenOp o) {
-    GenOp s = o.kind() == GenOp.Kind.PUNCH_HOLE || o.pages() >= 512 ? whole() : conversionSpan();
+    GenOp s;
+    int tries = 0;
+    do { // off the neighbour collision's 2M range, as a few tries allow
+      s = o.kind() == GenOp.Kind.PUNCH_HOLE || o.pages() >= 512 ? whole() : conversionSpan();
+    } while (reserved != null && s.overlaps(reserved) && ++tries < 8);
     return o.at(s.start(), Math.min(s.pages(), Math.max(1, o.pages())));
   }
 
