@@ -31,7 +31,7 @@ class SwarmWorldsTest {
     int faulting = 0;
     for (long seed = 1; seed <= 1000; seed++) {
       String name = WorldGenerator.name(seed);
-      var c = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed)).config();
+      var c = world(seed);
       for (VmmAction a : c.vmmActions()) {
         if (!(a instanceof VmmAction.DeleteMemslot d)) continue;
         boolean faults = false;
@@ -49,6 +49,11 @@ class SwarmWorldsTest {
       }
     }
     assertTrue(faulting >= 150, "worlds deleting a slot a vCPU faults in, of 1000: " + faulting);
+  }
+
+  private static tdxsim.actors.vm.VmConfig world(long seed) {
+    String name = WorldGenerator.name(seed);
+    return ScenarioLoader.parse(name, name, WorldGenerator.generate(seed)).config();
   }
 
   private static long[] span(WorkloadStep s) {
@@ -87,8 +92,7 @@ class SwarmWorldsTest {
   void aFairShareOfWorldsPinsThePagesOfARoundTrip() {
     int pinnedTrips = 0;
     for (long seed = 1; seed <= 1000; seed++) {
-      String name = WorldGenerator.name(seed);
-      var c = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed)).config();
+      var c = world(seed);
       List<long[]> back = new java.util.ArrayList<>();
       c.workloads().forEach(w -> w.forEach(s -> {
         if (s instanceof WorkloadStep.MapGpa m && !m.toShared()) back.add(new long[] {m.gfn(), m.end()});
@@ -109,8 +113,7 @@ class SwarmWorldsTest {
     int collisions = 0;
     int clean = 0;
     for (long seed = 1; seed <= 1000; seed++) {
-      String name = WorldGenerator.name(seed);
-      var c = ScenarioLoader.parse(name, name, WorldGenerator.generate(seed)).config();
+      var c = world(seed);
       if (c.vmmActions().isEmpty() || !(c.vmmActions().get(0) instanceof VmmAction.Convert v) || v.toPrivate()
           || c.workloads().isEmpty() || c.workloads().get(0).isEmpty()
           || !(c.workloads().get(0).get(0) instanceof WorkloadStep.Prefetch p) || p.pages() != 1
