@@ -9,11 +9,18 @@ import tdxsim.protocol.Spte;
  * Applies {@code SpteChanged} to the mirror side and checks what a mirror transition may do on its own:
  * freeze once at a time [S5-02], never turn a non-leaf into a leaf [P1-10, S06], split only when RUNNABLE [P3-08],
  * install no leaf inside an in-progress invalidation unless the installer is the exclusive-lock holder itself
- * (its split re-creates the same mapping at 4K) [LNX kvm_host.h, R5], and no 2M leaf again after the range went
- * 4K (R2 ping-pong). A FROZEN->X write that restores the value frozen is a rollback, not an install.
+ * or the leaf is one of the 512 a split of a 2M leaf links (a split re-creates the same mapping at 4K, under
+ * either lock: no pfn read before the invalidation is installed, and the invalidation's zap takes the 4K leaves as
+ * it would the huge one; mmu_invalidate_retry guards a fault's pfn, not a split) [LNX kvm_host.h, R5], and no 2M
+ * leaf again after the range went 4K (R2 ping-pong). A FROZEN->X write that restores the value frozen is a
+ * rollback, not an install.
  */
 final class MirrorTracker {
   private final GlobalState g;
+  /** The 2M range whose split's 4K leaves are being linked (observed right after its 2M change), or -1. */
+  private long splitBase = -1;
+  /** The pfn of the huge leaf that range's split replaced. */
+  private long splitPfn;
 
   MirrorTracker(GlobalState g) {
     this.g = g;
@@ -24,6 +31,7 @@ final class MirrorTracker {
     assert o.level() != null : "an SpteChanged without a level";
     Level l = o.level();
     long gfn = l.base(o.gfn());
+    if (l != Level.PG_LEVEL_4K || Level.PG_LEVEL_2M.base(gfn) != splitBase) splitBase = -1;
     g.pt.sawMirror(l);
     Entry e = g.pt.entry(gfn, l);
     assert e.gfn == gfn : "the entry of " + gfn + " at " + l + " is " + e.where();
@@ -100,6 +108,10 @@ assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the 
     } else if (to != null && to.kind() == Spte.Kind.NONLEAF) {
       if (wasLeaf) {
         g.counters.mirrorSplits++;
+        if (e.level == Level.PG_LEVEL_2M) {
+          splitBase = e.gfn;
+          splitPfn = before.pfn();
+        }
         if (!g.td.runnable()) {
           g.v.report(Invariant.TDX_SPLIT_REQUIRES_RUNNABLE, "mirror leaf " + e.where()
               + " split before TD_STATE_RUNNABLE", RestChecks.actors(e), e.gfn);
@@ -116,7 +128,9 @@ assert e.spte == to : e.where() + " is " + Entry.spteName(e.spte) + " after the 
     assert to.isLeaf() : "an install of the non-leaf " + Entry.spteName(to) + " at " + e.where();
     g.counters.mirrorInstalls++;
     long end = e.gfn + e.level.pages();
-    if (!g.locks.exclusiveHeld()) {
+    boolean splitLeaf = e.level == Level.PG_LEVEL_4K && Level.PG_LEVEL_2M.base(e.gfn) == splitBase
+        && to.pfn() == splitPfn + (e.gfn - splitBase);
+    if (!g.locks.exclusiveHeld() && !splitLeaf) {
       long[] inv = g.inval.intersecting(e.gfn, end);
       if (inv != null) {
         g.v.report(Invariant.MMU_NO_INSTALL_DURING_INVALIDATION, "mirror leaf " + e.where()

@@ -158,7 +158,7 @@ public final class TdpMmuMap {
     }
     long base = level.base(gfn);
     if (ctx.config().has(DesignOption.NON_BLOCKING_RESIZE)) { // the reject P3-09 keeps until the feature exists
-      NonBlockingSplit.splitFrozen(ctx, base, old, err -> {
+      NonBlockingSplit.splitFrozen(ctx, base, old, ctx.allocSptPfn(), err -> {
         if (err == null) stepDown(level);
         else finishError(err);
       });

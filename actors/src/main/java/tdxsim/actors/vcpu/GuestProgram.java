@@ -1,6 +1,7 @@
 package tdxsim.actors.vcpu;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import tdxsim.actors.monitor.Flow;
 import tdxsim.actors.monitor.MmuObservation.FlowStep;
@@ -26,6 +27,12 @@ final class GuestProgram {
   /** At most two (a #VE's ACCEPT on a touch): sized so, not to the default 16 slots each vCPU would hold. */
   private final ArrayDeque<Task> tasks = new ArrayDeque<>(2);
   private static final Level[] LEVELS = Level.values();
+  /**
+   * [start, end) of the MapGPAs to shared that failed: set_memory_decrypted failed and its caller leaks the pages
+   * (dma_direct_alloc: goto out_leak_pages); nothing calls set_memory_encrypted on them, so a later step that would
+   * convert them back (and re-ACCEPT pages the guest still holds) is not run.
+   */
+  private final List<long[]> leaked = new ArrayList<>();
   private int nextStep;
   private boolean dead;
 
@@ -46,8 +53,15 @@ final class GuestProgram {
       assert tasks.size() <= 2 : "only a #VE's ACCEPT stacks on a touch: " + tasks;
       if (!tasks.isEmpty()) return tasks.peek().action();
       if (nextStep == steps.size()) return new GuestAction.Finished();
-      tasks.push(taskFor(steps.get(nextStep++)));
+      WorkloadStep s = steps.get(nextStep++);
+      if (!leakedWayBack(s)) tasks.push(taskFor(s));
     }
+  }
+
+  private boolean leakedWayBack(WorkloadStep s) {
+    if (!(s instanceof WorkloadStep.MapGpa m) || m.toShared()) return false;
+    for (long[] r : leaked) if (m.gfn() < r[1] && r[0] < m.end()) return true;
+    return false;
   }
 
   private Task taskFor(WorkloadStep s) {
@@ -121,6 +135,7 @@ final class GuestProgram {
     tasks.pop();
     if (r.status() != MapGpaCall.Status.SUCCESS) {
       monitor.observe(new FlowStep(Flow.MAPGPA_FAILED, m.start, Level.PG_LEVEL_4K));
+      if (m.toShared) leaked.add(new long[] {m.first, m.end});
       return;
     }
     mem.forget(m.first, m.end - m.first);

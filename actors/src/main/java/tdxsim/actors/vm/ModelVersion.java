@@ -5,5 +5,5 @@ public final class ModelVersion {
   private ModelVersion() {}
 
   /** Baseline v3 of the TDX huge-page series; bump the suffix when the model's behaviour changes. */
-  public static final String VERSION = "tdx-hugepage-v3/7";
+  public static final String VERSION = "tdx-hugepage-v3/8";
 }

@@ -35,6 +35,11 @@ record GenOp(Kind kind, long start, long pages, String tail) {
     }
   }
 
+  /** An ACCEPT of a guest that retries a BUSY one (style tolerant), not Linux's. */
+  boolean tolerantAccept() {
+    return kind == Kind.ACCEPT && tail.contains("style = tolerant");
+  }
+
   boolean overlaps(GenOp o) {
     return start < o.start + o.pages && o.start < start + pages;
   }

@@ -42,14 +42,49 @@ public final class WorldGenerator {
    * TDX_PAGE_ALREADY_ACCEPTED that no Linux guest can reach.
    */
   private boolean roundTrips;
+  /** The IOMMU pin of {@link #generate}'s second pass, or null: the world's own draw. */
+  private GenOp forcedPin;
+  /** The conversions to shared the world kept whose next step is their way back (a guest's or the VMM's). */
+  private final List<GenOp> trips = new ArrayList<>();
+  /** The neighbour collision's 2M range, which no other guest op uses, or null. */
+  private GenOp reserved;
 
   private WorldGenerator(long worldSeed) {
     this.rng = new SplittableRandom(worldSeed);
   }
 
-  /** The scenario text of world {@code worldSeed}: a function of the seed alone. */
+  /**
+   * The scenario text of world {@code worldSeed}: a function of the seed alone. One world of two with a round
+   * trip is drawn again with the IOMMU pin on the first pages of one (the seed mail's A/B/C, race R7: a conversion
+   * back to private of pages the IOMMU pins, with their way out mapped into userspace), as a second pass over the
+   * same draws so that the guest rules see the pin.
+   */
   public static String generate(long worldSeed) {
-    return new WorldGenerator(worldSeed).world(worldSeed);
+    WorldGenerator first = new WorldGenerator(worldSeed);
+    String text = first.world(worldSeed);
+    GenOp pin = first.pinnedRoundTrip(new SplittableRandom(worldSeed ^ 0x10bbL));
+    if (pin == null) return text;
+    WorldGenerator second = new WorldGenerator(worldSeed);
+    second.forcedPin = pin;
+    return second.world(worldSeed);
+  }
+
+  /** The pin over one of the world's round trips (1-8 pages from its start), in one world of two that has one. */
+  private GenOp pinnedRoundTrip(SplittableRandom r) {
+    if (r.nextInt(2) != 0 || trips.isEmpty()) return null;
+    GenOp t = trips.get(r.nextInt(trips.size()));
+    return new GenOp(GenOp.Kind.TOUCH, t.start(), Math.min(t.pages(), 1 + r.nextInt(8)), "");
+  }
+
+  /** Collects the steps of {@code ops} that convert to shared and are followed by their way back. */
+  private void roundTripsOf(List<GenOp> ops) {
+    for (int i = 0; i + 1 < ops.size(); i++) {
+      GenOp a = ops.get(i);
+      GenOp b = ops.get(i + 1);
+      if (a.kind().toShared() && b.kind().backToPrivate() && a.start() == b.start() && a.pages() == b.pages()) {
+        trips.add(a);
+      }
+    }
   }
 
   /** The scenario name of world {@code worldSeed}. */
@@ -68,6 +103,7 @@ public final class WorldGenerator {
     int build = rng.nextInt(3) == 0 ? 1 + rng.nextInt(3) : 0;
     if (build > 0) line("build-pages = " + buildPages(build));
     GenOp pin = rng.nextInt(4) == 0 ? span(1 + rng.nextInt(8)) : null;
+    if (forcedPin != null) pin = forcedPin;
     GuestRules rules = new GuestRules(build, pin, this::redraw);
     // the VM's split cache is never refilled: 1 or 2 pages let a split or two through and then -ENOMEM (memory
     // pressure, as race R6), drawn in one world of four
@@ -76,15 +112,21 @@ public final class WorldGenerator {
     List<List<GenOp>> workloads = new ArrayList<>();
     int busy = 1 + rng.nextInt(vcpus);
     GenOp[] neighbour = rng.nextInt(4) == 0 ? neighbour() : null;
+    // the collision's 2M range is left to it: another guest's use there (a 4K ACCEPT) hides the window
+    if (neighbour != null) reserved = new GenOp(GenOp.Kind.TOUCH, neighbour[0].start() / 512 * 512, 512, "");
     for (int v = 0; v < busy; v++) {
       List<GenOp> w = workload();
+      if (neighbour != null) w.removeIf(o -> o.overlaps(reserved));
       if (v == 0 && neighbour != null) w.add(0, neighbour[0]);
       workloads.add(rules.fit(w, v));
+      roundTripsOf(workloads.get(v));
     }
     List<GenOp> actions = vmm();
     if (neighbour != null) actions.add(0, neighbour[1]);
     List<GenOp> vmm = rules.fit(actions, -1);
+    roundTripsOf(vmm);
     vcpuFlows(new SplittableRandom(~worldSeed), vmm, workloads, ranges);
+    slotUnderFault(new SplittableRandom(worldSeed ^ 0xde1e7eL), vmm, workloads, ranges);
     // the TD's destroy joins every vCPU first and ends the VM: the VMM's last action, in one world of four
     if (rng.nextInt(4) == 0) vmm.add(new GenOp(GenOp.Kind.DESTROY, 0, 0, ""));
     line("workloads = [");
@@ -135,6 +177,43 @@ public final class WorldGenerator {
     boolean used = workloads.stream().flatMap(List::stream)
         .anyMatch(o -> o.overlaps(slot) && o.kind() != GenOp.Kind.PREFETCH);
     if (!used && vmm.stream().noneMatch(a -> a.overlaps(slot))) vmm.add(slot);
+  }
+
+  /**
+   * The deletion of a 2M memslot that a vCPU faults in (a touch, or an ACCEPT of a guest that retries a BUSY one),
+   * in one world of three with no deletion yet: a fault on the slot while it is KVM_MEMSLOT_INVALID returns
+   * RET_PF_RETRY into the TDX local-retry loop, which must leave it so that the deleter's synchronize_srcu can go on
+   * [MEMSLOT-RETRY] (built-in {@code memslot-delete}). KVM lets the VMM delete a slot the guest uses; an access
+   * after the deletion is a KVM_EXIT_MEMORY_FAULT with nothing to convert, and the VMM stops that vCPU. Not a slot
+   * that a Linux ACCEPT or a MapGPA uses (the zap's BLOCK makes a Linux 4K ACCEPT fail with BUSY and the guest
+   * panic), nor one a VMM action works on. A world with no such slot gets a tolerant 4K ACCEPT of one hot page of a
+   * slot nothing else forbids. Its own generator, so that every other draw of a world stays what it was.
+   */
+  private static void slotUnderFault(SplittableRandom rng, List<GenOp> vmm, List<List<GenOp>> workloads,
+      int ranges) {
+    if (rng.nextInt(3) != 0 || vmm.stream().anyMatch(a -> a.kind() == GenOp.Kind.DELETE_MEMSLOT)) return;
+    List<GenOp> faulting = new ArrayList<>();
+    List<GenOp> free = new ArrayList<>();
+    for (int r = 0; r < ranges; r++) {
+      GenOp slot = new GenOp(GenOp.Kind.DELETE_MEMSLOT, 512L * r, 512, "");
+      List<GenOp> users = workloads.stream().flatMap(List::stream).filter(o -> o.overlaps(slot)).toList();
+      boolean forbidden = vmm.stream().anyMatch(a -> a.kind() != GenOp.Kind.NMI && a.overlaps(slot))
+          || users.stream().anyMatch(o -> !faultsIn(o) && o.kind() != GenOp.Kind.PREFETCH);
+      if (!forbidden) (users.stream().anyMatch(WorldGenerator::faultsIn) ? faulting : free).add(slot);
+    }
+    if (faulting.isEmpty() && !free.isEmpty()) {
+      GenOp slot = free.get(rng.nextInt(free.size()));
+      List<GenOp> w = workloads.get(rng.nextInt(workloads.size()));
+      long page = slot.start() + HOT_OFFSETS[rng.nextInt(HOT_OFFSETS.length)];
+      w.add(rng.nextInt(w.size() + 1), new GenOp(GenOp.Kind.ACCEPT, page, 1, ", style = tolerant, max-level = 4K"));
+      faulting.add(slot);
+    }
+    if (!faulting.isEmpty()) vmm.add(rng.nextInt(vmm.size() + 1), faulting.get(rng.nextInt(faulting.size())));
+  }
+
+  /** A guest op that faults in its pages and copes with the fault's failure: a touch, a tolerant ACCEPT. */
+  private static boolean faultsIn(GenOp o) {
+    return o.kind() == GenOp.Kind.TOUCH || o.tolerantAccept();
   }
 
   private static String render(List<GenOp> ops) {
@@ -220,7 +299,11 @@ public final class WorldGenerator {
 
   /** Another span for a step that broke a {@link GuestRules} rule. */
   private GenOp redraw(GenOp o) {
-    GenOp s = o.kind() == GenOp.Kind.PUNCH_HOLE || o.pages() >= 512 ? whole() : conversionSpan();
+    GenOp s;
+    int tries = 0;
+    do { // off the neighbour collision's 2M range, as a few tries allow
+      s = o.kind() == GenOp.Kind.PUNCH_HOLE || o.pages() >= 512 ? whole() : conversionSpan();
+    } while (reserved != null && s.overlaps(reserved) && ++tries < 8);
     return o.at(s.start(), Math.min(s.pages(), Math.max(1, o.pages())));
   }
 
