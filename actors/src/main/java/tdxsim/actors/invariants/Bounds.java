@@ -10,7 +10,8 @@ package tdxsim.actors.invariants;
  * @param seamcallRetries consecutive BUSY / INTERRUPTED_RESTARTABLE completions of one SEAMCALL for one caller
  * @param lockBypasses acquisitions of mmu_lock by others while one exclusive waiter waits
  * @param hostPriorityAccepts consecutive ACCEPTs of one vCPU that return TDX_OPERAND_BUSY_HOST_PRIORITY (a host
- *     SEAMCALL that lost the entry lock set its HP bit and has not come back for it) [TDXM tdx_locks.h]
+ *     SEAMCALL that lost the entry lock set its HP bit and has not come back for it) [TDXM tdx_locks.h], counted
+ *     while no fault on the entry is open (one is on its way to the entry)
  * @param invalidateRetries consecutive RET_PF_RETRY of one vCPU on one gfn while an invalidation covers it
  *     (mmu_invalidate_retry_gfn) [LNX kvm_host.h] and no other flow makes progress: the retry is explained, but
  *     only for as long as the invalidation makes progress

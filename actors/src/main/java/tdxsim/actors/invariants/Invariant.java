@@ -86,8 +86,8 @@ public enum Invariant {
   LIVENESS_ACCEPT_RETRIES("liveness.accept-retries",
       "an ACCEPT ends in SUCCESS, ALREADY_ACCEPTED or SIZE_MISMATCH within N attempts [R2]"),
   LIVENESS_ACCEPT_HOST_PRIORITY("liveness.accept-host-priority",
-      "a vCPU's ACCEPT returns TDX_OPERAND_BUSY_HOST_PRIORITY at most N times in a row: the host SEAMCALL that set"
-          + " the entry's HP bit comes back for the lock [TDXM tdx_locks.h]"),
+      "a vCPU's ACCEPT returns TDX_OPERAND_BUSY_HOST_PRIORITY at most N times in a row while no fault on the entry"
+          + " is open: the host SEAMCALL that set the entry's HP bit comes back for the lock [TDXM tdx_locks.h]"),
   LIVENESS_FAULT_INVALIDATE_RETRIES("liveness.fault-invalidate-retries",
       "a vCPU's fault on one gfn returns RET_PF_RETRY at most N times in a row while an invalidation covers it"
           + " (mmu_invalidate_retry_gfn) and no other flow moves: the invalidation ends [LNX kvm_host.h]"),

@@ -25,7 +25,8 @@ import tdxsim.protocol.TdxStatus;
  *
  * <p>Two explained waits get their own, much larger bounds, so that a vCPU starved by them is named rather than
  * left to the step budget: ACCEPTs that keep returning TDX_OPERAND_BUSY_HOST_PRIORITY (a host SEAMCALL lost the
- * entry lock, set its HP bit and never came back for it [TDXM tdx_locks.h]), and fault retries on one gfn while
+ * entry lock, set its HP bit and never came back for it [TDXM tdx_locks.h]; counted only while no fault on the
+ * entry is open, since such a fault comes back for it), and fault retries on one gfn while
  * an invalidation covers it and nothing else moves (mmu_invalidate_retry_gfn [LNX kvm_host.h]: an invalidation
  * that never ends).
  *
@@ -57,8 +58,14 @@ final class LivenessTracker {
   private long[] retryGfn = filled(8);
   private int[] retries = new int[8];
   private int[] acceptStreak = new int[8];
-  /** Consecutive BUSY_HOST_PRIORITY ACCEPTs per vCPU (plain BUSY neither counts nor resets). */
+  /**
+   * Consecutive BUSY_HOST_PRIORITY ACCEPTs per vCPU (plain BUSY neither counts nor resets, and neither does one
+   * while a fault on the entry is open: {@link #hostOwed}).
+   */
   private int[] hostPriorityStreak = new int[8];
+  /** Open faults (begun, not ended) per gfn and per 2M range, for {@link #hostOwed}. */
+  private final Map<Long, Integer> openFaultsAt = new java.util.HashMap<>();
+  private final Map<Long, Integer> openFaultsIn2M = new java.util.HashMap<>();
   /**
    * Consecutive fault retries per vCPU on {@code retryGfn} while an invalidation covered it and no other flow
    * made progress ({@link #progress()}): a priority scheduler may run the retry loop many times between two steps
@@ -95,6 +102,8 @@ final class LivenessTracker {
 
   void faultBegin(int vcpu, long gfn) {
     grow(vcpu);
+    if (openFault[vcpu] >= 0) countOpenFault(openFault[vcpu], -1); // a begin without an end
+    countOpenFault(gfn, 1);
     openFault[vcpu] = gfn;
     assert gfn >= 0 : "vcpu " + vcpu + " began a fault on the gfn " + gfn;
     assert openFault[vcpu] == gfn : "vcpu " + vcpu + " began a fault on the gfn " + gfn;
@@ -102,6 +111,7 @@ final class LivenessTracker {
 
   void faultEnd(int vcpu, long gfn, PfResult result) {
     grow(vcpu);
+    if (openFault[vcpu] >= 0) countOpenFault(openFault[vcpu], -1);
     openFault[vcpu] = -1;
     assert result != null : "vcpu " + vcpu + "'s fault on " + gfn + " ended with " + result;
     assert gfn >= 0 : "vcpu " + vcpu + "'s fault on " + gfn + " ended with " + result;
@@ -205,8 +215,29 @@ final class LivenessTracker {
     }
   }
 
+  private void countOpenFault(long gfn, int d) {
+    assert gfn >= 0 && (d == 1 || d == -1) : "open fault count " + d + " at " + gfn;
+    openFaultsAt.merge(gfn, d, (a, b) -> a + b == 0 ? null : a + b);
+    openFaultsIn2M.merge(Level.PG_LEVEL_2M.base(gfn), d, (a, b) -> a + b == 0 ? null : a + b);
+    assert openFaultsAt.getOrDefault(gfn, 0) >= 0 : "more fault ends than begins at " + gfn;
+  }
+
+  /**
+   * Is a fault open on the entry an ACCEPT at (gfn, level) found with HP set (at gfn for 4K, in the 2M range for
+   * 2M)? Its TDH.MEM.PAGE.AUG is the host SEAMCALL that takes the entry and clears HP (sept_lock_acquire_host
+   * [TDXM tdx_locks.h]): the failed AUG that set HP is retried by tdx_handle_ept_violation's local-retry loop, and
+   * the vCPU that held the entry (its ACCEPT found it FREE and exited) faults on the gfn too [LNX tdx.c]. Until
+   * that fault reaches the S-EPT (it may wait long, e.g. in kvm_gmem_get_pfn behind queued conversions), the
+   * spinning guest's BUSY_HOST_PRIORITY ACCEPTs are explained: they neither count nor reset the streak.
+   */
+  private boolean hostOwed(long gfn, Level level) {
+    return level == Level.PG_LEVEL_4K ? openFaultsAt.containsKey(gfn)
+        : openFaultsIn2M.containsKey(Level.PG_LEVEL_2M.base(gfn));
+  }
+
   /** An ACCEPT that found the entry's HP bit set: it waits for the host SEAMCALL that set it [TDXM tdx_locks.h]. */
   private void hostPriority(int vcpu, long gfn, Level level) {
+    if (hostOwed(gfn, level)) return;
     if (++hostPriorityStreak[vcpu] == bounds.hostPriorityAccepts() + 1) {
       v.report(Invariant.LIVENESS_ACCEPT_HOST_PRIORITY, "vcpu " + vcpu + ": " + hostPriorityStreak[vcpu]
           + " ACCEPTs in a row returned TDX_OPERAND_BUSY_HOST_PRIORITY, last " + level.shortName() + " "

@@ -90,6 +90,32 @@ class RetryExplanationTest {
     assertEquals(Optional.of(Invariant.LIVENESS_ACCEPT_HOST_PRIORITY.id()), id(s.result()));
   }
 
+  /**
+   * The stress run of 512 vCPUs: vcpu-187's AUG of a 4K page found the entry held by vcpu-186's ACCEPT (FREE, about
+   * to exit) and set HP; both faults then waited in kvm_gmem_get_pfn behind queued conversions while a third vCPU's
+   * ACCEPT returned BUSY_HOST_PRIORITY 40,001 times. A fault open on the entry owes the host SEAMCALL that clears HP:
+   * explained; a fault elsewhere (another 4K page) is not; once the faults end, the streak counts again.
+   */
+  @Test
+  void hostPriorityAcceptsWhileAFaultOnTheEntryIsOpenDoNotCount() {
+    Bounds hp = new Bounds(3, 3, 3, 3, 3, 3);
+    long page = R(0) + 9;
+    Script s = InvariantCatalogueTest.base(new Script(3, hp)).fault(0, R(1), M2);
+    s.obs(new FaultBegin(1, page)).obs(new FaultBegin(2, page + 1)).step();
+    for (int i = 0; i < 10; i++) {
+      s.obs(new AcceptCompleted(0, page, Script.K4, TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY)).step();
+    }
+    assertEquals(Optional.empty(), id(s.result()), "vcpu-1's fault on the page will AUG it and clear HP");
+    s.obs(new FaultEnd(1, page, RetPf.RET_PF_RETRY)).step();
+    for (int i = 0; i < 3; i++) {
+      s.obs(new AcceptCompleted(0, page, Script.K4, TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY)).step();
+    }
+    assertEquals(Optional.empty(), id(s.result()), "explained ACCEPTs neither counted nor reset the streak");
+    s.obs(new AcceptCompleted(0, page, Script.K4, TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY)).step();
+    assertEquals(Optional.of(Invariant.LIVENESS_ACCEPT_HOST_PRIORITY.id()), id(s.result()),
+        "vcpu-2's fault on the next page owes nothing to this entry");
+  }
+
   @Test
   void invalidationRetriesEndWhenTheFaultCompletes() {
     Bounds b = new Bounds(3, 3, 3, 3, 3, 3);
