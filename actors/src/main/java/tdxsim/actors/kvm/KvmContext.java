@@ -69,6 +69,7 @@ public final class KvmContext {
     this.tagBase = ((long) senderId) << 40;
     this.config = config;
     this.monitor = monitor;
+    assert name != null && config != null && monitor != null && senderId >= 0 && senderId < (1 << 23) : name;
   }
 
   public void wire(KvmPeers peers, ActorRef<KvmReply> self) {

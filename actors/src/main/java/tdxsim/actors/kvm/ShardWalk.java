@@ -33,6 +33,7 @@ final class ShardWalk {
     }
     ctx.request(KvmReply.LeafList.class, l -> {
       out.addAll(l.leafs());
+      assert l.leafs().stream().allMatch(x -> ctx.config().shardOf(x.gfn()) == shard) : "shard " + shard + ": " + l;
       next(ctx, shard + 1, last, ask, out, k);
     }, tag -> ctx.peers().tdpMmu().get(shard).tell(ask.at(shard, tag)));
   }

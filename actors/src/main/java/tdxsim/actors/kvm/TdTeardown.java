@@ -88,6 +88,7 @@ public final class TdTeardown {
     }
     kvm.seamcall(c -> new TdxModuleMsg.TdhVpFlush(vcpu, c), r -> {
       assert r.leaf() == SeamcallLeaf.TDH_VP_FLUSH : r;
+      assert kvm.held() == null : "tdx_flush_vp_on_cpu returns without mmu_lock";
       if (!r.status().isSuccess() && r.status() != TdxStatus.TDX_VCPU_NOT_ASSOCIATED) {
         kvm.flow(Flow.VP_FLUSH_WARN, 0, Level.PG_LEVEL_4K); // WARN_ON_ONCE(arg.err) in tdx_flush_vp_on_cpu
       }
@@ -105,6 +106,7 @@ public final class TdTeardown {
     assert kvm.held() == null : "tdx_mmu_release_hkid takes write_lock(mmu_lock) itself, not under " + kvm.held();
     kvm.<Boolean>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
       kvm.assertWriteLocked("tdx_mmu_release_hkid: TDH.PHYMEM.CACHE.WB");
+      assert wb.leaf() == SeamcallLeaf.TDH_PHYMEM_CACHE_WB : wb;
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
       if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
         kvm.flow(Flow.CACHE_WB_WARN, 0, Level.PG_LEVEL_4K);

@@ -64,6 +64,7 @@ public final class TdxSept {
         c -> build ? new TdxModuleMsg.TdhMemPageAdd(gfn, pfn, c) : new TdxModuleMsg.TdhMemPageAug(gfn, level, pfn, c),
         r -> {
           assert r.gfn() == gfn && (build || r.level() == level) : "a SEAMCALL result for another page: " + r;
+          assert r.leaf() == (build ? SeamcallLeaf.TDH_MEM_PAGE_ADD : SeamcallLeaf.TDH_MEM_PAGE_AUG) : r;
           ctx.assertLocked("tdx_sept_set_private_spte");
           Errno err = null;
           if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
@@ -184,6 +185,7 @@ public final class TdxSept {
           ctx.flow(Flow.REMOVE, gfn, level);
           ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
             ctx.assertWriteLocked("tdh_phymem_page_wbinvd_hkid in tdx_sept_remove_private_spte");
+            assert wb.leaf() == SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD && wb.gfn() == gfn : wb;
             if (!wb.status().isSuccess()) {
               ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
               done.run();

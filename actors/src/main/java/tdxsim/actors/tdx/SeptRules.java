@@ -45,6 +45,11 @@ public final class SeptRules {
       assert !acceptAllowed(s) || pendingAndGuestAcceptable(s) && s.isLeaf() : s;
       assert tlbTrackingRequired(s) == (s.isLeaf() || s.isNonLeaf()) : s;
       assert !walkDescends(s) || s.isNonLeaf() && !s.isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_AUG, s) || !s.isLeaf() && !s.isNonLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_SEPT_ADD, s) || !s.isLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) || !s.isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, s)
+          || s.unblocked() == MAPPED || s.unblocked() == PENDING : s;
     }
     for (SeamcallLeaf leaf : new SeamcallLeaf[] {SeamcallLeaf.TDH_MEM_PAGE_ADD, SeamcallLeaf.TDH_MEM_SEPT_ADD,
         SeamcallLeaf.TDH_MEM_PAGE_AUG, SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, SeamcallLeaf.TDH_MEM_PAGE_PROMOTE}) {

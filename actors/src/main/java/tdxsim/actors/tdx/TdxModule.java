@@ -126,5 +126,7 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
     } else {
       throw new IllegalStateException("op " + op + " of no known kind");
     }
+    assert !state.inFlight.containsKey(m.opId()) || state.inFlight.get(m.opId()).holds(state)
+        : "op " + m.opId() + " stays in flight without its locks";
   }
 }

@@ -42,6 +42,7 @@ final class VcpuKicks {
   void kick(VcpuMsg.KickRequest k, boolean entering, boolean inGuest) {
     assert !(entering && inGuest) : "a vCPU both entering and in the guest";
     assert k.from() != null && k.replyTo() != null : "vcpu-" + id + ": an anonymous kick " + k;
+    assert !k.from().equals(kvm.name()) : kvm.name() + " kicked itself (the requester runs outside guest mode)";
     assert !k.waitForSeptZap() || !waitForSeptZap.contains(k.from()) : k.from() + " set wait_for_sept_zap twice";
     if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
     if (entering || inGuest) {
@@ -55,6 +56,7 @@ final class VcpuKicks {
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from}; true when no kicker holds it any more. */
   boolean septZapDone(String from) {
     assert from != null : "vcpu-" + id + ": wait_for_sept_zap cleared by nobody";
+    assert !from.equals(kvm.name()) : kvm.name() + " cleared its own wait_for_sept_zap (it never waits for itself)";
     waitForSeptZap.remove(from); // another kicker's clear leaves this one's set (VcpuKickTest)
     return waitForSeptZap.isEmpty();
   }
