@@ -348,6 +348,8 @@ public final class SecureEpt {
         for (int k = 0; k < 512; k++) if (d.has(k)) entry(first + (long) k * level.pages(), level);
       }
     }
+    assert java.util.Arrays.stream(demoted).allMatch(l -> java.util.Arrays.stream(l).allMatch(d -> d == null))
+        : "a DEMOTE child left unmade by a full view";
   }
 
   /** A deterministic, order-stable description of the whole table, for final-state hashes. */

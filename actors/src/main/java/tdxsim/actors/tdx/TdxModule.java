@@ -51,6 +51,7 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
    */
   public static Behavior<TdxModuleMsg> create(TdxModuleState state) {
     assert state != null && state.inFlightCount() == 0 : "a module over a state with ops in flight";
+    assert state.invariant();
     return Behaviors.setup(ctx -> new TdxModule(ctx, state));
   }
 
@@ -128,5 +129,6 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
     }
     assert !state.inFlight.containsKey(m.opId()) || state.inFlight.get(m.opId()).holds(state)
         : "op " + m.opId() + " stays in flight without its locks";
+    assert state.invariant();
   }
 }

@@ -42,9 +42,9 @@ final class VcpuKicks {
   void kick(VcpuMsg.KickRequest k, boolean entering, boolean inGuest) {
     assert !(entering && inGuest) : "a vCPU both entering and in the guest";
     assert k.from() != null && k.replyTo() != null : "vcpu-" + id + ": an anonymous kick " + k;
-    assert !k.from().equals(kvm.name()) : kvm.name() + " kicked itself (the requester runs outside guest mode)";
     assert !k.waitForSeptZap() || !waitForSeptZap.contains(k.from()) : k.from() + " set wait_for_sept_zap twice";
     if (k.waitForSeptZap()) waitForSeptZap.add(k.from());
+    assert invariant();
     if (entering || inGuest) {
       pending.add(k);
       if (inGuest) raiseInterrupt();
@@ -56,8 +56,8 @@ final class VcpuKicks {
   /** WRITE_ONCE(kvm_tdx->wait_for_sept_zap, false) by {@code from}; true when no kicker holds it any more. */
   boolean septZapDone(String from) {
     assert from != null : "vcpu-" + id + ": wait_for_sept_zap cleared by nobody";
-    assert !from.equals(kvm.name()) : kvm.name() + " cleared its own wait_for_sept_zap (it never waits for itself)";
     waitForSeptZap.remove(from); // another kicker's clear leaves this one's set (VcpuKickTest)
+    assert invariant();
     return waitForSeptZap.isEmpty();
   }
 
@@ -75,6 +75,14 @@ final class VcpuKicks {
         : "vcpu-" + id + ": a kick kept twice";
     for (VcpuMsg.KickRequest k : pending) ack(k);
     pending.clear();
+    assert invariant();
+  }
+
+  /** A vCPU is never its own kicker (the requester runs KVM code, outside guest mode), nor waits for its own zap. */
+  private boolean invariant() {
+    assert !waitForSeptZap.contains(kvm.name()) : kvm.name() + " holds wait_for_sept_zap for itself";
+    assert pending.stream().noneMatch(k -> k.from().equals(kvm.name())) : kvm.name() + " kicked itself: " + pending;
+    return true;
   }
 
   private void ack(VcpuMsg.KickRequest k) {
