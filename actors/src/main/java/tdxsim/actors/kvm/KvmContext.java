@@ -124,6 +124,7 @@ public final class KvmContext {
 
   /** KVM_REQ_VM_DEAD received from another context (VcpuMsg.VmDead). */
   public void learnVmDead() {
+    assert vcpuId >= 0 : name + ": KVM_REQ_VM_DEAD is a vCPU request";
     vmDead = true;
   }
 
