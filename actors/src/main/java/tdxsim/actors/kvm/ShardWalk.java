@@ -22,6 +22,7 @@ final class ShardWalk {
   /** Shards {@code first} to {@code last}, then {@code k} with the leafs in gfn order. */
   static void collect(KvmContext ctx, int first, int last, Ask ask, Consumer<List<KvmReply.Leaf>> k) {
     assert first >= 0 && last < ctx.config().shards() && ask != null : "a walk of shards " + first + ".." + last;
+    assert first <= last : "an empty walk of shards " + first + ".." + last + " (an empty range asks no shard)";
     next(ctx, first, last, ask, new ArrayList<>(), k);
   }
 

@@ -98,6 +98,7 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
     boolean holds(TdxModuleState s) {
       assert s.septTreeLock().isExclusive() : this + " without the S-EPT tree lock exclusive";
       assert s.vcpu(msg.vcpu()).mode() == VcpuContext.Mode.ENTERING : this + ": " + s.vcpu(msg.vcpu());
+      assert !s.vcpu(msg.vcpu()).zeroStepList().isEmpty() : this + " holds the tree lock with no zero-step suspicion";
       return true;
     }
 

@@ -93,6 +93,7 @@ public final class VcpuContext {
     } else if (lastEpfGfns.size() < TdxModuleConfig.EPF_GPA_LIST_SIZE && !lastEpfGfns.contains(gfn)) {
       lastEpfGfns.add(gfn);
     }
+    assert possiblyEpfStepping <= threshold : "possibly_epf_stepping " + possiblyEpfStepping + " past " + threshold;
     assert invariant();
   }
 
