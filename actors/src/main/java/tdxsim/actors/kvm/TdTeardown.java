@@ -50,6 +50,7 @@ public final class TdTeardown {
   /** Run the whole teardown in {@code kvm}'s context (the VMM's), then {@code done}. */
   public static void run(KvmContext kvm, Runnable done) {
     assert kvm.held() == null && kvm.vcpuId() < 0 : "the VMM's close runs without mmu_lock, outside a vCPU";
+    assert kvm.idle() : "the VMM closes the TD with a request of its own still in flight";
     kvm.observe(new TeardownBegin());
     new TdTeardown(kvm, done).gmemRelease();
   }
@@ -147,6 +148,7 @@ public final class TdTeardown {
   /** tdx_sept_free_private_spt for each page table, then free_page unless it was leaked. */
   private void freeNext(List<KvmReply.Leaf> tables, int i, boolean hkidFreed) {
     if (i == tables.size()) {
+      assert kvm.idle() && kvm.held() == null : "kvm_destroy_vm returns with a request in flight or mmu_lock held";
       kvm.observe(new TeardownDone(hkidFreed));
       done.run();
       return;

@@ -53,6 +53,7 @@ final class VcpuRequests {
 
   private void awaitAcks(long tag, int left, Runnable k) {
     assert left > 0 : "waiting for no ack";
+    assert left <= ctx.peers().vcpus().size() : ctx.name() + " waits for " + left + " acks of fewer vCPUs";
     ctx.await(tag, KvmReply.KickAck.class, a -> {
       assert a.vcpu() >= 0 && a.vcpu() != ctx.vcpuId() : ctx.name() + ": the kicker acknowledged its own kick";
       if (left > 1) {
