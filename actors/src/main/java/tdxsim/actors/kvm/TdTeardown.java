@@ -141,6 +141,7 @@ public final class TdTeardown {
     ShardWalk.collect(kvm, 0, kvm.config().shards() - 1, (s, tag) -> new TdpMmuMsg.CollectPageTables(
         kvm.config().baseGfn(), kvm.config().endGfn(), kvm.self(), tag), tables -> {
           assert tables.stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + tables;
+          assert tables.stream().allMatch(t -> t.pfn() >= 0) : "a page table without its external_spt page: " + tables;
           freeNext(tables, 0, hkidFreed);
         });
   }
