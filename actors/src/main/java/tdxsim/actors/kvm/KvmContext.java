@@ -69,6 +69,7 @@ public final class KvmContext {
     this.tagBase = ((long) senderId) << 40;
     this.config = config;
     this.monitor = monitor;
+    assert name != null && config != null && monitor != null && senderId >= 0 && senderId < (1 << 23) : name;
   }
 
   public void wire(KvmPeers peers, ActorRef<KvmReply> self) {
@@ -123,6 +124,7 @@ public final class KvmContext {
 
   /** KVM_REQ_VM_DEAD received from another context (VcpuMsg.VmDead). */
   public void learnVmDead() {
+    assert vcpuId >= 0 : name + ": KVM_REQ_VM_DEAD is a vCPU request";
     vmDead = true;
   }
 

@@ -30,7 +30,11 @@ public final class Memslots extends AbstractBehavior<MemslotsMsg> {
   public static final String NAME = "memslots";
   public static final int SENDER_ID = 3;
 
-  private record Pending(long startedAt, Runnable k) {}
+  private record Pending(long startedAt, Runnable k) {
+    Pending {
+      assert startedAt >= 1 && k != null : "a synchronize_srcu waiter from time " + startedAt;
+    }
+  }
 
   private final KvmContext kvm;
   /** Changed memslots by start gfn: {end, state ordinal}. */
@@ -103,6 +107,7 @@ public final class Memslots extends AbstractBehavior<MemslotsMsg> {
     // would change the model), so the request itself is how it learns the state
     kvm.setTdRunnable();
     assert kvm.held() == null && m.replyTo() != null : "KVM_SET_USER_MEMORY_REGION2 under mmu_lock";
+    assert m.start() >= 0 && m.start() < m.end() : "KVM_SET_USER_MEMORY_REGION2 [" + m.start() + ", " + m.end() + ")";
     Runnable reply = () -> m.replyTo().tell(new KvmReply.MemslotUpdated(m.moveTo() < 0 ? null : Errno.EINVAL,
         m.tag()));
     if (m.moveTo() < 0) SetMemslot.delete(kvm, this::swapActiveMemslots, m.start(), m.end(), reply);

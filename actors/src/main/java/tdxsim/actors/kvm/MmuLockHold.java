@@ -58,6 +58,7 @@ final class MmuLockHold {
           : ctx.name() + ": asked " + mode + ", granted " + g.mode() + " over " + held;
       held = g.mode();
       if (g.mode() == LockMode.EXCLUSIVE) splitCacheFree = g.splitCacheFree();
+      assert invariant();
       k.accept(g);
     }, tag -> ctx.peers().mmuLock().tell(new MmuLockMsg.Acquire(ctx.name(), mode, ctx.self(), tag)));
   }
@@ -69,6 +70,7 @@ final class MmuLockHold {
     int cache = m == LockMode.EXCLUSIVE ? splitCacheFree : -1;
     held = null;
     splitCacheFree = -1;
+    assert invariant();
     ctx.peers().mmuLock().tell(new MmuLockMsg.Release(ctx.name(), m, cache));
   }
 
@@ -77,6 +79,7 @@ final class MmuLockHold {
     assert held == LockMode.EXCLUSIVE && splitCacheFree >= 0 : ctx.name() + ": split cache " + splitCacheFree;
     if (splitCacheFree == 0) return false;
     splitCacheFree--;
+    assert invariant();
     return true;
   }
 
@@ -85,5 +88,13 @@ final class MmuLockHold {
     assert held == LockMode.EXCLUSIVE && splitCacheFree >= 0
         : ctx.name() + ": the write lock's holder owns the split cache, not " + splitCacheFree;
     splitCacheFree++;
+    assert invariant();
+  }
+
+  /** The split page budget is this context's exactly while it holds the write lock (-1 otherwise). */
+  private boolean invariant() {
+    assert held == LockMode.EXCLUSIVE ? splitCacheFree >= 0 : splitCacheFree == -1
+        : ctx.name() + ": split cache " + splitCacheFree + " while holding " + held;
+    return true;
   }
 }

@@ -29,6 +29,7 @@ final class ReplyWaits {
     insert(tag, type, k);
     size++;
     assert 2 * size <= tags.length : "the reply table is over half full: " + size + " of " + tags.length;
+    assert invariant();
   }
 
   /** The type awaited for {@code tag} (null if none); {@link #remove} then gives its continuation. */
@@ -58,6 +59,7 @@ final class ReplyWaits {
       }
     }
     assert size >= 0 && find(tag) < 0 : "tag " + tag + " still found after its removal";
+    assert invariant();
     return k;
   }
 
@@ -88,6 +90,15 @@ final class ReplyWaits {
     ks = new Consumer<?>[t.length * 2];
     for (int i = 0; i < t.length; i++) if (k[i] != null) insert(t[i], ty[i], k[i]);
     assert java.util.Arrays.stream(ks).filter(java.util.Objects::nonNull).count() == size : "lost a wait growing";
+    assert invariant();
+  }
+
+  /** Three parallel arrays of one power-of-two length (the probe mask), at most half full. */
+  private boolean invariant() {
+    assert Integer.bitCount(tags.length) == 1 && types.length == tags.length && ks.length == tags.length
+        : "reply table arrays of " + tags.length + "/" + types.length + "/" + ks.length + " slots";
+    assert size >= 0 && 2 * size <= tags.length : size + " waits in " + tags.length + " slots";
+    return true;
   }
 
   private static int slot(long tag, int mask) {

@@ -22,6 +22,7 @@ final class ShardWalk {
   /** Shards {@code first} to {@code last}, then {@code k} with the leafs in gfn order. */
   static void collect(KvmContext ctx, int first, int last, Ask ask, Consumer<List<KvmReply.Leaf>> k) {
     assert first >= 0 && last < ctx.config().shards() && ask != null : "a walk of shards " + first + ".." + last;
+    assert first <= last : "an empty walk of shards " + first + ".." + last + " (an empty range asks no shard)";
     next(ctx, first, last, ask, new ArrayList<>(), k);
   }
 
@@ -33,6 +34,7 @@ final class ShardWalk {
     }
     ctx.request(KvmReply.LeafList.class, l -> {
       out.addAll(l.leafs());
+      assert l.leafs().stream().allMatch(x -> ctx.config().shardOf(x.gfn()) == shard) : "shard " + shard + ": " + l;
       next(ctx, shard + 1, last, ask, out, k);
     }, tag -> ctx.peers().tdpMmu().get(shard).tell(ask.at(shard, tag)));
   }

@@ -74,6 +74,7 @@ public final class SharedLockSept {
       Flow flow, Consumer<Errno> done) {
     ctx.seamcall(call, r -> {
       ctx.assertLocked(name + " under the read lock");
+      assert ctx.held() == LockMode.SHARED && r.leaf().name().equals(name) : name + " answered by " + r;
       if (r.status().isSuccess()) {
         ctx.flow(flow, r.gfn(), r.level());
         done.accept(null);

@@ -50,6 +50,7 @@ public final class TdTeardown {
   /** Run the whole teardown in {@code kvm}'s context (the VMM's), then {@code done}. */
   public static void run(KvmContext kvm, Runnable done) {
     assert kvm.held() == null && kvm.vcpuId() < 0 : "the VMM's close runs without mmu_lock, outside a vCPU";
+    assert kvm.idle() : "the VMM closes the TD with a request of its own still in flight";
     kvm.observe(new TeardownBegin());
     new TdTeardown(kvm, done).gmemRelease();
   }
@@ -88,6 +89,7 @@ public final class TdTeardown {
     }
     kvm.seamcall(c -> new TdxModuleMsg.TdhVpFlush(vcpu, c), r -> {
       assert r.leaf() == SeamcallLeaf.TDH_VP_FLUSH : r;
+      assert kvm.held() == null : "tdx_flush_vp_on_cpu returns without mmu_lock";
       if (!r.status().isSuccess() && r.status() != TdxStatus.TDX_VCPU_NOT_ASSOCIATED) {
         kvm.flow(Flow.VP_FLUSH_WARN, 0, Level.PG_LEVEL_4K); // WARN_ON_ONCE(arg.err) in tdx_flush_vp_on_cpu
       }
@@ -105,6 +107,7 @@ public final class TdTeardown {
     assert kvm.held() == null : "tdx_mmu_release_hkid takes write_lock(mmu_lock) itself, not under " + kvm.held();
     kvm.<Boolean>locked(LockMode.EXCLUSIVE, (g, out) -> kvm.seamcall(TdxModuleMsg.TdhPhymemCacheWb::new, wb -> {
       kvm.assertWriteLocked("tdx_mmu_release_hkid: TDH.PHYMEM.CACHE.WB");
+      assert wb.leaf() == SeamcallLeaf.TDH_PHYMEM_CACHE_WB : wb;
       // smp_func_do_phymem_cache_wb: NO_HKID_READY_TO_WBCACHE is "already done by other thread"
       if (!wb.status().isSuccess() && wb.status() != TdxStatus.TDX_NO_HKID_READY_TO_WBCACHE) {
         kvm.flow(Flow.CACHE_WB_WARN, 0, Level.PG_LEVEL_4K);
@@ -138,6 +141,7 @@ public final class TdTeardown {
     ShardWalk.collect(kvm, 0, kvm.config().shards() - 1, (s, tag) -> new TdpMmuMsg.CollectPageTables(
         kvm.config().baseGfn(), kvm.config().endGfn(), kvm.self(), tag), tables -> {
           assert tables.stream().noneMatch(t -> t.level() == Level.PG_LEVEL_4K) : "a 4K page table in " + tables;
+          assert tables.stream().allMatch(t -> t.pfn() >= 0) : "a page table without its external_spt page: " + tables;
           freeNext(tables, 0, hkidFreed);
         });
   }
@@ -145,6 +149,7 @@ public final class TdTeardown {
   /** tdx_sept_free_private_spt for each page table, then free_page unless it was leaked. */
   private void freeNext(List<KvmReply.Leaf> tables, int i, boolean hkidFreed) {
     if (i == tables.size()) {
+      assert kvm.idle() && kvm.held() == null : "kvm_destroy_vm returns with a request in flight or mmu_lock held";
       kvm.observe(new TeardownDone(hkidFreed));
       done.run();
       return;

@@ -31,6 +31,7 @@ public final class TdhDoNoVcpus {
       // WRITE_ONCE(wait_for_sept_zap, true); kvm_make_all_cpus_request(kvm, KVM_REQ_OUTSIDE_GUEST_MODE)
       ctx.kickAllVcpus(true, () -> ctx.seamcall(tdhFunc, second -> {
         assert second.leaf() == first.leaf() && second.gfn() == first.gfn() : "the retry of " + first + ": " + second;
+        assert second.level() == first.level() : "the retry of " + first + " at another level: " + second;
         ctx.assertWriteLocked("tdh_do_no_vcpus"); // the write lock is held across the kick and the retry
         ctx.clearWaitForSeptZap(); // WRITE_ONCE(wait_for_sept_zap, false)
         done.accept(second);

@@ -64,6 +64,7 @@ public final class TdxSept {
         c -> build ? new TdxModuleMsg.TdhMemPageAdd(gfn, pfn, c) : new TdxModuleMsg.TdhMemPageAug(gfn, level, pfn, c),
         r -> {
           assert r.gfn() == gfn && (build || r.level() == level) : "a SEAMCALL result for another page: " + r;
+          assert r.leaf() == (build ? SeamcallLeaf.TDH_MEM_PAGE_ADD : SeamcallLeaf.TDH_MEM_PAGE_AUG) : r;
           ctx.assertLocked("tdx_sept_set_private_spte");
           Errno err = null;
           if (TdhDoNoVcpus.tdxOperandBusy(r.status())) {
@@ -117,6 +118,7 @@ public final class TdxSept {
   private static void demote(KvmContext ctx, long gfn, Level level, long sptPfn, Consumer<Errno> done) {
     TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageDemote(gfn, level, sptPfn, c), demote -> {
       assert demote.leaf() == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE && demote.gfn() == gfn : demote;
+      assert demote.level() == level : "the DEMOTE of the " + level + " leaf at " + gfn + " answered " + demote;
       ctx.assertWriteLocked("tdh_do_no_vcpus(tdh_mem_page_demote)");
       if (demote.status() == TdxStatus.TDX_INTERRUPTED_RESTARTABLE
           && ctx.config().has(DesignOption.MUT_ENDLESS_RESTARTABLE)) {
@@ -154,6 +156,7 @@ public final class TdxSept {
     }
     TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemRangeBlock(gfn, level, c), block -> {
       assert block.leaf() == SeamcallLeaf.TDH_MEM_RANGE_BLOCK && block.gfn() == gfn : block;
+      assert block.level() == level : "the BLOCK of the " + level + " entry at " + gfn + " answered " + block;
       if (!block.status().isSuccess()) {
         ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_RANGE_BLOCK)", detail(block), gfn);
         failed.run();
@@ -173,9 +176,11 @@ public final class TdxSept {
   public static void removePrivateSpte(KvmContext ctx, long gfn, Level level, long pfn, Runnable done) {
     ctx.assertWriteLocked("tdx_sept_remove_private_spte");
     assert level.isAligned(gfn) && level.isAligned(pfn) : "REMOVE of an unaligned " + level + " leaf at " + gfn;
+    assert pfn >= 0 && ctx.config().contains(gfn) : "tdx_sept_remove_private_spte of " + pfn + " at " + gfn;
     blockAndTrack(ctx, gfn, level, () ->
         TdhDoNoVcpus.run(ctx, c -> new TdxModuleMsg.TdhMemPageRemove(gfn, level, c), remove -> {
           assert remove.leaf() == SeamcallLeaf.TDH_MEM_PAGE_REMOVE && remove.gfn() == gfn : remove;
+          assert remove.level() == level : "the REMOVE of the " + level + " leaf at " + gfn + " answered " + remove;
           if (!remove.status().isSuccess()) {
             ctx.bugOn("TDX_BUG_ON_2(TDH_MEM_PAGE_REMOVE)", detail(remove), gfn);
             done.run();
@@ -184,6 +189,7 @@ public final class TdxSept {
           ctx.flow(Flow.REMOVE, gfn, level);
           ctx.seamcall(c -> new TdxModuleMsg.TdhPhymemPageWbinvd(gfn, level, pfn, c), wb -> {
             ctx.assertWriteLocked("tdh_phymem_page_wbinvd_hkid in tdx_sept_remove_private_spte");
+            assert wb.leaf() == SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD && wb.gfn() == gfn : wb;
             if (!wb.status().isSuccess()) {
               ctx.bugOn("TDX_BUG_ON(TDH_PHYMEM_PAGE_WBINVD)", detail(wb), gfn);
               done.run();

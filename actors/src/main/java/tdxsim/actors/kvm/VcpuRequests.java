@@ -50,6 +50,7 @@ final class VcpuRequests {
     }
     assert others == vcpus.size() - (ctx.vcpuId() >= 0 && ctx.vcpuId() < vcpus.size() ? 1 : 0) : others;
     assert !waitForSeptZap || septZapHeld.size() == others : "every kicked vCPU waits for the zap";
+    assert invariant();
     if (others == 0) {
       k.run();
       return;
@@ -59,6 +60,7 @@ final class VcpuRequests {
 
   private void awaitAcks(long tag, int left, Runnable k) {
     assert left > 0 : "waiting for no ack";
+    assert left <= ctx.peers().vcpus().size() : ctx.name() + " waits for " + left + " acks of fewer vCPUs";
     ctx.await(tag, KvmReply.KickAck.class, new Acks(tag, left, k));
   }
 
@@ -92,12 +94,22 @@ final class VcpuRequests {
     if (septZapHeld == null) return;
     for (int i : septZapHeld) ctx.peers().vcpus().get(i).tell(new VcpuMsg.SeptZapDone(ctx.name()));
     septZapHeld.clear();
+    assert invariant();
+  }
+
+  /** wait_for_sept_zap is set only inside the write-lock holder's tdh_do_no_vcpus, for the other vCPUs. */
+  private boolean invariant() {
+    if (septZapHeld == null) return true;
+    assert septZapHeld.isEmpty() || ctx.held() == LockMode.EXCLUSIVE : ctx.name() + ": wait_for_sept_zap unlocked";
+    assert !septZapHeld.contains(ctx.vcpuId()) : ctx.name() + " made its own vCPU wait for its zap";
+    return true;
   }
 
   /** KVM_REQ_VM_DEAD to every other vCPU (this context, if a vCPU, sees its own request on its way out). */
   void vmDead() {
     assert ctx.vmDead() : "KVM_REQ_VM_DEAD before kvm->vm_dead is set";
     assert ctx.peers() != null : ctx.name() + ": KVM_REQ_VM_DEAD before the context is wired";
+    assert invariant();
     List<ActorRef<VcpuMsg>> vcpus = ctx.peers().vcpus();
     for (int i = 0; i < vcpus.size(); i++) {
       if (i != ctx.vcpuId()) vcpus.get(i).tell(new VcpuMsg.VmDead(ctx.name()));

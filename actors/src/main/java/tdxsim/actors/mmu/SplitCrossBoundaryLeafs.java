@@ -79,6 +79,7 @@ public final class SplitCrossBoundaryLeafs {
   }
 
   private KvmReply.Leaf firstCrossing(List<KvmReply.Leaf> leafs) {
+    assert start <= end && leafs != null : "kvm_split_cross_boundary_leafs over [" + start + ", " + end + ")";
     for (KvmReply.Leaf l : leafs) {
       if (l.level() == Level.PG_LEVEL_4K) continue;
       boolean crossesStart = l.gfn() < start && start < l.end();

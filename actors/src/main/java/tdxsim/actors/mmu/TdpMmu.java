@@ -189,6 +189,7 @@ public final class TdpMmu {
 
     private Spte spte4k(int i, int c) {
       Spte s = spte4K[i][c];
+      assert s != null || spte4K[i][RUN] != null : "a 4K slot on the run of a table without one: " + i + "/" + c;
       return s != null ? s : Spte.leaf(spte4K[i][RUN].pfn() + c);
     }
 
@@ -245,6 +246,8 @@ public final class TdpMmu {
       for (int c = 0; c < ENTRIES; c++) {
         monitor.observe(new SpteChanged(base + c, Level.PG_LEVEL_4K, Spte.SHADOW_NONPRESENT_VALUE, spte4k(i, c)));
       }
+      assert spte4k(i, 0).pfn() == leaf.pfn() && spte4k(i, ENTRIES - 1).pfn() == leaf.pfn() + ENTRIES - 1
+          : "the split's 512 leafs map the huge page's pfns: " + spte4k(i, ENTRIES - 1);
       return old;
     }
 

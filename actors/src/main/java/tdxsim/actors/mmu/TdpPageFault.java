@@ -126,6 +126,7 @@ public final class TdpPageFault {
         () -> min(pfn.maxLevel(), hook.privateMaxMappingLevel(gfn, prefetch)), ignoreSharedSplit);
     map.run(r -> {
       assert ctx.held() == LockMode.SHARED : "kvm_tdp_mmu_map returned without the read lock";
+      assert !PfResult.isDone(r) || map.mappedLevel() != null : "kvm_tdp_mmu_map " + r + " without the level mapped";
       out.accept(() -> done.accept(r, this));
     });
   }

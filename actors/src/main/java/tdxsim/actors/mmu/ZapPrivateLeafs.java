@@ -49,6 +49,7 @@ public final class ZapPrivateLeafs {
 
   public static void run(KvmContext ctx, long start, long end, Runnable done) {
     ctx.assertWriteLocked("tdp_mmu_zap_leafs");
+    assert start <= end : "an inverted zap range [" + start + ", " + end + ")"; // an empty one is legal
     new ZapPrivateLeafs(ctx, end, done).walk(start);
   }
 
@@ -67,6 +68,7 @@ public final class ZapPrivateLeafs {
     KvmReply.Leaf leaf = leafs.get(i);
     ctx.assertWriteLocked("tdp_mmu_zap_leafs"); // lockdep_assert_held_write(&kvm->mmu_lock)
     assert leaf.level().isAligned(leaf.gfn()) && leaf.level() != Level.PG_LEVEL_1G : "zap of " + leaf;
+    assert leaf.gfn() < end : "a leaf past the end of the zap's range: " + leaf + ", end " + end;
     long range = Level.PG_LEVEL_2M.base(leaf.gfn());
     if (batch > 0 && (range != lastRange || batch >= BATCH)) {
       condResched(leaf.gfn()); // leafs after the first start inside the walk's range

@@ -123,6 +123,7 @@ final class AcceptHandler {
 
   private void done(InFlightOp.Accept op, VcpuContext v, boolean wroteEntry) {
     assert v.guestOp == op.opId : v + " is not executing " + op;
+    assert s.inFlight.get(op.opId) == op && op.entry.lockHolder == op.opId : op + " ends without holding " + op.entry;
     s.inFlight.remove(op.opId);
     op.entry.unlock(op.opId, wroteEntry);
     v.guestOp = -1;

@@ -92,6 +92,7 @@ final class GuestHandler {
         // FILTER_FAIL_TDENTER_EPFS: revert the TLB tracking state and emulate an EPT-violation TD exit.
         s.septTreeLock().releaseExclusive();
         s.epochs().countOut(v.countedEpoch);
+        assert s.septTreeLock().isFree() : "the zero-step filter released the tree lock before the EPT-violation exit";
         v.mode = VcpuContext.Mode.OUTSIDE;
         s.monitor().observe(new SeamcallCompleted(SeamcallLeaf.TDH_VP_ENTER, gfn, Level.PG_LEVEL_4K, TDX_SUCCESS,
             callerName(v.replyTo)));
@@ -186,6 +187,7 @@ final class GuestHandler {
   /** A TDCALL returned to the guest with RAX = status (RIP advances); a deferred interrupt exits now. */
   void tdcallReturned(VcpuContext v, TdxModuleMsg.TdgMemPageAccept m, TdxStatus st) {
     assert v.inGuest() && st != null : "TDCALL returns to a vCPU not in the guest: " + v;
+    assert m.vcpu() == v.id() : "the TDCALL of vcpu" + m.vcpu() + " returns to " + v;
     assert v.guestOp < 0 || !s.inFlight.containsKey(v.guestOp) : "TDCALL returns with its op in flight: " + v;
     v.guestOp = -1;
     v.progressSinceEntry = true;

@@ -48,6 +48,7 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
       assert treeLock != Hold.EXCLUSIVE || s.septTreeLock().isExclusive() : this + " " + s.septTreeLock();
       assert !epochLock || s.epochs().epochLock().isExclusive() : this + " " + s.epochs().epochLock();
       assert !entryLocked || entry.isLocked() && entry.lockHolder == opId : this + " lost the lock of " + entry;
+      assert entry == null || entry.level() == msg.level() && entry.gfn() == msg.gfn() : this + " walked to " + entry;
       return true;
     }
 
@@ -97,6 +98,7 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
     boolean holds(TdxModuleState s) {
       assert s.septTreeLock().isExclusive() : this + " without the S-EPT tree lock exclusive";
       assert s.vcpu(msg.vcpu()).mode() == VcpuContext.Mode.ENTERING : this + ": " + s.vcpu(msg.vcpu());
+      assert !s.vcpu(msg.vcpu()).zeroStepList().isEmpty() : this + " holds the tree lock with no zero-step suspicion";
       return true;
     }
 

@@ -50,6 +50,7 @@ final class SeamcallHandlers {
   SeamcallHandlers(TdxModuleState s, Outbox out) {
     this.s = s;
     this.out = out;
+    assert s != null && out != null : "SEAMCALL handlers without the module state or the outbox";
   }
 
   void onSeamcall(TdxModuleMsg.Seamcall m) {
@@ -72,6 +73,7 @@ final class SeamcallHandlers {
     TdxStatus failed = acquire(op);
     if (failed != null) {
       release(op, false);
+      assert op.entry == null || op.entry.lockHolder != op.opId : op + " failed and left " + op.entry + " locked";
       finish(m, failed);
       return;
     }
@@ -85,6 +87,7 @@ final class SeamcallHandlers {
     s.inFlight.remove(op.opId);
     Outcome o = work(op);
     release(op, o.wroteEntry);
+    assert op.tdrLock == Hold.NONE && !op.epochLock && !op.entryLocked : op + " returned holding a lock";
     finish(op.msg, o.status);
   }
 
@@ -210,6 +213,7 @@ final class SeamcallHandlers {
 
   /** [TDXM tdh_mr_finalize.c] OP_STATE = RUNNABLE. */
   private Outcome mrFinalize() {
+    assert s.tdrLock().isExclusive() : "TDH.MR.FINALIZE holds the TDR lock exclusive (check_lock_and_map_explicit_tdr)";
     assert s.opState == TdOpState.INITIALIZED : s.opState;
     s.opState = TdOpState.RUNNABLE;
     s.monitor().observe(new TdRunnable());
@@ -232,6 +236,7 @@ final class SeamcallHandlers {
       return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
     }
     s.ept().pageAdd(e, m.pfn());
+    assert e.state() == SeptState.MAPPED && e.pfn() == m.pfn() : "PAGE.ADD maps the page MAPPED: " + e;
     return Outcome.of(TDX_SUCCESS); // no entry lock taken (TDR exclusive)
   }
 
@@ -244,6 +249,7 @@ final class SeamcallHandlers {
       return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
     }
     s.ept().septAdd(e, m.septPagePfn());
+    assert e.state() == SeptState.NL_MAPPED : "SEPT.ADD leaves a present non-leaf: " + e;
     return Outcome.committed();
   }
 
@@ -257,6 +263,7 @@ final class SeamcallHandlers {
     }
     if (!m.level().isAligned(m.pfn())) return Outcome.of(TDX_OPERAND_INVALID);
     s.ept().aug(e, m.pfn());
+    assert e.state() == SeptState.PENDING && e.pfn() == m.pfn() : "AUG leaves the page PENDING: " + e;
     return Outcome.committed();
   }
 
@@ -293,6 +300,7 @@ final class SeamcallHandlers {
     TdxStatus t = blockedAndTracked(e);
     if (t != null) return Outcome.of(t);
     s.ept().remove(e);
+    assert e.state() == SeptState.FREE && e.pfn() < 0 : "PAGE.REMOVE frees the entry: " + e;
     return Outcome.committed();
   }
 
@@ -322,6 +330,7 @@ final class SeamcallHandlers {
    */
   private Outcome demoteNonBlocking(InFlightOp.Seamcall op, SeptEntry e,
       TdxModuleMsg.TdhMemPageDemoteNonBlocking m) {
+    assert op.entryLocked && e.lockHolder == op.opId : op + ": non-blocking DEMOTE without the host-side lock of " + e;
     if (e.state() != SeptState.MAPPED && e.state() != SeptState.PENDING) {
       return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
     }

@@ -92,6 +92,7 @@ public final class SecureEpt {
       e.state = d.state;
       if (d.isEmpty()) demoted[level.ordinal()][page] = null;
     }
+    assert e.state == SeptState.FREE || e.state.isLeaf() && e.pfn >= 0 : "made neither FREE nor a DEMOTE child: " + e;
     return e;
   }
 
@@ -110,7 +111,9 @@ public final class SecureEpt {
   private SeptEntry existing(long gfn, Level level) {
     long i = slot(gfn, level);
     SeptEntry[] page = pages[level.ordinal()][(int) (i >>> 9)];
-    return page == null ? null : page[(int) (i & 511)];
+    SeptEntry e = page == null ? null : page[(int) (i & 511)];
+    assert e == null || e.level() == level && e.gfn() == level.base(gfn) : "slot " + i + " holds " + e;
+    return e;
   }
 
   /** The slot's index within its level; the table covers the private range (and the rest of its first 1G). */
@@ -348,6 +351,8 @@ public final class SecureEpt {
         for (int k = 0; k < 512; k++) if (d.has(k)) entry(first + (long) k * level.pages(), level);
       }
     }
+    assert java.util.Arrays.stream(demoted).allMatch(l -> java.util.Arrays.stream(l).allMatch(d -> d == null))
+        : "a DEMOTE child left unmade by a full view";
   }
 
   /** A deterministic, order-stable description of the whole table, for final-state hashes. */

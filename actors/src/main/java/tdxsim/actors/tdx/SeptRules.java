@@ -45,6 +45,15 @@ public final class SeptRules {
       assert !acceptAllowed(s) || pendingAndGuestAcceptable(s) && s.isLeaf() : s;
       assert tlbTrackingRequired(s) == (s.isLeaf() || s.isNonLeaf()) : s;
       assert !walkDescends(s) || s.isNonLeaf() && !s.isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_AUG, s) || !s.isLeaf() && !s.isNonLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_SEPT_ADD, s) || !s.isLeaf() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) || !s.isBlocked() : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, s)
+          || s.unblocked() == MAPPED || s.unblocked() == PENDING : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_PROMOTE, s) || walkDescends(s.unblocked()) : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, s) || tlbTrackingRequired(s) : s;
+      assert !seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK, s) || blockedOf(s.unblocked()) == s : s;
+      assert !pendingAndGuestAcceptable(s) || seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, s) : s;
     }
     for (SeamcallLeaf leaf : new SeamcallLeaf[] {SeamcallLeaf.TDH_MEM_PAGE_ADD, SeamcallLeaf.TDH_MEM_SEPT_ADD,
         SeamcallLeaf.TDH_MEM_PAGE_AUG, SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, SeamcallLeaf.TDH_MEM_PAGE_PROMOTE}) {

@@ -50,6 +50,7 @@ final class TdLifecycle {
     assert vcpu >= 0 && vcpu < s.vcpuCount() : "no vcpu " + vcpu;
     assert state == State.KEYS_CONFIGURED : "a vCPU enters a TD whose keys are " + state;
     associated.add(vcpu);
+    assert associated.size() <= s.vcpuCount() && invariant() : "more vCPUs associated than the TD has: " + associated;
   }
 
   boolean keysConfigured() {
@@ -74,6 +75,7 @@ final class TdLifecycle {
   private TdxStatus work(TdxModuleMsg.Seamcall m) {
     if (m instanceof TdxModuleMsg.TdhVpFlush f) {
       if (state != State.KEYS_CONFIGURED) return TDX_TD_KEYS_NOT_CONFIGURED;
+      assert f.vcpu() >= 0 && f.vcpu() < s.vcpuCount() : "TDH.VP.FLUSH of no vCPU " + f.vcpu();
       return associated.remove(f.vcpu()) ? TDX_SUCCESS : TDX_VCPU_NOT_ASSOCIATED;
     }
     if (m instanceof TdxModuleMsg.TdhMngVpflushdone) {
@@ -96,6 +98,7 @@ final class TdLifecycle {
       throw new IllegalStateException(m.leaf().abiName() + " is not a TD teardown SEAMCALL");
     }
     if (state != State.TEARDOWN) return TDX_LIFECYCLE_STATE_INCORRECT;
+    assert r.pfn() >= 0 && !wbinvdPending && associated.isEmpty() : "RECLAIM of " + r.pfn() + " in " + state;
     s.monitor().observe(new PageReclaimed(r.pfn()));
     return TDX_SUCCESS;
   }

@@ -51,6 +51,7 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
    */
   public static Behavior<TdxModuleMsg> create(TdxModuleState state) {
     assert state != null && state.inFlightCount() == 0 : "a module over a state with ops in flight";
+    assert state.invariant();
     return Behaviors.setup(ctx -> new TdxModule(ctx, state));
   }
 
@@ -126,5 +127,8 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
     } else {
       throw new IllegalStateException("op " + op + " of no known kind");
     }
+    assert !state.inFlight.containsKey(m.opId()) || state.inFlight.get(m.opId()).holds(state)
+        : "op " + m.opId() + " stays in flight without its locks";
+    assert state.invariant();
   }
 }

@@ -87,4 +87,15 @@ public final class TdxModuleState {
     assert nextOpId >= 1 && !inFlight.containsKey(nextOpId) : "op id " + nextOpId + " already in flight";
     return nextOpId++;
   }
+
+  /** Every op in flight is filed under its own id, minted before; a vCPU's TDCALL is an ACCEPT in flight. */
+  boolean invariant() {
+    for (Map.Entry<Long, InFlightOp> e : inFlight.entrySet()) {
+      assert e.getKey() == e.getValue().opId && e.getKey() < nextOpId : e.getValue() + " filed under " + e.getKey();
+    }
+    for (VcpuContext v : vcpus) {
+      assert v.guestOp < 0 || inFlight.get(v.guestOp) instanceof InFlightOp.Accept : v + ": no ACCEPT in flight";
+    }
+    return true;
+  }
 }

@@ -24,6 +24,7 @@ public final class TlbEpochs {
 
   /** How many vCPUs are counted in {@code epoch}'s parity slot. */
   public int refcount(long epoch) {
+    assert epoch >= 1 : "td_epoch starts at 1: no vCPU is counted in epoch " + epoch;
     return refcount[(int) (epoch & 1)];
   }
 

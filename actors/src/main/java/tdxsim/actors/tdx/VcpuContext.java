@@ -73,6 +73,7 @@ public final class VcpuContext {
    * last entry, forward progress occurred, so stop and reset EPF tracking.
    */
   void resetEpfTrackingIfProgress() {
+    assert mode == Mode.OUTSIDE : "EPF tracking is reset at a TD exit, with the vCPU back in the host: " + this;
     if (progressSinceEntry) {
       lastEpfGfns.clear();
       possiblyEpfStepping = 0;
@@ -92,6 +93,7 @@ public final class VcpuContext {
     } else if (lastEpfGfns.size() < TdxModuleConfig.EPF_GPA_LIST_SIZE && !lastEpfGfns.contains(gfn)) {
       lastEpfGfns.add(gfn);
     }
+    assert possiblyEpfStepping <= threshold : "possibly_epf_stepping " + possiblyEpfStepping + " past " + threshold;
     assert invariant();
   }
 

@@ -81,6 +81,7 @@ final class EptViolationHandler {
     assert ctx.held() == null : "tdx_handle_ept_violation entered with mmu_lock " + ctx.held();
     assert gfn >= 0 && done != null : ctx.name() + ": EPT violation at gfn " + gfn;
     assert memoryFaultGfn == -1 : ctx.name() + ": the memory-fault exit for " + memoryFaultGfn + " was never taken";
+    assert !pendingEpt || acceptLevel == null : ctx.name() + ": a PENDING_EPT_VIOLATION is an access, not an ACCEPT";
     if (pendingEpt) {
       ctx.observe(new VmDead(vcpu, "Guest access before accepting", gfn));
       ctx.vmDead(gfn);
@@ -136,6 +137,7 @@ final class EptViolationHandler {
     }
     ctx.observe(new LocalRetry(vcpu, gfn)); // past the kvm_vcpu_has_events() check
     slots.lookup(gfn, slot -> {
+      assert ctx.held() == null : ctx.name() + ": the local retry's memslot lookup under mmu_lock " + ctx.held();
       if (slot == MemslotsMsg.SlotState.INVALID && !ignoresInvalidSlot) {
         ctx.flow(Flow.LOCAL_RETRY_INVALID_SLOT_EXIT, gfn, Level.PG_LEVEL_4K);
         done.accept(PfResult.RET_PF_RETRY);
@@ -167,6 +169,7 @@ final class EptViolationHandler {
     }
     ctx.readLpageInfo(gfn, info -> {
       int flags = level == Level.PG_LEVEL_4K ? info.disallowLpage2M() : info.disallowLpage1G();
+      assert ctx.held() == null : ctx.name() + ": hugepage_test_guest_inhibit reads lpage_info without mmu_lock";
       if ((flags & TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG) != 0) {
         done.accept(null);
         return;
@@ -187,6 +190,7 @@ final class EptViolationHandler {
     ctx.assertLocked("kvm_split_cross_boundary_leafs");
     ctx.flow(Flow.ACCEPT_LEVEL_SPLIT, base, level);
     SplitCrossBoundaryLeafs.run(ctx, base, base + level.pages(), err -> {
+      ctx.assertLocked("kvm_split_cross_boundary_leafs returns with mmu_lock held (goto out unlocks)");
       if (err != null) {
         out.accept(err); // goto out
         return;
@@ -203,6 +207,7 @@ final class EptViolationHandler {
     ctx.assertLocked("hugepage_set_guest_inhibit");
     assert level == Level.PG_LEVEL_4K || level == Level.PG_LEVEL_2M : ctx.name() + ": GUEST_INHIBIT above " + level;
     ctx.updateLpageInfo(gfn, level.upper(), TdpMmuMsg.KVM_LPAGE_GUEST_INHIBIT_FLAG, true, () -> {
+      ctx.assertLocked("hugepage_set_guest_inhibit(level + 1)");
       if (level != Level.PG_LEVEL_4K) {
         out.accept(null);
         return;
@@ -229,6 +234,7 @@ final class EptViolationHandler {
   /** v1: the EPT violation's ACCEPT level becomes this vCPU's request level for the aligned range [P1-12]. */
   private void recordRequestLevel(long gfn, Level acceptLevel) {
     assert v1AcceptLevel : ctx.name() + ": violation_request_level is v1's";
+    assert ctx.held() == null : ctx.name() + ": violation_request_level recorded before the fault takes mmu_lock";
     if (acceptLevel == null || acceptLevel == Level.PG_LEVEL_1G) {
       violationGfnStart = violationGfnEnd = -1;
       return;
@@ -242,6 +248,7 @@ final class EptViolationHandler {
   /** v1: a huge leaf is found where the request level wants 4K: accept the 2M mapping instead [P1-21]. */
   private void raiseRequestLevel() {
     assert ignoreSharedSplit : ctx.name() + ": the huge leaf is ignored only with v1-ignore-shared-split";
+    ctx.assertLocked("the v1 request level raised at a huge leaf found by the fault's walk");
     violationRequestLevel = Level.PG_LEVEL_2M;
   }
 }

@@ -74,6 +74,7 @@ final class MapGpaCall {
     assert done != null : kvm.name() + ": MapGPA completion with no MapGPA in flight";
     assert next < end : kvm.name() + ": MapGPA completion past its end: next " + next + ", end " + end;
     assert kvm.held() == null : kvm.name() + ": tdx_complete_vmcall_map_gpa under mmu_lock";
+    assert d.ok() == (d.error() == null) : kvm.name() + ": KVM_HC_MAP_GPA_RANGE answered " + d;
     if (!d.ok()) {
       finish(Status.INVALID_OPERAND, next);
       return;

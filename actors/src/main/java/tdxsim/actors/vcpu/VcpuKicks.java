@@ -55,6 +55,7 @@ final class VcpuKicks {
       if (waitForSeptZap == null) waitForSeptZap = new LinkedHashSet<>();
       waitForSeptZap.add(k.from());
     }
+    assert invariant();
     if (entering || inGuest) {
       pending.add(k);
       if (inGuest) raiseInterrupt();
@@ -67,6 +68,7 @@ final class VcpuKicks {
   boolean septZapDone(String from) {
     assert from != null : "vcpu-" + id + ": wait_for_sept_zap cleared by nobody";
     if (waitForSeptZap != null) waitForSeptZap.remove(from); // another kicker's clear leaves this one's set
+    assert invariant();
     return !waitForSeptZap();
   }
 
@@ -84,6 +86,14 @@ final class VcpuKicks {
         : "vcpu-" + id + ": a kick kept twice";
     for (VcpuMsg.KickRequest k : pending) ack(k);
     pending.clear();
+    assert invariant();
+  }
+
+  /** A vCPU is never its own kicker (the requester runs KVM code, outside guest mode), nor waits for its own zap. */
+  private boolean invariant() {
+    assert waitForSeptZap == null || !waitForSeptZap.contains(kvm.name()) : kvm.name() + " waits for its own zap";
+    assert pending.stream().noneMatch(k -> k.from().equals(kvm.name())) : kvm.name() + " kicked itself: " + pending;
+    return true;
   }
 
   private void ack(VcpuMsg.KickRequest k) {

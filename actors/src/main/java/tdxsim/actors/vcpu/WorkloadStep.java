@@ -30,6 +30,10 @@ public sealed interface WorkloadStep {
 
   /** ACCEPT [gfn, gfn + pages), starting at most at {@code maxLevel} (1G for Linux; a tolerant guest stops at 2M). */
   record Accept(long gfn, long pages, Level maxLevel, AcceptStyle style) implements WorkloadStep {
+    public Accept {
+      assert gfn >= 0 && pages >= 0 && maxLevel != null && style != null : "an ACCEPT of " + pages + " at " + gfn;
+    }
+
     /** Linux tries 1G first (only if aligned and long enough). */
     public static Accept linux(long gfn, long pages) {
       return new Accept(gfn, pages, Level.PG_LEVEL_1G, AcceptStyle.LINUX);

@@ -4,6 +4,7 @@ package tdxsim.actors.vm;
 public record GfnRange(long gfn, long pages) {
   public GfnRange {
     if (pages < 1) throw new IllegalArgumentException("pages < 1");
+    assert gfn >= 0 && gfn + pages > gfn : "a gfn range [" + gfn + ", +" + pages + ")";
   }
 
   public long end() {

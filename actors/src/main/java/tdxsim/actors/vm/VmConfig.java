@@ -84,6 +84,7 @@ public record VmConfig(
     }
     assert workloads.size() == vcpus && end > baseGfn : "one workload per vCPU, a non-empty memslot";
     assert iommuPinned.stream().allMatch(r -> r.gfn() >= baseGfn) : "an IOMMU pin below the memslot";
+    assert splitCachePages >= 0 && baseGfn >= 0 : "a split page budget of " + splitCachePages + " at " + baseGfn;
   }
 
   /** Only a PAGE.REMOVE failure injected (or none). */
@@ -129,7 +130,9 @@ public record VmConfig(
   public KvmConfig kvmConfig() {
     boolean tdxHugePage = enhancedDemoteInterruptibility || options.contains(DesignOption.MUT_ENDLESS_RESTARTABLE);
     assert !tdxHugePage || enhancedDemoteInterruptibility || options.contains(DesignOption.MUT_ENDLESS_RESTARTABLE);
-    return new KvmConfig(vcpus, baseGfn, pages(), options, tdxHugePage);
+    KvmConfig k = new KvmConfig(vcpus, baseGfn, pages(), options, tdxHugePage);
+    assert k.endGfn() == endGfn() && k.shards() >= 1 : "KVM's memslot is the VM's: " + k;
+    return k;
   }
 
   /** The VMM deletes or moves a memslot: the VM gets a {@code memslots} actor (kvm->memslots and kvm->srcu). */
@@ -142,8 +145,10 @@ public record VmConfig(
 
   public TdxModuleConfig tdxModuleConfig() {
     assert pages() <= Integer.MAX_VALUE : "a private range too large for the module's tables: " + pages();
-    return new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
+    TdxModuleConfig t = new TdxModuleConfig(vcpus, baseGfn, pages(), septVeDisable, enhancedDemoteInterruptibility,
         zeroStepThreshold, accept2mPagesPerStep, failPageRemove, failPageWbinvd);
+    assert t.privateGfnStart() == baseGfn && t.privateGfnEnd() == endGfn() : "the TD's private range is the memslot";
+    return t;
   }
 
   public VmConfig withOptions(Set<DesignOption> opts) {

@@ -107,6 +107,7 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
         build(i + 1);
         return;
       }
+      assert pfn.pfn() >= 0 && pfn.maxLevel() != null : "kvm_gmem_populate of " + gfn + " without a folio: " + pfn;
       // fault->max_level: the folio's order, clamped by the private_max_mapping_level hook (4K at build time)
       Level max = TdxMappingLevel.privateMaxMappingLevel(kvm);
       if (pfn.maxLevel().ordinal() < max.ordinal()) max = pfn.maxLevel();
@@ -146,6 +147,7 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
         return;
       }
       kvm.setTdRunnable();
+      assert kvm.idle() : "KVM_TDX_FINALIZE_VM returns with a request still in flight";
       assert kvm.tdRunnable() && kvm.held() == null : "TD_STATE_RUNNABLE after TDH.MR.FINALIZE";
       kvm.peers().guestMemfd().tell(new GuestMemfdMsg.TdRunnable());
       for (var v : kvm.peers().vcpus()) v.tell(new VcpuMsg.RunWorkload());
@@ -188,6 +190,7 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
     if (a instanceof VmmAction.PunchHole p) {
       kvm.request(KvmReply.GmemIoctlDone.class, d -> {
         assert "punch-hole".equals(d.kind()) && d.ok() == (d.error() == null) : "fallocate answered " + d;
+        assert d.start() == p.gfn() && d.end() == p.end() : "fallocate(PUNCH_HOLE) of " + p + " answered for " + d;
         runAction(i + 1);
       }, tag -> kvm.peers().guestMemfd().tell(new GuestMemfdMsg.PunchHole(p.gfn(), p.end(), kvm.self(), tag)));
     } else if (a instanceof VmmAction.DeleteMemslot d) {
@@ -259,6 +262,8 @@ public final class Vmm extends AbstractBehavior<VmmMsg> {
     kvm.request(KvmReply.GmemIoctlDone.class, d -> {
       assert d.ok() == (d.error() == null) : "conversion ioctl " + (d.ok() ? "succeeded with " : "failed without ")
           + "an errno: " + d.error();
+      assert d.kind().equals(toPrivate ? "convert-private" : "convert-shared") && d.start() == start && d.end() == end
+          : "the conversion ioctl of [" + start + ", " + end + ") answered " + d;
       if (!d.ok() || toPrivate || !config.mapSharedIntoUsers()) {
         done.accept(d.ok());
         return;

@@ -5,6 +5,10 @@ public sealed interface VmmAction {
 
   /** fallocate(PUNCH_HOLE) on guest_memfd over [gfn, gfn + pages). */
   record PunchHole(long gfn, long pages) implements VmmAction {
+    public PunchHole {
+      assert gfn >= 0 && pages >= 0 : "fallocate(PUNCH_HOLE) of " + pages + " pages at " + gfn;
+    }
+
     public long end() {
       return gfn + pages;
     }
@@ -16,6 +20,10 @@ public sealed interface VmmAction {
    * so.
    */
   record Convert(long gfn, long pages, boolean toPrivate) implements VmmAction {
+    public Convert { // the VMM converts a non-empty range (Vmm.convert)
+      assert gfn >= 0 && pages > 0 : "a conversion of " + pages + " pages at " + gfn;
+    }
+
     public long end() {
       return gfn + pages;
     }
@@ -47,13 +55,21 @@ public sealed interface VmmAction {
    * memslot of its own; 2M aligned): the slot is invalidated, zapped and deleted while the vCPUs run.
    */
   record DeleteMemslot(long gfn, long pages) implements VmmAction {
+    public DeleteMemslot { // a memslot of its own in the VMM's layout: 2M aligned
+      assert gfn >= 0 && pages > 0 && (gfn | pages) % 512 == 0 : "a memslot [" + gfn + ", +" + pages + ")";
+    }
+
     public long end() {
       return gfn + pages;
     }
   }
 
   /** KVM_SET_USER_MEMORY_REGION2 moving the memslot at [gfn, gfn + pages) to {@code to}: -EINVAL for gmem. */
-  record MoveMemslot(long gfn, long pages, long to) implements VmmAction {}
+  record MoveMemslot(long gfn, long pages, long to) implements VmmAction {
+    public MoveMemslot {
+      assert gfn >= 0 && pages > 0 && (gfn | pages) % 512 == 0 && to >= 0 : "a MOVE of [" + gfn + ", +" + pages + ")";
+    }
+  }
 
   /**
    * A device interrupt for every vCPU (irqfd / KVM_SIGNAL_MSI: a posted interrupt each); the VMM goes on at once.

@@ -33,6 +33,14 @@ class TransitionAssertionsTest {
   }
 
   @Test
+  void aTdcallWithNoAcceptInFlightFailsTheModuleInvariant() {
+    TdxModuleState s = new TdxModuleState(TdxModuleConfig.of(1, BASE, PG_LEVEL_1G.pages()), o -> {});
+    assertTrue(s.invariant());
+    s.vcpu(0).guestOp = s.mintOpId(); // the vCPU executes a TDCALL whose ACCEPT is not in flight
+    assertThrows(AssertionError.class, s::invariant);
+  }
+
+  @Test
   void anOpThatLocksItsEntryTwiceFailsLoudly() {
     SeptEntry e = new SeptEntry(BASE, PG_LEVEL_4K);
     assertTrue(e.tryLockHost(7));
