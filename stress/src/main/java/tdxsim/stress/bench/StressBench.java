@@ -56,14 +56,8 @@ public final class StressBench {
   }
 
   public static Figures run(int rounds, int seconds, PrintStream out) {
-    int cores = Runtime.getRuntime().availableProcessors();
+    int cores = warmUp(rounds, seconds, out);
     Duration d = Duration.ofSeconds(seconds);
-    out.printf(Locale.ROOT, "StressBench: %d rounds of %d s, %d cores, max heap %.0f MB, %s%n", rounds, seconds, cores,
-        Runtime.getRuntime().maxMemory() / 1e6, System.getProperty("java.vm.name") + " " + Runtime.version());
-
-    stress(1000, cores, Duration.ofSeconds(5)); // warm-up (JIT)
-    pairsParallel(1000, cores, false, Duration.ofSeconds(3));
-
     List<double[]> s1k = new ArrayList<>();
     List<double[]> s10k = new ArrayList<>();
     List<double[]> s1k1 = new ArrayList<>();
@@ -126,6 +120,16 @@ public final class StressBench {
     out.printf(Locale.ROOT, "  heap held per vCPU at the end: %.1f KB (1,000 vCPUs), %.1f KB (10,000 vCPUs)%n",
         heap1k / 1e3, heap10k / 1e3);
     return new Figures(st1k, st10k, one, median(p1k), median(p10k), st1k / st1k1, heap1k, heap10k);
+  }
+
+  /** The header line and a JIT warm-up of the stress and pairs runs; the machine's cores. */
+  private static int warmUp(int rounds, int seconds, PrintStream out) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf(Locale.ROOT, "StressBench: %d rounds of %d s, %d cores, max heap %.0f MB, %s%n", rounds, seconds, cores,
+        Runtime.getRuntime().maxMemory() / 1e6, System.getProperty("java.vm.name") + " " + Runtime.version());
+    stress(1000, cores, Duration.ofSeconds(5));
+    pairsParallel(1000, cores, false, Duration.ofSeconds(3));
+    return cores;
   }
 
   static double[] stress(int vcpus, int threads, Duration d) {
