@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
-import tdxsim.actors.monitor.Violation;
-import tdxsim.stress.runtime.World;
+import tdxsim.stress.runtime.fixtures.UncheckedWorld;
 
 /**
  * A pool thread out of work takes a TD that waits on a busy thread (TdHomes, ParPool.donate): with 2 threads,
@@ -25,7 +23,7 @@ class TdMovesTest {
   private record Spin() {}
 
   /** The threads the two spinners ran on when they were first seen on different ones. */
-  private static final class Spinners implements World {
+  private static final class Spinners extends UncheckedWorld {
     final CompletableFuture<Map<String, String>> apart = new CompletableFuture<>();
     final Map<String, String> lastThread = new ConcurrentHashMap<>();
 
@@ -49,21 +47,6 @@ class TdMovesTest {
         ctx.spawn(spinner(), "td-2");
         return Behaviors.empty();
       });
-    }
-
-    @Override
-    public Optional<Violation> check() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<Violation> atQuiescence() {
-      return Optional.empty();
-    }
-
-    @Override
-    public long stateHash() {
-      return 0;
     }
   }
 
