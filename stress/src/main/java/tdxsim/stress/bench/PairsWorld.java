@@ -1,18 +1,16 @@
 package tdxsim.stress.bench;
 
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import tdxsim.actors.monitor.Violation;
-import tdxsim.stress.runtime.World;
+import tdxsim.stress.runtime.UncheckedWorld;
 
 /**
  * The throughput upper bound of {@link StressBench}: {@code pairs} independent actor pairs, each exchanging one
  * message back and forth for ever (as a vCPU and the actor it talks to do, but with nothing shared), so that all
  * cores are busy and no actor is a bottleneck. Each pair counts its round trips in its own padded slot.
  */
-final class PairsWorld implements World {
+final class PairsWorld extends UncheckedWorld {
   private static final int PAD = 16;
 
   record Ball(ActorRef<Ball> replyTo) {}
@@ -59,20 +57,5 @@ final class PairsWorld implements World {
     long n = 0;
     for (int i = 0; i < pairs; i++) n += counts[i * PAD];
     return 2 * n;
-  }
-
-  @Override
-  public Optional<Violation> check() {
-    return Optional.empty();
-  }
-
-  @Override
-  public Optional<Violation> atQuiescence() {
-    return Optional.empty();
-  }
-
-  @Override
-  public long stateHash() {
-    return 0;
   }
 }

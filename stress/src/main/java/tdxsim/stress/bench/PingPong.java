@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.runtime.UncheckedWorld;
 import tdxsim.stress.runtime.World;
 
 /**
@@ -77,7 +78,7 @@ final class PingPong {
 
   /** A world whose root spawns {@code actors} idle children: what a schedule costs before any delivery. */
   static World idleWorld(int actors) {
-    return new World() {
+    return new UncheckedWorld() {
       @Override
       public Behavior<?> root() {
         return Behaviors.<Void>setup(
@@ -87,20 +88,6 @@ final class PingPong {
             });
       }
 
-      @Override
-      public Optional<Violation> check() {
-        return Optional.empty();
-      }
-
-      @Override
-      public Optional<Violation> atQuiescence() {
-        return Optional.empty();
-      }
-
-      @Override
-      public long stateHash() {
-        return 0;
-      }
     };
   }
 }

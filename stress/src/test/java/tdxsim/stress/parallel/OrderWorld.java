@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.actors.monitor.Violation;
 import tdxsim.stress.runtime.Fnv;
-import tdxsim.stress.runtime.World;
+import tdxsim.stress.runtime.UncheckedWorld;
 
 /**
  * Parallel-safe fixture whose outcome is its receive orders. Senders each send numbered notes to two sinks, one
@@ -21,7 +21,7 @@ import tdxsim.stress.runtime.World;
  *
  * <p>All state is owned by one actor each; the runtime reads it only at a consistent cut.
  */
-public final class OrderWorld implements World {
+public final class OrderWorld extends UncheckedWorld {
   public record Note(int from, int n) {}
 
   public record Step(int left) {}
@@ -74,11 +74,6 @@ public final class OrderWorld implements World {
     if (violateAt > 0 && sinkCount[0] >= violateAt) {
       return Optional.of(Violation.of("fixture.sink-overflow", "sink-0 received " + violateAt + " notes"));
     }
-    return Optional.empty();
-  }
-
-  @Override
-  public Optional<Violation> atQuiescence() {
     return Optional.empty();
   }
 

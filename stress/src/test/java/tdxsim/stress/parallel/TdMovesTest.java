@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
-import tdxsim.stress.runtime.fixtures.UncheckedWorld;
+import tdxsim.stress.runtime.UncheckedWorld;
 
 /**
  * A pool thread out of work takes a TD that waits on a busy thread (TdHomes, ParPool.donate): with 2 threads,
