@@ -9,7 +9,7 @@ root=../..
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 race() { # id scenario option
-  "$root/tdxsim" explore --scenario "$2" --option "$3" --workers 1 --out "$tmp/$1" >/dev/null || [ $? -eq 1 ]
+  "$root/tdxsim" explore --scenario "$2" --option "$3" --strategy pct --workers 1 --out "$tmp/$1" >/dev/null || [ $? -eq 1 ]
   local t="$tmp/$1/explore-$2-pct-seed1-violation"
   "$root/tdxsim" minimize "$t.json" --out "$tmp/$1.json" >/dev/null
   cp "$tmp/$1.json" "$1.trace.json"

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +23,11 @@ class ExploreReplayCommandTest {
     return explore(7);
   }
 
-  private JsonNode explore(long seed) throws Exception {
-    CliRun run = CliRun.of("explore", "--scenario", "default", "--schedules", "3", "--seed", Long.toString(seed),
-        "--out", dir.toString(), "--json");
+  private JsonNode explore(long seed, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("explore", "--scenario", "default", "--schedules", "3", "--seed",
+        Long.toString(seed), "--out", dir.toString(), "--json"));
+    args.addAll(List.of(more));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
     assertEquals(Main.EXIT_OK, run.exit(), run.err());
     return JSON.readTree(run.lastLine());
   }
@@ -66,7 +70,8 @@ class ExploreReplayCommandTest {
 
   @Test
   void aCleanRunStatesWhatItCoveredAndPctsMissBoundInTheJson() throws Exception {
-    JsonNode c = explore().get("coverage");
+    assertEquals("conflict", explore().get("coverage").get("strategy").asText()); // the default
+    JsonNode c = explore(7, "--strategy", "pct").get("coverage");
     assertEquals("pct", c.get("strategy").asText());
     assertEquals(3, c.get("pctDepth").asInt());
     assertEquals(3, c.get("schedules").asLong());
@@ -96,6 +101,17 @@ class ExploreReplayCommandTest {
         "fault.retries", "block", "track"}) {
       assertTrue(flows.get(flow).asLong() > 0, flow + " was not exercised: " + flows);
     }
+  }
+
+  /** Issue 15: the README's worked race on the scenario meant to exercise every flow, with no --strategy given. */
+  @Test
+  void theDefaultStrategyFindsTheWorkedRaceOnTheDefaultScenario() throws Exception {
+    CliRun run = CliRun.of("explore", "--option", "mut-no-retry-check", "--schedules", "100", "--seed", "1",
+        "--workers", "1", "--time-limit", "10m", "--out", dir.toString(), "--json");
+    assertEquals(Main.EXIT_VIOLATION, run.exit(), run.out() + run.err());
+    JsonNode s = JSON.readTree(run.lastLine());
+    assertEquals("default", s.get("scenario").asText(), run.lastLine());
+    assertEquals("mmu.no-install-during-invalidation", s.get("violation").get("invariant").asText());
   }
 
   @Test

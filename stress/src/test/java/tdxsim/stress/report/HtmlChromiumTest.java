@@ -32,8 +32,8 @@ class HtmlChromiumTest {
     assertTrue(chromium != null || !"true".equals(System.getenv("CI")), "CI=true but chromium is not on the PATH");
     assumeTrue(chromium != null, "chromium is not installed (.ci/run installs it)");
     Path out = dir.resolve("traces");
-    CliRun explore = CliRun.of("explore", "--scenario", "race-r5", "--option", "mut-no-retry-check", "--workers", "1",
-        "--out", out.toString());
+    CliRun explore = CliRun.of("explore", "--scenario", "race-r5", "--option", "mut-no-retry-check", "--strategy", "pct",
+        "--workers", "1", "--out", out.toString());
     assertEquals(1, explore.exit(), explore.err());
     Path trace = out.resolve("explore-race-r5-pct-seed1-violation.json");
     Path html = dir.resolve("r5.html");

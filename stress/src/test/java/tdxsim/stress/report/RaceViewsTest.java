@@ -22,8 +22,8 @@ class RaceViewsTest {
 
   @BeforeAll
   static void explore() {
-    CliRun r = CliRun.of("explore", "--scenario", "race-r5", "--option", "mut-no-retry-check", "--workers", "1",
-        "--out", dir.toString());
+    CliRun r = CliRun.of("explore", "--scenario", "race-r5", "--option", "mut-no-retry-check", "--strategy", "pct",
+        "--workers", "1", "--out", dir.toString());
     assertEquals(1, r.exit(), r.err());
     trace = dir.resolve("explore-race-r5-pct-seed1-violation.json");
   }
