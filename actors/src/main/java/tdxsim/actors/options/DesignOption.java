@@ -321,6 +321,18 @@ public enum DesignOption {
     return aliases;
   }
 
+  /**
+   * The design option this mutation breaks and so implies (mutation 9 unbalances v1's folio refcounts), or none:
+   * the windows that option has on its own are the baseline the mutation is judged against.
+   */
+  public java.util.Optional<DesignOption> buildsOn() {
+    assert invariant();
+    java.util.Optional<DesignOption> base =
+        this == MUT_REFCOUNT_IMBALANCE ? java.util.Optional.of(V1_FOLIO_REFCOUNT) : java.util.Optional.empty();
+    assert base.isEmpty() || (kind == Kind.MUTATION && base.get().kind == Kind.DESIGN_OPTION) : cliName + " on " + base;
+    return base;
+  }
+
   /** Parses a CLI name, an alias or an enum constant name; null if unknown. */
   public static DesignOption parse(String s) {
     assert s != null : "DesignOption.parse(null)";

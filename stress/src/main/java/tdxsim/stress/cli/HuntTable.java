@@ -37,7 +37,8 @@ final class HuntTable {
     StrategyKind kind = c.spec.commandLine().getParseResult().hasMatchedOption("--strategies")
         ? CatalogueCommand.parseStrategies(c.strategies).get(0) : StrategyKind.PCTCP;
     HuntBenchmark bench = new HuntBenchmark(kind, 8, c.timeLimit, c.workers, Budget.steps(maxSteps));
-    List<HuntBenchmark.Row> rows = bench.run(c.select(c.catalogueFile.load()), c.seeds, line -> {
+    tdxsim.stress.catalogue.Catalogue catalogue = c.catalogueFile.load();
+    List<HuntBenchmark.Row> rows = bench.run(c.select(catalogue), catalogue, c.seeds, line -> {
       err.println("  " + line);
       err.flush();
     });
