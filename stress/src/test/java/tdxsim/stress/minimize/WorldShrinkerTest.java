@@ -76,4 +76,22 @@ class WorldShrinkerTest {
         .orElseThrow().text();
     org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> load(fewerRanges));
   }
+
+  @Test
+  void aMapGpaToSharedLeavesWithItsWayBackButTheWayBackCanLeaveAlone() {
+    String trip = """
+        vcpus = 1
+        ranges-2m = 1
+        workloads = [ [ { op = accept, at = r0, pages = 512 }, { op = map-gpa, at = r0, pages = 4, to = shared },
+                        { op = map-gpa, at = r0, pages = 4, to = private } ] ]
+        """;
+    List<WorldEdits.Edit> edits = WorldEdits.of(trip);
+    WorldEdits.Edit out = edits.stream().filter(e -> e.what().startsWith("vcpu-0 op 1")).findFirst().orElseThrow();
+    assertEquals("vcpu-0 op 1 and its way back", out.what());
+    assertEquals(1, WorldEdits.parse(out.text()).getList("workloads").get(0).unwrapped() instanceof List<?> l
+        ? l.size() : -1, out.text());
+    WorldEdits.Edit back = edits.stream().filter(e -> e.what().startsWith("vcpu-0 op 2")).findFirst().orElseThrow();
+    assertEquals("vcpu-0 op 2", back.what()); // a guest may keep memory shared
+    load(out.text()); // still a world the loader takes
+  }
 }
