@@ -79,6 +79,15 @@ final class ParRuntime {
     this.pool = pool;
   }
 
+  /**
+   * {TDs moved whole to a thread out of work, actors taken from another thread's inbox, actors given alone to a thread
+   * out of work} so far ({@link ParPool}; read racily).
+   */
+  long[] moves() {
+    ParPool p = pool;
+    return p == null ? new long[3] : p.moves();
+  }
+
   // ---- queues ---------------------------------------------------------------------------------------------
 
   ParMessageQueue newQueue(ActorRef owner) {
