@@ -232,6 +232,7 @@ final class ParPool extends AbstractExecutorService {
   private static void run(ParWorkerThread self, Runnable r) {
     assert r != null : "a run inside " + self.current;
     assert self.current == null : "a run inside " + self.current;
+    self.runs++;
     try {
       r.run();
       if (FAULT_OOM_AT_TASK > 0 && self.index == 0 && ++self.tasksRun == FAULT_OOM_AT_TASK) {

@@ -88,6 +88,19 @@ final class ParRuntime {
     return p == null ? new long[3] : p.moves();
   }
 
+  /**
+   * The pool threads' runs so far if every one is parked for want of work, else -1 (read racily: a hint of when to
+   * look for quiescence).
+   */
+  long idleRuns() {
+    long runs = 0;
+    for (ParWorkerThread w : workers) {
+      if (!w.idle) return -1;
+      runs += w.runs;
+    }
+    return workers.isEmpty() ? -1 : runs;
+  }
+
   // ---- queues ---------------------------------------------------------------------------------------------
 
   ParMessageQueue newQueue(ActorRef owner) {

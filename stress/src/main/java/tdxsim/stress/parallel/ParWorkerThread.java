@@ -21,6 +21,8 @@ final class ParWorkerThread extends Thread {
   Object slotState;
   /** Tasks this thread has run, counted only for fault injection ({@link ParPool}); only this thread touches it. */
   long tasksRun;
+  /** Tasks this thread has run: written by this thread only, read racily (is the pool idle? {@link ParRuntime}). */
+  long runs;
   /** Runs of this thread while another was out of work and no TD could move to it ({@link ParPool}). */
   int hungerSeen;
   /**
