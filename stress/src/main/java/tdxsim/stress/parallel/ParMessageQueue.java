@@ -11,7 +11,7 @@ import org.apache.pekko.dispatch.UnboundedMessageQueueSemantics;
 /**
  * An actor's message queue in parallel mode: an unbounded multi-producer, single-consumer queue of small arrays
  * ({@value #SLOTS} messages and a link to the next array). Producers take a spin lock held for a few stores (an actor
- * has at most a few senders at a time: the pool's threads) and publish the count with a release store; the one
+ * has at most a few senders at a time: the pool's threads) and publish the count with a volatile store; the one
  * consumer reads it with an acquire load and takes its messages without a lock. A linked node per message (the
  * algorithm of Pekko's {@code SingleConsumerOnlyUnboundedMailbox}, used here before) was 15% of all the bytes a
  * stress run allocated (JFR), as much as Pekko's {@code Envelope}: an array per {@value #SLOTS} messages is a sixth.
@@ -71,7 +71,7 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
   /** Producer side, under the lock: the array being filled and its next free slot. */
   private Object[] tailChunk = new Object[SLOTS + 1];
   private int tailPos;
-  /** Messages enqueued: written under the lock with a release store, read with an acquire load (PUBLISHED). */
+  /** Messages enqueued: written under the lock with a volatile store, read with an acquire load (PUBLISHED). */
   private long published;
   /** Consumer side: the array being taken from and its next slot. */
   private Object[] headChunk = tailChunk;
@@ -155,7 +155,12 @@ final class ParMessageQueue implements MessageQueue, UnboundedMessageQueueSemant
         tailPos = 0;
       }
       tailChunk[tailPos++] = item;
-      PUBLISHED.setRelease(this, published + 1);
+      // a volatile store, not a release: Pekko's dispatcher reads the mailbox status next and does not schedule a
+      // mailbox whose run is under way; that run ends by clearing the status and reading this count. Each side
+      // stores, then loads the other's word (Dekker), so each store needs a full fence: with a release store the
+      // status load could pass it (x86's store buffer) and both sides miss the message, which then waits unscheduled
+      // until another message comes (one TD on two threads stalled for seconds so, both threads parked)
+      PUBLISHED.setVolatile(this, published + 1);
     } finally {
       LOCK.setRelease(this, 0);
     }

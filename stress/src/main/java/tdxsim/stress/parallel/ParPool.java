@@ -12,10 +12,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The parallel runtime's pool: {@code threads} {@link ParWorkerThread}s and a home thread for every actor. The
  * actors of TD K of a host start on thread K mod threads (the TDs are dealt out round-robin) and move, a whole TD at
- * a time, to a thread that runs out of work ({@link #donate}); any other actor lives on the thread its name hashes to. A thread takes its TDs in turn, like a host scheduler's time slices: it runs up to
+ * a time, to a thread that runs out of work ({@link #share}); any other actor lives on the thread its name hashes to.
+ * When the busy thread has no whole TD to give, single actors move instead (a home of their own), so that one TD
+ * can use every thread. A thread takes its TDs in turn, like a host scheduler's time slices: it runs up to
  * {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves on to the
  * next TD with work ({@link SliceQueue}). A thread with nothing to run takes the oldest task in another thread's
- * inbox.
+ * inbox, and its actor with it.
  *
  * <p>Not ForkJoinPool's work stealing, on purpose. There a thread runs what its own runs make ready and steals only
  * when its queue is empty; actors that keep each other busy never let it empty, so the actors are split between the
@@ -29,11 +31,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ParPool extends AbstractExecutorService {
   private static final int SPINS = 64;
+  /** Runs of a busy thread while another is out of work before single actors move to it ({@link #share}). */
+  static final int PATIENCE = 1 << 16;
+  private static final long HUNGRY_RETRY_NANOS = 100_000;
 
   private final ConcurrentLinkedQueue<Runnable>[] inbox;
   private final List<ParWorkerThread> threads = new ArrayList<>();
   private final AtomicInteger nextOther = new AtomicInteger();
-  /** A thread parked for want of work that would take a TD from a busy one, or -1 ({@link #donate}). */
+  /** A thread parked for want of work that would take a TD or actors from a busy one, or -1 ({@link #share}). */
   private final AtomicInteger hungry = new AtomicInteger(-1);
   /** TDs moved to a thread out of work (plain: read for statistics only). */
   long donations;
@@ -104,7 +109,12 @@ final class ParPool extends AbstractExecutorService {
     if (home.idle) LockSupport.unpark(home);
   }
 
-  /** The next task for {@code self}: its inbox joins its own queues first; then another thread's inbox. */
+  /**
+   * The next task for {@code self}: its inbox joins its own queues first; then another thread's inbox. An actor whose
+   * run it takes from another thread's inbox (sent there from a third thread, or from this one while it ran here)
+   * stays here from then on: this thread had nothing else to do, and the actor's next runs would come here again, one
+   * by one, each through an inbox and a wake-up of its home thread.
+   */
   private Runnable next(ParWorkerThread self) {
     // a thread's own slice queue is touched by that thread alone
     assert Thread.currentThread() == self : "next() for " + self.getName() + " on another thread";
@@ -112,26 +122,64 @@ final class ParPool extends AbstractExecutorService {
     ConcurrentLinkedQueue<Runnable> in = inbox[self.index];
     for (Runnable r; (r = in.poll()) != null; ) self.slices.ready(r, groupOf(r));
     int h = hungry.get();
-    if (h >= 0 && h != self.index) donate(self, h);
+    if (h >= 0 && h != self.index) share(self, h);
+    else self.hungerSeen = 0;
     Runnable r = self.slices.next();
     for (int i = 1; r == null && i < inbox.length; i++) r = inbox[(self.index + i) % inbox.length].poll();
+    if (r instanceof RunTask rt && rt.home() != self.index) {
+      rt.moveTo(self.index);
+      self.actorsTaken++;
+    }
     return r;
   }
 
   /**
    * Thread {@code to} has run out of work: give it one of this thread's TDs that wait for a slice, if this thread
-   * has at least one other TD with work. The TD's home moves first, so its later runs go there; its waiting runs
-   * follow in their order. A thread that would be left with nothing gives nothing (no ping-pong).
+   * has at least one other TD with work. The TD's home moves first, so its later runs go to {@code to}; its waiting
+   * runs follow in their order. Without such a TD (this thread runs one TD, or only actors outside TDs), and once
+   * {@code to} has stayed out of work for {@value #PATIENCE} of this thread's runs, give it the later half of the
+   * waiting runs of this thread's busiest group, each actor with a home of its own there ({@link RunTask#moveTo}):
+   * one TD then runs on more than one thread. Not at once: a thread that waits for a reply from this one is out of
+   * work for a moment only, and moving actors at each such moment (or after 1,024 runs) cost a one-TD run of 512
+   * vCPUs 10-20% of its messages/s (their state changes cores, the threads trade them back and forth); after 65,536
+   * (a few tens of ms) it is an imbalance that lasts. A thread that would be left with nothing gives nothing.
    */
-  private void donate(ParWorkerThread self, int to) {
-    assert to != self.index : self.getName() + " donating to itself";
+  private void share(ParWorkerThread self, int to) {
+    assert to != self.index : self.getName() + " sharing with itself";
     int g = self.slices.donatable();
-    if (g <= 0 || !hungry.compareAndSet(to, -1)) return;
-    runtime.homes.of(g - 1).thread = to;
-    java.util.ArrayDeque<Runnable> tasks = self.slices.take(g);
-    assert !tasks.isEmpty() : "TD " + (g - 1) + " donated without work";
+    if (g > 0) {
+      if (!hungry.compareAndSet(to, -1)) return;
+      runtime.homes.of(g - 1).thread = to;
+      donations++; // before the hand-over, which publishes it to whatever the moved actors do next
+      hand(self.slices.take(g), to);
+      return;
+    }
+    if (++self.hungerSeen < PATIENCE) return;
+    int half = self.slices.halvable();
+    if (half < 0 || !hungry.compareAndSet(to, -1)) return;
+    self.hungerSeen = 0;
+    java.util.ArrayDeque<Runnable> tasks = self.slices.takeHalf(half);
+    for (Runnable t : tasks) {
+      if (t instanceof RunTask rt) rt.moveTo(to);
+    }
+    self.actorsGiven += tasks.size(); // before the hand-over, as donations
+    hand(tasks, to);
+  }
+
+  /** {TDs moved, actors taken, actors given} so far (see {@link ParRuntime#moves}; read racily). */
+  long[] moves() {
+    long[] m = {donations, 0, 0};
+    for (ParWorkerThread t : threads) {
+      m[1] += t.actorsTaken;
+      m[2] += t.actorsGiven;
+    }
+    return m;
+  }
+
+  /** Waiting runs, in their order, to thread {@code to}'s inbox; wakes it. */
+  private void hand(java.util.ArrayDeque<Runnable> tasks, int to) {
+    assert !tasks.isEmpty() : "nothing handed to thread " + to;
     for (Runnable t : tasks) inbox[to].offer(t);
-    donations++;
     LockSupport.unpark(threads.get(to));
   }
 
@@ -159,20 +207,32 @@ final class ParPool extends AbstractExecutorService {
         spins = 0;
         self.idle = true;
         r = next(self); // after announcing: a producer that offered before it did not see us idle
-        if (r == null && !shutdown) {
-          hungry.compareAndSet(-1, self.index); // a busy thread may give us a TD (donate)
-          LockSupport.park(this);
-          hungry.compareAndSet(self.index, -1);
-        }
+        if (r == null && !shutdown) parkHungry(self);
         self.idle = false;
         if (r != null) run(self, r);
       }
     }
   }
 
+  /**
+   * Parks {@code self}, out of work, as the thread a busy one may give a TD or actors to ({@link #share}). The slot
+   * holds one thread: if another idle thread has it, {@code self} looks again after {@value #HUNGRY_RETRY_NANOS} ns
+   * (it used to park unannounced until a message came for it: with two threads idle at the start, the one that woke
+   * first cleared the slot, and the other was never given anything while the first ran a TD's actors alone).
+   */
+  private void parkHungry(ParWorkerThread self) {
+    if (hungry.compareAndSet(-1, self.index)) {
+      LockSupport.park(this);
+      hungry.compareAndSet(self.index, -1);
+    } else {
+      LockSupport.parkNanos(this, HUNGRY_RETRY_NANOS);
+    }
+  }
+
   private static void run(ParWorkerThread self, Runnable r) {
     assert r != null : "a run inside " + self.current;
     assert self.current == null : "a run inside " + self.current;
+    self.runs++;
     try {
       r.run();
       if (FAULT_OOM_AT_TASK > 0 && self.index == 0 && ++self.tasksRun == FAULT_OOM_AT_TASK) {

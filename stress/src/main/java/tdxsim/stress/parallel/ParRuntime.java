@@ -73,10 +73,38 @@ final class ParRuntime {
     assert threads >= 1 : "a parallel runtime of " + threads + " threads";
   }
 
+  /**
+   * The pool of the system's default dispatcher. A second one comes only after the first is shut down: a dispatcher
+   * whose actors are all gone shuts its executor down and keeps a fresh lazy one, and if its actor count falls to zero
+   * again while the system terminates, Pekko builds that executor only to shut it down (seen once at the end of a
+   * 10,000-vCPU run in {@code bench --stress}).
+   */
   void attach(ParPool pool) {
-    assert pool != null : "runtime " + id + " attached to a second pool";
-    assert this.pool == null : "runtime " + id + " attached to a second pool";
+    assert pool != null : "runtime " + id + " attached to no pool";
+    assert this.pool == null || this.pool.isShutdown() : "runtime " + id + " attached to a second pool";
     this.pool = pool;
+  }
+
+  /**
+   * {TDs moved whole to a thread out of work, actors taken from another thread's inbox, actors given alone to a thread
+   * out of work} so far ({@link ParPool}; read racily).
+   */
+  long[] moves() {
+    ParPool p = pool;
+    return p == null ? new long[3] : p.moves();
+  }
+
+  /**
+   * The pool threads' runs so far if every one is parked for want of work, else -1 (read racily: a hint of when to
+   * look for quiescence).
+   */
+  long idleRuns() {
+    long runs = 0;
+    for (ParWorkerThread w : workers) {
+      if (!w.idle) return -1;
+      runs += w.runs;
+    }
+    return workers.isEmpty() ? -1 : runs;
   }
 
   // ---- queues ---------------------------------------------------------------------------------------------

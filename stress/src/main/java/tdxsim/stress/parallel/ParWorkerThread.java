@@ -21,6 +21,17 @@ final class ParWorkerThread extends Thread {
   Object slotState;
   /** Tasks this thread has run, counted only for fault injection ({@link ParPool}); only this thread touches it. */
   long tasksRun;
+  /** Tasks this thread has run: written by this thread only, read racily (is the pool idle? {@link ParRuntime}). */
+  long runs;
+  /** Runs of this thread while another was out of work and no TD could move to it ({@link ParPool}). */
+  int hungerSeen;
+  /**
+   * Actors this thread took from another thread's inbox, and actors it gave to a thread out of work, each to a home of
+   * its own ({@link ParPool}); written by this thread only, read racily for statistics.
+   */
+  long actorsTaken;
+
+  long actorsGiven;
 
   /** This thread's index in the pool (its inbox). */
   final int index;

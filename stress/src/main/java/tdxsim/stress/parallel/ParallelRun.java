@@ -84,6 +84,11 @@ public final class ParallelRun {
     return true;
   }
 
+  /** Runs so far if every pool thread is out of work now, else -1 (a racy hint: a quiescent world leaves them so). */
+  long idleRuns() {
+    return runtime.idleRuns();
+  }
+
   /** Messages delivered to world actors so far (exact while paused, approximate while running). */
   public long deliveries() {
     assert !over || runtime.frozen : "a run over whose world still takes messages";

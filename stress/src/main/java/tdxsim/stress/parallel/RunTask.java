@@ -18,6 +18,12 @@ final class RunTask implements Runnable {
   private final int fixedHome;
   /** Its group in a thread's time slices ({@link ParPool#group}): the same on every thread. */
   final int group;
+  /**
+   * A home of its own, given when a thread out of work took this actor's run from another thread's inbox, or from a
+   * busy thread that had no whole TD to give ({@link ParPool}); or -1: it follows its TD (or its name). A hint, like
+   * the TD's home: Pekko runs a mailbox at most once at a time wherever its run is offered.
+   */
+  private volatile int own = -1;
 
   RunTask(ParRuntime runtime, ParMessageQueue queue, Mailbox mailbox) {
     this.runtime = runtime;
@@ -34,7 +40,14 @@ final class RunTask implements Runnable {
 
   /** The pool thread whose queues this actor's runs go to now. */
   int home() {
-    return tdHome != null ? tdHome.thread : fixedHome;
+    int o = own;
+    return o >= 0 ? o : tdHome != null ? tdHome.thread : fixedHome;
+  }
+
+  /** From now on this actor's runs go to pool thread {@code thread} (see {@link #own}). */
+  void moveTo(int thread) {
+    assert thread >= 0 && thread < runtime.threads : queue.name + " moved to thread " + thread;
+    own = thread;
   }
 
   @Override

@@ -108,6 +108,33 @@ final class SliceQueue {
     return tasks;
   }
 
+  /**
+   * The group with the most waiting tasks, if it has at least two: half of them may go to a thread out of work when
+   * no whole TD can ({@link #donatable}); else -1.
+   */
+  int halvable() {
+    assert ownedByCaller() : "halvable() from another thread";
+    int best = turn >= 0 && groups[turn].size() >= 2 ? turn : -1;
+    for (int g : turns) {
+      if (groups[g].size() >= 2 && (best < 0 || groups[g].size() > groups[best].size())) best = g;
+    }
+    return best;
+  }
+
+  /**
+   * The later-ready half of group {@code g}'s waiting tasks (it has at least two: {@link #halvable}), taken out of
+   * this queue in their order; the group keeps its earlier half and its place in the turns.
+   */
+  ArrayDeque<Runnable> takeHalf(int g) {
+    assert ownedByCaller() : "takeHalf(" + g + ") from another thread";
+    assert g >= 0 && g < groups.length && groups[g].size() >= 2 : "half of group " + g;
+    ArrayDeque<Runnable> from = groups[g];
+    ArrayDeque<Runnable> half = new ArrayDeque<>();
+    for (int n = from.size() / 2; n > 0; n--) half.addFirst(from.pollLast());
+    assert !from.isEmpty() && !half.isEmpty() : "half of group " + g + " taken";
+    assert g == turn || waiting[g] : "group " + g + " with work waits for no slice";
+    return half;
+  }
 
   /** The one thread using this queue (its pool thread): taken by the first call, for the assertions only. */
   private Thread owner;

@@ -70,4 +70,21 @@ class SliceQueueTest {
     assertNull(q.next(), "the TD given away is no longer here");
     assertEquals(-1, q.donatable());
   }
+
+  @Test
+  void withOneTdAThreadGivesTheLaterHalfOfItsBusiestGroupAndKeepsTheRestInOrder() {
+    SliceQueue q = new SliceQueue();
+    q.ready(new Task(3, 0), 3);
+    assertEquals(-1, q.halvable(), "a single run stays");
+    for (int i = 1; i < 5; i++) q.ready(new Task(3, i), 3);
+    assertEquals(-1, q.donatable(), "one TD: it cannot move whole");
+    q.ready(new Task(0, 0), 0);
+    assertEquals(3, q.halvable(), "the group with the most runs");
+    assertEquals(List.of(new Task(3, 3), new Task(3, 4)), new ArrayList<>(q.takeHalf(3)), "the later half, in order");
+    assertEquals(new Task(3, 0), q.next());
+    assertEquals(new Task(3, 1), q.next());
+    assertEquals(new Task(3, 2), q.next());
+    assertEquals(new Task(0, 0), q.next());
+    assertNull(q.next(), "the runs given away are no longer here");
+  }
 }
