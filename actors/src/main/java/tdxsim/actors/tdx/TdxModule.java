@@ -129,6 +129,6 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
     }
     assert !state.inFlight.containsKey(m.opId()) || state.inFlight.get(m.opId()).holds(state)
         : "op " + m.opId() + " stays in flight without its locks";
-    assert state.invariant();
+    assert state.invariantAfter(op);
   }
 }

@@ -88,6 +88,22 @@ public final class TdxModuleState {
     return nextOpId++;
   }
 
+  /**
+   * What one step of {@code op} can change of {@link #invariant}: the op, if still in flight, is filed under its own
+   * id; its vCPU's TDCALL, if any, is an ACCEPT in flight. O(1), for every Continue: the whole invariant walks every
+   * vCPU, 512 per message in a TD of 512.
+   */
+  boolean invariantAfter(InFlightOp op) {
+    assert op != null : "the invariant after no op";
+    InFlightOp now = inFlight.get(op.opId);
+    assert now == null || now == op : op + " replaced by " + now;
+    int vcpu = op instanceof InFlightOp.Accept a ? a.msg.vcpu() : op instanceof InFlightOp.VpEnter v ? v.msg.vcpu() : -1;
+    if (vcpu < 0) return true;
+    VcpuContext v = vcpu(vcpu);
+    assert v.guestOp < 0 || inFlight.get(v.guestOp) instanceof InFlightOp.Accept : v + ": no ACCEPT in flight";
+    return true;
+  }
+
   /** Every op in flight is filed under its own id, minted before; a vCPU's TDCALL is an ACCEPT in flight. */
   boolean invariant() {
     for (Map.Entry<Long, InFlightOp> e : inFlight.entrySet()) {
