@@ -11,6 +11,9 @@ import org.apache.pekko.event.Logging;
  * world, so it never appears in a record.
  */
 final class FaultListener extends AbstractActor {
+  /** Its name under the system guardian (ParRuntime finds its queue by it). */
+  static final String NAME = "tdxsim-fault-listener";
+
   private final ParRuntime runtime;
 
   private FaultListener(ParRuntime runtime) {

@@ -125,7 +125,23 @@ final class ParRuntime {
         return q;
       }
     }
-    return new ParMessageQueue(this, path, OUTSIDE, false);
+    ParMessageQueue q = new ParMessageQueue(this, path, OUTSIDE, false);
+    if (path.endsWith("/" + FaultListener.NAME)) faultQueue = q;
+    return q;
+  }
+
+  /** The {@link FaultListener}'s queue, once it is made. */
+  private volatile ParMessageQueue faultQueue;
+
+  /**
+   * Whether an actor failure is published but not yet handled by the {@link FaultListener} (which runs on the pool
+   * but is no world actor): a world that looks quiescent then is not done, its failure is on its way to
+   * {@link #failed}. The typed parent that handles a child's failure publishes it, and may stop the child first, so
+   * that {@link #checkFailed} does not see it.
+   */
+  boolean faultEventsPending() {
+    ParMessageQueue q = faultQueue;
+    return q != null && q.pending();
   }
 
   void worldQueueClosed() {

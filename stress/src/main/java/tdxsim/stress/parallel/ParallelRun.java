@@ -72,10 +72,12 @@ public final class ParallelRun {
 
   /**
    * While paused: no world actor has a message (normal or system) waiting, so none will ever run again (the
-   * model uses no timers and nothing outside the world sends to it).
+   * model uses no timers and nothing outside the world sends to it), and no world actor's failure is still on its
+   * way to the fault listener.
    */
   public boolean quiescent() {
     requirePaused();
+    if (runtime.faultEventsPending()) return false;
     for (ParMessageQueue q : runtime.worldQueues()) {
       if (q.pending()) return false;
       Mailbox m = q.mailboxOrNull();

@@ -51,7 +51,7 @@ public final class ParallelSystem implements AutoCloseable {
           ActorSystem.create(Behaviors.empty(), name, ParConfig.forRuntime(runtime.id, settings.throughput()));
       org.apache.pekko.actor.ActorSystem classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
       classic.eventStream().subscribe(((org.apache.pekko.actor.ExtendedActorSystem) classic)
-              .systemActorOf(FaultListener.props(runtime), "tdxsim-fault-listener"),
+              .systemActorOf(FaultListener.props(runtime), FaultListener.NAME),
           org.apache.pekko.event.Logging.Error.class);
       return new ParallelSystem(runtime, system, settings);
     } catch (RuntimeException | Error e) {
