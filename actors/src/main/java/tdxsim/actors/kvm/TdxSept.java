@@ -87,8 +87,10 @@ public final class TdxSept {
     }
   }
 
-  /** TDX holds folio references: the v1 option, or its unbalanced mutation [P1-08]. */
+  /** TDX holds folio references: the v1 option, or its unbalanced mutation [P1-08] (which builds on it). */
   public static boolean v1Refs(KvmContext ctx) {
+    assert DesignOption.MUT_REFCOUNT_IMBALANCE.buildsOn().orElse(null) == DesignOption.V1_FOLIO_REFCOUNT
+        : "mutation 9 no longer builds on the v1 refcount: v1Refs and DesignOption.buildsOn disagree";
     return ctx.config().has(DesignOption.V1_FOLIO_REFCOUNT) || ctx.config().has(DesignOption.MUT_REFCOUNT_IMBALANCE);
   }
 
