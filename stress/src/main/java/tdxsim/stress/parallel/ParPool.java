@@ -12,12 +12,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The parallel runtime's pool: {@code threads} {@link ParWorkerThread}s and a home thread for every actor. The
  * actors of TD K of a host start on thread K mod threads (the TDs are dealt out round-robin) and move, a whole TD at
- * a time, to a thread that runs out of work ({@link #share}); any other actor lives on the thread its name hashes to.
- * When the busy thread has no whole TD to give, single actors move instead (a home of their own), so that one TD
- * can use every thread. A thread takes its TDs in turn, like a host scheduler's time slices: it runs up to
- * {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves on to the
+ * a time, to a thread that runs out of work ({@link #share}); any other actor lives on the thread its name hashes to,
+ * or on thread 0 in a world that keeps each TD on one thread ({@link ConcurrentWorld#tdsOnOneThread}). Unless the
+ * world keeps its TDs whole, single actors move too (a home of their own) when the busy thread has no whole TD to
+ * give, so that one TD can use every thread. A thread takes its TDs in turn, like a host scheduler's time slices: it
+ * runs up to {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves on to the
  * next TD with work ({@link SliceQueue}). A thread with nothing to run takes the oldest task in another thread's
- * inbox, and its actor with it.
+ * inbox, and its actor with it, unless the world keeps its TDs whole.
  *
  * <p>Not ForkJoinPool's work stealing, on purpose. There a thread runs what its own runs make ready and steals only
  * when its queue is empty; actors that keep each other busy never let it empty, so the actors are split between the
@@ -75,11 +76,16 @@ final class ParPool extends AbstractExecutorService {
     }
   }
 
-  /** The home thread of an actor of TD {@code td} (-1: none) named {@code name}. */
-  static int home(int td, String name, int threads) {
+  /**
+   * The home thread of an actor of TD {@code td} (-1: none) named {@code name}. In a world that keeps each TD on one
+   * thread, the actors outside a host's TDs (all of a world that is one TD) start together on thread 0: spread by their
+   * names' hash, most of a one-TD world's messages crossed threads and its checker's lock was taken from both.
+   */
+  static int home(int td, String name, int threads, boolean tdsOnOneThread) {
     assert threads >= 1 : "the home of TD " + td + " among " + threads + " threads";
-    assert td >= -1 : "the home of TD " + td + " among " + threads + " threads";
-    return td >= 0 ? td % threads : Math.floorMod(name.hashCode(), threads);
+    assert td >= -1 && name != null : "the home of TD " + td + " among " + threads + " threads";
+    if (td >= 0) return td % threads;
+    return tdsOnOneThread ? 0 : Math.floorMod(name.hashCode(), threads);
   }
 
   /** The actor's group in a thread's time slices: 0 for actors outside TDs, 1 + its TD (the same on every thread). */
@@ -125,7 +131,10 @@ final class ParPool extends AbstractExecutorService {
     if (h >= 0 && h != self.index) share(self, h);
     else self.hungerSeen = 0;
     Runnable r = self.slices.next();
-    for (int i = 1; r == null && i < inbox.length; i++) r = inbox[(self.index + i) % inbox.length].poll();
+    // a TD kept whole moves only whole (share); its runs offered to another thread are run there
+    for (int i = 1; r == null && !runtime.tdsOnOneThread && i < inbox.length; i++) {
+      r = inbox[(self.index + i) % inbox.length].poll();
+    }
     if (r instanceof RunTask rt && rt.home() != self.index) {
       rt.moveTo(self.index);
       self.actorsTaken++;
@@ -136,9 +145,10 @@ final class ParPool extends AbstractExecutorService {
   /**
    * Thread {@code to} has run out of work: give it one of this thread's TDs that wait for a slice, if this thread
    * has at least one other TD with work. The TD's home moves first, so its later runs go to {@code to}; its waiting
-   * runs follow in their order. Without such a TD (this thread runs one TD, or only actors outside TDs), and once
-   * {@code to} has stayed out of work for {@value #PATIENCE} of this thread's runs, give it the later half of the
-   * waiting runs of this thread's busiest group, each actor with a home of its own there ({@link RunTask#moveTo}):
+   * runs follow in their order. Without such a TD (this thread runs one TD, or only actors outside TDs), unless the
+   * world keeps its TDs whole ({@link ConcurrentWorld#tdsOnOneThread}), and once {@code to} has stayed out of work
+   * for {@value #PATIENCE} of this thread's runs, give it the later half of the waiting runs of this thread's busiest
+   * group, each actor with a home of its own there ({@link RunTask#moveTo}):
    * one TD then runs on more than one thread. Not at once: a thread that waits for a reply from this one is out of
    * work for a moment only, and moving actors at each such moment (or after 1,024 runs) cost a one-TD run of 512
    * vCPUs 10-20% of its messages/s (their state changes cores, the threads trade them back and forth); after 65,536
@@ -154,7 +164,7 @@ final class ParPool extends AbstractExecutorService {
       hand(self.slices.take(g), to);
       return;
     }
-    if (++self.hungerSeen < PATIENCE) return;
+    if (runtime.tdsOnOneThread || ++self.hungerSeen < PATIENCE) return;
     int half = self.slices.halvable();
     if (half < 0 || !hungry.compareAndSet(to, -1)) return;
     self.hungerSeen = 0;

@@ -41,6 +41,8 @@ final class ParRuntime {
   final int threads;
   /** Each TD's home thread in the pool (a thread out of work takes a waiting TD). */
   final TdHomes homes;
+  /** The running world's TDs each on one thread at a time ({@link ConcurrentWorld#tdsOnOneThread}). */
+  volatile boolean tdsOnOneThread;
 
   /** Between two messages every actor waits: see {@link #pause}. */
   volatile boolean paused;
@@ -156,9 +158,15 @@ final class ParRuntime {
 
   /** Actors created under {@code path} from now on belong to the world. */
   void beginWorld(String path) {
+    beginWorld(path, false);
+  }
+
+  /** {@link #beginWorld(String)}, with the world's TDs each on one thread ({@link ConcurrentWorld#tdsOnOneThread}). */
+  void beginWorld(String path, boolean tdsOnOneThread) {
     assert path != null : "a world at " + path;
     assert path.startsWith("/") : "a world at " + path;
     synchronized (worldLock) {
+      this.tdsOnOneThread = tdsOnOneThread;
       worldPath = path;
       worldQueues.clear();
       externalSent.set(0);

@@ -78,7 +78,8 @@ public final class ParallelSystem implements AutoCloseable {
     String name = "world-" + worlds++;
     assert world != null : "start of no world";
     assert worlds > 0 : "start of no world";
-    runtime.beginWorld(HOST_PATH + "/" + name);
+    boolean tdsWhole = world instanceof ConcurrentWorld cw && cw.tdsOnOneThread() && !settings.splitTds();
+    runtime.beginWorld(HOST_PATH + "/" + name, tdsWhole);
     long start = System.nanoTime();
     java.util.concurrent.CompletableFuture<ActorRef<?>> spawned = new java.util.concurrent.CompletableFuture<>();
     host.tell(new Spawn((Behavior<Object>) world.root(), name, spawned));

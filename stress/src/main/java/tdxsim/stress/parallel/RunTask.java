@@ -31,7 +31,7 @@ final class RunTask implements Runnable {
     this.mailbox = mailbox;
     int td = ParPool.td(queue.name);
     this.tdHome = td >= 0 ? runtime.homes.of(td) : null;
-    this.fixedHome = ParPool.home(td, queue.name, runtime.threads);
+    this.fixedHome = ParPool.home(td, queue.name, runtime.threads, runtime.tdsOnOneThread);
     this.group = ParPool.group(td);
     assert mailbox != null : queue.name + " at home " + fixedHome;
     assert fixedHome >= 0 && fixedHome < runtime.threads : queue.name + " at home " + fixedHome;

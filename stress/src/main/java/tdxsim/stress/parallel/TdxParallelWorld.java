@@ -82,6 +82,16 @@ public final class TdxParallelWorld implements ConcurrentWorld {
     return checkers.root(i -> monitors[i]);
   }
 
+  /**
+   * A TD's vCPUs all talk to its guest_memfd (the kicker that waits for every vCPU's ack), TDX module and mmu_lock, and
+   * its checker takes one lock for every observation: split over two threads, one TD of 512 vCPUs ran 3.0-3.2 M
+   * messages/s, kept on one 5.3 (30 s runs, the last 15 s), with splits and zaps per second up as much.
+   */
+  @Override
+  public boolean tdsOnOneThread() {
+    return true;
+  }
+
   @Override
   public Optional<Violation> firstViolation() {
     assert checking || !violated : "a violation flagged without checking";

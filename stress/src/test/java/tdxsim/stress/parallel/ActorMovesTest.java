@@ -104,14 +104,14 @@ class ActorMovesTest {
 
   @Test
   void anIdleThreadTakesAnActorOfTheOneBusyTd() throws Exception {
-    assertEquals(0, ParPool.home(ParPool.td("td-0/a"), "td-0/a", 2), "TD 0's actors start on thread 0");
+    assertEquals(0, ParPool.home(ParPool.td("td-0/a"), "td-0/a", 2, false), "TD 0's actors start on thread 0");
     spinnersRunApart("td-0", List.of("a", "b"));
   }
 
   @Test
   void anIdleThreadTakesAnActorOfAOneTdWorld() throws Exception {
     // a world of one TD (no td-N names): its actors are at home where their names hash; these two on thread 1
-    assertEquals(ParPool.home(-1, "a", 2), ParPool.home(-1, "c", 2), "both spinners start on one thread");
+    assertEquals(ParPool.home(-1, "a", 2, false), ParPool.home(-1, "c", 2, false), "both spinners start on one thread");
     spinnersRunApart(null, List.of("a", "c"));
   }
 }

@@ -49,8 +49,8 @@ class SliceQueueTest {
     assertEquals(7, ParPool.td("td-7"));
     assertEquals(-1, ParPool.td("vcpu-3"));
     assertEquals(-1, ParPool.td("td-x/vcpu-3"));
-    assertEquals(1, ParPool.home(7, "td-7/vcpu-3", 2));
-    assertEquals(0, ParPool.home(8, "td-8/tdx-module", 2));
+    assertEquals(1, ParPool.home(7, "td-7/vcpu-3", 2, true));
+    assertEquals(0, ParPool.home(8, "td-8/tdx-module", 2, false));
     assertEquals(8, ParPool.group(7), "a TD's group is the same on every thread");
     assertEquals(0, ParPool.group(-1));
   }

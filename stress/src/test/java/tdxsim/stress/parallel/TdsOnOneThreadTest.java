@@ -1,0 +1,112 @@
+package tdxsim.stress.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.runtime.UncheckedWorld;
+
+/**
+ * A world that keeps each TD on one thread ({@link ConcurrentWorld#tdsOnOneThread}, as {@link TdxParallelWorld}
+ * does) never splits one: two actors that spin on each other's thread for far more than {@link ParPool#PATIENCE}
+ * runs, while the other pool thread has nothing to do, stay on one thread, thread 0, and the pool moves no actor.
+ * The same spinners in a world that does not keep TDs whole are split ({@link ActorMovesTest}).
+ */
+class TdsOnOneThreadTest {
+  private record Spin() {}
+
+  /** Spins per spinner: well over the busy thread's patience before it would give actors to an idle thread. */
+  private static final int SPINS = 3 * ParPool.PATIENCE;
+
+  private static final class Spinners extends UncheckedWorld implements ConcurrentWorld {
+    final Map<Integer, Boolean> threads = new ConcurrentHashMap<>();
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final String parent;
+    private final List<String> names;
+
+    Spinners(String parent, List<String> names) {
+      this.parent = parent;
+      this.names = names;
+    }
+
+    @Override
+    public boolean tdsOnOneThread() {
+      return true;
+    }
+
+    @Override
+    public Optional<Violation> firstViolation() {
+      return Optional.empty();
+    }
+
+    private Behavior<Spin> spinner() {
+      return Behaviors.setup(ctx -> {
+        ctx.getSelf().tell(new Spin());
+        int[] left = {SPINS};
+        return Behaviors.receiveMessage(s -> {
+          threads.put(((ParWorkerThread) Thread.currentThread()).index, true);
+          if (--left[0] > 0) ctx.getSelf().tell(new Spin());
+          else if (finished.incrementAndGet() == names.size()) done.complete(null);
+          return Behaviors.same();
+        });
+      });
+    }
+
+    private Behavior<Void> spawning() {
+      return Behaviors.setup(ctx -> {
+        for (String n : names) ctx.spawn(spinner(), n);
+        return Behaviors.empty();
+      });
+    }
+
+    @Override
+    public Behavior<?> root() {
+      if (parent == null) return spawning();
+      return Behaviors.setup(ctx -> {
+        ctx.spawn(spawning(), parent);
+        return Behaviors.empty();
+      });
+    }
+  }
+
+  private static void spinnersStayOnThreadZero(String parent, List<String> names) throws Exception {
+    try (ParallelSystem sys = ParallelSystem.create("par-tds-whole", ParallelSettings.defaults().withThreads(2))) {
+      Spinners w = new Spinners(parent, names);
+      long[] before = sys.runtime().moves(); // the system's own actors, before the world
+      ParallelRun run = sys.start(w);
+      w.done.get(120, TimeUnit.SECONDS); // an event, not a sleep: the spinners stop after SPINS runs each
+      run.pause();
+      long[] after = sys.runtime().moves();
+      long[] moves = {after[0] - before[0], after[1] - before[1], after[2] - before[2]};
+      run.finish();
+      assertEquals(Set.of(0), w.threads.keySet(), "every run of the spinners on thread 0");
+      assertArrayEquals(new long[3], moves, "no TD and no actor moved");
+    }
+  }
+
+  @Test
+  void aTdOfAHostStaysOnItsHomeThread() throws Exception {
+    spinnersStayOnThreadZero("td-0", List.of("a", "b"));
+  }
+
+  @Test
+  void aWorldThatIsOneTdStartsOnThreadZeroAndStaysThere() throws Exception {
+    // by their names' hash both would start on thread 1 (ActorMovesTest)
+    assertTrue(ParPool.home(-1, "a", 2, false) == 1 && ParPool.home(-1, "c", 2, false) == 1, "a and c hash to 1");
+    assertEquals(0, ParPool.home(-1, "a", 2, true), "together on thread 0");
+    spinnersStayOnThreadZero(null, List.of("a", "c"));
+  }
+}
