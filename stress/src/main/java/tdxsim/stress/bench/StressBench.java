@@ -30,7 +30,8 @@ import tdxsim.stress.scenario.Scenario;
  *   <li>stress messages/s with the TDX model at 1,000 and 10,000 vCPUs (the generated scenario: TDs of
  *       {@value StressScenario#DEFAULT_TD_VCPUS} vCPUs, checks on, no recording), over the whole run and over its
  *       second half (after the start-up fault storm); at 1,000 vCPUs with recording; and one TD of 512 vCPUs (what
- *       one TD's serial actors allow: each round prints its busiest actors' shares and how it stopped);
+ *       one TD's serial actors allow: each round prints its busiest actors' shares and how it stopped), kept on one
+ *       thread as the runtime runs a TD, and split over the threads ({@code --split-tds}) for comparison;
  *   <li>the upper bound: a plain Pekko ActorSystem (default dispatcher, default mailbox) with as many independent
  *       actor pairs exchanging messages; the same pairs on the parallel runtime, without and with recording (the
  *       runtime's own cost); the ratio stress / upper bound;
@@ -63,6 +64,7 @@ public final class StressBench {
     List<double[]> s1k1 = new ArrayList<>();
     List<double[]> s1kRec = new ArrayList<>();
     List<double[]> oneTd = new ArrayList<>();
+    double[] oneTdSplit = new double[rounds];
     List<String> oneTdRun = new ArrayList<>();
     double[] p1k = new double[rounds];
     double[] p10k = new double[rounds];
@@ -76,7 +78,8 @@ public final class StressBench {
       s1k1.add(stress(1000, 1, d));
       s1kRec.add(stress(1000, cores, d, true));
       s10k.add(stress(10000, cores, d));
-      oneTd.add(stress(StressScenario.spec(512, 512), cores, d, false, o -> oneTdRun.add(oneTdLine(o))));
+      oneTd.add(stress(StressScenario.spec(512, 512), settings(cores, false), d, o -> oneTdRun.add(oneTdLine(o))));
+      oneTdSplit[r] = stress(StressScenario.spec(512, 512), settings(cores, false).withSplitTds(true), d, o -> { })[0];
       p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p10k[r] = pairsPekko(10000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
@@ -88,7 +91,8 @@ public final class StressBench {
           + "1 thread %.2f (M msg/s)%n", s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s1kRec.get(r)[0] / 1e6,
           s10k.get(r)[0] / 1e6, oneTd.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6, q1k[r] / 1e6,
           q1kRec[r] / 1e6, q1k1[r] / 1e6);
-      out.println("  one TD of 512: " + oneTdRun.get(r));
+      out.printf(Locale.ROOT, "  one TD of 512: %s; split over the threads %.2f M msg/s%n", oneTdRun.get(r),
+          oneTdSplit[r] / 1e6);
     }
 
     double st1k = median(col(s1k, 0));
@@ -106,7 +110,8 @@ public final class StressBench {
         st10kHalf / 1e6);
     double one = median(col(oneTd, 0));
     out.printf(Locale.ROOT, "  stress, TDX model, one TD of 512 vCPUs: %6.2f  (its busiest actors: per round above); "
-        + "against the 1,000-vCPU host: %.2f   [target >= 0.7]%n", one / 1e6, one / st1k);
+        + "against the 1,000-vCPU host: %.2f   [target >= 0.7]; split over the threads (--split-tds) %.2f: "
+        + "kept on one thread %.2fx%n", one / 1e6, one / st1k, median(oneTdSplit) / 1e6, one / median(oneTdSplit));
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher,  1,000 pairs: %6.2f%n", median(p1k) / 1e6);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher, 10,000 pairs: %6.2f%n", median(p10k) / 1e6);
     out.printf(Locale.ROOT, "  pairs on the parallel runtime, 1,000 pairs: %6.2f, recording %6.2f%n", median(q1k) / 1e6,
@@ -137,7 +142,11 @@ public final class StressBench {
   }
 
   static double[] stress(int vcpus, int threads, Duration d, boolean recording) {
-    return stress(StressScenario.spec(vcpus), threads, d, recording, o -> { });
+    return stress(StressScenario.spec(vcpus), settings(threads, recording), d, o -> { });
+  }
+
+  private static ParallelSettings settings(int threads, boolean recording) {
+    return ParallelSettings.defaults().withThreads(threads).withRecording(recording);
   }
 
   /**
@@ -152,13 +161,13 @@ public final class StressBench {
   }
 
   /** {whole-run msg/s, second-half msg/s, heap per vCPU}; {@code outcome} sees the run's outcome. */
-  static double[] stress(StressScenario.Spec spec, int threads, Duration d, boolean recording,
+  static double[] stress(StressScenario.Spec spec, ParallelSettings settings, Duration d,
       Consumer<StressRun.Outcome> outcome) {
     Scenario s = StressScenario.scenario(spec, List.of());
     long[] half = {-1, 0};
     long halfAt = d.toNanos() / 2;
     StressRun.Config c = new StressRun.Config("bench", s, List.of(), d,
-        ParallelSettings.defaults().withThreads(threads).withRecording(recording), true, Duration.ofMillis(250), true);
+        settings, true, Duration.ofMillis(250), true);
     StressRun.Outcome o = StressRun.run(c, () -> false, null, t -> {
       if (half[0] < 0 && t.elapsedNanos() >= halfAt) {
         half[0] = t.elapsedNanos();

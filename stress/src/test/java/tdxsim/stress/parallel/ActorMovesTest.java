@@ -11,10 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
-import tdxsim.stress.runtime.UncheckedWorld;
 
 /**
  * One TD runs on more than one thread: a pool thread out of work takes single actors, each to a home of its own
@@ -31,20 +29,18 @@ class ActorMovesTest {
   private static final int STREAK = 1000;
 
   /** Two spinners, children of {@code parent} (or of the root), and the threads they ran on once seen apart. */
-  private static final class Spinners extends UncheckedWorld {
+  private static final class Spinners extends SpinnerWorld {
     final CompletableFuture<Map<String, String>> apart = new CompletableFuture<>();
     final Map<String, String> lastThread = new ConcurrentHashMap<>();
     /** Runs in a row on its last thread, per spinner: a run taken once from another inbox at start-up is not a move. */
     final Map<String, Integer> streak = new ConcurrentHashMap<>();
-    private final String parent;
-    private final List<String> names;
 
     Spinners(String parent, List<String> names) {
-      this.parent = parent;
-      this.names = names;
+      super(parent, names);
     }
 
-    private Behavior<Spin> spinner() {
+    @Override
+    Behavior<Spin> spinner() {
       return Behaviors.setup(ctx -> {
         ctx.getSelf().tell(new Spin());
         String name = ctx.getSelf().path().name();
@@ -63,26 +59,6 @@ class ActorMovesTest {
     private boolean settled() {
       if (new HashSet<>(lastThread.values()).size() != 2) return false;
       return names.stream().allMatch(n -> streak.getOrDefault(n, 0) >= STREAK);
-    }
-
-    private Behavior<Void> spawning() {
-      return Behaviors.setup(ctx -> {
-        spawnSpinners(ctx);
-        return Behaviors.empty();
-      });
-    }
-
-    private void spawnSpinners(ActorContext<Void> ctx) {
-      for (String n : names) ctx.spawn(spinner(), n);
-    }
-
-    @Override
-    public Behavior<?> root() {
-      if (parent == null) return spawning();
-      return Behaviors.setup(ctx -> {
-        ctx.spawn(spawning(), parent);
-        return Behaviors.empty();
-      });
     }
   }
 

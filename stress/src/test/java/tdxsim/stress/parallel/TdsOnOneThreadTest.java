@@ -16,7 +16,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.monitor.Violation;
-import tdxsim.stress.runtime.UncheckedWorld;
 
 /**
  * A world that keeps each TD on one thread ({@link ConcurrentWorld#tdsOnOneThread}, as {@link TdxParallelWorld}
@@ -30,16 +29,13 @@ class TdsOnOneThreadTest {
   /** Spins per spinner: well over the busy thread's patience before it would give actors to an idle thread. */
   private static final int SPINS = 3 * ParPool.PATIENCE;
 
-  private static final class Spinners extends UncheckedWorld implements ConcurrentWorld {
+  private static final class Spinners extends SpinnerWorld implements ConcurrentWorld {
     final Map<Integer, Boolean> threads = new ConcurrentHashMap<>();
     final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicInteger finished = new AtomicInteger();
-    private final String parent;
-    private final List<String> names;
 
     Spinners(String parent, List<String> names) {
-      this.parent = parent;
-      this.names = names;
+      super(parent, names);
     }
 
     @Override
@@ -52,7 +48,8 @@ class TdsOnOneThreadTest {
       return Optional.empty();
     }
 
-    private Behavior<Spin> spinner() {
+    @Override
+    Behavior<Spin> spinner() {
       return Behaviors.setup(ctx -> {
         ctx.getSelf().tell(new Spin());
         int[] left = {SPINS};
@@ -62,22 +59,6 @@ class TdsOnOneThreadTest {
           else if (finished.incrementAndGet() == names.size()) done.complete(null);
           return Behaviors.same();
         });
-      });
-    }
-
-    private Behavior<Void> spawning() {
-      return Behaviors.setup(ctx -> {
-        for (String n : names) ctx.spawn(spinner(), n);
-        return Behaviors.empty();
-      });
-    }
-
-    @Override
-    public Behavior<?> root() {
-      if (parent == null) return spawning();
-      return Behaviors.setup(ctx -> {
-        ctx.spawn(spawning(), parent);
-        return Behaviors.empty();
       });
     }
   }
