@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link tdxsim.stress.parallel.ParallelSystem} runs a {@link tdxsim.stress.runtime.World} (the same interface
  *       as the deterministic runtime) on the runtime's own pool ({@code ParPool}, {@code SliceQueue}: one thread per
- *       core, each actor on a home thread, TDs in time slices), with Pekko's usual dispatcher throughput;
+ *       core, each actor on a home thread, TDs in time slices, a TDX world's TD on one thread at a time:
+ *       {@link tdxsim.stress.parallel.ConcurrentWorld#tdsOnOneThread}), with Pekko's usual dispatcher throughput;
  *       {@link tdxsim.stress.parallel.ParallelRunner} drives it to quiescence, a violation, a duration
  *       or a stop request, taking consistent cuts (every actor paused between two messages) for the checks that
  *       need every actor at rest.
