@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import tdxsim.actors.monitor.Violation;
+import tdxsim.stress.model.StressScenario;
+import tdxsim.stress.scenario.Scenario;
 
 /**
  * A world that keeps each TD on one thread ({@link ConcurrentWorld#tdsOnOneThread}, as {@link TdxParallelWorld}
@@ -75,6 +78,21 @@ class TdsOnOneThreadTest {
       run.finish();
       assertEquals(Set.of(0), w.threads.keySet(), "every run of the spinners on thread 0");
       assertArrayEquals(new long[3], moves, "no TD and no actor moved");
+    }
+  }
+
+  @Test
+  void aTdxWorldOfOneTdRunsWithoutMovingAnActor() {
+    Scenario s = StressScenario.scenario(new StressScenario.Spec(32, 32, 1, 4, 2, 8), List.of());
+    TdxParallelWorld w = new TdxParallelWorld(s.tds(), s.bounds(), true);
+    assertTrue(w.tdsOnOneThread(), "the TDX world keeps its TDs whole");
+    try (ParallelSystem sys = ParallelSystem.create("par-tdx-whole", ParallelSettings.defaults().withThreads(2))) {
+      long[] before = sys.runtime().moves();
+      ParallelResult r = ParallelRunner.run(sys, w, ParallelRunner.Options.until(Duration.ofSeconds(60)));
+      long[] after = sys.runtime().moves();
+      assertEquals(ParallelResult.StopReason.QUIESCENT, r.stoppedBy(), "the TD ran to its end");
+      assertTrue(r.deliveries() > 10_000, r.deliveries() + " deliveries");
+      assertArrayEquals(before, after, "no TD and no actor moved");
     }
   }
 
