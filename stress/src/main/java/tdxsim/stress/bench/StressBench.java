@@ -79,7 +79,8 @@ public final class StressBench {
       s1kRec.add(stress(1000, cores, d, true));
       s10k.add(stress(10000, cores, d));
       oneTd.add(stress(StressScenario.spec(512, 512), settings(cores, false), d, o -> oneTdRun.add(oneTdLine(o))));
-      oneTdSplit[r] = stress(StressScenario.spec(512, 512), settings(cores, false).withSplitTds(true), d, o -> { })[0];
+      oneTdSplit[r] =
+          stress(StressScenario.spec(512, 512), settings(cores, false).withSplitTds(true), d, o -> { })[0];
       p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p10k[r] = pairsPekko(10000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));

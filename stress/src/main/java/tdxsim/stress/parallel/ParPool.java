@@ -16,9 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * or on thread 0 in a world that keeps each TD on one thread ({@link ConcurrentWorld#tdsOnOneThread}). Unless the
  * world keeps its TDs whole, single actors move too (a home of their own) when the busy thread has no whole TD to
  * give, so that one TD can use every thread. A thread takes its TDs in turn, like a host scheduler's time slices: it
- * runs up to {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves on to the
- * next TD with work ({@link SliceQueue}). A thread with nothing to run takes the oldest task in another thread's
- * inbox, and its actor with it, unless the world keeps its TDs whole.
+ * runs up to {@value SliceQueue#QUANTUM} mailbox runs of one TD's actors (in the order they became ready), then moves
+ * on to the next TD with work ({@link SliceQueue}). A thread with nothing to run takes the oldest task in another
+ * thread's inbox, and its actor with it, unless the world keeps its TDs whole.
  *
  * <p>Not ForkJoinPool's work stealing, on purpose. There a thread runs what its own runs make ready and steals only
  * when its queue is empty; actors that keep each other busy never let it empty, so the actors are split between the
@@ -131,11 +131,11 @@ final class ParPool extends AbstractExecutorService {
     if (h >= 0 && h != self.index) share(self, h);
     else self.hungerSeen = 0;
     Runnable r = self.slices.next();
-    // a TD kept whole moves only whole (share); its runs offered to another thread are run there
-    for (int i = 1; r == null && !runtime.tdsOnOneThread && i < inbox.length; i++) {
-      r = inbox[(self.index + i) % inbox.length].poll();
-    }
-    if (r instanceof RunTask rt && rt.home() != self.index) {
+    // a TD kept whole moves only whole (share): a run offered here before its TD moved away is run here, and its
+    // actor follows its TD from then on
+    boolean whole = runtime.tdsOnOneThread;
+    for (int i = 1; r == null && !whole && i < inbox.length; i++) r = inbox[(self.index + i) % inbox.length].poll();
+    if (!whole && r instanceof RunTask rt && rt.home() != self.index) {
       rt.moveTo(self.index);
       self.actorsTaken++;
     }
@@ -148,11 +148,11 @@ final class ParPool extends AbstractExecutorService {
    * runs follow in their order. Without such a TD (this thread runs one TD, or only actors outside TDs), unless the
    * world keeps its TDs whole ({@link ConcurrentWorld#tdsOnOneThread}), and once {@code to} has stayed out of work
    * for {@value #PATIENCE} of this thread's runs, give it the later half of the waiting runs of this thread's busiest
-   * group, each actor with a home of its own there ({@link RunTask#moveTo}):
-   * one TD then runs on more than one thread. Not at once: a thread that waits for a reply from this one is out of
-   * work for a moment only, and moving actors at each such moment (or after 1,024 runs) cost a one-TD run of 512
-   * vCPUs 10-20% of its messages/s (their state changes cores, the threads trade them back and forth); after 65,536
-   * (a few tens of ms) it is an imbalance that lasts. A thread that would be left with nothing gives nothing.
+   * group, each actor with a home of its own there ({@link RunTask#moveTo}): one TD then runs on more than one
+   * thread. Not at once: a thread that waits for a reply from this one is out of work for a moment only, and moving
+   * actors at each such moment (or after 1,024 runs) cost a one-TD run of 512 vCPUs 10-20% of its messages/s (their
+   * state changes cores, the threads trade them back and forth); after 65,536 (a few tens of ms) it is an imbalance
+   * that lasts. A thread that would be left with nothing gives nothing.
    */
   private void share(ParWorkerThread self, int to) {
     assert to != self.index : self.getName() + " sharing with itself";
