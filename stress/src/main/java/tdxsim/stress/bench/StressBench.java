@@ -78,9 +78,8 @@ public final class StressBench {
       s1k1.add(stress(1000, 1, d));
       s1kRec.add(stress(1000, cores, d, true));
       s10k.add(stress(10000, cores, d));
-      oneTd.add(stress(StressScenario.spec(512, 512), settings(cores, false), d, o -> oneTdRun.add(oneTdLine(o))));
-      oneTdSplit[r] =
-          stress(StressScenario.spec(512, 512), settings(cores, false).withSplitTds(true), d, o -> { })[0];
+      oneTd.add(oneTd(cores, false, d, o -> oneTdRun.add(oneTdLine(o))));
+      oneTdSplit[r] = oneTd(cores, true, d, o -> { })[0];
       p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p10k[r] = pairsPekko(10000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
@@ -144,6 +143,11 @@ public final class StressBench {
 
   static double[] stress(int vcpus, int threads, Duration d, boolean recording) {
     return stress(StressScenario.spec(vcpus), settings(threads, recording), d, o -> { });
+  }
+
+  /** One TD of 512 vCPUs on {@code threads}, kept on one of them or split over them ({@code --split-tds}). */
+  private static double[] oneTd(int threads, boolean split, Duration d, Consumer<StressRun.Outcome> outcome) {
+    return stress(StressScenario.spec(512, 512), settings(threads, false).withSplitTds(split), d, outcome);
   }
 
   private static ParallelSettings settings(int threads, boolean recording) {
