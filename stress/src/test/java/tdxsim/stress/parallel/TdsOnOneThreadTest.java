@@ -33,23 +33,13 @@ class TdsOnOneThreadTest {
   /** Spins per spinner: well over the busy thread's patience before it would give actors to an idle thread. */
   private static final int SPINS = 3 * ParPool.PATIENCE;
 
-  private static final class Spinners extends SpinnerWorld implements ConcurrentWorld {
+  private static final class Spinners extends SpinnerWorld implements WholeTds {
     final Map<Integer, Boolean> threads = new ConcurrentHashMap<>();
     final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicInteger finished = new AtomicInteger();
 
     Spinners(String parent, List<String> names) {
       super(parent, names);
-    }
-
-    @Override
-    public boolean tdsOnOneThread() {
-      return true;
-    }
-
-    @Override
-    public Optional<Violation> firstViolation() {
-      return Optional.empty();
     }
 
     @Override
@@ -67,18 +57,21 @@ class TdsOnOneThreadTest {
     }
   }
 
-  /** A world of no actors that keeps its TDs whole. */
-  private static final class Empty extends UncheckedWorld implements ConcurrentWorld {
+  /** A world that keeps its TDs whole, with no checks. */
+  private interface WholeTds extends ConcurrentWorld {
     @Override
-    public boolean tdsOnOneThread() {
+    default boolean tdsOnOneThread() {
       return true;
     }
 
     @Override
-    public Optional<Violation> firstViolation() {
+    default Optional<Violation> firstViolation() {
       return Optional.empty();
     }
+  }
 
+  /** A world of no actors that keeps its TDs whole. */
+  private static final class Empty extends UncheckedWorld implements WholeTds {
     @Override
     public Behavior<?> root() {
       return Behaviors.empty();
