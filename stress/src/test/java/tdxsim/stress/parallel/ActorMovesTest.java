@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * the move.
  */
 class ActorMovesTest {
-  private record Spin() {}
-
   private static final int STREAK = 1000;
 
   /** Two spinners, children of {@code parent} (or of the root), and the threads they ran on once seen apart. */
@@ -40,19 +36,12 @@ class ActorMovesTest {
     }
 
     @Override
-    Behavior<Spin> spinner() {
-      return Behaviors.setup(ctx -> {
-        ctx.getSelf().tell(new Spin());
-        String name = ctx.getSelf().path().name();
-        return Behaviors.receiveMessage(s -> {
-          String t = Thread.currentThread().getName();
-          streak.merge(name, 1, (a, b) -> t.equals(lastThread.get(name)) ? a + 1 : 1);
-          lastThread.put(name, t);
-          if (settled()) apart.complete(Map.copyOf(lastThread));
-          ctx.getSelf().tell(new Spin());
-          return Behaviors.same();
-        });
-      });
+    boolean spun(String name) {
+      String t = Thread.currentThread().getName();
+      streak.merge(name, 1, (a, b) -> t.equals(lastThread.get(name)) ? a + 1 : 1);
+      lastThread.put(name, t);
+      if (settled()) apart.complete(Map.copyOf(lastThread));
+      return true;
     }
 
     /** Both spinners have run {@value #STREAK} times in a row each on its own thread. */

@@ -6,8 +6,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tdxsim.stress.runtime.UncheckedWorld;
 
 /**
- * A test world of actors that keep themselves busy (spinners), named {@code names}, children of an actor named
- * {@code parent} (a TD of a host, as {@code td-0}) or, when it is null, of the root (a world that is one TD).
+ * A test world of actors that keep themselves busy (spinners: each sends itself a message at every run), named
+ * {@code names}, children of an actor named {@code parent} (a TD of a host, as {@code td-0}) or, when it is null, of
+ * the root (a world that is one TD).
  */
 abstract class SpinnerWorld extends UncheckedWorld {
   final String parent;
@@ -19,8 +20,21 @@ abstract class SpinnerWorld extends UncheckedWorld {
     this.names = names;
   }
 
-  /** One spinner's behaviour. */
-  abstract Behavior<?> spinner();
+  private record Spin() {}
+
+  /** A run of the spinner {@code name}, on the thread that runs it; whether it spins on. */
+  abstract boolean spun(String name);
+
+  private Behavior<Spin> spinner() {
+    return Behaviors.setup(ctx -> {
+      ctx.getSelf().tell(new Spin());
+      String name = ctx.getSelf().path().name();
+      return Behaviors.receiveMessage(s -> {
+        if (spun(name)) ctx.getSelf().tell(new Spin());
+        return Behaviors.same();
+      });
+    });
+  }
 
   private Behavior<Void> spawning() {
     return Behaviors.setup(ctx -> {

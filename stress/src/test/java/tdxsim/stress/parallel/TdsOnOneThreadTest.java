@@ -28,14 +28,13 @@ import tdxsim.stress.scenario.Scenario;
  * The same spinners in a world that does not keep TDs whole are split ({@link ActorMovesTest}).
  */
 class TdsOnOneThreadTest {
-  private record Spin() {}
-
   /** Spins per spinner: well over the busy thread's patience before it would give actors to an idle thread. */
   private static final int SPINS = 3 * ParPool.PATIENCE;
 
   private static final class Spinners extends SpinnerWorld implements WholeTds {
     final Map<Integer, Boolean> threads = new ConcurrentHashMap<>();
     final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Map<String, Integer> runs = new ConcurrentHashMap<>();
     private final AtomicInteger finished = new AtomicInteger();
 
     Spinners(String parent, List<String> names) {
@@ -43,17 +42,11 @@ class TdsOnOneThreadTest {
     }
 
     @Override
-    Behavior<Spin> spinner() {
-      return Behaviors.setup(ctx -> {
-        ctx.getSelf().tell(new Spin());
-        int[] left = {SPINS};
-        return Behaviors.receiveMessage(s -> {
-          threads.put(((ParWorkerThread) Thread.currentThread()).index, true);
-          if (--left[0] > 0) ctx.getSelf().tell(new Spin());
-          else if (finished.incrementAndGet() == names.size()) done.complete(null);
-          return Behaviors.same();
-        });
-      });
+    boolean spun(String name) {
+      threads.put(((ParWorkerThread) Thread.currentThread()).index, true);
+      if (runs.merge(name, 1, Integer::sum) < SPINS) return true;
+      if (finished.incrementAndGet() == names.size()) done.complete(null);
+      return false;
     }
   }
 
