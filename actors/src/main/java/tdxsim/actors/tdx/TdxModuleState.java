@@ -99,8 +99,8 @@ public final class TdxModuleState {
     assert now == null || now == op : op + " replaced by " + now;
     int vcpu = op instanceof InFlightOp.Accept a ? a.msg.vcpu() : op instanceof InFlightOp.VpEnter v ? v.msg.vcpu() : -1;
     if (vcpu < 0) return true;
-    VcpuContext v = vcpu(vcpu);
-    assert v.guestOp < 0 || inFlight.get(v.guestOp) instanceof InFlightOp.Accept : v + ": no ACCEPT in flight";
+    VcpuContext ctx = vcpu(vcpu);
+    assert ctx.guestOp < 0 || inFlight.get(ctx.guestOp) instanceof InFlightOp.Accept : ctx + ": no ACCEPT in flight";
     return true;
   }
 

@@ -81,7 +81,7 @@
  * KickAck of every vCPU for each TRACK's kick on the conversion path). The module's share rises to 35-45% only in
  * runs where vCPUs spin on ACCEPT answered TDX_OPERAND_BUSY_HOST_PRIORITY (liveness.accept-host-priority).
  * And a TD split over threads at all is slower than a whole one: the parallel runtime keeps each TD on one thread,
- * since one TD of 512 vCPUs ran 3.0-4.0 M messages/s with its actors split over two threads in every placement
+ * since one TD of 512 vCPUs ran 1.6-4.0 M messages/s with its actors split over two threads in every placement
  * tried, against 5.3 on one (README, "One TD stays on one thread"); shards would add actors and messages to the
  * TD's hot path.
  *

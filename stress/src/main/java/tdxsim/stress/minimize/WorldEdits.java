@@ -112,11 +112,16 @@ final class WorldEdits {
   }
 
   private static boolean mapGpa(Config op, String to) {
-    return op.hasPath("op") && op.getString("op").equals("map-gpa") && op.hasPath("to") && op.getString("to").equals(to);
+    return "map-gpa".equals(field(op, "op")) && to.equals(field(op, "to"));
   }
 
   private static boolean same(Config a, Config b, String key) {
-    return a.hasPath(key) == b.hasPath(key) && (!a.hasPath(key) || a.getValue(key).unwrapped().equals(b.getValue(key).unwrapped()));
+    return java.util.Objects.equals(field(a, key), field(b, key));
+  }
+
+  /** The op's field {@code key} as HOCON gives it (a string, a number), or null when the op has none. */
+  private static Object field(Config op, String key) {
+    return op.hasPath(key) ? op.getValue(key).unwrapped() : null;
   }
 
   private static List<List<ConfigValue>> workloads(Config c) {

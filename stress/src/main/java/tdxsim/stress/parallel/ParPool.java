@@ -245,7 +245,7 @@ final class ParPool extends AbstractExecutorService {
     self.runs++;
     try {
       r.run();
-      if (FAULT_OOM_AT_TASK > 0 && self.index == 0 && ++self.tasksRun == FAULT_OOM_AT_TASK) {
+      if (FAULT_OOM_AT_TASK > 0 && self.index == 0 && self.runs == FAULT_OOM_AT_TASK) {
         throw new OutOfMemoryError("injected by -Dtdxsim.fault.oom-at-task=" + FAULT_OOM_AT_TASK);
       }
     } catch (Throwable t) {

@@ -156,12 +156,10 @@ final class ParRuntime {
     return liveWorldQueues.get();
   }
 
-  /** Actors created under {@code path} from now on belong to the world. */
-  void beginWorld(String path) {
-    beginWorld(path, false);
-  }
-
-  /** {@link #beginWorld(String)}, with the world's TDs each on one thread ({@link ConcurrentWorld#tdsOnOneThread}). */
+  /**
+   * Actors created under {@code path} from now on belong to the world; its TDs each run on one thread at a time if
+   * {@code tdsOnOneThread} ({@link ConcurrentWorld#tdsOnOneThread}).
+   */
   void beginWorld(String path, boolean tdsOnOneThread) {
     assert path != null : "a world at " + path;
     assert path.startsWith("/") : "a world at " + path;

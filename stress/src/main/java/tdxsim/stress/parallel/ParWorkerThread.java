@@ -19,9 +19,10 @@ final class ParWorkerThread extends Thread {
   Object slotOwner;
 
   Object slotState;
-  /** Tasks this thread has run, counted only for fault injection ({@link ParPool}); only this thread touches it. */
-  long tasksRun;
-  /** Tasks this thread has run: written by this thread only, read racily (is the pool idle? {@link ParRuntime}). */
+  /**
+   * Tasks this thread has run: written by this thread only, read racily (is the pool idle? {@link ParRuntime}), and
+   * by the fault injection ({@link ParPool}).
+   */
   long runs;
   /** Runs of this thread while another was out of work and no TD could move to it ({@link ParPool}). */
   int hungerSeen;
@@ -30,7 +31,6 @@ final class ParWorkerThread extends Thread {
    * its own ({@link ParPool}); written by this thread only, read racily for statistics.
    */
   long actorsTaken;
-
   long actorsGiven;
 
   /** This thread's index in the pool (its inbox). */
