@@ -152,4 +152,26 @@ public sealed interface TdxModuleMsg {
    * TdxModuleMsg (permitted subtypes live in this package) and traces record each delivery by its simple name.
    */
   record Continue(long opId) implements TdxModuleMsg {}
+
+  // --------------------------------------------------------------------------- the sharded module's front
+  // Internal to the sharded TDX module (tdxsim.actors.tdx.ShardedTdxModule): what an S-EPT shard answers the front.
+
+  /** A host SEAMCALL's S-EPT side ended in its shard (entry released): release the TD-wide locks, reply. */
+  record SeptDone(long opId, TdxStatus status) implements TdxModuleMsg {}
+
+  /** A guest access's walk in its shard ended at a leaf (or a missing one: FREE) in {@code state}. */
+  record SeptWalked(long opId, SeptState state) implements TdxModuleMsg {}
+
+  /**
+   * An ACCEPT's S-EPT side ended in its shard, entry released: the TDCALL returns {@code returned}; or, with
+   * {@code returned} null, the TD exits, for the pending interrupt if {@code interrupted}, else with an EPT violation.
+   */
+  record AcceptDone(long opId, TdxStatus returned, boolean interrupted) implements TdxModuleMsg {}
+
+  /** The zero-step filter's walks in one shard: the gfns of its query that would still fault. */
+  record EpfChecked(long opId, java.util.List<Long> expected) implements TdxModuleMsg {
+    public EpfChecked {
+      expected = java.util.List.copyOf(expected);
+    }
+  }
 }

@@ -216,12 +216,22 @@ public enum DesignOption {
    * interrupt waits until the fault is resolved, however long an invalidation makes it retry [LNX tdx.c].
    */
   MUT_LOCAL_RETRY_IGNORES_EVENTS("mut-local-retry-ignores-events", Kind.MUTATION, 17, "LNX tdx.c",
-      "the TDX local-retry loop does not leave on a pending interrupt (kvm_vcpu_has_events)");
+      "the TDX local-retry loop does not leave on a pending interrupt (kvm_vcpu_has_events)"),
 
-  /** Design option (a choice argued on the list) or protocol mutation (a deliberate break, section 4). */
+  /**
+   * Not a kernel choice: the same TDX module built as actors differently, a front with the TD-wide state (TDR, TDCS,
+   * TDVPS) and one S-EPT shard per 1G region ({@link tdxsim.actors.tdx.ShardedTdxModule}). Every SEAMCALL status
+   * and every verdict is meant to be the one-actor module's; the catalogue is checked under both.
+   */
+  SHARDED_TDX_MODULE("sharded-tdx-module", Kind.MODEL, 0, "TDXM",
+      "the TDX module as a TD-wide front and one S-EPT shard actor per 1G region (same protocol, same verdicts)");
+
+  /** Design option (a choice argued on the list), protocol mutation (a deliberate break, section 4), or model structure. */
   public enum Kind {
     DESIGN_OPTION("design option"),
-    MUTATION("mutation");
+    MUTATION("mutation"),
+    /** How the model is built, not what the kernel does: the protocol and its verdicts are the same. */
+    MODEL("model structure");
 
     private final String label;
 

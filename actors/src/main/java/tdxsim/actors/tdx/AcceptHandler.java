@@ -1,17 +1,11 @@
 package tdxsim.actors.tdx;
 
-import static tdxsim.protocol.TdxStatus.TDX_OPERAND_BUSY;
-import static tdxsim.protocol.TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY;
 import static tdxsim.protocol.TdxStatus.TDX_OPERAND_INVALID;
-import static tdxsim.protocol.TdxStatus.TDX_PAGE_ALREADY_ACCEPTED;
-import static tdxsim.protocol.TdxStatus.TDX_PAGE_SIZE_MISMATCH;
-import static tdxsim.protocol.TdxStatus.TDX_SUCCESS;
 
 import tdxsim.actors.monitor.SeptObservation.AcceptCompleted;
 import tdxsim.protocol.ExitReason;
-import tdxsim.protocol.Level;
-import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.TdxStatus;
 
 /**
  * TDG.MEM.PAGE.ACCEPT [TDXM tdg_mem_page_accept.c], with the outcomes of domain 1.1:
@@ -31,18 +25,21 @@ import tdxsim.protocol.TdxModuleMsg;
  * zeroing and the commit on {@code Continue}. A 2M ACCEPT zeroes {@code accept2mPagesPerStep} pages per step and
  * keeps its progress in the entry's ACCEPT_COUNTER; if an external interrupt is pending after a step, it writes
  * the counter back, releases the entry and lets the interrupt exit the TD without returning from the TDCALL
- * (RAX and RIP untouched): the guest re-executes the ACCEPT after re-entry and continues from the counter.
+ * (RAX and RIP untouched): the guest re-executes the ACCEPT after re-entry and continues from the counter. The
+ * S-EPT side is {@link AcceptSteps}; this class is the vCPU's side and runs the steps inline.
  */
 final class AcceptHandler {
   private final TdxModuleState s;
   private final Outbox out;
   private final GuestHandler guest;
+  private final AcceptSteps steps;
 
   AcceptHandler(TdxModuleState s, Outbox out, GuestHandler guest) {
     assert s != null && out != null && guest != null : "an ACCEPT handler without a module";
     this.s = s;
     this.out = out;
     this.guest = guest;
+    this.steps = new AcceptSteps(s.ept());
   }
 
   void onAccept(TdxModuleMsg.TdgMemPageAccept m) {
@@ -50,84 +47,52 @@ final class AcceptHandler {
     if (!v.inGuest()) return; // taken out of the guest before it executed the TDCALL
     guest.requireNoGuestOp(v, m);
     assert !v.interruptPending && v.invariant() : "an interrupt deferred with no TDCALL executing: " + v;
-    Level level = m.level();
-    if (!SeptRules.acceptLevelValid(level) || !level.isAligned(m.gfn()) || !s.config().isPrivate(m.gfn())) {
+    if (!AcceptSteps.operandsValid(s.config(), m)) {
       guest.tdcallReturned(v, m, TDX_OPERAND_INVALID);
       return;
     }
-    SecureEpt.Walk w = s.ept().walk(m.gfn(), level);
-    if (!w.reached(level)) {
-      // "SEPT walk fails only when reached level is smaller than requested level" (a larger page).
-      if (SeptRules.guestAccessibleLeaf(w.state())) {
-        guest.tdcallReturned(v, m, TDX_PAGE_ALREADY_ACCEPTED); // (a) case 1.1
-      } else {
-        violation(v, m); // (b) cases 1.2 and 2
-      }
+    AcceptSteps.Result r = steps.walk(m);
+    if (r.end() == AcceptSteps.End.WALKED) r = steps.lock(s.mintOpId(), m, r.entry());
+    if (r.end() != AcceptSteps.End.ACQUIRED) {
+      end(v, m, r.end(), r.status());
       return;
     }
-    SeptEntry e = w.entry();
-    assert e.level() == level && e.gfn() == m.gfn() : "the walk reached " + e + " for " + m;
-    long opId = s.mintOpId();
-    switch (e.tryLockGuest(opId)) {
-      case BUSY -> guest.tdcallReturned(v, m, TDX_OPERAND_BUSY); // (d)
-      case BUSY_HOST_PRIORITY -> guest.tdcallReturned(v, m, TDX_OPERAND_BUSY_HOST_PRIORITY); // (d)
-      case ACQUIRED -> {
-        InFlightOp.Accept op = new InFlightOp.Accept(opId, m, e);
-        assert e.isLocked() && !s.inFlight.containsKey(opId) : e;
-        s.inFlight.put(opId, op);
-        v.guestOp = opId;
-        out.continueLater(opId);
-      }
-    }
+    SeptEntry e = r.entry();
+    InFlightOp.Accept op = new InFlightOp.Accept(e.lockHolder, m, e);
+    assert e.isLocked() && !s.inFlight.containsKey(op.opId) : e;
+    s.inFlight.put(op.opId, op);
+    v.guestOp = op.opId;
+    out.continueLater(op.opId);
   }
 
   void onContinue(InFlightOp.Accept op) {
     TdxModuleMsg.TdgMemPageAccept m = op.msg;
     VcpuContext v = s.vcpu(m.vcpu());
-    SeptEntry e = op.entry;
     assert v.inGuest() && v.guestOp == op.opId : "ACCEPT continues on " + v + " that no longer executes op " + op;
     assert s.inFlight.get(op.opId) == op : op + " is not in flight";
-    assert e.isLocked() && m.level().isAligned(e.gfn()) : "ACCEPT commits on an entry it does not hold: " + e;
-    SeptState st = e.state();
-    if (st != SeptState.FREE && st.isNonLeaf()) {
-      done(op, v, false);
-      guest.tdcallReturned(v, m, TDX_PAGE_SIZE_MISMATCH); // (c) case 3
-    } else if (SeptRules.guestAccessibleLeaf(st)) {
-      done(op, v, false);
-      guest.tdcallReturned(v, m, TDX_PAGE_ALREADY_ACCEPTED); // (a) at the requested level
-    } else if (!SeptRules.acceptAllowed(st)) {
-      done(op, v, false);
-      violation(v, m); // (b) FREE / BLOCKED / PENDING_BLOCKED ... at the requested level
-    } else if (m.level() == Level.PG_LEVEL_4K) {
-      s.ept().accepted(e); // init_sept_4k_page, then PENDING -> MAPPED
-      done(op, v, true);
-      guest.tdcallReturned(v, m, TDX_SUCCESS); // (e)
-    } else {
-      int pages = Math.min(s.config().accept2mPagesPerStep(), 512 - e.acceptCounter);
-      e.acceptCounter += pages;
-      assert pages > 0 && e.acceptCounter <= 512 : "ACCEPT_COUNTER " + e.acceptCounter;
-      if (e.acceptCounter == 512) {
-        s.ept().accepted(e); // ACCEPT_COUNTER back to 0, PENDING -> MAPPED
-        done(op, v, true);
-        guest.tdcallReturned(v, m, TDX_SUCCESS); // (e)
-      } else if (v.interruptPending) {
-        // Interrupted: write the entry back with its ACCEPT_COUNTER, release it, take the interrupt.
-        done(op, v, true);
-        s.monitor().observe(new AcceptCompleted(v.id(), m.gfn(), m.level(), null));
-        guest.tdExit(v, ExitReason.EXTERNAL_INTERRUPT, 0, null, m.tag(), false);
-      } else {
-        out.continueLater(op.opId); // still holding the entry lock
-      }
+    AcceptSteps.Result r = steps.step(op.opId, m, op.entry, v.interruptPending);
+    if (r.end() == AcceptSteps.End.MORE) {
+      out.continueLater(op.opId); // still holding the entry lock
+      return;
     }
+    s.inFlight.remove(op.opId);
+    v.guestOp = -1;
+    assert !op.entry.isLocked() : op + " ended holding " + op.entry;
+    end(v, m, r.end(), r.status());
   }
 
-  private void done(InFlightOp.Accept op, VcpuContext v, boolean wroteEntry) {
-    assert v.guestOp == op.opId : v + " is not executing " + op;
-    assert s.inFlight.get(op.opId) == op && op.entry.lockHolder == op.opId : op + " ends without holding " + op.entry;
-    s.inFlight.remove(op.opId);
-    op.entry.unlock(op.opId, wroteEntry);
-    v.guestOp = -1;
-    assert !op.entry.isLocked() && op.entry.invariant() : op.entry;
+  /** The vCPU's side of an ACCEPT that ended: the TDCALL returns, or the TD exits (case (b), or the interrupt). */
+  void end(VcpuContext v, TdxModuleMsg.TdgMemPageAccept m, AcceptSteps.End end, TdxStatus status) {
+    assert v.guestOp < 0 : v + " still executes an op when its ACCEPT ends";
+    switch (end) {
+      case RETURNED -> guest.tdcallReturned(v, m, status);
+      case VIOLATION -> violation(v, m);
+      case INTERRUPTED -> {
+        s.monitor().observe(new AcceptCompleted(v.id(), m.gfn(), m.level(), null));
+        guest.tdExit(v, ExitReason.EXTERNAL_INTERRUPT, 0, null, m.tag(), false);
+      }
+      default -> throw new IllegalStateException("an ACCEPT of " + v + " ended " + end);
+    }
   }
 
   /** Case (b): EPT-violation TD exit with the ACCEPT extended exit qualification (requested level). */

@@ -83,12 +83,17 @@ final class GuestHandler {
 
   /** The rest of td_entry_stepping_filter, then entry; the tree lock is released before the guest runs. */
   void onContinue(InFlightOp.VpEnter op) {
+    zeroStepFilter(op, this::epfExpected);
+  }
+
+  /** td_entry_stepping_filter over the listed gfns, {@code expected} telling which would still fault. */
+  void zeroStepFilter(InFlightOp.VpEnter op, java.util.function.LongPredicate expected) {
     s.inFlight.remove(op.opId);
     VcpuContext v = s.vcpu(op.msg.vcpu());
     assert v.mode == VcpuContext.Mode.ENTERING && !v.lastEpfGfns.isEmpty() : "zero-step filter for " + v;
     assert s.septTreeLock().isExclusive() : "td_entry_stepping_filter without the S-EPT tree lock exclusive";
     for (long gfn : v.lastEpfGfns) {
-      if (epfExpected(gfn)) {
+      if (expected.test(gfn)) {
         // FILTER_FAIL_TDENTER_EPFS: revert the TLB tracking state and emulate an EPT-violation TD exit.
         s.septTreeLock().releaseExclusive();
         s.epochs().countOut(v.countedEpoch);
@@ -108,11 +113,14 @@ final class GuestHandler {
   /** is_epf_expected: the guest's walk to gfn would still end in an EPT violation that exits to the host. */
   private boolean epfExpected(long gfn) {
     assert gfn >= 0 && s.septTreeLock().isExclusive() : "is_epf_expected walks under the S-EPT tree lock";
-    if (!s.config().isPrivate(gfn)) return true;
-    SeptState st = s.ept().walkToLeaf(gfn).state();
+    return !s.config().isPrivate(gfn) || epfExpected(s.config(), s.ept().walkToLeaf(gfn).state());
+  }
+
+  /** is_epf_expected for a private gfn whose walk ends in {@code st}. */
+  static boolean epfExpected(TdxModuleConfig config, SeptState st) {
     if (SeptRules.guestFullyAccessibleLeaf(st)) return false;
     // A PENDING page with SEPT_VE_DISABLE clear is a convertible violation (#VE), not an exit.
-    return !(SeptRules.pendingAndGuestAcceptable(st) && !s.config().septVeDisable());
+    return !(SeptRules.pendingAndGuestAcceptable(st) && !config.septVeDisable());
   }
 
   private void enter(VcpuContext v) {
@@ -143,7 +151,7 @@ final class GuestHandler {
     VcpuContext v = s.vcpu(m.vcpu());
     if (!v.inGuest()) return;
     if (v.guestOp >= 0) {
-      assert s.inFlight.get(v.guestOp) instanceof InFlightOp.Accept : "guest op " + v.guestOp + " not in flight";
+      assert TdxModuleState.isGuestOp(s.inFlight.get(v.guestOp)) : "guest op " + v.guestOp + " not in flight";
       v.interruptPending = true;
       assert v.invariant();
       return;
@@ -162,7 +170,12 @@ final class GuestHandler {
     if (!v.inGuest()) return;
     requireNoGuestOp(v, m);
     assert m.gfn() >= 0 && m.replyTo() != null : m;
-    SeptState st = s.config().isPrivate(m.gfn()) ? s.ept().walkToLeaf(m.gfn()).state() : SeptState.FREE;
+    accessWalked(v, m, s.config().isPrivate(m.gfn()) ? s.ept().walkToLeaf(m.gfn()).state() : SeptState.FREE);
+  }
+
+  /** The access's walk ended at a leaf in {@code st} (FREE: none, or a shared gfn). */
+  void accessWalked(VcpuContext v, TdxModuleMsg.GuestMemAccess m, SeptState st) {
+    assert v.inGuest() && v.guestOp < 0 && v.id() == m.vcpu() : m + " completes on " + v;
     if (st == SeptState.MAPPED || (st == SeptState.BLOCKEDW && !m.write())) {
       v.progressSinceEntry = true;
       out.reply(m.replyTo(), new GuestResult.GuestAccessOk(v.id(), m.gfn(), m.tag()));

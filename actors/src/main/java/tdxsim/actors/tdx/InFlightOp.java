@@ -6,7 +6,8 @@ import tdxsim.protocol.TdxModuleMsg;
  * An operation that has acquired its locks and waits for its {@link TdxModuleMsg.Continue}: what it holds and
  * what it needs to finish. Op ids are minted by the module, in the order requests arrive.
  */
-abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept, InFlightOp.VpEnter {
+abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept, InFlightOp.VpEnter,
+    InFlightOp.InShard {
   /** How a sharex lock is held. */
   enum Hold { NONE, SHARED, EXCLUSIVE }
 
@@ -26,17 +27,19 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
     Hold tdrLock = Hold.NONE;
     Hold treeLock = Hold.NONE;
     boolean epochLock;
-    /** The entry the walk reached, or null. */
-    SeptEntry entry;
-    /** Whether this op holds {@link #entry}'s lock (PAGE.ADD takes none: TDR exclusive covers it). */
-    boolean entryLocked;
-    /** A HostInterrupt arrived while this SEAMCALL was in flight (is_interrupt_pending_host_side). */
-    boolean hostInterruptPending;
+    /** Its S-EPT side: the entry and the entry lock (held here, or by the gfn's shard in the sharded module). */
+    final SeptOp sept;
 
     Seamcall(long opId, TdxModuleMsg.Seamcall msg) {
       super(opId);
       assert msg != null && msg.caller() != null : "a SEAMCALL without a caller";
       this.msg = msg;
+      this.sept = new SeptOp(opId, msg);
+    }
+
+    /** Everything but TDH.MEM.TRACK and TDH.MR.FINALIZE walks to an entry and works on it. */
+    boolean needsEntry() {
+      return !(msg instanceof TdxModuleMsg.TdhMemTrack) && !(msg instanceof TdxModuleMsg.TdhMrFinalize);
     }
 
     @Override
@@ -47,9 +50,7 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
       assert treeLock != Hold.SHARED || s.septTreeLock().readers() > 0 : this + " " + s.septTreeLock();
       assert treeLock != Hold.EXCLUSIVE || s.septTreeLock().isExclusive() : this + " " + s.septTreeLock();
       assert !epochLock || s.epochs().epochLock().isExclusive() : this + " " + s.epochs().epochLock();
-      assert !entryLocked || entry.isLocked() && entry.lockHolder == opId : this + " lost the lock of " + entry;
-      assert entry == null || entry.level() == msg.level() && entry.gfn() == msg.gfn() : this + " walked to " + entry;
-      return true;
+      return sept.holds();
     }
 
     @Override
@@ -105,6 +106,34 @@ abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept,
     @Override
     public String toString() {
       return "op" + opId + ":TDH.VP.ENTER(vcpu" + msg.vcpu() + ")";
+    }
+  }
+
+  /**
+   * The sharded module's front: a guest access or ACCEPT whose S-EPT side runs in the gfn's {@link SeptShard}. It is
+   * the vCPU's guest op until the shard answers: an external interrupt meanwhile is taken after it, as after a
+   * TDCALL.
+   */
+  static final class InShard extends InFlightOp {
+    final TdxModuleMsg msg;
+    final int vcpu;
+
+    InShard(long opId, TdxModuleMsg msg, int vcpu) {
+      super(opId);
+      assert msg instanceof TdxModuleMsg.GuestMemAccess || msg instanceof TdxModuleMsg.TdgMemPageAccept : msg;
+      this.msg = msg;
+      this.vcpu = vcpu;
+    }
+
+    @Override
+    boolean holds(TdxModuleState s) {
+      assert s.vcpu(vcpu).guestOp == opId : this + " is not the guest op of " + s.vcpu(vcpu);
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "op" + opId + ":" + msg.getClass().getSimpleName() + "(vcpu" + vcpu + ") in its shard";
     }
   }
 }

@@ -1,21 +1,12 @@
 package tdxsim.actors.tdx;
 
-import static tdxsim.protocol.TdxStatus.TDX_EPT_ENTRY_STATE_INCORRECT;
-import static tdxsim.protocol.TdxStatus.TDX_EPT_INVALID_PROMOTE_CONDITIONS;
-import static tdxsim.protocol.TdxStatus.TDX_EPT_WALK_FAILED;
-import static tdxsim.protocol.TdxStatus.TDX_GPA_RANGE_ALREADY_BLOCKED;
-import static tdxsim.protocol.TdxStatus.TDX_GPA_RANGE_NOT_BLOCKED;
-import static tdxsim.protocol.TdxStatus.TDX_INTERRUPTED_RESTARTABLE;
 import static tdxsim.protocol.TdxStatus.TDX_OPERAND_BUSY;
 import static tdxsim.protocol.TdxStatus.TDX_OPERAND_INVALID;
 import static tdxsim.protocol.TdxStatus.TDX_OP_STATE_INCORRECT;
 import static tdxsim.protocol.TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY;
 import static tdxsim.protocol.TdxStatus.TDX_SUCCESS;
-import static tdxsim.protocol.TdxStatus.TDX_TLB_TRACKING_NOT_DONE;
 
-import java.util.ArrayList;
-import java.util.List;
-import tdxsim.actors.monitor.SeptObservation;
+import tdxsim.actors.monitor.SeptObservation.NonBlockingDemote;
 import tdxsim.actors.monitor.SeptObservation.SeamcallCompleted;
 import tdxsim.actors.monitor.SeptObservation.TdEpochAdvanced;
 import tdxsim.actors.monitor.SeptObservation.TdRunnable;
@@ -23,7 +14,6 @@ import tdxsim.actors.tdx.InFlightOp.Hold;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeamcallResult;
-import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
 
@@ -37,7 +27,9 @@ import tdxsim.protocol.TdxStatus;
  * entry lock (sept_lock_acquire_host). Any failure releases what was taken and replies at once. <b>Work</b>
  * (on the op's {@code Continue}) does the state / BLOCK / TRACK checks, the commit, releases the locks and
  * replies. A request arriving in between sees the locks held and gets TDX_OPERAND_BUSY where the real module
- * would return it.
+ * would return it. The S-EPT side (the walk, the entry lock, the work on the entry) is {@link SeptWork}: inline
+ * here in the one-actor module; in the sharded module ({@code septWork} null) the front forwards the op to the
+ * gfn's {@link SeptShard} instead of continuing it, and completes it on the shard's {@code SeptDone}.
  *
  * <p>TDH.PHYMEM.PAGE.WBINVD touches no S-EPT state and no lock the model has (only the page's PAMT entry,
  * shared), so it is one step; it succeeds unless a failure is injected
@@ -46,16 +38,20 @@ import tdxsim.protocol.TdxStatus;
 final class SeamcallHandlers {
   private final TdxModuleState s;
   private final Outbox out;
+  /** The S-EPT side run inline, or null when shards run it (the sharded module's front). */
+  private final SeptWork septWork;
 
-  SeamcallHandlers(TdxModuleState s, Outbox out) {
+  SeamcallHandlers(TdxModuleState s, Outbox out, SeptWork septWork) {
     this.s = s;
     this.out = out;
+    this.septWork = septWork;
     assert s != null && out != null : "SEAMCALL handlers without the module state or the outbox";
+    assert septWork == null || septWork.ept() == s.ept() : "the inline S-EPT work is on another S-EPT";
   }
 
   void onSeamcall(TdxModuleMsg.Seamcall m) {
     if (m instanceof TdxModuleMsg.TdhMemPageDemoteNonBlocking) {
-      s.monitor().observe(new SeptObservation.NonBlockingDemote(m.gfn(), m.level()));
+      s.monitor().observe(new NonBlockingDemote(m.gfn(), m.level()));
     }
     if (m instanceof TdxModuleMsg.TdhPhymemPageWbinvd) {
       // fault injection: the n-th flush fails on its PAMT entry's lock and flushes nothing
@@ -71,41 +67,62 @@ final class SeamcallHandlers {
     }
     InFlightOp.Seamcall op = new InFlightOp.Seamcall(s.mintOpId(), m);
     TdxStatus failed = acquire(op);
+    if (failed == null && op.needsEntry() && septWork != null) failed = septWork.acquireEntry(op.sept);
     if (failed != null) {
       release(op, false);
-      assert op.entry == null || op.entry.lockHolder != op.opId : op + " failed and left " + op.entry + " locked";
+      assert op.sept.entry == null || op.sept.entry.lockHolder != op.opId : op + " failed and left an entry locked";
       finish(m, failed);
       return;
     }
     assert op.holds(s) && !s.inFlight.containsKey(op.opId) : op + " in flight without its locks";
+    assert !(m instanceof TdxModuleMsg.TdhMemPageAdd) || s.tdrLock().isExclusive() : "PAGE.ADD under TDR shared";
     s.inFlight.put(op.opId, op);
     out.continueLater(op.opId);
   }
 
+  /** The op's work: TRACK / MR.FINALIZE, or (one-actor module) the S-EPT work inline. */
   void onContinue(InFlightOp.Seamcall op) {
     assert op.tdrLock != Hold.NONE && !s.tdrLock().isFree() : op + " continues without the TDR lock";
+    assert !op.needsEntry() || septWork != null : op + " continued in a front: its shard does its work";
     s.inFlight.remove(op.opId);
-    Outcome o = work(op);
-    release(op, o.wroteEntry);
-    assert op.tdrLock == Hold.NONE && !op.epochLock && !op.entryLocked : op + " returned holding a lock";
-    finish(op.msg, o.status);
+    SeptWork.Outcome o = work(op);
+    release(op, o.wroteEntry());
+    assert op.tdrLock == Hold.NONE && !op.epochLock && !op.sept.entryLocked : op + " returned holding a lock";
+    finish(op.msg, o.status());
   }
 
-  /** is_interrupt_pending_host_side for every in-flight SEAMCALL issued with {@code tag}. */
-  void onHostInterrupt(long tag) {
+  /** The sharded module's front: the op's shard has released the entry; release the TD-wide locks and reply. */
+  void onSeptDone(InFlightOp.Seamcall op, TdxStatus status) {
+    assert septWork == null && op.needsEntry() : op + " done in a shard of a module that has none";
+    assert status != null && s.inFlight.get(op.opId) == op : op + " is not in flight";
+    s.inFlight.remove(op.opId);
+    release(op, false);
+    assert op.tdrLock == Hold.NONE && op.treeLock == Hold.NONE : op + " returned holding a lock";
+    finish(op.msg, status);
+  }
+
+  /** is_interrupt_pending_host_side for every in-flight SEAMCALL issued with {@code tag}; their ops, in order. */
+  java.util.List<InFlightOp.Seamcall> onHostInterrupt(long tag) {
+    java.util.List<InFlightOp.Seamcall> marked = new java.util.ArrayList<>(1);
     for (InFlightOp op : s.inFlight.values()) {
-      if (op instanceof InFlightOp.Seamcall sc && sc.msg.caller().tag() == tag) sc.hostInterruptPending = true;
+      if (op instanceof InFlightOp.Seamcall sc && sc.msg.caller().tag() == tag) {
+        sc.sept.hostInterruptPending = true;
+        marked.add(sc);
+      }
     }
+    return marked;
   }
 
   // ------------------------------------------------------------------------------------------ acquire
 
-  /** Returns the failure status, or null if every lock was taken (and the walk reached the level). */
+  /**
+   * The TD-wide part; returns the failure status, or null if every TD-wide lock was taken (the S-EPT side's walk
+   * and entry lock follow, in {@link SeptWork#acquireEntry}).
+   */
   private TdxStatus acquire(InFlightOp.Seamcall op) {
     TdxModuleMsg.Seamcall m = op.msg;
     SeamcallLeaf leaf = m.leaf();
-    assert op.tdrLock == Hold.NONE && op.entry == null && !op.entryLocked : op + " acquires twice";
-
+    assert op.tdrLock == Hold.NONE && op.sept.entry == null && !op.sept.entryLocked : op + " acquires twice";
     // check_lock_and_map_explicit_tdr: TDR shared, except PAGE.ADD and MR.FINALIZE (exclusive).
     boolean tdrExclusive = leaf == SeamcallLeaf.TDH_MEM_PAGE_ADD || leaf == SeamcallLeaf.TDH_MR_FINALIZE;
     if (tdrExclusive ? !s.tdrLock().tryExclusive() : !s.tdrLock().tryShared()) return TDX_OPERAND_BUSY;
@@ -141,26 +158,12 @@ final class SeamcallHandlers {
       if (!ok) return TDX_OPERAND_BUSY;
       op.treeLock = mode;
     }
-    SecureEpt.Walk w = s.ept().walk(m.gfn(), level);
-    if (!w.reached(level)) return TDX_EPT_WALK_FAILED;
-    op.entry = w.entry();
-
-    // sept_lock_acquire_host: failure sets the entry's HP bit [TDXM tdx_locks.h].
-    if (leaf != SeamcallLeaf.TDH_MEM_PAGE_ADD) {
-      if (!op.entry.tryLockHost(op.opId)) {
-        op.entry = null;
-        return TDX_OPERAND_BUSY;
-      }
-      op.entryLocked = true;
-    }
     return null;
   }
 
   private void release(InFlightOp.Seamcall op, boolean wroteEntry) {
-    if (op.entryLocked) {
-      op.entry.unlock(op.opId, wroteEntry);
-      op.entryLocked = false;
-    }
+    if (septWork != null) septWork.releaseEntry(op.sept, wroteEntry);
+    assert !op.sept.entryLocked : op + " keeps its entry lock past its release";
     if (op.treeLock == Hold.SHARED) s.septTreeLock().releaseShared();
     if (op.treeLock == Hold.EXCLUSIVE) s.septTreeLock().releaseExclusive();
     op.treeLock = Hold.NONE;
@@ -169,7 +172,6 @@ final class SeamcallHandlers {
     if (op.tdrLock == Hold.SHARED) s.tdrLock().releaseShared();
     if (op.tdrLock == Hold.EXCLUSIVE) s.tdrLock().releaseExclusive();
     op.tdrLock = Hold.NONE;
-    assert op.entry == null || op.entry.invariant() : op.entry; // the committed (or untouched) entry
   }
 
   private void finish(TdxModuleMsg.Seamcall m, TdxStatus status) {
@@ -181,220 +183,29 @@ final class SeamcallHandlers {
 
   // ------------------------------------------------------------------------------------------ work
 
-  private record Outcome(TdxStatus status, boolean wroteEntry) {
-    static Outcome of(TdxStatus st) {
-      return new Outcome(st, false);
-    }
-
-    static Outcome committed() {
-      return new Outcome(TDX_SUCCESS, true);
-    }
-  }
-
-  private Outcome work(InFlightOp.Seamcall op) {
+  private SeptWork.Outcome work(InFlightOp.Seamcall op) {
     TdxModuleMsg.Seamcall m = op.msg;
     if (m instanceof TdxModuleMsg.TdhMrFinalize) return mrFinalize();
     if (m instanceof TdxModuleMsg.TdhMemTrack) return track();
-    SeptEntry e = op.entry;
-    boolean pageAdd = m instanceof TdxModuleMsg.TdhMemPageAdd;
-    assert e != null && (pageAdd || op.entryLocked && e.isLocked()) : "entry not locked by " + m;
-    assert pageAdd || !s.septTreeLock().isFree() : m + " without the S-EPT tree lock";
-    if (m instanceof TdxModuleMsg.TdhMemPageAdd add) return pageAdd(e, add);
-    if (m instanceof TdxModuleMsg.TdhMemSeptAdd add) return septAdd(e, add);
-    if (m instanceof TdxModuleMsg.TdhMemPageAug aug) return aug(e, aug);
-    if (m instanceof TdxModuleMsg.TdhMemRangeBlock) return block(e);
-    if (m instanceof TdxModuleMsg.TdhMemRangeUnblock) return unblock(e);
-    if (m instanceof TdxModuleMsg.TdhMemPageRemove) return remove(e);
-    if (m instanceof TdxModuleMsg.TdhMemPageDemote d) return demote(op, e, d);
-    if (m instanceof TdxModuleMsg.TdhMemPageDemoteNonBlocking d) return demoteNonBlocking(op, e, d);
-    if (m instanceof TdxModuleMsg.TdhMemPagePromote) return promote(op, e);
-    throw new IllegalStateException("unhandled SEAMCALL " + m);
+    assert m instanceof TdxModuleMsg.TdhMemPageAdd || !s.septTreeLock().isFree() : m + " without the S-EPT tree lock";
+    return septWork.work(op.sept, s.liveEpochs());
   }
 
   /** [TDXM tdh_mr_finalize.c] OP_STATE = RUNNABLE. */
-  private Outcome mrFinalize() {
+  private SeptWork.Outcome mrFinalize() {
     assert s.tdrLock().isExclusive() : "TDH.MR.FINALIZE holds the TDR lock exclusive (check_lock_and_map_explicit_tdr)";
     assert s.opState == TdOpState.INITIALIZED : s.opState;
     s.opState = TdOpState.RUNNABLE;
     s.monitor().observe(new TdRunnable());
-    return Outcome.of(TDX_SUCCESS);
+    return SeptWork.Outcome.of(TDX_SUCCESS);
   }
 
   /** [TDXM tdh_mem_track.c] no vCPU may still be counted in the previous epoch; then td_epoch++. */
-  private Outcome track() {
+  private SeptWork.Outcome track() {
     assert s.epochs().epochLock().isExclusive() : "TDH.MEM.TRACK without the epoch lock exclusive";
-    if (s.epochs().previousEpochBusy()) return Outcome.of(TDX_PREVIOUS_TLB_EPOCH_BUSY);
+    if (s.epochs().previousEpochBusy()) return SeptWork.Outcome.of(TDX_PREVIOUS_TLB_EPOCH_BUSY);
     long epoch = s.epochs().advance();
     s.monitor().observe(new TdEpochAdvanced(epoch));
-    return Outcome.of(TDX_SUCCESS);
-  }
-
-  /** [TDXM tdh_mem_page_add.c] build time only (checked at acquire), FREE -> MAPPED. */
-  private Outcome pageAdd(SeptEntry e, TdxModuleMsg.TdhMemPageAdd m) {
-    assert s.opState() == TdOpState.INITIALIZED && s.tdrLock().isExclusive() : "PAGE.ADD at build time, TDR exclusive";
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_ADD, e.state())) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    s.ept().pageAdd(e, m.pfn());
-    assert e.state() == SeptState.MAPPED && e.pfn() == m.pfn() : "PAGE.ADD maps the page MAPPED: " + e;
-    return Outcome.of(TDX_SUCCESS); // no entry lock taken (TDR exclusive)
-  }
-
-  /**
-   * [TDXM tdh_mem_sept_add.c] the entry must be FREE: the lookup row also allows NL_MAPPED, but process_l1_page
-   * rejects an existing S-EPT page when a new one is given and "allow existing" is clear.
-   */
-  private Outcome septAdd(SeptEntry e, TdxModuleMsg.TdhMemSeptAdd m) {
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_SEPT_ADD, e.state()) || e.state() != SeptState.FREE) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    s.ept().septAdd(e, m.septPagePfn());
-    assert e.state() == SeptState.NL_MAPPED : "SEPT.ADD leaves a present non-leaf: " + e;
-    return Outcome.committed();
-  }
-
-  /**
-   * [TDXM tdh_mem_page_aug.c] FREE or REMOVED -> PENDING. The target pages must be aligned to the level
-   * (check_and_lock_free_range_hpa); their PAMT ownership is not modelled.
-   */
-  private Outcome aug(SeptEntry e, TdxModuleMsg.TdhMemPageAug m) {
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_AUG, e.state())) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    if (!m.level().isAligned(m.pfn())) return Outcome.of(TDX_OPERAND_INVALID);
-    s.ept().aug(e, m.pfn());
-    assert e.state() == SeptState.PENDING && e.pfn() == m.pfn() : "AUG leaves the page PENDING: " + e;
-    return Outcome.committed();
-  }
-
-  /** [TDXM tdh_mem_range_block.c] an entry already *BLOCKED gets TDX_GPA_RANGE_ALREADY_BLOCKED. */
-  private Outcome block(SeptEntry e) {
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, e.state())) {
-      return Outcome.of(e.state().isBlocked() ? TDX_GPA_RANGE_ALREADY_BLOCKED : TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    s.ept().block(e, s.epochs().tdEpoch());
-    assert e.state().isBlocked() && e.bepoch() == s.epochs().tdEpoch() : e;
-    return Outcome.committed();
-  }
-
-  /** [TDXM tdh_mem_range_unblock.c] a running TD's entry must also have been tracked since its BLOCK. */
-  private Outcome unblock(SeptEntry e) {
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK, e.state())) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    if (trackingRequired(e) && !s.epochs().isTlbTracked(e.bepoch())) {
-      return Outcome.of(TDX_TLB_TRACKING_NOT_DONE);
-    }
-    s.ept().unblock(e);
-    return Outcome.committed();
-  }
-
-  /** [TDXM tdh_mem_page_remove.c] a leaf; on a running TD *BLOCKED and tracked. */
-  private Outcome remove(SeptEntry e) {
-    if (++s.pageRemoves == s.config().failPageRemove()) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT); // fault injection: the n-th REMOVE fails, nothing removed
-    }
-    if (!e.state().isLeaf() || !SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_REMOVE, e.state())) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    TdxStatus t = blockedAndTracked(e);
-    if (t != null) return Outcome.of(t);
-    s.ept().remove(e);
-    assert e.state() == SeptState.FREE && e.pfn() < 0 : "PAGE.REMOVE frees the entry: " + e;
-    return Outcome.committed();
-  }
-
-  /**
-   * [TDXM tdh_mem_page_demote.c] MAPPED, BLOCKED, PENDING or PENDING_BLOCKED; on a running TD *BLOCKED and
-   * tracked. Before committing it checks for a pending host interrupt and returns TDX_INTERRUPTED_RESTARTABLE
-   * with nothing changed, unless the module has ENHANCED_DEMOTE_INTERRUPTIBILITY [C3 Restrictions].
-   */
-  private Outcome demote(InFlightOp.Seamcall op, SeptEntry e, TdxModuleMsg.TdhMemPageDemote m) {
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_DEMOTE, e.state())) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    TdxStatus t = blockedAndTracked(e);
-    if (t != null) return Outcome.of(t);
-    if (op.hostInterruptPending && !s.config().enhancedDemoteInterruptibility()) {
-      return Outcome.of(TDX_INTERRUPTED_RESTARTABLE);
-    }
-    s.ept().demote(e, m.newSeptPagePfn());
-    return Outcome.committed();
-  }
-
-  /**
-   * DEMOTE with NON-BLOCKING-RESIZE, a module feature KVM waits for [C3 Restrictions, P3-13]: the leaf is split
-   * while MAPPED or PENDING, with no BLOCK or TLB tracking before it (the 4K entries map the same pages with the
-   * same attributes, so a translation cached from the 2M entry stays right); the entry's host-side lock, taken on
-   * arrival, makes it BUSY against a concurrent guest ACCEPT or another host SEAMCALL, with nothing changed.
-   */
-  private Outcome demoteNonBlocking(InFlightOp.Seamcall op, SeptEntry e,
-      TdxModuleMsg.TdhMemPageDemoteNonBlocking m) {
-    assert op.entryLocked && e.lockHolder == op.opId : op + ": non-blocking DEMOTE without the host-side lock of " + e;
-    if (e.state() != SeptState.MAPPED && e.state() != SeptState.PENDING) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    if (op.hostInterruptPending && !s.config().enhancedDemoteInterruptibility()) {
-      return Outcome.of(TDX_INTERRUPTED_RESTARTABLE);
-    }
-    s.ept().demote(e, m.newSeptPagePfn());
-    return Outcome.committed();
-  }
-
-  /**
-   * [TDXM tdh_mem_page_promote.c] NL_MAPPED or NL_BLOCKED; on a running TD *BLOCKED and tracked. Then every
-   * child is locked host-side (BUSY on contention) and checked (is_sept_page_valid_for_merge): child 0 MAPPED or
-   * PENDING with a pfn aligned to the merged size, every other child the same state at the next pfn; else
-   * TDX_EPT_INVALID_PROMOTE_CONDITIONS. A pending host interrupt returns TDX_INTERRUPTED_RESTARTABLE.
-   */
-  private Outcome promote(InFlightOp.Seamcall op, SeptEntry e) {
-    if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_PROMOTE, e.state())) {
-      return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
-    }
-    TdxStatus t = blockedAndTracked(e);
-    if (t != null) return Outcome.of(t);
-
-    Level lower = e.level().lower();
-    List<SeptEntry> children = s.ept().children(e);
-    List<SeptEntry> locked = new ArrayList<>(children.size());
-    TdxStatus bad = null;
-    SeptEntry first = null;
-    for (int i = 0; i < children.size() && bad == null; i++) {
-      SeptEntry c = children.get(i);
-      if (!c.tryLockHost(op.opId)) {
-        bad = TDX_OPERAND_BUSY;
-        break;
-      }
-      locked.add(c);
-      if (i == 0) {
-        first = c;
-        boolean mappedOrPending = c.state() == SeptState.MAPPED || c.state() == SeptState.PENDING;
-        if (!mappedOrPending || !e.level().isAligned(c.pfn())) bad = TDX_EPT_INVALID_PROMOTE_CONDITIONS;
-      } else if (c.state() != first.state() || c.pfn() != first.pfn() + i * lower.pages()) {
-        bad = TDX_EPT_INVALID_PROMOTE_CONDITIONS;
-      }
-    }
-    if (bad == null && op.hostInterruptPending) bad = TDX_INTERRUPTED_RESTARTABLE;
-    if (bad != null) {
-      for (SeptEntry c : locked) c.unlock(op.opId, false);
-      return Outcome.of(bad);
-    }
-    assert locked.size() == 512 && first != null : "PROMOTE commits with " + locked.size() + " children locked";
-    s.ept().promote(e, children); // the children (and their locks) go away with their S-EPT page
-    return Outcome.committed();
-  }
-
-  /** The TD may be running: the entry must be *BLOCKED and is_tlb_tracked(BEPOCH); null when fine. */
-  private TdxStatus blockedAndTracked(SeptEntry e) {
-    if (!trackingRequired(e)) return null;
-    assert s.opState() == TdOpState.RUNNABLE && e.state() != SeptState.FREE : e;
-    if (!e.state().isBlocked()) return TDX_GPA_RANGE_NOT_BLOCKED;
-    if (!s.epochs().isTlbTracked(e.bepoch())) return TDX_TLB_TRACKING_NOT_DONE;
-    return null;
-  }
-
-  /** sept_state_is_tlb_tracking_required(entry) && op_state_is_tlb_tracking_required(OP_STATE). */
-  private boolean trackingRequired(SeptEntry e) {
-    return SeptRules.tlbTrackingRequired(e.state()) && s.opState().tlbTrackingRequired();
+    return SeptWork.Outcome.of(TDX_SUCCESS);
   }
 }

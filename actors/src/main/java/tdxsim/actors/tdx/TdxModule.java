@@ -7,8 +7,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.Monitor;
-import tdxsim.protocol.GuestResult;
-import tdxsim.protocol.SeamcallResult;
 import tdxsim.protocol.TdxModuleMsg;
 
 /**
@@ -34,7 +32,7 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
     super(ctx);
     this.state = state;
     Outbox out = outbox(ctx.getSelf(), state);
-    this.seamcalls = new SeamcallHandlers(state, out);
+    this.seamcalls = new SeamcallHandlers(state, out, new SeptWork(state.ept()));
     this.guest = new GuestHandler(state, out);
     this.accept = new AcceptHandler(state, out, guest);
   }
@@ -56,24 +54,9 @@ public final class TdxModule extends AbstractBehavior<TdxModuleMsg> {
   }
 
   private static Outbox outbox(ActorRef<TdxModuleMsg> self, TdxModuleState state) {
-    return new Outbox() {
-      @Override
-      public void reply(ActorRef<SeamcallResult> to, SeamcallResult r) {
-        assert to != null && r != null && r.status() != null : "a SEAMCALL answered to nobody";
-        to.tell(r);
-      }
-
-      @Override
-      public void reply(ActorRef<GuestResult> to, GuestResult r) {
-        assert to != null && r != null : "a guest result to nobody";
-        to.tell(r);
-      }
-
-      @Override
-      public void continueLater(long opId) {
-        assert state.inFlight.containsKey(opId) : "a Continue for op " + opId + " that is not in flight";
-        self.tell(new TdxModuleMsg.Continue(opId));
-      }
+    return opId -> {
+      assert state.inFlight.containsKey(opId) : "a Continue for op " + opId + " that is not in flight";
+      self.tell(new TdxModuleMsg.Continue(opId));
     };
   }
 

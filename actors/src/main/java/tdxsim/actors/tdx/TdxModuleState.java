@@ -6,7 +6,8 @@ import tdxsim.actors.monitor.Monitor;
 
 /**
  * Everything one TDX module instance owns: the S-EPT, TDR / S-EPT tree / epoch locks, TLB epochs, the TD's
- * OP_STATE, the vCPUs, and the operations in flight. Owned by the {@link TdxModule} actor (one thread); a plain
+ * OP_STATE, the vCPUs, and the operations in flight. In the sharded module the front owns one whose S-EPT stays
+ * empty (the shards own the entries). Owned by the {@link TdxModule} actor (one thread); a plain
  * class so that tests and scenario set-up can inspect and seed it.
  */
 public final class TdxModuleState {
@@ -23,12 +24,28 @@ public final class TdxModuleState {
   /** In-flight operations by op id, in arrival order. */
   final Map<Long, InFlightOp> inFlight = new LinkedHashMap<>();
   private long nextOpId = 1;
-  /** TDH.MEM.PAGE.REMOVE calls that got their locks (for {@link TdxModuleConfig#failPageRemove()}). */
-  int pageRemoves;
   /** TDH.PHYMEM.PAGE.WBINVD calls (for {@link TdxModuleConfig#failPageWbinvd()}). */
   int pageWbinvds;
   /** TDR.LIFECYCLE_STATE, vCPU associations and the HKID's WBINVD bitmap (the key teardown). */
   final TdLifecycle lifecycle = new TdLifecycle(this);
+
+  /** td_epoch, the REFCOUNTs and OP_STATE as they are now, for the S-EPT work run inline. */
+  private final EpochView liveEpochs = new EpochView() {
+    @Override
+    public long tdEpoch() {
+      return epochs.tdEpoch();
+    }
+
+    @Override
+    public boolean isTlbTracked(long bepoch) {
+      return epochs.isTlbTracked(bepoch);
+    }
+
+    @Override
+    public boolean trackingRequired() {
+      return opState.tlbTrackingRequired();
+    }
+  };
 
   public TdxModuleState(TdxModuleConfig config, Monitor monitor) {
     this.config = config;
@@ -49,6 +66,15 @@ public final class TdxModuleState {
 
   public SecureEpt ept() {
     return ept;
+  }
+
+  EpochView liveEpochs() {
+    return liveEpochs;
+  }
+
+  /** What a shard's S-EPT work reads of the TD-wide state, read now (the front holds the TD-wide locks). */
+  EpochView.Snapshot epochSnapshot() {
+    return new EpochView.Snapshot(epochs.tdEpoch(), epochs.previousRefcount(), opState.tlbTrackingRequired());
   }
 
   public SharexLock tdrLock() {
@@ -97,10 +123,11 @@ public final class TdxModuleState {
     assert op != null : "the invariant after no op";
     InFlightOp now = inFlight.get(op.opId);
     assert now == null || now == op : op + " replaced by " + now;
-    int vcpu = op instanceof InFlightOp.Accept a ? a.msg.vcpu() : op instanceof InFlightOp.VpEnter v ? v.msg.vcpu() : -1;
+    int vcpu = op instanceof InFlightOp.Accept a ? a.msg.vcpu()
+        : op instanceof InFlightOp.VpEnter v ? v.msg.vcpu() : op instanceof InFlightOp.InShard g ? g.vcpu : -1;
     if (vcpu < 0) return true;
     VcpuContext ctx = vcpu(vcpu);
-    assert ctx.guestOp < 0 || inFlight.get(ctx.guestOp) instanceof InFlightOp.Accept : ctx + ": no ACCEPT in flight";
+    assert ctx.guestOp < 0 || isGuestOp(inFlight.get(ctx.guestOp)) : ctx + ": no guest op in flight";
     return true;
   }
 
@@ -110,8 +137,13 @@ public final class TdxModuleState {
       assert e.getKey() == e.getValue().opId && e.getKey() < nextOpId : e.getValue() + " filed under " + e.getKey();
     }
     for (VcpuContext v : vcpus) {
-      assert v.guestOp < 0 || inFlight.get(v.guestOp) instanceof InFlightOp.Accept : v + ": no ACCEPT in flight";
+      assert v.guestOp < 0 || isGuestOp(inFlight.get(v.guestOp)) : v + ": no guest op in flight";
     }
     return true;
+  }
+
+  /** A vCPU's guest op: an ACCEPT holding its entry, or (sharded module) an access or ACCEPT in its shard. */
+  static boolean isGuestOp(InFlightOp op) {
+    return op instanceof InFlightOp.Accept || op instanceof InFlightOp.InShard;
   }
 }

@@ -54,7 +54,7 @@ public final class TlbEpochs {
   /** TDH.MEM.TRACK's check: a vCPU is still counted in the previous epoch. */
   public boolean previousEpochBusy() {
     assert invariant();
-    return refcount[(int) (1 - (tdEpoch & 1))] != 0;
+    return previousRefcount() != 0;
   }
 
   /** TDH.MEM.TRACK's commit: td_epoch++ (the freed previous REFCOUNT becomes the current one). */
@@ -77,8 +77,18 @@ public final class TlbEpochs {
 
   /** is_tlb_tracked(bepoch) [TDXM helpers.h]. */
   public boolean isTlbTracked(long bepoch) {
+    return isTlbTracked(bepoch, tdEpoch, previousRefcount());
+  }
+
+  /** REFCOUNT of the previous epoch (td_epoch - 1): the vCPUs a TRACK still waits for. */
+  public int previousRefcount() {
+    return refcount[(int) (1 - (tdEpoch & 1))];
+  }
+
+  /** is_tlb_tracked for a page blocked at {@code bepoch}, given td_epoch and the previous epoch's REFCOUNT. */
+  static boolean isTlbTracked(long bepoch, long tdEpoch, int previousRefcount) {
     assert bepoch >= 0 && bepoch <= tdEpoch : "BEPOCH " + bepoch + " ahead of td_epoch " + tdEpoch;
-    if (bepoch == tdEpoch - 1 && refcount[(int) (bepoch & 1)] == 0) return true;
+    if (bepoch == tdEpoch - 1 && previousRefcount == 0) return true;
     return bepoch < tdEpoch - 1;
   }
 }

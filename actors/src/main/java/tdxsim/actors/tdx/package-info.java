@@ -13,7 +13,9 @@
  *       {@link tdxsim.actors.tdx.SharexLock}: TDR and S-EPT tree locks; {@link tdxsim.actors.tdx.TlbEpochs}:
  *       td_epoch, REFCOUNTs, epoch lock, is_tlb_tracked; {@link tdxsim.actors.tdx.VcpuContext}: guest mode and the
  *       zero-step list; {@link tdxsim.actors.tdx.SeptRules}: the module's lookup tables;</li>
- *   <li>SeamcallHandlers, AcceptHandler, GuestHandler: the flows.</li>
+ *   <li>SeamcallHandlers, AcceptHandler, GuestHandler: the flows; SeptWork, AcceptSteps: their S-EPT side;</li>
+ *   <li>{@link tdxsim.actors.tdx.ShardedTdxModule} and {@link tdxsim.actors.tdx.SeptShard}: the same module as a
+ *       TD-wide front and S-EPT shards (option {@code sharded-tdx-module}).</li>
  * </ul>
  *
  * <h2>Contract with the KVM side</h2>
@@ -59,31 +61,30 @@
  *   <li>TDH.VP.ENTER takes the epoch lock shared to count the vCPU: BUSY while a TRACK is in flight.</li>
  * </ul>
  *
- * <h2>One actor per TD, not sharded</h2>
- * A module sharded by 2M range (the S-EPT entries of a range, their SEAMCALLs and the guest's ACCEPTs and accesses
- * in range shards) is not a cheaper module, because nearly every message also needs TD-wide state:
+ * <h2>One actor per TD by default; sharded on request</h2>
+ * {@link tdxsim.actors.tdx.TdxModule} is the module of one TD as one actor. With the option
+ * {@code sharded-tdx-module} a VM spawns {@link tdxsim.actors.tdx.ShardedTdxModule} instead: a front (same name,
+ * same protocol) that owns the TD-wide state, and one {@link tdxsim.actors.tdx.SeptShard} child per 1G region that
+ * owns the entries. The S-EPT side of the flows ({@link tdxsim.actors.tdx.SeptWork},
+ * {@link tdxsim.actors.tdx.AcceptSteps}) is the same code in both; only where it runs differs. What cannot leave the
+ * TD-wide actor, and why the front sees every message:
  * <ul>
  *   <li>every S-EPT SEAMCALL takes the TDR lock shared and secure_ept_lock (BLOCK and UNBLOCK exclusive, the others
- *       shared) before its walk and entry lock [TDXM tdh_mem_range_block.c, tdh_mem_page_aug.c]; a try-lock held by
- *       a TD-wide actor costs a request and a grant, and the release must reach it before the caller's reply (else a
- *       caller's next SEAMCALL could meet BUSY from a lock its previous call had already released, a state the
- *       lock word is never in): about five messages per SEAMCALL instead of three, two of them to the TD-wide
- *       actor, as many as the whole module gets now;</li>
+ *       shared) before its walk and entry lock [TDXM tdh_mem_range_block.c, tdh_mem_page_aug.c]; the release must
+ *       happen before the caller's reply (else a caller's next SEAMCALL could meet BUSY from a lock its previous
+ *       call had already released, a state the lock word is never in): two messages more per SEAMCALL;</li>
  *   <li>a guest access or ACCEPT needs its vCPU's TDVPS (in the guest or kicked out, a TDCALL executing, forward
  *       progress for the zero-step filter) as well as the entry, and its TD exit counts the vCPU out of td_epoch's
  *       REFCOUNT, which TDH.MEM.TRACK reads under the epoch lock [TDXM tdh_mem_track.c]; TDH.VP.ENTER's zero-step
- *       filter walks the S-EPT under secure_ept_lock exclusive;</li>
- *   <li>so the hot guest path would cross shards on every exit, and a vCPU's context cannot live in the shard of
- *       every range it touches.</li>
+ *       filter walks the S-EPT under secure_ept_lock exclusive: two messages more per guest operation.</li>
  * </ul>
- * Measured (one TD of 512 vCPUs under {@code ./tdxsim stress}, 2 threads): the module receives 3.7-4.1% of the TD's
- * messages and its code takes about 10% of the pool's CPU samples (JFR); the busiest actor is guest_memfd (41-45%: the
- * KickAck of every vCPU for each TRACK's kick on the conversion path). The module's share rises to 35-45% only in
- * runs where vCPUs spin on ACCEPT answered TDX_OPERAND_BUSY_HOST_PRIORITY (liveness.accept-host-priority).
- * And a TD split over threads at all is slower than a whole one: the parallel runtime keeps each TD on one thread,
- * since one TD of 512 vCPUs ran 1.6-4.0 M messages/s with its actors split over two threads in every placement
- * tried, against 5.3 on one (README, "One TD stays on one thread"); shards would add actors and messages to the
- * TD's hot path.
+ * {@code ShardedCatalogueTest} checks that both give the same verdict on every catalogue entry. Measured (one TD of
+ * 512 vCPUs under {@code ./tdxsim stress}, 2 threads): the module (front and shard together) receives under 10% of
+ * the TD's messages; the busiest actor is guest_memfd (41-45%: the KickAck of every vCPU for each TRACK's kick on
+ * the conversion path), so sharding the module does not make one TD scale with cores. A TD split over threads at
+ * all is slower than a whole one: the parallel runtime keeps each TD on one thread, since one TD of 512 vCPUs ran
+ * 1.6-4.0 M messages/s with its actors split over two threads in every placement tried, against 5.3 on one (README,
+ * "One TD stays on one thread").
  *
  * <h2>Simplified or left out</h2>
  * <ul>

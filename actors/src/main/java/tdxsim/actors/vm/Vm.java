@@ -14,6 +14,8 @@ import tdxsim.actors.mmu.MmuLock;
 import tdxsim.actors.mmu.TdpMmu;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.actors.options.ActorPatch;
+import tdxsim.actors.options.DesignOption;
+import tdxsim.actors.tdx.ShardedTdxModule;
 import tdxsim.actors.tdx.TdxModule;
 import tdxsim.actors.tdx.TdxModuleConfig;
 import tdxsim.actors.vcpu.Vcpu;
@@ -47,13 +49,19 @@ public final class Vm {
   }
 
   public static Behavior<Void> create(VmConfig config, Monitor monitor) {
-    return create(config, monitor, TdxModule::create);
+    return create(config, monitor, module(config));
+  }
+
+  /** The TDX module the VM's options ask for: one actor, or a front with S-EPT shards. */
+  private static BiFunction<TdxModuleConfig, Monitor, Behavior<TdxModuleMsg>> module(VmConfig config) {
+    boolean sharded = config.options().contains(DesignOption.SHARDED_TDX_MODULE);
+    return sharded ? ShardedTdxModule::create : TdxModule::create;
   }
 
   /** With a user's design options changing some actors ({@link ActorPatch}; plugins, {@code tdxsim.stress.ext}). */
   public static Behavior<Void> create(VmConfig config, Monitor monitor, ActorPatch patch) {
     assert patch != null : "a null ActorPatch (ActorPatch.NONE is the identity)";
-    return create(config, monitor, TdxModule::create, patch);
+    return create(config, monitor, module(config), patch);
   }
 
   /** With another TDX module behaviour (tests). */

@@ -27,10 +27,10 @@ import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxStatus;
 
 /** TDG.MEM.PAGE.ACCEPT outcomes (a)-(e) of domain 1.1 [TDXM tdg_mem_page_accept.c]. */
-class AcceptOutcomesTest {
+class AcceptOutcomesTest extends ModuleTestBase {
 
-  private static ModuleHarness runningWithVcpu0() {
-    ModuleHarness h = new ModuleHarness();
+  private ModuleHarness runningWithVcpu0() {
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.enterOk(0);
     return h;
@@ -187,7 +187,7 @@ class AcceptOutcomesTest {
 
   @Test
   void a2mAcceptTakesSeveralStepsAndHoldsTheEntryMeanwhile() {
-    ModuleHarness h = new ModuleHarness(
+    ModuleHarness h = harness(
         TdxModuleConfig.of(2, ModuleHarness.BASE, PG_LEVEL_1G.pages()).withAccept2mPagesPerStep(128));
     h.finalizeTd();
     h.enterOk(0);
@@ -217,7 +217,7 @@ class AcceptOutcomesTest {
    */
   @Test
   void an2mAcceptIsInterruptibleAndResumes() {
-    ModuleHarness h = new ModuleHarness(
+    ModuleHarness h = harness(
         TdxModuleConfig.of(2, ModuleHarness.BASE, PG_LEVEL_1G.pages()).withAccept2mPagesPerStep(128));
     h.finalizeTd();
     h.enterOk(0);
@@ -252,7 +252,7 @@ class AcceptOutcomesTest {
 
   @Test
   void blockDropsPartial2mAcceptProgress() {
-    ModuleHarness h = new ModuleHarness(
+    ModuleHarness h = harness(
         TdxModuleConfig.of(2, ModuleHarness.BASE, PG_LEVEL_1G.pages()).withAccept2mPagesPerStep(128));
     h.finalizeTd();
     h.enterOk(0);
@@ -284,7 +284,7 @@ class AcceptOutcomesTest {
 
   @Test
   void anAcceptFromAVcpuOutsideTheGuestIsDropped() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.send(h.acceptMsg(1, GFN_4K, PG_LEVEL_4K));
     assertFalse(h.vcpu(1).hasMessages());

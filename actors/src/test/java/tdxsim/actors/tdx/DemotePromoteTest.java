@@ -17,11 +17,11 @@ import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxModuleMsg;
 
 /** DEMOTE with a host interrupt, ENHANCED_DEMOTE_INTERRUPTIBILITY, and PROMOTE's conditions. */
-class DemotePromoteTest {
+class DemotePromoteTest extends ModuleTestBase {
 
   /** A running TD with a 2M MAPPED page that is blocked and tracked, ready for DEMOTE. */
-  private static ModuleHarness readyToDemote(TdxModuleConfig config) {
-    ModuleHarness h = new ModuleHarness(config);
+  private ModuleHarness readyToDemote(TdxModuleConfig config) {
+    ModuleHarness h = harness(config);
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.MAPPED, PFN_2M, 0);
     assertEquals(TDX_SUCCESS, h.call(h.block(GFN_2M, PG_LEVEL_2M)));
@@ -65,7 +65,7 @@ class DemotePromoteTest {
 
   @Test
   void nonBlockingResizeDemotesAMappedLeafWithoutBlockWhereThePlainDemoteIsRefused() {
-    ModuleHarness h = new ModuleHarness(config().withEnhancedDemoteInterruptibility(true));
+    ModuleHarness h = harness(config().withEnhancedDemoteInterruptibility(true));
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.MAPPED, PFN_2M, 0);
     assertEquals(tdxsim.protocol.TdxStatus.TDX_GPA_RANGE_NOT_BLOCKED, h.call(h.demote(GFN_2M, PG_LEVEL_2M)));
@@ -89,7 +89,7 @@ class DemotePromoteTest {
 
   @Test
   void interruptStillLosesToAnEarlierCheck() {
-    ModuleHarness h = new ModuleHarness(config());
+    ModuleHarness h = harness(config());
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.MAPPED, PFN_2M, 0);
     TdxModuleMsg.TdhMemPageDemote demote = h.demote(GFN_2M, PG_LEVEL_2M);

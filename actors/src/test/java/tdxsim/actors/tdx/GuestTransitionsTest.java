@@ -27,7 +27,7 @@ import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
 
 /** TD entry and exit, guest accesses, kicks and epoch accounting. */
-class GuestTransitionsTest {
+class GuestTransitionsTest extends ModuleTestBase {
 
   /**
    * Guest access outcome by the leaf the walk finds [TDXM td_ept_violation.c]. Columns: 2M entry | 4K entry |
@@ -51,7 +51,7 @@ class GuestTransitionsTest {
       NL_MAPPED       | FREE     | false | true  | EXIT
       """)
   void accessOutcome(String at2m, String at4k, boolean write, boolean veDisable, String expected) {
-    ModuleHarness h = new ModuleHarness(
+    ModuleHarness h = harness(
         TdxModuleConfig.of(1, ModuleHarness.BASE, Level.PG_LEVEL_1G.pages()).withSeptVeDisable(veDisable));
     h.finalizeTd();
     SeptState s2 = SeptState.valueOf(at2m);
@@ -76,7 +76,7 @@ class GuestTransitionsTest {
 
   @Test
   void entryCountsTheVcpuInTheCurrentEpochAndEveryExitUncountsIt() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.enterOk(0);
     assertEquals(1, h.state.epochs().refcount(1));
@@ -98,7 +98,7 @@ class GuestTransitionsTest {
 
   @Test
   void aKickToAVcpuOutsideTheGuestIsIgnored() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.send(new TdxModuleMsg.ExternalInterrupt(0));
     assertFalse(h.vcpu(0).hasMessages());
@@ -110,7 +110,7 @@ class GuestTransitionsTest {
 
   @Test
   void anAccessRacingAKickIsDropped() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.MAPPED, PFN_2M, 0);
     h.enterOk(0);
@@ -121,7 +121,7 @@ class GuestTransitionsTest {
 
   @Test
   void enteringTwiceIsAProtocolError() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.enterOk(0);
     assertThrows(IllegalStateException.class,
@@ -130,7 +130,7 @@ class GuestTransitionsTest {
 
   @Test
   void aGuestAccessDuringTheVcpusOwnAcceptIsAProtocolError() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.PENDING, PFN_2M, 0);
     h.enterOk(0);

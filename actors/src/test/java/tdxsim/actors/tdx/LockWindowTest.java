@@ -26,10 +26,10 @@ import tdxsim.protocol.TdxModuleMsg;
  * A SEAMCALL is not atomic in time: a request that arrives between another's lock acquisition and its
  * Continue sees the locks held and gets TDX_OPERAND_BUSY; after the Continue it succeeds.
  */
-class LockWindowTest {
+class LockWindowTest extends ModuleTestBase {
 
-  private static ModuleHarness running() {
-    ModuleHarness h = new ModuleHarness();
+  private ModuleHarness running() {
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.NL_MAPPED, 0x3000, 0);
     return h;
@@ -93,7 +93,7 @@ class LockWindowTest {
 
   @Test
   void pageAddHoldsTheTdrExclusive() {
-    ModuleHarness h = new ModuleHarness(); // build time
+    ModuleHarness h = harness(); // build time
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.NL_MAPPED, 0x3000, 0);
     assertNull(h.issue(h.pageAdd(GFN_4K, PFN_2M + 3)));
     assertEquals(TDX_OPERAND_BUSY, h.issue(h.septAdd(GFN_2M + 512, PG_LEVEL_2M)).status());
@@ -125,7 +125,7 @@ class LockWindowTest {
    */
   @Test
   void blockBusyOnAnAcceptingGuestSucceedsAfterTheKick() {
-    ModuleHarness h = new ModuleHarness(TdxModuleConfig.of(2, ModuleHarness.BASE,
+    ModuleHarness h = harness(TdxModuleConfig.of(2, ModuleHarness.BASE,
         tdxsim.protocol.Level.PG_LEVEL_1G.pages()).withAccept2mPagesPerStep(128));
     h.finalizeTd();
     long g2 = GFN_2M + 512;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.BehaviorTestKit;
@@ -15,6 +16,7 @@ import tdxsim.actors.monitor.SeptObservation;
 import tdxsim.protocol.GuestResult;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeamcallResult;
+import tdxsim.protocol.SeptShardMsg;
 import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxModuleMsg.Caller;
@@ -24,6 +26,11 @@ import tdxsim.protocol.TdxStatus;
  * Drives one {@link TdxModule} through Pekko's synchronous {@link BehaviorTestKit}: messages are delivered one
  * at a time, and the module's own {@code Continue}s stay in the self inbox until the test delivers them, so the
  * window between a SEAMCALL's lock acquisition and its work is under the test's control. No timing involved.
+ *
+ * <p>{@link #sharded} drives a {@link ShardedTdxModule} with one shard the same way: a message's arrival part runs
+ * to its end in the front and the shard (TD-wide locks, then the walk and the entry lock), and what the one-actor
+ * module does on a {@code Continue} waits: the shard's {@code SeptContinue}, the front's own {@code Continue}, and
+ * the zero-step filter's answer ({@code EpfChecked}) while the front holds secure_ept_lock.
  */
 final class ModuleHarness {
   /** A 1G-aligned private range of one 1G region. */
@@ -39,6 +46,13 @@ final class ModuleHarness {
   final TestInbox<SeamcallResult> kvm = TestInbox.create("kvm");
   final List<TestInbox<GuestResult>> vcpus = new ArrayList<>();
   private long tag;
+  /** The sharded module's one S-EPT and its shard, or null. */
+  private final SecureEpt shardEpt;
+  private final BehaviorTestKit<SeptShardMsg> shard;
+  /** The front's messages that the one-actor module would do on a Continue, held until the test delivers them. */
+  private final ArrayDeque<TdxModuleMsg> held = new ArrayDeque<>();
+  /** The shard's own SeptContinues (its self is the parent's child inbox), held likewise. */
+  private final ArrayDeque<SeptShardMsg> heldInShard = new ArrayDeque<>();
 
   ModuleHarness() {
     this(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()));
@@ -51,9 +65,24 @@ final class ModuleHarness {
 
   /** @param link1G false: the TD as created, with only the S-EPT root (every 1G entry FREE) */
   ModuleHarness(TdxModuleConfig config, boolean link1G) {
+    this(config, link1G, false);
+  }
+
+  /** The sharded module (a front and one S-EPT shard) over the same TD. */
+  static ModuleHarness sharded(TdxModuleConfig config, boolean link1G) {
+    return new ModuleHarness(config, link1G, true);
+  }
+
+  static ModuleHarness sharded() {
+    return sharded(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()), true);
+  }
+
+  private ModuleHarness(TdxModuleConfig config, boolean link1G, boolean sharded) {
     this.config = config;
     this.state = new TdxModuleState(config, observed::add);
-    this.kit = BehaviorTestKit.create(TdxModule.create(state));
+    this.shardEpt = sharded ? new SecureEpt(config, observed::add) : null;
+    this.kit = BehaviorTestKit.create(sharded ? ShardedTdxModule.create(state, List.of(shardEpt)) : TdxModule.create(state));
+    this.shard = sharded ? kit.childTestKit(kit.<SeptShardMsg>childInbox("sept-0").getRef()) : null;
     for (int i = 0; i < config.vcpus(); i++) vcpus.add(TestInbox.create("vcpu" + i));
     if (!link1G) return;
     Level g1 = Level.PG_LEVEL_1G;
@@ -72,32 +101,66 @@ final class ModuleHarness {
   }
 
   SecureEpt ept() {
-    return state.ept();
+    return shardEpt != null ? shardEpt : state.ept();
   }
 
   SeptState stateOf(long gfn, Level level) {
-    return state.ept().state(gfn, level);
+    return ept().state(gfn, level);
   }
 
   // ------------------------------------------------------------------ delivery
 
   void send(TdxModuleMsg m) {
     kit.run(m);
+    settle();
   }
 
   boolean hasContinue() {
-    return kit.selfInbox().hasMessages();
+    if (shard == null) return kit.selfInbox().hasMessages();
+    return !held.isEmpty() || !heldInShard.isEmpty();
   }
 
-  /** Deliver the oldest pending Continue. */
+  /** Deliver the oldest pending Continue (sharded: the shard's first). */
   void continueOne() {
     assertTrue(hasContinue(), "no Continue pending");
-    kit.runOne();
+    if (shard == null) {
+      kit.runOne();
+    } else if (!heldInShard.isEmpty()) {
+      shard.run(heldInShard.poll());
+    } else {
+      kit.run(held.poll());
+    }
+    settle();
+  }
+
+  /** Sharded: deliver what the front sends the shard and the shard's answers, holding back the work steps. */
+  private void settle() {
+    if (shard == null) return;
+    boolean moved = true;
+    while (moved) {
+      moved = false;
+      for (SeptShardMsg m : kit.<SeptShardMsg>childInbox("sept-0").getAllReceived()) {
+        if (m instanceof SeptShardMsg.SeptContinue) {
+          heldInShard.add(m);
+        } else {
+          shard.run(m);
+          moved = true;
+        }
+      }
+      for (TdxModuleMsg m : kit.selfInbox().getAllReceived()) {
+        if (m instanceof TdxModuleMsg.Continue || m instanceof TdxModuleMsg.EpfChecked) {
+          held.add(m);
+        } else {
+          kit.run(m);
+          moved = true;
+        }
+      }
+    }
   }
 
   /** Deliver Continues until none is left. */
   void continueAll() {
-    while (hasContinue()) kit.runOne();
+    while (hasContinue()) continueOne();
   }
 
   /** Issue a SEAMCALL: its immediate result (lock or check failure), or null if it is in flight. */
@@ -212,7 +275,7 @@ final class ModuleHarness {
     assertTrue(state.tdrLock().isFree(), "TDR lock held: " + state.tdrLock());
     assertTrue(state.septTreeLock().isFree(), "tree lock held: " + state.septTreeLock());
     assertTrue(state.epochs().epochLock().isFree(), "epoch lock held");
-    for (SeptEntry e : state.ept().presentEntries()) assertFalse(e.isLocked(), "entry still locked: " + e);
+    for (SeptEntry e : ept().presentEntries()) assertFalse(e.isLocked(), "entry still locked: " + e);
   }
 
   <T extends SeptObservation> List<T> observed(Class<T> type) {

@@ -30,7 +30,7 @@ import tdxsim.protocol.TdxStatus;
  * target (PROMOTE): MAPPED / PENDING (512 uniform, contiguous), MIXED (511 MAPPED + 1 PENDING), STRIDE
  * (non-contiguous pfns), BLOCKED, "-" (none).
  */
-class SeamcallStatusTableTest {
+class SeamcallStatusTableTest extends ModuleTestBase {
 
   @ParameterizedTest(name = "{0} {1} {2} parent={3} state={4} tracked={5} -> {6} / {7} kids={8}")
   @CsvSource(delimiter = '|', textBlock = """
@@ -156,7 +156,7 @@ class SeamcallStatusTableTest {
       """)
   void statusTable(String leaf, String level, String td, String parent, String target, String tracked,
       TdxStatus expected, String after, String kids) {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     if (td.equals("RUN")) h.finalizeTd();
     // Three TRACKs: td_epoch = 4, so "tracked" (BEPOCH 3 = td_epoch-1) and "not tracked" (BEPOCH 4) differ.
     for (int i = 0; i < 3; i++) assertEquals(TdxStatus.TDX_SUCCESS, h.call(h.track()));
@@ -233,7 +233,7 @@ class SeamcallStatusTableTest {
 
   @Test
   void mrFinalizeOnlyAtBuildTime() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     assertEquals(TdxStatus.TDX_SUCCESS, h.call(new TdxModuleMsg.TdhMrFinalize(h.caller())));
     assertEquals(TdOpState.RUNNABLE, h.state.opState());
     assertEquals(1, h.observed(SeptObservation.TdRunnable.class).size());
@@ -243,7 +243,7 @@ class SeamcallStatusTableTest {
 
   @Test
   void trackAdvancesTheEpochAtBuildTimeAndWhenRunnable() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     assertEquals(TdxStatus.TDX_SUCCESS, h.call(h.track()));
     h.finalizeTd();
     assertEquals(TdxStatus.TDX_SUCCESS, h.call(h.track()));
@@ -254,7 +254,7 @@ class SeamcallStatusTableTest {
 
   @Test
   void wbinvdAlwaysSucceedsInOneStep() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     var r = h.issue(new TdxModuleMsg.TdhPhymemPageWbinvd(GFN_2M, Level.PG_LEVEL_2M, PFN_2M, h.caller()));
     assertEquals(TdxStatus.TDX_SUCCESS, r.status());
     assertEquals(SeamcallLeaf.TDH_PHYMEM_PAGE_WBINVD, r.leaf());
@@ -262,7 +262,7 @@ class SeamcallStatusTableTest {
 
   @Test
   void vpEnterNeedsARunnableTd() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     GuestResult r = h.enter(0);
     assertEquals(TdxStatus.TDX_OP_STATE_INCORRECT, assertInstanceOf(GuestResult.VpEnterFailed.class, r).status());
     h.finalizeTd();
@@ -271,7 +271,7 @@ class SeamcallStatusTableTest {
 
   @Test
   void operandChecks() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     // unaligned 2M gfn, gfn outside the private range, 1G AUG, 4K DEMOTE/PROMOTE/SEPT.ADD
     assertEquals(TdxStatus.TDX_OPERAND_INVALID, h.call(h.aug(GFN_2M + 1, Level.PG_LEVEL_2M, PFN_2M)));

@@ -22,11 +22,11 @@ import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxStatus;
 
 /** BLOCK / TRACK / vCPU exit before DEMOTE and REMOVE [domain 1.4 "TLB tracking"; TDXM is_tlb_tracked]. */
-class TlbTrackingTest {
+class TlbTrackingTest extends ModuleTestBase {
 
   /** A running TD with vCPU 0 in the guest and a 2M page AUGed and accepted by it. */
-  private static ModuleHarness mapped2mWithVcpuInGuest() {
-    ModuleHarness h = new ModuleHarness();
+  private ModuleHarness mapped2mWithVcpuInGuest() {
+    ModuleHarness h = harness();
     h.finalizeTd();
     h.enterOk(0);
     assertEquals(TDX_SUCCESS, h.call(h.aug(GFN_2M, PG_LEVEL_2M, PFN_2M)));
@@ -104,7 +104,7 @@ class TlbTrackingTest {
 
   @Test
   void demoteOfAPendingPageGivesPendingChildrenTheGuestCanAcceptAt4k() {
-    ModuleHarness h = new ModuleHarness();
+    ModuleHarness h = harness();
     h.finalizeTd();
     assertEquals(TDX_SUCCESS, h.call(h.aug(GFN_2M, PG_LEVEL_2M, PFN_2M)));
     assertEquals(TDX_SUCCESS, h.call(h.block(GFN_2M, PG_LEVEL_2M)));

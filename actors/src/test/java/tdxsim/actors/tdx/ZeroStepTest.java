@@ -27,11 +27,11 @@ import tdxsim.protocol.TdxModuleMsg;
  * the S-EPT tree lock exclusive (TDX_OPERAND_BUSY if it is held), and refuses to enter while a listed gfn would
  * fault again.
  */
-class ZeroStepTest {
+class ZeroStepTest extends ModuleTestBase {
   private static final int THRESHOLD = 2;
 
-  private static ModuleHarness running() {
-    ModuleHarness h = new ModuleHarness(
+  private ModuleHarness running() {
+    ModuleHarness h = harness(
         TdxModuleConfig.of(2, ModuleHarness.BASE, Level.PG_LEVEL_1G.pages()).withZeroStepThreshold(THRESHOLD));
     h.finalizeTd();
     h.ept().seed(GFN_2M, PG_LEVEL_2M, SeptState.NL_MAPPED, 0x3000, 0);
@@ -46,7 +46,7 @@ class ZeroStepTest {
     assertFalse(exit.isAcceptExit());
   }
 
-  private static ModuleHarness withZeroStepListed() {
+  private ModuleHarness withZeroStepListed() {
     ModuleHarness h = running();
     for (int i = 0; i <= THRESHOLD; i++) faultOnce(h, 0, GFN_4K);
     assertEquals(List.of(GFN_4K), h.state.vcpu(0).zeroStepList());

@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.ConfigFactory;
+import tdxsim.actors.options.DesignOption;
 import tdxsim.stress.model.StressScenario;
 import tdxsim.stress.parallel.ParallelResult;
 import tdxsim.stress.parallel.ParallelRunner;
@@ -63,9 +64,7 @@ public final class StressBench {
     List<double[]> s10k = new ArrayList<>();
     List<double[]> s1k1 = new ArrayList<>();
     List<double[]> s1kRec = new ArrayList<>();
-    List<double[]> oneTd = new ArrayList<>();
-    double[] oneTdSplit = new double[rounds];
-    List<String> oneTdRun = new ArrayList<>();
+    OneTdRuns oneTd = new OneTdRuns(rounds, cores, d);
     double[] p1k = new double[rounds];
     double[] p10k = new double[rounds];
     double[] q1k = new double[rounds];
@@ -78,8 +77,7 @@ public final class StressBench {
       s1k1.add(stress(1000, 1, d));
       s1kRec.add(stress(1000, cores, d, true));
       s10k.add(stress(10000, cores, d));
-      oneTd.add(oneTd(cores, false, d, o -> oneTdRun.add(oneTdLine(o))));
-      oneTdSplit[r] = oneTd(cores, true, d, o -> { })[0];
+      oneTd.run(r);
       p1k[r] = pairsPekko(1000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p1k1[r] = pairsPekko(1000, 1, Duration.ofSeconds(Math.max(3, seconds / 3)));
       p10k[r] = pairsPekko(10000, cores, Duration.ofSeconds(Math.max(3, seconds / 3)));
@@ -89,10 +87,9 @@ public final class StressBench {
       out.printf(Locale.ROOT, "  stress 1k %.2f M/s (1 thread %.2f, recording %.2f), 10k %.2f M/s, one TD of 512 %.2f; "
           + "pairs Pekko 1k %.2f, 10k %.2f, 1k 1 thread %.2f; pairs parallel runtime 1k %.2f, recording %.2f, "
           + "1 thread %.2f (M msg/s)%n", s1k.get(r)[0] / 1e6, s1k1.get(r)[0] / 1e6, s1kRec.get(r)[0] / 1e6,
-          s10k.get(r)[0] / 1e6, oneTd.get(r)[0] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6, q1k[r] / 1e6,
+          s10k.get(r)[0] / 1e6, oneTd.whole[r] / 1e6, p1k[r] / 1e6, p10k[r] / 1e6, p1k1[r] / 1e6, q1k[r] / 1e6,
           q1kRec[r] / 1e6, q1k1[r] / 1e6);
-      out.printf(Locale.ROOT, "  one TD of 512: %s; split over the threads %.2f M msg/s%n", oneTdRun.get(r),
-          oneTdSplit[r] / 1e6);
+      oneTd.printRound(r, out);
     }
 
     double st1k = median(col(s1k, 0));
@@ -108,10 +105,7 @@ public final class StressBench {
         st1kHalf / 1e6, median(col(s1kRec, 0)) / 1e6);
     out.printf(Locale.ROOT, "  stress, TDX model, 10,000 vCPUs: %6.2f  (second half %6.2f)%n", st10k / 1e6,
         st10kHalf / 1e6);
-    double one = median(col(oneTd, 0));
-    out.printf(Locale.ROOT, "  stress, TDX model, one TD of 512 vCPUs: %6.2f  (its busiest actors: per round above); "
-        + "against the 1,000-vCPU host: %.2f   [target >= 0.7]; split over the threads (--split-tds) %.2f: "
-        + "kept on one thread %.2fx%n", one / 1e6, one / st1k, median(oneTdSplit) / 1e6, one / median(oneTdSplit));
+    double one = oneTd.printMedians(st1k, out);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher,  1,000 pairs: %6.2f%n", median(p1k) / 1e6);
     out.printf(Locale.ROOT, "  upper bound, Pekko default dispatcher, 10,000 pairs: %6.2f%n", median(p10k) / 1e6);
     out.printf(Locale.ROOT, "  pairs on the parallel runtime, 1,000 pairs: %6.2f, recording %6.2f%n", median(q1k) / 1e6,
@@ -142,12 +136,63 @@ public final class StressBench {
   }
 
   static double[] stress(int vcpus, int threads, Duration d, boolean recording) {
-    return stress(StressScenario.spec(vcpus), settings(threads, recording), d, o -> { });
+    return stress(StressScenario.spec(vcpus), List.of(), settings(threads, recording), d, o -> { });
   }
 
-  /** One TD of 512 vCPUs on {@code threads}, kept on one of them or split over them ({@code --split-tds}). */
-  private static double[] oneTd(int threads, boolean split, Duration d, Consumer<StressRun.Outcome> outcome) {
-    return stress(StressScenario.spec(512, 512), settings(threads, false).withSplitTds(split), d, outcome);
+  /**
+   * One TD of 512 vCPUs, kept on one thread or split over them ({@code --split-tds}), with the one-actor TDX module
+   * or the sharded one ({@code sharded-tdx-module}): each round's figures and their medians.
+   */
+  private static final class OneTdRuns {
+    final double[] whole;
+    final double[] split;
+    final double[] sharded;
+    final double[] shardedSplit;
+    final List<String> lines = new ArrayList<>();
+    private final int cores;
+    private final Duration d;
+
+    OneTdRuns(int rounds, int cores, Duration d) {
+      whole = new double[rounds];
+      split = new double[rounds];
+      sharded = new double[rounds];
+      shardedSplit = new double[rounds];
+      this.cores = cores;
+      this.d = d;
+    }
+
+    void run(int r) {
+      whole[r] = oneTd(false, false, o -> lines.add(oneTdLine(o)));
+      split[r] = oneTd(true, false, o -> { });
+      sharded[r] = oneTd(false, true, o -> lines.add(oneTdLine(o)));
+      shardedSplit[r] = oneTd(true, true, o -> { });
+    }
+
+    private double oneTd(boolean splitTds, boolean shardedModule, Consumer<StressRun.Outcome> outcome) {
+      List<String> options = shardedModule ? List.of(DesignOption.SHARDED_TDX_MODULE.cliName()) : List.of();
+      ParallelSettings s = settings(cores, false).withSplitTds(splitTds);
+      return stress(StressScenario.spec(512, 512), options, s, d, outcome)[0];
+    }
+
+    void printRound(int r, PrintStream out) {
+      out.printf(Locale.ROOT, "  one TD of 512: %s; split over the threads %.2f M msg/s%n", lines.get(2 * r),
+          split[r] / 1e6);
+      out.printf(Locale.ROOT, "  one TD of 512, sharded TDX module: %.2f M msg/s, %s; split over the threads %.2f%n",
+          sharded[r] / 1e6, lines.get(2 * r + 1), shardedSplit[r] / 1e6);
+    }
+
+    /** Prints the medians; returns the one-actor module's, kept on one thread. */
+    double printMedians(double host1k, PrintStream out) {
+      double one = median(whole);
+      out.printf(Locale.ROOT, "  stress, TDX model, one TD of 512 vCPUs: %6.2f  (its busiest actors: per round above); "
+          + "against the 1,000-vCPU host: %.2f   [target >= 0.7]; split over the threads (--split-tds) %.2f: "
+          + "kept on one thread %.2fx%n", one / 1e6, one / host1k, median(split) / 1e6, one / median(split));
+      double sh = median(sharded);
+      out.printf(Locale.ROOT, "  one TD of 512 vCPUs, sharded TDX module (sharded-tdx-module): %6.2f, against the "
+          + "one-actor module %.2f; split over the threads %.2f: kept on one thread %.2fx%n", sh / 1e6, sh / one,
+          median(shardedSplit) / 1e6, sh / median(shardedSplit));
+      return one;
+    }
   }
 
   private static ParallelSettings settings(int threads, boolean recording) {
@@ -166,9 +211,9 @@ public final class StressBench {
   }
 
   /** {whole-run msg/s, second-half msg/s, heap per vCPU}; {@code outcome} sees the run's outcome. */
-  static double[] stress(StressScenario.Spec spec, ParallelSettings settings, Duration d,
+  static double[] stress(StressScenario.Spec spec, List<String> options, ParallelSettings settings, Duration d,
       Consumer<StressRun.Outcome> outcome) {
-    Scenario s = StressScenario.scenario(spec, List.of());
+    Scenario s = StressScenario.scenario(spec, options);
     long[] half = {-1, 0};
     long halfAt = d.toNanos() / 2;
     StressRun.Config c = new StressRun.Config("bench", s, List.of(), d,

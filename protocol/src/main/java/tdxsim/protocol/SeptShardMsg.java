@@ -1,0 +1,41 @@
+package tdxsim.protocol;
+
+import java.util.List;
+
+/**
+ * Messages of an S-EPT shard of the sharded TDX module (tdxsim.actors.tdx.SeptShard): the entries of some 1G
+ * regions of one TD, their locks, and the S-EPT side of the SEAMCALLs and guest operations on them. Only the
+ * module's front sends them, after it took the TD-wide locks (TDR, secure_ept_lock, the epoch lock) and checked
+ * the vCPU's state; the shard answers the front with {@link TdxModuleMsg.SeptDone}, {@link TdxModuleMsg.SeptWalked},
+ * {@link TdxModuleMsg.AcceptDone} and {@link TdxModuleMsg.EpfChecked}. Op ids are the front's.
+ */
+public sealed interface SeptShardMsg {
+  /**
+   * A host SEAMCALL's walk, entry lock and work; {@code tdEpoch}, {@code previousRefcount} (REFCOUNT of
+   * td_epoch - 1) and {@code trackingRequired} (OP_STATE is RUNNABLE) are what the front read of TDCS.
+   */
+  record SeptSeamcall(long opId, TdxModuleMsg.Seamcall seamcall, long tdEpoch, int previousRefcount,
+      boolean trackingRequired) implements SeptShardMsg {}
+
+  /** A guest load/store's walk to its leaf. */
+  record SeptGuestWalk(long opId, long gfn) implements SeptShardMsg {}
+
+  /** TDG.MEM.PAGE.ACCEPT's walk, guest-side entry lock and steps. */
+  record SeptAccept(long opId, TdxModuleMsg.TdgMemPageAccept accept) implements SeptShardMsg {}
+
+  /** An external interrupt is pending on the vCPU whose ACCEPT is {@code opId}: a 2M ACCEPT stops at its next step. */
+  record SeptInterruptPending(long opId) implements SeptShardMsg {}
+
+  /** A host interrupt is pending on the LP of SEAMCALL {@code opId} (is_interrupt_pending_host_side). */
+  record SeptHostInterrupt(long opId) implements SeptShardMsg {}
+
+  /** TDH.VP.ENTER's zero-step filter (the front holds secure_ept_lock exclusive): would these gfns fault again? */
+  record SeptEpfCheck(long opId, List<Long> gfns) implements SeptShardMsg {
+    public SeptEpfCheck {
+      gfns = List.copyOf(gfns);
+    }
+  }
+
+  /** The shard's own continuation of op {@code opId} (its work, or an ACCEPT's next step). */
+  record SeptContinue(long opId) implements SeptShardMsg {}
+}
