@@ -46,13 +46,15 @@ final class ModuleHarness {
   final TestInbox<SeamcallResult> kvm = TestInbox.create("kvm");
   final List<TestInbox<GuestResult>> vcpus = new ArrayList<>();
   private long tag;
-  /** The sharded module's one S-EPT and its shard, or null. */
-  private final SecureEpt shardEpt;
-  private final BehaviorTestKit<SeptShardMsg> shard;
+  /** The sharded module's S-EPTs and shards, by shard index (none for the one-actor module). */
+  private final List<SecureEpt> shardEpts = new ArrayList<>();
+  private final List<BehaviorTestKit<SeptShardMsg>> shards = new ArrayList<>();
   /** The front's messages that the one-actor module would do on a Continue, held until the test delivers them. */
   private final ArrayDeque<TdxModuleMsg> held = new ArrayDeque<>();
-  /** The shard's own SeptContinues (its self is the parent's child inbox), held likewise. */
-  private final ArrayDeque<SeptShardMsg> heldInShard = new ArrayDeque<>();
+  /** The shards' own SeptContinues (a shard's self is its parent's child inbox), held likewise. */
+  private final ArrayDeque<Held> heldInShard = new ArrayDeque<>();
+
+  private record Held(int shard, SeptShardMsg msg) {}
 
   ModuleHarness() {
     this(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()));
@@ -65,24 +67,29 @@ final class ModuleHarness {
 
   /** @param link1G false: the TD as created, with only the S-EPT root (every 1G entry FREE) */
   ModuleHarness(TdxModuleConfig config, boolean link1G) {
-    this(config, link1G, false);
+    this(config, link1G, 0);
   }
 
   /** The sharded module (a front and one S-EPT shard) over the same TD. */
   static ModuleHarness sharded(TdxModuleConfig config, boolean link1G) {
-    return new ModuleHarness(config, link1G, true);
+    return new ModuleHarness(config, link1G, 1);
+  }
+
+  /** The sharded module with {@code shards} S-EPT shards (1G region i in shard i modulo their count). */
+  static ModuleHarness sharded(TdxModuleConfig config, boolean link1G, int shards) {
+    return new ModuleHarness(config, link1G, shards);
   }
 
   static ModuleHarness sharded() {
     return sharded(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()), true);
   }
 
-  private ModuleHarness(TdxModuleConfig config, boolean link1G, boolean sharded) {
+  private ModuleHarness(TdxModuleConfig config, boolean link1G, int shardCount) {
     this.config = config;
     this.state = new TdxModuleState(config, observed::add);
-    this.shardEpt = sharded ? new SecureEpt(config, observed::add) : null;
-    this.kit = BehaviorTestKit.create(sharded ? ShardedTdxModule.create(state, List.of(shardEpt)) : TdxModule.create(state));
-    this.shard = sharded ? kit.childTestKit(kit.<SeptShardMsg>childInbox("sept-0").getRef()) : null;
+    for (int i = 0; i < shardCount; i++) shardEpts.add(new SecureEpt(config, observed::add));
+    this.kit = BehaviorTestKit.create(shardCount > 0 ? ShardedTdxModule.create(state, shardEpts) : TdxModule.create(state));
+    for (int i = 0; i < shardCount; i++) shards.add(kit.childTestKit(shardInbox(i).getRef()));
     for (int i = 0; i < config.vcpus(); i++) vcpus.add(TestInbox.create("vcpu" + i));
     if (!link1G) return;
     Level g1 = Level.PG_LEVEL_1G;
@@ -100,12 +107,23 @@ final class ModuleHarness {
     return ++tag;
   }
 
+  /** The S-EPT (the one shard's, in a sharded module of one shard). */
   SecureEpt ept() {
-    return shardEpt != null ? shardEpt : state.ept();
+    assert shardEpts.size() <= 1 : "ept() of " + shardEpts.size() + " shards: name a gfn";
+    return shardEpts.isEmpty() ? state.ept() : shardEpts.get(0);
+  }
+
+  /** The S-EPT that holds {@code gfn}'s entries. */
+  SecureEpt ept(long gfn) {
+    return shardEpts.isEmpty() ? state.ept() : shardEpts.get(SeptShard.of(config, gfn, shardEpts.size()));
   }
 
   SeptState stateOf(long gfn, Level level) {
-    return ept().state(gfn, level);
+    return ept(gfn).state(gfn, level);
+  }
+
+  private TestInbox<SeptShardMsg> shardInbox(int i) {
+    return kit.childInbox("sept-" + i);
   }
 
   // ------------------------------------------------------------------ delivery
@@ -116,17 +134,18 @@ final class ModuleHarness {
   }
 
   boolean hasContinue() {
-    if (shard == null) return kit.selfInbox().hasMessages();
+    if (shards.isEmpty()) return kit.selfInbox().hasMessages();
     return !held.isEmpty() || !heldInShard.isEmpty();
   }
 
   /** Deliver the oldest pending Continue (sharded: the shard's first). */
   void continueOne() {
     assertTrue(hasContinue(), "no Continue pending");
-    if (shard == null) {
+    if (shards.isEmpty()) {
       kit.runOne();
     } else if (!heldInShard.isEmpty()) {
-      shard.run(heldInShard.poll());
+      Held h = heldInShard.poll();
+      shards.get(h.shard()).run(h.msg());
     } else {
       kit.run(held.poll());
     }
@@ -135,16 +154,18 @@ final class ModuleHarness {
 
   /** Sharded: deliver what the front sends the shard and the shard's answers, holding back the work steps. */
   private void settle() {
-    if (shard == null) return;
+    if (shards.isEmpty()) return;
     boolean moved = true;
     while (moved) {
       moved = false;
-      for (SeptShardMsg m : kit.<SeptShardMsg>childInbox("sept-0").getAllReceived()) {
-        if (m instanceof SeptShardMsg.SeptContinue) {
-          heldInShard.add(m);
-        } else {
-          shard.run(m);
-          moved = true;
+      for (int i = 0; i < shards.size(); i++) {
+        for (SeptShardMsg m : shardInbox(i).getAllReceived()) {
+          if (m instanceof SeptShardMsg.SeptContinue) {
+            heldInShard.add(new Held(i, m));
+          } else {
+            shards.get(i).run(m);
+            moved = true;
+          }
         }
       }
       for (TdxModuleMsg m : kit.selfInbox().getAllReceived()) {
@@ -275,7 +296,9 @@ final class ModuleHarness {
     assertTrue(state.tdrLock().isFree(), "TDR lock held: " + state.tdrLock());
     assertTrue(state.septTreeLock().isFree(), "tree lock held: " + state.septTreeLock());
     assertTrue(state.epochs().epochLock().isFree(), "epoch lock held");
-    for (SeptEntry e : ept().presentEntries()) assertFalse(e.isLocked(), "entry still locked: " + e);
+    for (SecureEpt ept : shardEpts.isEmpty() ? List.of(state.ept()) : shardEpts) {
+      for (SeptEntry e : ept.presentEntries()) assertFalse(e.isLocked(), "entry still locked: " + e);
+    }
   }
 
   <T extends SeptObservation> List<T> observed(Class<T> type) {
