@@ -4,6 +4,7 @@ import static tdxsim.protocol.TdxStatus.TDX_OPERAND_BUSY;
 import static tdxsim.protocol.TdxStatus.TDX_OP_STATE_INCORRECT;
 import static tdxsim.protocol.TdxStatus.TDX_SUCCESS;
 
+import java.util.function.LongPredicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import tdxsim.actors.monitor.SeptObservation.AcceptCompleted;
 import tdxsim.actors.monitor.SeptObservation.SeamcallCompleted;
@@ -87,7 +88,7 @@ final class GuestHandler {
   }
 
   /** td_entry_stepping_filter over the listed gfns, {@code expected} telling which would still fault. */
-  void zeroStepFilter(InFlightOp.VpEnter op, java.util.function.LongPredicate expected) {
+  void zeroStepFilter(InFlightOp.VpEnter op, LongPredicate expected) {
     s.inFlight.remove(op.opId);
     VcpuContext v = s.vcpu(op.msg.vcpu());
     assert v.mode == VcpuContext.Mode.ENTERING && !v.lastEpfGfns.isEmpty() : "zero-step filter for " + v;

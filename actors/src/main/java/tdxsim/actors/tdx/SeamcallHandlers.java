@@ -6,6 +6,8 @@ import static tdxsim.protocol.TdxStatus.TDX_OP_STATE_INCORRECT;
 import static tdxsim.protocol.TdxStatus.TDX_PREVIOUS_TLB_EPOCH_BUSY;
 import static tdxsim.protocol.TdxStatus.TDX_SUCCESS;
 
+import java.util.ArrayList;
+import java.util.List;
 import tdxsim.actors.monitor.SeptObservation.NonBlockingDemote;
 import tdxsim.actors.monitor.SeptObservation.SeamcallCompleted;
 import tdxsim.actors.monitor.SeptObservation.TdEpochAdvanced;
@@ -102,8 +104,8 @@ final class SeamcallHandlers {
   }
 
   /** is_interrupt_pending_host_side for every in-flight SEAMCALL issued with {@code tag}; their ops, in order. */
-  java.util.List<InFlightOp.Seamcall> onHostInterrupt(long tag) {
-    java.util.List<InFlightOp.Seamcall> marked = new java.util.ArrayList<>(1);
+  List<InFlightOp.Seamcall> onHostInterrupt(long tag) {
+    List<InFlightOp.Seamcall> marked = new ArrayList<>(1);
     for (InFlightOp op : s.inFlight.values()) {
       if (op instanceof InFlightOp.Seamcall sc && sc.msg.caller().tag() == tag) {
         sc.sept.hostInterruptPending = true;

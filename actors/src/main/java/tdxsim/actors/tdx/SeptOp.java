@@ -5,8 +5,9 @@ import tdxsim.protocol.TdxModuleMsg;
 /**
  * The S-EPT side of a host SEAMCALL: the entry its walk reached and the entry's host-side lock
  * (sept_lock_acquire_host), with the host interrupt the work checks before it commits. In the one-actor module it
- * is part of the {@link InFlightOp.Seamcall}; in the sharded module it lives in the {@link SeptShard} of the gfn,
- * while the TD-wide locks stay with the module's front ({@link ShardedTdxModule}).
+ * is part of the {@link InFlightOp.Seamcall}; in the sharded module the one that holds the entry lives in the
+ * {@link SeptShard} of the gfn, while the TD-wide locks stay with the module's front ({@link ShardedTdxModule}),
+ * whose own op's copy never walks.
  */
 final class SeptOp {
   final long opId;

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeptShardMsg;
 import tdxsim.protocol.TdxModuleMsg;
+import tdxsim.protocol.TdxStatus;
 
 /**
  * One S-EPT shard of the sharded TDX module ({@link ShardedTdxModule}): the entries of the 1G regions whose index
@@ -107,13 +108,13 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
   private Behavior<SeptShardMsg> onSeamcall(SeptShardMsg.SeptSeamcall m) {
     owns(m.opId(), m.seamcall().gfn());
     SeptOp op = new SeptOp(m.opId(), m.seamcall());
-    var failed = work.acquireEntry(op);
+    TdxStatus failed = work.acquireEntry(op);
     if (failed != null) {
       assert !op.entryLocked : op + " failed holding its entry";
       front.tell(new TdxModuleMsg.SeptDone(op.opId, failed));
       return this;
     }
-    var epochs = new EpochView.Snapshot(m.tdEpoch(), m.previousRefcount(), m.trackingRequired());
+    EpochView epochs = new EpochView.Snapshot(m.tdEpoch(), m.previousRefcount(), m.trackingRequired());
     running.put(op.opId, new SeamcallRun(op, epochs));
     getContext().getSelf().tell(new SeptShardMsg.SeptContinue(op.opId));
     return this;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -15,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.actors.monitor.Monitor;
 import tdxsim.protocol.Level;
 import tdxsim.protocol.SeptShardMsg;
+import tdxsim.protocol.SeptState;
 import tdxsim.protocol.TdxModuleMsg;
 
 /**
@@ -117,7 +119,7 @@ public final class ShardedTdxModule extends AbstractBehavior<TdxModuleMsg> {
   /** td_entry_stepping_filter: the listed private gfns' walks go to their shards; shared gfns always fault. */
   private void askZeroStep(InFlightOp.VpEnter ve) {
     assert state.septTreeLock().isExclusive() : "the zero-step filter without secure_ept_lock exclusive";
-    Map<Integer, List<Long>> byShard = new java.util.TreeMap<>();
+    Map<Integer, List<Long>> byShard = new TreeMap<>();
     for (long gfn : state.vcpu(ve.msg.vcpu()).zeroStepList()) {
       if (!state.config().isPrivate(gfn)) continue;
       byShard.computeIfAbsent(SeptShard.of(state.config(), gfn, shards.size()), k -> new ArrayList<>()).add(gfn);
@@ -169,7 +171,7 @@ public final class ShardedTdxModule extends AbstractBehavior<TdxModuleMsg> {
     if (!v.inGuest()) return this; // a kick took it out first; its TdExit is on its way
     guest.requireNoGuestOp(v, m);
     if (!state.config().isPrivate(m.gfn())) {
-      guest.accessWalked(v, m, tdxsim.protocol.SeptState.FREE);
+      guest.accessWalked(v, m, SeptState.FREE); // a shared gfn: no S-EPT walk
       return this;
     }
     toShard(v, m, m.gfn()).tell(new SeptShardMsg.SeptGuestWalk(v.guestOp, m.gfn()));
