@@ -101,6 +101,8 @@ record StressSummary(Run run, StressStats.Totals totals, Load load, Latency late
     m.put("faults", totals.faults);
     m.put("faultsPerSecond", totals.faults / secs);
     m.put("accepts", totals.accepts);
+    m.put("acceptsBusy", totals.acceptsBusy);
+    m.put("acceptsBusyHostPriority", totals.acceptsBusyHostPriority);
     m.put("acceptsPerSecond", totals.accepts / secs);
     m.put("splits", totals.splits);
     m.put("busy", totals.busy);

@@ -24,8 +24,9 @@ final class StressSummaryText {
         r.stoppedBy().name().toLowerCase(Locale.ROOT), r.messages(), Units.rate(r.messagesPerSecond(), "msg"),
         r.setupMillis());
     out.printf(Locale.ROOT, "faults: %,d (%,.0f/s), %,d attempts, %,d RET_PF_RETRY; ACCEPTs: %,d (%,.0f/s), %,d accepted, "
-        + "%,d BUSY; splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs, t.faultAttempts, t.faultRetries,
-        t.accepts, t.accepts / secs, t.accepted, t.acceptsBusy, t.splits, t.busy);
+        + "%,d BUSY (%,d BUSY_HOST_PRIORITY); splits: %,d; BUSY in all: %,d%n", t.faults, t.faults / secs,
+        t.faultAttempts, t.faultRetries, t.accepts, t.accepts / secs, t.accepted, t.acceptsBusy,
+        t.acceptsBusyHostPriority, t.splits, t.busy);
     printLoad(out, s);
     if (r.tds() > 1 || t.tdsRunnable < r.tds()) {
       out.printf(Locale.ROOT, "TDs: %,d of %,d built (TDH.MR.FINALIZE) and running their vCPUs%n", t.tdsRunnable,

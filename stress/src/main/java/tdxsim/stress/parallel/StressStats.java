@@ -32,6 +32,7 @@ public final class StressStats {
     long faultRetries;
     long accepts;
     long acceptsBusy;
+    long acceptsBusyHostPriority;
     long accepted;
     long splits;
     long zaps;
@@ -109,6 +110,7 @@ public final class StressStats {
       if (a.status() != null && a.status().isBusy()) {
         t.acceptsBusy++;
         t.busy++;
+        if (a.status() == TdxStatus.TDX_OPERAND_BUSY_HOST_PRIORITY) t.acceptsBusyHostPriority++;
       }
     } else if (o instanceof MmuObservation.GuestAccepted) {
       t.accepted++;
@@ -129,6 +131,7 @@ public final class StressStats {
       s.faultRetries += t.faultRetries;
       s.accepts += t.accepts;
       s.acceptsBusy += t.acceptsBusy;
+      s.acceptsBusyHostPriority += t.acceptsBusyHostPriority;
       s.accepted += t.accepted;
       s.splits += t.splits;
       s.zaps += t.zaps;
@@ -147,6 +150,8 @@ public final class StressStats {
     public long faultRetries;
     public long accepts;
     public long acceptsBusy;
+    /** Of {@link #acceptsBusy}: TDX_OPERAND_BUSY_HOST_PRIORITY (the entry free, its HP bit set by a host). */
+    public long acceptsBusyHostPriority;
     public long accepted;
     /** TDH.MEM.PAGE.DEMOTE (every split of a private 2M leaf). */
     public long splits;

@@ -27,6 +27,7 @@ class StressSummaryTest {
     t.accepts = 9_876;
     t.accepted = 9_000;
     t.acceptsBusy = 876;
+    t.acceptsBusyHostPriority = 654;
     t.splits = 321;
     t.zaps = 4_321;
     t.busy = 77;
@@ -64,6 +65,8 @@ class StressSummaryTest {
     assertEquals(json.get("faults"), figure(text, "faults: ([\\d,]+) \\("));
     assertEquals(json.get("accepts"), figure(text, "ACCEPTs: ([\\d,]+) \\("));
     assertEquals(json.get("splits"), figure(text, "splits: ([\\d,]+);"));
+    assertEquals(json.get("acceptsBusy"), figure(text, "accepted, ([\\d,]+) BUSY"));
+    assertEquals(json.get("acceptsBusyHostPriority"), figure(text, "BUSY \\(([\\d,]+) BUSY_HOST_PRIORITY\\)"));
     assertEquals(json.get("busy"), figure(text, "BUSY in all: ([\\d,]+)"));
     assertEquals(json.get("zaps"), figure(text, "\\([\\d,]+, ([\\d,]+), [\\d,]+, [\\d,]+\\)"));
     assertEquals(json.get("conversions"), figure(text, "\\([\\d,]+, [\\d,]+, [\\d,]+, ([\\d,]+)\\)"));
