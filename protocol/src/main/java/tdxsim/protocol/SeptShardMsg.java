@@ -7,15 +7,19 @@ import java.util.List;
  * regions of one TD, their locks, and the S-EPT side of the SEAMCALLs and guest operations on them. Only the
  * module's front sends them, after it took the TD-wide locks (TDR, secure_ept_lock, the epoch lock) and checked
  * the vCPU's state; the shard answers the front with {@link TdxModuleMsg.SeptDone}, {@link TdxModuleMsg.SeptWalked},
- * {@link TdxModuleMsg.AcceptDone} and {@link TdxModuleMsg.EpfChecked}. Op ids are the front's.
+ * {@link TdxModuleMsg.AcceptDone} and {@link TdxModuleMsg.EpfChecked}, and asks it for TDCS's epoch tracking with
+ * {@link TdxModuleMsg.SeptReadEpochs}. Op ids are the front's.
  */
 public sealed interface SeptShardMsg {
+  /** A host SEAMCALL's walk, entry lock and work (the front holds its TD-wide locks). */
+  record SeptSeamcall(long opId, TdxModuleMsg.Seamcall seamcall) implements SeptShardMsg {}
+
   /**
-   * A host SEAMCALL's walk, entry lock and work; {@code tdEpoch}, {@code previousRefcount} (REFCOUNT of
-   * td_epoch - 1) and {@code trackingRequired} (OP_STATE is RUNNABLE) are what the front read of TDCS.
+   * What the front read of TDCS for SEAMCALL {@code opId}, when the shard asked ({@link TdxModuleMsg.SeptReadEpochs}):
+   * td_epoch, {@code previousRefcount} (REFCOUNT of td_epoch - 1) and {@code trackingRequired} (OP_STATE RUNNABLE).
    */
-  record SeptSeamcall(long opId, TdxModuleMsg.Seamcall seamcall, long tdEpoch, int previousRefcount,
-      boolean trackingRequired) implements SeptShardMsg {}
+  record SeptEpochs(long opId, long tdEpoch, int previousRefcount, boolean trackingRequired)
+      implements SeptShardMsg {}
 
   /** A guest load/store's walk to its leaf. */
   record SeptGuestWalk(long opId, long gfn) implements SeptShardMsg {}

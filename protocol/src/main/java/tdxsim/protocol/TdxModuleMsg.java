@@ -159,6 +159,13 @@ public sealed interface TdxModuleMsg {
   /** A host SEAMCALL's S-EPT side ended in its shard (entry released): release the TD-wide locks, reply. */
   record SeptDone(long opId, TdxStatus status) implements TdxModuleMsg {}
 
+  /**
+   * SEAMCALL {@code opId} holds its entry in its shard and reads TDCS.epoch_tracking and OP_STATE now (BLOCK: after
+   * it wrote the blocked entry, to stamp BEPOCH; UNBLOCK, REMOVE, DEMOTE, PROMOTE: for is_tlb_tracked); the front
+   * answers {@link SeptShardMsg.SeptEpochs}.
+   */
+  record SeptReadEpochs(long opId) implements TdxModuleMsg {}
+
   /** A guest access's walk in its shard ended at a leaf (or a missing one: FREE) in {@code state}. */
   record SeptWalked(long opId, SeptState state) implements TdxModuleMsg {}
 

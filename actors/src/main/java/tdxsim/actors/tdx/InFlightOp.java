@@ -3,8 +3,9 @@ package tdxsim.actors.tdx;
 import tdxsim.protocol.TdxModuleMsg;
 
 /**
- * An operation that has acquired its locks and waits for its {@link TdxModuleMsg.Continue}: what it holds and
- * what it needs to finish. Op ids are minted by the module, in the order requests arrive.
+ * An operation that has acquired its locks and waits for its {@link TdxModuleMsg.Continue} (in the sharded module's
+ * front: or for its shard's answer): what it holds and what it needs to finish. Op ids are minted by the module, in
+ * the order requests arrive.
  */
 abstract sealed class InFlightOp permits InFlightOp.Seamcall, InFlightOp.Accept, InFlightOp.VpEnter,
     InFlightOp.InShard {

@@ -197,16 +197,26 @@ public final class SecureEpt {
   }
 
   /**
-   * TDH.MEM.RANGE.BLOCK: -> *BLOCKED, PAMT.BEPOCH = td_epoch. A 2M PENDING entry loses its partial ACCEPT
-   * progress (sept_cleanup_if_pending in block_sept_entry) [TDXM tdh_mem_range_block.c].
+   * TDH.MEM.RANGE.BLOCK's write: -> *BLOCKED. A 2M PENDING entry loses its partial ACCEPT progress
+   * (sept_cleanup_if_pending in block_sept_entry) [TDXM tdh_mem_range_block.c]. BEPOCH follows
+   * ({@link #stampBepoch}).
    */
-  void block(SeptEntry e, long tdEpoch) {
+  void block(SeptEntry e) {
     assert SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, e.state) : e;
-    assert tdEpoch >= e.bepoch : "BEPOCH only grows: " + tdEpoch + " < " + e;
     if (e.level() == Level.PG_LEVEL_2M) e.acceptCounter = 0;
-    e.bepoch = tdEpoch;
     setState(e, SeptRules.blockedOf(e.state));
     assert e.state.isBlocked() && e.acceptCounter == 0 : "blocked, no ACCEPT progress left: " + e;
+    assert e.invariant();
+  }
+
+  /**
+   * PAMT.BEPOCH = td_epoch, read after the blocked entry was written (atomic_mem_write_64b, then the read of
+   * TDCS.TD_EPOCH) [TDXM tdh_mem_range_block.c]: a vCPU counted in a later epoch entered after the block.
+   */
+  void stampBepoch(SeptEntry e, long tdEpoch) {
+    assert e.state.isBlocked() && e.isLocked() : "BEPOCH stamped on an entry not blocked or not held: " + e;
+    assert tdEpoch >= e.bepoch : "BEPOCH only grows: " + tdEpoch + " < " + e;
+    e.bepoch = tdEpoch;
     assert e.invariant();
   }
 

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import tdxsim.protocol.Level;
+import tdxsim.protocol.SeamcallLeaf;
 import tdxsim.protocol.SeptShardMsg;
 import tdxsim.protocol.TdxModuleMsg;
 import tdxsim.protocol.TdxStatus;
@@ -29,7 +30,15 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
   /** An op between its two steps: a SEAMCALL holding its entry, or an ACCEPT holding its entry's guest side. */
   private sealed interface Running permits SeamcallRun, AcceptRun {}
 
-  private record SeamcallRun(SeptOp op, EpochView epochs) implements Running {}
+  /** {@code asked}: it waits for its front's TDCS reads ({@link SeptShardMsg.SeptEpochs}). */
+  private static final class SeamcallRun implements Running {
+    final SeptOp op;
+    boolean asked;
+
+    SeamcallRun(SeptOp op) {
+      this.op = op;
+    }
+  }
 
   private static final class AcceptRun implements Running {
     final TdxModuleMsg.TdgMemPageAccept msg;
@@ -84,6 +93,7 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
         .onMessage(SeptShardMsg.SeptGuestWalk.class, this::onGuestWalk)
         .onMessage(SeptShardMsg.SeptContinue.class, this::onContinue)
         .onMessage(SeptShardMsg.SeptSeamcall.class, this::onSeamcall)
+        .onMessage(SeptShardMsg.SeptEpochs.class, this::onEpochs)
         .onMessage(SeptShardMsg.SeptAccept.class, this::onAccept)
         .onMessage(SeptShardMsg.SeptInterruptPending.class, this::onInterruptPending)
         .onMessage(SeptShardMsg.SeptHostInterrupt.class, this::onHostInterrupt)
@@ -114,8 +124,7 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
       front.tell(new TdxModuleMsg.SeptDone(op.opId, failed));
       return this;
     }
-    EpochView epochs = new EpochView.Snapshot(m.tdEpoch(), m.previousRefcount(), m.trackingRequired());
-    running.put(op.opId, new SeamcallRun(op, epochs));
+    running.put(op.opId, new SeamcallRun(op));
     getContext().getSelf().tell(new SeptShardMsg.SeptContinue(op.opId));
     return this;
   }
@@ -138,11 +147,7 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
     Running r = running.get(m.opId());
     if (r == null) throw new IllegalStateException("shard " + index + ": Continue for unknown op " + m.opId());
     if (r instanceof SeamcallRun sc) {
-      running.remove(m.opId());
-      SeptWork.Outcome o = work.work(sc.op(), sc.epochs());
-      work.releaseEntry(sc.op(), o.wroteEntry());
-      assert !sc.op().entryLocked : sc.op() + " answered holding its entry";
-      front.tell(new TdxModuleMsg.SeptDone(m.opId(), o.status()));
+      seamcallWork(sc);
     } else if (r instanceof AcceptRun a) {
       AcceptSteps.Result step = steps.step(m.opId(), a.msg, a.entry, a.interruptPending);
       if (step.end() == AcceptSteps.End.MORE) {
@@ -153,6 +158,54 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
       acceptDone(m.opId(), step);
     }
     return this;
+  }
+
+  /**
+   * A SEAMCALL's work, its entry held. What it reads of TDCS it asks the front for: BLOCK after writing the blocked
+   * entry (BEPOCH), UNBLOCK / REMOVE / DEMOTE / PROMOTE before their checks; the rest reads none of it.
+   */
+  private void seamcallWork(SeamcallRun sc) {
+    assert !sc.asked && sc.op.entry != null : sc.op + " works twice";
+    SeamcallLeaf leaf = sc.op.msg.leaf();
+    if (leaf == SeamcallLeaf.TDH_MEM_RANGE_BLOCK) {
+      SeptWork.Outcome o = work.blockUnstamped(sc.op);
+      if (o.wroteEntry()) {
+        askEpochs(sc);
+      } else {
+        seamcallDone(sc.op, o);
+      }
+    } else if (SeptWork.readsEpochsFirst(leaf)) {
+      askEpochs(sc);
+    } else {
+      seamcallDone(sc.op, work.work(sc.op, EpochView.NONE));
+    }
+  }
+
+  private void askEpochs(SeamcallRun sc) {
+    sc.asked = true;
+    front.tell(new TdxModuleMsg.SeptReadEpochs(sc.op.opId));
+  }
+
+  /** The front's TDCS reads: BLOCK stamps BEPOCH; the others do their work with them. */
+  private Behavior<SeptShardMsg> onEpochs(SeptShardMsg.SeptEpochs m) {
+    if (!(running.get(m.opId()) instanceof SeamcallRun sc) || !sc.asked) {
+      throw new IllegalStateException("shard " + index + ": TDCS reads for op " + m.opId() + ", which did not ask");
+    }
+    if (sc.op.msg.leaf() == SeamcallLeaf.TDH_MEM_RANGE_BLOCK) {
+      work.stampBepoch(sc.op, m.tdEpoch());
+      seamcallDone(sc.op, SeptWork.Outcome.committed());
+    } else {
+      EpochView v = new EpochView.Snapshot(m.tdEpoch(), m.previousRefcount(), m.trackingRequired());
+      seamcallDone(sc.op, work.work(sc.op, v));
+    }
+    return this;
+  }
+
+  private void seamcallDone(SeptOp op, SeptWork.Outcome o) {
+    running.remove(op.opId);
+    work.releaseEntry(op, o.wroteEntry());
+    assert !op.entryLocked : op + " answered holding its entry";
+    front.tell(new TdxModuleMsg.SeptDone(op.opId, o.status()));
   }
 
   private void acceptDone(long opId, AcceptSteps.Result r) {
@@ -171,7 +224,7 @@ public final class SeptShard extends AbstractBehavior<SeptShardMsg> {
   /** is_interrupt_pending_host_side becomes true for a SEAMCALL, if it is still running here. */
   private Behavior<SeptShardMsg> onHostInterrupt(SeptShardMsg.SeptHostInterrupt m) {
     if (m.opId() > lastOpId) throw new IllegalStateException("shard " + index + ": interrupt for op " + m.opId());
-    if (running.get(m.opId()) instanceof SeamcallRun sc) sc.op().hostInterruptPending = true;
+    if (running.get(m.opId()) instanceof SeamcallRun sc) sc.op.hostInterruptPending = true;
     return this;
   }
 

@@ -89,10 +89,14 @@ final class SeptWork {
     SeptEntry e = op.entry;
     boolean pageAdd = m instanceof TdxModuleMsg.TdhMemPageAdd;
     assert e != null && (pageAdd || op.entryLocked && e.isLocked()) : "entry not locked by " + m;
-    if (m instanceof TdxModuleMsg.TdhMemPageAdd add) return pageAdd(v, e, add);
+    if (m instanceof TdxModuleMsg.TdhMemPageAdd add) return pageAdd(e, add);
     if (m instanceof TdxModuleMsg.TdhMemSeptAdd add) return septAdd(e, add);
     if (m instanceof TdxModuleMsg.TdhMemPageAug aug) return aug(e, aug);
-    if (m instanceof TdxModuleMsg.TdhMemRangeBlock) return block(v, e);
+    if (m instanceof TdxModuleMsg.TdhMemRangeBlock) {
+      Outcome o = blockUnstamped(op);
+      if (o.wroteEntry()) stampBepoch(op, v.tdEpoch());
+      return o;
+    }
     if (m instanceof TdxModuleMsg.TdhMemRangeUnblock) return unblock(v, e);
     if (m instanceof TdxModuleMsg.TdhMemPageRemove) return remove(v, e);
     if (m instanceof TdxModuleMsg.TdhMemPageDemote d) return demote(v, op, e, d);
@@ -101,9 +105,8 @@ final class SeptWork {
     throw new IllegalStateException("unhandled S-EPT SEAMCALL " + m);
   }
 
-  /** [TDXM tdh_mem_page_add.c] build time only (checked at acquire), FREE -> MAPPED. */
-  private Outcome pageAdd(EpochView v, SeptEntry e, TdxModuleMsg.TdhMemPageAdd m) {
-    assert !v.trackingRequired() : "PAGE.ADD at build time (TDR exclusive, checked by the caller)";
+  /** [TDXM tdh_mem_page_add.c] build time only (OP_STATE checked at acquire, TDR exclusive), FREE -> MAPPED. */
+  private Outcome pageAdd(SeptEntry e, TdxModuleMsg.TdhMemPageAdd m) {
     if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_PAGE_ADD, e.state())) {
       return Outcome.of(TDX_EPT_ENTRY_STATE_INCORRECT);
     }
@@ -139,14 +142,32 @@ final class SeptWork {
     return Outcome.committed();
   }
 
-  /** [TDXM tdh_mem_range_block.c] an entry already *BLOCKED gets TDX_GPA_RANGE_ALREADY_BLOCKED. */
-  private Outcome block(EpochView v, SeptEntry e) {
+  /**
+   * [TDXM tdh_mem_range_block.c] an entry already *BLOCKED gets TDX_GPA_RANGE_ALREADY_BLOCKED; else the blocked
+   * entry is written, and BEPOCH is stamped after it ({@link #stampBepoch}), the entry still held.
+   */
+  Outcome blockUnstamped(SeptOp op) {
+    SeptEntry e = op.entry;
+    assert op.msg instanceof TdxModuleMsg.TdhMemRangeBlock && op.entryLocked : op + " blocks " + e;
     if (!SeptRules.seamcallAllowed(SeamcallLeaf.TDH_MEM_RANGE_BLOCK, e.state())) {
       return Outcome.of(e.state().isBlocked() ? TDX_GPA_RANGE_ALREADY_BLOCKED : TDX_EPT_ENTRY_STATE_INCORRECT);
     }
-    ept.block(e, v.tdEpoch());
-    assert e.state().isBlocked() && e.bepoch() == v.tdEpoch() : e;
+    ept.block(e);
+    assert e.state().isBlocked() : e;
     return Outcome.committed();
+  }
+
+  /** BLOCK's PAMT.BEPOCH = td_epoch, read after the blocked entry was written. */
+  void stampBepoch(SeptOp op, long tdEpoch) {
+    assert op.msg instanceof TdxModuleMsg.TdhMemRangeBlock && op.entryLocked : op + " stamps " + op.entry;
+    ept.stampBepoch(op.entry, tdEpoch);
+    assert op.entry.bepoch() == tdEpoch : op.entry;
+  }
+
+  /** The leaves whose work reads TDCS.epoch_tracking or OP_STATE before it commits (BLOCK reads it after). */
+  static boolean readsEpochsFirst(SeamcallLeaf leaf) {
+    return leaf == SeamcallLeaf.TDH_MEM_RANGE_UNBLOCK || leaf == SeamcallLeaf.TDH_MEM_PAGE_REMOVE
+        || leaf == SeamcallLeaf.TDH_MEM_PAGE_DEMOTE || leaf == SeamcallLeaf.TDH_MEM_PAGE_PROMOTE;
   }
 
   /** [TDXM tdh_mem_range_unblock.c] a running TD's entry must also have been tracked since its BLOCK. */

@@ -27,18 +27,19 @@ import tdxsim.protocol.TdxModuleMsg;
  *
  * <p>Each operation keeps the module's order, split at the point where it leaves TD-wide state for an entry:
  * <ul>
- *   <li>a host SEAMCALL takes its TD-wide try-locks here (TDX_OPERAND_BUSY at once on contention), is forwarded
- *       with the td_epoch and REFCOUNT it will read; the shard walks, takes the entry lock (BUSY, setting HP), works
- *       on its next step and answers; the TD-wide locks are released here, then the caller gets its status, so no
- *       caller sees a lock its own previous SEAMCALL still held;</li>
+ *   <li>a host SEAMCALL takes its TD-wide try-locks here (TDX_OPERAND_BUSY at once on contention) and is forwarded;
+ *       the shard walks, takes the entry lock (BUSY, setting HP), works on its next step and answers; the TD-wide
+ *       locks are released here, then the caller gets its status, so no caller sees a lock its own previous
+ *       SEAMCALL still held;</li>
  *   <li>a guest access or ACCEPT is checked against its vCPU here and forwarded; until the shard answers it is the
  *       vCPU's guest op, so an external interrupt meanwhile is taken after it (as after a TDCALL) and a 2M ACCEPT
  *       in its shard hears of it before its next step; the TD exit and the REFCOUNT are done here;</li>
  *   <li>TDH.VP.ENTER's zero-step filter holds secure_ept_lock exclusive here while the shards walk the listed gfns.</li>
  * </ul>
- * Where the one-actor module reads td_epoch or the REFCOUNTs at the work step, a shard reads the value the front
- * read when it forwarded the op (after the TD-wide locks, before the entry lock): the real module reads them without
- * a lock at some point of the SEAMCALL, so both are reads it can make. Fault injection that counts calls
+ * What a SEAMCALL's work reads of TDCS (td_epoch, the REFCOUNTs, OP_STATE) the shard asks the front for while it
+ * holds the entry ({@link TdxModuleMsg.SeptReadEpochs}), where the module reads it: BLOCK after it wrote the
+ * blocked entry (then BEPOCH), UNBLOCK, REMOVE, DEMOTE and PROMOTE before their checks [TDXM tdh_mem_range_block.c,
+ * tdh_mem_page_remove.c]: two messages more for those. Fault injection that counts calls
  * ({@link TdxModuleConfig#failPageRemove()}) counts per shard.
  */
 public final class ShardedTdxModule extends AbstractBehavior<TdxModuleMsg> {
@@ -106,9 +107,7 @@ public final class ShardedTdxModule extends AbstractBehavior<TdxModuleMsg> {
     InFlightOp op = state.inFlight.get(opId);
     assert op != null : "op " + opId + " continues but is not in flight";
     if (op instanceof InFlightOp.Seamcall sc && sc.needsEntry()) {
-      EpochView.Snapshot e = state.epochSnapshot();
-      shard(sc.msg.gfn()).tell(new SeptShardMsg.SeptSeamcall(opId, sc.msg, e.tdEpoch(), e.previousRefcount(),
-          e.trackingRequired()));
+      shard(sc.msg.gfn()).tell(new SeptShardMsg.SeptSeamcall(opId, sc.msg));
     } else if (op instanceof InFlightOp.VpEnter ve) {
       askZeroStep(ve);
     } else {
@@ -143,6 +142,7 @@ public final class ShardedTdxModule extends AbstractBehavior<TdxModuleMsg> {
           return this;
         })
         .onMessage(TdxModuleMsg.ExternalInterrupt.class, this::onExternalInterrupt)
+        .onMessage(TdxModuleMsg.SeptReadEpochs.class, this::onReadEpochs)
         .onMessage(TdxModuleMsg.SeptDone.class, m -> {
           seamcalls.onSeptDone((InFlightOp.Seamcall) inFlight(m.opId()), m.status());
           return this;
@@ -164,6 +164,16 @@ public final class ShardedTdxModule extends AbstractBehavior<TdxModuleMsg> {
     if (op == null) throw new IllegalStateException("a shard answered op " + opId + ", which is not in flight");
     assert op.holds(state);
     return op;
+  }
+
+  /** A SEAMCALL that holds its entry in its shard reads TDCS.epoch_tracking and OP_STATE, now. */
+  private Behavior<TdxModuleMsg> onReadEpochs(TdxModuleMsg.SeptReadEpochs m) {
+    InFlightOp.Seamcall sc = (InFlightOp.Seamcall) inFlight(m.opId());
+    assert sc.needsEntry() && sc.tdrLock != InFlightOp.Hold.NONE : sc + " reads TDCS without the TDR lock";
+    EpochView.Snapshot e = state.epochSnapshot();
+    shard(sc.msg.gfn()).tell(new SeptShardMsg.SeptEpochs(m.opId(), e.tdEpoch(), e.previousRefcount(),
+        e.trackingRequired()));
+    return this;
   }
 
   private Behavior<TdxModuleMsg> onGuestMemAccess(TdxModuleMsg.GuestMemAccess m) {

@@ -6,9 +6,9 @@ import tdxsim.actors.monitor.Monitor;
 
 /**
  * Everything one TDX module instance owns: the S-EPT, TDR / S-EPT tree / epoch locks, TLB epochs, the TD's
- * OP_STATE, the vCPUs, and the operations in flight. In the sharded module the front owns one whose S-EPT stays
- * empty (the shards own the entries). Owned by the {@link TdxModule} actor (one thread); a plain
- * class so that tests and scenario set-up can inspect and seed it.
+ * OP_STATE, the vCPUs, and the operations in flight. Owned by one module actor (one thread): the
+ * {@link TdxModule}, or the {@link ShardedTdxModule}'s front, whose S-EPT here stays empty (its shards own the
+ * entries). A plain class so that tests and scenario set-up can inspect and seed it.
  */
 public final class TdxModuleState {
   private final TdxModuleConfig config;
@@ -72,7 +72,7 @@ public final class TdxModuleState {
     return liveEpochs;
   }
 
-  /** What a shard's S-EPT work reads of the TD-wide state, read now (the front holds the TD-wide locks). */
+  /** What a shard's S-EPT work reads of the TD-wide state, read now, when the shard asks while it holds the entry. */
   EpochView.Snapshot epochSnapshot() {
     return new EpochView.Snapshot(epochs.tdEpoch(), epochs.previousRefcount(), opState.tlbTrackingRequired());
   }
@@ -116,7 +116,7 @@ public final class TdxModuleState {
 
   /**
    * What one step of {@code op} can change of {@link #invariant}: the op, if still in flight, is filed under its own
-   * id; its vCPU's TDCALL, if any, is an ACCEPT in flight. O(1), for every Continue: the whole invariant walks every
+   * id; its vCPU's guest op, if any, is in flight. O(1), for every Continue: the whole invariant walks every
    * vCPU, 512 per message in a TD of 512.
    */
   boolean invariantAfter(InFlightOp op) {
@@ -131,7 +131,7 @@ public final class TdxModuleState {
     return true;
   }
 
-  /** Every op in flight is filed under its own id, minted before; a vCPU's TDCALL is an ACCEPT in flight. */
+  /** Every op in flight is filed under its own id, minted before; a vCPU's guest op is in flight. */
   boolean invariant() {
     for (Map.Entry<Long, InFlightOp> e : inFlight.entrySet()) {
       assert e.getKey() == e.getValue().opId && e.getKey() < nextOpId : e.getValue() + " filed under " + e.getKey();

@@ -49,12 +49,14 @@ final class ModuleHarness {
   /** The sharded module's S-EPTs and shards, by shard index (none for the one-actor module). */
   private final List<SecureEpt> shardEpts = new ArrayList<>();
   private final List<BehaviorTestKit<SeptShardMsg>> shards = new ArrayList<>();
-  /** The front's messages that the one-actor module would do on a Continue, held until the test delivers them. */
-  private final ArrayDeque<TdxModuleMsg> held = new ArrayDeque<>();
-  /** The shards' own SeptContinues (a shard's self is its parent's child inbox), held likewise. */
-  private final ArrayDeque<Held> heldInShard = new ArrayDeque<>();
+  /**
+   * What the one-actor module would do on a Continue, held until the test delivers it, oldest first as the
+   * one-actor module's self inbox: the front's own messages ({@code shard} -1) and the shards' SeptContinues (a
+   * shard's self is its parent's child inbox).
+   */
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
 
-  private record Held(int shard, SeptShardMsg msg) {}
+  private record Held(int shard, Object msg) {}
 
   ModuleHarness() {
     this(TdxModuleConfig.of(2, BASE, Level.PG_LEVEL_1G.pages()));
@@ -135,19 +137,21 @@ final class ModuleHarness {
 
   boolean hasContinue() {
     if (shards.isEmpty()) return kit.selfInbox().hasMessages();
-    return !held.isEmpty() || !heldInShard.isEmpty();
+    return !held.isEmpty();
   }
 
-  /** Deliver the oldest pending Continue (sharded: the shard's first). */
+  /** Deliver the oldest pending Continue. */
   void continueOne() {
     assertTrue(hasContinue(), "no Continue pending");
     if (shards.isEmpty()) {
       kit.runOne();
-    } else if (!heldInShard.isEmpty()) {
-      Held h = heldInShard.poll();
-      shards.get(h.shard()).run(h.msg());
     } else {
-      kit.run(held.poll());
+      Held h = held.poll();
+      if (h.shard() < 0) {
+        kit.run((TdxModuleMsg) h.msg());
+      } else {
+        shards.get(h.shard()).run((SeptShardMsg) h.msg());
+      }
     }
     settle();
   }
@@ -161,7 +165,7 @@ final class ModuleHarness {
       for (int i = 0; i < shards.size(); i++) {
         for (SeptShardMsg m : shardInbox(i).getAllReceived()) {
           if (m instanceof SeptShardMsg.SeptContinue) {
-            heldInShard.add(new Held(i, m));
+            held.add(new Held(i, m));
           } else {
             shards.get(i).run(m);
             moved = true;
@@ -170,7 +174,7 @@ final class ModuleHarness {
       }
       for (TdxModuleMsg m : kit.selfInbox().getAllReceived()) {
         if (m instanceof TdxModuleMsg.Continue || m instanceof TdxModuleMsg.EpfChecked) {
-          held.add(m);
+          held.add(new Held(-1, m));
         } else {
           kit.run(m);
           moved = true;

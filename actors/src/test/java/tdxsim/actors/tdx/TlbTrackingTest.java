@@ -1,6 +1,7 @@
 package tdxsim.actors.tdx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static tdxsim.actors.tdx.ModuleHarness.GFN_2M;
 import static tdxsim.actors.tdx.ModuleHarness.PFN_2M;
@@ -53,6 +54,23 @@ class TlbTrackingTest extends ModuleTestBase {
     assertEquals(TDX_TLB_TRACKING_NOT_DONE, h.call(h.remove(GFN_2M, PG_LEVEL_2M)));
     assertEquals(TDX_TLB_TRACKING_NOT_DONE, h.call(h.unblock(GFN_2M, PG_LEVEL_2M)));
     assertEquals(SeptState.BLOCKED, h.stateOf(GFN_2M, PG_LEVEL_2M));
+  }
+
+  /**
+   * BLOCK reads td_epoch for BEPOCH after it wrote the blocked entry, not when it arrived: a TRACK that completes in
+   * between (it takes no lock BLOCK holds) stamps the later epoch [TDXM tdh_mem_range_block.c].
+   */
+  @Test
+  void blockStampsTheEpochOfItsWriteNotOfItsArrival() {
+    ModuleHarness h = mapped2mWithVcpuInGuest();
+    h.kick(0); // nobody counted: the TRACK succeeds
+    assertNull(h.issue(h.track())); // epoch lock taken, in flight
+    assertNull(h.issue(h.block(GFN_2M, PG_LEVEL_2M))); // TDR shared and the tree lock: no conflict with TRACK
+    assertEquals(1, h.state.epochs().tdEpoch());
+    assertEquals(TDX_SUCCESS, h.result().status()); // TRACK's work first (the oldest), then BLOCK's
+    assertEquals(TDX_SUCCESS, h.result().status());
+    assertEquals(2, h.state.epochs().tdEpoch());
+    assertEquals(2, h.ept().entry(GFN_2M, PG_LEVEL_2M).bepoch(), "BEPOCH is td_epoch at BLOCK's write");
   }
 
   @Test
