@@ -72,7 +72,10 @@
  *   <li>every S-EPT SEAMCALL takes the TDR lock shared and secure_ept_lock (BLOCK and UNBLOCK exclusive, the others
  *       shared) before its walk and entry lock [TDXM tdh_mem_range_block.c, tdh_mem_page_aug.c]; the release must
  *       happen before the caller's reply (else a caller's next SEAMCALL could meet BUSY from a lock its previous
- *       call had already released, a state the lock word is never in): two messages more per SEAMCALL;</li>
+ *       call had already released, a state the lock word is never in): two messages more per SEAMCALL, and two
+ *       more again for those that read td_epoch and the REFCOUNTs (BLOCK after writing the entry, UNBLOCK, REMOVE,
+ *       DEMOTE, PROMOTE), which the shard asks the front for while it holds the entry, where the module reads
+ *       them;</li>
  *   <li>a guest access or ACCEPT needs its vCPU's TDVPS (in the guest or kicked out, a TDCALL executing, forward
  *       progress for the zero-step filter) as well as the entry, and its TD exit counts the vCPU out of td_epoch's
  *       REFCOUNT, which TDH.MEM.TRACK reads under the epoch lock [TDXM tdh_mem_track.c]; TDH.VP.ENTER's zero-step
